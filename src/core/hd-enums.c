@@ -1,0 +1,82 @@
+/* hd-enums.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "hd-enums.h"
+
+/* Returns the nick of @value in the GEnum @type, or %NULL when @value is not
+ * one of its members. The string is static. */
+const char *
+hd_enum_to_nick (GType type,
+                 int   value)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (type);
+  GEnumValue *ev = g_enum_get_value (klass, value);
+
+  return ev != NULL ? ev->value_nick : NULL;
+}
+
+gboolean
+hd_enum_from_nick (GType       type,
+                   const char *nick,
+                   int        *value)
+{
+  g_autoptr(GEnumClass) klass = NULL;
+  GEnumValue *ev;
+
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  if (nick == NULL)
+    return FALSE;
+
+  klass = g_type_class_ref (type);
+  ev = g_enum_get_value_by_nick (klass, nick);
+  if (ev == NULL)
+    return FALSE;
+
+  *value = ev->value;
+  return TRUE;
+}
+
+const char *
+hd_status_to_label (HdStatus status)
+{
+  switch (status)
+    {
+    case HD_STATUS_NEW: return _("New");
+    case HD_STATUS_OPEN: return _("Open");
+    case HD_STATUS_PENDING: return _("Waiting on requester");
+    case HD_STATUS_RESOLVED: return _("Resolved");
+    case HD_STATUS_CLOSED: return _("Closed");
+    default: g_return_val_if_reached (NULL);
+    }
+}
+
+const char *
+hd_priority_to_label (HdPriority priority)
+{
+  switch (priority)
+    {
+    case HD_PRIORITY_LOW: return _("Low");
+    case HD_PRIORITY_NORMAL: return _("Normal");
+    case HD_PRIORITY_HIGH: return _("High");
+    case HD_PRIORITY_URGENT: return _("Urgent");
+    default: g_return_val_if_reached (NULL);
+    }
+}
+
+const char *
+hd_role_to_label (HdRole role)
+{
+  switch (role)
+    {
+    case HD_ROLE_REQUESTER: return _("Requester");
+    case HD_ROLE_TECHNICIAN: return _("Technician");
+    case HD_ROLE_DISPATCHER: return _("Dispatcher");
+    default: g_return_val_if_reached (NULL);
+    }
+}

@@ -1,0 +1,214 @@
+/* hd-rules.c — roles and workflow
+ *
+ * Requesters see and comment on their own tickets, may correct a ticket
+ * nobody has picked up yet, and may reopen a resolved one; they never
+ * assign, triage or write internal notes. Technicians and dispatchers work
+ * any ticket. Only dispatchers manage people.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "hd-enum-types.h"
+#include "hd-error.h"
+#include "hd-rules.h"
+
+static gboolean
+deny (GError     **error,
+      const char  *message)
+{
+  g_set_error_literal (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED, message);
+  return FALSE;
+}
+
+static gboolean
+is_own (HdPerson *me,
+        HdTicket *ticket)
+{
+  return g_strcmp0 (hd_person_get_login (me), hd_ticket_get_requester (ticket)) == 0;
+}
+
+static gboolean
+refuse_closed (HdTicket  *ticket,
+               GError   **error)
+{
+  if (hd_ticket_get_status (ticket) != HD_STATUS_CLOSED)
+    return TRUE;
+
+  g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+               _("Ticket #%" G_GINT64_FORMAT " is closed and can no longer be changed. File a follow-up ticket instead."),
+               hd_ticket_get_number (ticket));
+  return FALSE;
+}
+
+/* new → open (assigned) → pending (waiting on requester) → resolved →
+ * closed; resolved → open when the solution does not hold. A closed ticket
+ * is final; later trouble is a follow-up ticket. */
+gboolean
+hd_rules_is_valid_transition (HdStatus from,
+                              HdStatus to)
+{
+  switch (from)
+    {
+    case HD_STATUS_NEW:
+      return to != HD_STATUS_NEW;
+    case HD_STATUS_OPEN:
+      return to == HD_STATUS_PENDING || to == HD_STATUS_RESOLVED || to == HD_STATUS_CLOSED;
+    case HD_STATUS_PENDING:
+      return to == HD_STATUS_OPEN || to == HD_STATUS_RESOLVED || to == HD_STATUS_CLOSED;
+    case HD_STATUS_RESOLVED:
+      return to == HD_STATUS_OPEN || to == HD_STATUS_CLOSED;
+    case HD_STATUS_CLOSED:
+      return FALSE;
+    default:
+      return FALSE;
+    }
+}
+
+gboolean
+hd_rules_can_see_ticket (HdPerson *me,
+                         HdTicket *ticket)
+{
+  g_return_val_if_fail (HD_IS_PERSON (me), FALSE);
+  g_return_val_if_fail (HD_IS_TICKET (ticket), FALSE);
+
+  return hd_person_is_staff (me) || is_own (me, ticket);
+}
+
+gboolean
+hd_rules_check_see_ticket (HdPerson  *me,
+                           HdTicket  *ticket,
+                           GError   **error)
+{
+  if (hd_rules_can_see_ticket (me, ticket))
+    return TRUE;
+
+  return deny (error, _("This ticket belongs to someone else; requesters see only their own tickets."));
+}
+
+gboolean
+hd_rules_check_create (HdPerson  *me,
+                       HdPerson  *requester,
+                       GError   **error)
+{
+  if (!hd_person_is_staff (me) && hd_person_get_id (requester) != hd_person_get_id (me))
+    return deny (error, _("Requesters can file tickets only for themselves."));
+
+  if (!hd_person_get_active (requester))
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                   _("“%s” has been deactivated and cannot file tickets."),
+                   hd_person_get_login (requester));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+hd_rules_check_edit (HdPerson  *me,
+                     HdTicket  *ticket,
+                     gboolean   changes_priority,
+                     GError   **error)
+{
+  if (!hd_rules_check_see_ticket (me, ticket, error) || !refuse_closed (ticket, error))
+    return FALSE;
+
+  if (hd_person_is_staff (me))
+    return TRUE;
+
+  if (changes_priority)
+    return deny (error, _("Only technicians and the dispatcher set a ticket’s priority."));
+
+  if (hd_ticket_get_status (ticket) != HD_STATUS_NEW)
+    return deny (error, _("A technician is working on this ticket now; add a reply instead of editing it."));
+
+  return TRUE;
+}
+
+gboolean
+hd_rules_check_status (HdPerson  *me,
+                       HdTicket  *ticket,
+                       HdStatus   status,
+                       GError   **error)
+{
+  HdStatus from = hd_ticket_get_status (ticket);
+
+  if (!hd_rules_check_see_ticket (me, ticket, error) || !refuse_closed (ticket, error))
+    return FALSE;
+
+  if (!hd_rules_is_valid_transition (from, status))
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                   _("A ticket cannot go from “%s” to “%s”."),
+                   hd_status_to_label (from), hd_status_to_label (status));
+      return FALSE;
+    }
+
+  if (hd_person_is_staff (me))
+    return TRUE;
+
+  if (from == HD_STATUS_RESOLVED && status == HD_STATUS_OPEN)
+    return TRUE;
+
+  return deny (error, _("Requesters can only reopen their resolved tickets."));
+}
+
+gboolean
+hd_rules_check_assign (HdPerson  *me,
+                       HdTicket  *ticket,
+                       HdPerson  *assignee,
+                       GError   **error)
+{
+  if (!hd_person_is_staff (me))
+    return deny (error, _("Only technicians and the dispatcher assign tickets."));
+
+  if (!refuse_closed (ticket, error))
+    return FALSE;
+
+  if (assignee != NULL && !hd_person_is_staff (assignee))
+    {
+      if (hd_person_get_active (assignee))
+        g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                     _("“%s” is a requester; only technicians and the dispatcher can be assigned tickets."),
+                     hd_person_get_login (assignee));
+      else
+        g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                     _("“%s” has been deactivated and cannot be assigned tickets."),
+                     hd_person_get_login (assignee));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+hd_rules_check_comment (HdPerson  *me,
+                        HdTicket  *ticket,
+                        gboolean   internal,
+                        GError   **error)
+{
+  if (!hd_rules_check_see_ticket (me, ticket, error))
+    return FALSE;
+
+  if (internal && !hd_person_is_staff (me))
+    return deny (error, _("Internal notes are for technicians and the dispatcher."));
+
+  /* Staff may still document a closed ticket with internal notes. */
+  if (!internal && !refuse_closed (ticket, error))
+    return FALSE;
+
+  return TRUE;
+}
+
+gboolean
+hd_rules_check_manage_people (HdPerson  *me,
+                              GError   **error)
+{
+  if (hd_person_get_active (me) && hd_person_get_role (me) == HD_ROLE_DISPATCHER)
+    return TRUE;
+
+  return deny (error, _("Only the dispatcher manages people."));
+}

@@ -1,0 +1,44 @@
+/* hd-rules.h — who may do what, and which status changes exist
+ *
+ * Pure functions over snapshots: the store calls them inside the write
+ * transaction, and the window calls them to decide what to offer.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "hd-person.h"
+#include "hd-ticket.h"
+
+G_BEGIN_DECLS
+
+gboolean hd_rules_is_valid_transition (HdStatus   from,
+                                       HdStatus   to);
+gboolean hd_rules_can_see_ticket      (HdPerson  *me,
+                                       HdTicket  *ticket);
+gboolean hd_rules_check_see_ticket    (HdPerson  *me,
+                                       HdTicket  *ticket,
+                                       GError   **error);
+gboolean hd_rules_check_create        (HdPerson  *me,
+                                       HdPerson  *requester,
+                                       GError   **error);
+gboolean hd_rules_check_edit          (HdPerson  *me,
+                                       HdTicket  *ticket,
+                                       gboolean   changes_priority,
+                                       GError   **error);
+gboolean hd_rules_check_status        (HdPerson  *me,
+                                       HdTicket  *ticket,
+                                       HdStatus   status,
+                                       GError   **error);
+gboolean hd_rules_check_assign        (HdPerson  *me,
+                                       HdTicket  *ticket,
+                                       HdPerson  *assignee,
+                                       GError   **error);
+gboolean hd_rules_check_comment       (HdPerson  *me,
+                                       HdTicket  *ticket,
+                                       gboolean   internal,
+                                       GError   **error);
+gboolean hd_rules_check_manage_people (HdPerson  *me,
+                                       GError   **error);
+
+G_END_DECLS

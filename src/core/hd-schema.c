@@ -1,0 +1,98 @@
+/* hd-schema.c
+ *
+ * Migrations are append-only: a released entry is never edited, only
+ * followed by a new one, and every entry has a fixture file in
+ * tests/fixtures made by the version before it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "hd-schema.h"
+
+static const char * const migrations[] = {
+  /* 1: the first schema. Times are microseconds since 1970 in UTC. The
+   * enums are stored as the nicks of hd-enums.h so the file reads well in
+   * other tools, and CHECKs keep other writers honest. */
+  "CREATE TABLE settings ("
+  "  key   TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL"
+  ") STRICT;"
+
+  "CREATE TABLE people ("
+  "  id         INTEGER PRIMARY KEY,"
+  "  login      TEXT NOT NULL UNIQUE,"
+  "  name       TEXT NOT NULL,"
+  "  email      TEXT,"
+  "  role       TEXT NOT NULL DEFAULT 'requester'"
+  "             CHECK (role IN ('requester', 'technician', 'dispatcher')),"
+  "  tier       INTEGER CHECK (tier IS NULL OR tier BETWEEN 1 AND 3),"
+  "  department TEXT,"
+  "  location   TEXT,"
+  "  active     INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),"
+  "  created_at INTEGER NOT NULL"
+  ") STRICT;"
+
+  /* AUTOINCREMENT: a ticket number is never reused, even after the
+   * highest ticket is deleted by another tool. */
+  "CREATE TABLE tickets ("
+  "  id                INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  title             TEXT NOT NULL CHECK (length(title) > 0),"
+  "  description       TEXT NOT NULL DEFAULT '',"
+  "  status            TEXT NOT NULL DEFAULT 'new'"
+  "                    CHECK (status IN ('new', 'open', 'pending', 'resolved', 'closed')),"
+  "  priority          TEXT NOT NULL DEFAULT 'normal'"
+  "                    CHECK (priority IN ('low', 'normal', 'high', 'urgent')),"
+  "  category          TEXT,"
+  "  requester_id      INTEGER NOT NULL REFERENCES people (id),"
+  "  assignee_id       INTEGER REFERENCES people (id),"
+  "  tier              INTEGER NOT NULL DEFAULT 1 CHECK (tier BETWEEN 1 AND 3),"
+  "  department        TEXT,"
+  "  location          TEXT,"
+  "  asset             TEXT,"
+  "  created_at        INTEGER NOT NULL,"
+  "  updated_at        INTEGER NOT NULL,"
+  "  first_response_at INTEGER,"
+  "  resolved_at       INTEGER,"
+  "  closed_at         INTEGER,"
+  "  version           INTEGER NOT NULL DEFAULT 1"
+  ") STRICT;"
+  "CREATE INDEX tickets_status_updated ON tickets (status, updated_at);"
+  "CREATE INDEX tickets_assignee ON tickets (assignee_id, status);"
+  "CREATE INDEX tickets_requester ON tickets (requester_id, status);"
+
+  /* Append-only history and conversation of a ticket. */
+  "CREATE TABLE ticket_events ("
+  "  id        INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  ticket_id INTEGER NOT NULL REFERENCES tickets (id),"
+  "  at        INTEGER NOT NULL,"
+  "  actor_id  INTEGER NOT NULL REFERENCES people (id),"
+  "  kind      TEXT NOT NULL"
+  "            CHECK (kind IN ('created', 'reply', 'note', 'status', 'assignment', 'field')),"
+  "  field     TEXT,"
+  "  old_value TEXT,"
+  "  new_value TEXT,"
+  "  body      TEXT"
+  ") STRICT;"
+  "CREATE INDEX ticket_events_ticket ON ticket_events (ticket_id, id);"
+
+  /* What other clients poll to refresh exactly what changed. */
+  "CREATE TABLE change_log ("
+  "  seq      INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  at       INTEGER NOT NULL,"
+  "  tbl      TEXT NOT NULL,"
+  "  row_id   INTEGER NOT NULL,"
+  "  actor_id INTEGER REFERENCES people (id),"
+  "  kind     TEXT NOT NULL"
+  ") STRICT;",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HD_SCHEMA_VERSION);
+
+const char *
+hd_schema_migration (int to)
+{
+  g_return_val_if_fail (to >= 1 && to <= HD_SCHEMA_VERSION, NULL);
+
+  return migrations[to - 1];
+}

@@ -1,0 +1,21 @@
+/* hd-schema.h — the file's schema and its migrations
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* PRAGMA user_version of a file this program writes. One entry per bump:
+ *
+ *   1 — people, tickets, ticket_events, change_log, settings (0.1.0)
+ */
+#define HD_SCHEMA_VERSION 1
+
+/* The SQL that takes a file from version @to - 1 to @to (1 ≤ @to ≤
+ * HD_SCHEMA_VERSION). Each runs in its own write transaction. */
+const char *hd_schema_migration (int to);
+
+G_END_DECLS

@@ -1,0 +1,76 @@
+/* hd-store-private.h — what the store files share and nobody else sees
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "hd-store.h"
+#include "hd-validate.h"
+
+G_BEGIN_DECLS
+
+/* Column lists for the row constructors below; keep them in step. */
+#define HD_PERSON_COLUMNS \
+  "p.id, p.login, p.name, p.email, p.role, p.tier, p.department, " \
+  "p.location, p.active"
+
+#define HD_TICKET_COLUMNS \
+  "t.id, t.title, t.description, t.status, t.priority, t.category, " \
+  "r.login, r.name, a.login, a.name, t.tier, t.department, t.location, " \
+  "t.created_at, t.updated_at, t.first_response_at, t.resolved_at, " \
+  "t.closed_at, t.version"
+
+#define HD_TICKET_FROM \
+  " FROM tickets t JOIN people r ON r.id = t.requester_id" \
+  " LEFT JOIN people a ON a.id = t.assignee_id"
+
+#define HD_EVENT_COLUMNS \
+  "e.id, e.ticket_id, e.kind, p.login, p.name, e.at, e.field, " \
+  "e.old_value, e.new_value, e.body"
+
+HdPerson      *hd_person_new_from_row       (sqlite3_stmt *stmt);
+HdPerson      *hd_person_new_unregistered   (const char   *login,
+                                             const char   *name);
+HdTicket      *hd_ticket_new_from_row       (sqlite3_stmt *stmt);
+HdTicketEvent *hd_ticket_event_new_from_row (sqlite3_stmt *stmt);
+
+/* Statements and transactions (hd-store.c) */
+sqlite3_stmt  *hd_store_prepare     (HdStore      *self,
+                                     const char   *sql,
+                                     GError      **error);
+gboolean       hd_store_step_done   (HdStore      *self,
+                                     sqlite3_stmt *stmt,
+                                     GError      **error);
+gboolean       hd_store_begin_write (HdStore      *self,
+                                     GError      **error);
+gboolean       hd_store_commit      (HdStore      *self,
+                                     GError      **error);
+void           hd_store_rollback    (HdStore      *self);
+gboolean       hd_store_set_error_from_db (HdStore *self,
+                                           int      rc,
+                                           GError **error);
+gboolean       hd_store_log_change  (HdStore      *self,
+                                     const char   *table,
+                                     gint64        row,
+                                     const char   *kind,
+                                     GError      **error);
+gint64         hd_store_now         (void);
+sqlite3       *hd_store_get_db      (HdStore      *self);
+HdPerson      *hd_store_lock_me     (HdStore      *self,
+                                     GError      **error);
+HdPerson      *hd_store_lookup_person (HdStore    *self,
+                                       const char *login,
+                                       GError    **error);
+
+/* Binds a UTF-8 string, or NULL when @text is NULL or empty. */
+void           hd_bind_text_or_null (sqlite3_stmt *stmt,
+                                     int           index,
+                                     const char   *text);
+const char    *hd_column_text       (sqlite3_stmt *stmt,
+                                     int           column);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+G_END_DECLS

@@ -1,0 +1,927 @@
+/* hd-store.c — opening, creating and guarding a helpdesk file
+ *
+ * The rules for a file that several desktops may open at once (see
+ * DESIGN.md): rollback journal, never WAL; synchronous=FULL; every write one
+ * BEGIN IMMEDIATE … COMMIT; nothing held open while a person types; and a
+ * file we refuse is left exactly as we found it, so nothing is written
+ * before the file is known to be ours and not newer than us.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "hd-enum-types.h"
+#include "hd-schema.h"
+#include "hd-store-private.h"
+
+struct _HdStore
+{
+  GObject   parent_instance;
+
+  /* owned */
+  sqlite3  *db;
+  char     *path;
+  char     *login;
+  char     *name;
+  HdPerson *me;
+  guint     busy_timeout;
+  int       schema_version;
+  gboolean  read_only;
+};
+
+G_DEFINE_FINAL_TYPE (HdStore, hd_store, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  PROP_LOGIN,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Helpers for statements */
+
+const char *
+hd_column_text (sqlite3_stmt *stmt,
+                int           column)
+{
+  return (const char *) sqlite3_column_text (stmt, column);
+}
+
+void
+hd_bind_text_or_null (sqlite3_stmt *stmt,
+                      int           index,
+                      const char   *text)
+{
+  if (text == NULL || text[0] == '\0')
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+gint64
+hd_store_now (void)
+{
+  return g_get_real_time ();
+}
+
+sqlite3 *
+hd_store_get_db (HdStore *self)
+{
+  return self->db;
+}
+
+/* Errors */
+
+static gboolean
+set_io_error (HdStore  *self,
+              int       sys_errno,
+              GError  **error)
+{
+  switch (sys_errno)
+    {
+    case ENOSPC:
+    case EDQUOT:
+      g_set_error (error, HD_ERROR, HD_ERROR_DISK_FULL,
+                   _("The disk that holds “%s” is full. Free some space and try again; nothing was changed."),
+                   self->path);
+      return FALSE;
+    case EROFS:
+    case EACCES:
+    case EPERM:
+      g_set_error (error, HD_ERROR, HD_ERROR_READ_ONLY,
+                   _("“%s” or its folder cannot be written. Ask for write access to both; nothing was changed."),
+                   self->path);
+      return FALSE;
+    default:
+      g_set_error (error, HD_ERROR, HD_ERROR_FAILED,
+                   _("“%s” could not be read or written (%s). Check that the disk or network share is still there."),
+                   self->path, g_strerror (sys_errno));
+      return FALSE;
+    }
+}
+
+/* Turns an SQLite result code on this connection into a HdError. Always
+ * returns FALSE so callers can `return hd_store_set_error_from_db (…)`. */
+gboolean
+hd_store_set_error_from_db (HdStore *self,
+                            int      rc,
+                            GError **error)
+{
+  const char *detail = self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
+  int sys_errno = self->db != NULL ? sqlite3_system_errno (self->db) : 0;
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      g_set_error (error, HD_ERROR, HD_ERROR_BUSY,
+                   _("“%s” is busy: another program has held it for more than %u seconds. Try again in a moment; nothing was changed."),
+                   self->path, MAX (1, self->busy_timeout / 1000));
+      return FALSE;
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+      g_set_error (error, HD_ERROR, HD_ERROR_READ_ONLY,
+                   _("“%s” or its folder cannot be written. Ask for write access to both; nothing was changed."),
+                   self->path);
+      return FALSE;
+    case SQLITE_FULL:
+      return set_io_error (self, ENOSPC, error);
+    case SQLITE_NOTADB:
+      g_set_error (error, HD_ERROR, HD_ERROR_NOT_HELPDESK,
+                   _("“%s” is not a helpdesk file."), self->path);
+      return FALSE;
+    case SQLITE_CORRUPT:
+      g_set_error (error, HD_ERROR, HD_ERROR_CORRUPT,
+                   _("“%s” is damaged (%s). Restore it from a backup."), self->path, detail);
+      return FALSE;
+    case SQLITE_CONSTRAINT:
+      g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                   _("The change was refused by the file’s rules (%s)."), detail);
+      return FALSE;
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+      if (sys_errno == ENOENT && (rc & 0xff) == SQLITE_CANTOPEN)
+        {
+          g_set_error (error, HD_ERROR, HD_ERROR_NOT_FOUND,
+                       _("“%s” does not exist."), self->path);
+          return FALSE;
+        }
+      return set_io_error (self, sys_errno != 0 ? sys_errno : EIO, error);
+    default:
+      g_set_error (error, HD_ERROR, HD_ERROR_FAILED,
+                   _("“%s” could not be used: %s."), self->path, detail);
+      return FALSE;
+    }
+}
+
+/* Statements and transactions */
+
+sqlite3_stmt *
+hd_store_prepare (HdStore     *self,
+                  const char  *sql,
+                  GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      hd_store_set_error_from_db (self, rc, error);
+      return NULL;
+    }
+
+  return stmt;
+}
+
+gboolean
+hd_store_step_done (HdStore      *self,
+                    sqlite3_stmt *stmt,
+                    GError      **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return hd_store_set_error_from_db (self, rc, error);
+
+  return TRUE;
+}
+
+static gboolean
+exec (HdStore     *self,
+      const char  *sql,
+      GError     **error)
+{
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return hd_store_set_error_from_db (self, rc, error);
+
+  return TRUE;
+}
+
+/* IMMEDIATE takes the write lock up front, through the busy handler. A plain
+ * BEGIN that later upgrades fails with SQLITE_BUSY at once instead. */
+gboolean
+hd_store_begin_write (HdStore  *self,
+                      GError  **error)
+{
+  if (self->read_only)
+    return hd_store_set_error_from_db (self, SQLITE_READONLY, error);
+
+  return exec (self, "BEGIN IMMEDIATE", error);
+}
+
+/* A COMMIT that fails (readers kept the lock past the timeout, disk full)
+ * leaves the transaction open; roll it back so nothing is half-written and
+ * the lock is released. */
+gboolean
+hd_store_commit (HdStore  *self,
+                 GError  **error)
+{
+  int rc = sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      hd_store_set_error_from_db (self, rc, error);
+      hd_store_rollback (self);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+hd_store_rollback (HdStore *self)
+{
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+gboolean
+hd_store_log_change (HdStore     *self,
+                     const char  *table,
+                     gint64       row,
+                     const char  *kind,
+                     GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  stmt = hd_store_prepare (self,
+                           "INSERT INTO change_log (at, tbl, row_id, actor_id, kind)"
+                           " VALUES (?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, hd_store_now ());
+  sqlite3_bind_text (stmt, 2, table, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, row);
+  if (self->me != NULL && hd_person_get_id (self->me) > 0)
+    sqlite3_bind_int64 (stmt, 4, hd_person_get_id (self->me));
+  sqlite3_bind_text (stmt, 5, kind, -1, SQLITE_STATIC);
+
+  return hd_store_step_done (self, stmt, error);
+}
+
+static gboolean
+query_int (HdStore     *self,
+           const char  *sql,
+           gint64      *value,
+           GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = hd_store_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return hd_store_set_error_from_db (self, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, error);
+
+  *value = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+/* Identity */
+
+/* HELPDESK_LOGIN stands in for the OS login, for tests and administration.
+ * It is no security boundary: the file's permissions are. */
+const char *
+hd_store_current_login (void)
+{
+  const char *login = g_getenv ("HELPDESK_LOGIN");
+
+  if (login != NULL && login[0] != '\0')
+    return login;
+
+  return g_get_user_name ();
+}
+
+char *
+hd_store_default_path (void)
+{
+  const char *env = g_getenv ("HELPDESK_DB");
+
+  if (env != NULL && env[0] != '\0')
+    return g_strdup (env);
+
+  return g_build_filename (g_get_user_data_dir (), "helpdesk", "helpdesk.db", NULL);
+}
+
+/* The OS's full name belongs to the OS login; someone acting under another
+ * login (HELPDESK_LOGIN) is known by that login until renamed. */
+static const char *
+display_name_for (const char *login)
+{
+  const char *real = g_get_real_name ();
+
+  if (g_strcmp0 (login, g_get_user_name ()) == 0 &&
+      real != NULL && real[0] != '\0' && g_strcmp0 (real, "Unknown") != 0 &&
+      g_utf8_validate (real, -1, NULL))
+    return real;
+
+  return login;
+}
+
+static HdPerson *
+load_person (HdStore     *self,
+             const char  *login,
+             GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = hd_store_prepare (self, "SELECT " HD_PERSON_COLUMNS " FROM people p WHERE p.login = ?",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, login, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return hd_person_new_from_row (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      hd_store_set_error_from_db (self, rc, error);
+      return NULL;
+    }
+
+  g_set_error (error, HD_ERROR, HD_ERROR_NOT_FOUND,
+               _("Nobody with the login “%s” is known to this helpdesk."), login);
+  return NULL;
+}
+
+/* Inside a write transaction: the acting person as the file knows them now
+ * (a dispatcher may have changed their role since the file was opened),
+ * recorded as a requester when the file has not met them yet. */
+static HdPerson *
+register_me_locked (HdStore     *self,
+                    HdRole       role,
+                    GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GError) local_error = NULL;
+  HdPerson *me;
+
+  me = load_person (self, self->login, &local_error);
+  if (me != NULL || !g_error_matches (local_error, HD_ERROR, HD_ERROR_NOT_FOUND))
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return me;
+    }
+
+  stmt = hd_store_prepare (self,
+                           "INSERT INTO people (login, name, role, tier, created_at)"
+                           " VALUES (?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, self->login, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, display_name_for (self->login), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, hd_enum_to_nick (HD_TYPE_ROLE, role), -1, SQLITE_STATIC);
+  if (role != HD_ROLE_REQUESTER)
+    sqlite3_bind_int (stmt, 4, HD_TIER_MIN);
+  sqlite3_bind_int64 (stmt, 5, hd_store_now ());
+  if (!hd_store_step_done (self, stmt, error))
+    return NULL;
+
+  me = load_person (self, self->login, error);
+  if (me != NULL)
+    {
+      g_set_object (&self->me, me);
+      if (!hd_store_log_change (self, "people", hd_person_get_id (me), "created", error))
+        g_clear_object (&me);
+    }
+
+  return me;
+}
+
+/* Opening */
+
+static gboolean
+apply_pragmas (HdStore  *self,
+               GError  **error)
+{
+  /* journal_mode is only set when it differs: setting it writes the file,
+   * and a read-only file in DELETE mode must still open. */
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean is_delete = FALSE;
+  int rc;
+
+  if (!exec (self, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;", error))
+    return FALSE;
+
+  stmt = hd_store_prepare (self, "PRAGMA journal_mode", error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return hd_store_set_error_from_db (self, rc, error);
+  is_delete = g_ascii_strcasecmp (hd_column_text (stmt, 0), "delete") == 0;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  if (!is_delete && !self->read_only)
+    return exec (self, "PRAGMA journal_mode = DELETE", error);
+
+  return TRUE;
+}
+
+static gboolean
+migrate (HdStore  *self,
+         GError  **error)
+{
+  while (self->schema_version < HD_SCHEMA_VERSION)
+    {
+      gint64 version = 0;
+      g_autofree char *bump = NULL;
+
+      if (!hd_store_begin_write (self, error))
+        return FALSE;
+
+      /* Another desktop may have migrated while we waited for the lock. */
+      if (!query_int (self, "PRAGMA user_version", &version, error))
+        goto fail;
+      if (version >= HD_SCHEMA_VERSION)
+        {
+          self->schema_version = version;
+          hd_store_rollback (self);
+          break;
+        }
+
+      bump = g_strdup_printf ("PRAGMA user_version = %d", (int) version + 1);
+      if (!exec (self, hd_schema_migration (version + 1), error) ||
+          !exec (self, bump, error) ||
+          !hd_store_commit (self, error))
+        goto fail;
+
+      self->schema_version = version + 1;
+    }
+
+  return TRUE;
+
+fail:
+  hd_store_rollback (self);
+  return FALSE;
+}
+
+static gboolean
+load_settings (HdStore  *self,
+               GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = hd_store_prepare (self, "SELECT value FROM settings WHERE key = 'name'", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    self->name = g_strdup (hd_column_text (stmt, 0));
+  else if (rc != SQLITE_DONE)
+    return hd_store_set_error_from_db (self, rc, error);
+
+  return TRUE;
+}
+
+static gboolean
+load_me (HdStore  *self,
+         GError  **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  HdPerson *me;
+
+  me = load_person (self, self->login, &local_error);
+  if (me != NULL)
+    {
+      g_set_object (&self->me, me);
+      g_object_unref (me);
+      return TRUE;
+    }
+  if (!g_error_matches (local_error, HD_ERROR, HD_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  /* Somebody new: a requester, recorded on their first change. */
+  self->me = hd_person_new_unregistered (self->login, display_name_for (self->login));
+  return TRUE;
+}
+
+static gboolean
+open_connection (HdStore  *self,
+                 int       flags,
+                 GError  **error)
+{
+  int rc = sqlite3_open_v2 (self->path, &self->db, flags, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      hd_store_set_error_from_db (self, rc, error);
+      g_clear_pointer (&self->db, sqlite3_close);
+      return FALSE;
+    }
+
+  sqlite3_extended_result_codes (self->db, TRUE);
+  sqlite3_busy_timeout (self->db, self->busy_timeout);
+  return TRUE;
+}
+
+static gboolean
+file_is_writable (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  /* The rollback journal is a file created beside the database. */
+  return g_access (path, W_OK) == 0 && g_access (dir, W_OK) == 0;
+}
+
+/* Reads only: whether the file is ours and not too new for us. */
+static gboolean
+identify (HdStore  *self,
+          GError  **error)
+{
+  gint64 app_id = 0;
+  gint64 version = 0;
+
+  if (!query_int (self, "PRAGMA application_id", &app_id, error) ||
+      !query_int (self, "PRAGMA user_version", &version, error))
+    return FALSE;
+
+  if (app_id != HD_APPLICATION_ID)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_NOT_HELPDESK,
+                   _("“%s” is not a helpdesk file."), self->path);
+      return FALSE;
+    }
+
+  if (version > HD_SCHEMA_VERSION)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_NEWER_VERSION,
+                   _("“%s” was made by a newer version of Helpdesk (file version %d, this program knows %d). Update Helpdesk to open it; the file was not changed."),
+                   self->path, (int) version, HD_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  self->schema_version = version;
+  return TRUE;
+}
+
+static gboolean
+open_existing (HdStore  *self,
+               GError  **error)
+{
+  GStatBuf st;
+
+  if (g_stat (self->path, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno == ENOENT)
+        g_set_error (error, HD_ERROR, HD_ERROR_NOT_FOUND,
+                     _("There is no helpdesk file at “%s”. Create one with “helpdesk-cli init”."),
+                     self->path);
+      else
+        set_io_error (self, saved_errno, error);
+      return FALSE;
+    }
+
+  if (!S_ISREG (st.st_mode) || st.st_size == 0)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_NOT_HELPDESK,
+                   _("“%s” is not a helpdesk file."), self->path);
+      return FALSE;
+    }
+
+  self->read_only = !file_is_writable (self->path);
+
+  if (!open_connection (self, self->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE,
+                        error) ||
+      !identify (self, error))
+    return FALSE;
+
+  if (self->read_only && self->schema_version < HD_SCHEMA_VERSION)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_READ_ONLY,
+                   _("“%s” needs upgrading to this version of Helpdesk but cannot be written. Ask for write access to it and its folder."),
+                   self->path);
+      return FALSE;
+    }
+
+  return apply_pragmas (self, error) &&
+         migrate (self, error) &&
+         load_settings (self, error) &&
+         load_me (self, error);
+}
+
+static gboolean
+create_new (HdStore     *self,
+            const char  *helpdesk_name,
+            GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (self->path);
+  g_autofree char *app_id = g_strdup_printf ("PRAGMA application_id = %d", HD_APPLICATION_ID);
+  g_autofree char *version = g_strdup_printf ("PRAGMA user_version = %d", HD_SCHEMA_VERSION);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(HdPerson) me = NULL;
+
+  if (g_mkdir_with_parents (dir, 0750) != 0)
+    return set_io_error (self, errno, error);
+
+  if (!open_connection (self, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error) ||
+      !apply_pragmas (self, error))
+    return FALSE;
+
+  /* One transaction: a new file is either complete or empty. */
+  if (!hd_store_begin_write (self, error))
+    return FALSE;
+
+  if (!exec (self, app_id, error) ||
+      !exec (self, hd_schema_migration (1), error))
+    goto fail;
+  for (int v = 2; v <= HD_SCHEMA_VERSION; v++)
+    if (!exec (self, hd_schema_migration (v), error))
+      goto fail;
+  if (!exec (self, version, error))
+    goto fail;
+
+  stmt = hd_store_prepare (self, "INSERT INTO settings (key, value) VALUES ('name', ?)", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, helpdesk_name, -1, SQLITE_TRANSIENT);
+  if (!hd_store_step_done (self, stmt, error))
+    goto fail;
+
+  /* Whoever creates the helpdesk is its dispatcher. */
+  me = register_me_locked (self, HD_ROLE_DISPATCHER, error);
+  if (me == NULL || !hd_store_commit (self, error))
+    goto fail;
+
+  self->schema_version = HD_SCHEMA_VERSION;
+  self->name = g_strdup (helpdesk_name);
+  return TRUE;
+
+fail:
+  hd_store_rollback (self);
+  return FALSE;
+}
+
+/* GObject */
+
+static void
+hd_store_finalize (GObject *object)
+{
+  HdStore *self = (HdStore *) object;
+
+  g_clear_pointer (&self->db, sqlite3_close);
+  g_clear_object (&self->me);
+  g_free (self->path);
+  g_free (self->login);
+  g_free (self->name);
+
+  G_OBJECT_CLASS (hd_store_parent_class)->finalize (object);
+}
+
+static void
+hd_store_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  HdStore *self = HD_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH: g_value_set_string (value, self->path); break;
+    case PROP_LOGIN: g_value_set_string (value, self->login); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hd_store_set_property (GObject      *object,
+                       guint         prop_id,
+                       const GValue *value,
+                       GParamSpec   *pspec)
+{
+  HdStore *self = HD_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH: self->path = g_value_dup_string (value); break;
+    case PROP_LOGIN: self->login = g_value_dup_string (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hd_store_class_init (HdStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = hd_store_finalize;
+  object_class->get_property = hd_store_get_property;
+  object_class->set_property = hd_store_set_property;
+
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOGIN] =
+    g_param_spec_string ("login", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+hd_store_init (HdStore *self)
+{
+  const char *env = g_getenv ("HELPDESK_BUSY_TIMEOUT");
+  guint64 timeout = HD_STORE_DEFAULT_BUSY_TIMEOUT_MS;
+
+  if (env != NULL && !g_ascii_string_to_unsigned (env, 10, 0, G_MAXINT, &timeout, NULL))
+    timeout = HD_STORE_DEFAULT_BUSY_TIMEOUT_MS;
+
+  self->busy_timeout = timeout;
+}
+
+/* Public API */
+
+static HdStore *
+store_new (const char  *path,
+           const char  *login,
+           GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (login == NULL)
+    login = hd_store_current_login ();
+
+  if (!hd_validate_login (login, error))
+    return NULL;
+
+  return g_object_new (HD_TYPE_STORE, "path", path, "login", login, NULL);
+}
+
+/**
+ * hd_store_open:
+ * @path: the helpdesk file
+ * @login: (nullable): who is acting; %NULL for hd_store_current_login()
+ *
+ * Opens an existing helpdesk file, upgrading its schema when it is older.
+ * A file that is refused (not a helpdesk file, newer, damaged) is not
+ * written to.
+ */
+HdStore *
+hd_store_open (const char  *path,
+               const char  *login,
+               GError     **error)
+{
+  g_autoptr(HdStore) self = store_new (path, login, error);
+
+  if (self == NULL || !open_existing (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * hd_store_create:
+ * @path: where the new file goes; its folder is created when missing
+ * @login: (nullable): who creates it, and so becomes its dispatcher
+ * @helpdesk_name: the name people see, such as the office's
+ *
+ * Creates a new helpdesk file. An existing non-empty file is refused with
+ * %HD_ERROR_EXISTS and left alone.
+ */
+HdStore *
+hd_store_create (const char  *path,
+                 const char  *login,
+                 const char  *helpdesk_name,
+                 GError     **error)
+{
+  g_autoptr(HdStore) self = NULL;
+  g_autofree char *name = NULL;
+  GStatBuf st;
+  gboolean existed;
+
+  g_return_val_if_fail (helpdesk_name != NULL, NULL);
+
+  name = g_strstrip (g_strdup (helpdesk_name));
+  if (!hd_validate_line (_("Helpdesk name"), name, HD_MAX_LINE_CHARS, TRUE, error))
+    return NULL;
+
+  self = store_new (path, login, error);
+  if (self == NULL)
+    return NULL;
+
+  existed = g_stat (path, &st) == 0;
+  if (existed && (!S_ISREG (st.st_mode) || st.st_size > 0))
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_EXISTS,
+                   _("“%s” exists already. Open it, or choose another name."), path);
+      return NULL;
+    }
+
+  if (!create_new (self, name, error))
+    {
+      g_clear_pointer (&self->db, sqlite3_close);
+      if (!existed)
+        g_unlink (path);
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+hd_store_get_path (HdStore *self)
+{
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+  return self->path;
+}
+
+const char *
+hd_store_get_name (HdStore *self)
+{
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+  return self->name != NULL ? self->name : _("Helpdesk");
+}
+
+/**
+ * hd_store_get_me:
+ *
+ * Returns: (transfer none): the acting person, as last read from the file
+ */
+HdPerson *
+hd_store_get_me (HdStore *self)
+{
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+  return self->me;
+}
+
+gboolean
+hd_store_is_read_only (HdStore *self)
+{
+  g_return_val_if_fail (HD_IS_STORE (self), TRUE);
+  return self->read_only;
+}
+
+int
+hd_store_get_schema_version (HdStore *self)
+{
+  g_return_val_if_fail (HD_IS_STORE (self), 0);
+  return self->schema_version;
+}
+
+void
+hd_store_set_busy_timeout (HdStore *self,
+                           guint    msec)
+{
+  g_return_if_fail (HD_IS_STORE (self));
+
+  self->busy_timeout = msec;
+  sqlite3_busy_timeout (self->db, msec);
+}
+
+/* Inside a write transaction: the acting person, refused when deactivated. */
+HdPerson *
+hd_store_lock_me (HdStore  *self,
+                  GError  **error)
+{
+  g_autoptr(HdPerson) me = register_me_locked (self, HD_ROLE_REQUESTER, error);
+
+  if (me == NULL)
+    return NULL;
+
+  g_set_object (&self->me, me);
+
+  if (!hd_person_get_active (me))
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED,
+                   _("Your account “%s” has been deactivated in this helpdesk. Ask the dispatcher."),
+                   hd_person_get_login (me));
+      return NULL;
+    }
+
+  return g_steal_pointer (&me);
+}
+
+HdPerson *
+hd_store_lookup_person (HdStore     *self,
+                        const char  *login,
+                        GError     **error)
+{
+  return load_person (self, login, error);
+}

@@ -1,0 +1,168 @@
+/* hd-store.h — one open helpdesk file
+ *
+ * A HdStore owns one SQLite connection and is used from one thread. Workers
+ * open their own HdStore on the same path.
+ *
+ * Every change is one short BEGIN IMMEDIATE transaction that writes the row,
+ * its history (ticket_events) and a change_log entry together, so a ticket
+ * never exists without its history and other clients can see exactly what
+ * changed.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hd-enums.h"
+#include "hd-error.h"
+#include "hd-person.h"
+#include "hd-ticket.h"
+#include "hd-ticket-event.h"
+
+G_BEGIN_DECLS
+
+#define HD_TYPE_STORE (hd_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (HdStore, hd_store, HD, STORE, GObject)
+
+/* 'Helpdesk' in ASCII: the SQLite application_id of every helpdesk file. */
+#define HD_APPLICATION_ID 0x48656c70
+
+#define HD_STORE_DEFAULT_BUSY_TIMEOUT_MS 5000
+
+char       *hd_store_default_path   (void);
+const char *hd_store_current_login  (void);
+
+HdStore    *hd_store_create         (const char   *path,
+                                     const char   *login,
+                                     const char   *helpdesk_name,
+                                     GError      **error);
+HdStore    *hd_store_open           (const char   *path,
+                                     const char   *login,
+                                     GError      **error);
+
+const char *hd_store_get_path       (HdStore      *self);
+const char *hd_store_get_name       (HdStore      *self);
+HdPerson   *hd_store_get_me         (HdStore      *self);
+gboolean    hd_store_is_read_only   (HdStore      *self);
+int         hd_store_get_schema_version (HdStore  *self);
+void        hd_store_set_busy_timeout (HdStore    *self,
+                                       guint       msec);
+
+gboolean    hd_store_check          (HdStore      *self,
+                                     GPtrArray   **problems,
+                                     GError      **error);
+gboolean    hd_store_backup         (HdStore      *self,
+                                     const char   *dest,
+                                     char        **written_path,
+                                     GError      **error);
+
+/* People */
+
+typedef struct {
+  const char *login;
+  const char *name;
+  const char *email;       /* optional */
+  HdRole      role;
+  int         tier;        /* technicians and dispatchers: 1–3; 0 means 1 */
+  const char *department;  /* optional */
+  const char *location;    /* optional */
+} HdPersonDraft;
+
+/* NULL strings leave a field as it is; "" clears an optional one. */
+typedef struct {
+  const char *name;
+  const char *email;
+  const char *department;
+  const char *location;
+  gboolean    set_role;
+  HdRole      role;
+  int         tier;        /* 0: unchanged */
+  int         active;      /* -1: unchanged, 0 or 1 */
+} HdPersonChanges;
+
+#define HD_PERSON_CHANGES_INIT { .active = -1 }
+
+HdPerson   *hd_store_add_person     (HdStore               *self,
+                                     const HdPersonDraft   *draft,
+                                     GError               **error);
+HdPerson   *hd_store_update_person  (HdStore               *self,
+                                     const char            *login,
+                                     const HdPersonChanges *changes,
+                                     GError               **error);
+HdPerson   *hd_store_find_person    (HdStore               *self,
+                                     const char            *login,
+                                     GError               **error);
+GPtrArray  *hd_store_list_people    (HdStore               *self,
+                                     GError               **error);
+
+/* Tickets */
+
+typedef struct {
+  const char *title;
+  const char *description;
+  const char *requester;   /* login; NULL means the current person */
+  HdPriority  priority;
+  const char *category;
+  const char *department;
+  const char *location;
+} HdTicketDraft;
+
+#define HD_TICKET_DRAFT_INIT { .priority = HD_PRIORITY_NORMAL }
+
+/* NULL leaves a field as it is; "" clears an optional one. */
+typedef struct {
+  const char *title;
+  const char *description;
+  const char *category;
+  const char *department;
+  const char *location;
+  gboolean    set_priority;
+  HdPriority  priority;
+} HdTicketChanges;
+
+typedef struct {
+  guint       status_mask; /* HD_STATUS_MASK bits; 0 means every status */
+  const char *assignee;    /* login */
+  gboolean    unassigned;
+  const char *requester;   /* login */
+  guint       limit;       /* 0: no limit */
+} HdTicketFilter;
+
+/* if_version: the version the change was based on; 0 means "the current
+ * one", which makes the call apply to whatever the file holds now. */
+HdTicket      *hd_store_create_ticket     (HdStore               *self,
+                                           const HdTicketDraft   *draft,
+                                           GError               **error);
+HdTicket      *hd_store_get_ticket        (HdStore               *self,
+                                           gint64                 number,
+                                           GError               **error);
+GPtrArray     *hd_store_list_tickets      (HdStore               *self,
+                                           const HdTicketFilter  *filter,
+                                           GError               **error);
+HdTicket      *hd_store_update_ticket     (HdStore               *self,
+                                           gint64                 number,
+                                           gint64                 if_version,
+                                           const HdTicketChanges *changes,
+                                           GError               **error);
+HdTicket      *hd_store_assign_ticket     (HdStore               *self,
+                                           gint64                 number,
+                                           gint64                 if_version,
+                                           const char            *assignee,
+                                           GError               **error);
+HdTicket      *hd_store_set_ticket_status (HdStore               *self,
+                                           gint64                 number,
+                                           gint64                 if_version,
+                                           HdStatus               status,
+                                           GError               **error);
+HdTicketEvent *hd_store_add_comment       (HdStore               *self,
+                                           gint64                 number,
+                                           const char            *body,
+                                           gboolean               internal,
+                                           GError               **error);
+GPtrArray     *hd_store_list_events       (HdStore               *self,
+                                           gint64                 number,
+                                           GError               **error);
+
+G_END_DECLS
