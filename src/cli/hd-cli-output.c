@@ -1,0 +1,408 @@
+/* hd-cli-output.c
+ *
+ * JSON keys and CSV columns are an interface that scripts rely on: add to
+ * them, never rename. Times are ISO 8601 in UTC.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "hd-cli-output.h"
+#include "hd-enum-types.h"
+
+char *
+hd_cli_format_time (gint64 usec)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (usec == 0)
+    return NULL;
+
+  dt = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  return dt != NULL ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *key,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, key);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_time (JsonBuilder *builder,
+          const char  *key,
+          gint64       usec)
+{
+  g_autofree char *text = hd_cli_format_time (usec);
+
+  add_string (builder, key, text);
+}
+
+static void
+add_int (JsonBuilder *builder,
+         const char  *key,
+         gint64       value)
+{
+  json_builder_set_member_name (builder, key);
+  json_builder_add_int_value (builder, value);
+}
+
+JsonNode *
+hd_cli_person_to_json (HdPerson *person)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  int tier = hd_person_get_tier (person);
+
+  json_builder_begin_object (builder);
+  add_string (builder, "login", hd_person_get_login (person));
+  add_string (builder, "name", hd_person_get_name (person));
+  add_string (builder, "email", hd_person_get_email (person));
+  add_string (builder, "role", hd_enum_to_nick (HD_TYPE_ROLE, hd_person_get_role (person)));
+  json_builder_set_member_name (builder, "tier");
+  if (tier > 0)
+    json_builder_add_int_value (builder, tier);
+  else
+    json_builder_add_null_value (builder);
+  add_string (builder, "department", hd_person_get_department (person));
+  add_string (builder, "location", hd_person_get_location (person));
+  json_builder_set_member_name (builder, "active");
+  json_builder_add_boolean_value (builder, hd_person_get_active (person));
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static void
+add_event (JsonBuilder   *builder,
+           HdTicketEvent *event)
+{
+  json_builder_begin_object (builder);
+  add_string (builder, "kind",
+              hd_enum_to_nick (HD_TYPE_EVENT_KIND, hd_ticket_event_get_kind (event)));
+  add_string (builder, "actor", hd_ticket_event_get_actor (event));
+  add_time (builder, "at", hd_ticket_event_get_at (event));
+  if (hd_ticket_event_get_field (event) != NULL)
+    {
+      add_string (builder, "field", hd_ticket_event_get_field (event));
+      add_string (builder, "from", hd_ticket_event_get_old_value (event));
+      add_string (builder, "to", hd_ticket_event_get_new_value (event));
+    }
+  else if (hd_ticket_event_get_new_value (event) != NULL)
+    add_string (builder, "title", hd_ticket_event_get_new_value (event));
+  if (hd_ticket_event_get_body (event) != NULL)
+    add_string (builder, "body", hd_ticket_event_get_body (event));
+  json_builder_end_object (builder);
+}
+
+/* @events: (nullable): adds the "events" array when given */
+JsonNode *
+hd_cli_ticket_to_json (HdTicket  *ticket,
+                       GPtrArray *events)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  add_int (builder, "number", hd_ticket_get_number (ticket));
+  add_string (builder, "title", hd_ticket_get_title (ticket));
+  add_string (builder, "description", hd_ticket_get_description (ticket));
+  add_string (builder, "status", hd_enum_to_nick (HD_TYPE_STATUS, hd_ticket_get_status (ticket)));
+  add_string (builder, "priority",
+              hd_enum_to_nick (HD_TYPE_PRIORITY, hd_ticket_get_priority (ticket)));
+  add_string (builder, "category", hd_ticket_get_category (ticket));
+  add_string (builder, "requester", hd_ticket_get_requester (ticket));
+  add_string (builder, "assignee", hd_ticket_get_assignee (ticket));
+  add_int (builder, "tier", hd_ticket_get_tier (ticket));
+  add_string (builder, "department", hd_ticket_get_department (ticket));
+  add_string (builder, "location", hd_ticket_get_location (ticket));
+  add_int (builder, "version", hd_ticket_get_version (ticket));
+  add_time (builder, "created_at", hd_ticket_get_created_at (ticket));
+  add_time (builder, "updated_at", hd_ticket_get_updated_at (ticket));
+  add_time (builder, "first_response_at", hd_ticket_get_first_response_at (ticket));
+  add_time (builder, "resolved_at", hd_ticket_get_resolved_at (ticket));
+  add_time (builder, "closed_at", hd_ticket_get_closed_at (ticket));
+
+  if (events != NULL)
+    {
+      json_builder_set_member_name (builder, "events");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < events->len; i++)
+        add_event (builder, g_ptr_array_index (events, i));
+      json_builder_end_array (builder);
+    }
+
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+void
+hd_cli_print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+/* RFC 4180: quote every field that needs it, doubling quotes. */
+static void
+csv_field (GString    *line,
+           const char *value,
+           gboolean    last)
+{
+  if (value != NULL && strpbrk (value, ",\"\r\n") != NULL)
+    {
+      g_string_append_c (line, '"');
+      for (const char *p = value; *p != '\0'; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (line, '"');
+          g_string_append_c (line, *p);
+        }
+      g_string_append_c (line, '"');
+    }
+  else if (value != NULL)
+    g_string_append (line, value);
+
+  g_string_append (line, last ? "\r\n" : ",");
+}
+
+static void
+print_tickets_csv (GPtrArray *tickets)
+{
+  static const char *columns[] = {
+    "number", "title", "status", "priority", "category", "requester", "assignee", "tier",
+    "department", "location", "version", "created_at", "updated_at",
+  };
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+    csv_field (line, columns[c], c + 1 == G_N_ELEMENTS (columns));
+
+  for (guint i = 0; i < tickets->len; i++)
+    {
+      HdTicket *t = g_ptr_array_index (tickets, i);
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, hd_ticket_get_number (t));
+      g_autofree char *tier = g_strdup_printf ("%d", hd_ticket_get_tier (t));
+      g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, hd_ticket_get_version (t));
+      g_autofree char *created = hd_cli_format_time (hd_ticket_get_created_at (t));
+      g_autofree char *updated = hd_cli_format_time (hd_ticket_get_updated_at (t));
+
+      csv_field (line, number, FALSE);
+      csv_field (line, hd_ticket_get_title (t), FALSE);
+      csv_field (line, hd_enum_to_nick (HD_TYPE_STATUS, hd_ticket_get_status (t)), FALSE);
+      csv_field (line, hd_enum_to_nick (HD_TYPE_PRIORITY, hd_ticket_get_priority (t)), FALSE);
+      csv_field (line, hd_ticket_get_category (t), FALSE);
+      csv_field (line, hd_ticket_get_requester (t), FALSE);
+      csv_field (line, hd_ticket_get_assignee (t), FALSE);
+      csv_field (line, tier, FALSE);
+      csv_field (line, hd_ticket_get_department (t), FALSE);
+      csv_field (line, hd_ticket_get_location (t), FALSE);
+      csv_field (line, version, FALSE);
+      csv_field (line, created, FALSE);
+      csv_field (line, updated, TRUE);
+    }
+
+  fwrite (line->str, 1, line->len, stdout);
+}
+
+/* Pads @text with spaces to @width characters, cutting it with "…". */
+static void
+append_cell (GString    *line,
+             const char *text,
+             guint       width)
+{
+  glong len;
+
+  text = text != NULL ? text : "-";
+  len = g_utf8_strlen (text, -1);
+  if ((guint) len > width)
+    {
+      const char *cut = g_utf8_offset_to_pointer (text, width - 1);
+
+      g_string_append_len (line, text, cut - text);
+      g_string_append (line, "…");
+    }
+  else
+    {
+      g_string_append (line, text);
+      for (guint i = len; i < width; i++)
+        g_string_append_c (line, ' ');
+    }
+  g_string_append (line, "  ");
+}
+
+static void
+print_tickets_text (GPtrArray *tickets)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (tickets->len == 0)
+    {
+      g_printerr ("%s\n", _("No tickets."));
+      return;
+    }
+
+  g_string_append_printf (out, "%-7s  ", _("NUMBER"));
+  append_cell (out, _("STATUS"), 8);
+  append_cell (out, _("PRIORITY"), 8);
+  append_cell (out, _("ASSIGNEE"), 12);
+  g_string_append_printf (out, "%s\n", _("TITLE"));
+
+  for (guint i = 0; i < tickets->len; i++)
+    {
+      HdTicket *t = g_ptr_array_index (tickets, i);
+
+      g_string_append_printf (out, "#%-6" G_GINT64_FORMAT "  ", hd_ticket_get_number (t));
+      append_cell (out, hd_enum_to_nick (HD_TYPE_STATUS, hd_ticket_get_status (t)), 8);
+      append_cell (out, hd_enum_to_nick (HD_TYPE_PRIORITY, hd_ticket_get_priority (t)), 8);
+      append_cell (out, hd_ticket_get_assignee (t), 12);
+      g_string_append_printf (out, "%s\n", hd_ticket_get_title (t));
+    }
+
+  fwrite (out->str, 1, out->len, stdout);
+}
+
+void
+hd_cli_print_tickets (GPtrArray   *tickets,
+                      HdCliFormat  format)
+{
+  g_autoptr(JsonArray) array = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  switch (format)
+    {
+    case HD_CLI_FORMAT_JSON:
+      array = json_array_new ();
+      for (guint i = 0; i < tickets->len; i++)
+        json_array_add_element (array, hd_cli_ticket_to_json (g_ptr_array_index (tickets, i),
+                                                              NULL));
+      node = json_node_init_array (json_node_alloc (), array);
+      hd_cli_print_json (node);
+      break;
+    case HD_CLI_FORMAT_CSV:
+      print_tickets_csv (tickets);
+      break;
+    case HD_CLI_FORMAT_TEXT:
+    default:
+      print_tickets_text (tickets);
+      break;
+    }
+}
+
+void
+hd_cli_print_people (GPtrArray   *people,
+                     HdCliFormat  format)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (format == HD_CLI_FORMAT_JSON)
+    {
+      g_autoptr(JsonArray) array = json_array_new ();
+      g_autoptr(JsonNode) node = NULL;
+
+      for (guint i = 0; i < people->len; i++)
+        json_array_add_element (array, hd_cli_person_to_json (g_ptr_array_index (people, i)));
+      node = json_node_init_array (json_node_alloc (), array);
+      hd_cli_print_json (node);
+      return;
+    }
+
+  append_cell (out, _("LOGIN"), 16);
+  append_cell (out, _("ROLE"), 10);
+  append_cell (out, _("TIER"), 4);
+  g_string_append_printf (out, "%s\n", _("NAME"));
+  for (guint i = 0; i < people->len; i++)
+    {
+      HdPerson *p = g_ptr_array_index (people, i);
+      g_autofree char *tier = hd_person_get_tier (p) > 0
+                                ? g_strdup_printf ("%d", hd_person_get_tier (p)) : NULL;
+
+      append_cell (out, hd_person_get_login (p), 16);
+      append_cell (out, hd_enum_to_nick (HD_TYPE_ROLE, hd_person_get_role (p)), 10);
+      append_cell (out, tier, 4);
+      g_string_append (out, hd_person_get_name (p));
+      if (!hd_person_get_active (p))
+        g_string_append_printf (out, " (%s)", _("inactive"));
+      g_string_append_c (out, '\n');
+    }
+
+  fwrite (out->str, 1, out->len, stdout);
+}
+
+static void
+print_field (const char *label,
+             const char *value)
+{
+  if (value != NULL && value[0] != '\0')
+    g_print ("%-14s %s\n", label, value);
+}
+
+static void
+print_event (HdTicketEvent *e)
+{
+  g_autofree char *at = hd_cli_format_time (hd_ticket_event_get_at (e));
+  const char *who = hd_ticket_event_get_actor (e);
+
+  switch (hd_ticket_event_get_kind (e))
+    {
+    case HD_EVENT_CREATED:
+      g_print (_("%s  %s created the ticket\n"), at, who);
+      break;
+    case HD_EVENT_REPLY:
+      g_print (_("%s  %s replied:\n%s\n"), at, who, hd_ticket_event_get_body (e));
+      break;
+    case HD_EVENT_NOTE:
+      g_print (_("%s  %s wrote an internal note:\n%s\n"), at, who, hd_ticket_event_get_body (e));
+      break;
+    case HD_EVENT_STATUS:
+    case HD_EVENT_ASSIGNMENT:
+    case HD_EVENT_FIELD:
+    default:
+      g_print (_("%s  %s changed %s: %s → %s\n"), at, who, hd_ticket_event_get_field (e),
+               hd_ticket_event_get_old_value (e) ? hd_ticket_event_get_old_value (e) : "-",
+               hd_ticket_event_get_new_value (e) ? hd_ticket_event_get_new_value (e) : "-");
+      break;
+    }
+}
+
+void
+hd_cli_print_ticket (HdTicket  *t,
+                     GPtrArray *events)
+{
+  g_autofree char *created = hd_cli_format_time (hd_ticket_get_created_at (t));
+  g_autofree char *updated = hd_cli_format_time (hd_ticket_get_updated_at (t));
+  g_autofree char *tier = g_strdup_printf ("%d", hd_ticket_get_tier (t));
+  g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, hd_ticket_get_version (t));
+
+  g_print ("#%" G_GINT64_FORMAT "  %s\n\n", hd_ticket_get_number (t), hd_ticket_get_title (t));
+  print_field (_("Status:"), hd_status_to_label (hd_ticket_get_status (t)));
+  print_field (_("Priority:"), hd_priority_to_label (hd_ticket_get_priority (t)));
+  print_field (_("Requester:"), hd_ticket_get_requester (t));
+  print_field (_("Assignee:"), hd_ticket_get_assignee (t));
+  print_field (_("Tier:"), tier);
+  print_field (_("Category:"), hd_ticket_get_category (t));
+  print_field (_("Department:"), hd_ticket_get_department (t));
+  print_field (_("Location:"), hd_ticket_get_location (t));
+  print_field (_("Created:"), created);
+  print_field (_("Updated:"), updated);
+  print_field (_("Version:"), version);
+
+  if (hd_ticket_get_description (t)[0] != '\0')
+    g_print ("\n%s\n", hd_ticket_get_description (t));
+
+  g_print ("\n%s\n", _("History:"));
+  for (guint i = 0; i < events->len; i++)
+    print_event (g_ptr_array_index (events, i));
+}

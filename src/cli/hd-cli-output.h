@@ -1,0 +1,31 @@
+/* hd-cli-output.h — how helpdesk-cli prints people, tickets and history
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "hd-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  HD_CLI_FORMAT_TEXT,
+  HD_CLI_FORMAT_JSON,
+  HD_CLI_FORMAT_CSV,
+} HdCliFormat;
+
+char     *hd_cli_format_time      (gint64         usec);
+JsonNode *hd_cli_person_to_json   (HdPerson      *person);
+JsonNode *hd_cli_ticket_to_json   (HdTicket      *ticket,
+                                   GPtrArray     *events);
+void      hd_cli_print_json       (JsonNode      *node);
+void      hd_cli_print_people     (GPtrArray     *people,
+                                   HdCliFormat    format);
+void      hd_cli_print_tickets    (GPtrArray     *tickets,
+                                   HdCliFormat    format);
+void      hd_cli_print_ticket     (HdTicket      *ticket,
+                                   GPtrArray     *events);
+
+G_END_DECLS

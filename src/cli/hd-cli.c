@@ -1,0 +1,940 @@
+/* hd-cli.c — helpdesk-cli, the command-line tool over the core
+ *
+ * Every rule lives in the core; this file parses arguments, calls the
+ * store and prints. Exit codes are part of the interface (see README):
+ * 0 done, 1 usage or invalid input, 2 not found, 3 conflict, 4 permission
+ * denied, 5 the file cannot be used.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "hd-cli-output.h"
+#include "hd-enum-types.h"
+#include "hd-store.h"
+#include "hd-validate.h"
+
+enum {
+  EXIT_OK = 0,
+  EXIT_USAGE = 1,
+  EXIT_NOT_FOUND = 2,
+  EXIT_CONFLICT = 3,
+  EXIT_DENIED = 4,
+  EXIT_UNUSABLE = 5,
+};
+
+typedef struct _Command Command;
+
+typedef int (*CommandFunc) (const Command *command,
+                            char         **args);
+
+struct _Command
+{
+  const char  *group;
+  const char  *name;
+  const char  *parameters;
+  CommandFunc  run;
+  const char  *summary;
+};
+
+static char *opt_db;
+
+static const GOptionEntry db_entries[] = {
+  { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db,
+    N_("The helpdesk file (default: $HELPDESK_DB, else the per-user one)"), N_("FILE") },
+  { NULL }
+};
+
+/* Errors */
+
+static int
+exit_code_for (const GError *error)
+{
+  if (error->domain != HD_ERROR)
+    return EXIT_UNUSABLE;
+
+  switch ((HdError) error->code)
+    {
+    case HD_ERROR_NOT_FOUND: return EXIT_NOT_FOUND;
+    case HD_ERROR_CONFLICT: return EXIT_CONFLICT;
+    case HD_ERROR_PERMISSION_DENIED: return EXIT_DENIED;
+    case HD_ERROR_INVALID_INPUT:
+    case HD_ERROR_EXISTS: return EXIT_USAGE;
+    case HD_ERROR_FAILED:
+    case HD_ERROR_NOT_HELPDESK:
+    case HD_ERROR_NEWER_VERSION:
+    case HD_ERROR_READ_ONLY:
+    case HD_ERROR_BUSY:
+    case HD_ERROR_DISK_FULL:
+    case HD_ERROR_CORRUPT:
+    default: return EXIT_UNUSABLE;
+    }
+}
+
+static int
+fail (const GError *error)
+{
+  g_printerr ("helpdesk-cli: %s\n", error->message);
+  return exit_code_for (error);
+}
+
+static int
+usage_error (const Command *command,
+             const char    *message)
+{
+  g_autofree char *full = g_strjoin (" ", "helpdesk-cli", command->group, command->name, NULL);
+
+  g_printerr ("%s: %s\n", full, message);
+  g_printerr (_("Run “%s --help” for how to use it.\n"), full);
+  return EXIT_USAGE;
+}
+
+/* Arguments */
+
+/* Parses @args (after the command words) with @entries plus --db, and
+ * checks that exactly @n_positional words remain. */
+static gboolean
+parse (const Command       *command,
+       const GOptionEntry  *entries,
+       char               **args,
+       guint                n_positional,
+       char              ***positional,
+       int                 *status)
+{
+  g_autofree char *full = g_strjoin (" ", command->group, command->name, NULL);
+  g_autofree char *params = g_strconcat (command->parameters, NULL);
+  g_autoptr(GOptionContext) context = g_option_context_new (params);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) argv = NULL;
+  GStrvBuilder *builder = g_strv_builder_new ();
+
+  g_strv_builder_add (builder, full);
+  g_strv_builder_addv (builder, (const char **) args);
+  argv = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _(command->summary));
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, db_entries, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse_strv (context, &argv, &error))
+    {
+      *status = usage_error (command, error->message);
+      return FALSE;
+    }
+
+  if (g_strv_length (argv) != n_positional + 1)
+    {
+      *status = usage_error (command, g_strv_length (argv) < n_positional + 1
+                                        ? _("Missing arguments.")
+                                        : _("Too many arguments."));
+      return FALSE;
+    }
+
+  if (positional != NULL)
+    *positional = g_strdupv (argv + 1);
+  return TRUE;
+}
+
+static gboolean
+parse_number (const Command *command,
+              const char    *text,
+              gint64        *number,
+              int           *status)
+{
+  guint64 value = 0;
+
+  if (text[0] == '#')
+    text++;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is not a ticket number."), text);
+
+      *status = usage_error (command, message);
+      return FALSE;
+    }
+
+  *number = value;
+  return TRUE;
+}
+
+static gboolean
+parse_enum (const Command *command,
+            GType          type,
+            const char    *what,
+            const char    *nick,
+            int           *value,
+            int           *status)
+{
+  g_autoptr(GEnumClass) klass = NULL;
+  g_autoptr(GString) valid = NULL;
+  g_autofree char *message = NULL;
+
+  if (hd_enum_from_nick (type, nick, value))
+    return TRUE;
+
+  klass = g_type_class_ref (type);
+  valid = g_string_new (NULL);
+  for (guint i = 0; i < klass->n_values; i++)
+    g_string_append_printf (valid, "%s%s", i > 0 ? ", " : "", klass->values[i].value_nick);
+
+  message = g_strdup_printf (_("Unknown %s “%s”; use one of: %s."), what, nick, valid->str);
+  *status = usage_error (command, message);
+  return FALSE;
+}
+
+/* Reads text for a description or reply from a file or standard input
+ * ("-"), refusing binary data and invalid UTF-8. */
+static char *
+read_text_file (const char  *path,
+                const char  *field,
+                GError     **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (g_strcmp0 (path, "-") == 0)
+    {
+      g_autoptr(GString) buffer = g_string_new (NULL);
+      char chunk[4096];
+      size_t n;
+
+      while ((n = fread (chunk, 1, sizeof chunk, stdin)) > 0)
+        g_string_append_len (buffer, chunk, n);
+      length = buffer->len;
+      contents = g_string_free (g_steal_pointer (&buffer), FALSE);
+    }
+  else if (!g_file_get_contents (path, &contents, &length, error))
+    {
+      (*error)->domain = HD_ERROR;
+      (*error)->code = HD_ERROR_NOT_FOUND;
+      return NULL;
+    }
+
+  if (!hd_validate_bytes (field, contents, length, error))
+    return NULL;
+
+  return g_steal_pointer (&contents);
+}
+
+static gboolean
+pick_text (const char  *inline_text,
+           const char  *file,
+           const char  *field,
+           char       **out,
+           GError     **error)
+{
+  if (inline_text != NULL && file != NULL)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                   _("Give %s either inline or from a file, not both."), field);
+      return FALSE;
+    }
+
+  if (file != NULL)
+    {
+      *out = read_text_file (file, field, error);
+      return *out != NULL;
+    }
+
+  *out = g_strdup (inline_text);
+  return TRUE;
+}
+
+static HdStore *
+open_store (GError **error)
+{
+  g_autofree char *path = opt_db != NULL ? g_strdup (opt_db) : hd_store_default_path ();
+
+  return hd_store_open (path, NULL, error);
+}
+
+/* Commands: init, check, backup */
+
+static int
+cmd_init (const Command  *command,
+          char          **args)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  const GOptionEntry entries[] = {
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The helpdesk’s name, such as the office’s"),
+      N_("NAME") },
+    { NULL }
+  };
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, 0, NULL, &status))
+    return status;
+
+  path = opt_db != NULL ? g_strdup (opt_db) : hd_store_default_path ();
+  store = hd_store_create (path, NULL, name != NULL ? name : _("Helpdesk"), &error);
+  if (store == NULL)
+    return fail (error);
+
+  g_print (_("Created the helpdesk “%s” in %s; %s is its dispatcher.\n"),
+           hd_store_get_name (store), path, hd_person_get_login (hd_store_get_me (store)));
+  return EXIT_OK;
+}
+
+static int
+cmd_check (const Command  *command,
+           char          **args)
+{
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = EXIT_OK;
+
+  if (!parse (command, NULL, args, 0, NULL, &status))
+    return status;
+
+  store = open_store (&error);
+  if (store == NULL || !hd_store_check (store, &problems, &error))
+    return fail (error);
+
+  for (guint i = 0; i < problems->len; i++)
+    g_print ("%s\n", (char *) g_ptr_array_index (problems, i));
+
+  if (problems->len > 0)
+    {
+      g_printerr (_("helpdesk-cli: %s has %u problems. Restore it from a backup, or keep a copy before any repair.\n"),
+                  hd_store_get_path (store), problems->len);
+      return EXIT_UNUSABLE;
+    }
+
+  g_print (_("%s is sound (schema version %d).\n"), hd_store_get_path (store),
+           hd_store_get_schema_version (store));
+  return EXIT_OK;
+}
+
+static int
+cmd_backup (const Command  *command,
+            char          **args)
+{
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) positional = NULL;
+  g_autofree char *written = NULL;
+  int status = EXIT_OK;
+
+  if (!parse (command, NULL, args, 1, &positional, &status))
+    return status;
+
+  store = open_store (&error);
+  if (store == NULL || !hd_store_backup (store, positional[0], &written, &error))
+    return fail (error);
+
+  g_print (_("Backed up to %s\n"), written);
+  return EXIT_OK;
+}
+
+/* Commands: people */
+
+static int
+cmd_person_add (const Command  *command,
+                char          **args)
+{
+  g_autofree char *name = NULL, *email = NULL, *role = NULL;
+  g_autofree char *department = NULL, *location = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdPerson) person = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) positional = NULL;
+  int tier = 0;
+  int role_value = HD_ROLE_REQUESTER;
+  const GOptionEntry entries[] = {
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("Full name (required)"), N_("NAME") },
+    { "email", 0, 0, G_OPTION_ARG_STRING, &email, N_("Email address"), N_("EMAIL") },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role,
+      N_("requester (default), technician or dispatcher"), N_("ROLE") },
+    { "tier", 0, 0, G_OPTION_ARG_INT, &tier, N_("Support tier 1–3 (technicians)"), N_("N") },
+    { "department", 0, 0, G_OPTION_ARG_STRING, &department, N_("Department"), N_("TEXT") },
+    { "location", 0, 0, G_OPTION_ARG_STRING, &location, N_("Location"), N_("TEXT") },
+    { NULL }
+  };
+  HdPersonDraft draft = { 0 };
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, 1, &positional, &status))
+    return status;
+  if (name == NULL)
+    return usage_error (command, _("--name is required."));
+  if (role != NULL && !parse_enum (command, HD_TYPE_ROLE, _("role"), role, &role_value, &status))
+    return status;
+
+  draft.login = positional[0];
+  draft.name = name;
+  draft.email = email;
+  draft.role = role_value;
+  draft.tier = tier;
+  draft.department = department;
+  draft.location = location;
+
+  store = open_store (&error);
+  if (store == NULL || (person = hd_store_add_person (store, &draft, &error)) == NULL)
+    return fail (error);
+
+  g_print (_("Added %s (%s) as %s.\n"), hd_person_get_login (person), hd_person_get_name (person),
+           hd_enum_to_nick (HD_TYPE_ROLE, hd_person_get_role (person)));
+  return EXIT_OK;
+}
+
+static int
+cmd_person_update (const Command  *command,
+                   char          **args)
+{
+  g_autofree char *name = NULL, *email = NULL, *role = NULL, *active = NULL;
+  g_autofree char *department = NULL, *location = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdPerson) person = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) positional = NULL;
+  HdPersonChanges changes = HD_PERSON_CHANGES_INIT;
+  int role_value = HD_ROLE_REQUESTER;
+  int tier = 0;
+  const GOptionEntry entries[] = {
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("Full name"), N_("NAME") },
+    { "email", 0, 0, G_OPTION_ARG_STRING, &email, N_("Email address (\"\" clears it)"),
+      N_("EMAIL") },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role, N_("requester, technician or dispatcher"),
+      N_("ROLE") },
+    { "tier", 0, 0, G_OPTION_ARG_INT, &tier, N_("Support tier 1–3"), N_("N") },
+    { "active", 0, 0, G_OPTION_ARG_STRING, &active, N_("yes, or no to deactivate"),
+      N_("yes|no") },
+    { "department", 0, 0, G_OPTION_ARG_STRING, &department, N_("Department"), N_("TEXT") },
+    { "location", 0, 0, G_OPTION_ARG_STRING, &location, N_("Location"), N_("TEXT") },
+    { NULL }
+  };
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, 1, &positional, &status))
+    return status;
+  if (role != NULL && !parse_enum (command, HD_TYPE_ROLE, _("role"), role, &role_value, &status))
+    return status;
+  if (active != NULL && g_strcmp0 (active, "yes") != 0 && g_strcmp0 (active, "no") != 0)
+    return usage_error (command, _("--active takes yes or no."));
+
+  changes.name = name;
+  changes.email = email;
+  changes.department = department;
+  changes.location = location;
+  changes.set_role = role != NULL;
+  changes.role = role_value;
+  changes.tier = tier;
+  changes.active = active == NULL ? -1 : g_strcmp0 (active, "yes") == 0;
+
+  store = open_store (&error);
+  if (store == NULL ||
+      (person = hd_store_update_person (store, positional[0], &changes, &error)) == NULL)
+    return fail (error);
+
+  g_print (_("Updated %s.\n"), hd_person_get_login (person));
+  return EXIT_OK;
+}
+
+static int
+cmd_person_list (const Command  *command,
+                 char          **args)
+{
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GPtrArray) people = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, 0, NULL, &status))
+    return status;
+
+  store = open_store (&error);
+  if (store == NULL || (people = hd_store_list_people (store, &error)) == NULL)
+    return fail (error);
+
+  hd_cli_print_people (people, json ? HD_CLI_FORMAT_JSON : HD_CLI_FORMAT_TEXT);
+  return EXIT_OK;
+}
+
+/* Commands: tickets */
+
+static int
+cmd_ticket_new (const Command  *command,
+                char          **args)
+{
+  g_autofree char *title = NULL, *description = NULL, *description_file = NULL;
+  g_autofree char *requester = NULL, *priority = NULL, *category = NULL;
+  g_autofree char *department = NULL, *location = NULL, *text = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdTicket) ticket = NULL;
+  g_autoptr(GError) error = NULL;
+  HdTicketDraft draft = HD_TICKET_DRAFT_INIT;
+  int priority_value = HD_PRIORITY_NORMAL;
+  const GOptionEntry entries[] = {
+    { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("One line that says what is wrong (required)"),
+      N_("TEXT") },
+    { "description", 0, 0, G_OPTION_ARG_STRING, &description, N_("The details"), N_("TEXT") },
+    { "description-file", 0, 0, G_OPTION_ARG_FILENAME, &description_file,
+      N_("Read the details from a file, or - for standard input"), N_("FILE") },
+    { "requester", 0, 0, G_OPTION_ARG_STRING, &requester,
+      N_("Who asks (staff only; default: you)"), N_("LOGIN") },
+    { "priority", 0, 0, G_OPTION_ARG_STRING, &priority, N_("low, normal (default), high or urgent"),
+      N_("PRIORITY") },
+    { "category", 0, 0, G_OPTION_ARG_STRING, &category, N_("Category"), N_("TEXT") },
+    { "department", 0, 0, G_OPTION_ARG_STRING, &department, N_("Department"), N_("TEXT") },
+    { "location", 0, 0, G_OPTION_ARG_STRING, &location, N_("Location"), N_("TEXT") },
+    { NULL }
+  };
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, 0, NULL, &status))
+    return status;
+  if (title == NULL)
+    return usage_error (command, _("--title is required."));
+  if (priority != NULL &&
+      !parse_enum (command, HD_TYPE_PRIORITY, _("priority"), priority, &priority_value, &status))
+    return status;
+  if (!pick_text (description, description_file, _("The description"), &text, &error))
+    return fail (error);
+
+  draft.title = title;
+  draft.description = text;
+  draft.requester = requester;
+  draft.priority = priority_value;
+  draft.category = category;
+  draft.department = department;
+  draft.location = location;
+
+  store = open_store (&error);
+  if (store == NULL || (ticket = hd_store_create_ticket (store, &draft, &error)) == NULL)
+    return fail (error);
+
+  g_print ("%" G_GINT64_FORMAT "\n", hd_ticket_get_number (ticket));
+  return EXIT_OK;
+}
+
+static gboolean
+parse_status_list (const Command *command,
+                   const char    *list,
+                   guint         *mask,
+                   int           *status)
+{
+  g_auto(GStrv) parts = g_strsplit (list, ",", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      int value;
+
+      if (!parse_enum (command, HD_TYPE_STATUS, _("status"), g_strstrip (parts[i]), &value,
+                       status))
+        return FALSE;
+      *mask |= HD_STATUS_MASK (value);
+    }
+
+  return TRUE;
+}
+
+static int
+cmd_ticket_list (const Command  *command,
+                 char          **args)
+{
+  g_autofree char *status_list = NULL, *assignee = NULL, *requester = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GPtrArray) tickets = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean json = FALSE, csv = FALSE;
+  HdTicketFilter filter = { 0 };
+  const GOptionEntry entries[] = {
+    { "status", 0, 0, G_OPTION_ARG_STRING, &status_list,
+      N_("Only these statuses, comma-separated: new, open, pending, resolved, closed"),
+      N_("STATUS") },
+    { "assignee", 0, 0, G_OPTION_ARG_STRING, &assignee,
+      N_("Only tickets assigned to LOGIN, or none for unassigned ones"), N_("LOGIN|none") },
+    { "requester", 0, 0, G_OPTION_ARG_STRING, &requester, N_("Only tickets filed by LOGIN"),
+      N_("LOGIN") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, N_("Print CSV (RFC 4180)"), NULL },
+    { NULL }
+  };
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, 0, NULL, &status))
+    return status;
+  if (json && csv)
+    return usage_error (command, _("Choose --json or --csv, not both."));
+  if (status_list != NULL && !parse_status_list (command, status_list, &filter.status_mask,
+                                                 &status))
+    return status;
+
+  filter.unassigned = g_strcmp0 (assignee, "none") == 0;
+  filter.assignee = filter.unassigned ? NULL : assignee;
+  filter.requester = requester;
+
+  store = open_store (&error);
+  if (store == NULL || (tickets = hd_store_list_tickets (store, &filter, &error)) == NULL)
+    return fail (error);
+
+  hd_cli_print_tickets (tickets, json ? HD_CLI_FORMAT_JSON
+                                      : csv ? HD_CLI_FORMAT_CSV : HD_CLI_FORMAT_TEXT);
+  return EXIT_OK;
+}
+
+static int
+cmd_ticket_show (const Command  *command,
+                 char          **args)
+{
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdTicket) ticket = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) positional = NULL;
+  gboolean json = FALSE;
+  gint64 number = 0;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON, with the history as “events”"),
+      NULL },
+    { NULL }
+  };
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, 1, &positional, &status) ||
+      !parse_number (command, positional[0], &number, &status))
+    return status;
+
+  store = open_store (&error);
+  if (store == NULL ||
+      (ticket = hd_store_get_ticket (store, number, &error)) == NULL ||
+      (events = hd_store_list_events (store, number, &error)) == NULL)
+    return fail (error);
+
+  if (json)
+    {
+      g_autoptr(JsonNode) node = hd_cli_ticket_to_json (ticket, events);
+
+      hd_cli_print_json (node);
+    }
+  else
+    hd_cli_print_ticket (ticket, events);
+
+  return EXIT_OK;
+}
+
+static int
+cmd_ticket_update (const Command  *command,
+                   char          **args)
+{
+  g_autofree char *title = NULL, *description = NULL, *description_file = NULL;
+  g_autofree char *priority = NULL, *category = NULL, *department = NULL, *location = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdTicket) ticket = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) positional = NULL;
+  HdTicketChanges changes = { 0 };
+  gint64 number = 0, if_version = 0;
+  int priority_value = HD_PRIORITY_NORMAL;
+  const GOptionEntry entries[] = {
+    { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("New title"), N_("TEXT") },
+    { "description", 0, 0, G_OPTION_ARG_STRING, &description, N_("New details"), N_("TEXT") },
+    { "description-file", 0, 0, G_OPTION_ARG_FILENAME, &description_file,
+      N_("Read the details from a file, or - for standard input"), N_("FILE") },
+    { "priority", 0, 0, G_OPTION_ARG_STRING, &priority, N_("low, normal, high or urgent"),
+      N_("PRIORITY") },
+    { "category", 0, 0, G_OPTION_ARG_STRING, &category, N_("Category (\"\" clears it)"),
+      N_("TEXT") },
+    { "department", 0, 0, G_OPTION_ARG_STRING, &department, N_("Department (\"\" clears it)"),
+      N_("TEXT") },
+    { "location", 0, 0, G_OPTION_ARG_STRING, &location, N_("Location (\"\" clears it)"),
+      N_("TEXT") },
+    { "if-version", 0, 0, G_OPTION_ARG_INT64, &if_version,
+      N_("Refuse (exit 3) if the ticket is no longer at version V"), N_("V") },
+    { NULL }
+  };
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, 1, &positional, &status) ||
+      !parse_number (command, positional[0], &number, &status))
+    return status;
+  if (priority != NULL &&
+      !parse_enum (command, HD_TYPE_PRIORITY, _("priority"), priority, &priority_value, &status))
+    return status;
+  if (!pick_text (description, description_file, _("The description"), &text, &error))
+    return fail (error);
+
+  changes.title = title;
+  changes.description = text;
+  changes.category = category;
+  changes.department = department;
+  changes.location = location;
+  changes.set_priority = priority != NULL;
+  changes.priority = priority_value;
+
+  store = open_store (&error);
+  if (store == NULL ||
+      (ticket = hd_store_update_ticket (store, number, if_version, &changes, &error)) == NULL)
+    return fail (error);
+
+  g_print (_("Ticket #%" G_GINT64_FORMAT " is at version %" G_GINT64_FORMAT ".\n"),
+           number, hd_ticket_get_version (ticket));
+  return EXIT_OK;
+}
+
+static int
+cmd_ticket_assign (const Command  *command,
+                   char          **args)
+{
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdTicket) ticket = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) positional = NULL;
+  gint64 number = 0, if_version = 0;
+  const char *assignee;
+  const GOptionEntry entries[] = {
+    { "if-version", 0, 0, G_OPTION_ARG_INT64, &if_version,
+      N_("Refuse (exit 3) if the ticket is no longer at version V"), N_("V") },
+    { NULL }
+  };
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, 2, &positional, &status) ||
+      !parse_number (command, positional[0], &number, &status))
+    return status;
+
+  assignee = g_strcmp0 (positional[1], "none") == 0 ? NULL : positional[1];
+  store = open_store (&error);
+  if (store == NULL ||
+      (ticket = hd_store_assign_ticket (store, number, if_version, assignee, &error)) == NULL)
+    return fail (error);
+
+  if (hd_ticket_get_assignee (ticket) != NULL)
+    g_print (_("Ticket #%" G_GINT64_FORMAT " is assigned to %s.\n"), number,
+             hd_ticket_get_assignee (ticket));
+  else
+    g_print (_("Ticket #%" G_GINT64_FORMAT " is unassigned.\n"), number);
+  return EXIT_OK;
+}
+
+static int
+cmd_ticket_status (const Command  *command,
+                   char          **args)
+{
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdTicket) ticket = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) positional = NULL;
+  gint64 number = 0, if_version = 0;
+  int value = 0;
+  const GOptionEntry entries[] = {
+    { "if-version", 0, 0, G_OPTION_ARG_INT64, &if_version,
+      N_("Refuse (exit 3) if the ticket is no longer at version V"), N_("V") },
+    { NULL }
+  };
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, 2, &positional, &status) ||
+      !parse_number (command, positional[0], &number, &status) ||
+      !parse_enum (command, HD_TYPE_STATUS, _("status"), positional[1], &value, &status))
+    return status;
+
+  store = open_store (&error);
+  if (store == NULL ||
+      (ticket = hd_store_set_ticket_status (store, number, if_version, value, &error)) == NULL)
+    return fail (error);
+
+  g_print (_("Ticket #%" G_GINT64_FORMAT " is %s.\n"), number,
+           hd_enum_to_nick (HD_TYPE_STATUS, hd_ticket_get_status (ticket)));
+  return EXIT_OK;
+}
+
+static int
+cmd_ticket_comment (const Command  *command,
+                    char          **args)
+{
+  g_autofree char *body = NULL, *body_file = NULL, *text = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdTicketEvent) event = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) positional = NULL;
+  gboolean internal = FALSE;
+  gint64 number = 0;
+  const GOptionEntry entries[] = {
+    { "body", 0, 0, G_OPTION_ARG_STRING, &body, N_("The text of the reply"), N_("TEXT") },
+    { "body-file", 0, 0, G_OPTION_ARG_FILENAME, &body_file,
+      N_("Read the reply from a file, or - for standard input"), N_("FILE") },
+    { "internal", 0, 0, G_OPTION_ARG_NONE, &internal,
+      N_("An internal note that the requester does not see"), NULL },
+    { NULL }
+  };
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, 1, &positional, &status) ||
+      !parse_number (command, positional[0], &number, &status))
+    return status;
+  if (body == NULL && body_file == NULL)
+    return usage_error (command, _("--body or --body-file is required."));
+  if (!pick_text (body, body_file, _("The reply"), &text, &error))
+    return fail (error);
+
+  store = open_store (&error);
+  if (store == NULL ||
+      (event = hd_store_add_comment (store, number, text, internal, &error)) == NULL)
+    return fail (error);
+
+  return EXIT_OK;
+}
+
+static const Command commands[] = {
+  { NULL, "init", "", cmd_init, N_("Create a new helpdesk file; you become its dispatcher.") },
+  { "person", "add", "LOGIN", cmd_person_add, N_("Add someone to the helpdesk (dispatcher only).") },
+  { "person", "update", "LOGIN", cmd_person_update,
+    N_("Change someone’s details, role, tier or whether they are active (dispatcher only).") },
+  { "person", "list", "", cmd_person_list, N_("List the people of the helpdesk.") },
+  { "ticket", "new", "", cmd_ticket_new, N_("File a ticket and print its number.") },
+  { "ticket", "list", "", cmd_ticket_list, N_("List tickets.") },
+  { "ticket", "show", "NUMBER", cmd_ticket_show, N_("Show a ticket with its history.") },
+  { "ticket", "update", "NUMBER", cmd_ticket_update, N_("Change a ticket’s fields.") },
+  { "ticket", "assign", "NUMBER LOGIN|none", cmd_ticket_assign,
+    N_("Assign a ticket to a technician, or unassign it.") },
+  { "ticket", "status", "NUMBER STATUS", cmd_ticket_status,
+    N_("Move a ticket to new, open, pending, resolved or closed.") },
+  { "ticket", "comment", "NUMBER", cmd_ticket_comment,
+    N_("Add a reply, or an internal note with --internal.") },
+  { NULL, "check", "", cmd_check,
+    N_("Check the file’s integrity and schema; exit 0 when sound.") },
+  { NULL, "backup", "DEST", cmd_backup,
+    N_("Write a consistent copy of the file to DEST (a file, or a folder for a dated copy).") },
+};
+
+static void
+print_help (FILE *stream)
+{
+  fprintf (stream, "%s\n\n", _("Usage: helpdesk-cli [--db FILE] COMMAND [OPTIONS…]"));
+  fprintf (stream, "%s\n\n", _("Work with a Helpdesk file from the command line."));
+  fprintf (stream, "%s\n", _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *words = g_strjoin (" ", commands[i].group ? commands[i].group
+                                                                 : commands[i].name,
+                                          commands[i].group ? commands[i].name : NULL,
+                                          commands[i].parameters, NULL);
+      fprintf (stream, "  %-30s %s\n", words, _(commands[i].summary));
+    }
+  fprintf (stream, "\n%s\n", _("Run “helpdesk-cli COMMAND --help” for a command’s options."));
+  fprintf (stream, "%s\n", _("The file is --db FILE, else $HELPDESK_DB, else the per-user default."));
+  fprintf (stream, "%s\n", _("You act as your login; $HELPDESK_LOGIN overrides it (tests, administration)."));
+}
+
+static const Command *
+find_command (char ***args)
+{
+  const char *first = (*args)[0];
+  const char *second = first != NULL ? (*args)[1] : NULL;
+
+  for (guint i = 0; first != NULL && i < G_N_ELEMENTS (commands); i++)
+    {
+      const Command *c = &commands[i];
+
+      if (c->group == NULL && g_str_equal (first, c->name))
+        {
+          *args += 1;
+          return c;
+        }
+      if (c->group != NULL && g_str_equal (first, c->group) && g_strcmp0 (second, c->name) == 0)
+        {
+          *args += 2;
+          return c;
+        }
+    }
+
+  return NULL;
+}
+
+/* Takes --db, --help and --version when they come before the command. */
+static gboolean
+take_global_options (char ***args,
+                     int    *status)
+{
+  while ((*args)[0] != NULL && (*args)[0][0] == '-')
+    {
+      const char *arg = (*args)[0];
+
+      if (g_str_equal (arg, "--help") || g_str_equal (arg, "-h"))
+        {
+          print_help (stdout);
+          *status = EXIT_OK;
+          return FALSE;
+        }
+      if (g_str_equal (arg, "--version"))
+        {
+          g_print ("helpdesk-cli %s\n", PACKAGE_VERSION);
+          *status = EXIT_OK;
+          return FALSE;
+        }
+      if (g_str_equal (arg, "--db") && (*args)[1] != NULL)
+        {
+          g_free (opt_db);
+          opt_db = g_strdup ((*args)[1]);
+          *args += 2;
+        }
+      else if (g_str_has_prefix (arg, "--db="))
+        {
+          g_free (opt_db);
+          opt_db = g_strdup (arg + strlen ("--db="));
+          *args += 1;
+        }
+      else
+        {
+          g_printerr (_("helpdesk-cli: unknown option “%s”. Run “helpdesk-cli --help”.\n"), arg);
+          *status = EXIT_USAGE;
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const Command *command;
+  char **args = argv + 1;
+  int status = EXIT_OK;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (!take_global_options (&args, &status))
+    return status;
+
+  if (args[0] == NULL)
+    {
+      print_help (stderr);
+      return EXIT_USAGE;
+    }
+
+  command = find_command (&args);
+  if (command == NULL)
+    {
+      g_printerr (_("helpdesk-cli: unknown command “%s”. Run “helpdesk-cli --help”.\n"),
+                  args[0]);
+      return EXIT_USAGE;
+    }
+
+  status = command->run (command, args);
+  g_free (opt_db);
+  return status;
+}
