@@ -164,7 +164,7 @@ hd_store_add_person (HdStore              *self,
     sqlite3_bind_int (stmt, 5, draft->tier != 0 ? draft->tier : HD_TIER_MIN);
   hd_bind_text_or_null (stmt, 6, draft->department);
   hd_bind_text_or_null (stmt, 7, draft->location);
-  sqlite3_bind_int64 (stmt, 8, hd_store_now ());
+  sqlite3_bind_int64 (stmt, 8, hd_store_now (self));
   if (!hd_store_step_done (self, stmt, error))
     goto fail;
 

@@ -56,7 +56,7 @@ gboolean       hd_store_log_change  (HdStore      *self,
                                      gint64        row,
                                      const char   *kind,
                                      GError      **error);
-gint64         hd_store_now         (void);
+gint64         hd_store_now         (HdStore      *self);
 sqlite3       *hd_store_get_db      (HdStore      *self);
 HdPerson      *hd_store_lock_me     (HdStore      *self,
                                      GError      **error);

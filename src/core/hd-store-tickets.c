@@ -81,7 +81,7 @@ insert_event (HdStore     *self,
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, ticket);
-  sqlite3_bind_int64 (stmt, 2, hd_store_now ());
+  sqlite3_bind_int64 (stmt, 2, hd_store_now (self));
   sqlite3_bind_int64 (stmt, 3, hd_person_get_id (actor));
   sqlite3_bind_text (stmt, 4, hd_enum_to_nick (HD_TYPE_EVENT_KIND, kind), -1, SQLITE_STATIC);
   hd_bind_text_or_null (stmt, 5, field);
@@ -176,7 +176,7 @@ prepare_update (HdStore     *self,
   if (stmt == NULL)
     return NULL;
 
-  sqlite3_bind_int64 (stmt, 1, hd_store_now ());
+  sqlite3_bind_int64 (stmt, 1, hd_store_now (self));
   sqlite3_bind_int64 (stmt, 2, hd_ticket_get_number (ticket));
   sqlite3_bind_int64 (stmt, 3, hd_ticket_get_version (ticket));
   return stmt;
@@ -241,7 +241,7 @@ insert_ticket (HdStore              *self,
                GError              **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  gint64 now = hd_store_now ();
+  gint64 now = hd_store_now (self);
 
   stmt = hd_store_prepare (self,
                            "INSERT INTO tickets (title, description, priority, category,"
@@ -357,7 +357,7 @@ hd_store_get_ticket (HdStore  *self,
 static void
 bind_filter (sqlite3_stmt         *stmt,
              const HdTicketFilter *filter,
-             const char           *requester)
+             const char           *own_only)
 {
   int index = 1;
 
@@ -367,8 +367,10 @@ bind_filter (sqlite3_stmt         *stmt,
 
   if (filter->assignee != NULL)
     sqlite3_bind_text (stmt, index++, filter->assignee, -1, SQLITE_TRANSIENT);
-  if (requester != NULL)
-    sqlite3_bind_text (stmt, index++, requester, -1, SQLITE_TRANSIENT);
+  if (filter->requester != NULL)
+    sqlite3_bind_text (stmt, index++, filter->requester, -1, SQLITE_TRANSIENT);
+  if (own_only != NULL)
+    sqlite3_bind_text (stmt, index++, own_only, -1, SQLITE_TRANSIENT);
   if (filter->limit > 0)
     sqlite3_bind_int64 (stmt, index++, filter->limit);
 }
@@ -376,7 +378,7 @@ bind_filter (sqlite3_stmt         *stmt,
 /* The WHERE clause holds only placeholders; values are bound above. */
 static char *
 filter_sql (const HdTicketFilter *filter,
-            const char           *requester)
+            const char           *own_only)
 {
   GString *sql = g_string_new ("SELECT " HD_TICKET_COLUMNS HD_TICKET_FROM " WHERE 1");
   guint mask = filter->status_mask & HD_STATUS_MASK_ALL;
@@ -395,7 +397,9 @@ filter_sql (const HdTicketFilter *filter,
     g_string_append (sql, " AND a.login = ?");
   else if (filter->unassigned)
     g_string_append (sql, " AND t.assignee_id IS NULL");
-  if (requester != NULL)
+  if (filter->requester != NULL)
+    g_string_append (sql, " AND r.login = ?");
+  if (own_only != NULL)
     g_string_append (sql, " AND r.login = ?");
 
   g_string_append (sql, " ORDER BY t.id");
@@ -409,7 +413,8 @@ filter_sql (const HdTicketFilter *filter,
  * hd_store_list_tickets:
  * @filter: (nullable): which tickets; %NULL for all
  *
- * Requesters get only their own tickets, whatever the filter says.
+ * Requesters get only their own tickets: the filter narrows that, never
+ * widens it.
  *
  * Returns: (transfer full) (element-type HdTicket): the tickets, by number
  */
@@ -423,7 +428,7 @@ hd_store_list_tickets (HdStore               *self,
   g_autofree char *sql = NULL;
   HdTicketFilter all = { 0 };
   HdPerson *me = hd_store_get_me (self);
-  const char *requester;
+  const char *own_only;
   int rc;
 
   g_return_val_if_fail (HD_IS_STORE (self), NULL);
@@ -431,13 +436,13 @@ hd_store_list_tickets (HdStore               *self,
   if (filter == NULL)
     filter = &all;
 
-  requester = hd_person_is_staff (me) ? filter->requester : hd_person_get_login (me);
-  sql = filter_sql (filter, requester);
+  own_only = hd_person_is_staff (me) ? NULL : hd_person_get_login (me);
+  sql = filter_sql (filter, own_only);
   stmt = hd_store_prepare (self, sql, error);
   if (stmt == NULL)
     return NULL;
 
-  bind_filter (stmt, filter, requester);
+  bind_filter (stmt, filter, own_only);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (tickets, hd_ticket_new_from_row (stmt));
 
@@ -884,7 +889,7 @@ write_comment_effects (HdStore   *self,
   if (stmt == NULL)
     return FALSE;
 
-  sqlite3_bind_int64 (stmt, 1, hd_store_now ());
+  sqlite3_bind_int64 (stmt, 1, hd_store_now (self));
   sqlite3_bind_int (stmt, 2, first_response);
   sqlite3_bind_int64 (stmt, 3, hd_ticket_get_number (ticket));
   return hd_store_step_done (self, stmt, error);

@@ -29,6 +29,7 @@ struct _HdStore
   char     *login;
   char     *name;
   HdPerson *me;
+  gint64    tx_now;
   guint     busy_timeout;
   int       schema_version;
   gboolean  read_only;
@@ -65,10 +66,12 @@ hd_bind_text_or_null (sqlite3_stmt *stmt,
     sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
 }
 
+/* The time of the current write transaction: every row one change writes
+ * carries the same moment, so a ticket's updated_at is its last event's. */
 gint64
-hd_store_now (void)
+hd_store_now (HdStore *self)
 {
-  return g_get_real_time ();
+  return self->tx_now != 0 ? self->tx_now : g_get_real_time ();
 }
 
 sqlite3 *
@@ -216,7 +219,11 @@ hd_store_begin_write (HdStore  *self,
   if (self->read_only)
     return hd_store_set_error_from_db (self, SQLITE_READONLY, error);
 
-  return exec (self, "BEGIN IMMEDIATE", error);
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  self->tx_now = g_get_real_time ();
+  return TRUE;
 }
 
 /* A COMMIT that fails (readers kept the lock past the timeout, disk full)
@@ -235,6 +242,7 @@ hd_store_commit (HdStore  *self,
       return FALSE;
     }
 
+  self->tx_now = 0;
   return TRUE;
 }
 
@@ -243,6 +251,7 @@ hd_store_rollback (HdStore *self)
 {
   if (!sqlite3_get_autocommit (self->db))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  self->tx_now = 0;
 }
 
 gboolean
@@ -260,7 +269,7 @@ hd_store_log_change (HdStore     *self,
   if (stmt == NULL)
     return FALSE;
 
-  sqlite3_bind_int64 (stmt, 1, hd_store_now ());
+  sqlite3_bind_int64 (stmt, 1, hd_store_now (self));
   sqlite3_bind_text (stmt, 2, table, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, row);
   if (self->me != NULL && hd_person_get_id (self->me) > 0)
@@ -390,7 +399,7 @@ register_me_locked (HdStore     *self,
   sqlite3_bind_text (stmt, 3, hd_enum_to_nick (HD_TYPE_ROLE, role), -1, SQLITE_STATIC);
   if (role != HD_ROLE_REQUESTER)
     sqlite3_bind_int (stmt, 4, HD_TIER_MIN);
-  sqlite3_bind_int64 (stmt, 5, hd_store_now ());
+  sqlite3_bind_int64 (stmt, 5, hd_store_now (self));
   if (!hd_store_step_done (self, stmt, error))
     return NULL;
 
