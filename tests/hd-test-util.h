@@ -1,0 +1,34 @@
+/* hd-test-util.h — shared helpers for the test programs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "hd-store.h"
+
+G_BEGIN_DECLS
+
+/* The test case's own folder, created on demand. */
+const char *hd_test_dir          (void);
+
+/* A fresh path for a helpdesk file in the test's isolated temporary
+ * folder (g_test_init with G_TEST_OPTION_ISOLATE_DIRS). */
+char     *hd_test_new_path      (const char *name);
+
+/* Creates a helpdesk at a fresh path: "disp" is its dispatcher, "tech1"
+ * (tier 1) and "tech2" (tier 2) technicians, "req1" and "req2"
+ * requesters. Returns the dispatcher's store. */
+HdStore  *hd_test_new_helpdesk  (char      **path);
+
+/* Opens @path as @login, asserting success. */
+HdStore  *hd_test_open_as       (const char *path,
+                                 const char *login);
+
+/* Files a ticket as the acting person of @store, asserting success. */
+HdTicket *hd_test_file_ticket   (HdStore    *store,
+                                 const char *title);
+
+/* The whole file's bytes, to prove a refused file was left alone. */
+GBytes   *hd_test_read_bytes    (const char *path);
+
+G_END_DECLS

@@ -1,0 +1,658 @@
+/* test-store.c — creating, opening and refusing files; people; busy and
+ * full files; check and backup
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "hd-schema.h"
+#include "hd-store-private.h"
+#include "hd-test-util.h"
+
+static gint64
+query_int (sqlite3    *db,
+           const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+static char *
+query_text (sqlite3    *db,
+            const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+static sqlite3 *
+raw_open (const char *path)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  return db;
+}
+
+static void
+raw_exec (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = raw_open (path);
+
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* Creating */
+
+static void
+test_create_sets_up_file (void)
+{
+  g_autofree char *path = hd_test_new_path ("create");
+  g_autofree char *journal = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db;
+
+  store = hd_store_create (path, "alice", "  Acme office  ", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hd_store_get_name (store), ==, "Acme office");
+  g_assert_cmpint (hd_store_get_schema_version (store), ==, HD_SCHEMA_VERSION);
+  g_assert_false (hd_store_is_read_only (store));
+
+  /* The creator is the dispatcher. */
+  g_assert_cmpstr (hd_person_get_login (hd_store_get_me (store)), ==, "alice");
+  g_assert_cmpint (hd_person_get_role (hd_store_get_me (store)), ==, HD_ROLE_DISPATCHER);
+
+  /* The connection follows the shared-file rules. */
+  db = hd_store_get_db (store);
+  g_assert_cmpint (query_int (db, "PRAGMA application_id"), ==, HD_APPLICATION_ID);
+  g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, HD_SCHEMA_VERSION);
+  journal = query_text (db, "PRAGMA journal_mode");
+  g_assert_cmpstr (journal, ==, "delete");
+  g_assert_cmpint (query_int (db, "PRAGMA synchronous"), ==, 2);   /* FULL */
+  g_assert_cmpint (query_int (db, "PRAGMA foreign_keys"), ==, 1);
+}
+
+static void
+test_create_refuses_existing (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) first = hd_test_new_helpdesk (&path);
+  g_autoptr(HdStore) second = NULL;
+  g_autoptr(GBytes) before = hd_test_read_bytes (path);
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  second = hd_store_create (path, "mallory", "Takeover", &error);
+  g_assert_error (error, HD_ERROR, HD_ERROR_EXISTS);
+  g_assert_null (second);
+
+  after = hd_test_read_bytes (path);
+  g_assert_true (g_bytes_equal (before, after));
+}
+
+static void
+test_create_in_new_folder (void)
+{
+  g_autofree char *path = g_build_filename (hd_test_dir (), "a", "b", "hd.db", NULL);
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = hd_store_create (path, "alice", "Office", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+test_create_bad_name (void)
+{
+  g_autofree char *path = hd_test_new_path ("badname");
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = hd_store_create (path, "alice", "Two\nlines", &error);
+  g_assert_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+/* Opening and refusing */
+
+static void
+assert_refused_unchanged (const char *path,
+                          int         code)
+{
+  g_autoptr(GBytes) before = hd_test_read_bytes (path);
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+
+  store = hd_store_open (path, "alice", &error);
+  g_assert_error (error, HD_ERROR, code);
+  g_assert_null (store);
+  g_test_message ("refused with: %s", error->message);
+
+  after = hd_test_read_bytes (path);
+  g_assert_true (g_bytes_equal (before, after));
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_open_missing (void)
+{
+  g_autofree char *path = hd_test_new_path ("missing");
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = hd_store_open (path, "alice", &error);
+  g_assert_error (error, HD_ERROR, HD_ERROR_NOT_FOUND);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_open_text_file (void)
+{
+  g_autofree char *path = hd_test_new_path ("text");
+
+  g_assert_true (g_file_set_contents (path, "Dear diary,\nnot a database.\n", -1, NULL));
+  assert_refused_unchanged (path, HD_ERROR_NOT_HELPDESK);
+}
+
+static void
+test_open_empty_file (void)
+{
+  g_autofree char *path = hd_test_new_path ("empty");
+
+  g_assert_true (g_file_set_contents (path, "", 0, NULL));
+  assert_refused_unchanged (path, HD_ERROR_NOT_HELPDESK);
+}
+
+static void
+test_open_other_database (void)
+{
+  g_autofree char *path = hd_test_new_path ("other");
+
+  raw_exec (path, "CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup');");
+  assert_refused_unchanged (path, HD_ERROR_NOT_HELPDESK);
+}
+
+static void
+test_open_folder (void)
+{
+  g_autofree char *path = hd_test_new_path ("folder");
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+  store = hd_store_open (path, "alice", &error);
+  g_assert_error (error, HD_ERROR, HD_ERROR_NOT_HELPDESK);
+}
+
+static void
+test_open_newer_version (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = hd_test_new_helpdesk (&path);
+  g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d", HD_SCHEMA_VERSION + 1);
+
+  g_clear_object (&store);
+  raw_exec (path, sql);
+  assert_refused_unchanged (path, HD_ERROR_NEWER_VERSION);
+}
+
+static void
+test_open_corrupt (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = hd_test_new_helpdesk (&path);
+  g_autoptr(HdStore) reopened = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  g_clear_object (&store);
+
+  /* Keep the header (so it is still recognisably SQLite) and scribble over
+   * the first page's contents, where the schema lives. */
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 4096);
+  memset (contents + 100, 0xA5, 3000);
+  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+
+  reopened = hd_store_open (path, "alice", &error);
+  g_assert_nonnull (error);
+  g_assert_true (error->code == HD_ERROR_CORRUPT || error->code == HD_ERROR_NOT_HELPDESK);
+  g_test_message ("refused with: %s", error->message);
+}
+
+static void
+test_unknown_login_is_requester (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) disp = hd_test_new_helpdesk (&path);
+  g_autoptr(HdStore) newcomer = hd_test_open_as (path, "newcomer");
+  g_autoptr(HdTicket) ticket = NULL;
+  g_autoptr(HdPerson) recorded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (hd_person_get_role (hd_store_get_me (newcomer)), ==, HD_ROLE_REQUESTER);
+  /* Opening does not write: the person is recorded by their first change. */
+  recorded = hd_store_find_person (disp, "newcomer", &error);
+  g_assert_error (error, HD_ERROR, HD_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  ticket = hd_test_file_ticket (newcomer, "My first request");
+  g_assert_cmpstr (hd_ticket_get_requester (ticket), ==, "newcomer");
+  recorded = hd_store_find_person (disp, "newcomer", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hd_person_get_role (recorded), ==, HD_ROLE_REQUESTER);
+}
+
+/* People */
+
+static void
+test_people_add_and_list (void)
+{
+  g_autoptr(HdStore) store = hd_test_new_helpdesk (NULL);
+  g_autoptr(HdPerson) person = NULL;
+  g_autoptr(GPtrArray) people = NULL;
+  g_autoptr(GError) error = NULL;
+  HdPersonDraft draft = {
+    .login = "zoe", .name = " Zoë Tech ", .email = "zoe@example.org",
+    .role = HD_ROLE_TECHNICIAN, .tier = 3, .department = "IT", .location = "Basement",
+  };
+
+  person = hd_store_add_person (store, &draft, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hd_person_get_name (person), ==, "Zoë Tech");
+  g_assert_cmpstr (hd_person_get_email (person), ==, "zoe@example.org");
+  g_assert_cmpint (hd_person_get_role (person), ==, HD_ROLE_TECHNICIAN);
+  g_assert_cmpint (hd_person_get_tier (person), ==, 3);
+  g_assert_cmpstr (hd_person_get_department (person), ==, "IT");
+  g_assert_cmpstr (hd_person_get_location (person), ==, "Basement");
+  g_assert_true (hd_person_get_active (person));
+
+  people = hd_store_list_people (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (people->len, ==, 6);
+}
+
+static void
+test_people_add_refusals (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) disp = hd_test_new_helpdesk (&path);
+  g_autoptr(HdStore) tech = hd_test_open_as (path, "tech1");
+  g_autoptr(HdStore) req = hd_test_open_as (path, "req1");
+  g_autoptr(GPtrArray) people = NULL;
+  struct {
+    HdStore      *store;
+    HdPersonDraft draft;
+    int           code;
+  } cases[] = {
+    { tech, { "x1", "X", NULL, HD_ROLE_REQUESTER, 0 }, HD_ERROR_PERMISSION_DENIED },
+    { req, { "x2", "X", NULL, HD_ROLE_TECHNICIAN, 1 }, HD_ERROR_PERMISSION_DENIED },
+    { disp, { "tech1", "Again", NULL, HD_ROLE_TECHNICIAN, 1 }, HD_ERROR_EXISTS },
+    { disp, { "bad login", "X", NULL, HD_ROLE_REQUESTER, 0 }, HD_ERROR_INVALID_INPUT },
+    { disp, { "x3", "", NULL, HD_ROLE_REQUESTER, 0 }, HD_ERROR_INVALID_INPUT },
+    { disp, { "x4", "X", "not-an-address", HD_ROLE_REQUESTER, 0 }, HD_ERROR_INVALID_INPUT },
+    { disp, { "x5", "X", NULL, HD_ROLE_REQUESTER, 2 }, HD_ERROR_INVALID_INPUT },
+    { disp, { "x6", "X", NULL, HD_ROLE_TECHNICIAN, 4 }, HD_ERROR_INVALID_INPUT },
+    { disp, { "x7", "X", NULL, 17, 0 }, HD_ERROR_INVALID_INPUT },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(HdPerson) person = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("case %u", i);
+      person = hd_store_add_person (cases[i].store, &cases[i].draft, &error);
+      g_assert_error (error, HD_ERROR, cases[i].code);
+      g_assert_null (person);
+    }
+
+  /* Nobody was added to the five people of the fixture. */
+  people = hd_store_list_people (disp, NULL);
+  g_assert_cmpuint (people->len, ==, 5);
+}
+
+static void
+test_people_update (void)
+{
+  g_autoptr(HdStore) store = hd_test_new_helpdesk (NULL);
+  g_autoptr(HdPerson) promoted = NULL;
+  g_autoptr(HdPerson) renamed = NULL;
+  g_autoptr(GError) error = NULL;
+  HdPersonChanges promote = HD_PERSON_CHANGES_INIT;
+  HdPersonChanges rename = HD_PERSON_CHANGES_INIT;
+
+  promote.set_role = TRUE;
+  promote.role = HD_ROLE_TECHNICIAN;
+  promote.tier = 2;
+  promoted = hd_store_update_person (store, "req1", &promote, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hd_person_get_role (promoted), ==, HD_ROLE_TECHNICIAN);
+  g_assert_cmpint (hd_person_get_tier (promoted), ==, 2);
+
+  rename.name = "Tech One";
+  rename.email = "one@example.org";
+  renamed = hd_store_update_person (store, "tech1", &rename, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hd_person_get_name (renamed), ==, "Tech One");
+  g_assert_cmpstr (hd_person_get_email (renamed), ==, "one@example.org");
+  g_assert_cmpint (hd_person_get_tier (renamed), ==, 1);
+}
+
+static void
+test_people_last_dispatcher (void)
+{
+  g_autoptr(HdStore) store = hd_test_new_helpdesk (NULL);
+  g_autoptr(HdPerson) result = NULL;
+  g_autoptr(HdPerson) disp = NULL;
+  g_autoptr(GError) error = NULL;
+  HdPersonChanges demote = HD_PERSON_CHANGES_INIT;
+  HdPersonChanges deactivate = HD_PERSON_CHANGES_INIT;
+
+  demote.set_role = TRUE;
+  demote.role = HD_ROLE_TECHNICIAN;
+  result = hd_store_update_person (store, "disp", &demote, &error);
+  g_assert_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  deactivate.active = 0;
+  result = hd_store_update_person (store, "disp", &deactivate, &error);
+  g_assert_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  disp = hd_store_find_person (store, "disp", NULL);
+  g_assert_cmpint (hd_person_get_role (disp), ==, HD_ROLE_DISPATCHER);
+  g_assert_true (hd_person_get_active (disp));
+}
+
+static void
+test_people_deactivated (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) disp = hd_test_new_helpdesk (&path);
+  g_autoptr(HdStore) tech = hd_test_open_as (path, "tech1");
+  g_autoptr(HdPerson) changed = NULL;
+  g_autoptr(HdTicket) ticket = NULL;
+  g_autoptr(HdTicket) assigned = NULL;
+  g_autoptr(HdTicket) refused = NULL;
+  g_autoptr(GError) error = NULL;
+  HdPersonChanges deactivate = HD_PERSON_CHANGES_INIT;
+  HdTicketDraft draft = HD_TICKET_DRAFT_INIT;
+
+  deactivate.active = 0;
+  changed = hd_store_update_person (disp, "tech1", &deactivate, &error);
+  g_assert_no_error (error);
+  g_assert_false (hd_person_get_active (changed));
+
+  /* The open store notices at its next change, without reopening. */
+  draft.title = "Anything";
+  refused = hd_store_create_ticket (tech, &draft, &error);
+  g_assert_error (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+
+  ticket = hd_test_file_ticket (disp, "Needs someone");
+  assigned = hd_store_assign_ticket (disp, hd_ticket_get_number (ticket), 0, "tech1", &error);
+  g_assert_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT);
+}
+
+static void
+test_role_change_applies_at_once (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) disp = hd_test_new_helpdesk (&path);
+  g_autoptr(HdStore) req = hd_test_open_as (path, "req1");
+  g_autoptr(HdTicket) ticket = hd_test_file_ticket (disp, "Server down");
+  g_autoptr(HdTicket) assigned = NULL;
+  g_autoptr(HdPerson) promoted = NULL;
+  g_autoptr(GError) error = NULL;
+  HdPersonChanges promote = HD_PERSON_CHANGES_INIT;
+
+  assigned = hd_store_assign_ticket (req, hd_ticket_get_number (ticket), 0, "req1", &error);
+  g_assert_error (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+
+  promote.set_role = TRUE;
+  promote.role = HD_ROLE_TECHNICIAN;
+  promoted = hd_store_update_person (disp, "req1", &promote, &error);
+  g_assert_no_error (error);
+
+  assigned = hd_store_assign_ticket (req, hd_ticket_get_number (ticket), 0, "req1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hd_ticket_get_assignee (assigned), ==, "req1");
+}
+
+/* Busy and full */
+
+static guint
+count_tickets (HdStore *store)
+{
+  g_autoptr(GPtrArray) tickets = hd_store_list_tickets (store, NULL, NULL);
+
+  g_assert_nonnull (tickets);
+  return tickets->len;
+}
+
+static void
+test_busy (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = hd_test_new_helpdesk (&path);
+  g_autoptr(HdTicket) refused = NULL;
+  g_autoptr(HdTicket) ticket = NULL;
+  g_autoptr(GError) error = NULL;
+  HdTicketDraft draft = HD_TICKET_DRAFT_INIT;
+  sqlite3 *other = raw_open (path);
+  gint64 start;
+
+  /* Another program holds the file. */
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  hd_store_set_busy_timeout (store, 200);
+  draft.title = "Blocked";
+  start = g_get_monotonic_time ();
+  refused = hd_store_create_ticket (store, &draft, &error);
+  g_assert_error (error, HD_ERROR, HD_ERROR_BUSY);
+  g_assert_null (refused);
+  /* It waited for the timeout instead of failing at once. */
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 150 * 1000);
+  g_clear_error (&error);
+
+  g_assert_cmpint (sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+
+  g_assert_cmpuint (count_tickets (store), ==, 0);
+  ticket = hd_store_create_ticket (store, &draft, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_tickets (store), ==, 1);
+}
+
+static void
+test_disk_full (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = hd_test_new_helpdesk (&path);
+  g_autoptr(HdTicket) first = hd_test_file_ticket (store, "Before the disk filled up");
+  g_autoptr(GString) big = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  HdTicketDraft draft = HD_TICKET_DRAFT_INIT;
+  sqlite3 *db = hd_store_get_db (store);
+  gint64 pages = query_int (db, "PRAGMA page_count");
+  g_autofree char *cap = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT, pages);
+
+  /* The file may not grow: exactly what a full disk does to SQLite. */
+  g_assert_cmpint (sqlite3_exec (db, cap, NULL, NULL, NULL), ==, SQLITE_OK);
+
+  for (int i = 0; i < 1000; i++)
+    g_string_append (big, "A long description that needs new pages. ");
+  draft.title = "After";
+  draft.description = big->str;
+
+  for (int i = 0; i < 20 && error == NULL; i++)
+    {
+      g_autoptr(HdTicket) ticket = hd_store_create_ticket (store, &draft, &error);
+    }
+  g_assert_error (error, HD_ERROR, HD_ERROR_DISK_FULL);
+  g_test_message ("%s", error->message);
+
+  /* Whatever did fit is whole: every ticket has its history. */
+  {
+    g_autoptr(GPtrArray) problems = NULL;
+
+    g_assert_true (hd_store_check (store, &problems, NULL));
+    g_assert_cmpuint (problems->len, ==, 0);
+  }
+}
+
+/* Check and backup */
+
+static void
+test_check_sound_and_broken (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = hd_test_new_helpdesk (&path);
+  g_autoptr(HdTicket) ticket = hd_test_file_ticket (store, "Keyboard");
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (hd_store_check (store, &problems, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (problems->len, ==, 0);
+  g_clear_pointer (&problems, g_ptr_array_unref);
+
+  /* Another tool removes the history behind the program's back. */
+  raw_exec (path, "DELETE FROM ticket_events");
+  g_assert_true (hd_store_check (store, &problems, &error));
+  g_assert_cmpuint (problems->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (problems, 0), "#1"));
+}
+
+static void
+test_backup (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = hd_test_new_helpdesk (&path);
+  g_autoptr(HdTicket) ticket = hd_test_file_ticket (store, "Back me up");
+  g_autofree char *dest = hd_test_new_path ("backup");
+  g_autofree char *written = NULL;
+  g_autofree char *partial = g_strconcat (dest, ".partial", NULL);
+  g_autoptr(HdStore) copy = NULL;
+  g_autoptr(HdTicket) copied = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (hd_store_backup (store, dest, &written, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (written, ==, dest);
+  g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
+
+  copy = hd_test_open_as (dest, "disp");
+  copied = hd_store_get_ticket (copy, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hd_ticket_get_title (copied), ==, "Back me up");
+}
+
+static void
+test_backup_to_folder (void)
+{
+  g_autoptr(HdStore) store = hd_test_new_helpdesk (NULL);
+  g_autofree char *folder = hd_test_new_path ("backups");
+  g_autofree char *written = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  g_assert_true (hd_store_backup (store, folder, &written, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (written, folder));
+  g_assert_true (g_str_has_suffix (written, ".db"));
+  g_assert_true (g_file_test (written, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+test_backup_refusals (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = hd_test_new_helpdesk (&path);
+  g_autofree char *nowhere = g_build_filename (hd_test_dir (), "no", "such", "x.db", NULL);
+  g_autoptr(GError) e1 = NULL;
+  g_autoptr(GError) e2 = NULL;
+
+  g_assert_false (hd_store_backup (store, path, NULL, &e1));
+  g_assert_error (e1, HD_ERROR, HD_ERROR_INVALID_INPUT);
+
+  g_assert_false (hd_store_backup (store, nowhere, NULL, &e2));
+  g_assert_nonnull (e2);
+  g_assert_false (g_file_test (nowhere, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_change_log (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = hd_test_new_helpdesk (&path);
+  g_autoptr(HdTicket) ticket = hd_test_file_ticket (store, "Logged");
+  g_autoptr(HdTicket) assigned = NULL;
+  sqlite3 *db = hd_store_get_db (store);
+  gint64 before = query_int (db, "SELECT max(seq) FROM change_log");
+
+  assigned = hd_store_assign_ticket (store, 1, 0, "tech1", NULL);
+  g_assert_nonnull (assigned);
+  g_assert_cmpint (query_int (db, "SELECT max(seq) FROM change_log"), ==, before + 1);
+  g_assert_cmpint (query_int (db, "SELECT row_id FROM change_log ORDER BY seq DESC"), ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/store/create/sets-up-file", test_create_sets_up_file);
+  g_test_add_func ("/store/create/refuses-existing", test_create_refuses_existing);
+  g_test_add_func ("/store/create/new-folder", test_create_in_new_folder);
+  g_test_add_func ("/store/create/bad-name", test_create_bad_name);
+  g_test_add_func ("/store/open/missing", test_open_missing);
+  g_test_add_func ("/store/open/text-file", test_open_text_file);
+  g_test_add_func ("/store/open/empty-file", test_open_empty_file);
+  g_test_add_func ("/store/open/other-database", test_open_other_database);
+  g_test_add_func ("/store/open/folder", test_open_folder);
+  g_test_add_func ("/store/open/newer-version", test_open_newer_version);
+  g_test_add_func ("/store/open/corrupt", test_open_corrupt);
+  g_test_add_func ("/store/open/unknown-login", test_unknown_login_is_requester);
+  g_test_add_func ("/store/people/add-and-list", test_people_add_and_list);
+  g_test_add_func ("/store/people/add-refusals", test_people_add_refusals);
+  g_test_add_func ("/store/people/update", test_people_update);
+  g_test_add_func ("/store/people/last-dispatcher", test_people_last_dispatcher);
+  g_test_add_func ("/store/people/deactivated", test_people_deactivated);
+  g_test_add_func ("/store/people/role-change-at-once", test_role_change_applies_at_once);
+  g_test_add_func ("/store/busy", test_busy);
+  g_test_add_func ("/store/disk-full", test_disk_full);
+  g_test_add_func ("/store/check", test_check_sound_and_broken);
+  g_test_add_func ("/store/backup/file", test_backup);
+  g_test_add_func ("/store/backup/folder", test_backup_to_folder);
+  g_test_add_func ("/store/backup/refusals", test_backup_refusals);
+  g_test_add_func ("/store/change-log", test_change_log);
+
+  return g_test_run ();
+}
