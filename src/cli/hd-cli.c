@@ -338,6 +338,21 @@ cmd_backup (const Command  *command,
   return EXIT_OK;
 }
 
+static int
+cmd_path (const Command  *command,
+          char          **args)
+{
+  g_autofree char *path = NULL;
+  int status = EXIT_OK;
+
+  if (!parse (command, NULL, args, 0, NULL, &status))
+    return status;
+
+  path = opt_db != NULL ? g_strdup (opt_db) : hd_store_default_path ();
+  g_print ("%s\n", path);
+  return EXIT_OK;
+}
+
 /* Commands: people */
 
 static int
@@ -810,6 +825,8 @@ static const Command commands[] = {
     N_("Move a ticket to new, open, pending, resolved or closed.") },
   { "ticket", "comment", "NUMBER", cmd_ticket_comment,
     N_("Add a reply, or an internal note with --internal.") },
+  { NULL, "path", "", cmd_path,
+    N_("Print the helpdesk file that commands use (--db, $HELPDESK_DB or the default).") },
   { NULL, "check", "", cmd_check,
     N_("Check the file’s integrity and schema; exit 0 when sound.") },
   { NULL, "backup", "DEST", cmd_backup,

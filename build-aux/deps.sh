@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs Helpdesk's build dependencies from Debian 12 packages.
+#   build-aux/deps.sh          what building and running needs
+#   build-aux/deps.sh --tests  that, plus what the tests need
+set -euo pipefail
+
+packages=(
+  gcc meson ninja-build pkg-config gettext
+  libglib2.0-dev libglib2.0-dev-bin libglib2.0-bin
+  libsqlite3-dev libjson-glib-dev
+  libgtk-4-dev libadwaita-1-dev libnotify-dev
+  desktop-file-utils appstream
+)
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(
+    xvfb xauth dbus dbus-x11   # the gui suite runs headless on a session bus
+    flatpak-builder            # checks the Flatpak manifest
+    sqlite3                    # fixtures are read and written with it by hand
+  )
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "Installing: ${missing[*]}"
+$sudo apt-get update
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
