@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "hd-cli-output.h"
 #include "hd-enum-types.h"
@@ -82,14 +83,28 @@ fail (const GError *error)
   return exit_code_for (error);
 }
 
+/* "helpdesk-cli ticket new", "helpdesk-cli init" */
+static char *
+command_line_name (const Command *command)
+{
+  if (command->group == NULL)
+    return g_strconcat ("helpdesk-cli ", command->name, NULL);
+
+  return g_strconcat ("helpdesk-cli ", command->group, " ", command->name, NULL);
+}
+
+/* One line: what is wrong, and where to read how to do it right. */
 static int
 usage_error (const Command *command,
              const char    *message)
 {
-  g_autofree char *full = g_strjoin (" ", "helpdesk-cli", command->group, command->name, NULL);
+  g_autofree char *full = command_line_name (command);
+  g_autofree char *text = g_strstrip (g_strdup (message));
+  gboolean ends_sentence = text[0] != '\0' && strchr (".!?", text[strlen (text) - 1]) != NULL;
 
-  g_printerr ("%s: %s\n", full, message);
-  g_printerr (_("Run “%s --help” for how to use it.\n"), full);
+  /* GOption's own messages end without a full stop. */
+  g_printerr (_("%s: %s%s Run “%s --help” for how to use it.\n"), full, text,
+              ends_sentence ? "" : ".", full);
   return EXIT_USAGE;
 }
 
@@ -105,13 +120,14 @@ parse (const Command       *command,
        char              ***positional,
        int                 *status)
 {
-  g_autofree char *full = g_strjoin (" ", command->group, command->name, NULL);
-  g_autofree char *params = g_strconcat (command->parameters, NULL);
-  g_autoptr(GOptionContext) context = g_option_context_new (params);
+  g_autofree char *full = command_line_name (command);
+  g_autoptr(GOptionContext) context = g_option_context_new (command->parameters);
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) argv = NULL;
   GStrvBuilder *builder = g_strv_builder_new ();
 
+  /* --help prints "Usage: helpdesk-cli ticket new [OPTION…]". */
+  g_set_prgname (full);
   g_strv_builder_add (builder, full);
   g_strv_builder_addv (builder, (const char **) args);
   argv = g_strv_builder_end (builder);
@@ -211,11 +227,18 @@ read_text_file (const char  *path,
       length = buffer->len;
       contents = g_string_free (g_steal_pointer (&buffer), FALSE);
     }
-  else if (!g_file_get_contents (path, &contents, &length, error))
+  else
     {
-      (*error)->domain = HD_ERROR;
-      (*error)->code = HD_ERROR_NOT_FOUND;
-      return NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (!g_file_get_contents (path, &contents, &length, &local_error))
+        {
+          g_set_error_literal (error, HD_ERROR,
+                               g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+                                 ? HD_ERROR_NOT_FOUND : HD_ERROR_INVALID_INPUT,
+                               local_error->message);
+          return NULL;
+        }
     }
 
   if (!hd_validate_bytes (field, contents, length, error))
@@ -254,6 +277,16 @@ open_store (GError **error)
   g_autofree char *path = opt_db != NULL ? g_strdup (opt_db) : hd_store_default_path ();
 
   return hd_store_open (path, NULL, error);
+}
+
+/* Commands that change the file first make sure it is sound, so nothing is
+ * ever written into a damaged file. */
+static HdStore *
+open_store_for_change (GError **error)
+{
+  g_autofree char *path = opt_db != NULL ? g_strdup (opt_db) : hd_store_default_path ();
+
+  return hd_store_open_full (path, NULL, HD_STORE_OPEN_VERIFY, error);
 }
 
 /* Commands: init, check, backup */
@@ -395,7 +428,7 @@ cmd_person_add (const Command  *command,
   draft.department = department;
   draft.location = location;
 
-  store = open_store (&error);
+  store = open_store_for_change (&error);
   if (store == NULL || (person = hd_store_add_person (store, &draft, &error)) == NULL)
     return fail (error);
 
@@ -448,7 +481,7 @@ cmd_person_update (const Command  *command,
   changes.tier = tier;
   changes.active = active == NULL ? -1 : g_strcmp0 (active, "yes") == 0;
 
-  store = open_store (&error);
+  store = open_store_for_change (&error);
   if (store == NULL ||
       (person = hd_store_update_person (store, positional[0], &changes, &error)) == NULL)
     return fail (error);
@@ -531,7 +564,7 @@ cmd_ticket_new (const Command  *command,
   draft.department = department;
   draft.location = location;
 
-  store = open_store (&error);
+  store = open_store_for_change (&error);
   if (store == NULL || (ticket = hd_store_create_ticket (store, &draft, &error)) == NULL)
     return fail (error);
 
@@ -695,7 +728,7 @@ cmd_ticket_update (const Command  *command,
   changes.set_priority = priority != NULL;
   changes.priority = priority_value;
 
-  store = open_store (&error);
+  store = open_store_for_change (&error);
   if (store == NULL ||
       (ticket = hd_store_update_ticket (store, number, if_version, &changes, &error)) == NULL)
     return fail (error);
@@ -727,7 +760,7 @@ cmd_ticket_assign (const Command  *command,
     return status;
 
   assignee = g_strcmp0 (positional[1], "none") == 0 ? NULL : positional[1];
-  store = open_store (&error);
+  store = open_store_for_change (&error);
   if (store == NULL ||
       (ticket = hd_store_assign_ticket (store, number, if_version, assignee, &error)) == NULL)
     return fail (error);
@@ -762,7 +795,7 @@ cmd_ticket_status (const Command  *command,
       !parse_enum (command, HD_TYPE_STATUS, _("status"), positional[1], &value, &status))
     return status;
 
-  store = open_store (&error);
+  store = open_store_for_change (&error);
   if (store == NULL ||
       (ticket = hd_store_set_ticket_status (store, number, if_version, value, &error)) == NULL)
     return fail (error);
@@ -801,7 +834,7 @@ cmd_ticket_comment (const Command  *command,
   if (!pick_text (body, body_file, _("The reply"), &text, &error))
     return fail (error);
 
-  store = open_store (&error);
+  store = open_store_for_change (&error);
   if (store == NULL ||
       (event = hd_store_add_comment (store, number, text, internal, &error)) == NULL)
     return fail (error);
@@ -841,11 +874,14 @@ print_help (FILE *stream)
   fprintf (stream, "%s\n", _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_autofree char *words = g_strjoin (" ", commands[i].group ? commands[i].group
-                                                                 : commands[i].name,
-                                          commands[i].group ? commands[i].name : NULL,
-                                          commands[i].parameters, NULL);
-      fprintf (stream, "  %-30s %s\n", words, _(commands[i].summary));
+      g_autoptr(GString) words = g_string_new (NULL);
+
+      if (commands[i].group != NULL)
+        g_string_append_printf (words, "%s ", commands[i].group);
+      g_string_append (words, commands[i].name);
+      if (commands[i].parameters[0] != '\0')
+        g_string_append_printf (words, " %s", commands[i].parameters);
+      fprintf (stream, "  %-32s %s\n", words->str, _(commands[i].summary));
     }
   fprintf (stream, "\n%s\n", _("Run “helpdesk-cli COMMAND --help” for a command’s options."));
   fprintf (stream, "%s\n", _("The file is --db FILE, else $HELPDESK_DB, else the per-user default."));
@@ -898,7 +934,13 @@ take_global_options (char ***args,
           *status = EXIT_OK;
           return FALSE;
         }
-      if (g_str_equal (arg, "--db") && (*args)[1] != NULL)
+      if (g_str_equal (arg, "--db") && (*args)[1] == NULL)
+        {
+          g_printerr (_("helpdesk-cli: --db needs a FILE. Run “helpdesk-cli --help”.\n"));
+          *status = EXIT_USAGE;
+          return FALSE;
+        }
+      if (g_str_equal (arg, "--db"))
         {
           g_free (opt_db);
           opt_db = g_strdup ((*args)[1]);

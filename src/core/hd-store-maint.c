@@ -117,20 +117,29 @@ hd_store_check (HdStore     *self,
   return TRUE;
 }
 
+/* In a folder: helpdesk-20261123-141500.db, then -2, -3 … within a second,
+ * so a backup never replaces another one made in the same second. */
 static char *
 backup_target (const char *dest)
 {
   g_autoptr(GDateTime) now = NULL;
   g_autofree char *stamp = NULL;
-  g_autofree char *base = NULL;
 
   if (!g_file_test (dest, G_FILE_TEST_IS_DIR))
     return g_strdup (dest);
 
   now = g_date_time_new_now_local ();
   stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  base = g_strdup_printf ("helpdesk-%s.db", stamp);
-  return g_build_filename (dest, base, NULL);
+  for (guint n = 1; ; n++)
+    {
+      g_autofree char *base = n == 1 ? g_strdup_printf ("helpdesk-%s.db", stamp)
+                                     : g_strdup_printf ("helpdesk-%s-%u.db", stamp, n);
+      char *path = g_build_filename (dest, base, NULL);
+
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        return path;
+      g_free (path);
+    }
 }
 
 /* Copies the open file into @tmp with the online backup API, holding a read
@@ -139,6 +148,7 @@ backup_target (const char *dest)
 static gboolean
 copy_to (HdStore     *self,
          const char  *tmp,
+         const char  *target,
          GError     **error)
 {
   sqlite3 *src = hd_store_get_db (self);
@@ -166,7 +176,7 @@ copy_to (HdStore     *self,
 
   if (!ok)
     g_set_error (error, HD_ERROR, rc == SQLITE_FULL ? HD_ERROR_DISK_FULL : HD_ERROR_FAILED,
-                 _("The backup to “%s” failed: %s."), tmp,
+                 _("The backup to “%s” failed: %s."), target,
                  dst != NULL ? sqlite3_errmsg (dst) : sqlite3_errstr (rc));
 
   sqlite3_close (dst);
@@ -206,7 +216,7 @@ hd_store_backup (HdStore     *self,
   tmp = g_strconcat (target, ".partial", NULL);
   g_unlink (tmp);
 
-  if (!copy_to (self, tmp, error))
+  if (!copy_to (self, tmp, target, error))
     {
       g_unlink (tmp);
       return FALSE;

@@ -125,8 +125,8 @@ hd_store_set_error_from_db (HdStore *self,
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       g_set_error (error, HD_ERROR, HD_ERROR_BUSY,
-                   _("“%s” is busy: another program has held it for more than %u seconds. Try again in a moment; nothing was changed."),
-                   self->path, MAX (1, self->busy_timeout / 1000));
+                   _("“%s” is busy: another program held it longer than the wait limit (%.1f s). Try again in a moment; nothing was changed."),
+                   self->path, self->busy_timeout / 1000.0);
       return FALSE;
     case SQLITE_READONLY:
     case SQLITE_PERM:
@@ -586,9 +586,43 @@ identify (HdStore  *self,
   return TRUE;
 }
 
+/* Reads the whole file: about 0.3 s per 100 000 tickets on a local disk. */
+gboolean
+hd_store_quick_check (HdStore  *self,
+                      GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (HD_IS_STORE (self), FALSE);
+
+  stmt = hd_store_prepare (self, "PRAGMA quick_check(1)", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return hd_store_set_error_from_db (self, rc, error);
+
+  if (g_strcmp0 (hd_column_text (stmt, 0), "ok") != 0)
+    {
+      /* SQLite's report spans lines; errors are one line. */
+      g_autofree char *detail = g_strdup (hd_column_text (stmt, 0));
+
+      g_strdelimit (detail, "\r\n", ' ');
+      g_set_error (error, HD_ERROR, HD_ERROR_CORRUPT,
+                   _("“%s” is damaged (%s). Nothing was changed; restore it from a backup."),
+                   self->path, detail);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static gboolean
-open_existing (HdStore  *self,
-               GError  **error)
+open_existing (HdStore           *self,
+               HdStoreOpenFlags   flags,
+               GError           **error)
 {
   GStatBuf st;
 
@@ -617,6 +651,9 @@ open_existing (HdStore  *self,
   if (!open_connection (self, self->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE,
                         error) ||
       !identify (self, error))
+    return FALSE;
+
+  if ((flags & HD_STORE_OPEN_VERIFY) && !hd_store_quick_check (self, error))
     return FALSE;
 
   if (self->read_only && self->schema_version < HD_SCHEMA_VERSION)
@@ -797,9 +834,27 @@ hd_store_open (const char  *path,
                const char  *login,
                GError     **error)
 {
+  return hd_store_open_full (path, login, HD_STORE_OPEN_DEFAULT, error);
+}
+
+/**
+ * hd_store_open_full:
+ * @flags: %HD_STORE_OPEN_VERIFY to read the whole file first and refuse it
+ *   with %HD_ERROR_CORRUPT, unchanged, when it is damaged
+ *
+ * Like hd_store_open(). Verify before changing a file that has not been
+ * checked lately; plain reads do not need it, SQLite reports damage in the
+ * pages it reads.
+ */
+HdStore *
+hd_store_open_full (const char        *path,
+                    const char        *login,
+                    HdStoreOpenFlags   flags,
+                    GError           **error)
+{
   g_autoptr(HdStore) self = store_new (path, login, error);
 
-  if (self == NULL || !open_existing (self, error))
+  if (self == NULL || !open_existing (self, flags, error))
     return NULL;
 
   return g_steal_pointer (&self);

@@ -42,6 +42,18 @@ HdStore    *hd_store_open           (const char   *path,
                                      const char   *login,
                                      GError      **error);
 
+typedef enum {
+  HD_STORE_OPEN_DEFAULT = 0,
+  HD_STORE_OPEN_VERIFY  = 1 << 0,  /* quick_check first; refuse a damaged file */
+} HdStoreOpenFlags;
+
+HdStore    *hd_store_open_full      (const char       *path,
+                                     const char       *login,
+                                     HdStoreOpenFlags  flags,
+                                     GError          **error);
+gboolean    hd_store_quick_check    (HdStore      *self,
+                                     GError      **error);
+
 const char *hd_store_get_path       (HdStore      *self);
 const char *hd_store_get_name       (HdStore      *self);
 HdPerson   *hd_store_get_me         (HdStore      *self);
