@@ -85,6 +85,18 @@ static const char * const migrations[] = {
   "  actor_id INTEGER REFERENCES people (id),"
   "  kind     TEXT NOT NULL"
   ") STRICT;",
+
+  /* 2: the ticket list pages through the file in these orders; without an
+   * index each page would sort the whole table. The rank expressions must
+   * stay identical to the ones in hd-store-query.c. */
+  "CREATE INDEX tickets_updated ON tickets (updated_at, id);"
+  "CREATE INDEX tickets_title ON tickets (title COLLATE NOCASE, id);"
+  "CREATE INDEX tickets_priority_rank ON tickets"
+  " ((CASE priority WHEN 'low' THEN 0 WHEN 'normal' THEN 1 WHEN 'high' THEN 2 ELSE 3 END), id);"
+  "CREATE INDEX tickets_status_rank ON tickets"
+  " ((CASE status WHEN 'new' THEN 0 WHEN 'open' THEN 1 WHEN 'pending' THEN 2"
+  " WHEN 'resolved' THEN 3 ELSE 4 END), id);"
+  "CREATE INDEX people_name ON people (name COLLATE NOCASE, id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HD_SCHEMA_VERSION);

@@ -10,9 +10,10 @@ G_BEGIN_DECLS
 
 /* PRAGMA user_version of a file this program writes. One entry per bump:
  *
- *   1 — people, tickets, ticket_events, change_log, settings (0.1.0)
+ *   1 — people, tickets, ticket_events, change_log, settings
+ *   2 — indexes for every order the ticket list sorts by
  */
-#define HD_SCHEMA_VERSION 1
+#define HD_SCHEMA_VERSION 2
 
 /* The SQL that takes a file from version @to - 1 to @to (1 ≤ @to ≤
  * HD_SCHEMA_VERSION). Each runs in its own write transaction. */

@@ -134,12 +134,26 @@ typedef struct {
   HdPriority  priority;
 } HdTicketChanges;
 
+typedef enum {
+  HD_TICKET_SORT_NUMBER,
+  HD_TICKET_SORT_TITLE,
+  HD_TICKET_SORT_REQUESTER,
+  HD_TICKET_SORT_PRIORITY,
+  HD_TICKET_SORT_STATUS,
+  HD_TICKET_SORT_ASSIGNEE,
+  HD_TICKET_SORT_UPDATED,
+} HdTicketSort;
+
 typedef struct {
-  guint       status_mask; /* HD_STATUS_MASK bits; 0 means every status */
-  const char *assignee;    /* login */
-  gboolean    unassigned;
-  const char *requester;   /* login */
-  guint       limit;       /* 0: no limit */
+  guint        status_mask; /* HD_STATUS_MASK bits; 0 means every status */
+  const char  *assignee;    /* login */
+  gboolean     unassigned;
+  const char  *requester;   /* login */
+  const char  *search;      /* words found in the title, description or conversation */
+  HdTicketSort sort;
+  gboolean     descending;
+  guint        offset;
+  guint        limit;       /* 0: no limit */
 } HdTicketFilter;
 
 /* if_version: the version the change was based on; 0 means "the current
@@ -152,6 +166,10 @@ HdTicket      *hd_store_get_ticket        (HdStore               *self,
                                            GError               **error);
 GPtrArray     *hd_store_list_tickets      (HdStore               *self,
                                            const HdTicketFilter  *filter,
+                                           GError               **error);
+gboolean       hd_store_count_tickets     (HdStore               *self,
+                                           const HdTicketFilter  *filter,
+                                           guint                 *count,
                                            GError               **error);
 HdTicket      *hd_store_update_ticket     (HdStore               *self,
                                            gint64                 number,
