@@ -1,0 +1,28 @@
+/* hd-ticket-list.h — a lazy list of tickets for views
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hd-store.h"
+
+G_BEGIN_DECLS
+
+#define HD_TYPE_TICKET_LIST (hd_ticket_list_get_type ())
+
+G_DECLARE_FINAL_TYPE (HdTicketList, hd_ticket_list, HD, TICKET_LIST, GObject)
+
+#define HD_TICKET_LIST_PAGE_SIZE 100
+
+HdTicketList *hd_ticket_list_new        (const char           *path,
+                                         const char           *login);
+void          hd_ticket_list_set_filter (HdTicketList         *self,
+                                         const HdTicketFilter *filter);
+void          hd_ticket_list_reload     (HdTicketList         *self);
+gboolean      hd_ticket_list_is_loading (HdTicketList         *self);
+guint         hd_ticket_list_get_n_loaded_pages (HdTicketList *self);
+gboolean      hd_ticket_is_placeholder  (HdTicket             *ticket);
+
+G_END_DECLS
