@@ -10,6 +10,10 @@
  * Each change of filter starts a new generation; results of an older one
  * are dropped when they arrive.
  *
+ * Tasks have no source object: a task is often freed last on the worker
+ * thread, and it must not take the model with it there. A job holds the
+ * worker (and so the connection) and a weak reference to the model.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -38,6 +42,9 @@ typedef struct {
 } Page;
 
 typedef struct {
+  Worker        *worker;
+  GWeakRef       list;
+  gboolean       refresh;
   HdTicketFilter filter;  /* strings owned */
   guint          generation;
   guint          page;    /* for fetches */
@@ -137,6 +144,8 @@ filter_clear (HdTicketFilter *filter)
 static void
 job_free (Job *job)
 {
+  g_clear_pointer (&job->worker, worker_unref);
+  g_weak_ref_clear (&job->list);
   filter_clear (&job->filter);
   g_clear_pointer (&job->rows, g_ptr_array_unref);
   g_free (job);
@@ -147,6 +156,8 @@ job_new (HdTicketList *self)
 {
   Job *job = g_new0 (Job, 1);
 
+  job->worker = worker_ref (self->worker);
+  g_weak_ref_init (&job->list, self);
   filter_copy (&job->filter, &self->filter);
   job->generation = self->generation;
   return job;
@@ -158,8 +169,8 @@ run_count (GTask        *task,
            gpointer      task_data,
            GCancellable *cancellable)
 {
-  Worker *worker = g_object_get_data (source, "hd-worker");
   Job *job = task_data;
+  Worker *worker = job->worker;
   GError *error = NULL;
   HdStore *store;
   gboolean ok;
@@ -181,8 +192,8 @@ run_fetch (GTask        *task,
            gpointer      task_data,
            GCancellable *cancellable)
 {
-  Worker *worker = g_object_get_data (source, "hd-worker");
   Job *job = task_data;
+  Worker *worker = job->worker;
   GError *error = NULL;
   HdStore *store;
 
@@ -283,7 +294,7 @@ start_fetch (HdTicketList *self,
              guint         index,
              Page         *page)
 {
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, fetch_done, NULL);
+  g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, fetch_done, NULL);
   Job *job = job_new (self);
 
   job->page = index;
@@ -343,11 +354,14 @@ fetch_done (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  HdTicketList *self = HD_TICKET_LIST (source);
   Job *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(HdTicketList) self = g_weak_ref_get (&job->list);
   g_autoptr(GError) error = NULL;
   Page *page;
   guint length;
+
+  if (self == NULL)
+    return;
 
   set_pending (self, -1);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
@@ -391,11 +405,14 @@ count_done (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  HdTicketList *self = HD_TICKET_LIST (source);
-  gboolean refresh = GPOINTER_TO_INT (user_data);
   Job *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(HdTicketList) self = g_weak_ref_get (&job->list);
+  gboolean refresh = job->refresh;
   g_autoptr(GError) error = NULL;
   guint old;
+
+  if (self == NULL)
+    return;
 
   set_pending (self, -1);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
@@ -436,12 +453,13 @@ static void
 start_count (HdTicketList *self,
              gboolean      refresh)
 {
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, count_done,
-                                      GINT_TO_POINTER (refresh));
+  g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, count_done, NULL);
+  Job *job = job_new (self);
 
+  job->refresh = refresh;
   set_pending (self, 1);
   g_task_set_source_tag (task, start_count);
-  g_task_set_task_data (task, job_new (self), (GDestroyNotify) job_free);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   g_task_run_in_thread (task, run_count);
 }
 
@@ -579,11 +597,6 @@ hd_ticket_list_new (const char *path,
   g_mutex_init (&self->worker->mutex);
   self->worker->path = g_strdup (path);
   self->worker->login = g_strdup (login);
-
-  /* Tasks reach the worker through their source object's data, which
-   * keeps it alive as long as any task runs. */
-  g_object_set_data_full (G_OBJECT (self), "hd-worker", worker_ref (self->worker),
-                          (GDestroyNotify) worker_unref);
   return self;
 }
 
