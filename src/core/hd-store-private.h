@@ -58,6 +58,7 @@ gboolean       hd_store_log_change  (HdStore      *self,
                                      GError      **error);
 gint64         hd_store_now         (HdStore      *self);
 sqlite3       *hd_store_get_db      (HdStore      *self);
+GMutex        *hd_store_get_job_mutex (HdStore    *self);
 HdPerson      *hd_store_lock_me     (HdStore      *self,
                                      GError      **error);
 HdPerson      *hd_store_lookup_person (HdStore    *self,

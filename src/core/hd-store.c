@@ -17,6 +17,7 @@
 
 #include "hd-enum-types.h"
 #include "hd-schema.h"
+#include "hd-store-async.h"
 #include "hd-store-private.h"
 
 struct _HdStore
@@ -24,6 +25,8 @@ struct _HdStore
   GObject   parent_instance;
 
   /* owned */
+  GMutex    job_mutex;  /* held by hd_store_run_async() jobs */
+  GMutex    me_mutex;   /* guards me, which jobs refresh */
   sqlite3  *db;
   char     *path;
   char     *login;
@@ -340,6 +343,15 @@ display_name_for (const char *login)
   return login;
 }
 
+static void
+set_me (HdStore  *self,
+        HdPerson *me)
+{
+  g_mutex_lock (&self->me_mutex);
+  g_set_object (&self->me, me);
+  g_mutex_unlock (&self->me_mutex);
+}
+
 static HdPerson *
 load_person (HdStore     *self,
              const char  *login,
@@ -406,7 +418,7 @@ register_me_locked (HdStore     *self,
   me = load_person (self, self->login, error);
   if (me != NULL)
     {
-      g_set_object (&self->me, me);
+      set_me (self, me);
       if (!hd_store_log_change (self, "people", hd_person_get_id (me), "created", error))
         g_clear_object (&me);
     }
@@ -512,7 +524,7 @@ load_me (HdStore  *self,
   me = load_person (self, self->login, &local_error);
   if (me != NULL)
     {
-      g_set_object (&self->me, me);
+      set_me (self, me);
       g_object_unref (me);
       return TRUE;
     }
@@ -731,6 +743,8 @@ hd_store_finalize (GObject *object)
 
   g_clear_pointer (&self->db, sqlite3_close);
   g_clear_object (&self->me);
+  g_mutex_clear (&self->job_mutex);
+  g_mutex_clear (&self->me_mutex);
   g_free (self->path);
   g_free (self->login);
   g_free (self->name);
@@ -799,6 +813,8 @@ hd_store_init (HdStore *self)
     timeout = HD_STORE_DEFAULT_BUSY_TIMEOUT_MS;
 
   self->busy_timeout = timeout;
+  g_mutex_init (&self->job_mutex);
+  g_mutex_init (&self->me_mutex);
 }
 
 /* Public API */
@@ -924,7 +940,35 @@ hd_store_get_name (HdStore *self)
 }
 
 /**
+ * hd_store_dup_me:
+ *
+ * Safe while jobs run on the store.
+ *
+ * Returns: (transfer full): the acting person, as last read from the file
+ */
+HdPerson *
+hd_store_dup_me (HdStore *self)
+{
+  HdPerson *me;
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+
+  g_mutex_lock (&self->me_mutex);
+  me = g_object_ref (self->me);
+  g_mutex_unlock (&self->me_mutex);
+  return me;
+}
+
+GMutex *
+hd_store_get_job_mutex (HdStore *self)
+{
+  return &self->job_mutex;
+}
+
+/**
  * hd_store_get_me:
+ *
+ * Only for the thread that uses the store; see hd_store_dup_me().
  *
  * Returns: (transfer none): the acting person, as last read from the file
  */
@@ -969,7 +1013,7 @@ hd_store_lock_me (HdStore  *self,
   if (me == NULL)
     return NULL;
 
-  g_set_object (&self->me, me);
+  set_me (self, me);
 
   if (!hd_person_get_active (me))
     {
