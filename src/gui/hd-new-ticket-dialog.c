@@ -1,0 +1,327 @@
+/* hd-new-ticket-dialog.c
+ *
+ * Fields are checked as they are typed with the core's own validation, so
+ * the message next to a field is exactly the rule the file enforces.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hd-new-ticket-dialog.h"
+#include "hd-store-async.h"
+#include "hd-validate.h"
+
+struct _HdNewTicketDialog
+{
+  AdwWindow      parent_instance;
+
+  /* template widgets */
+  GtkButton     *create_button;
+  AdwEntryRow   *title_row;
+  GtkLabel      *title_error;
+  GtkTextView   *description_view;
+  GtkLabel      *description_error;
+  AdwActionRow  *requester_row;
+  GtkDropDown   *requester_dropdown;
+  AdwComboRow   *priority_row;
+  GtkStringList *priorities;
+  AdwEntryRow   *category_row;
+  AdwEntryRow   *department_row;
+  AdwEntryRow   *location_row;
+  GtkLabel      *fields_error;
+
+  /* owned */
+  HdStore       *store;
+  HdPerson      *me;
+  GListStore    *people;
+  GCancellable  *cancellable;
+
+  gboolean       touched;  /* no "must not be empty" before the first key */
+};
+
+G_DEFINE_FINAL_TYPE (HdNewTicketDialog, hd_new_ticket_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  CREATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef struct {
+  HdTicketDraft draft;   /* strings owned */
+} Draft;
+
+static void
+draft_free (Draft *d)
+{
+  g_free ((char *) d->draft.title);
+  g_free ((char *) d->draft.description);
+  g_free ((char *) d->draft.requester);
+  g_free ((char *) d->draft.category);
+  g_free ((char *) d->draft.department);
+  g_free ((char *) d->draft.location);
+  g_free (d);
+}
+
+static char *
+description_text (HdNewTicketDialog *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->description_view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static const char *
+text_of (AdwEntryRow *row)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (row));
+}
+
+static gboolean
+show_problem (GtkLabel  *label,
+              GtkWidget *row,
+              GError    *error)
+{
+  gtk_label_set_text (label, error != NULL ? error->message : NULL);
+  gtk_widget_set_visible (GTK_WIDGET (label), error != NULL);
+  if (row != NULL && error != NULL)
+    gtk_widget_add_css_class (row, "error");
+  else if (row != NULL)
+    gtk_widget_remove_css_class (row, "error");
+
+  return error == NULL;
+}
+
+static gboolean
+validate (HdNewTicketDialog *self)
+{
+  g_autoptr(GError) title = NULL;
+  g_autoptr(GError) description = NULL;
+  g_autoptr(GError) fields = NULL;
+  g_autofree char *body = description_text (self);
+  gboolean ok = TRUE;
+
+  if (self->touched || text_of (self->title_row)[0] != '\0')
+    {
+      self->touched = TRUE;
+      hd_validate_line (_("The title"), text_of (self->title_row), HD_MAX_TITLE_CHARS, TRUE,
+                        &title);
+    }
+  hd_validate_body (_("The description"), body, FALSE, &description);
+  if (hd_validate_line (_("The category"), text_of (self->category_row), HD_MAX_LINE_CHARS,
+                        FALSE, &fields))
+    if (hd_validate_line (_("The department"), text_of (self->department_row),
+                          HD_MAX_LINE_CHARS, FALSE, &fields))
+      hd_validate_line (_("The location"), text_of (self->location_row), HD_MAX_LINE_CHARS,
+                        FALSE, &fields);
+
+  ok &= show_problem (self->title_error, GTK_WIDGET (self->title_row), title);
+  ok &= show_problem (self->description_error, NULL, description);
+  ok &= show_problem (self->fields_error, NULL, fields);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.create",
+                                 ok && text_of (self->title_row)[0] != '\0');
+  return ok;
+}
+
+static void
+validate_cb (HdNewTicketDialog *self)
+{
+  validate (self);
+}
+
+/* Creating */
+
+static gpointer
+create_job (HdStore  *store,
+            gpointer  data,
+            GError  **error)
+{
+  return hd_store_create_ticket (store, &((Draft *) data)->draft, error);
+}
+
+static void
+create_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(HdNewTicketDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdTicket) ticket = hd_store_run_finish (HD_STORE (source), result, &error);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self), TRUE);
+  if (ticket == NULL)
+    {
+      /* Everything typed stays; the reason shows under the title. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_problem (self->title_error, NULL, error);
+      return;
+    }
+
+  g_signal_emit (self, signals[CREATED], 0, hd_ticket_get_number (ticket));
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+create_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  HdNewTicketDialog *self = HD_NEW_TICKET_DIALOG (widget);
+  HdPerson *requester = gtk_drop_down_get_selected_item (self->requester_dropdown);
+  Draft *d;
+
+  self->touched = TRUE;
+  if (!validate (self))
+    return;
+
+  d = g_new0 (Draft, 1);
+  d->draft.title = g_strdup (text_of (self->title_row));
+  d->draft.description = description_text (self);
+  d->draft.priority = adw_combo_row_get_selected (self->priority_row);
+  d->draft.category = g_strdup (text_of (self->category_row));
+  d->draft.department = g_strdup (text_of (self->department_row));
+  d->draft.location = g_strdup (text_of (self->location_row));
+  if (requester != NULL && gtk_widget_get_visible (GTK_WIDGET (self->requester_row)))
+    d->draft.requester = g_strdup (hd_person_get_login (requester));
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self), FALSE);
+  hd_store_run_async (self->store, create_job, d, (GDestroyNotify) draft_free, g_object_unref,
+                      self->cancellable, create_done, g_object_ref (self));
+}
+
+/* People */
+
+static gpointer
+people_job (HdStore  *store,
+            gpointer  data,
+            GError  **error)
+{
+  return hd_store_list_people (store, error);
+}
+
+static void
+people_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(HdNewTicketDialog) self = user_data;
+  g_autoptr(GPtrArray) people = hd_store_run_finish (HD_STORE (source), result, NULL);
+
+  if (people == NULL)
+    return;
+
+  for (guint i = 0; i < people->len; i++)
+    {
+      HdPerson *person = g_ptr_array_index (people, i);
+
+      if (!hd_person_get_active (person))
+        continue;
+      g_list_store_append (self->people, person);
+      /* Filed for oneself unless the dispatcher picks someone else. */
+      if (g_strcmp0 (hd_person_get_login (person), hd_person_get_login (self->me)) == 0)
+        gtk_drop_down_set_selected (self->requester_dropdown,
+                                    g_list_model_get_n_items (G_LIST_MODEL (self->people)) - 1);
+    }
+}
+
+/* GObject */
+
+static void
+hd_new_ticket_dialog_dispose (GObject *object)
+{
+  HdNewTicketDialog *self = (HdNewTicketDialog *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HD_TYPE_NEW_TICKET_DIALOG);
+  g_clear_object (&self->store);
+  g_clear_object (&self->me);
+  g_clear_object (&self->people);
+
+  G_OBJECT_CLASS (hd_new_ticket_dialog_parent_class)->dispose (object);
+}
+
+static void
+hd_new_ticket_dialog_class_init (HdNewTicketDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hd_new_ticket_dialog_dispose;
+
+  /**
+   * HdNewTicketDialog::created:
+   * @number: the new ticket's number
+   */
+  signals[CREATED] = g_signal_new ("created", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/helpdesk/Helpdesk/hd-new-ticket-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, HdNewTicketDialog, create_button);
+  gtk_widget_class_bind_template_child (widget_class, HdNewTicketDialog, title_row);
+  gtk_widget_class_bind_template_child (widget_class, HdNewTicketDialog, title_error);
+  gtk_widget_class_bind_template_child (widget_class, HdNewTicketDialog, description_view);
+  gtk_widget_class_bind_template_child (widget_class, HdNewTicketDialog, description_error);
+  gtk_widget_class_bind_template_child (widget_class, HdNewTicketDialog, requester_row);
+  gtk_widget_class_bind_template_child (widget_class, HdNewTicketDialog, requester_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, HdNewTicketDialog, priority_row);
+  gtk_widget_class_bind_template_child (widget_class, HdNewTicketDialog, priorities);
+  gtk_widget_class_bind_template_child (widget_class, HdNewTicketDialog, category_row);
+  gtk_widget_class_bind_template_child (widget_class, HdNewTicketDialog, department_row);
+  gtk_widget_class_bind_template_child (widget_class, HdNewTicketDialog, location_row);
+  gtk_widget_class_bind_template_child (widget_class, HdNewTicketDialog, fields_error);
+  gtk_widget_class_bind_template_callback (widget_class, validate_cb);
+  gtk_widget_class_install_action (widget_class, "dialog.create", NULL, create_activated);
+}
+
+static void
+hd_new_ticket_dialog_init (HdNewTicketDialog *self)
+{
+  g_autoptr(GtkExpression) name = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->people = g_list_store_new (HD_TYPE_PERSON);
+
+  for (HdPriority p = HD_PRIORITY_LOW; p <= HD_PRIORITY_URGENT; p++)
+    gtk_string_list_append (self->priorities, hd_priority_to_label (p));
+  adw_combo_row_set_selected (self->priority_row, HD_PRIORITY_NORMAL);
+
+  name = gtk_property_expression_new (HD_TYPE_PERSON, NULL, "name");
+  gtk_drop_down_set_expression (self->requester_dropdown, name);
+  gtk_drop_down_set_model (self->requester_dropdown, G_LIST_MODEL (self->people));
+
+  g_signal_connect_object (gtk_text_view_get_buffer (self->description_view), "changed",
+                           G_CALLBACK (validate_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->create_button));
+  validate (self);
+}
+
+GtkWidget *
+hd_new_ticket_dialog_new (GtkWindow *parent,
+                          HdStore   *store,
+                          HdPerson  *me)
+{
+  HdNewTicketDialog *self;
+
+  g_return_val_if_fail (HD_IS_STORE (store), NULL);
+  g_return_val_if_fail (HD_IS_PERSON (me), NULL);
+
+  self = g_object_new (HD_TYPE_NEW_TICKET_DIALOG, "transient-for", parent, NULL);
+  self->store = g_object_ref (store);
+  self->me = g_object_ref (me);
+
+  /* Staff file tickets for whoever phoned or came by. */
+  gtk_widget_set_visible (GTK_WIDGET (self->requester_row), hd_person_is_staff (me));
+  hd_store_run_async (store, people_job, NULL, NULL, (GDestroyNotify) g_ptr_array_unref,
+                      self->cancellable, people_done, g_object_ref (self));
+
+  return GTK_WIDGET (self);
+}

@@ -1,0 +1,452 @@
+/* hd-ticket-list-view.c
+ *
+ * The columns sort in SQL, not in GTK: wrapping a paged model of a million
+ * rows in a GtkSortListModel would read every row. Each column carries a
+ * GtkCustomSorter only so that its header can be clicked; when the column
+ * view's sorter changes we work out which column and direction it names and
+ * tell the window, which refilters the model.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hd-format.h"
+#include "hd-ticket-list-view.h"
+
+struct _HdTicketListView
+{
+  GtkWidget            parent_instance;
+
+  /* template widgets */
+  GtkSearchEntry      *search_entry;
+  GtkStack            *stack;
+  GtkColumnView       *column_view;
+  GtkSingleSelection  *selection;
+  AdwStatusPage       *empty_page;
+  GtkColumnViewColumn *number_column;
+  GtkColumnViewColumn *title_column;
+  GtkColumnViewColumn *requester_column;
+  GtkColumnViewColumn *priority_column;
+  GtkColumnViewColumn *status_column;
+  GtkColumnViewColumn *assignee_column;
+  GtkColumnViewColumn *updated_column;
+
+  /* borrowed */
+  HdTicketList        *list;
+
+  gint64               selected;
+  int                  probed_column;   /* sort probe, see probe_sort() */
+};
+
+G_DEFINE_FINAL_TYPE (HdTicketListView, hd_ticket_list_view, GTK_TYPE_WIDGET)
+
+enum {
+  SEARCH_CHANGED,
+  SORT_CHANGED,
+  TICKET_SELECTED,
+  TICKET_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Which HdTicketSort each column stands for, in template order. */
+static const HdTicketSort column_sorts[] = {
+  HD_TICKET_SORT_NUMBER,
+  HD_TICKET_SORT_TITLE,
+  HD_TICKET_SORT_REQUESTER,
+  HD_TICKET_SORT_PRIORITY,
+  HD_TICKET_SORT_STATUS,
+  HD_TICKET_SORT_ASSIGNEE,
+  HD_TICKET_SORT_UPDATED,
+};
+
+/* Template closures */
+
+static char *
+number_text (gpointer unused,
+             gint64   number)
+{
+  return hd_format_number (number);
+}
+
+static char *
+priority_text (gpointer   unused,
+               HdPriority priority,
+               gint64     number)
+{
+  return g_strdup (number > 0 ? hd_priority_to_label (priority) : "");
+}
+
+static GStrv
+priority_classes (gpointer   unused,
+                  HdPriority priority)
+{
+  const char *classes[] = { NULL, NULL };
+
+  if (priority == HD_PRIORITY_URGENT)
+    classes[0] = "error";
+  else if (priority == HD_PRIORITY_HIGH)
+    classes[0] = "warning";
+  else if (priority == HD_PRIORITY_LOW)
+    classes[0] = "dim-label";
+
+  return g_strdupv ((char **) classes);
+}
+
+static char *
+status_text (gpointer unused,
+             HdStatus status,
+             gint64   number)
+{
+  return g_strdup (number > 0 ? hd_status_to_label (status) : "");
+}
+
+static char *
+assignee_text (gpointer    unused,
+               const char *name,
+               gint64      number)
+{
+  return number > 0 ? hd_format_assignee (name) : g_strdup ("");
+}
+
+static char *
+updated_text (gpointer unused,
+              gint64   updated_at)
+{
+  return hd_format_time (updated_at, g_get_real_time ());
+}
+
+/* Sorting */
+
+static GtkColumnViewColumn *
+column_at (HdTicketListView *self,
+           guint             index)
+{
+  GtkColumnViewColumn *columns[] = {
+    self->number_column, self->title_column, self->requester_column, self->priority_column,
+    self->status_column, self->assignee_column, self->updated_column,
+  };
+
+  return index < G_N_ELEMENTS (columns) ? columns[index] : NULL;
+}
+
+static int
+probe_compare (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  HdTicketListView *self = g_object_get_data (G_OBJECT (user_data), "hd-view");
+  int index = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (user_data), "hd-index"));
+
+  if (self->probed_column < 0)
+    self->probed_column = index;
+  return GTK_ORDERING_SMALLER;
+}
+
+/* GTK 4.8 does not say which column the column view sorts by (that is
+ * gtk_column_view_sorter_get_primary_sort_column, 4.10). Its sorter asks
+ * the primary column first and inverts the answer when descending, so one
+ * comparison tells both. */
+static gboolean
+probe_sort (HdTicketListView *self,
+            HdTicketSort     *sort,
+            gboolean         *descending)
+{
+  GtkSorter *sorter = gtk_column_view_get_sorter (self->column_view);
+  g_autoptr(GObject) a = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr(GObject) b = g_object_new (G_TYPE_OBJECT, NULL);
+  GtkOrdering order;
+
+  self->probed_column = -1;
+  order = gtk_sorter_compare (sorter, a, b);
+  if (self->probed_column < 0 || order == GTK_ORDERING_EQUAL)
+    return FALSE;
+
+  *sort = column_sorts[self->probed_column];
+  *descending = order == GTK_ORDERING_LARGER;
+  return TRUE;
+}
+
+static void
+sorter_changed_cb (HdTicketListView *self)
+{
+  g_signal_emit (self, signals[SORT_CHANGED], 0);
+}
+
+static void
+install_sorters (HdTicketListView *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (column_sorts); i++)
+    {
+      GtkCustomSorter *sorter = gtk_custom_sorter_new (NULL, NULL, NULL);
+
+      g_object_set_data (G_OBJECT (sorter), "hd-view", self);
+      g_object_set_data (G_OBJECT (sorter), "hd-index", GINT_TO_POINTER (i));
+      gtk_custom_sorter_set_sort_func (sorter, probe_compare, sorter, NULL);
+      gtk_column_view_column_set_sorter (column_at (self, i), GTK_SORTER (sorter));
+      g_object_unref (sorter);
+    }
+
+  g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
+                           G_CALLBACK (sorter_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
+/* Signals */
+
+static void
+search_changed_cb (HdTicketListView *self)
+{
+  g_signal_emit (self, signals[SEARCH_CHANGED], 0);
+}
+
+static gint64
+number_at (HdTicketListView *self,
+           guint             position)
+{
+  g_autoptr(HdTicket) ticket = NULL;
+
+  if (position == GTK_INVALID_LIST_POSITION)
+    return 0;
+
+  ticket = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  return ticket != NULL ? hd_ticket_get_number (ticket) : 0;
+}
+
+static void
+selected_cb (HdTicketListView *self)
+{
+  gint64 number = number_at (self, gtk_single_selection_get_selected (self->selection));
+
+  /* A placeholder row (its page still loading) selects nothing yet. */
+  if (number == 0 || number == self->selected)
+    return;
+
+  self->selected = number;
+  g_signal_emit (self, signals[TICKET_SELECTED], 0, number);
+}
+
+static void
+activate_cb (HdTicketListView *self,
+             guint             position)
+{
+  gint64 number = number_at (self, position);
+
+  if (number > 0)
+    g_signal_emit (self, signals[TICKET_ACTIVATED], 0, number);
+}
+
+static void
+update_empty_state (HdTicketListView *self)
+{
+  gboolean empty = self->list != NULL &&
+                   g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 0 &&
+                   !hd_ticket_list_is_loading (self->list);
+
+  gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "list");
+}
+
+/* Keeps the selected ticket selected when its row moves or reloads. */
+static void
+items_changed_cb (HdTicketListView *self,
+                  guint             position,
+                  guint             removed,
+                  guint             added)
+{
+  update_empty_state (self);
+
+  if (self->selected == 0 || number_at (self, gtk_single_selection_get_selected (self->selection))
+                             == self->selected)
+    return;
+
+  for (guint i = position; i < position + added; i++)
+    if (number_at (self, i) == self->selected)
+      {
+        gtk_single_selection_set_selected (self->selection, i);
+        return;
+      }
+}
+
+/* GObject */
+
+static void
+hd_ticket_list_view_dispose (GObject *object)
+{
+  HdTicketListView *self = (HdTicketListView *) object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), HD_TYPE_TICKET_LIST_VIEW);
+
+  G_OBJECT_CLASS (hd_ticket_list_view_parent_class)->dispose (object);
+}
+
+static void
+hd_ticket_list_view_class_init (HdTicketListViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hd_ticket_list_view_dispose;
+
+  signals[SEARCH_CHANGED] = g_signal_new ("search-changed", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 0);
+  signals[SORT_CHANGED] = g_signal_new ("sort-changed", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                        G_TYPE_NONE, 0);
+  signals[TICKET_SELECTED] = g_signal_new ("ticket-selected", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                           G_TYPE_NONE, 1, G_TYPE_INT64);
+  signals[TICKET_ACTIVATED] = g_signal_new ("ticket-activated", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                            G_TYPE_NONE, 1, G_TYPE_INT64);
+
+  g_type_ensure (HD_TYPE_TICKET);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/helpdesk/Helpdesk/hd-ticket-list-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, HdTicketListView, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketListView, stack);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketListView, column_view);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketListView, selection);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketListView, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketListView, number_column);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketListView, title_column);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketListView, requester_column);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketListView, priority_column);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketListView, status_column);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketListView, assignee_column);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketListView, updated_column);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, number_text);
+  gtk_widget_class_bind_template_callback (widget_class, priority_text);
+  gtk_widget_class_bind_template_callback (widget_class, priority_classes);
+  gtk_widget_class_bind_template_callback (widget_class, status_text);
+  gtk_widget_class_bind_template_callback (widget_class, assignee_text);
+  gtk_widget_class_bind_template_callback (widget_class, updated_text);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+hd_ticket_list_view_init (HdTicketListView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  install_sorters (self);
+  /* Newest activity first until a header is clicked. */
+  gtk_column_view_sort_by_column (self->column_view, self->updated_column,
+                                  GTK_SORT_DESCENDING);
+}
+
+/* Public API */
+
+GtkWidget *
+hd_ticket_list_view_new (void)
+{
+  return g_object_new (HD_TYPE_TICKET_LIST_VIEW, NULL);
+}
+
+/**
+ * hd_ticket_list_view_set_model:
+ * @list: (nullable): the tickets to show; the view does not own it
+ */
+void
+hd_ticket_list_view_set_model (HdTicketListView *self,
+                               HdTicketList     *list)
+{
+  g_return_if_fail (HD_IS_TICKET_LIST_VIEW (self));
+
+  if (self->list != NULL)
+    g_signal_handlers_disconnect_by_data (self->list, self);
+
+  self->list = list;
+  self->selected = 0;
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (list));
+
+  if (list != NULL)
+    {
+      g_signal_connect_object (list, "items-changed", G_CALLBACK (items_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (list, "notify::loading", G_CALLBACK (update_empty_state), self,
+                               G_CONNECT_SWAPPED);
+    }
+  update_empty_state (self);
+}
+
+void
+hd_ticket_list_view_set_empty_text (HdTicketListView *self,
+                                    const char       *title,
+                                    const char       *description)
+{
+  g_return_if_fail (HD_IS_TICKET_LIST_VIEW (self));
+
+  adw_status_page_set_title (self->empty_page, title);
+  adw_status_page_set_description (self->empty_page, description);
+}
+
+const char *
+hd_ticket_list_view_get_search (HdTicketListView *self)
+{
+  g_return_val_if_fail (HD_IS_TICKET_LIST_VIEW (self), NULL);
+  return gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+}
+
+HdTicketSort
+hd_ticket_list_view_get_sort (HdTicketListView *self,
+                              gboolean         *descending)
+{
+  HdTicketSort sort = HD_TICKET_SORT_UPDATED;
+
+  g_return_val_if_fail (HD_IS_TICKET_LIST_VIEW (self), HD_TICKET_SORT_NUMBER);
+  g_return_val_if_fail (descending != NULL, HD_TICKET_SORT_NUMBER);
+
+  *descending = TRUE;
+  if (!probe_sort (self, &sort, descending))
+    {
+      sort = HD_TICKET_SORT_NUMBER;
+      *descending = FALSE;
+    }
+
+  return sort;
+}
+
+void
+hd_ticket_list_view_focus_search (HdTicketListView *self)
+{
+  g_return_if_fail (HD_IS_TICKET_LIST_VIEW (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+gint64
+hd_ticket_list_view_get_selected (HdTicketListView *self)
+{
+  g_return_val_if_fail (HD_IS_TICKET_LIST_VIEW (self), 0);
+  return self->selected;
+}
+
+/**
+ * hd_ticket_list_view_select:
+ *
+ * Selects ticket @number once its row is in the list (now or when its page
+ * arrives).
+ */
+void
+hd_ticket_list_view_select (HdTicketListView *self,
+                            gint64            number)
+{
+  guint n;
+
+  g_return_if_fail (HD_IS_TICKET_LIST_VIEW (self));
+
+  self->selected = number;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  for (guint i = 0; i < MIN (n, HD_TICKET_LIST_PAGE_SIZE); i++)
+    if (number_at (self, i) == number)
+      {
+        gtk_single_selection_set_selected (self->selection, i);
+        return;
+      }
+}

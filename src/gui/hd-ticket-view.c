@@ -1,0 +1,928 @@
+/* hd-ticket-view.c
+ *
+ * Every read and write goes through store jobs on a worker thread. Edits
+ * name the version they were based on: the version of the ticket when the
+ * person started typing, so a change someone else saved meanwhile is a
+ * conflict that they see and resolve, with their text kept, never a silent
+ * overwrite.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hd-enum-types.h"
+#include "hd-format.h"
+#include "hd-rules.h"
+#include "hd-store-async.h"
+#include "hd-ticket-view.h"
+
+struct _HdTicketView
+{
+  GtkWidget       parent_instance;
+
+  /* template widgets */
+  GtkStack       *stack;
+  GtkLabel       *number_label;
+  AdwEntryRow    *title_row;
+  AdwActionRow   *status_row;
+  GtkMenuButton  *status_button;
+  AdwActionRow   *priority_row;
+  GtkMenuButton  *priority_button;
+  AdwActionRow   *assignee_row;
+  GtkMenuButton  *assignee_button;
+  AdwActionRow   *requester_row;
+  AdwEntryRow    *category_row;
+  AdwEntryRow    *department_row;
+  AdwEntryRow    *location_row;
+  GtkTextView    *description_view;
+  GtkButton      *save_description_button;
+  GtkListBox     *timeline;
+  GtkTextView    *composer_view;
+  GtkCheckButton *internal_check;
+
+  /* owned */
+  HdStore        *store;
+  HdPerson       *me;
+  HdTicket       *ticket;
+  GCancellable   *cancellable;
+
+  gint64          number;
+  gint64          edit_version;  /* version the pending edits are based on */
+  gboolean        filling;       /* setting widgets from the file, not edits */
+};
+
+G_DEFINE_FINAL_TYPE (HdTicketView, hd_ticket_view, GTK_TYPE_WIDGET)
+
+enum {
+  CHANGED,
+  MESSAGE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef enum {
+  CHANGE_FIELDS,
+  CHANGE_STATUS,
+  CHANGE_ASSIGNEE,
+  CHANGE_COMMENT,
+} ChangeKind;
+
+typedef struct {
+  ChangeKind       kind;
+  gint64           number;
+  gint64           if_version;
+  HdTicketChanges  changes;    /* strings owned */
+  HdStatus         status;
+  char            *text;       /* assignee login or comment body */
+  gboolean         internal;
+} Change;
+
+typedef struct {
+  HdTicket  *ticket;
+  GPtrArray *events;
+  GPtrArray *staff;     /* HdPerson: who can be assigned */
+  GArray    *workload;  /* open tickets of each of staff */
+} Loaded;
+
+static void
+change_free (Change *change)
+{
+  g_free ((char *) change->changes.title);
+  g_free ((char *) change->changes.description);
+  g_free ((char *) change->changes.category);
+  g_free ((char *) change->changes.department);
+  g_free ((char *) change->changes.location);
+  g_free (change->text);
+  g_free (change);
+}
+
+static void
+loaded_free (Loaded *loaded)
+{
+  g_clear_object (&loaded->ticket);
+  g_clear_pointer (&loaded->events, g_ptr_array_unref);
+  g_clear_pointer (&loaded->staff, g_ptr_array_unref);
+  g_clear_pointer (&loaded->workload, g_array_unref);
+  g_free (loaded);
+}
+
+/* Jobs (worker thread) */
+
+static GPtrArray *
+load_staff (HdStore  *store,
+            GArray  **workload,
+            GError  **error)
+{
+  g_autoptr(GPtrArray) people = hd_store_list_people (store, error);
+  GPtrArray *staff;
+
+  if (people == NULL)
+    return NULL;
+
+  staff = g_ptr_array_new_with_free_func (g_object_unref);
+  *workload = g_array_new (FALSE, TRUE, sizeof (guint));
+  for (guint i = 0; i < people->len; i++)
+    {
+      HdPerson *person = g_ptr_array_index (people, i);
+      HdTicketFilter open = {
+        .status_mask = HD_STATUS_MASK (HD_STATUS_NEW) | HD_STATUS_MASK (HD_STATUS_OPEN) |
+                       HD_STATUS_MASK (HD_STATUS_PENDING),
+        .assignee = hd_person_get_login (person),
+      };
+      guint count = 0;
+
+      if (!hd_person_is_staff (person))
+        continue;
+      hd_store_count_tickets (store, &open, &count, NULL);
+      g_ptr_array_add (staff, g_object_ref (person));
+      g_array_append_val (*workload, count);
+    }
+
+  return staff;
+}
+
+static gpointer
+load_job (HdStore  *store,
+          gpointer  data,
+          GError  **error)
+{
+  gint64 number = *(gint64 *) data;
+  Loaded *loaded = g_new0 (Loaded, 1);
+  g_autoptr(HdPerson) me = hd_store_dup_me (store);
+
+  loaded->ticket = hd_store_get_ticket (store, number, error);
+  if (loaded->ticket != NULL)
+    loaded->events = hd_store_list_events (store, number, error);
+  if (loaded->events != NULL && hd_person_is_staff (me))
+    loaded->staff = load_staff (store, &loaded->workload, error);
+
+  if (loaded->events == NULL || (hd_person_is_staff (me) && loaded->staff == NULL))
+    {
+      loaded_free (loaded);
+      return NULL;
+    }
+
+  return loaded;
+}
+
+static gpointer
+change_job (HdStore  *store,
+            gpointer  data,
+            GError  **error)
+{
+  Change *change = data;
+
+  switch (change->kind)
+    {
+    case CHANGE_FIELDS:
+      return hd_store_update_ticket (store, change->number, change->if_version,
+                                     &change->changes, error);
+    case CHANGE_STATUS:
+      return hd_store_set_ticket_status (store, change->number, change->if_version,
+                                         change->status, error);
+    case CHANGE_ASSIGNEE:
+      return hd_store_assign_ticket (store, change->number, change->if_version, change->text,
+                                     error);
+    case CHANGE_COMMENT:
+      return hd_store_add_comment (store, change->number, change->text, change->internal,
+                                   error);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Showing */
+
+static char *
+describe_event (HdTicketEvent *event)
+{
+  const char *field = hd_ticket_event_get_field (event);
+  const char *old_value = hd_ticket_event_get_old_value (event);
+  const char *new_value = hd_ticket_event_get_new_value (event);
+  int from = 0, to = 0;
+
+  switch (hd_ticket_event_get_kind (event))
+    {
+    case HD_EVENT_CREATED:
+      return g_strdup (_("Filed the ticket"));
+    case HD_EVENT_REPLY:
+    case HD_EVENT_NOTE:
+      return g_strdup (hd_ticket_event_get_body (event));
+    case HD_EVENT_STATUS:
+      hd_enum_from_nick (HD_TYPE_STATUS, old_value, &from);
+      hd_enum_from_nick (HD_TYPE_STATUS, new_value, &to);
+      return g_strdup_printf (_("Changed the status from %s to %s"), hd_status_to_label (from),
+                              hd_status_to_label (to));
+    case HD_EVENT_ASSIGNMENT:
+      if (new_value == NULL)
+        return g_strdup_printf (_("Unassigned the ticket from %s"), old_value);
+      return g_strdup_printf (_("Assigned the ticket to %s"), new_value);
+    case HD_EVENT_FIELD:
+    default:
+      if (new_value == NULL || new_value[0] == '\0')
+        return g_strdup_printf (_("Cleared the %s"), field);
+      if (g_strcmp0 (field, "description") == 0)
+        return g_strdup (_("Edited the description"));
+      return g_strdup_printf (_("Changed the %s to “%s”"), field, new_value);
+    }
+}
+
+static GtkWidget *
+create_event_row (HdTicketEvent *event)
+{
+  HdEventKind kind = hd_ticket_event_get_kind (event);
+  g_autofree char *when = hd_format_time (hd_ticket_event_get_at (event), g_get_real_time ());
+  g_autofree char *text = describe_event (event);
+  g_autofree char *header = NULL;
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *top = gtk_label_new (NULL);
+  GtkWidget *body = gtk_label_new (text);
+  gboolean conversation = kind == HD_EVENT_REPLY || kind == HD_EVENT_NOTE;
+
+  /* Names come from people: escape them, they are markup here. */
+  header = g_markup_printf_escaped (kind == HD_EVENT_NOTE ? _("<b>%s</b> · internal note · %s")
+                                                          : "<b>%s</b> · %s",
+                                    hd_ticket_event_get_actor_name (event), when);
+  gtk_label_set_markup (GTK_LABEL (top), header);
+  gtk_label_set_xalign (GTK_LABEL (top), 0);
+  gtk_label_set_xalign (GTK_LABEL (body), 0);
+  gtk_label_set_wrap (GTK_LABEL (body), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (body), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (body), conversation);
+  if (!conversation)
+    gtk_widget_add_css_class (body, "dim-label");
+
+  gtk_widget_set_margin_top (box, 10);
+  gtk_widget_set_margin_bottom (box, 10);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_box_append (GTK_BOX (box), top);
+  gtk_box_append (GTK_BOX (box), body);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  if (kind == HD_EVENT_NOTE)
+    gtk_widget_add_css_class (row, "internal-note");
+
+  return row;
+}
+
+static void
+fill_timeline (HdTicketView *self,
+               GPtrArray    *events)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->timeline))) != NULL)
+    gtk_list_box_remove (self->timeline, child);
+
+  for (guint i = 0; i < events->len; i++)
+    gtk_list_box_append (self->timeline, create_event_row (g_ptr_array_index (events, i)));
+}
+
+static GMenu *
+status_menu (HdTicketView *self)
+{
+  GMenu *menu = g_menu_new ();
+
+  for (HdStatus s = HD_STATUS_NEW; s <= HD_STATUS_CLOSED; s++)
+    if (hd_rules_check_status (self->me, self->ticket, s, NULL))
+      {
+        g_autofree char *action = g_strdup_printf ("ticket.set-status::%s",
+                                                   hd_enum_to_nick (HD_TYPE_STATUS, s));
+
+        g_menu_append (menu, hd_status_to_label (s), action);
+      }
+
+  return menu;
+}
+
+static GMenu *
+priority_menu (void)
+{
+  GMenu *menu = g_menu_new ();
+
+  for (HdPriority p = HD_PRIORITY_LOW; p <= HD_PRIORITY_URGENT; p++)
+    {
+      g_autofree char *action = g_strdup_printf ("ticket.set-priority::%s",
+                                                 hd_enum_to_nick (HD_TYPE_PRIORITY, p));
+
+      g_menu_append (menu, hd_priority_to_label (p), action);
+    }
+
+  return menu;
+}
+
+/* Technicians with how many open tickets each has: the dispatcher's
+ * workload at a glance. */
+static GMenu *
+assignee_menu (Loaded *loaded)
+{
+  GMenu *menu = g_menu_new ();
+  GMenu *people = g_menu_new ();
+
+  for (guint i = 0; loaded->staff != NULL && i < loaded->staff->len; i++)
+    {
+      HdPerson *person = g_ptr_array_index (loaded->staff, i);
+      guint open = g_array_index (loaded->workload, guint, i);
+      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                             "%s (%u open ticket)",
+                                                             "%s (%u open tickets)", open),
+                                                hd_person_get_name (person), open);
+      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target (item, "ticket.assign", "s",
+                                         hd_person_get_login (person));
+      g_menu_append_item (people, item);
+    }
+
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (people));
+  g_menu_append (menu, _("Unassign"), "ticket.assign::");
+  g_object_unref (people);
+  return menu;
+}
+
+static void
+set_entry (HdTicketView *self,
+           AdwEntryRow  *row,
+           const char   *value)
+{
+  /* Keep what the person is typing; the version they started from makes
+   * saving it a conflict if the field changed meanwhile. */
+  if (g_object_get_data (G_OBJECT (row), "hd-dirty") != NULL)
+    return;
+
+  gtk_editable_set_text (GTK_EDITABLE (row), value != NULL ? value : "");
+}
+
+static void
+update_sensitivity (HdTicketView *self)
+{
+  gboolean staff = hd_person_is_staff (self->me);
+  gboolean can_edit = hd_rules_check_edit (self->me, self->ticket, FALSE, NULL);
+  gboolean open = hd_ticket_get_status (self->ticket) != HD_STATUS_CLOSED;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->title_row), can_edit);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->category_row), can_edit);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->department_row), can_edit);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->location_row), can_edit);
+  gtk_text_view_set_editable (self->description_view, can_edit);
+  gtk_widget_set_visible (GTK_WIDGET (self->priority_button), staff && open);
+  gtk_widget_set_visible (GTK_WIDGET (self->assignee_button), staff && open);
+  gtk_widget_set_visible (GTK_WIDGET (self->internal_check), staff);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_button),
+                          g_menu_model_get_n_items (gtk_menu_button_get_menu_model (self->status_button)) > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "ticket.send", open || staff);
+}
+
+static void
+fill (HdTicketView *self,
+      Loaded       *loaded)
+{
+  HdTicket *t = loaded->ticket;
+  g_autofree char *number = hd_format_number (hd_ticket_get_number (t));
+  g_autofree char *assignee = hd_format_assignee (hd_ticket_get_assignee_name (t));
+  g_autoptr(GMenu) statuses = NULL;
+  g_autoptr(GMenu) priorities = priority_menu ();
+  g_autoptr(GMenu) assignees = assignee_menu (loaded);
+  GtkTextBuffer *description = gtk_text_view_get_buffer (self->description_view);
+
+  g_set_object (&self->ticket, t);
+  self->filling = TRUE;
+
+  gtk_label_set_label (self->number_label, number);
+  set_entry (self, self->title_row, hd_ticket_get_title (t));
+  set_entry (self, self->category_row, hd_ticket_get_category (t));
+  set_entry (self, self->department_row, hd_ticket_get_department (t));
+  set_entry (self, self->location_row, hd_ticket_get_location (t));
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->save_description_button)))
+    gtk_text_buffer_set_text (description, hd_ticket_get_description (t), -1);
+
+  adw_action_row_set_subtitle (self->status_row, hd_status_to_label (hd_ticket_get_status (t)));
+  adw_action_row_set_subtitle (self->priority_row,
+                               hd_priority_to_label (hd_ticket_get_priority (t)));
+  adw_action_row_set_subtitle (self->assignee_row, assignee);
+  adw_action_row_set_subtitle (self->requester_row, hd_ticket_get_requester_name (t));
+
+  statuses = status_menu (self);
+  gtk_menu_button_set_menu_model (self->status_button, G_MENU_MODEL (statuses));
+  gtk_menu_button_set_menu_model (self->priority_button, G_MENU_MODEL (priorities));
+  gtk_menu_button_set_menu_model (self->assignee_button, G_MENU_MODEL (assignees));
+  gtk_menu_button_set_icon_name (self->status_button, "document-edit-symbolic");
+  gtk_menu_button_set_icon_name (self->priority_button, "document-edit-symbolic");
+  gtk_menu_button_set_icon_name (self->assignee_button, "system-users-symbolic");
+
+  fill_timeline (self, loaded->events);
+  update_sensitivity (self);
+  self->filling = FALSE;
+  gtk_stack_set_visible_child_name (self->stack, "ticket");
+}
+
+static void
+report (HdTicketView *self,
+        const char   *message)
+{
+  g_signal_emit (self, signals[MESSAGE], 0, message);
+}
+
+static void
+load_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(HdTicketView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  Loaded *loaded = hd_store_run_finish (HD_STORE (source), result, &error);
+
+  if (loaded == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        report (self, error->message);
+      return;
+    }
+
+  if (hd_ticket_get_number (loaded->ticket) == self->number)
+    fill (self, loaded);
+  loaded_free (loaded);
+}
+
+static void
+start_load (HdTicketView *self)
+{
+  gint64 *number = g_new (gint64, 1);
+
+  *number = self->number;
+  hd_store_run_async (self->store, load_job, number, g_free, (GDestroyNotify) loaded_free,
+                      self->cancellable, load_done, g_object_ref (self));
+}
+
+/* Changing */
+
+static void clear_edits (HdTicketView *self);
+
+static void
+show_conflict (HdTicketView *self,
+               Change       *change);
+
+typedef struct {
+  HdTicketView *self;
+  Change       *change;   /* owned by the job, alive until this returns */
+} ChangeCall;
+
+static void
+change_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autofree ChangeCall *call = user_data;
+  g_autoptr(HdTicketView) self = call->self;
+  Change *change = call->change;
+  g_autoptr(GError) error = NULL;
+  gpointer done = hd_store_run_finish (HD_STORE (source), result, &error);
+
+  if (done == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      if (g_error_matches (error, HD_ERROR, HD_ERROR_CONFLICT) && change->kind == CHANGE_FIELDS)
+        show_conflict (self, change);
+      else
+        report (self, error->message);
+      start_load (self);
+      return;
+    }
+
+  g_object_unref (done);
+  if (change->kind == CHANGE_COMMENT)
+    {
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->composer_view), "", -1);
+      gtk_check_button_set_active (self->internal_check, FALSE);
+      report (self, change->internal ? _("Note added") : _("Reply sent"));
+    }
+  else if (change->kind == CHANGE_FIELDS)
+    clear_edits (self);
+
+  g_signal_emit (self, signals[CHANGED], 0, change->number);
+  start_load (self);
+}
+
+static void
+run_change (HdTicketView *self,
+            Change       *change)
+{
+  ChangeCall *call = g_new0 (ChangeCall, 1);
+
+  change->number = self->number;
+  call->self = g_object_ref (self);
+  call->change = change;
+  hd_store_run_async (self->store, change_job, change, (GDestroyNotify) change_free,
+                      g_object_unref, self->cancellable, change_done, call);
+}
+
+static Change *
+change_new (HdTicketView *self,
+            ChangeKind    kind)
+{
+  Change *change = g_new0 (Change, 1);
+
+  change->kind = kind;
+  change->if_version = self->edit_version != 0 ? self->edit_version
+                                               : hd_ticket_get_version (self->ticket);
+  return change;
+}
+
+/* Edits */
+
+static AdwEntryRow *
+entry_rows (HdTicketView *self,
+            guint         index)
+{
+  AdwEntryRow *rows[] = { self->title_row, self->category_row, self->department_row,
+                          self->location_row };
+
+  return index < G_N_ELEMENTS (rows) ? rows[index] : NULL;
+}
+
+static void
+clear_edits (HdTicketView *self)
+{
+  for (guint i = 0; entry_rows (self, i) != NULL; i++)
+    g_object_set_data (G_OBJECT (entry_rows (self, i)), "hd-dirty", NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->save_description_button), FALSE);
+  self->edit_version = 0;
+}
+
+static void
+mark_edited (HdTicketView *self)
+{
+  if (self->edit_version == 0 && self->ticket != NULL)
+    self->edit_version = hd_ticket_get_version (self->ticket);
+}
+
+static void
+field_changed_cb (HdTicketView *self,
+                  AdwEntryRow  *row)
+{
+  if (self->filling)
+    return;
+
+  g_object_set_data (G_OBJECT (row), "hd-dirty", GINT_TO_POINTER (TRUE));
+  mark_edited (self);
+}
+
+static void
+description_changed_cb (HdTicketView *self)
+{
+  if (self->filling)
+    return;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->save_description_button), TRUE);
+  mark_edited (self);
+}
+
+static char *
+text_of (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* Saves every edited field in one change, so one conflict check covers
+ * them all. */
+static Change *
+collect_edits (HdTicketView *self)
+{
+  Change *change = change_new (self, CHANGE_FIELDS);
+  const char **fields[] = { &change->changes.title, &change->changes.category,
+                            &change->changes.department, &change->changes.location };
+
+  for (guint i = 0; entry_rows (self, i) != NULL; i++)
+    if (g_object_get_data (G_OBJECT (entry_rows (self, i)), "hd-dirty") != NULL)
+      *fields[i] = g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry_rows (self, i))));
+
+  if (gtk_widget_get_visible (GTK_WIDGET (self->save_description_button)))
+    change->changes.description = text_of (self->description_view);
+
+  return change;
+}
+
+static void
+field_apply_cb (HdTicketView *self)
+{
+  run_change (self, collect_edits (self));
+}
+
+static void
+save_description_activated (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  run_change (HD_TICKET_VIEW (widget), collect_edits (HD_TICKET_VIEW (widget)));
+}
+
+/* Conflicts */
+
+static void
+conflict_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      HdTicketView     *self)
+{
+  if (g_strcmp0 (response, "discard") == 0)
+    {
+      clear_edits (self);
+      start_load (self);
+    }
+  else if (g_strcmp0 (response, "overwrite") == 0)
+    {
+      Change *change = collect_edits (self);
+
+      /* Based on what the file holds now: the person has seen it. */
+      change->if_version = 0;
+      run_change (self, change);
+    }
+}
+
+static void
+show_conflict (HdTicketView *self,
+               Change       *change)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                   _("Someone Else Changed This Ticket"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("Ticket #%" G_GINT64_FORMAT " was changed while you were editing it. Your text is still in the form: save it over their change, or discard it and see theirs."),
+                                  change->number);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Keep Editing"),
+                                    "discard", _("_Discard Mine"),
+                                    "overwrite", _("_Save Mine"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "overwrite",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (conflict_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Actions */
+
+static void
+set_status_activated (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  HdTicketView *self = HD_TICKET_VIEW (widget);
+  Change *change = change_new (self, CHANGE_STATUS);
+  int status = HD_STATUS_OPEN;
+
+  hd_enum_from_nick (HD_TYPE_STATUS, g_variant_get_string (parameter, NULL), &status);
+  change->status = status;
+  change->if_version = hd_ticket_get_version (self->ticket);
+  run_change (self, change);
+}
+
+static void
+set_priority_activated (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  HdTicketView *self = HD_TICKET_VIEW (widget);
+  Change *change = change_new (self, CHANGE_FIELDS);
+  int priority = HD_PRIORITY_NORMAL;
+
+  hd_enum_from_nick (HD_TYPE_PRIORITY, g_variant_get_string (parameter, NULL), &priority);
+  change->changes.set_priority = TRUE;
+  change->changes.priority = priority;
+  change->if_version = hd_ticket_get_version (self->ticket);
+  run_change (self, change);
+}
+
+static void
+assign_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  HdTicketView *self = HD_TICKET_VIEW (widget);
+  Change *change = change_new (self, CHANGE_ASSIGNEE);
+  const char *login = g_variant_get_string (parameter, NULL);
+
+  change->text = login[0] != '\0' ? g_strdup (login) : NULL;
+  change->if_version = hd_ticket_get_version (self->ticket);
+  run_change (self, change);
+}
+
+static void
+send_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  HdTicketView *self = HD_TICKET_VIEW (widget);
+  g_autofree char *body = text_of (self->composer_view);
+  Change *change;
+  g_autofree char *trimmed = g_strstrip (g_strdup (body));
+
+  /* Nothing typed: nothing to send. Anything else goes to the core, whose
+   * refusal (too long, control characters) the person then reads. */
+  if (self->ticket == NULL || trimmed[0] == '\0')
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->composer_view));
+      return;
+    }
+
+  change = change_new (self, CHANGE_COMMENT);
+  change->text = g_steal_pointer (&body);
+  change->internal = gtk_check_button_get_active (self->internal_check);
+  run_change (self, change);
+}
+
+/* GObject */
+
+static void
+hd_ticket_view_dispose (GObject *object)
+{
+  HdTicketView *self = (HdTicketView *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HD_TYPE_TICKET_VIEW);
+  g_clear_object (&self->store);
+  g_clear_object (&self->me);
+  g_clear_object (&self->ticket);
+
+  G_OBJECT_CLASS (hd_ticket_view_parent_class)->dispose (object);
+}
+
+static void
+hd_ticket_view_class_init (HdTicketViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hd_ticket_view_dispose;
+
+  /**
+   * HdTicketView::changed:
+   * @number: the ticket this view changed
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  /**
+   * HdTicketView::message:
+   * @text: what to tell the person: a result, or why something failed
+   */
+  signals[MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/helpdesk/Helpdesk/hd-ticket-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, stack);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, number_label);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, title_row);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, status_row);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, status_button);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, priority_row);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, priority_button);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, assignee_row);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, assignee_button);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, requester_row);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, category_row);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, department_row);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, location_row);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, description_view);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, save_description_button);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, timeline);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, composer_view);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, internal_check);
+  gtk_widget_class_bind_template_callback (widget_class, field_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "ticket.set-status", "s", set_status_activated);
+  gtk_widget_class_install_action (widget_class, "ticket.set-priority", "s",
+                                   set_priority_activated);
+  gtk_widget_class_install_action (widget_class, "ticket.assign", "s", assign_activated);
+  gtk_widget_class_install_action (widget_class, "ticket.send", NULL, send_activated);
+  gtk_widget_class_install_action (widget_class, "ticket.save-description", NULL,
+                                   save_description_activated);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+hd_ticket_view_init (HdTicketView *self)
+{
+  GtkEventController *shortcuts;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+
+  g_signal_connect_object (gtk_text_view_get_buffer (self->description_view), "changed",
+                           G_CALLBACK (description_changed_cb), self, G_CONNECT_SWAPPED);
+
+  /* Ctrl+Enter sends; the text view would otherwise take it as a newline. */
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("<Control>Return"),
+                                                          gtk_named_action_new ("ticket.send")));
+  gtk_widget_add_controller (GTK_WIDGET (self->composer_view), shortcuts);
+}
+
+/* Public API */
+
+GtkWidget *
+hd_ticket_view_new (void)
+{
+  return g_object_new (HD_TYPE_TICKET_VIEW, NULL);
+}
+
+/**
+ * hd_ticket_view_set_store:
+ * @store: (nullable): used only through jobs
+ * @me: (nullable): who is looking
+ */
+void
+hd_ticket_view_set_store (HdTicketView *self,
+                          HdStore      *store,
+                          HdPerson     *me)
+{
+  g_return_if_fail (HD_IS_TICKET_VIEW (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  g_set_object (&self->store, store);
+  g_set_object (&self->me, me);
+  g_clear_object (&self->ticket);
+  self->number = 0;
+  clear_edits (self);
+  gtk_stack_set_visible_child_name (self->stack, "empty");
+}
+
+/**
+ * hd_ticket_view_show:
+ * @number: the ticket; 0 shows nothing
+ */
+void
+hd_ticket_view_show (HdTicketView *self,
+                     gint64        number)
+{
+  g_return_if_fail (HD_IS_TICKET_VIEW (self));
+
+  if (number == self->number)
+    return;
+
+  self->number = number;
+  clear_edits (self);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->composer_view), "", -1);
+  if (number == 0 || self->store == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+
+  start_load (self);
+}
+
+/**
+ * hd_ticket_view_reload:
+ *
+ * Reads the ticket again after the file changed, keeping whatever the
+ * person is typing.
+ */
+void
+hd_ticket_view_reload (HdTicketView *self)
+{
+  g_return_if_fail (HD_IS_TICKET_VIEW (self));
+
+  if (self->number != 0 && self->store != NULL)
+    start_load (self);
+}
+
+gint64
+hd_ticket_view_get_number (HdTicketView *self)
+{
+  g_return_val_if_fail (HD_IS_TICKET_VIEW (self), 0);
+  return self->number;
+}
+
+/**
+ * hd_ticket_view_get_ticket:
+ *
+ * Returns: (transfer none) (nullable): the ticket as last read
+ */
+HdTicket *
+hd_ticket_view_get_ticket (HdTicketView *self)
+{
+  g_return_val_if_fail (HD_IS_TICKET_VIEW (self), NULL);
+  return self->ticket;
+}

@@ -1,0 +1,222 @@
+/* hd-welcome-page.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hd-store.h"
+#include "hd-welcome-page.h"
+
+struct _HdWelcomePage
+{
+  GtkWidget             parent_instance;
+
+  /* template widgets */
+  AdwStatusPage        *status_page;
+  GtkLabel             *error_label;
+  AdwEntryRow          *name_row;
+  AdwActionRow         *location_row;
+  AdwPreferencesGroup  *recent_group;
+  GtkListBox           *recent_list;
+
+  /* owned */
+  char                 *folder;
+  GtkFileChooserNative *chooser;
+};
+
+G_DEFINE_FINAL_TYPE (HdWelcomePage, hd_welcome_page, GTK_TYPE_WIDGET)
+
+enum {
+  CREATE,
+  OPEN,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+set_folder (HdWelcomePage *self,
+            const char    *folder)
+{
+  g_free (self->folder);
+  self->folder = g_strdup (folder);
+  adw_action_row_set_subtitle (self->location_row, folder);
+}
+
+static void
+create_cb (HdWelcomePage *self)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
+  g_autofree char *path = g_build_filename (self->folder, "helpdesk.db", NULL);
+
+  g_signal_emit (self, signals[CREATE], 0, path, name[0] != '\0' ? name : _("Helpdesk"));
+}
+
+static void
+chooser_response_cb (HdWelcomePage        *self,
+                     int                   response,
+                     GtkFileChooserNative *chooser)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      path = file != NULL ? g_file_get_path (file) : NULL;
+      if (path != NULL)
+        set_folder (self, path);
+    }
+
+  g_clear_object (&self->chooser);
+}
+
+static void
+choose_folder_cb (HdWelcomePage *self)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+
+  g_clear_object (&self->chooser);
+  self->chooser = gtk_file_chooser_native_new (_("Choose a Folder for the Helpdesk"),
+                                               GTK_WINDOW (native),
+                                               GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                               _("_Select"), _("_Cancel"));
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (chooser_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+recent_activated_cb (HdWelcomePage *self,
+                     GtkListBoxRow *row)
+{
+  g_signal_emit (self, signals[OPEN], 0, g_object_get_data (G_OBJECT (row), "hd-path"));
+}
+
+static void
+hd_welcome_page_dispose (GObject *object)
+{
+  HdWelcomePage *self = (HdWelcomePage *) object;
+
+  g_clear_object (&self->chooser);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HD_TYPE_WELCOME_PAGE);
+
+  G_OBJECT_CLASS (hd_welcome_page_parent_class)->dispose (object);
+}
+
+static void
+hd_welcome_page_finalize (GObject *object)
+{
+  g_free (HD_WELCOME_PAGE (object)->folder);
+
+  G_OBJECT_CLASS (hd_welcome_page_parent_class)->finalize (object);
+}
+
+static void
+hd_welcome_page_class_init (HdWelcomePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hd_welcome_page_dispose;
+  object_class->finalize = hd_welcome_page_finalize;
+
+  /**
+   * HdWelcomePage::create:
+   * @path: where the new file goes
+   * @name: the helpdesk's name
+   */
+  signals[CREATE] = g_signal_new ("create", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                  G_TYPE_STRING, G_TYPE_STRING);
+  /**
+   * HdWelcomePage::open:
+   * @path: a recent helpdesk file
+   */
+  signals[OPEN] = g_signal_new ("open", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/helpdesk/Helpdesk/hd-welcome-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, HdWelcomePage, status_page);
+  gtk_widget_class_bind_template_child (widget_class, HdWelcomePage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, HdWelcomePage, name_row);
+  gtk_widget_class_bind_template_child (widget_class, HdWelcomePage, location_row);
+  gtk_widget_class_bind_template_child (widget_class, HdWelcomePage, recent_group);
+  gtk_widget_class_bind_template_child (widget_class, HdWelcomePage, recent_list);
+  gtk_widget_class_bind_template_callback (widget_class, create_cb);
+  gtk_widget_class_bind_template_callback (widget_class, choose_folder_cb);
+  gtk_widget_class_bind_template_callback (widget_class, recent_activated_cb);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+hd_welcome_page_init (HdWelcomePage *self)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *folder = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  path = hd_store_default_path ();
+  folder = g_path_get_dirname (path);
+  set_folder (self, folder);
+}
+
+GtkWidget *
+hd_welcome_page_new (void)
+{
+  return g_object_new (HD_TYPE_WELCOME_PAGE, NULL);
+}
+
+void
+hd_welcome_page_set_recent (HdWelcomePage      *self,
+                            const char * const *paths)
+{
+  GtkWidget *child;
+  guint n = 0;
+
+  g_return_if_fail (HD_IS_WELCOME_PAGE (self));
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->recent_list))) != NULL)
+    gtk_list_box_remove (self->recent_list, child);
+
+  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
+    {
+      g_autofree char *base = g_path_get_basename (paths[i]);
+      g_autofree char *dir = g_path_get_dirname (paths[i]);
+      GtkWidget *row;
+
+      if (!g_file_test (paths[i], G_FILE_TEST_EXISTS))
+        continue;
+
+      row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), base);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), dir);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name ("go-next-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "hd-path", g_strdup (paths[i]), g_free);
+      gtk_list_box_append (self->recent_list, row);
+      n++;
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->recent_group), n > 0);
+}
+
+/**
+ * hd_welcome_page_set_error:
+ * @message: (nullable): why the last file could not be opened or created
+ */
+void
+hd_welcome_page_set_error (HdWelcomePage *self,
+                           const char    *message)
+{
+  g_return_if_fail (HD_IS_WELCOME_PAGE (self));
+
+  gtk_label_set_text (self->error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}

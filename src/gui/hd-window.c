@@ -1,0 +1,717 @@
+/* hd-window.c — the main window
+ *
+ * The window owns one session with an open helpdesk file: a store that it
+ * uses only through jobs on a worker thread, a lazy ticket list with its own
+ * connection, and a monitor that notices every change to the file from
+ * anywhere. The thread that draws never waits on the file.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hd-new-ticket-dialog.h"
+#include "hd-sidebar.h"
+#include "hd-store-async.h"
+#include "hd-store-monitor.h"
+#include "hd-ticket-list-view.h"
+#include "hd-ticket-view.h"
+#include "hd-welcome-page.h"
+#include "hd-window.h"
+
+#define MAX_RECENT 8
+
+struct _HdWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* template widgets */
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *stack;
+  HdWelcomePage        *welcome;
+  AdwStatusPage        *loading_page;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *sidebar_pane;
+  GtkWidget            *list_pane;
+  GtkWidget            *detail_pane;
+  AdwWindowTitle       *helpdesk_title;
+  AdwWindowTitle       *view_title;
+  HdSidebar            *sidebar;
+  GtkRevealer          *trouble_revealer;
+  GtkLabel             *trouble_label;
+  HdTicketListView     *list_view;
+  HdTicketView         *ticket_view;
+
+  /* owned */
+  GSettings            *settings;
+  GCancellable         *cancellable;    /* the session's work */
+  HdStore              *store;
+  HdPerson             *me;
+  HdTicketList         *list;
+  HdStoreMonitor       *monitor;
+  GtkFileChooserNative *chooser;
+};
+
+G_DEFINE_FINAL_TYPE (HdWindow, hd_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SETTINGS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+toast (HdWindow   *self,
+       const char *message)
+{
+  AdwToast *t = adw_toast_new (message);
+
+  /* Messages may quote what people typed: never markup. */
+  adw_toast_set_title (t, NULL);
+  g_object_set (t, "title", message, NULL);
+  adw_toast_overlay_add_toast (self->toast_overlay, t);
+}
+
+/* Filtering and counting */
+
+static void
+apply_filter (HdWindow *self)
+{
+  HdView view = hd_sidebar_get_view (self->sidebar);
+  HdTicketFilter filter;
+
+  if (self->list == NULL)
+    return;
+
+  hd_view_get_filter (view, self->me, &filter);
+  filter.search = hd_ticket_list_view_get_search (self->list_view);
+  filter.sort = hd_ticket_list_view_get_sort (self->list_view, &filter.descending);
+  hd_ticket_list_set_filter (self->list, &filter);
+
+  adw_window_title_set_title (self->view_title, hd_view_get_title (view));
+  if (filter.search != NULL && filter.search[0] != '\0')
+    hd_ticket_list_view_set_empty_text (self->list_view, _("No Matching Tickets"),
+                                        _("Try other words, or another view."));
+  else
+    hd_ticket_list_view_set_empty_text (self->list_view, _("No Tickets"),
+                                        hd_view_get_empty_text (view));
+}
+
+typedef struct {
+  guint counts[HD_N_VIEWS];
+} Counts;
+
+/* Runs on the worker: how many tickets each view of @data (the person
+ * looking) holds. */
+static gpointer
+count_job (HdStore  *store,
+           gpointer  data,
+           GError  **error)
+{
+  g_autofree Counts *counts = g_new0 (Counts, 1);
+
+  for (HdView view = 0; view < HD_N_VIEWS; view++)
+    {
+      HdTicketFilter filter;
+
+      hd_view_get_filter (view, data, &filter);
+      if (!hd_store_count_tickets (store, &filter, &counts->counts[view], error))
+        return NULL;
+    }
+
+  return g_steal_pointer (&counts);
+}
+
+static void
+count_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(HdWindow) self = user_data;
+  g_autofree Counts *counts = hd_store_run_finish (HD_STORE (source), result, NULL);
+
+  /* A failed count keeps the old numbers; the monitor reports the trouble. */
+  if (counts == NULL)
+    return;
+
+  for (HdView view = 0; view < HD_N_VIEWS; view++)
+    hd_sidebar_set_count (self->sidebar, view, counts->counts[view]);
+}
+
+static void
+refresh_counts (HdWindow *self)
+{
+  hd_store_run_async (self->store, count_job, g_object_ref (self->me), g_object_unref, g_free,
+                      self->cancellable, count_done, g_object_ref (self));
+}
+
+/* The file changed (here, on another desktop, or through helpdesk-cli) */
+
+static void
+monitor_changed_cb (HdWindow  *self,
+                    GPtrArray *changes)
+{
+  gint64 shown = hd_ticket_view_get_number (self->ticket_view);
+
+  hd_ticket_list_reload (self->list);
+  refresh_counts (self);
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      HdChange *change = g_ptr_array_index (changes, i);
+
+      if (g_str_equal (change->table, "tickets") && change->row == shown)
+        {
+          hd_ticket_view_reload (self->ticket_view);
+          break;
+        }
+    }
+}
+
+static void
+monitor_failed_cb (HdWindow *self,
+                   GError   *error)
+{
+  g_autofree char *text = g_strdup_printf (_("%s Helpdesk keeps trying; nothing you typed is lost."),
+                                           error->message);
+
+  gtk_label_set_text (self->trouble_label, text);
+  gtk_revealer_set_reveal_child (self->trouble_revealer, TRUE);
+}
+
+static void
+monitor_healthy_cb (HdWindow *self)
+{
+  if (hd_store_monitor_is_healthy (self->monitor))
+    gtk_revealer_set_reveal_child (self->trouble_revealer, FALSE);
+}
+
+/* Sessions */
+
+static void
+remember_file (HdWindow   *self,
+               const char *path)
+{
+  g_auto(GStrv) old = g_settings_get_strv (self->settings, "recent-databases");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) recent = NULL;
+  guint n = 1;
+
+  g_strv_builder_add (builder, path);
+  for (guint i = 0; old[i] != NULL && n < MAX_RECENT; i++)
+    if (g_strcmp0 (old[i], path) != 0)
+      {
+        g_strv_builder_add (builder, old[i]);
+        n++;
+      }
+
+  recent = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-databases", (const char * const *) recent);
+  g_settings_set_string (self->settings, "last-database", path);
+}
+
+static void
+end_session (HdWindow *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  hd_ticket_list_view_set_model (self->list_view, NULL);
+  hd_ticket_view_set_store (self->ticket_view, NULL, NULL);
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->list);
+  g_clear_object (&self->store);
+  g_clear_object (&self->me);
+}
+
+static void
+show_welcome (HdWindow   *self,
+              const char *error)
+{
+  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-databases");
+
+  hd_welcome_page_set_recent (self->welcome, (const char * const *) recent);
+  hd_welcome_page_set_error (self->welcome, error);
+  gtk_stack_set_visible_child_name (self->stack, "welcome");
+  gtk_window_set_title (GTK_WINDOW (self), _("Helpdesk"));
+}
+
+static void
+start_session (HdWindow *self,
+               HdStore  *store)
+{
+  const char *path = hd_store_get_path (store);
+
+  end_session (self);
+  self->store = g_object_ref (store);
+  self->me = hd_store_dup_me (store);
+  self->list = hd_ticket_list_new (path, hd_person_get_login (self->me));
+  self->monitor = hd_store_monitor_new (path, hd_person_get_login (self->me));
+
+  g_signal_connect_object (self->monitor, "changed", G_CALLBACK (monitor_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->monitor, "failed", G_CALLBACK (monitor_failed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->monitor, "notify::healthy", G_CALLBACK (monitor_healthy_cb),
+                           self, G_CONNECT_SWAPPED);
+
+  adw_window_title_set_title (self->helpdesk_title, hd_store_get_name (store));
+  adw_window_title_set_subtitle (self->helpdesk_title, hd_person_get_name (self->me));
+  gtk_window_set_title (GTK_WINDOW (self), hd_store_get_name (store));
+  gtk_revealer_set_reveal_child (self->trouble_revealer, FALSE);
+
+  hd_ticket_list_view_set_model (self->list_view, self->list);
+  hd_ticket_view_set_store (self->ticket_view, store, self->me);
+  hd_sidebar_set_person (self->sidebar, self->me);   /* selects a view: applies the filter */
+  apply_filter (self);
+  refresh_counts (self);
+
+  remember_file (self, path);
+  gtk_stack_set_visible_child_name (self->stack, "main");
+  adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
+}
+
+static void
+open_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(HdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdStore) store = hd_store_open_finish (result, &error);
+
+  if (store == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_welcome (self, error->message);
+      return;
+    }
+
+  start_session (self, store);
+}
+
+static void
+begin_opening (HdWindow   *self,
+               const char *path)
+{
+  g_autofree char *title = g_path_get_basename (path);
+
+  end_session (self);
+  adw_status_page_set_description (self->loading_page, path);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+}
+
+/* Signals from the panes */
+
+static void
+welcome_create_cb (HdWindow   *self,
+                   const char *path,
+                   const char *name)
+{
+  begin_opening (self, path);
+  hd_store_create_async (path, NULL, name, self->cancellable, open_done, g_object_ref (self));
+}
+
+static void
+welcome_open_cb (HdWindow   *self,
+                 const char *path)
+{
+  hd_window_open_file (self, path);
+}
+
+static void
+view_changed_cb (HdWindow *self)
+{
+  apply_filter (self);
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
+}
+
+static void
+filter_changed_cb (HdWindow *self)
+{
+  apply_filter (self);
+}
+
+static void
+ticket_selected_cb (HdWindow *self,
+                    gint64    number)
+{
+  hd_ticket_view_show (self->ticket_view, number);
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, self->detail_pane);
+}
+
+static void
+ticket_changed_cb (HdWindow *self,
+                   gint64    number)
+{
+  /* Our own change: no need to wait for the next poll. */
+  hd_store_monitor_poll_now (self->monitor);
+}
+
+static void
+message_cb (HdWindow   *self,
+            const char *text)
+{
+  toast (self, text);
+}
+
+/* Actions */
+
+static void
+ticket_created_cb (HdWindow *self,
+                   gint64    number)
+{
+  g_autofree char *text = g_strdup_printf (_("Ticket #%" G_GINT64_FORMAT " filed"), number);
+
+  toast (self, text);
+  hd_ticket_list_view_select (self->list_view, number);
+  ticket_selected_cb (self, number);
+  hd_store_monitor_poll_now (self->monitor);
+}
+
+static void
+new_ticket_activated (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  HdWindow *self = HD_WINDOW (widget);
+  GtkWidget *dialog;
+
+  if (self->store == NULL)
+    return;
+
+  dialog = hd_new_ticket_dialog_new (GTK_WINDOW (self), self->store, self->me);
+  g_signal_connect_object (dialog, "created", G_CALLBACK (ticket_created_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+search_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  HdWindow *self = HD_WINDOW (widget);
+
+  if (self->list != NULL)
+    hd_ticket_list_view_focus_search (self->list_view);
+}
+
+static void
+reload_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  HdWindow *self = HD_WINDOW (widget);
+
+  if (self->monitor != NULL)
+    hd_store_monitor_poll_now (self->monitor);
+  if (self->list != NULL)
+    {
+      hd_ticket_list_reload (self->list);
+      hd_ticket_view_reload (self->ticket_view);
+      refresh_counts (self);
+    }
+}
+
+static void
+back_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  adw_leaflet_navigate (HD_WINDOW (widget)->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+close_helpdesk_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  HdWindow *self = HD_WINDOW (widget);
+
+  end_session (self);
+  g_settings_set_string (self->settings, "last-database", "");
+  show_welcome (self, NULL);
+}
+
+static void
+chooser_response_cb (HdWindow             *self,
+                     int                   response,
+                     GtkFileChooserNative *chooser)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      path = file != NULL ? g_file_get_path (file) : NULL;
+      if (path != NULL)
+        hd_window_open_file (self, path);
+      else
+        toast (self, _("That location has no local path; Helpdesk needs a folder it can lock."));
+    }
+
+  g_clear_object (&self->chooser);
+}
+
+static void
+open_file_activated (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  HdWindow *self = HD_WINDOW (widget);
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Helpdesk files"));
+  gtk_file_filter_add_pattern (filter, "*.db");
+  gtk_file_filter_add_mime_type (filter, "application/vnd.sqlite3");
+  gtk_file_filter_add_mime_type (filter, "application/x-sqlite3");
+
+  g_clear_object (&self->chooser);
+  self->chooser = gtk_file_chooser_native_new (_("Open a Helpdesk File"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN,
+                                               _("_Open"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (chooser_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* GObject */
+
+static gboolean
+hd_window_close_request (GtkWindow *window)
+{
+  HdWindow *self = HD_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+
+  return GTK_WINDOW_CLASS (hd_window_parent_class)->close_request (window);
+}
+
+static void
+hd_window_constructed (GObject *object)
+{
+  HdWindow *self = HD_WINDOW (object);
+
+  G_OBJECT_CLASS (hd_window_parent_class)->constructed (object);
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  show_welcome (self, NULL);
+}
+
+static void
+hd_window_dispose (GObject *object)
+{
+  HdWindow *self = (HdWindow *) object;
+
+  end_session (self);
+  g_clear_object (&self->chooser);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HD_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (hd_window_parent_class)->dispose (object);
+}
+
+static void
+hd_window_finalize (GObject *object)
+{
+  HdWindow *self = (HdWindow *) object;
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (hd_window_parent_class)->finalize (object);
+}
+
+static void
+hd_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  HdWindow *self = HD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hd_window_class_init (HdWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = hd_window_constructed;
+  object_class->dispose = hd_window_dispose;
+  object_class->finalize = hd_window_finalize;
+  object_class->set_property = hd_window_set_property;
+  window_class->close_request = hd_window_close_request;
+
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (HD_TYPE_SIDEBAR);
+  g_type_ensure (HD_TYPE_TICKET_LIST_VIEW);
+  g_type_ensure (HD_TYPE_TICKET_VIEW);
+  g_type_ensure (HD_TYPE_WELCOME_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/helpdesk/Helpdesk/hd-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, welcome);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, loading_page);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, sidebar_pane);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, list_pane);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, detail_pane);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, helpdesk_title);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, view_title);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, trouble_revealer);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, trouble_label);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, ticket_view);
+  gtk_widget_class_bind_template_callback (widget_class, welcome_create_cb);
+  gtk_widget_class_bind_template_callback (widget_class, welcome_open_cb);
+  gtk_widget_class_bind_template_callback (widget_class, view_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ticket_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ticket_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, message_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.new-ticket", NULL, new_ticket_activated);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
+  gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_activated);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_activated);
+  gtk_widget_class_install_action (widget_class, "win.open-file", NULL, open_file_activated);
+  gtk_widget_class_install_action (widget_class, "win.close-helpdesk", NULL,
+                                   close_helpdesk_activated);
+}
+
+static void
+hd_window_init (HdWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+
+  if (g_str_has_suffix (APPLICATION_ID, ".Devel"))
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+}
+
+/* Public API */
+
+HdWindow *
+hd_window_new (HdApplication *application,
+               GSettings     *settings)
+{
+  return g_object_new (HD_TYPE_WINDOW, "application", application, "settings", settings, NULL);
+}
+
+/**
+ * hd_window_open_file:
+ *
+ * Opens @path off the drawing thread, checking it first; a file that cannot
+ * be used brings back the welcome page with the reason.
+ */
+void
+hd_window_open_file (HdWindow   *self,
+                     const char *path)
+{
+  g_return_if_fail (HD_IS_WINDOW (self));
+  g_return_if_fail (path != NULL);
+
+  begin_opening (self, path);
+  hd_store_open_async (path, NULL, HD_STORE_OPEN_VERIFY, self->cancellable, open_done,
+                       g_object_ref (self));
+}
+
+/**
+ * hd_window_open_default:
+ *
+ * Opens $HELPDESK_DB, else the file used last, else the per-user default
+ * file if it exists; otherwise shows the welcome page.
+ */
+void
+hd_window_open_default (HdWindow *self)
+{
+  g_autofree char *last = g_settings_get_string (self->settings, "last-database");
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (HD_IS_WINDOW (self));
+
+  if (g_getenv ("HELPDESK_DB") == NULL && last[0] != '\0' && g_file_test (last, G_FILE_TEST_EXISTS))
+    path = g_steal_pointer (&last);
+  else
+    path = hd_store_default_path ();
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    hd_window_open_file (self, path);
+  else
+    show_welcome (self, NULL);
+}
+
+const char *
+hd_window_get_path (HdWindow *self)
+{
+  g_return_val_if_fail (HD_IS_WINDOW (self), NULL);
+  return self->store != NULL ? hd_store_get_path (self->store) : NULL;
+}
+
+/**
+ * hd_window_get_store:
+ *
+ * Returns: (transfer none) (nullable): the session's store; use it only
+ *   through jobs
+ */
+HdStore *
+hd_window_get_store (HdWindow *self)
+{
+  g_return_val_if_fail (HD_IS_WINDOW (self), NULL);
+  return self->store;
+}
+
+/**
+ * hd_window_get_ticket_list:
+ *
+ * Returns: (transfer none) (nullable): the list the window shows
+ */
+HdTicketList *
+hd_window_get_ticket_list (HdWindow *self)
+{
+  g_return_val_if_fail (HD_IS_WINDOW (self), NULL);
+  return self->list;
+}
+
+GtkWidget *
+hd_window_get_ticket_view (HdWindow *self)
+{
+  g_return_val_if_fail (HD_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->ticket_view);
+}
