@@ -11,11 +11,9 @@ meson compile -C _build
 cli=_build/src/cli/helpdesk-cli
 db=$("$cli" path)
 if [ ! -e "$db" ]; then
-  "$cli" init --name "My office"
+  "$cli" init --name "My Office"
 fi
 
-# The desktop window arrives with the next milestone; until then Helpdesk is
-# its command-line tool. Show what it holds and how to use it.
-"$cli" ticket list
-echo
-"$cli" --help
+# Run from the build tree: the settings schema is compiled there.
+export GSETTINGS_SCHEMA_DIR="$PWD/_build/data${GSETTINGS_SCHEMA_DIR:+:$GSETTINGS_SCHEMA_DIR}"
+exec _build/src/helpdesk "$db"
