@@ -63,35 +63,61 @@ has_search (const HdTicketFilter *filter)
   return filter->search != NULL && filter->search[0] != '\0';
 }
 
+/* Orders an index walks in order, so a page stops after its rows. */
+static gboolean
+sort_has_index (HdTicketSort sort)
+{
+  return sort != HD_TICKET_SORT_REQUESTER && sort != HD_TICKET_SORT_ASSIGNEE;
+}
+
 /* The WHERE clause holds only placeholders; bind_filter() binds them in the
  * same order. Requesters (@own_only) see their own tickets only, and never
- * find a ticket through an internal note. */
+ * find a ticket through an internal note. People are matched through their
+ * id, so counting needs no join.
+ *
+ * When @ordered, the status test is written "+t.status": without table
+ * statistics SQLite would otherwise pick the status index and sort every
+ * matching row for each page; with it, it walks the sort order's index and
+ * stops after one page (2 ms instead of 1 s at 300 000 open tickets). */
 static void
 append_where (GString              *sql,
               const HdTicketFilter *filter,
-              const char           *own_only)
+              const char           *own_only,
+              gboolean              ordered)
 {
   guint mask = filter->status_mask & HD_STATUS_MASK_ALL;
+  gboolean walk_index = ordered && sort_has_index (filter->sort);
 
   g_string_append (sql, " WHERE 1");
   if (mask != 0)
     {
-      g_string_append (sql, " AND t.status IN (");
+      int low = -1, high = -1;
+
+      g_string_append (sql, walk_index ? " AND +t.status IN (" : " AND t.status IN (");
       for (int s = HD_STATUS_NEW; s <= HD_STATUS_CLOSED; s++)
         if (mask & HD_STATUS_MASK (s))
-          g_string_append (sql, "?,");
+          {
+            g_string_append (sql, "?,");
+            low = low < 0 ? s : low;
+            high = s;
+          }
       g_string_truncate (sql, sql->len - 1);
       g_string_append_c (sql, ')');
+
+      /* The rank of a status is its HdStatus value: sorting by status
+       * walks only the range of ranks the filter can match. */
+      if (ordered && filter->sort == HD_TICKET_SORT_STATUS)
+        g_string_append_printf (sql, " AND " STATUS_RANK " BETWEEN %d AND %d", low, high);
     }
 
   if (filter->assignee != NULL)
-    g_string_append (sql, " AND a.login = ?");
+    g_string_append (sql, " AND t.assignee_id = (SELECT id FROM people WHERE login = ?)");
   else if (filter->unassigned)
     g_string_append (sql, " AND t.assignee_id IS NULL");
   if (filter->requester != NULL)
-    g_string_append (sql, " AND r.login = ?");
+    g_string_append (sql, " AND t.requester_id = (SELECT id FROM people WHERE login = ?)");
   if (own_only != NULL)
-    g_string_append (sql, " AND r.login = ?");
+    g_string_append (sql, " AND t.requester_id = (SELECT id FROM people WHERE login = ?)");
   if (has_search (filter))
     g_string_append (sql,
                      " AND (t.title LIKE :search ESCAPE '\\'"
@@ -187,7 +213,7 @@ hd_store_list_tickets (HdStore               *self,
     return NULL;
 
   own_only = own_only_login (self);
-  append_where (sql, filter, own_only);
+  append_where (sql, filter, own_only, TRUE);
   g_string_append_printf (sql, " ORDER BY %s",
                           filter->descending ? orders[filter->sort].descending
                                              : orders[filter->sort].ascending);
@@ -229,7 +255,9 @@ hd_store_count_tickets (HdStore               *self,
                         GError               **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GString) sql = g_string_new ("SELECT count(*)" HD_TICKET_FROM);
+  /* No join: a ticket's requester always exists (a foreign key), and
+   * people filters test ids. Joining would read every row, not an index. */
+  g_autoptr(GString) sql = g_string_new ("SELECT count(*) FROM tickets t");
   HdTicketFilter all = { 0 };
   const char *own_only;
   int rc;
@@ -243,7 +271,7 @@ hd_store_count_tickets (HdStore               *self,
     return FALSE;
 
   own_only = own_only_login (self);
-  append_where (sql, filter, own_only);
+  append_where (sql, filter, own_only, FALSE);
   stmt = hd_store_prepare (self, sql->str, error);
   if (stmt == NULL)
     return FALSE;
