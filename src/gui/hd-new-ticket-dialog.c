@@ -160,6 +160,7 @@ create_done (GObject      *source,
       /* Everything typed stays; the reason shows under the title. */
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_problem (self->title_error, NULL, error);
+      gtk_widget_grab_focus (GTK_WIDGET (self->title_row));
       return;
     }
 
@@ -190,6 +191,8 @@ create_activated (GtkWidget  *widget,
   if (requester != NULL && gtk_widget_get_visible (GTK_WIDGET (self->requester_row)))
     d->draft.requester = g_strdup (hd_person_get_login (requester));
 
+  /* A focused GtkText made insensitive never hears of it (GTK warns). */
+  gtk_window_set_focus (GTK_WINDOW (self), NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self), FALSE);
   hd_store_run_async (self->store, create_job, d, (GDestroyNotify) draft_free, g_object_unref,
                       self->cancellable, create_done, g_object_ref (self));

@@ -147,7 +147,13 @@ row_selected_cb (HdSidebar     *self,
 static void
 hd_sidebar_dispose (GObject *object)
 {
+  GtkWidget *child;
+
   gtk_widget_dispose_template (GTK_WIDGET (object), HD_TYPE_SIDEBAR);
+  /* Only bound direct children are unparented above; ours is a
+   * GtkScrolledWindow. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (hd_sidebar_parent_class)->dispose (object);
 }

@@ -36,8 +36,12 @@ struct _HdTicketListView
   /* borrowed */
   HdTicketList        *list;
 
+  /* owned */
+  GtkColumnViewColumn *columns[7];      /* in template order */
+
   gint64               selected;
   int                  probed_column;   /* sort probe, see probe_sort() */
+  gboolean             compact;
 };
 
 G_DEFINE_FINAL_TYPE (HdTicketListView, hd_ticket_list_view, GTK_TYPE_WIDGET)
@@ -275,8 +279,21 @@ static void
 hd_ticket_list_view_dispose (GObject *object)
 {
   HdTicketListView *self = (HdTicketListView *) object;
+  GtkWidget *child;
+
+  /* Tearing the columns down changes the sorter: nobody is listening. */
+  if (self->column_view != NULL)
+    g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
+  if (self->list != NULL)
+    g_signal_handlers_disconnect_by_data (self->list, self);
+  self->list = NULL;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), HD_TYPE_TICKET_LIST_VIEW);
+  for (guint i = 0; i < G_N_ELEMENTS (self->columns); i++)
+    g_clear_object (&self->columns[i]);
+  /* Only bound direct children are unparented above; ours is a GtkBox. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (hd_ticket_list_view_parent_class)->dispose (object);
 }
@@ -335,6 +352,8 @@ static void
 hd_ticket_list_view_init (HdTicketListView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  for (guint i = 0; i < G_N_ELEMENTS (self->columns); i++)
+    self->columns[i] = g_object_ref (column_at (self, i));
   install_sorters (self);
   /* Newest activity first until a header is clicked. */
   gtk_column_view_sort_by_column (self->column_view, self->updated_column,
@@ -418,6 +437,30 @@ hd_ticket_list_view_focus_search (HdTicketListView *self)
 {
   g_return_if_fail (HD_IS_TICKET_LIST_VIEW (self));
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/**
+ * hd_ticket_list_view_set_compact:
+ * @compact: %TRUE on a narrow screen: number, title and status only
+ */
+void
+hd_ticket_list_view_set_compact (HdTicketListView *self,
+                                 gboolean          compact)
+{
+  g_return_if_fail (HD_IS_TICKET_LIST_VIEW (self));
+
+  if (compact == self->compact)
+    return;
+  self->compact = compact;
+
+  /* GTK 4.8 keeps hidden columns' widths when it shares out the space, so
+   * the title would not grow: take columns out instead of hiding them, and
+   * put them all back in their order. self->columns keeps them alive. */
+  for (guint i = 2; i < G_N_ELEMENTS (self->columns); i++)
+    gtk_column_view_remove_column (self->column_view, self->columns[i]);
+  for (guint i = 2; i < G_N_ELEMENTS (self->columns); i++)
+    if (!compact || self->columns[i] == self->status_column)
+      gtk_column_view_append_column (self->column_view, self->columns[i]);
 }
 
 gint64

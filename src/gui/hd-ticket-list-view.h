@@ -24,6 +24,8 @@ const char   *hd_ticket_list_view_get_search   (HdTicketListView *self);
 HdTicketSort  hd_ticket_list_view_get_sort     (HdTicketListView *self,
                                                 gboolean         *descending);
 void          hd_ticket_list_view_focus_search (HdTicketListView *self);
+void          hd_ticket_list_view_set_compact  (HdTicketListView *self,
+                                                gboolean          compact);
 gint64        hd_ticket_list_view_get_selected (HdTicketListView *self);
 void          hd_ticket_list_view_select       (HdTicketListView *self,
                                                 gint64            number);

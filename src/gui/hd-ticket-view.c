@@ -58,6 +58,7 @@ G_DEFINE_FINAL_TYPE (HdTicketView, hd_ticket_view, GTK_TYPE_WIDGET)
 enum {
   CHANGED,
   MESSAGE,
+  TOAST,
   N_SIGNALS
 };
 
@@ -78,6 +79,7 @@ typedef struct {
   HdStatus         status;
   char            *text;       /* assignee login or comment body */
   gboolean         internal;
+  HdTicket        *before;     /* what the change undoes to */
 } Change;
 
 typedef struct {
@@ -96,6 +98,7 @@ change_free (Change *change)
   g_free ((char *) change->changes.department);
   g_free ((char *) change->changes.location);
   g_free (change->text);
+  g_clear_object (&change->before);
   g_free (change);
 }
 
@@ -472,6 +475,76 @@ typedef struct {
   Change       *change;   /* owned by the job, alive until this returns */
 } ChangeCall;
 
+static void run_change (HdTicketView *self,
+                        Change       *change);
+
+static void
+undo_clicked_cb (AdwToast *toast)
+{
+  HdTicketView *self = g_object_get_data (G_OBJECT (toast), "hd-view");
+  Change *undo = g_object_steal_data (G_OBJECT (toast), "hd-undo");
+
+  /* The undo names the version it undoes: if someone changed the ticket
+   * since, it is refused instead of overwriting them. */
+  if (undo == NULL)
+    return;
+  if (self->store != NULL && self->number == undo->number)
+    run_change (self, undo);
+  else
+    change_free (undo);
+}
+
+/* A toast that says what changed, with Undo when the way back is allowed
+ * (a closed ticket, for one, is final). */
+static void
+offer_undo (HdTicketView *self,
+            Change       *change,
+            HdTicket     *after)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *escaped = NULL;
+  Change *undo = g_new0 (Change, 1);
+  gboolean can_undo;
+  AdwToast *toast;
+
+  undo->kind = change->kind;
+  undo->number = change->number;
+  undo->if_version = hd_ticket_get_version (after);
+  if (change->kind == CHANGE_STATUS)
+    {
+      undo->status = hd_ticket_get_status (change->before);
+      can_undo = hd_rules_check_status (self->me, after, undo->status, NULL);
+      title = g_strdup_printf (_("Ticket #%" G_GINT64_FORMAT " is now “%s”"), change->number,
+                               hd_status_to_label (hd_ticket_get_status (after)));
+    }
+  else
+    {
+      undo->text = g_strdup (hd_ticket_get_assignee (change->before));
+      can_undo = hd_ticket_get_status (after) != HD_STATUS_CLOSED;
+      if (hd_ticket_get_assignee (after) != NULL)
+        title = g_strdup_printf (_("Ticket #%" G_GINT64_FORMAT " assigned to %s"),
+                                 change->number, hd_ticket_get_assignee_name (after));
+      else
+        title = g_strdup_printf (_("Ticket #%" G_GINT64_FORMAT " unassigned"), change->number);
+    }
+
+  /* A toast's title is markup; names are people's text. */
+  escaped = g_markup_escape_text (title, -1);
+  toast = adw_toast_new (escaped);
+  if (can_undo)
+    {
+      adw_toast_set_button_label (toast, _("_Undo"));
+      g_object_set_data_full (G_OBJECT (toast), "hd-undo", undo, (GDestroyNotify) change_free);
+      g_object_set_data_full (G_OBJECT (toast), "hd-view", g_object_ref (self), g_object_unref);
+      g_signal_connect (toast, "button-clicked", G_CALLBACK (undo_clicked_cb), NULL);
+    }
+  else
+    change_free (undo);
+
+  g_signal_emit (self, signals[TOAST], 0, toast);
+  g_object_unref (toast);
+}
+
 static void
 change_done (GObject      *source,
              GAsyncResult *result,
@@ -495,6 +568,8 @@ change_done (GObject      *source,
       return;
     }
 
+  if (change->kind == CHANGE_STATUS || change->kind == CHANGE_ASSIGNEE)
+    offer_undo (self, change, done);
   g_object_unref (done);
   if (change->kind == CHANGE_COMMENT)
     {
@@ -531,6 +606,7 @@ change_new (HdTicketView *self,
   change->kind = kind;
   change->if_version = self->edit_version != 0 ? self->edit_version
                                                : hd_ticket_get_version (self->ticket);
+  change->before = g_object_ref (self->ticket);
   return change;
 }
 
@@ -781,6 +857,12 @@ hd_ticket_view_class_init (HdTicketViewClass *klass)
    */
   signals[MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * HdTicketView::toast:
+   * @toast: a toast to show, perhaps with Undo
+   */
+  signals[TOAST] = g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                 0, NULL, NULL, NULL, G_TYPE_NONE, 1, ADW_TYPE_TOAST);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/helpdesk/Helpdesk/hd-ticket-view.ui");

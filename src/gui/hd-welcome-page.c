@@ -159,6 +159,8 @@ hd_welcome_page_init (HdWelcomePage *self)
   g_autofree char *folder = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Installed under the application id, which the profile changes. */
+  adw_status_page_set_icon_name (self->status_page, APPLICATION_ID);
 
   path = hd_store_default_path ();
   folder = g_path_get_dirname (path);

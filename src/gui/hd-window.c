@@ -67,12 +67,10 @@ static void
 toast (HdWindow   *self,
        const char *message)
 {
-  AdwToast *t = adw_toast_new (message);
+  /* A toast's title is markup; messages may quote what people typed. */
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
 
-  /* Messages may quote what people typed: never markup. */
-  adw_toast_set_title (t, NULL);
-  g_object_set (t, "title", message, NULL);
-  adw_toast_overlay_add_toast (self->toast_overlay, t);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
 }
 
 /* Filtering and counting */
@@ -80,12 +78,14 @@ toast (HdWindow   *self,
 static void
 apply_filter (HdWindow *self)
 {
-  HdView view = hd_sidebar_get_view (self->sidebar);
   HdTicketFilter filter;
+  HdView view;
 
+  /* No session, or the window is being torn down. */
   if (self->list == NULL)
     return;
 
+  view = hd_sidebar_get_view (self->sidebar);
   hd_view_get_filter (view, self->me, &filter);
   filter.search = hd_ticket_list_view_get_search (self->list_view);
   filter.sort = hd_ticket_list_view_get_sort (self->list_view, &filter.descending);
@@ -363,6 +363,13 @@ message_cb (HdWindow   *self,
   toast (self, text);
 }
 
+static void
+toast_cb (HdWindow *self,
+          AdwToast *t)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (t));
+}
+
 /* Actions */
 
 static void
@@ -605,6 +612,7 @@ hd_window_class_init (HdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, ticket_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, ticket_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, message_cb);
+  gtk_widget_class_bind_template_callback (widget_class, toast_cb);
 
   gtk_widget_class_install_action (widget_class, "win.new-ticket", NULL, new_ticket_activated);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
@@ -616,10 +624,18 @@ hd_window_class_init (HdWindowClass *klass)
 }
 
 static void
+folded_cb (HdWindow *self)
+{
+  hd_ticket_list_view_set_compact (self->list_view, adw_leaflet_get_folded (self->leaflet));
+}
+
+static void
 hd_window_init (HdWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (folded_cb), self,
+                           G_CONNECT_SWAPPED);
 
   if (g_str_has_suffix (APPLICATION_ID, ".Devel"))
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -663,10 +679,13 @@ hd_window_open_default (HdWindow *self)
 {
   g_autofree char *last = g_settings_get_string (self->settings, "last-database");
   g_autofree char *path = NULL;
+  const char *env = g_getenv ("HELPDESK_DB");
 
   g_return_if_fail (HD_IS_WINDOW (self));
 
-  if (g_getenv ("HELPDESK_DB") == NULL && last[0] != '\0' && g_file_test (last, G_FILE_TEST_EXISTS))
+  /* Empty is unset, as for hd_store_default_path() and helpdesk-cli. */
+  if ((env == NULL || env[0] == '\0') && last[0] != '\0' &&
+      g_file_test (last, G_FILE_TEST_EXISTS))
     path = g_steal_pointer (&last);
   else
     path = hd_store_default_path ();
