@@ -1,0 +1,897 @@
+/* test-widgets.c — every templated widget builds, works alone, and goes away
+ *
+ * G_DEBUG=fatal-criticals (test_env) and g_test_init's fatal warnings turn
+ * a template error, a bad property or a bad markup string into a failure.
+ * Every widget is shown in a window, drawn, destroyed and must then be
+ * finalized. The last test walks a fully loaded main window and requires
+ * an accessible name on every control.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <sqlite3.h>
+
+#include "hd-gui-test-util.h"
+#include "hd-new-ticket-dialog.h"
+#include "hd-preferences-window.h"
+#include "hd-sidebar.h"
+#include "hd-store-async.h"
+#include "hd-test-util.h"
+#include "hd-ticket-list-view.h"
+#include "hd-ticket-view.h"
+#include "hd-validate.h"
+#include "hd-welcome-page.h"
+#include "hd-window.h"
+
+#define SCHEMA_ID "io.github.helpdesk.Helpdesk"
+
+/* Shows @child alone in a window and waits until it is drawn. */
+static GtkWindow *
+present_child (GtkWidget *child)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+
+  gtk_window_set_default_size (window, 800, 600);
+  gtk_window_set_child (window, child);
+  gtk_window_present (window);
+  hd_wait_frames (GTK_WIDGET (window), 3);
+  return window;
+}
+
+/* Destroys @window and checks that it and @widget were finalized. */
+static void
+destroy_with (GtkWindow *window,
+              GtkWidget *widget)
+{
+  gpointer pointer = widget;
+
+  g_object_add_weak_pointer (G_OBJECT (widget), &pointer);
+  hd_destroy_and_wait (window);
+  g_assert_null (pointer);
+}
+
+static guint
+count_visible (GPtrArray *widgets)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < widgets->len; i++)
+    n += gtk_widget_get_visible (g_ptr_array_index (widgets, i));
+  return n;
+}
+
+static gboolean
+label_has_text (GtkWidget *widget,
+                gpointer   data)
+{
+  const char *text = gtk_label_get_text (GTK_LABEL (widget));
+
+  return text != NULL && text[0] != '\0';
+}
+
+static gboolean
+button_label_is (GtkWidget *widget,
+                 gpointer   label)
+{
+  return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  GtkWidget *button = hd_find_widget (root, GTK_TYPE_BUTTON, button_label_is, (gpointer) label);
+
+  g_assert_nonnull (button);
+  return button;
+}
+
+static void
+count_cb (gpointer  instance,
+          guint    *count)
+{
+  (*count)++;
+}
+
+/* HdSidebar */
+
+static void
+test_sidebar (void)
+{
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  GtkWidget *sidebar, *count_label, *row;
+  GtkWindow *window;
+  guint changes = 0;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  sidebar = hd_sidebar_new ();
+  window = present_child (sidebar);
+  g_signal_connect (sidebar, "view-changed", G_CALLBACK (count_cb), &changes);
+
+  /* Nobody yet: a requester's views. */
+  rows = hd_find_widgets (sidebar, GTK_TYPE_LIST_BOX_ROW, NULL, NULL);
+  g_assert_cmpuint (rows->len, ==, HD_N_VIEWS);
+  g_assert_cmpuint (count_visible (rows), ==, 2);
+  g_assert_cmpint (hd_sidebar_get_view (HD_SIDEBAR (sidebar)), ==, HD_VIEW_MY_REQUESTS);
+
+  /* The dispatcher: every view but "My Requests", starting at "All Open". */
+  store = hd_test_new_helpdesk (NULL);
+  hd_sidebar_set_person (HD_SIDEBAR (sidebar), hd_store_get_me (store));
+  g_assert_cmpuint (count_visible (rows), ==, HD_N_VIEWS - 1);
+  g_assert_false (gtk_widget_get_visible (g_ptr_array_index (rows, HD_VIEW_MY_REQUESTS)));
+  g_assert_cmpint (hd_sidebar_get_view (HD_SIDEBAR (sidebar)), ==, HD_VIEW_OPEN);
+  g_assert_cmpuint (changes, ==, 1);
+
+  hd_sidebar_set_view (HD_SIDEBAR (sidebar), HD_VIEW_UNASSIGNED);
+  g_assert_cmpint (hd_sidebar_get_view (HD_SIDEBAR (sidebar)), ==, HD_VIEW_UNASSIGNED);
+  g_assert_cmpuint (changes, ==, 2);
+
+  /* The count shows in its own row. */
+  hd_sidebar_set_count (HD_SIDEBAR (sidebar), HD_VIEW_PENDING, 42);
+  count_label = hd_find_label (sidebar, "42");
+  g_assert_nonnull (count_label);
+  row = gtk_widget_get_ancestor (count_label, GTK_TYPE_LIST_BOX_ROW);
+  g_assert_true (row == g_ptr_array_index (rows, HD_VIEW_PENDING));
+  g_assert_nonnull (hd_find_label (row, hd_view_get_title (HD_VIEW_PENDING)));
+
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  destroy_with (window, sidebar);
+}
+
+/* HdTicketListView */
+
+static gboolean
+counted_once (guint *count)
+{
+  return *count == 1;
+}
+
+static gboolean
+column_title_is (GtkColumnViewColumn *column,
+                 const char          *title)
+{
+  return g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0;
+}
+
+static void
+test_ticket_list_view (void)
+{
+  GtkWidget *view, *column_view, *search;
+  GListModel *columns;
+  GtkColumnViewColumn *title_column = NULL;
+  GtkWindow *window;
+  gboolean descending = FALSE;
+  guint sorts = 0, searches = 0;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  view = hd_ticket_list_view_new ();
+  window = present_child (view);
+  g_signal_connect (view, "sort-changed", G_CALLBACK (count_cb), &sorts);
+
+  g_assert_cmpint (hd_ticket_list_view_get_selected (HD_TICKET_LIST_VIEW (view)), ==, 0);
+  g_assert_cmpstr (hd_ticket_list_view_get_search (HD_TICKET_LIST_VIEW (view)), ==, "");
+
+  /* Newest activity first until a header is clicked. */
+  g_assert_cmpint (hd_ticket_list_view_get_sort (HD_TICKET_LIST_VIEW (view), &descending), ==,
+                   HD_TICKET_SORT_UPDATED);
+  g_assert_true (descending);
+
+  /* Clicking a header is the column view's sorter changing. */
+  column_view = hd_find_widget (view, GTK_TYPE_COLUMN_VIEW, NULL, NULL);
+  g_assert_nonnull (column_view);
+  columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (column_view));
+  g_assert_cmpuint (g_list_model_get_n_items (columns), ==, 7);
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (column_title_is (column, "Title"))
+        title_column = column;
+    }
+  g_assert_nonnull (title_column);
+
+  gtk_column_view_sort_by_column (GTK_COLUMN_VIEW (column_view), title_column,
+                                  GTK_SORT_ASCENDING);
+  g_assert_cmpuint (sorts, >=, 1);
+  g_assert_cmpint (hd_ticket_list_view_get_sort (HD_TICKET_LIST_VIEW (view), &descending), ==,
+                   HD_TICKET_SORT_TITLE);
+  g_assert_false (descending);
+
+  /* Typing in the search entry is what the view reports, once the entry
+   * says the search changed. */
+  search = hd_find_widget (view, GTK_TYPE_SEARCH_ENTRY, NULL, NULL);
+  g_assert_nonnull (search);
+  g_signal_connect (view, "search-changed", G_CALLBACK (count_cb), &searches);
+  gtk_editable_set_text (GTK_EDITABLE (search), "printer");
+  hd_wait_until (counted_once, &searches, HD_WAIT_MS);
+  g_assert_cmpstr (hd_ticket_list_view_get_search (HD_TICKET_LIST_VIEW (view)), ==, "printer");
+
+  hd_ticket_list_view_set_empty_text (HD_TICKET_LIST_VIEW (view), "Nothing", "Really nothing");
+  hd_ticket_list_view_set_model (HD_TICKET_LIST_VIEW (view), NULL);
+
+  destroy_with (window, view);
+}
+
+/* HdTicketView */
+
+static gboolean
+ticket_view_loaded (HdTicketView *view)
+{
+  return hd_ticket_view_get_ticket (view) != NULL;
+}
+
+static void
+test_ticket_view (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdPerson) me = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  GtkWidget *view, *stack, *title_row, *requester_row;
+  GtkWindow *window;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  view = hd_ticket_view_new ();
+  window = present_child (view);
+
+  g_assert_cmpint (hd_ticket_view_get_number (HD_TICKET_VIEW (view)), ==, 0);
+  g_assert_null (hd_ticket_view_get_ticket (HD_TICKET_VIEW (view)));
+  stack = hd_find_widget (view, GTK_TYPE_STACK, NULL, NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "empty");
+
+  /* One ticket of a seeded file, read through the view's own jobs. */
+  hd_gui_test_seed (&path);
+  store = hd_test_open_as (path, "disp");
+  me = hd_store_dup_me (store);
+  hd_ticket_view_set_store (HD_TICKET_VIEW (view), store, me);
+  hd_ticket_view_show (HD_TICKET_VIEW (view), 3);
+  hd_wait_until (ticket_view_loaded, view, HD_WAIT_MS);
+
+  g_assert_cmpint (hd_ticket_get_number (hd_ticket_view_get_ticket (HD_TICKET_VIEW (view))), ==, 3);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "ticket");
+  title_row = hd_find_row (view, ADW_TYPE_ENTRY_ROW, "Title");
+  g_assert_nonnull (title_row);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (title_row)), ==,
+                   hd_gui_test_seed_titles[2]);
+  g_assert_nonnull (hd_find_label (view, "#3"));
+  g_assert_nonnull (hd_find_label (view, "Filed the ticket"));
+  requester_row = hd_find_row (view, ADW_TYPE_ACTION_ROW, "Requester");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (requester_row)), ==, "req1");
+
+  /* Nothing to show: back to the empty page. */
+  hd_ticket_view_show (HD_TICKET_VIEW (view), 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "empty");
+
+  destroy_with (window, view);
+
+  /* The view used the store only through jobs, all finished now. */
+  events = hd_store_list_events (store, 3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 1);
+}
+
+/* HdWelcomePage */
+
+typedef struct {
+  char *path;
+  char *name;
+} Created;
+
+static void
+create_cb (HdWelcomePage *page,
+           const char    *path,
+           const char    *name,
+           Created       *created)
+{
+  g_free (created->path);
+  g_free (created->name);
+  created->path = g_strdup (path);
+  created->name = g_strdup (name);
+}
+
+static void
+test_welcome_page (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *base = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  const char *recent[3];
+  Created created = { NULL, NULL };
+  GtkWidget *page, *group, *error_label;
+  GtkWindow *window;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  page = hd_welcome_page_new ();
+  window = present_child (page);
+  g_signal_connect (page, "create", G_CALLBACK (create_cb), &created);
+
+  group = hd_find_widget (page, ADW_TYPE_PREFERENCES_GROUP, NULL, NULL);
+  g_assert_nonnull (group);
+  g_assert_false (gtk_widget_get_visible (group));
+
+  /* Recent files that still exist, and only those. */
+  store = hd_test_new_helpdesk (&path);
+  base = g_path_get_basename (path);
+  recent[0] = "/nonexistent/helpdesk.db";
+  recent[1] = path;
+  recent[2] = NULL;
+  hd_welcome_page_set_recent (HD_WELCOME_PAGE (page), recent);
+  g_assert_true (gtk_widget_get_visible (group));
+  rows = hd_find_widgets (group, ADW_TYPE_ACTION_ROW, NULL, NULL);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (rows, 0)), ==, base);
+
+  /* Why the last file could not be opened, then nothing. */
+  hd_welcome_page_set_error (HD_WELCOME_PAGE (page), "That is not a helpdesk file & never was");
+  error_label = hd_find_label (page, "That is not a helpdesk file & never was");
+  g_assert_nonnull (error_label);
+  g_assert_true (gtk_widget_get_visible (error_label));
+  hd_welcome_page_set_error (HD_WELCOME_PAGE (page), NULL);
+  g_assert_false (gtk_widget_get_visible (error_label));
+
+  /* "Start a New Helpdesk" asks for helpdesk.db in the chosen folder. */
+  g_signal_emit_by_name (find_button (page, "_Start a New Helpdesk"), "clicked");
+  g_assert_nonnull (created.path);
+  g_assert_true (g_str_has_suffix (created.path, G_DIR_SEPARATOR_S "helpdesk.db"));
+  g_assert_cmpstr (created.name, ==, "My Office");
+  g_free (created.path);
+  g_free (created.name);
+
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  destroy_with (window, page);
+}
+
+/* HdNewTicketDialog */
+
+static gboolean
+people_loaded (GtkDropDown *dropdown)
+{
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+
+  return model != NULL && g_list_model_get_n_items (model) == 5 &&
+         gtk_drop_down_get_selected_item (dropdown) != NULL;
+}
+
+static void
+test_new_ticket_dialog (void)
+{
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdPerson) me = NULL;
+  GtkWidget *dialog, *dropdown, *requester_row, *title_row, *create;
+  gpointer pointer;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  store = hd_test_new_helpdesk (NULL);
+  me = hd_store_dup_me (store);
+  dialog = hd_new_ticket_dialog_new (NULL, store, me);
+  gtk_window_present (GTK_WINDOW (dialog));
+  hd_wait_frames (dialog, 3);
+
+  /* The dispatcher files for anyone; for themselves unless they pick. */
+  requester_row = hd_find_row (dialog, ADW_TYPE_ACTION_ROW, "Requester");
+  g_assert_nonnull (requester_row);
+  g_assert_true (gtk_widget_get_visible (requester_row));
+  dropdown = hd_find_widget (dialog, GTK_TYPE_DROP_DOWN, NULL, NULL);
+  g_assert_nonnull (dropdown);
+  hd_wait_until (people_loaded, dropdown, HD_WAIT_MS);
+  g_assert_cmpstr (hd_person_get_login (gtk_drop_down_get_selected_item (GTK_DROP_DOWN (dropdown))),
+                   ==, "disp");
+
+  /* Nothing to file without a title. */
+  create = find_button (dialog, "C_reate");
+  g_assert_false (gtk_widget_get_sensitive (create));
+  title_row = hd_find_row (dialog, ADW_TYPE_ENTRY_ROW, "What is wrong?");
+  g_assert_nonnull (title_row);
+  gtk_editable_set_text (GTK_EDITABLE (title_row), "The coffee machine & the fridge");
+  g_assert_true (gtk_widget_get_sensitive (create));
+
+  /* A title too long is the core's rule, shown under the field. */
+  {
+    g_autofree char *long_title = g_strnfill (HD_MAX_TITLE_CHARS + 1, 'x');
+
+    gtk_editable_set_text (GTK_EDITABLE (title_row), long_title);
+    g_assert_false (gtk_widget_get_sensitive (create));
+    g_assert_true (gtk_widget_has_css_class (title_row, "error"));
+    gtk_editable_set_text (GTK_EDITABLE (title_row), "Fine again");
+    g_assert_true (gtk_widget_get_sensitive (create));
+    g_assert_false (gtk_widget_has_css_class (title_row, "error"));
+  }
+
+  pointer = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), &pointer);
+  hd_destroy_and_wait (GTK_WINDOW (dialog));
+  g_assert_null (pointer);
+}
+
+/* Filing while someone else holds the file: the form waits, keeps what was
+ * typed, then files. */
+
+static gboolean
+time_passed (gint64 *deadline)
+{
+  return g_get_monotonic_time () >= *deadline;
+}
+
+static gboolean
+window_gone (gpointer *pointer)
+{
+  return *pointer == NULL;
+}
+
+static void
+test_new_ticket_dialog_busy (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdStore) checker = NULL;
+  g_autoptr(HdPerson) me = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tickets = NULL;
+  HdTicketFilter all = { 0 };
+  GtkWidget *dialog, *title_row;
+  sqlite3 *db = NULL;
+  gpointer pointer;
+  gint64 deadline;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  store = hd_test_new_helpdesk (&path);
+  me = hd_store_dup_me (store);
+  dialog = hd_new_ticket_dialog_new (NULL, store, me);
+  gtk_window_present (GTK_WINDOW (dialog));
+  hd_wait_until (people_loaded, hd_find_widget (dialog, GTK_TYPE_DROP_DOWN, NULL, NULL),
+                 HD_WAIT_MS);
+
+  /* Typing in the title, as a person would: it has the focus. */
+  title_row = hd_find_row (dialog, ADW_TYPE_ENTRY_ROW, "What is wrong?");
+  g_assert_true (gtk_widget_grab_focus (title_row));
+  gtk_editable_set_text (GTK_EDITABLE (title_row), "Filed while the file was busy");
+  hd_wait_frames (dialog, 3);
+
+  /* Another program holds the file for a moment (shorter than the busy
+   * timeout). */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  /* Held longer than a cursor blink (1.2 s): whatever the form does while
+   * it waits, it does it with the focus where it left it. The one wait on
+   * the clock, since waiting for time is the point. */
+  g_assert_true (gtk_widget_activate_action (dialog, "dialog.create", NULL));
+  deadline = g_get_monotonic_time () + 1500 * G_TIME_SPAN_MILLISECOND;
+  hd_wait_until (time_passed, &deadline, HD_WAIT_MS);
+  g_assert_true (hd_find_toplevel (HD_TYPE_NEW_TICKET_DIALOG) == GTK_WINDOW (dialog));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (title_row)), ==,
+                   "Filed while the file was busy");
+
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  /* Filed, and the form closes by itself. */
+  pointer = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), &pointer);
+  hd_wait_until (window_gone, &pointer, HD_WAIT_MS);
+  g_clear_object (&store);
+  checker = hd_test_open_as (path, "disp");
+  tickets = hd_store_list_tickets (checker, &all, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tickets->len, ==, 1);
+  g_assert_cmpstr (hd_ticket_get_title (g_ptr_array_index (tickets, 0)), ==,
+                   "Filed while the file was busy");
+}
+
+/* HdPreferencesWindow */
+
+static void
+test_preferences_window (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  const char *recent[] = { "/somewhere/helpdesk.db", NULL };
+  GtkWidget *window, *path_row, *forget;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  /* Nothing to forget. */
+  g_settings_reset (settings, "recent-databases");
+  window = hd_preferences_window_new (NULL, settings, "/srv/office/helpdesk.db");
+  gtk_window_present (GTK_WINDOW (window));
+  hd_wait_frames (window, 3);
+  path_row = hd_find_row (window, ADW_TYPE_ACTION_ROW, "Open Now");
+  g_assert_nonnull (path_row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (path_row)), ==,
+                   "/srv/office/helpdesk.db");
+  g_assert_false (gtk_widget_get_sensitive (find_button (window, "_Forget")));
+  hd_destroy_and_wait (GTK_WINDOW (window));
+
+  /* Recent files, forgotten on request. */
+  g_settings_set_strv (settings, "recent-databases", recent);
+  window = hd_preferences_window_new (NULL, settings, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  hd_wait_frames (window, 3);
+  path_row = hd_find_row (window, ADW_TYPE_ACTION_ROW, "Open Now");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (path_row)), ==, "None");
+  forget = find_button (window, "_Forget");
+  g_assert_true (gtk_widget_get_sensitive (forget));
+  g_signal_emit_by_name (forget, "clicked");
+  g_assert_false (gtk_widget_get_sensitive (forget));
+  {
+    g_auto(GStrv) now = g_settings_get_strv (settings, "recent-databases");
+
+    g_assert_cmpuint (g_strv_length (now), ==, 0);
+  }
+  hd_destroy_and_wait (GTK_WINDOW (window));
+}
+
+/* HdWindow and what the application adds to it */
+
+static gboolean
+has_toplevel (gpointer type)
+{
+  return hd_find_toplevel (GPOINTER_TO_SIZE (type)) != NULL;
+}
+
+static gboolean
+is_error_label (GtkWidget *widget,
+                gpointer   data)
+{
+  return gtk_widget_has_css_class (widget, "error") && gtk_widget_get_visible (widget) &&
+         label_has_text (widget, NULL);
+}
+
+static gboolean
+welcome_error_shown (GtkWidget *page)
+{
+  return hd_find_widget (page, GTK_TYPE_LABEL, is_error_label, NULL) != NULL;
+}
+
+static void
+test_window (void)
+{
+  g_autoptr(HdApplication) app = NULL;
+  g_autofree char *path = NULL;
+  GtkWidget *stack, *page;
+  GtkWindow *other;
+  HdWindow *window;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  app = hd_gui_test_new_application ();
+  window = hd_window_new (app, hd_application_get_settings (app));
+  gtk_window_present (GTK_WINDOW (window));
+  hd_wait_frames (GTK_WIDGET (window), 3);
+
+  /* Nothing opened: the welcome page. */
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Helpdesk");
+  g_assert_null (hd_window_get_store (window));
+  g_assert_null (hd_window_get_ticket_list (window));
+  g_assert_null (hd_window_get_path (window));
+  g_assert_true (HD_IS_TICKET_VIEW (hd_window_get_ticket_view (window)));
+  stack = hd_find_widget (GTK_WIDGET (window), GTK_TYPE_STACK, NULL, NULL);
+  g_assert_nonnull (stack);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "welcome");
+  page = hd_find_widget (GTK_WIDGET (window), HD_TYPE_WELCOME_PAGE, NULL, NULL);
+  g_assert_true (gtk_widget_is_drawable (page));
+
+  /* A file that is not a helpdesk brings the welcome page back with why. */
+  path = g_build_filename (hd_test_dir (), "not-a-helpdesk.db", NULL);
+  g_assert_true (g_file_set_contents (path, "just some text, not SQLite", -1, NULL));
+  hd_window_open_file (window, path);
+  hd_wait_until (welcome_error_shown, page, HD_WAIT_MS);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "welcome");
+  g_assert_null (hd_window_get_store (window));
+
+  /* The application's windows: shortcuts, preferences, about. */
+  /* The window keeps its shortcuts window (GtkApplication loads
+   * gtk/help-overlay.ui) and hides it on close. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  hd_wait_until (has_toplevel, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), HD_WAIT_MS);
+  other = hd_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_true (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)) ==
+                 GTK_SHORTCUTS_WINDOW (other));
+  hd_wait_frames (GTK_WIDGET (other), 2);
+  gtk_window_close (other);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (other)));
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  hd_wait_until (has_toplevel, GSIZE_TO_POINTER (HD_TYPE_PREFERENCES_WINDOW), HD_WAIT_MS);
+  other = hd_find_toplevel (HD_TYPE_PREFERENCES_WINDOW);
+  g_assert_true (gtk_window_get_transient_for (other) == GTK_WINDOW (window));
+  hd_destroy_and_wait (other);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  hd_wait_until (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW), HD_WAIT_MS);
+  hd_destroy_and_wait (hd_find_toplevel (ADW_TYPE_ABOUT_WINDOW));
+
+  hd_destroy_and_wait (GTK_WINDOW (window));
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+}
+
+/* The shortcuts window */
+
+static void
+test_help_overlay (void)
+{
+  g_autoptr(HdApplication) app = NULL;
+  g_autoptr(GtkBuilder) builder = NULL;
+  g_autoptr(GPtrArray) shortcuts = NULL;
+  g_autoptr(GString) unbound = g_string_new (NULL);
+  GtkWidget *section;
+  GObject *overlay;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  builder = gtk_builder_new_from_resource ("/io/github/helpdesk/Helpdesk/gtk/help-overlay.ui");
+  overlay = gtk_builder_get_object (builder, "help_overlay");
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
+  gtk_window_present (GTK_WINDOW (overlay));
+  /* Shown, the window is owned by the toplevels only. */
+  g_clear_object (&builder);
+  hd_wait_frames (GTK_WIDGET (overlay), 3);
+
+  /* Every documented shortcut works: the application binds it, or (the
+   * composer's Ctrl+Enter) the widget that handles it does. */
+  app = hd_gui_test_new_application ();
+  /* The section's, not the copies the window keeps for searching. */
+  section = hd_find_widget (GTK_WIDGET (overlay), GTK_TYPE_SHORTCUTS_SECTION, NULL, NULL);
+  g_assert_nonnull (section);
+  shortcuts = hd_find_widgets (section, GTK_TYPE_SHORTCUTS_SHORTCUT, NULL, NULL);
+  g_assert_cmpuint (shortcuts->len, ==, 9);
+  for (guint i = 0; i < shortcuts->len; i++)
+    {
+      g_autofree char *accel = NULL;
+      g_autofree char *title = NULL;
+      g_auto(GStrv) actions = NULL;
+
+      g_object_get (g_ptr_array_index (shortcuts, i), "accelerator", &accel, "title", &title,
+                    NULL);
+      if (g_strcmp0 (accel, "<Control>Return") == 0)
+        continue;
+
+      actions = gtk_application_get_actions_for_accel (GTK_APPLICATION (app), accel);
+      if (actions == NULL || actions[0] == NULL)
+        g_string_append_printf (unbound, "\n  “%s” (%s)", title, accel);
+    }
+  if (unbound->len > 0)
+    {
+      g_printerr ("The shortcuts window lists shortcuts that nothing binds:%s\n", unbound->str);
+      g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC,
+                           "unbound shortcuts, listed above");
+    }
+
+  g_clear_pointer (&shortcuts, g_ptr_array_unref);
+  hd_destroy_and_wait (GTK_WINDOW (overlay));
+}
+
+/* Accessibility */
+
+static gboolean
+has_text (const char *text)
+{
+  return text != NULL && text[0] != '\0';
+}
+
+static gboolean
+has_accessible_label (GtkWidget *widget)
+{
+  GtkAccessible *accessible = GTK_ACCESSIBLE (widget);
+
+  if (gtk_test_accessible_has_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL))
+    {
+      /* NULL when the label is "", else its value. */
+      g_autofree char *value = gtk_test_accessible_check_property (accessible,
+                                                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                                                   "");
+      if (value != NULL)
+        return TRUE;
+    }
+
+  return gtk_test_accessible_has_relation (accessible, GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+}
+
+static gboolean
+has_visible_label (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) && has_text (gtk_button_get_label (GTK_BUTTON (widget))))
+    return TRUE;
+  if (GTK_IS_MENU_BUTTON (widget) && has_text (gtk_menu_button_get_label (GTK_MENU_BUTTON (widget))))
+    return TRUE;
+  if (GTK_IS_CHECK_BUTTON (widget) &&
+      has_text (gtk_check_button_get_label (GTK_CHECK_BUTTON (widget))))
+    return TRUE;
+
+  /* A custom child such as AdwButtonContent: its label is the name. */
+  return (GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget)) &&
+         hd_find_widget (widget, GTK_TYPE_LABEL, label_has_text, NULL) != NULL;
+}
+
+static gboolean
+has_titled_row (GtkWidget *widget)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (widget, ADW_TYPE_PREFERENCES_ROW);
+
+  return row != NULL && has_text (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+}
+
+/* Widgets a person operates, and which a screen reader must name. */
+static gboolean
+is_control (GtkWidget *widget)
+{
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+
+  /* Parts of a composite control are named by the control. */
+  if (GTK_IS_BUTTON (widget) && (GTK_IS_MENU_BUTTON (parent) || GTK_IS_DROP_DOWN (parent)))
+    return FALSE;
+  if (GTK_IS_TEXT (widget))
+    {
+      GtkWidget *editable = gtk_widget_get_ancestor (parent, GTK_TYPE_EDITABLE);
+
+      return editable == NULL || ADW_IS_ENTRY_ROW (editable);
+    }
+
+  return GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_ENTRY (widget) ||
+         GTK_IS_SEARCH_ENTRY (widget) || GTK_IS_TEXT_VIEW (widget) ||
+         GTK_IS_CHECK_BUTTON (widget) || GTK_IS_DROP_DOWN (widget) || GTK_IS_LIST_BOX (widget);
+}
+
+static gboolean
+is_named (GtkWidget *widget)
+{
+  if (has_accessible_label (widget))
+    return TRUE;
+  if (has_text (gtk_widget_get_tooltip_text (widget)))
+    return TRUE;
+  if (has_visible_label (widget))
+    return TRUE;
+
+  /* An entry row's text, a combo's list: the row's title names them. A
+   * button in a row is still a button of its own and needs a name. */
+  if (GTK_IS_TEXT (widget) || GTK_IS_ENTRY (widget) || GTK_IS_DROP_DOWN (widget))
+    return has_titled_row (widget);
+
+  return FALSE;
+}
+
+/* Walks @widget's tree. What a GtkDropDown builds inside itself (its
+ * popup's search entry) is GTK's, not ours: it goes to @notes, not to
+ * @report. */
+static void
+find_unnamed (GtkWidget *root,
+              GtkWidget *widget,
+              GString   *report,
+              GString   *notes,
+              guint     *n_checked)
+{
+  if (is_control (widget))
+    {
+      (*n_checked)++;
+      if (!is_named (widget))
+        {
+          g_autofree char *where = hd_widget_path (root, widget);
+
+          g_string_append_printf (report, "\n  %s without an accessible name%s: %s",
+                                  G_OBJECT_TYPE_NAME (widget),
+                                  gtk_widget_is_drawable (widget) ? " (on screen)" : "",
+                                  where);
+        }
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    find_unnamed (root, child, GTK_IS_DROP_DOWN (widget) ? notes : report, notes, n_checked);
+}
+
+static gboolean
+list_loaded (HdWindow *window)
+{
+  return hd_list_model_is_loaded (G_LIST_MODEL (hd_window_get_ticket_list (window)),
+                                  HD_GUI_TEST_N_SEEDED);
+}
+
+static gboolean
+ticket_shown (HdWindow *window)
+{
+  return hd_ticket_view_get_ticket (HD_TICKET_VIEW (hd_window_get_ticket_view (window))) != NULL;
+}
+
+static gboolean
+dialog_people_loaded (GtkWidget *dialog)
+{
+  return people_loaded (GTK_DROP_DOWN (hd_find_widget (dialog, GTK_TYPE_DROP_DOWN, NULL, NULL)));
+}
+
+static void
+test_accessible_names (void)
+{
+  g_autoptr(HdApplication) app = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GString) report = g_string_new (NULL);
+  g_autoptr(GString) notes = g_string_new (NULL);
+  GtkWidget *column_view, *dialog;
+  HdWindow *window;
+  guint n_checked = 0;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  hd_gui_test_seed (&path);
+  g_setenv ("HELPDESK_LOGIN", "disp", TRUE);
+  app = hd_gui_test_new_application ();
+  window = hd_window_new (app, hd_application_get_settings (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* Fully loaded: the list, and a ticket picked in it as a click would,
+   * with its history and menus. */
+  hd_window_open_file (window, path);
+  hd_wait_until (list_loaded, window, HD_WAIT_MS);
+  column_view = hd_find_widget (GTK_WIDGET (window), GTK_TYPE_COLUMN_VIEW, NULL, NULL);
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (column_view))),
+                                     0);
+  hd_wait_until (ticket_shown, window, HD_WAIT_MS);
+  hd_wait_frames (GTK_WIDGET (window), 3);
+
+  find_unnamed (GTK_WIDGET (window), GTK_WIDGET (window), report, notes, &n_checked);
+  hd_gui_test_message ("Main window: %u controls checked", n_checked);
+  g_assert_cmpuint (n_checked, >, 20);
+
+  /* And the form for filing a ticket. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-ticket", NULL));
+  hd_wait_until (has_toplevel, GSIZE_TO_POINTER (HD_TYPE_NEW_TICKET_DIALOG), HD_WAIT_MS);
+  dialog = GTK_WIDGET (hd_find_toplevel (HD_TYPE_NEW_TICKET_DIALOG));
+  hd_wait_until (dialog_people_loaded, dialog, HD_WAIT_MS);
+  n_checked = 0;
+  find_unnamed (dialog, dialog, report, notes, &n_checked);
+  hd_gui_test_message ("New ticket dialog: %u controls checked", n_checked);
+  g_assert_cmpuint (n_checked, >, 8);
+
+  /* Said now, whatever closing the windows brings. */
+  if (notes->len > 0)
+    hd_gui_test_message ("Inside GTK's own widgets, not counted:%s", notes->str);
+  if (report->len > 0)
+    g_printerr ("Controls a screen reader cannot name:%s\n", report->str);
+
+  hd_destroy_and_wait (GTK_WINDOW (dialog));
+  hd_destroy_and_wait (GTK_WINDOW (window));
+
+  if (report->len > 0)
+    g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC,
+                         "controls without an accessible name, listed above");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  hd_gui_test_init (&argc, &argv);
+
+  g_test_add_func ("/gui/widgets/sidebar", test_sidebar);
+  g_test_add_func ("/gui/widgets/ticket-list-view", test_ticket_list_view);
+  g_test_add_func ("/gui/widgets/ticket-view", test_ticket_view);
+  g_test_add_func ("/gui/widgets/welcome-page", test_welcome_page);
+  g_test_add_func ("/gui/widgets/new-ticket-dialog", test_new_ticket_dialog);
+  g_test_add_func ("/gui/widgets/filing-while-busy", test_new_ticket_dialog_busy);
+  g_test_add_func ("/gui/widgets/preferences-window", test_preferences_window);
+  g_test_add_func ("/gui/widgets/window", test_window);
+  g_test_add_func ("/gui/widgets/help-overlay", test_help_overlay);
+  g_test_add_func ("/gui/widgets/accessible-names", test_accessible_names);
+
+  return g_test_run ();
+}

@@ -1,0 +1,867 @@
+/* test-window.c — the main window from end to end
+ *
+ * A real window on a seeded file, acting as the dispatcher: the list loads
+ * and shows the tickets, the form files one, the ticket view assigns it,
+ * helpdesk-cli changes the file behind the window's back and the window
+ * follows, and an edit based on an old version becomes a conflict that
+ * keeps what the person typed. Then: the narrow, one-pane layout; messages
+ * that quote markup characters; which file opens at start-up; the welcome
+ * page. Screenshots land in the build directory (screenshot-*.png).
+ *
+ * Everything waits on the main loop, never on the clock: see
+ * hd_wait_until().
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "hd-gui-test-util.h"
+#include "hd-new-ticket-dialog.h"
+#include "hd-sidebar.h"
+#include "hd-test-util.h"
+#include "hd-ticket-list.h"
+#include "hd-ticket-list-view.h"
+#include "hd-ticket-view.h"
+#include "hd-welcome-page.h"
+#include "hd-window.h"
+
+#define FORM_TITLE    "Scanner sends blank pages"
+#define CLI_TITLE     "Filed from the command line"
+#define RENAMED_TITLE "Renamed outside"
+#define TYPED_TITLE   "Scanner sends blank pages since Monday"
+#define THEIR_TITLE   "Scanner fixed? Changed from the command line"
+
+typedef struct {
+  char          *path;
+  HdApplication *app;
+  HdWindow      *window;
+  HdStore       *checker;      /* the test's own connection to the file */
+  GtkWidget     *sidebar;
+  GtkWidget     *list_view;
+  HdTicketView  *ticket_view;
+
+  /* what a wait waits for */
+  guint          n_expected;
+  const char    *title;
+  gint64         number;
+} Fixture;
+
+/* Reading the file and the window */
+
+static HdTicket *
+file_ticket (Fixture *f,
+             gint64   number)
+{
+  g_autoptr(GError) error = NULL;
+  HdTicket *ticket = hd_store_get_ticket (f->checker, number, &error);
+
+  g_assert_no_error (error);
+  return ticket;
+}
+
+/* The number of the ticket titled @title in the file, 0 if none. */
+static gint64
+file_find_title (Fixture    *f,
+                 const char *title)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tickets = NULL;
+  HdTicketFilter all = { 0 };
+
+  tickets = hd_store_list_tickets (f->checker, &all, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < tickets->len; i++)
+    if (g_strcmp0 (hd_ticket_get_title (g_ptr_array_index (tickets, i)), title) == 0)
+      return hd_ticket_get_number (g_ptr_array_index (tickets, i));
+
+  return 0;
+}
+
+static GListModel *
+window_list (Fixture *f)
+{
+  return G_LIST_MODEL (hd_window_get_ticket_list (f->window));
+}
+
+/* The text of the count in the sidebar row of @view. */
+static const char *
+sidebar_count (Fixture *f,
+               HdView   view)
+{
+  g_autoptr(GPtrArray) rows = hd_find_widgets (f->sidebar, GTK_TYPE_LIST_BOX_ROW, NULL, NULL);
+  g_autoptr(GPtrArray) labels = NULL;
+
+  g_assert_cmpuint (rows->len, ==, HD_N_VIEWS);
+  labels = hd_find_widgets (g_ptr_array_index (rows, view), GTK_TYPE_LABEL, NULL, NULL);
+  g_assert_cmpuint (labels->len, ==, 2);
+  g_assert_cmpstr (gtk_label_get_text (g_ptr_array_index (labels, 0)), ==,
+                   hd_view_get_title (view));
+  return gtk_label_get_text (g_ptr_array_index (labels, 1));
+}
+
+static GtkWidget *
+column_view (Fixture *f)
+{
+  GtkWidget *column_view = hd_find_widget (f->list_view, GTK_TYPE_COLUMN_VIEW, NULL, NULL);
+
+  g_assert_nonnull (column_view);
+  return column_view;
+}
+
+/* Conditions */
+
+static gboolean
+list_loaded (Fixture *f)
+{
+  return hd_list_model_is_loaded (window_list (f), f->n_expected);
+}
+
+/* Every seeded title is a label in a row of the column view: drawn, not
+ * just in the model. */
+static gboolean
+rows_drawn (Fixture *f)
+{
+  for (guint i = 0; hd_gui_test_seed_titles[i] != NULL; i++)
+    {
+      GtkWidget *label = hd_find_label (column_view (f), hd_gui_test_seed_titles[i]);
+
+      if (label == NULL || !gtk_widget_is_drawable (label))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+counts_are (Fixture *f)
+{
+  g_autofree char *open = g_strdup_printf ("%u", f->n_expected);
+
+  return g_strcmp0 (sidebar_count (f, HD_VIEW_OPEN), open) == 0;
+}
+
+static gboolean
+list_has_title (Fixture *f)
+{
+  g_autoptr(HdTicket) ticket = hd_list_model_find_title (window_list (f), f->title);
+
+  return ticket != NULL;
+}
+
+static gboolean
+file_has_title (Fixture *f)
+{
+  f->number = file_find_title (f, f->title);
+  return f->number != 0;
+}
+
+static gboolean
+dialog_ready (Fixture *f)
+{
+  GtkWindow *dialog = hd_find_toplevel (HD_TYPE_NEW_TICKET_DIALOG);
+  GtkWidget *dropdown;
+
+  if (dialog == NULL)
+    return FALSE;
+
+  /* The people are loaded and the dispatcher files for themselves. */
+  dropdown = hd_find_widget (GTK_WIDGET (dialog), GTK_TYPE_DROP_DOWN, NULL, NULL);
+  return gtk_drop_down_get_selected_item (GTK_DROP_DOWN (dropdown)) != NULL;
+}
+
+static gboolean
+dialog_gone (Fixture *f)
+{
+  return hd_find_toplevel (HD_TYPE_NEW_TICKET_DIALOG) == NULL;
+}
+
+static gboolean
+view_shows_number (Fixture *f)
+{
+  HdTicket *ticket = hd_ticket_view_get_ticket (f->ticket_view);
+
+  return ticket != NULL && hd_ticket_get_number (ticket) == f->number;
+}
+
+/* The highlighted row of the list is ticket f->number. */
+static gboolean
+row_selected (Fixture *f)
+{
+  GtkSelectionModel *model = gtk_column_view_get_model (GTK_COLUMN_VIEW (column_view (f)));
+  HdTicket *ticket = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (model));
+
+  return ticket != NULL && hd_ticket_get_number (ticket) == f->number;
+}
+
+static gboolean
+view_title_is (Fixture *f)
+{
+  HdTicket *ticket = hd_ticket_view_get_ticket (f->ticket_view);
+
+  return ticket != NULL && hd_ticket_get_number (ticket) == f->number &&
+         g_strcmp0 (hd_ticket_get_title (ticket), f->title) == 0;
+}
+
+static gboolean
+file_title_is (Fixture *f)
+{
+  g_autoptr(HdTicket) ticket = file_ticket (f, f->number);
+
+  return g_strcmp0 (hd_ticket_get_title (ticket), f->title) == 0;
+}
+
+static gboolean
+assigned_to_tech1 (Fixture *f)
+{
+  g_autoptr(HdTicket) in_file = file_ticket (f, f->number);
+  HdTicket *in_view = hd_ticket_view_get_ticket (f->ticket_view);
+
+  return g_strcmp0 (hd_ticket_get_assignee (in_file), "tech1") == 0 &&
+         in_view != NULL && g_strcmp0 (hd_ticket_get_assignee (in_view), "tech1") == 0;
+}
+
+/* The list's row for the ticket shows the assignee too. */
+static gboolean
+list_row_assigned (Fixture *f)
+{
+  g_autoptr(HdTicket) ticket = hd_list_model_find_title (window_list (f), f->title);
+
+  return ticket != NULL && g_strcmp0 (hd_ticket_get_assignee (ticket), "tech1") == 0;
+}
+
+static gboolean
+conflict_shown (Fixture *f)
+{
+  return hd_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+/* Every column of the list is in sight, none pushed out to the right. */
+static void
+check_columns_fit (Fixture *f,
+                   GString *problems)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (column_view (f), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scrolled));
+
+  if (gtk_adjustment_get_upper (h) > gtk_adjustment_get_page_size (h) + 1)
+    g_string_append_printf (problems,
+                            "\n  the ticket list needs %.0f px but its pane shows %.0f px: "
+                            "columns are cut off at a window width of %d px",
+                            gtk_adjustment_get_upper (h), gtk_adjustment_get_page_size (h),
+                            gtk_widget_get_width (GTK_WIDGET (f->window)));
+}
+
+/* The widest chain of minimum widths under @widget, to say what holds a
+ * window wide. */
+static char *
+widest_chain (GtkWidget *widget)
+{
+  GString *chain = g_string_new (NULL);
+
+  for (;;)
+    {
+      GtkWidget *widest = NULL;
+      int widest_min = 0;
+
+      for (GtkWidget *child = gtk_widget_get_first_child (widget);
+           child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        {
+          int min = 0;
+
+          if (!gtk_widget_get_visible (child))
+            continue;
+          gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+          if (min > widest_min)
+            {
+              widest_min = min;
+              widest = child;
+            }
+        }
+      if (widest == NULL)
+        break;
+
+      g_string_append_printf (chain, "%s%s %d px", chain->len > 0 ? " > " : "",
+                              G_OBJECT_TYPE_NAME (widest), widest_min);
+      if (GTK_IS_LABEL (widest))
+        g_string_append_printf (chain, " “%s”", gtk_label_get_text (GTK_LABEL (widest)));
+      widget = widest;
+    }
+
+  return g_string_free (chain, FALSE);
+}
+
+static void
+assert_no_problems (GString *problems)
+{
+  if (problems->len == 0)
+    return;
+
+  g_printerr ("Layout problems:%s\n", problems->str);
+  g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC,
+                       "layout problems, listed above");
+}
+
+static void
+assert_columns_fit (Fixture *f)
+{
+  g_autoptr(GString) problems = g_string_new (NULL);
+
+  check_columns_fit (f, problems);
+  assert_no_problems (problems);
+}
+
+static gboolean
+leaflet_folded (Fixture *f)
+{
+  GtkWidget *leaflet = hd_find_widget (GTK_WIDGET (f->window), ADW_TYPE_LEAFLET, NULL, NULL);
+
+  return adw_leaflet_get_folded (ADW_LEAFLET (leaflet));
+}
+
+/* helpdesk-cli, as the dispatcher */
+
+typedef struct {
+  gboolean  done;
+  char     *out;
+  char     *err;
+  GError   *error;
+} CliRun;
+
+static void
+cli_done (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  CliRun *run = user_data;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &run->out, &run->err,
+                                        &run->error);
+  run->done = TRUE;
+}
+
+static gboolean
+cli_finished (CliRun *run)
+{
+  return run->done;
+}
+
+/* Runs helpdesk-cli --db PATH @args… while the window keeps running, and
+ * returns what it printed. */
+static char *
+run_cli (Fixture    *f,
+         const char *first,
+         ...)
+{
+  const char *cli = g_getenv ("HELPDESK_CLI");
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  CliRun run = { FALSE, NULL, NULL, NULL };
+  va_list args;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (char *) cli);
+  g_ptr_array_add (argv, "--db");
+  g_ptr_array_add (argv, f->path);
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "HELPDESK_LOGIN", "disp", TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, cli_done, &run);
+  hd_wait_until (cli_finished, &run, HD_WAIT_MS);
+  g_assert_no_error (run.error);
+  if (!g_subprocess_get_if_exited (process) || g_subprocess_get_exit_status (process) != 0)
+    g_error ("helpdesk-cli %s failed: %s", first, run.err);
+
+  g_free (run.err);
+  return run.out;
+}
+
+/* The test */
+
+static void
+fixture_new_window (Fixture *f)
+{
+  f->window = hd_window_new (f->app, hd_application_get_settings (f->app));
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (f->window));
+
+  f->sidebar = hd_find_widget (GTK_WIDGET (f->window), HD_TYPE_SIDEBAR, NULL, NULL);
+  f->list_view = hd_find_widget (GTK_WIDGET (f->window), HD_TYPE_TICKET_LIST_VIEW, NULL, NULL);
+  f->ticket_view = HD_TICKET_VIEW (hd_window_get_ticket_view (f->window));
+  g_assert_nonnull (f->sidebar);
+  g_assert_nonnull (f->list_view);
+}
+
+static void
+fixture_set_up (Fixture *f)
+{
+  hd_gui_test_seed (&f->path);
+  f->checker = hd_test_open_as (f->path, "disp");
+
+  /* hd_store_current_login(): who the window acts as. */
+  g_setenv ("HELPDESK_LOGIN", "disp", TRUE);
+  f->app = hd_gui_test_new_application ();
+  fixture_new_window (f);
+}
+
+static gboolean
+ticket_view_finalized (gpointer *pointer)
+{
+  return *pointer == NULL;
+}
+
+static void
+fixture_tear_down (Fixture *f)
+{
+  GtkWindow *dialog;
+  gpointer ticket_view = f->ticket_view;
+
+  while ((dialog = hd_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL)
+    hd_destroy_and_wait (dialog);
+
+  /* The window goes, and its ticket view with it: nothing it handed out
+   * (a toast, a job) may keep it and its store alive. */
+  g_object_add_weak_pointer (G_OBJECT (ticket_view), &ticket_view);
+  hd_destroy_and_wait (GTK_WINDOW (f->window));
+  hd_wait_until (ticket_view_finalized, &ticket_view, HD_WAIT_MS);
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (f->app)));
+  g_clear_object (&f->app);
+  g_clear_object (&f->checker);
+  g_free (f->path);
+}
+
+static void
+open_and_load (Fixture *f)
+{
+  GListModel *model;
+  GtkWidget *stack;
+
+  hd_window_open_file (f->window, f->path);
+  f->n_expected = HD_GUI_TEST_N_SEEDED;
+  hd_wait_until (list_loaded, f, HD_WAIT_MS);
+
+  g_assert_cmpstr (hd_window_get_path (f->window), ==, f->path);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (f->window)), ==, "Test office");
+  stack = gtk_widget_get_parent (gtk_widget_get_ancestor (f->sidebar, ADW_TYPE_LEAFLET));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "main");
+
+  /* The column view shows the window's list, every row of it drawn. */
+  model = G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (column_view (f))));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, HD_GUI_TEST_N_SEEDED);
+  g_assert_true (gtk_single_selection_get_model (GTK_SINGLE_SELECTION (model)) ==
+                 window_list (f));
+  hd_wait_until (rows_drawn, f, HD_WAIT_MS);
+
+  /* The dispatcher's views, with their counts. */
+  g_assert_cmpint (hd_sidebar_get_view (HD_SIDEBAR (f->sidebar)), ==, HD_VIEW_OPEN);
+  hd_wait_until (counts_are, f, HD_WAIT_MS);
+  g_assert_cmpstr (sidebar_count (f, HD_VIEW_UNASSIGNED), ==, "5");
+  g_assert_cmpstr (sidebar_count (f, HD_VIEW_MINE), ==, "0");
+  g_assert_cmpstr (sidebar_count (f, HD_VIEW_CLOSED), ==, "0");
+}
+
+/* Picks row @position, as a click would, and waits until the ticket view
+ * shows that ticket. */
+static void
+select_row (Fixture *f,
+            guint    position)
+{
+  GtkSelectionModel *model = gtk_column_view_get_model (GTK_COLUMN_VIEW (column_view (f)));
+  g_autoptr(HdTicket) ticket = g_list_model_get_item (G_LIST_MODEL (model), position);
+
+  g_assert_false (hd_ticket_is_placeholder (ticket));
+  f->number = hd_ticket_get_number (ticket);
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), position);
+  hd_wait_until (view_shows_number, f, HD_WAIT_MS);
+  g_assert_cmpint (hd_ticket_list_view_get_selected (HD_TICKET_LIST_VIEW (f->list_view)), ==,
+                   f->number);
+}
+
+static void
+file_through_the_form (Fixture *f)
+{
+  GtkWindow *dialog;
+  GtkWidget *title_row;
+  g_autoptr(HdTicket) filed = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-ticket", NULL));
+  hd_wait_until (dialog_ready, f, HD_WAIT_MS);
+  dialog = hd_find_toplevel (HD_TYPE_NEW_TICKET_DIALOG);
+  g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (f->window));
+
+  title_row = hd_find_row (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "What is wrong?");
+  g_assert_nonnull (title_row);
+  gtk_editable_set_text (GTK_EDITABLE (title_row), FORM_TITLE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.create", NULL));
+
+  /* In the file, filed by and for the dispatcher; the form closes. */
+  f->title = FORM_TITLE;
+  hd_wait_until (file_has_title, f, HD_WAIT_MS);
+  filed = file_ticket (f, f->number);
+  g_assert_cmpstr (hd_ticket_get_requester (filed), ==, "disp");
+  g_assert_null (hd_ticket_get_assignee (filed));
+  hd_wait_until (dialog_gone, f, HD_WAIT_MS);
+
+  /* In the list, one more row; selected, and shown in the ticket view. */
+  f->n_expected = HD_GUI_TEST_N_SEEDED + 1;
+  hd_wait_until (list_loaded, f, HD_WAIT_MS);
+  hd_wait_until (list_has_title, f, HD_WAIT_MS);
+  hd_wait_until (counts_are, f, HD_WAIT_MS);
+  hd_wait_until (view_shows_number, f, HD_WAIT_MS);
+  hd_wait_until (row_selected, f, HD_WAIT_MS);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (hd_find_row (GTK_WIDGET (f->ticket_view),
+                                                                     ADW_TYPE_ENTRY_ROW, "Title"))),
+                   ==, FORM_TITLE);
+}
+
+static void
+assign_to_tech1 (Fixture *f)
+{
+  GtkWidget *assignee_row;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->ticket_view), "ticket.assign", "s",
+                                             "tech1"));
+  hd_wait_until (assigned_to_tech1, f, HD_WAIT_MS);
+
+  assignee_row = hd_find_row (GTK_WIDGET (f->ticket_view), ADW_TYPE_ACTION_ROW, "Assignee");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (assignee_row)), ==, "tech1");
+  g_assert_nonnull (hd_find_label (GTK_WIDGET (f->ticket_view), "Assigned the ticket to tech1"));
+
+  /* The window's own change reaches the list and the counts at once. */
+  hd_wait_until (list_row_assigned, f, HD_WAIT_MS);
+  g_assert_cmpstr (sidebar_count (f, HD_VIEW_UNASSIGNED), ==, "5");
+  g_assert_cmpstr (sidebar_count (f, HD_VIEW_OPEN), ==, "6");
+}
+
+static void
+screenshot_wide (Fixture *f)
+{
+  g_autofree char *path = NULL;
+
+  select_row (f, 0);
+  g_assert_nonnull (hd_find_label (GTK_WIDGET (f->ticket_view), "Filed the ticket"));
+  hd_wait_frames (GTK_WIDGET (f->window), 3);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), >, 1200);
+  g_assert_false (leaflet_folded (f));
+  path = hd_save_screenshot (GTK_WIDGET (f->window), "screenshot-main-window.png");
+  assert_columns_fit (f);
+}
+
+static void
+follow_the_command_line (Fixture *f)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, f->number);
+  gint64 shown = f->number;
+  gint64 filed;
+
+  /* A ticket filed elsewhere appears in the list by itself. */
+  out = run_cli (f, "ticket", "new", "--title", CLI_TITLE, NULL);
+  filed = g_ascii_strtoll (out, NULL, 10);
+  g_assert_cmpint (filed, ==, shown + 1);
+  f->title = CLI_TITLE;
+  hd_wait_until (list_has_title, f, HD_WAIT_MS);
+  f->n_expected = HD_GUI_TEST_N_SEEDED + 2;
+  hd_wait_until (list_loaded, f, HD_WAIT_MS);
+  hd_wait_until (counts_are, f, HD_WAIT_MS);
+
+  /* The shown ticket renamed elsewhere: the view follows, and so does the
+   * title field, since nobody is typing in it. */
+  g_free (run_cli (f, "ticket", "update", number, "--title", RENAMED_TITLE, NULL));
+  f->title = RENAMED_TITLE;
+  hd_wait_until (view_title_is, f, HD_WAIT_MS);
+  g_assert_cmpint (hd_ticket_view_get_number (f->ticket_view), ==, shown);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (hd_find_row (GTK_WIDGET (f->ticket_view),
+                                                                     ADW_TYPE_ENTRY_ROW, "Title"))),
+                   ==, RENAMED_TITLE);
+  hd_wait_until (list_has_title, f, HD_WAIT_MS);
+}
+
+static void
+edit_in_conflict (Fixture *f)
+{
+  g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, f->number);
+  GtkWidget *title_row = hd_find_row (GTK_WIDGET (f->ticket_view), ADW_TYPE_ENTRY_ROW, "Title");
+  g_autoptr(HdTicket) in_file = NULL;
+  AdwMessageDialog *dialog;
+
+  /* Someone types a new title but has not saved it yet… */
+  gtk_editable_set_text (GTK_EDITABLE (title_row), TYPED_TITLE);
+
+  /* …while someone else renames the ticket. The view reloads and keeps
+   * what is being typed. */
+  g_free (run_cli (f, "ticket", "update", number, "--title", THEIR_TITLE, NULL));
+  f->title = THEIR_TITLE;
+  hd_wait_until (view_title_is, f, HD_WAIT_MS);
+  hd_wait_frames (GTK_WIDGET (f->window), 2);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (title_row)), ==, TYPED_TITLE);
+
+  /* Saving it is a conflict, not a silent overwrite. */
+  g_signal_emit_by_name (title_row, "apply");
+  hd_wait_until (conflict_shown, f, HD_WAIT_MS);
+  dialog = ADW_MESSAGE_DIALOG (hd_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (f->window));
+  g_assert_true (adw_message_dialog_has_response (dialog, "overwrite"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "discard"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (title_row)), ==, TYPED_TITLE);
+  in_file = file_ticket (f, f->number);
+  g_assert_cmpstr (hd_ticket_get_title (in_file), ==, THEIR_TITLE);
+
+  /* "Save Mine", now that they have seen the other change. */
+  adw_message_dialog_response (dialog, "overwrite");
+  f->title = TYPED_TITLE;
+  hd_wait_until (file_title_is, f, HD_WAIT_MS);
+  hd_wait_until (view_title_is, f, HD_WAIT_MS);
+  hd_destroy_and_wait (GTK_WINDOW (dialog));
+}
+
+static GtkWidget *
+leaflet_child (Fixture *f)
+{
+  GtkWidget *leaflet = hd_find_widget (GTK_WIDGET (f->window), ADW_TYPE_LEAFLET, NULL, NULL);
+
+  return adw_leaflet_get_visible_child (ADW_LEAFLET (leaflet));
+}
+
+static gboolean
+showing_ticket_pane (Fixture *f)
+{
+  return gtk_widget_is_ancestor (GTK_WIDGET (f->ticket_view), leaflet_child (f));
+}
+
+static gboolean
+showing_list_pane (Fixture *f)
+{
+  return gtk_widget_is_ancestor (f->list_view, leaflet_child (f));
+}
+
+/* Narrow, one pane at a time: the list, a ticket picked in it, back. */
+static void
+test_narrow (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autofree char *path = NULL;
+  g_autoptr(GString) problems = g_string_new (NULL);
+  int min_width = 0, declared = 0;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f);
+  open_and_load (f);
+  select_row (f, 0);
+
+  /* Resize once the window server has settled the first size: a late
+   * configure event for it would undo ours. */
+  hd_wait_frames (GTK_WIDGET (f->window), 5);
+  g_assert_false (leaflet_folded (f));
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 400, 700);
+  hd_wait_until (leaflet_folded, f, HD_WAIT_MS);
+  hd_wait_frames (GTK_WIDGET (f->window), 3);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), <, 480);
+  g_assert_true (showing_list_pane (f));
+  path = hd_save_screenshot (GTK_WIDGET (f->window), "screenshot-narrow.png");
+
+  /* Picking a ticket shows it in place of the list; Back returns. */
+  select_row (f, 2);
+  hd_wait_until (showing_ticket_pane, f, HD_WAIT_MS);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL));
+  hd_wait_until (showing_list_pane, f, HD_WAIT_MS);
+  hd_wait_frames (GTK_WIDGET (f->window), 3);
+
+  /* Folded, the list is the whole window: what it shows must fit. And
+   * the window goes as narrow as it says it does (hd-window.ui: 360 px,
+   * a phone), which means every pane does. */
+  check_columns_fit (f, problems);
+  gtk_widget_get_size_request (GTK_WIDGET (f->window), &declared, NULL);
+  g_assert_cmpint (declared, ==, 360);
+  gtk_widget_measure (GTK_WIDGET (f->window), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL,
+                      NULL, NULL);
+  if (min_width > declared)
+    {
+      g_autofree char *why = widest_chain (GTK_WIDGET (f->window));
+
+      g_string_append_printf (problems, "\n  the window cannot be narrower than %d px "
+                              "(it asks for %d): %s", min_width, declared, why);
+    }
+  assert_no_problems (problems);
+
+  fixture_tear_down (f);
+}
+
+static void
+test_end_to_end (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f);
+  open_and_load (f);
+  screenshot_wide (f);
+  file_through_the_form (f);
+  assign_to_tech1 (f);
+  follow_the_command_line (f);
+  edit_in_conflict (f);
+  fixture_tear_down (f);
+}
+
+/* What the window tells the person quotes what they typed, as text. */
+
+static gboolean
+toast_shows (Fixture *f)
+{
+  GtkWidget *overlay = hd_find_widget (GTK_WIDGET (f->window), ADW_TYPE_TOAST_OVERLAY, NULL, NULL);
+  g_autoptr(GPtrArray) labels = hd_find_widgets (overlay, GTK_TYPE_LABEL, NULL, NULL);
+
+  for (guint i = 0; i < labels->len; i++)
+    if (strstr (gtk_label_get_text (g_ptr_array_index (labels, i)), f->title) != NULL)
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+test_messages_are_text (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autoptr(HdTicket) ticket = NULL;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f);
+  open_and_load (f);
+
+  select_row (f, 0);
+
+  /* A login the core refuses; its message quotes it, markup characters
+   * and all, and the toast shows exactly that. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->ticket_view), "ticket.assign", "s",
+                                             "r&d<team>"));
+  f->title = "“r&d<team>”";
+  hd_wait_until (toast_shows, f, HD_WAIT_MS);
+  ticket = file_ticket (f, f->number);
+  g_assert_null (hd_ticket_get_assignee (ticket));
+
+  fixture_tear_down (f);
+}
+
+/* Starting up: $HELPDESK_DB, else the file used last. An empty
+ * $HELPDESK_DB is no file, as helpdesk-cli and hd_store_default_path()
+ * read it. */
+
+static gboolean
+window_has_path (Fixture *f)
+{
+  return g_strcmp0 (hd_window_get_path (f->window), f->path) == 0;
+}
+
+static void
+open_default_with (Fixture    *f,
+                   const char *helpdesk_db)
+{
+  if (helpdesk_db != NULL)
+    g_setenv ("HELPDESK_DB", helpdesk_db, TRUE);
+  else
+    g_unsetenv ("HELPDESK_DB");
+
+  /* A fresh window, as at start-up. */
+  hd_destroy_and_wait (GTK_WINDOW (f->window));
+  fixture_new_window (f);
+
+  hd_gui_test_message ("Starting with HELPDESK_DB %s%s%s", helpdesk_db != NULL ? "“" : "unset",
+                       helpdesk_db != NULL ? helpdesk_db : "", helpdesk_db != NULL ? "”" : "");
+  g_settings_set_string (hd_application_get_settings (f->app), "last-database", f->path);
+  hd_window_open_default (f->window);
+  hd_wait_until (window_has_path, f, HD_WAIT_MS);
+}
+
+static void
+test_open_default (void)
+{
+  Fixture fixture = { 0 };
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (&fixture);
+  open_default_with (&fixture, NULL);
+  open_default_with (&fixture, "");
+  fixture_tear_down (&fixture);
+}
+
+/* Nothing opened: the welcome page, with the recent file. */
+static void
+test_welcome (void)
+{
+  g_autoptr(HdApplication) app = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *shot = NULL;
+  const char *recent[2] = { NULL, NULL };
+  GtkWidget *page, *row, *status;
+  HdWindow *window;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  store = hd_test_new_helpdesk (&path);
+  base = g_path_get_basename (path);
+  recent[0] = path;
+  app = hd_gui_test_new_application ();
+  g_settings_set_strv (hd_application_get_settings (app), "recent-databases", recent);
+
+  window = hd_window_new (app, hd_application_get_settings (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  hd_wait_frames (GTK_WIDGET (window), 3);
+
+  page = hd_find_widget (GTK_WIDGET (window), HD_TYPE_WELCOME_PAGE, NULL, NULL);
+  g_assert_true (gtk_widget_is_drawable (page));
+  row = hd_find_row (page, ADW_TYPE_ACTION_ROW, base);
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_is_drawable (row));
+  shot = hd_save_screenshot (GTK_WIDGET (window), "screenshot-welcome.png");
+
+  /* The icon is installed under the application id, which the development
+   * profile changes (data/meson.build). */
+  status = hd_find_widget (page, ADW_TYPE_STATUS_PAGE, NULL, NULL);
+  g_assert_nonnull (status);
+  g_assert_cmpstr (adw_status_page_get_icon_name (ADW_STATUS_PAGE (status)), ==, APPLICATION_ID);
+
+  hd_destroy_and_wait (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  hd_gui_test_init (&argc, &argv);
+
+  g_test_add_func ("/gui/window/end-to-end", test_end_to_end);
+  g_test_add_func ("/gui/window/narrow", test_narrow);
+  g_test_add_func ("/gui/window/messages-are-text", test_messages_are_text);
+  g_test_add_func ("/gui/window/open-default", test_open_default);
+  g_test_add_func ("/gui/window/welcome", test_welcome);
+
+  return g_test_run ();
+}
