@@ -38,6 +38,7 @@ struct _HdTicketListView
 
   /* owned */
   GtkColumnViewColumn *columns[7];      /* in template order */
+  GtkWidget           *context_menu;    /* a GtkPopoverMenu, our child */
 
   gint64               selected;
   int                  probed_column;   /* sort probe, see probe_sort() */
@@ -273,6 +274,30 @@ items_changed_cb (HdTicketListView *self,
       }
 }
 
+/* The context menu acts on the selected ticket: GTK 4.8 offers no way to
+ * tell which row a click landed on, and a left click selects first. */
+static void
+context_pressed_cb (GtkGestureClick  *gesture,
+                    int               n_press,
+                    double            x,
+                    double            y,
+                    HdTicketListView *self)
+{
+  GdkRectangle at = { 0, 0, 1, 1 };
+  double lx = x, ly = y;
+
+  if (self->context_menu == NULL || self->selected == 0)
+    return;
+
+  /* The popover is ours; the click was the column view's. */
+  gtk_widget_translate_coordinates (GTK_WIDGET (self->column_view), GTK_WIDGET (self), x, y,
+                                    &lx, &ly);
+  at.x = (int) lx;
+  at.y = (int) ly;
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu), &at);
+  gtk_popover_popup (GTK_POPOVER (self->context_menu));
+}
+
 /* GObject */
 
 static void
@@ -280,6 +305,8 @@ hd_ticket_list_view_dispose (GObject *object)
 {
   HdTicketListView *self = (HdTicketListView *) object;
   GtkWidget *child;
+
+  g_clear_pointer (&self->context_menu, gtk_widget_unparent);
 
   /* Tearing the columns down changes the sorter: nobody is listening. */
   if (self->column_view != NULL)
@@ -351,10 +378,17 @@ hd_ticket_list_view_class_init (HdTicketListViewClass *klass)
 static void
 hd_ticket_list_view_init (HdTicketListView *self)
 {
+  GtkGesture *click;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   for (guint i = 0; i < G_N_ELEMENTS (self->columns); i++)
     self->columns[i] = g_object_ref (column_at (self, i));
   install_sorters (self);
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (context_pressed_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (click));
   /* Newest activity first until a header is clicked. */
   gtk_column_view_sort_by_column (self->column_view, self->updated_column,
                                   GTK_SORT_DESCENDING);
@@ -461,6 +495,53 @@ hd_ticket_list_view_set_compact (HdTicketListView *self,
   for (guint i = 2; i < G_N_ELEMENTS (self->columns); i++)
     if (!compact || self->columns[i] == self->status_column)
       gtk_column_view_append_column (self->column_view, self->columns[i]);
+}
+
+/**
+ * hd_ticket_list_view_dup_selected_ticket:
+ *
+ * Returns: (transfer full) (nullable): the selected row's ticket, as the
+ *   list last read it
+ */
+HdTicket *
+hd_ticket_list_view_dup_selected_ticket (HdTicketListView *self)
+{
+  g_autoptr(HdTicket) ticket = NULL;
+  guint position;
+
+  g_return_val_if_fail (HD_IS_TICKET_LIST_VIEW (self), NULL);
+
+  position = gtk_single_selection_get_selected (self->selection);
+  if (position == GTK_INVALID_LIST_POSITION)
+    return NULL;
+
+  ticket = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  if (ticket == NULL || hd_ticket_get_number (ticket) != self->selected)
+    return NULL;
+
+  return g_steal_pointer (&ticket);
+}
+
+/**
+ * hd_ticket_list_view_set_context_menu:
+ * @menu: (nullable): what right-clicking the list offers for the selected
+ *   ticket; %NULL for nothing
+ */
+void
+hd_ticket_list_view_set_context_menu (HdTicketListView *self,
+                                      GMenuModel       *menu)
+{
+  g_return_if_fail (HD_IS_TICKET_LIST_VIEW (self));
+
+  if (self->context_menu == NULL && menu != NULL)
+    {
+      self->context_menu = gtk_popover_menu_new_from_model (menu);
+      gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
+      gtk_widget_set_halign (self->context_menu, GTK_ALIGN_START);
+      gtk_widget_set_parent (self->context_menu, GTK_WIDGET (self));
+    }
+  else if (self->context_menu != NULL)
+    gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->context_menu), menu);
 }
 
 gint64

@@ -27,6 +27,9 @@ void          hd_ticket_list_view_focus_search (HdTicketListView *self);
 void          hd_ticket_list_view_set_compact  (HdTicketListView *self,
                                                 gboolean          compact);
 gint64        hd_ticket_list_view_get_selected (HdTicketListView *self);
+HdTicket     *hd_ticket_list_view_dup_selected_ticket (HdTicketListView *self);
+void          hd_ticket_list_view_set_context_menu (HdTicketListView *self,
+                                                    GMenuModel       *menu);
 void          hd_ticket_list_view_select       (HdTicketListView *self,
                                                 gint64            number);
 

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hd-assign-menu.h"
 #include "hd-enum-types.h"
 #include "hd-format.h"
 #include "hd-rules.h"
@@ -83,10 +84,9 @@ typedef struct {
 } Change;
 
 typedef struct {
-  HdTicket  *ticket;
-  GPtrArray *events;
-  GPtrArray *staff;     /* HdPerson: who can be assigned */
-  GArray    *workload;  /* open tickets of each of staff */
+  HdTicket   *ticket;
+  GPtrArray  *events;
+  HdWorkload *workload;  /* staff only: who can be assigned */
 } Loaded;
 
 static void
@@ -107,45 +107,11 @@ loaded_free (Loaded *loaded)
 {
   g_clear_object (&loaded->ticket);
   g_clear_pointer (&loaded->events, g_ptr_array_unref);
-  g_clear_pointer (&loaded->staff, g_ptr_array_unref);
-  g_clear_pointer (&loaded->workload, g_array_unref);
+  g_clear_pointer (&loaded->workload, hd_workload_free);
   g_free (loaded);
 }
 
 /* Jobs (worker thread) */
-
-static GPtrArray *
-load_staff (HdStore  *store,
-            GArray  **workload,
-            GError  **error)
-{
-  g_autoptr(GPtrArray) people = hd_store_list_people (store, error);
-  GPtrArray *staff;
-
-  if (people == NULL)
-    return NULL;
-
-  staff = g_ptr_array_new_with_free_func (g_object_unref);
-  *workload = g_array_new (FALSE, TRUE, sizeof (guint));
-  for (guint i = 0; i < people->len; i++)
-    {
-      HdPerson *person = g_ptr_array_index (people, i);
-      HdTicketFilter open = {
-        .status_mask = HD_STATUS_MASK (HD_STATUS_NEW) | HD_STATUS_MASK (HD_STATUS_OPEN) |
-                       HD_STATUS_MASK (HD_STATUS_PENDING),
-        .assignee = hd_person_get_login (person),
-      };
-      guint count = 0;
-
-      if (!hd_person_is_staff (person))
-        continue;
-      hd_store_count_tickets (store, &open, &count, NULL);
-      g_ptr_array_add (staff, g_object_ref (person));
-      g_array_append_val (*workload, count);
-    }
-
-  return staff;
-}
 
 static gpointer
 load_job (HdStore  *store,
@@ -160,9 +126,9 @@ load_job (HdStore  *store,
   if (loaded->ticket != NULL)
     loaded->events = hd_store_list_events (store, number, error);
   if (loaded->events != NULL && hd_person_is_staff (me))
-    loaded->staff = load_staff (store, &loaded->workload, error);
+    loaded->workload = hd_workload_load (store, error);
 
-  if (loaded->events == NULL || (hd_person_is_staff (me) && loaded->staff == NULL))
+  if (loaded->events == NULL || (hd_person_is_staff (me) && loaded->workload == NULL))
     {
       loaded_free (loaded);
       return NULL;
@@ -319,35 +285,6 @@ priority_menu (void)
   return menu;
 }
 
-/* Technicians with how many open tickets each has: the dispatcher's
- * workload at a glance. */
-static GMenu *
-assignee_menu (Loaded *loaded)
-{
-  GMenu *menu = g_menu_new ();
-  GMenu *people = g_menu_new ();
-
-  for (guint i = 0; loaded->staff != NULL && i < loaded->staff->len; i++)
-    {
-      HdPerson *person = g_ptr_array_index (loaded->staff, i);
-      guint open = g_array_index (loaded->workload, guint, i);
-      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                             "%s (%u open ticket)",
-                                                             "%s (%u open tickets)", open),
-                                                hd_person_get_name (person), open);
-      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
-
-      g_menu_item_set_action_and_target (item, "ticket.assign", "s",
-                                         hd_person_get_login (person));
-      g_menu_append_item (people, item);
-    }
-
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (people));
-  g_menu_append (menu, _("Unassign"), "ticket.assign::");
-  g_object_unref (people);
-  return menu;
-}
-
 static void
 set_entry (HdTicketView *self,
            AdwEntryRow  *row,
@@ -390,7 +327,7 @@ fill (HdTicketView *self,
   g_autofree char *assignee = hd_format_assignee (hd_ticket_get_assignee_name (t));
   g_autoptr(GMenu) statuses = NULL;
   g_autoptr(GMenu) priorities = priority_menu ();
-  g_autoptr(GMenu) assignees = assignee_menu (loaded);
+  g_autoptr(GMenu) assignees = hd_assign_menu_new (loaded->workload, "ticket.assign");
   GtkTextBuffer *description = gtk_text_view_get_buffer (self->description_view);
 
   g_set_object (&self->ticket, t);

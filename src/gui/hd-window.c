@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hd-assign-menu.h"
 #include "hd-new-ticket-dialog.h"
 #include "hd-sidebar.h"
 #include "hd-store-async.h"
@@ -38,6 +39,7 @@ struct _HdWindow
   AdwWindowTitle       *helpdesk_title;
   AdwWindowTitle       *view_title;
   HdSidebar            *sidebar;
+  GtkMenuButton        *assign_button;
   GtkRevealer          *trouble_revealer;
   GtkLabel             *trouble_label;
   HdTicketListView     *list_view;
@@ -148,6 +150,117 @@ refresh_counts (HdWindow *self)
                       self->cancellable, count_done, g_object_ref (self));
 }
 
+/* Assigning from the list */
+
+static gpointer
+workload_job (HdStore  *store,
+              gpointer  data,
+              GError  **error)
+{
+  return hd_workload_load (store, error);
+}
+
+static void
+workload_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(HdWindow) self = user_data;
+  g_autoptr(HdWorkload) workload = hd_store_run_finish (HD_STORE (source), result, NULL);
+  g_autoptr(GMenu) menu = NULL;
+
+  if (workload == NULL)
+    return;
+
+  menu = hd_assign_menu_new (workload, "win.assign-selected");
+  gtk_menu_button_set_menu_model (self->assign_button, G_MENU_MODEL (menu));
+  hd_ticket_list_view_set_context_menu (self->list_view, G_MENU_MODEL (menu));
+}
+
+static void
+refresh_workload (HdWindow *self)
+{
+  if (!hd_person_is_staff (self->me))
+    return;
+
+  hd_store_run_async (self->store, workload_job, NULL, NULL,
+                      (GDestroyNotify) hd_workload_free, self->cancellable, workload_done,
+                      g_object_ref (self));
+}
+
+typedef struct {
+  gint64  number;
+  gint64  version;
+  char   *login;
+} Assignment;
+
+static void
+assignment_free (Assignment *a)
+{
+  g_free (a->login);
+  g_free (a);
+}
+
+static gpointer
+assign_job (HdStore  *store,
+            gpointer  data,
+            GError  **error)
+{
+  Assignment *a = data;
+
+  return hd_store_assign_ticket (store, a->number, a->version, a->login, error);
+}
+
+static void
+assign_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(HdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdTicket) ticket = hd_store_run_finish (HD_STORE (source), result, &error);
+  g_autofree char *text = NULL;
+
+  if (ticket == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, error->message);
+      return;
+    }
+
+  if (hd_ticket_get_assignee (ticket) != NULL)
+    text = g_strdup_printf (_("Ticket #%" G_GINT64_FORMAT " assigned to %s"),
+                            hd_ticket_get_number (ticket), hd_ticket_get_assignee_name (ticket));
+  else
+    text = g_strdup_printf (_("Ticket #%" G_GINT64_FORMAT " unassigned"),
+                            hd_ticket_get_number (ticket));
+  toast (self, text);
+  hd_store_monitor_poll_now (self->monitor);
+}
+
+/* Assigns the selected row as the list shows it: if the ticket changed
+ * since the list read it, the change is refused, not applied blindly. */
+static void
+assign_selected_activated (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  HdWindow *self = HD_WINDOW (widget);
+  g_autoptr(HdTicket) ticket = hd_ticket_list_view_dup_selected_ticket (self->list_view);
+  const char *login = g_variant_get_string (parameter, NULL);
+  Assignment *a;
+
+  if (ticket == NULL || self->store == NULL)
+    return;
+
+  a = g_new0 (Assignment, 1);
+  a->number = hd_ticket_get_number (ticket);
+  a->version = hd_ticket_get_version (ticket);
+  a->login = login[0] != '\0' ? g_strdup (login) : NULL;
+  hd_store_run_async (self->store, assign_job, a, (GDestroyNotify) assignment_free,
+                      g_object_unref, self->cancellable, assign_done, g_object_ref (self));
+}
+
 /* The file changed (here, on another desktop, or through helpdesk-cli) */
 
 static void
@@ -158,6 +271,7 @@ monitor_changed_cb (HdWindow  *self,
 
   hd_ticket_list_reload (self->list);
   refresh_counts (self);
+  refresh_workload (self);
 
   for (guint i = 0; i < changes->len; i++)
     {
@@ -223,7 +337,10 @@ end_session (HdWindow *self)
   if (self->monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   hd_ticket_list_view_set_model (self->list_view, NULL);
+  hd_ticket_list_view_set_context_menu (self->list_view, NULL);
   hd_ticket_view_set_store (self->ticket_view, NULL, NULL);
+  gtk_menu_button_set_menu_model (self->assign_button, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->assign_button), FALSE);
   g_clear_object (&self->monitor);
   g_clear_object (&self->list);
   g_clear_object (&self->store);
@@ -271,6 +388,8 @@ start_session (HdWindow *self,
   hd_sidebar_set_person (self->sidebar, self->me);   /* selects a view: applies the filter */
   apply_filter (self);
   refresh_counts (self);
+  refresh_workload (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->assign_button), hd_person_is_staff (self->me));
 
   remember_file (self, path);
   gtk_stack_set_visible_child_name (self->stack, "main");
@@ -343,6 +462,7 @@ static void
 ticket_selected_cb (HdWindow *self,
                     gint64    number)
 {
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.assign-selected", number != 0);
   hd_ticket_view_show (self->ticket_view, number);
   if (adw_leaflet_get_folded (self->leaflet))
     adw_leaflet_set_visible_child (self->leaflet, self->detail_pane);
@@ -601,6 +721,7 @@ hd_window_class_init (HdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdWindow, helpdesk_title);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, view_title);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, assign_button);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, trouble_revealer);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, trouble_label);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, list_view);
@@ -618,6 +739,8 @@ hd_window_class_init (HdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_activated);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_activated);
+  gtk_widget_class_install_action (widget_class, "win.assign-selected", "s",
+                                   assign_selected_activated);
   gtk_widget_class_install_action (widget_class, "win.open-file", NULL, open_file_activated);
   gtk_widget_class_install_action (widget_class, "win.close-helpdesk", NULL,
                                    close_helpdesk_activated);
@@ -636,6 +759,7 @@ hd_window_init (HdWindow *self)
   self->cancellable = g_cancellable_new ();
   g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (folded_cb), self,
                            G_CONNECT_SWAPPED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.assign-selected", FALSE);
 
   if (g_str_has_suffix (APPLICATION_ID, ".Devel"))
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

@@ -703,6 +703,100 @@ test_narrow (void)
   fixture_tear_down (f);
 }
 
+static gboolean
+tooltip_is (GtkWidget *widget,
+            gpointer   text)
+{
+  return g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) == 0;
+}
+
+/* The menu of the list pane's Assign button, once the workload is read. */
+static GMenuModel *
+list_assign_menu (Fixture *f)
+{
+  GtkWidget *button = hd_find_widget (GTK_WIDGET (f->window), GTK_TYPE_MENU_BUTTON,
+                                      tooltip_is, (gpointer) "Assign the Selected Ticket");
+
+  g_assert_nonnull (button);
+  return gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
+}
+
+static gboolean
+list_assign_menu_ready (Fixture *f)
+{
+  return list_assign_menu (f) != NULL;
+}
+
+static gboolean
+file_assignee_is_tech2 (Fixture *f)
+{
+  g_autoptr(HdTicket) ticket = file_ticket (f, f->number);
+
+  return g_strcmp0 (hd_ticket_get_assignee (ticket), "tech2") == 0;
+}
+
+/* Labels of the technicians' section: "tech1 (0 open tickets)", … */
+static char *
+menu_labels (GMenuModel *menu)
+{
+  GMenuModel *people = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+  GString *labels = g_string_new (NULL);
+
+  for (int i = 0; people != NULL && i < g_menu_model_get_n_items (people); i++)
+    {
+      g_autofree char *label = NULL;
+
+      g_menu_model_get_item_attribute (people, i, G_MENU_ATTRIBUTE_LABEL, "s", &label);
+      g_string_append_printf (labels, "%s%s", i > 0 ? "; " : "", label);
+    }
+
+  g_clear_object (&people);
+  return g_string_free (labels, FALSE);
+}
+
+static gboolean
+menu_shows_tech2_busy (Fixture *f)
+{
+  g_autofree char *labels = menu_labels (list_assign_menu (f));
+
+  return strstr (labels, "tech2 (1 open ticket)") != NULL;
+}
+
+/* The dispatcher assigns the selected row from the list pane, through the
+ * menu that shows each technician's open tickets. */
+static void
+test_assign_from_list (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autoptr(HdTicket) assigned = NULL;
+  g_autofree char *before = NULL;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f);
+  open_and_load (f);
+  select_row (f, 1);
+
+  hd_wait_until (list_assign_menu_ready, f, HD_WAIT_MS);
+  before = menu_labels (list_assign_menu (f));
+  g_assert_nonnull (strstr (before, "tech2 (0 open tickets)"));
+  g_assert_nonnull (strstr (before, "disp (0 open tickets)"));
+  g_assert_null (strstr (before, "req1"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.assign-selected",
+                                             "s", "tech2"));
+  hd_wait_until (file_assignee_is_tech2, f, HD_WAIT_MS);
+  assigned = file_ticket (f, f->number);
+  g_assert_cmpint (hd_ticket_get_status (assigned), ==, HD_STATUS_OPEN);
+
+  /* The menu follows the file: tech2 now has one. */
+  hd_wait_until (menu_shows_tech2_busy, f, HD_WAIT_MS);
+
+  fixture_tear_down (f);
+}
+
 static void
 test_end_to_end (void)
 {
@@ -859,6 +953,7 @@ main (int   argc,
 
   g_test_add_func ("/gui/window/end-to-end", test_end_to_end);
   g_test_add_func ("/gui/window/narrow", test_narrow);
+  g_test_add_func ("/gui/window/assign-from-list", test_assign_from_list);
   g_test_add_func ("/gui/window/messages-are-text", test_messages_are_text);
   g_test_add_func ("/gui/window/open-default", test_open_default);
   g_test_add_func ("/gui/window/welcome", test_welcome);

@@ -1,0 +1,102 @@
+/* hd-assign-menu.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hd-assign-menu.h"
+
+/**
+ * hd_workload_load:
+ *
+ * Reads who can be assigned and how many open tickets each has. Runs in a
+ * store job.
+ *
+ * Returns: (transfer full): the workload, or %NULL with @error set
+ */
+HdWorkload *
+hd_workload_load (HdStore  *store,
+                  GError  **error)
+{
+  g_autoptr(GPtrArray) people = hd_store_list_people (store, error);
+  HdWorkload *workload;
+
+  if (people == NULL)
+    return NULL;
+
+  workload = g_new0 (HdWorkload, 1);
+  workload->staff = g_ptr_array_new_with_free_func (g_object_unref);
+  workload->workload = g_array_new (FALSE, TRUE, sizeof (guint));
+  for (guint i = 0; i < people->len; i++)
+    {
+      HdPerson *person = g_ptr_array_index (people, i);
+      HdTicketFilter open = {
+        .status_mask = HD_STATUS_MASK (HD_STATUS_NEW) | HD_STATUS_MASK (HD_STATUS_OPEN) |
+                       HD_STATUS_MASK (HD_STATUS_PENDING),
+        .assignee = hd_person_get_login (person),
+      };
+      guint count = 0;
+
+      if (!hd_person_is_staff (person))
+        continue;
+      if (!hd_store_count_tickets (store, &open, &count, error))
+        {
+          hd_workload_free (workload);
+          return NULL;
+        }
+      g_ptr_array_add (workload->staff, g_object_ref (person));
+      g_array_append_val (workload->workload, count);
+    }
+
+  return workload;
+}
+
+void
+hd_workload_free (HdWorkload *workload)
+{
+  if (workload == NULL)
+    return;
+
+  g_ptr_array_unref (workload->staff);
+  g_array_unref (workload->workload);
+  g_free (workload);
+}
+
+/**
+ * hd_assign_menu_new:
+ * @action: a detailed action taking the login as a string, "" to unassign
+ *
+ * One item per technician with how many open tickets each has — the
+ * dispatcher's workload at a glance — and "Unassign".
+ *
+ * Returns: (transfer full): the menu
+ */
+GMenu *
+hd_assign_menu_new (HdWorkload *workload,
+                    const char *action)
+{
+  GMenu *menu = g_menu_new ();
+  g_autoptr(GMenu) people = g_menu_new ();
+  g_autoptr(GMenuItem) none = g_menu_item_new (_("Unassign"), NULL);
+
+  for (guint i = 0; workload != NULL && i < workload->staff->len; i++)
+    {
+      HdPerson *person = g_ptr_array_index (workload->staff, i);
+      guint open = g_array_index (workload->workload, guint, i);
+      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                             "%s (%u open ticket)",
+                                                             "%s (%u open tickets)", open),
+                                                hd_person_get_name (person), open);
+      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target (item, action, "s", hd_person_get_login (person));
+      g_menu_append_item (people, item);
+    }
+
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (people));
+  g_menu_item_set_action_and_target (none, action, "s", "");
+  g_menu_append_item (menu, none);
+  return menu;
+}

@@ -1,0 +1,26 @@
+/* hd-assign-menu.h — the technicians a ticket can go to, with their load
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hd-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  GPtrArray *staff;     /* HdPerson: active technicians and dispatchers */
+  GArray    *workload;  /* guint: open tickets of each */
+} HdWorkload;
+
+HdWorkload *hd_workload_load (HdStore     *store,
+                              GError     **error);
+void        hd_workload_free (HdWorkload  *workload);
+GMenu      *hd_assign_menu_new (HdWorkload *workload,
+                                const char *action);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdWorkload, hd_workload_free)
+
+G_END_DECLS
