@@ -173,6 +173,40 @@ hd_welcome_page_new (void)
   return g_object_new (HD_TYPE_WELCOME_PAGE, NULL);
 }
 
+static void
+query_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GtkWidget) row = user_data;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *list = gtk_widget_get_parent (row);
+  HdWelcomePage *self;
+
+  info = g_file_query_info_finish (G_FILE (source), result, &error);
+  if (list == NULL || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    return;
+
+  self = HD_WELCOME_PAGE (gtk_widget_get_ancestor (list, HD_TYPE_WELCOME_PAGE));
+  gtk_list_box_remove (GTK_LIST_BOX (list), row);
+  if (self != NULL && gtk_widget_get_first_child (list) == NULL)
+    gtk_widget_set_visible (GTK_WIDGET (self->recent_group), FALSE);
+}
+
+/* Drops the row of a file that is gone. Asked on a worker: on a share that
+ * went away even stat() can hang, and the window must not. */
+static void
+check_still_there (HdWelcomePage *self,
+                   GtkWidget     *row,
+                   const char    *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  g_file_query_info_async (file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
+                           G_PRIORITY_DEFAULT, NULL, query_done, g_object_ref (row));
+}
+
 void
 hd_welcome_page_set_recent (HdWelcomePage      *self,
                             const char * const *paths)
@@ -191,9 +225,6 @@ hd_welcome_page_set_recent (HdWelcomePage      *self,
       g_autofree char *dir = g_path_get_dirname (paths[i]);
       GtkWidget *row;
 
-      if (!g_file_test (paths[i], G_FILE_TEST_EXISTS))
-        continue;
-
       row = adw_action_row_new ();
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), base);
@@ -203,6 +234,7 @@ hd_welcome_page_set_recent (HdWelcomePage      *self,
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
       g_object_set_data_full (G_OBJECT (row), "hd-path", g_strdup (paths[i]), g_free);
       gtk_list_box_append (self->recent_list, row);
+      check_still_there (self, row, paths[i]);
       n++;
     }
 

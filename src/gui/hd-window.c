@@ -53,6 +53,8 @@ struct _HdWindow
   HdTicketList         *list;
   HdStoreMonitor       *monitor;
   GtkFileChooserNative *chooser;
+
+  gboolean              first_run;   /* the default file may not exist yet */
 };
 
 G_DEFINE_FINAL_TYPE (HdWindow, hd_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -407,11 +409,16 @@ open_done (GObject      *source,
 
   if (store == NULL)
     {
+      gboolean quiet = self->first_run && g_error_matches (error, HD_ERROR, HD_ERROR_NOT_FOUND);
+
+      /* No default file yet is a first run, not an error. */
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_welcome (self, error->message);
+        show_welcome (self, quiet ? NULL : error->message);
+      self->first_run = FALSE;
       return;
     }
 
+  self->first_run = FALSE;
   start_session (self, store);
 }
 
@@ -419,12 +426,23 @@ static void
 begin_opening (HdWindow   *self,
                const char *path)
 {
-  g_autofree char *title = g_path_get_basename (path);
-
   end_session (self);
   adw_status_page_set_description (self->loading_page, path);
   gtk_stack_set_visible_child_name (self->stack, "loading");
 }
+
+/* @first_run: a missing file means "not created yet", not an error */
+static void
+open_path (HdWindow   *self,
+           const char *path,
+           gboolean    first_run)
+{
+  begin_opening (self, path);
+  self->first_run = first_run;
+  hd_store_open_async (path, NULL, HD_STORE_OPEN_VERIFY, self->cancellable, open_done,
+                       g_object_ref (self));
+}
+
 
 /* Signals from the panes */
 
@@ -787,16 +805,16 @@ hd_window_open_file (HdWindow   *self,
   g_return_if_fail (HD_IS_WINDOW (self));
   g_return_if_fail (path != NULL);
 
-  begin_opening (self, path);
-  hd_store_open_async (path, NULL, HD_STORE_OPEN_VERIFY, self->cancellable, open_done,
-                       g_object_ref (self));
+  open_path (self, path, FALSE);
 }
 
 /**
  * hd_window_open_default:
  *
  * Opens $HELPDESK_DB, else the file used last, else the per-user default
- * file if it exists; otherwise shows the welcome page.
+ * file; when that does not exist yet, shows the welcome page. Whether a
+ * file exists is asked on the worker too: on a share that went away, even
+ * stat() can hang.
  */
 void
 hd_window_open_default (HdWindow *self)
@@ -808,16 +826,13 @@ hd_window_open_default (HdWindow *self)
   g_return_if_fail (HD_IS_WINDOW (self));
 
   /* Empty is unset, as for hd_store_default_path() and helpdesk-cli. */
-  if ((env == NULL || env[0] == '\0') && last[0] != '\0' &&
-      g_file_test (last, G_FILE_TEST_EXISTS))
-    path = g_steal_pointer (&last);
+  if ((env == NULL || env[0] == '\0') && last[0] != '\0')
+    open_path (self, last, FALSE);
   else
-    path = hd_store_default_path ();
-
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
-    hd_window_open_file (self, path);
-  else
-    show_welcome (self, NULL);
+    {
+      path = hd_store_default_path ();
+      open_path (self, path, TRUE);
+    }
 }
 
 const char *
