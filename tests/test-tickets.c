@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <sqlite3.h>
+#include <string.h>
 
 #include "hd-store-private.h"
 #include "hd-test-util.h"
@@ -722,6 +723,158 @@ test_list_filters (Fixture       *f,
     }
 }
 
+static char *
+list_numbers (HdStore              *store,
+              const HdTicketFilter *filter)
+{
+  g_autoptr(GPtrArray) tickets = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *numbers = g_string_new (NULL);
+
+  tickets = hd_store_list_tickets (store, filter, &error);
+  g_assert_no_error (error);
+  for (guint j = 0; j < tickets->len; j++)
+    g_string_append_printf (numbers, "%s%" G_GINT64_FORMAT, j > 0 ? "," : "",
+                            hd_ticket_get_number (g_ptr_array_index (tickets, j)));
+  return g_string_free (numbers, FALSE);
+}
+
+static void
+rename_person (HdStore    *store,
+               const char *login,
+               const char *name)
+{
+  g_autoptr(HdPerson) person = NULL;
+  g_autoptr(GError) error = NULL;
+  HdPersonChanges changes = { .name = name, .active = -1 };
+
+  person = hd_store_update_person (store, login, &changes, &error);
+  g_assert_no_error (error);
+}
+
+static void
+file_for (HdStore    *store,
+          const char *requester,
+          const char *assignee)
+{
+  g_autoptr(HdTicket) ticket = NULL;
+  g_autoptr(GError) error = NULL;
+  HdTicketDraft draft = HD_TICKET_DRAFT_INIT;
+
+  draft.title = "Sorted";
+  draft.requester = requester;
+  ticket = hd_store_create_ticket (store, &draft, &error);
+  g_assert_no_error (error);
+  if (assignee != NULL)
+    {
+      g_autoptr(HdTicket) assigned = NULL;
+
+      assigned = hd_store_assign_ticket (store, hd_ticket_get_number (ticket), 0, assignee,
+                                         &error);
+      g_assert_no_error (error);
+    }
+}
+
+/* The requester and assignee orders are read from people first (and the
+ * assignee order in two parts, unassigned tickets first), so every page
+ * boundary is tested against the whole list. Names equal but for case
+ * sort by the person's id, then by number. */
+static void
+test_list_by_person (Fixture       *f,
+                     gconstpointer  data)
+{
+  guint open = HD_STATUS_MASK (HD_STATUS_NEW) | HD_STATUS_MASK (HD_STATUS_OPEN) |
+               HD_STATUS_MASK (HD_STATUS_PENDING);
+  g_autoptr(HdTicket) resolved = NULL;
+  g_autoptr(GError) error = NULL;
+  struct {
+    HdStore       *store;
+    HdTicketFilter filter;
+    const char    *expected;
+  } cases[] = {
+    { f->disp, { .sort = HD_TICKET_SORT_REQUESTER }, "3,7,2,5,8,1,4,6" },
+    { f->disp, { .sort = HD_TICKET_SORT_REQUESTER, .descending = TRUE }, "6,4,1,8,5,2,7,3" },
+    { f->disp, { .sort = HD_TICKET_SORT_REQUESTER, .status_mask = open }, "3,7,2,5,8,1,4" },
+    { f->disp, { .sort = HD_TICKET_SORT_REQUESTER, .status_mask = open, .descending = TRUE },
+      "4,1,8,5,2,7,3" },
+    { f->disp, { .sort = HD_TICKET_SORT_REQUESTER, .assignee = "tech1" }, "3,8,6" },
+    { f->req1, { .sort = HD_TICKET_SORT_REQUESTER, .descending = TRUE }, "8,5,2" },
+    { f->disp, { .sort = HD_TICKET_SORT_ASSIGNEE }, "2,4,7,3,6,8,1,5" },
+    { f->disp, { .sort = HD_TICKET_SORT_ASSIGNEE, .descending = TRUE }, "5,1,8,6,3,7,4,2" },
+    { f->disp, { .sort = HD_TICKET_SORT_ASSIGNEE, .status_mask = open }, "2,4,7,3,8,1,5" },
+    { f->disp, { .sort = HD_TICKET_SORT_ASSIGNEE, .status_mask = open, .descending = TRUE },
+      "5,1,8,3,7,4,2" },
+    { f->disp, { .sort = HD_TICKET_SORT_ASSIGNEE, .requester = "req2" }, "4,6,1" },
+    { f->disp, { .sort = HD_TICKET_SORT_ASSIGNEE, .unassigned = TRUE, .descending = TRUE },
+      "7,4,2" },
+    { f->disp, { .sort = HD_TICKET_SORT_ASSIGNEE, .assignee = "tech2", .descending = TRUE },
+      "5,1" },
+    { f->req1, { .sort = HD_TICKET_SORT_ASSIGNEE }, "2,8,5" },
+    { f->req1, { .sort = HD_TICKET_SORT_ASSIGNEE, .descending = TRUE }, "5,8,2" },
+  };
+
+  /* disp "disp", tech1 "bea", tech2 "Bea", req1 "Zoe", req2 "zoe" */
+  rename_person (f->disp, "tech1", "bea");
+  rename_person (f->disp, "tech2", "Bea");
+  rename_person (f->disp, "req1", "Zoe");
+  rename_person (f->disp, "req2", "zoe");
+
+  file_for (f->disp, "req2", "tech2");  /* 1 */
+  file_for (f->disp, "req1", NULL);     /* 2 */
+  file_for (f->disp, NULL, "tech1");    /* 3 */
+  file_for (f->disp, "req2", NULL);     /* 4 */
+  file_for (f->disp, "req1", "tech2");  /* 5 */
+  file_for (f->disp, "req2", "tech1");  /* 6 */
+  file_for (f->disp, NULL, NULL);       /* 7 */
+  file_for (f->disp, "req1", "tech1");  /* 8 */
+  resolved = hd_store_set_ticket_status (f->disp, 6, 0, HD_STATUS_RESOLVED, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *whole = list_numbers (cases[i].store, &cases[i].filter);
+
+      g_test_message ("case %u", i);
+      g_assert_cmpstr (whole, ==, cases[i].expected);
+
+      /* Pages of every size, and every offset without a limit. */
+      for (guint size = 1; size <= 9; size++)
+        {
+          g_autoptr(GString) pages = g_string_new (NULL);
+          HdTicketFilter page = cases[i].filter;
+
+          page.limit = size;
+          for (page.offset = 0; page.offset <= 9; page.offset += size)
+            {
+              g_autofree char *numbers = list_numbers (cases[i].store, &page);
+
+              if (numbers[0] != '\0')
+                g_string_append_printf (pages, "%s%s", pages->len > 0 ? "," : "", numbers);
+            }
+          g_test_message ("case %u, pages of %u", i, size);
+          g_assert_cmpstr (pages->str, ==, whole);
+        }
+
+      for (guint offset = 0; offset <= 9; offset++)
+        {
+          HdTicketFilter rest = cases[i].filter;
+          g_autofree char *numbers = NULL;
+          const char *expected = whole;
+
+          rest.offset = offset;
+          numbers = list_numbers (cases[i].store, &rest);
+          for (guint skip = 0; skip < offset && *expected != '\0'; skip++)
+            {
+              const char *comma = strchr (expected, ',');
+
+              expected = comma != NULL ? comma + 1 : "";
+            }
+          g_test_message ("case %u, from %u", i, offset);
+          g_assert_cmpstr (numbers, ==, expected);
+        }
+    }
+}
+
 static void
 test_changes_seen_by_other_connection (Fixture       *f,
                                        gconstpointer  data)
@@ -766,6 +919,7 @@ main (int   argc,
   ADD ("/tickets/comments/refusals", test_comment_refusals);
   ADD ("/tickets/read/visibility", test_visibility);
   ADD ("/tickets/read/filters", test_list_filters);
+  ADD ("/tickets/read/by-person", test_list_by_person);
   ADD ("/tickets/read/other-connection", test_changes_seen_by_other_connection);
 #undef ADD
 

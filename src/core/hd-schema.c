@@ -97,6 +97,13 @@ static const char * const migrations[] = {
   " ((CASE status WHEN 'new' THEN 0 WHEN 'open' THEN 1 WHEN 'pending' THEN 2"
   " WHEN 'resolved' THEN 3 ELSE 4 END), id);"
   "CREATE INDEX people_name ON people (name COLLATE NOCASE, id);",
+
+  /* 3: sorting by requester or assignee walks people_name and, for each
+   * person, these indexes in ticket number order (SQLite appends the
+   * rowid), so a page stops after its rows. tickets_requester and
+   * tickets_assignee end in the status, which would need a sort. */
+  "CREATE INDEX tickets_requester_id ON tickets (requester_id);"
+  "CREATE INDEX tickets_assignee_id ON tickets (assignee_id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HD_SCHEMA_VERSION);

@@ -12,8 +12,10 @@ G_BEGIN_DECLS
  *
  *   1 — people, tickets, ticket_events, change_log, settings
  *   2 — indexes for every order the ticket list sorts by
+ *   3 — tickets by requester and by assignee in number order, for the
+ *       people-first requester and assignee sorts
  */
-#define HD_SCHEMA_VERSION 2
+#define HD_SCHEMA_VERSION 3
 
 /* The SQL that takes a file from version @to - 1 to @to (1 ≤ @to ≤
  * HD_SCHEMA_VERSION). Each runs in its own write transaction. */
