@@ -8,6 +8,8 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <time.h>
+#include <utime.h>
 
 #include "hd-schema.h"
 #include "hd-store-private.h"
@@ -526,6 +528,83 @@ test_disk_full (void)
   }
 }
 
+/* Dot-file locking */
+
+static void
+test_dotfile_stale_lock (void)
+{
+  g_autofree char *path = hd_test_new_path ("dotfile");
+  g_autofree char *lock = g_strconcat (path, ".lock", NULL);
+  g_autofree char *record = hd_store_locking_path (path);
+  g_autofree char *text = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdStore) other = NULL;
+  g_autoptr(HdTicket) blocked = NULL;
+  g_autoptr(HdTicket) ticket = NULL;
+  g_autoptr(GError) error = NULL;
+  struct utimbuf long_ago = { 0 };
+  HdTicketDraft draft = HD_TICKET_DRAFT_INIT;
+
+  store = hd_store_create_full (path, "disp", "Office on a share", HD_LOCKING_DOTFILE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (record, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "dotfile\n");
+
+  /* Another client opening the file reads the record and locks the same way. */
+  other = hd_test_open_as (path, "disp");
+  g_assert_cmpint (hd_store_get_locking (other), ==, HD_LOCKING_DOTFILE);
+
+  /* A live lock (just taken by another desk) is respected. */
+  g_assert_cmpint (g_mkdir (lock, 0700), ==, 0);
+  hd_store_set_busy_timeout (other, 300);
+  draft.title = "While someone holds the lock";
+  blocked = hd_store_create_ticket (other, &draft, &error);
+  g_assert_error (error, HD_ERROR, HD_ERROR_BUSY);
+  g_assert_true (g_file_test (lock, G_FILE_TEST_IS_DIR));
+  g_clear_error (&error);
+
+  /* The same lock, untouched for a minute: its holder is gone. */
+  long_ago.actime = long_ago.modtime = time (NULL) - 60;
+  g_assert_cmpint (utime (lock, &long_ago), ==, 0);
+  hd_store_set_busy_timeout (other, 3000);
+  draft.title = "After the crash";
+  ticket = hd_store_create_ticket (other, &draft, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (lock, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_locking_record (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = hd_test_new_helpdesk (&path);
+  g_autofree char *record = hd_store_locking_path (path);
+  g_autoptr(HdStore) reopened = NULL;
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A local file: POSIX locks, recorded. */
+  g_assert_cmpint (hd_store_get_locking (store), ==, HD_LOCKING_POSIX);
+  g_assert_true (g_file_test (record, G_FILE_TEST_IS_REGULAR));
+  g_clear_object (&store);
+
+  /* A damaged record is refused, and the file left alone. */
+  before = hd_test_read_bytes (path);
+  g_assert_true (g_file_set_contents (record, "flock\n", -1, NULL));
+  reopened = hd_store_open (path, "disp", &error);
+  g_assert_error (error, HD_ERROR, HD_ERROR_CORRUPT);
+  after = hd_test_read_bytes (path);
+  g_assert_true (g_bytes_equal (before, after));
+  g_clear_error (&error);
+
+  /* No record at all: a file from before records existed, POSIX. */
+  g_assert_cmpint (g_unlink (record), ==, 0);
+  reopened = hd_store_open (path, "disp", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hd_store_get_locking (reopened), ==, HD_LOCKING_POSIX);
+}
+
 /* Check and backup */
 
 static void
@@ -648,6 +727,8 @@ main (int   argc,
   g_test_add_func ("/store/people/role-change-at-once", test_role_change_applies_at_once);
   g_test_add_func ("/store/busy", test_busy);
   g_test_add_func ("/store/disk-full", test_disk_full);
+  g_test_add_func ("/store/locking/record", test_locking_record);
+  g_test_add_func ("/store/locking/dotfile-stale-lock", test_dotfile_stale_lock);
   g_test_add_func ("/store/check", test_check_sound_and_broken);
   g_test_add_func ("/store/backup/file", test_backup);
   g_test_add_func ("/store/backup/folder", test_backup_to_folder);

@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include "hd-enum-types.h"
 #include "hd-schema.h"
@@ -33,6 +34,8 @@ struct _HdStore
   char     *name;
   HdPerson *me;
   gint64    tx_now;
+  gint64    lock_touched;  /* monotonic µs; dot-file heartbeat */
+  HdLocking locking;
   guint     busy_timeout;
   int       schema_version;
   gboolean  read_only;
@@ -539,12 +542,164 @@ load_me (HdStore  *self,
   return TRUE;
 }
 
+/* Locking
+ *
+ * With dot-file locking (HD_LOCKING_DOTFILE) SQLite's unix-dotfile VFS
+ * takes a lock by creating the directory FILE.lock, which every client of
+ * any share sees. A client that crashes leaves it behind and everyone would
+ * wait forever; so a lock that has not been touched for STALE_LOCK_SECONDS
+ * is taken to be abandoned and removed. Holders touch it every
+ * LOCK_HEARTBEAT_SECONDS while they work (the progress handler), so a long
+ * migration or backup never looks abandoned. */
+
+#define STALE_LOCK_SECONDS 30
+#define LOCK_HEARTBEAT_SECONDS 5
+
+static char *
+lock_dir_path (HdStore *self)
+{
+  return g_strconcat (self->path, ".lock", NULL);
+}
+
+/* The age of the dot-file lock in seconds, -1 when there is none. */
+static gint64
+lock_age (HdStore *self)
+{
+  g_autofree char *lock = lock_dir_path (self);
+  GStatBuf st;
+
+  if (g_stat (lock, &st) != 0)
+    return -1;
+
+  return MAX (0, g_get_real_time () / G_USEC_PER_SEC - (gint64) st.st_mtime);
+}
+
+/* Moves an abandoned lock aside before removing it: of two clients that
+ * both find it abandoned, only one rename succeeds. */
+static gboolean
+recover_stale_lock (HdStore *self)
+{
+  g_autofree char *lock = lock_dir_path (self);
+  g_autofree char *aside = NULL;
+
+  if (self->locking != HD_LOCKING_DOTFILE || lock_age (self) < STALE_LOCK_SECONDS)
+    return FALSE;
+
+  aside = g_strdup_printf ("%s.stale-%d-%08x", lock, (int) getpid (), g_random_int ());
+  if (g_rename (lock, aside) != 0)
+    return FALSE;
+
+  g_rmdir (aside);
+  g_info ("Removed the lock on %s, untouched for %d s: its holder stopped",
+             self->path, STALE_LOCK_SECONDS);
+  return TRUE;
+}
+
+/* Waits for the lock like sqlite3_busy_timeout(), and clears a dot-file
+ * lock whose holder is gone. */
+static int
+busy_cb (void *data,
+         int   count)
+{
+  HdStore *self = data;
+  const int step_ms = 20;
+
+  if (count * step_ms >= (int) self->busy_timeout)
+    return 0;
+
+  if (count % (1000 / step_ms) == 0 && recover_stale_lock (self))
+    return 1;
+
+  sqlite3_sleep (step_ms);
+  return 1;
+}
+
+static int
+progress_cb (void *data)
+{
+  HdStore *self = data;
+  gint64 now = g_get_monotonic_time ();
+
+  /* Only while a statement runs, that is while we hold the lock. */
+  if (now - self->lock_touched >= LOCK_HEARTBEAT_SECONDS * G_USEC_PER_SEC)
+    {
+      g_autofree char *lock = lock_dir_path (self);
+
+      utime (lock, NULL);
+      self->lock_touched = now;
+    }
+
+  return 0;
+}
+
+char *
+hd_store_locking_path (const char *path)
+{
+  return g_strconcat (path, ".locking", NULL);
+}
+
+/* Reads FILE.locking; a file without one was made before locking methods
+ * were recorded, on a local disk: POSIX. */
+static gboolean
+read_locking (HdStore  *self,
+              GError  **error)
+{
+  g_autofree char *record = hd_store_locking_path (self->path);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) local_error = NULL;
+  HdLocking locking;
+
+  if (!g_file_get_contents (record, &text, NULL, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        {
+          self->locking = HD_LOCKING_POSIX;
+          return TRUE;
+        }
+      g_set_error (error, HD_ERROR, HD_ERROR_FAILED,
+                   _("The locking record “%s” cannot be read: %s"), record,
+                   local_error->message);
+      return FALSE;
+    }
+
+  if (!hd_locking_from_string (text, &locking))
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_CORRUPT,
+                   _("The locking record “%s” must say “posix” or “dotfile”. Restore it; every desk must lock the file the same way."),
+                   record);
+      return FALSE;
+    }
+
+  self->locking = locking;
+  return TRUE;
+}
+
+static gboolean
+write_locking (HdStore  *self,
+               GError  **error)
+{
+  g_autofree char *record = hd_store_locking_path (self->path);
+  g_autofree char *text = g_strconcat (hd_locking_to_string (self->locking), "\n", NULL);
+  g_autoptr(GError) local_error = NULL;
+
+  if (!g_file_set_contents (record, text, -1, &local_error))
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_FAILED,
+                   _("The locking record “%s” cannot be written: %s"), record,
+                   local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static gboolean
 open_connection (HdStore  *self,
                  int       flags,
                  GError  **error)
 {
-  int rc = sqlite3_open_v2 (self->path, &self->db, flags, NULL);
+  const char *vfs = self->locking == HD_LOCKING_DOTFILE ? "unix-dotfile" : NULL;
+  int rc = sqlite3_open_v2 (self->path, &self->db, flags, vfs);
 
   if (rc != SQLITE_OK)
     {
@@ -554,7 +709,13 @@ open_connection (HdStore  *self,
     }
 
   sqlite3_extended_result_codes (self->db, TRUE);
-  sqlite3_busy_timeout (self->db, self->busy_timeout);
+  if (self->locking == HD_LOCKING_DOTFILE)
+    {
+      sqlite3_busy_handler (self->db, busy_cb, self);
+      sqlite3_progress_handler (self->db, 10000, progress_cb, self);
+    }
+  else
+    sqlite3_busy_timeout (self->db, self->busy_timeout);
   return TRUE;
 }
 
@@ -660,7 +821,8 @@ open_existing (HdStore           *self,
 
   self->read_only = !file_is_writable (self->path);
 
-  if (!open_connection (self, self->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE,
+  if (!read_locking (self, error) ||
+      !open_connection (self, self->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE,
                         error) ||
       !identify (self, error))
     return FALSE;
@@ -696,7 +858,9 @@ create_new (HdStore     *self,
   if (g_mkdir_with_parents (dir, 0750) != 0)
     return set_io_error (self, errno, error);
 
-  if (!open_connection (self, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error) ||
+  /* The record comes first: whoever opens the new file locks it our way. */
+  if (!write_locking (self, error) ||
+      !open_connection (self, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error) ||
       !apply_pragmas (self, error))
     return FALSE;
 
@@ -891,8 +1055,31 @@ hd_store_create (const char  *path,
                  const char  *helpdesk_name,
                  GError     **error)
 {
+  g_autoptr(HdLocation) location = hd_location_detect (path, NULL);
+  HdLocking locking = location != NULL ? hd_location_recommended_locking (location->kind)
+                                       : HD_LOCKING_DOTFILE;
+
+  return hd_store_create_full (path, login, helpdesk_name, locking, error);
+}
+
+/**
+ * hd_store_create_full:
+ * @locking: how every client will lock the file; recorded beside it as
+ *   FILE.locking
+ *
+ * Like hd_store_create(), which picks the locking method from where the
+ * file lives (hd_location_detect()).
+ */
+HdStore *
+hd_store_create_full (const char  *path,
+                      const char  *login,
+                      const char  *helpdesk_name,
+                      HdLocking    locking,
+                      GError     **error)
+{
   g_autoptr(HdStore) self = NULL;
   g_autofree char *name = NULL;
+  g_autofree char *record = NULL;
   GStatBuf st;
   gboolean existed;
 
@@ -914,15 +1101,27 @@ hd_store_create (const char  *path,
       return NULL;
     }
 
+  self->locking = locking;
   if (!create_new (self, name, error))
     {
       g_clear_pointer (&self->db, sqlite3_close);
       if (!existed)
-        g_unlink (path);
+        {
+          g_unlink (path);
+          record = hd_store_locking_path (path);
+          g_unlink (record);
+        }
       return NULL;
     }
 
   return g_steal_pointer (&self);
+}
+
+HdLocking
+hd_store_get_locking (HdStore *self)
+{
+  g_return_val_if_fail (HD_IS_STORE (self), HD_LOCKING_POSIX);
+  return self->locking;
 }
 
 const char *
@@ -1000,7 +1199,9 @@ hd_store_set_busy_timeout (HdStore *self,
   g_return_if_fail (HD_IS_STORE (self));
 
   self->busy_timeout = msec;
-  sqlite3_busy_timeout (self->db, msec);
+  /* busy_cb reads busy_timeout; sqlite3_busy_timeout would replace it. */
+  if (self->locking != HD_LOCKING_DOTFILE)
+    sqlite3_busy_timeout (self->db, msec);
 }
 
 /* Inside a write transaction: the acting person, refused when deactivated. */

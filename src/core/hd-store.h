@@ -16,6 +16,7 @@
 
 #include "hd-enums.h"
 #include "hd-error.h"
+#include "hd-location.h"
 #include "hd-person.h"
 #include "hd-ticket.h"
 #include "hd-ticket-event.h"
@@ -38,9 +39,15 @@ HdStore    *hd_store_create         (const char   *path,
                                      const char   *login,
                                      const char   *helpdesk_name,
                                      GError      **error);
+HdStore    *hd_store_create_full    (const char   *path,
+                                     const char   *login,
+                                     const char   *helpdesk_name,
+                                     HdLocking     locking,
+                                     GError      **error);
 HdStore    *hd_store_open           (const char   *path,
                                      const char   *login,
                                      GError      **error);
+char       *hd_store_locking_path   (const char   *path);
 
 typedef enum {
   HD_STORE_OPEN_DEFAULT = 0,
@@ -58,6 +65,7 @@ const char *hd_store_get_path       (HdStore      *self);
 const char *hd_store_get_name       (HdStore      *self);
 HdPerson   *hd_store_get_me         (HdStore      *self);
 gboolean    hd_store_is_read_only   (HdStore      *self);
+HdLocking   hd_store_get_locking    (HdStore      *self);
 int         hd_store_get_schema_version (HdStore  *self);
 void        hd_store_set_busy_timeout (HdStore    *self,
                                        guint       msec);
