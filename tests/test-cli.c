@@ -2697,6 +2697,52 @@ test_backup_missing_dir (void)
   assert_numbers (db, "disp", "1", NULL);
 }
 
+/* Locking methods */
+
+static void
+test_locking (void)
+{
+  g_autofree char *dir = new_dir ("locking");
+  g_autofree char *db = g_build_filename (dir, "office.db", NULL);
+  g_autofree char *other = g_build_filename (dir, "other.db", NULL);
+  g_autofree char *record = g_strconcat (db, ".locking", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  int status = -1;
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", other, "init", "--locking", "flock",
+           NULL);
+  g_assert_cmpint (status, ==, 1);
+  assert_one_line_error (out, err, "--locking");
+  g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
+
+  /* Chosen by hand, recorded beside the file, reported by location. */
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "init", "--locking", "dotfile", NULL);
+  assert_status (status, 0, err);
+  g_assert_true (g_file_get_contents (record, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "dotfile\n");
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "location", NULL);
+  assert_status (status, 0, err);
+  g_assert_nonnull (strstr (out, "Locking:     dotfile (recommended here: posix)"));
+  /* A local disk wants POSIX locks: location says what to do. */
+  g_assert_nonnull (strstr (err, "office.db.locking"));
+
+  /* The file works with it, and so do the other commands. */
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "ticket", "new", "--title",
+           "Locked with a dot-file", NULL);
+  assert_status (status, 0, err);
+  g_assert_cmpstr (out, ==, "1\n");
+
+  /* Automatic on a local disk: POSIX. */
+  run_cli ("disp", NULL, &status, &out, &err, "--db", other, "init", NULL);
+  assert_status (status, 0, err);
+  run_cli ("disp", NULL, &status, &out, &err, "--db", other, "location", NULL);
+  assert_status (status, 0, err);
+  g_assert_nonnull (strstr (out, "Locking:     posix (recommended here: posix)"));
+  g_assert_cmpstr (err, ==, "");
+}
+
 /* read-only and busy */
 
 static void
@@ -2862,6 +2908,7 @@ main (int   argc,
   g_test_add_func ("/cli/backup/file", test_backup_file);
   g_test_add_func ("/cli/backup/dir", test_backup_dir);
   g_test_add_func ("/cli/backup/missing-dir", test_backup_missing_dir);
+  g_test_add_func ("/cli/file/locking", test_locking);
   g_test_add_func ("/cli/file/read-only", test_read_only);
   g_test_add_func ("/cli/file/busy", test_busy);
 

@@ -297,25 +297,82 @@ cmd_init (const Command  *command,
 {
   g_autofree char *name = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *locking_text = NULL;
   g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdLocation) location = NULL;
   g_autoptr(GError) error = NULL;
   const GOptionEntry entries[] = {
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The helpdesk’s name, such as the office’s"),
       N_("NAME") },
+    { "locking", 0, 0, G_OPTION_ARG_STRING, &locking_text,
+      N_("How every desk locks the file: auto (default: from where it lives), posix or dotfile"),
+      N_("METHOD") },
     { NULL }
   };
+  HdLocking locking = HD_LOCKING_POSIX;
   int status = EXIT_OK;
 
   if (!parse (command, entries, args, 0, NULL, &status))
     return status;
 
   path = opt_db != NULL ? g_strdup (opt_db) : hd_store_default_path ();
-  store = hd_store_create (path, NULL, name != NULL ? name : _("Helpdesk"), &error);
+  location = hd_location_detect (path, NULL);
+  if (locking_text == NULL || g_strcmp0 (locking_text, "auto") == 0)
+    locking = location != NULL ? hd_location_recommended_locking (location->kind)
+                               : HD_LOCKING_DOTFILE;
+  else if (!hd_locking_from_string (locking_text, &locking))
+    return usage_error (command, _("--locking takes auto, posix or dotfile."));
+
+  if (location != NULL && hd_location_is_unsafe (location->kind))
+    g_printerr ("helpdesk-cli: %s\n", hd_location_explain (location->kind));
+
+  store = hd_store_create_full (path, NULL, name != NULL ? name : _("Helpdesk"), locking, &error);
   if (store == NULL)
     return fail (error);
 
   g_print (_("Created the helpdesk “%s” in %s; %s is its dispatcher.\n"),
            hd_store_get_name (store), path, hd_person_get_login (hd_store_get_me (store)));
+  return EXIT_OK;
+}
+
+static int
+cmd_location (const Command  *command,
+              char          **args)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdLocation) location = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = EXIT_OK;
+
+  if (!parse (command, NULL, args, 0, NULL, &status))
+    return status;
+
+  path = opt_db != NULL ? g_strdup (opt_db) : hd_store_default_path ();
+  location = hd_location_detect (path, &error);
+  if (location == NULL)
+    return fail (error);
+
+  store = open_store (&error);
+  if (store == NULL)
+    return fail (error);
+
+  g_print (_("File:        %s\n"), path);
+  g_print (_("File system: %s, mounted at %s\n"), location->fs_type, location->mount_point);
+  g_print (_("Locking:     %s (recommended here: %s)\n"),
+           hd_locking_to_string (hd_store_get_locking (store)),
+           hd_locking_to_string (hd_location_recommended_locking (location->kind)));
+  g_print ("\n%s\n", hd_location_explain (location->kind));
+
+  if (hd_store_get_locking (store) != hd_location_recommended_locking (location->kind))
+    {
+      g_autofree char *record = hd_store_locking_path (path);
+
+      g_printerr (_("helpdesk-cli: the file is locked with “%s” but “%s” is right where it lives now. Have every desk close Helpdesk, then change %s.\n"),
+                  hd_locking_to_string (hd_store_get_locking (store)),
+                  hd_locking_to_string (hd_location_recommended_locking (location->kind)),
+                  record);
+    }
   return EXIT_OK;
 }
 
@@ -858,6 +915,8 @@ static const Command commands[] = {
     N_("Move a ticket to new, open, pending, resolved or closed.") },
   { "ticket", "comment", "NUMBER", cmd_ticket_comment,
     N_("Add a reply, or an internal note with --internal.") },
+  { NULL, "location", "", cmd_location,
+    N_("Say where the file lives, how it is locked, and whether that is safe there.") },
   { NULL, "path", "", cmd_path,
     N_("Print the helpdesk file that commands use (--db, $HELPDESK_DB or the default).") },
   { NULL, "check", "", cmd_check,
