@@ -16,6 +16,7 @@ if [ "${1:-}" = "--tests" ]; then
     xvfb xauth dbus dbus-x11   # the gui suite runs headless on a session bus
     flatpak-builder            # checks the Flatpak manifest
     sqlite3                    # fixtures are read and written with it by hand
+    bindfs fuse3               # the fault suite mounts one folder twice: two "machines"
   )
 fi
 
