@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hd-location.h"
 #include "hd-store.h"
 #include "hd-welcome-page.h"
 
@@ -18,10 +19,12 @@ struct _HdWelcomePage
   GtkLabel             *error_label;
   AdwEntryRow          *name_row;
   AdwActionRow         *location_row;
+  GtkLabel             *location_label;
   AdwPreferencesGroup  *recent_group;
   GtkListBox           *recent_list;
 
   /* owned */
+  GCancellable         *cancellable;
   char                 *folder;
   GtkFileChooserNative *chooser;
 };
@@ -37,12 +40,61 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void
+detect_in_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      folder,
+                  GCancellable *cancellable)
+{
+  GError *error = NULL;
+  HdLocation *location = hd_location_detect (folder, &error);
+
+  if (location != NULL)
+    g_task_return_pointer (task, location, (GDestroyNotify) hd_location_free);
+  else
+    g_task_return_error (task, error);
+}
+
+/* Says what kind of place the folder is before anything is created there:
+ * a share gets dot-file locks; gvfs and portal paths cannot be shared. */
+static void
+detect_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(HdWelcomePage) self = user_data;
+  g_autoptr(HdLocation) location = g_task_propagate_pointer (G_TASK (result), NULL);
+  gboolean unsafe;
+
+  if (location == NULL || self->location_label == NULL)
+    return;
+
+  unsafe = hd_location_is_unsafe (location->kind);
+  gtk_label_set_text (self->location_label, hd_location_explain (location->kind));
+  gtk_widget_set_visible (GTK_WIDGET (self->location_label),
+                          hd_location_is_shared (location->kind));
+  if (unsafe)
+    gtk_widget_add_css_class (GTK_WIDGET (self->location_label), "warning");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->location_label), "warning");
+}
+
+static void
 set_folder (HdWelcomePage *self,
             const char    *folder)
 {
+  g_autoptr(GTask) task = NULL;
+
   g_free (self->folder);
   self->folder = g_strdup (folder);
   adw_action_row_set_subtitle (self->location_row, folder);
+
+  /* statfs() on a share that went away can hang: ask on a worker. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  task = g_task_new (NULL, self->cancellable, detect_done, g_object_ref (self));
+  g_task_set_task_data (task, g_strdup (folder), g_free);
+  g_task_run_in_thread (task, detect_in_thread);
 }
 
 static void
@@ -100,6 +152,8 @@ hd_welcome_page_dispose (GObject *object)
 {
   HdWelcomePage *self = (HdWelcomePage *) object;
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   g_clear_object (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), HD_TYPE_WELCOME_PAGE);
 
@@ -144,6 +198,7 @@ hd_welcome_page_class_init (HdWelcomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdWelcomePage, error_label);
   gtk_widget_class_bind_template_child (widget_class, HdWelcomePage, name_row);
   gtk_widget_class_bind_template_child (widget_class, HdWelcomePage, location_row);
+  gtk_widget_class_bind_template_child (widget_class, HdWelcomePage, location_label);
   gtk_widget_class_bind_template_child (widget_class, HdWelcomePage, recent_group);
   gtk_widget_class_bind_template_child (widget_class, HdWelcomePage, recent_list);
   gtk_widget_class_bind_template_callback (widget_class, create_cb);
@@ -253,4 +308,20 @@ hd_welcome_page_set_error (HdWelcomePage *self,
 
   gtk_label_set_text (self->error_label, message);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+/**
+ * hd_welcome_page_set_folder:
+ * @folder: where a new helpdesk would go
+ *
+ * Also says, once it is known, what kind of place that is.
+ */
+void
+hd_welcome_page_set_folder (HdWelcomePage *self,
+                            const char    *folder)
+{
+  g_return_if_fail (HD_IS_WELCOME_PAGE (self));
+  g_return_if_fail (folder != NULL);
+
+  set_folder (self, folder);
 }

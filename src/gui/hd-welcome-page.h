@@ -17,5 +17,7 @@ void       hd_welcome_page_set_recent (HdWelcomePage      *self,
                                        const char * const *paths);
 void       hd_welcome_page_set_error  (HdWelcomePage      *self,
                                        const char         *message);
+void       hd_welcome_page_set_folder (HdWelcomePage      *self,
+                                       const char         *folder);
 
 G_END_DECLS

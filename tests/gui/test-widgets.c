@@ -10,7 +10,9 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <string.h>
 
 #include "hd-gui-test-util.h"
 #include "hd-new-ticket-dialog.h"
@@ -296,6 +298,91 @@ create_cb (HdWelcomePage *page,
   g_free (created->name);
   created->path = g_strdup (path);
   created->name = g_strdup (name);
+}
+
+static gboolean
+run_quietly (const char * const *argv)
+{
+  int status = -1;
+
+  return g_spawn_sync (NULL, (char **) argv, NULL,
+                       G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                       G_SPAWN_STDERR_TO_DEV_NULL,
+                       NULL, NULL, NULL, NULL, &status, NULL) &&
+         g_spawn_check_wait_status (status, NULL);
+}
+
+static gboolean
+location_explained (gpointer label)
+{
+  return gtk_widget_get_visible (label) &&
+         strstr (gtk_label_get_text (label), "FUSE") != NULL;
+}
+
+static gboolean
+label_is_location (GtkWidget *widget,
+                   gpointer   data)
+{
+  return g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)),
+                    "location_label") == 0;
+}
+
+static gboolean
+label_hidden (gpointer label)
+{
+  return !gtk_widget_get_visible (label);
+}
+
+/* A folder on a share is explained before a helpdesk is created there. */
+static void
+test_welcome_explains_share (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = NULL;
+  g_autofree char *src = NULL;
+  g_autofree char *mount = NULL;
+  const char *fusermount = g_find_program_in_path ("fusermount3") ? "fusermount3" : "fusermount";
+  GtkWidget *window, *page, *label;
+  gboolean mounted;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  if (g_find_program_in_path ("bindfs") == NULL)
+    {
+      g_test_skip ("bindfs is needed for a FUSE folder");
+      return;
+    }
+
+  root = g_dir_make_tmp ("hd-welcome-XXXXXX", &error);
+  g_assert_no_error (error);
+  src = g_build_filename (root, "src", NULL);
+  mount = g_build_filename (root, "share", NULL);
+  g_assert_cmpint (g_mkdir (src, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (mount, 0700), ==, 0);
+  mounted = run_quietly ((const char *[]) { "bindfs", src, mount, NULL });
+  if (!mounted)
+    {
+      g_test_skip ("bindfs could not mount");
+      return;
+    }
+
+  window = gtk_window_new ();
+  page = hd_welcome_page_new ();
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+  hd_welcome_page_set_folder (HD_WELCOME_PAGE (page), mount);
+
+  label = hd_find_widget (page, GTK_TYPE_LABEL, label_is_location, NULL);
+  g_assert_nonnull (label);
+  hd_wait_until (location_explained, label, HD_WAIT_MS);
+
+  /* Back on this computer: nothing to explain. */
+  hd_welcome_page_set_folder (HD_WELCOME_PAGE (page), root);
+  hd_wait_until (label_hidden, label, HD_WAIT_MS);
+
+  run_quietly ((const char *[]) { fusermount, "-u", mount, NULL });
+  hd_destroy_and_wait (GTK_WINDOW (window));
 }
 
 static gboolean
@@ -896,6 +983,7 @@ main (int   argc,
   g_test_add_func ("/gui/widgets/ticket-list-view", test_ticket_list_view);
   g_test_add_func ("/gui/widgets/ticket-view", test_ticket_view);
   g_test_add_func ("/gui/widgets/welcome-page", test_welcome_page);
+  g_test_add_func ("/gui/widgets/welcome-explains-share", test_welcome_explains_share);
   g_test_add_func ("/gui/widgets/new-ticket-dialog", test_new_ticket_dialog);
   g_test_add_func ("/gui/widgets/filing-while-busy", test_new_ticket_dialog_busy);
   g_test_add_func ("/gui/widgets/preferences-window", test_preferences_window);
