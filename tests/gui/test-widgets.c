@@ -381,8 +381,11 @@ test_welcome_explains_share (void)
   hd_welcome_page_set_folder (HD_WELCOME_PAGE (page), root);
   hd_wait_until (label_hidden, label, HD_WAIT_MS);
 
-  run_quietly ((const char *[]) { fusermount, "-u", mount, NULL });
   hd_destroy_and_wait (GTK_WINDOW (window));
+  g_assert_true (run_quietly ((const char *[]) { fusermount, "-u", mount, NULL }));
+  g_rmdir (mount);
+  g_rmdir (src);
+  g_rmdir (root);
 }
 
 static gboolean
