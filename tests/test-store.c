@@ -686,6 +686,84 @@ test_backup_refusals (void)
 }
 
 static void
+test_backup_rotating (void)
+{
+  g_autoptr(HdStore) store = hd_test_new_helpdesk (NULL);
+  g_autofree char *dir = g_build_filename (hd_test_dir (), "rotating", NULL);
+  g_autoptr(GDir) listing = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  g_assert_cmpint (hd_store_newest_backup_age (dir), ==, -1);
+  for (int i = 0; i < 5; i++)
+    {
+      g_autofree char *written = NULL;
+
+      g_assert_true (hd_store_backup_rotating (store, dir, 3, &written, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_file_test (written, G_FILE_TEST_IS_REGULAR));
+    }
+
+  listing = g_dir_open (dir, 0, NULL);
+  while (g_dir_read_name (listing) != NULL)
+    n++;
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_cmpint (hd_store_newest_backup_age (dir), >=, 0);
+  g_assert_cmpint (hd_store_newest_backup_age (dir), <, 60);
+}
+
+static void
+test_restore (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) disp = hd_test_new_helpdesk (&path);
+  g_autoptr(HdStore) elsewhere = hd_test_open_as (path, "tech1");
+  g_autoptr(HdTicket) kept = hd_test_file_ticket (disp, "Kept by the backup");
+  g_autofree char *backup = hd_test_new_path ("restore-source");
+  g_autofree char *junk = hd_test_new_path ("junk");
+  g_autofree char *safety = NULL;
+  g_autoptr(HdTicket) lost = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) seen = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(HdStore) saved = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (hd_store_backup (disp, backup, NULL, &error));
+  lost = hd_test_file_ticket (disp, "Filed after the backup");
+  before = hd_store_list_tickets (disp, NULL, NULL);
+  g_assert_cmpuint (before->len, ==, 2);
+
+  /* Only the dispatcher; never from something that is not a helpdesk. */
+  g_assert_false (hd_store_restore (elsewhere, backup, NULL, &error));
+  g_assert_error (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  g_assert_true (g_file_set_contents (junk, "not a database", -1, NULL));
+  g_assert_false (hd_store_restore (disp, junk, NULL, &error));
+  g_assert_error (error, HD_ERROR, HD_ERROR_NOT_HELPDESK);
+  g_clear_error (&error);
+
+  g_assert_true (hd_store_restore (disp, backup, &safety, &error));
+  g_assert_no_error (error);
+  after = hd_store_list_tickets (disp, NULL, NULL);
+  g_assert_cmpuint (after->len, ==, 1);
+  g_assert_cmpstr (hd_ticket_get_title (g_ptr_array_index (after, 0)), ==, "Kept by the backup");
+
+  /* Another desk with the file open reads the restored contents. */
+  seen = hd_store_list_tickets (elsewhere, NULL, NULL);
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_true (hd_store_check (disp, &problems, NULL));
+  g_assert_cmpuint (problems->len, ==, 0);
+
+  /* What the file held before is kept, so the restore can be undone. */
+  saved = hd_test_open_as (safety, "disp");
+  g_clear_pointer (&seen, g_ptr_array_unref);
+  seen = hd_store_list_tickets (saved, NULL, NULL);
+  g_assert_cmpuint (seen->len, ==, 2);
+}
+
+static void
 test_change_log (void)
 {
   g_autofree char *path = NULL;
@@ -733,6 +811,8 @@ main (int   argc,
   g_test_add_func ("/store/backup/file", test_backup);
   g_test_add_func ("/store/backup/folder", test_backup_to_folder);
   g_test_add_func ("/store/backup/refusals", test_backup_refusals);
+  g_test_add_func ("/store/backup/rotating", test_backup_rotating);
+  g_test_add_func ("/store/restore", test_restore);
   g_test_add_func ("/store/change-log", test_change_log);
 
   return g_test_run ();

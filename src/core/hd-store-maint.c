@@ -7,7 +7,9 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
+#include "hd-rules.h"
 #include "hd-schema.h"
 #include "hd-store-private.h"
 
@@ -118,28 +120,38 @@ hd_store_check (HdStore     *self,
 }
 
 /* In a folder: helpdesk-20261123-141500.db, then -2, -3 … within a second,
- * so a backup never replaces another one made in the same second. */
+ * always after the last one of that second even if older ones were
+ * rotated away, so names sort by time and no backup replaces another. */
 static char *
 backup_target (const char *dest)
 {
   g_autoptr(GDateTime) now = NULL;
-  g_autofree char *stamp = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *prefix = NULL;
+  g_autofree char *base = NULL;
+  const char *name;
+  guint64 last = 0;
 
   if (!g_file_test (dest, G_FILE_TEST_IS_DIR))
     return g_strdup (dest);
 
   now = g_date_time_new_now_local ();
-  stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  for (guint n = 1; ; n++)
+  prefix = g_date_time_format (now, "helpdesk-%Y%m%d-%H%M%S");
+  dir = g_dir_open (dest, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
-      g_autofree char *base = n == 1 ? g_strdup_printf ("helpdesk-%s.db", stamp)
-                                     : g_strdup_printf ("helpdesk-%s-%u.db", stamp, n);
-      char *path = g_build_filename (dest, base, NULL);
+      guint64 n = 1;
 
-      if (!g_file_test (path, G_FILE_TEST_EXISTS))
-        return path;
-      g_free (path);
+      if (!g_str_has_prefix (name, prefix) || !g_str_has_suffix (name, ".db"))
+        continue;
+      if (name[strlen (prefix)] == '-')
+        n = g_ascii_strtoull (name + strlen (prefix) + 1, NULL, 10);
+      last = MAX (last, n);
     }
+
+  base = last == 0 ? g_strdup_printf ("%s.db", prefix)
+                   : g_strdup_printf ("%s-%" G_GUINT64_FORMAT ".db", prefix, last + 1);
+  return g_build_filename (dest, base, NULL);
 }
 
 /* Copies the open file into @tmp with the online backup API, holding a read
@@ -234,5 +246,190 @@ hd_store_backup (HdStore     *self,
 
   if (written_path != NULL)
     *written_path = g_steal_pointer (&target);
+  return TRUE;
+}
+
+/**
+ * hd_store_default_backup_dir:
+ *
+ * Where automatic backups of @path go: a local folder, so a backup
+ * survives the share: $XDG_DATA_HOME/helpdesk/backups/NAME-HASH, the hash
+ * telling apart files of the same name in different folders.
+ *
+ * Returns: (transfer full): the folder
+ */
+char *
+hd_store_default_backup_dir (const char *path)
+{
+  g_autofree char *canonical = g_canonicalize_filename (path, NULL);
+  g_autofree char *base = g_path_get_basename (canonical);
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA1, canonical, -1);
+  g_autofree char *name = NULL;
+
+  hash[10] = '\0';
+  name = g_strdup_printf ("%s-%s", base, hash);
+  return g_build_filename (g_get_user_data_dir (), "helpdesk", "backups", name, NULL);
+}
+
+/* helpdesk-20261123-141500.db, then -2, -3 … -10 within that second: the
+ * names without ".db", compared with numbers as numbers, sort by time. */
+static char *
+backup_sort_key (const char *path)
+{
+  g_autofree char *stem = g_strndup (path, strlen (path) - strlen (".db"));
+
+  return g_utf8_collate_key_for_filename (stem, -1);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  g_autofree char *ka = backup_sort_key (*(char **) a);
+  g_autofree char *kb = backup_sort_key (*(char **) b);
+
+  return strcmp (ka, kb);
+}
+
+/* The backups in @dir, oldest first (their names sort by time). */
+static GPtrArray *
+list_backups (const char *dir)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    if (g_str_has_prefix (name, "helpdesk-") && g_str_has_suffix (name, ".db"))
+      g_ptr_array_add (names, g_build_filename (dir, name, NULL));
+
+  g_ptr_array_sort (names, compare_names);
+  return names;
+}
+
+/**
+ * hd_store_backup_rotating:
+ * @dir: the backup folder, created when missing
+ * @keep: how many backups to keep; older ones are removed after a new one
+ *   was written and checked
+ * @written_path: (out) (optional) (transfer full): the new backup
+ */
+gboolean
+hd_store_backup_rotating (HdStore     *self,
+                          const char  *dir,
+                          guint        keep,
+                          char       **written_path,
+                          GError     **error)
+{
+  g_autoptr(GPtrArray) backups = NULL;
+
+  g_return_val_if_fail (HD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (dir != NULL, FALSE);
+  g_return_val_if_fail (keep > 0, FALSE);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, HD_ERROR, HD_ERROR_FAILED, _("The backup folder “%s” cannot be made: %s."),
+                   dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (!hd_store_backup (self, dir, written_path, error))
+    return FALSE;
+
+  backups = list_backups (dir);
+  for (guint i = 0; i + keep < backups->len; i++)
+    g_unlink (g_ptr_array_index (backups, i));
+
+  return TRUE;
+}
+
+/**
+ * hd_store_newest_backup_age:
+ *
+ * Returns: seconds since the newest backup in @dir was written, or -1 when
+ *   there is none
+ */
+gint64
+hd_store_newest_backup_age (const char *dir)
+{
+  g_autoptr(GPtrArray) backups = list_backups (dir);
+  GStatBuf st;
+
+  if (backups->len == 0 || g_stat (g_ptr_array_index (backups, backups->len - 1), &st) != 0)
+    return -1;
+
+  return MAX (0, g_get_real_time () / G_USEC_PER_SEC - (gint64) st.st_mtime);
+}
+
+/**
+ * hd_store_restore:
+ * @backup: a backup of this helpdesk (or of any helpdesk file)
+ * @safety_copy: (out) (optional) (transfer full): where the file as it was
+ *   before the restore was saved
+ *
+ * Replaces the contents of the open file with @backup. Only the dispatcher
+ * may. The backup is checked first (a helpdesk file, not newer, sound);
+ * the file as it was is backed up to its automatic backup folder, so a
+ * restore can itself be undone. The pages are copied into the live file
+ * under its own lock with the online backup API, never by replacing the
+ * file: other desks that have it open then read the restored contents.
+ */
+gboolean
+hd_store_restore (HdStore     *self,
+                  const char  *backup,
+                  char       **safety_copy,
+                  GError     **error)
+{
+  g_autoptr(HdStore) source = NULL;
+  g_autofree char *dir = NULL;
+  sqlite3_backup *copy;
+  int rc;
+
+  g_return_val_if_fail (HD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (backup != NULL, FALSE);
+
+  if (!hd_rules_check_manage_people (hd_store_get_me (self), NULL))
+    {
+      g_set_error_literal (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED,
+                           _("Only the dispatcher restores a helpdesk from a backup."));
+      return FALSE;
+    }
+
+  source = hd_store_open_full (backup, hd_person_get_login (hd_store_get_me (self)),
+                               HD_STORE_OPEN_VERIFY, error);
+  if (source == NULL)
+    return FALSE;
+  if (hd_store_get_schema_version (source) > hd_store_get_schema_version (self))
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_NEWER_VERSION,
+                   _("“%s” was made by a newer Helpdesk than the file it would replace."), backup);
+      return FALSE;
+    }
+
+  dir = hd_store_default_backup_dir (hd_store_get_path (self));
+  if (!hd_store_backup_rotating (self, dir, 30, safety_copy, error))
+    return FALSE;
+
+  copy = sqlite3_backup_init (hd_store_get_db (self), "main", hd_store_get_db (source), "main");
+  if (copy == NULL)
+    return hd_store_set_error_from_db (self, sqlite3_errcode (hd_store_get_db (self)), error);
+
+  rc = sqlite3_backup_step (copy, -1);
+  sqlite3_backup_finish (copy);
+  if (rc != SQLITE_DONE)
+    return hd_store_set_error_from_db (self, rc, error);
+
+  /* Tell every open window to read everything again. No actor: the
+   * restored people may not include whoever restored. */
+  rc = sqlite3_exec (hd_store_get_db (self),
+                     "INSERT INTO change_log (at, tbl, row_id, kind)"
+                     " VALUES (CAST(strftime('%s', 'now') AS INTEGER) * 1000000, 'settings', 0,"
+                     " 'restored')", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    return hd_store_set_error_from_db (self, rc, error);
+
   return TRUE;
 }

@@ -77,6 +77,17 @@ gboolean    hd_store_backup         (HdStore      *self,
                                      const char   *dest,
                                      char        **written_path,
                                      GError      **error);
+char       *hd_store_default_backup_dir (const char *path);
+gboolean    hd_store_backup_rotating (HdStore     *self,
+                                      const char  *dir,
+                                      guint        keep,
+                                      char       **written_path,
+                                      GError     **error);
+gint64      hd_store_newest_backup_age (const char *dir);
+gboolean    hd_store_restore        (HdStore      *self,
+                                     const char   *backup,
+                                     char        **safety_copy,
+                                     GError      **error);
 
 /* People */
 
