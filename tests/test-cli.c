@@ -2697,6 +2697,45 @@ test_backup_missing_dir (void)
   assert_numbers (db, "disp", "1", NULL);
 }
 
+/* Restore */
+
+static void
+test_restore (void)
+{
+  g_autofree char *db = new_helpdesk ();
+  g_autofree char *dir = new_dir ("restore");
+  g_autofree char *backup = g_build_filename (dir, "monday.db", NULL);
+  g_autofree char *xdg = new_dir ("xdg");
+  g_autofree char *xdg_env = g_strconcat ("XDG_DATA_HOME=", xdg, NULL);
+  const char *env[] = { xdg_env, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  int status = -1;
+
+  new_ticket (db, "disp", "In Monday's backup");
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "backup", backup, NULL);
+  assert_status (status, 0, err);
+  new_ticket (db, "disp", "Filed on Tuesday");
+
+  /* Only the dispatcher restores. */
+  run_cli_env (env, "tech1", &status, &out, &err, "--db", db, "restore", backup, NULL);
+  g_assert_cmpint (status, ==, 4);
+  assert_one_line_error (out, err, "dispatcher");
+
+  /* The file as it was goes to the local backup folder first. */
+  run_cli_env (env, "disp", &status, &out, &err, "--db", db, "restore", backup, NULL);
+  assert_status (status, 0, err);
+  g_assert_nonnull (strstr (out, "saved as"));
+  g_assert_nonnull (strstr (out, xdg));
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "ticket", "list", "--csv", NULL);
+  assert_status (status, 0, err);
+  g_assert_nonnull (strstr (out, "In Monday's backup"));
+  g_assert_null (strstr (out, "Filed on Tuesday"));
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "check", NULL);
+  assert_status (status, 0, err);
+}
+
 /* Locking methods */
 
 static void
@@ -2909,6 +2948,7 @@ main (int   argc,
   g_test_add_func ("/cli/backup/dir", test_backup_dir);
   g_test_add_func ("/cli/backup/missing-dir", test_backup_missing_dir);
   g_test_add_func ("/cli/file/locking", test_locking);
+  g_test_add_func ("/cli/file/restore", test_restore);
   g_test_add_func ("/cli/file/read-only", test_read_only);
   g_test_add_func ("/cli/file/busy", test_busy);
 

@@ -443,6 +443,28 @@ cmd_path (const Command  *command,
   return EXIT_OK;
 }
 
+static int
+cmd_restore (const Command  *command,
+             char          **args)
+{
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) positional = NULL;
+  g_autofree char *safety = NULL;
+  int status = EXIT_OK;
+
+  if (!parse (command, NULL, args, 1, &positional, &status))
+    return status;
+
+  store = open_store_for_change (&error);
+  if (store == NULL || !hd_store_restore (store, positional[0], &safety, &error))
+    return fail (error);
+
+  g_print (_("Restored %s from %s. The file as it was is saved as %s.\n"),
+           hd_store_get_path (store), positional[0], safety);
+  return EXIT_OK;
+}
+
 /* Commands: people */
 
 static int
@@ -923,6 +945,8 @@ static const Command commands[] = {
     N_("Check the file’s integrity and schema; exit 0 when sound.") },
   { NULL, "backup", "DEST", cmd_backup,
     N_("Write a consistent copy of the file to DEST (a file, or a folder for a dated copy).") },
+  { NULL, "restore", "SRC", cmd_restore,
+    N_("Replace the file's contents with the backup SRC, keeping a copy of what it was (dispatcher only).") },
 };
 
 static void
