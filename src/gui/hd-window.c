@@ -54,6 +54,7 @@ struct _HdWindow
   HdStoreMonitor       *monitor;
   GtkFileChooserNative *chooser;
 
+  guint                 backup_source;
   gboolean              first_run;   /* the default file may not exist yet */
 };
 
@@ -263,6 +264,64 @@ assign_selected_activated (GtkWidget  *widget,
                       g_object_unref, self->cancellable, assign_done, g_object_ref (self));
 }
 
+/* Automatic backups: a local copy of a shared file at least twice a day,
+ * the last 14 kept, taken on a worker while everyone keeps working. */
+
+#define BACKUP_EVERY_SECONDS (12 * 60 * 60)
+#define BACKUPS_KEPT 14
+
+static gpointer
+backup_job (HdStore  *store,
+            gpointer  data,
+            GError  **error)
+{
+  g_autofree char *dir = hd_store_default_backup_dir (hd_store_get_path (store));
+  gint64 age = hd_store_newest_backup_age (dir);
+
+  if (age >= 0 && age < BACKUP_EVERY_SECONDS)
+    return store;
+
+  if (!hd_store_backup_rotating (store, dir, BACKUPS_KEPT, NULL, error))
+    return NULL;
+
+  return store;
+}
+
+static void
+backup_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(HdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (hd_store_run_finish (HD_STORE (source), result, &error) == NULL &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *text = g_strdup_printf (_("The automatic backup failed: %s"),
+                                               error->message);
+
+      toast (self, text);
+    }
+}
+
+static void
+backup_if_due (HdWindow *self)
+{
+  hd_store_run_async (self->store, backup_job, NULL, NULL, NULL, self->cancellable,
+                      backup_done, g_object_ref (self));
+}
+
+static gboolean
+backup_tick_cb (gpointer data)
+{
+  HdWindow *self = data;
+
+  if (self->store != NULL)
+    backup_if_due (self);
+  return G_SOURCE_CONTINUE;
+}
+
 /* The file changed (here, on another desktop, or through helpdesk-cli) */
 
 static void
@@ -336,6 +395,7 @@ end_session (HdWindow *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
+  g_clear_handle_id (&self->backup_source, g_source_remove);
   if (self->monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   hd_ticket_list_view_set_model (self->list_view, NULL);
@@ -391,6 +451,8 @@ start_session (HdWindow *self,
   apply_filter (self);
   refresh_counts (self);
   refresh_workload (self);
+  backup_if_due (self);
+  self->backup_source = g_timeout_add_seconds (60 * 60, backup_tick_cb, self);
   gtk_widget_set_visible (GTK_WIDGET (self->assign_button), hd_person_is_staff (self->me));
 
   remember_file (self, path);
