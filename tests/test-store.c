@@ -729,6 +729,7 @@ test_restore (void)
   g_autoptr(GPtrArray) problems = NULL;
   g_autoptr(HdStore) saved = NULL;
   g_autoptr(GError) error = NULL;
+  gint64 old_seq;
 
   g_assert_true (hd_store_backup (disp, backup, NULL, &error));
   lost = hd_test_file_ticket (disp, "Filed after the backup");
@@ -744,8 +745,12 @@ test_restore (void)
   g_assert_error (error, HD_ERROR, HD_ERROR_NOT_HELPDESK);
   g_clear_error (&error);
 
+  old_seq = query_int (hd_store_get_db (disp), "SELECT max(seq) FROM change_log");
   g_assert_true (hd_store_restore (disp, backup, &safety, &error));
   g_assert_no_error (error);
+  /* Other desks' monitors have seen old_seq: the restore comes after it. */
+  g_assert_cmpint (query_int (hd_store_get_db (disp), "SELECT max(seq) FROM change_log"), ==,
+                   old_seq + 1);
   after = hd_store_list_tickets (disp, NULL, NULL);
   g_assert_cmpuint (after->len, ==, 1);
   g_assert_cmpstr (hd_ticket_get_title (g_ptr_array_index (after, 0)), ==, "Kept by the backup");

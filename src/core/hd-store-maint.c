@@ -384,8 +384,10 @@ hd_store_restore (HdStore     *self,
                   GError     **error)
 {
   g_autoptr(HdStore) source = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *dir = NULL;
   sqlite3_backup *copy;
+  gint64 last_seq;
   int rc;
 
   g_return_val_if_fail (HD_IS_STORE (self), FALSE);
@@ -413,6 +415,15 @@ hd_store_restore (HdStore     *self,
   if (!hd_store_backup_rotating (self, dir, 30, safety_copy, error))
     return FALSE;
 
+  stmt = hd_store_prepare (self, "SELECT coalesce(max(seq), 0) FROM change_log", error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return hd_store_set_error_from_db (self, rc, error);
+  last_seq = sqlite3_column_int64 (stmt, 0);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
   copy = sqlite3_backup_init (hd_store_get_db (self), "main", hd_store_get_db (source), "main");
   if (copy == NULL)
     return hd_store_set_error_from_db (self, sqlite3_errcode (hd_store_get_db (self)), error);
@@ -422,14 +433,16 @@ hd_store_restore (HdStore     *self,
   if (rc != SQLITE_DONE)
     return hd_store_set_error_from_db (self, rc, error);
 
-  /* Tell every open window to read everything again. No actor: the
-   * restored people may not include whoever restored. */
-  rc = sqlite3_exec (hd_store_get_db (self),
-                     "INSERT INTO change_log (at, tbl, row_id, kind)"
-                     " VALUES (CAST(strftime('%s', 'now') AS INTEGER) * 1000000, 'settings', 0,"
-                     " 'restored')", NULL, NULL, NULL);
-  if (rc != SQLITE_OK)
-    return hd_store_set_error_from_db (self, rc, error);
-
-  return TRUE;
+  /* Tell every open window to read everything again. Other desks' monitors
+   * have seen the old file's changes, so the row must come after all of
+   * them, not after the backup's. No actor: the restored people may not
+   * include whoever restored. */
+  stmt = hd_store_prepare (self,
+                           "INSERT INTO change_log (seq, at, tbl, row_id, kind)"
+                           " VALUES (?, ?, 'settings', 0, 'restored')", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, MAX (last_seq + 1, 1));
+  sqlite3_bind_int64 (stmt, 2, g_get_real_time ());
+  return hd_store_step_done (self, stmt, error);
 }
