@@ -322,6 +322,140 @@ backup_tick_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Restoring from a backup (the dispatcher) */
+
+static gpointer
+restore_job (HdStore  *store,
+             gpointer  backup,
+             GError  **error)
+{
+  char *safety = NULL;
+
+  if (!hd_store_restore (store, backup, &safety, error))
+    return NULL;
+
+  return safety;
+}
+
+static void
+restore_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(HdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *safety = hd_store_run_finish (HD_STORE (source), result, &error);
+  g_autofree char *text = NULL;
+
+  if (safety == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, error->message);
+      return;
+    }
+
+  text = g_strdup_printf (_("Restored. What the helpdesk held before is saved as %s"), safety);
+  toast (self, text);
+  hd_ticket_view_show (self->ticket_view, 0);
+  hd_store_monitor_poll_now (self->monitor);
+  hd_ticket_list_reload (self->list);
+  refresh_counts (self);
+}
+
+static void
+restore_confirmed_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      HdWindow         *self)
+{
+  const char *backup = g_object_get_data (G_OBJECT (dialog), "hd-backup");
+
+  if (g_strcmp0 (response, "restore") != 0 || self->store == NULL)
+    return;
+
+  hd_store_run_async (self->store, restore_job, g_strdup (backup), g_free, g_free,
+                      self->cancellable, restore_done, g_object_ref (self));
+}
+
+/**
+ * hd_window_restore:
+ * @backup: a backup of the open helpdesk
+ *
+ * Asks the dispatcher to confirm, then restores @backup into the open file.
+ * Everyone keeps the file open meanwhile: the backup's pages are copied into
+ * it under its lock, so every desk then reads them.
+ */
+void
+hd_window_restore (HdWindow   *self,
+                   const char *backup)
+{
+  g_autofree char *name = g_path_get_basename (backup);
+  GtkWidget *dialog;
+
+  g_return_if_fail (HD_IS_WINDOW (self));
+  g_return_if_fail (backup != NULL);
+
+  if (self->store == NULL)
+    return;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Restore This Backup?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("Everything in “%s” will be replaced by the backup “%s”, for every desk. What the helpdesk holds now is saved first, so this can be undone."),
+                                  hd_store_get_name (self->store), name);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "restore", _("_Restore"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "restore",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "hd-backup", g_strdup (backup), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (restore_confirmed_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+restore_chosen_cb (HdWindow             *self,
+                   int                   response,
+                   GtkFileChooserNative *chooser)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      path = file != NULL ? g_file_get_path (file) : NULL;
+      if (path != NULL)
+        hd_window_restore (self, path);
+    }
+
+  g_clear_object (&self->chooser);
+}
+
+static void
+restore_activated (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  HdWindow *self = HD_WINDOW (widget);
+  g_autofree char *dir = NULL;
+  g_autoptr(GFile) folder = NULL;
+
+  if (self->store == NULL)
+    return;
+
+  dir = hd_store_default_backup_dir (hd_store_get_path (self->store));
+  folder = g_file_new_for_path (dir);
+  g_clear_object (&self->chooser);
+  self->chooser = gtk_file_chooser_native_new (_("Choose a Backup to Restore"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN,
+                                               _("_Choose"), _("_Cancel"));
+  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), folder, NULL);
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (restore_chosen_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
 /* The file changed (here, on another desktop, or through helpdesk-cli) */
 
 static void
@@ -403,6 +537,7 @@ end_session (HdWindow *self)
   hd_ticket_view_set_store (self->ticket_view, NULL, NULL);
   gtk_menu_button_set_menu_model (self->assign_button, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->assign_button), FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore", FALSE);
   g_clear_object (&self->monitor);
   g_clear_object (&self->list);
   g_clear_object (&self->store);
@@ -454,6 +589,8 @@ start_session (HdWindow *self,
   backup_if_due (self);
   self->backup_source = g_timeout_add_seconds (60 * 60, backup_tick_cb, self);
   gtk_widget_set_visible (GTK_WIDGET (self->assign_button), hd_person_is_staff (self->me));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore",
+                                 hd_person_get_role (self->me) == HD_ROLE_DISPATCHER);
 
   remember_file (self, path);
   gtk_stack_set_visible_child_name (self->stack, "main");
@@ -821,6 +958,7 @@ hd_window_class_init (HdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_activated);
   gtk_widget_class_install_action (widget_class, "win.assign-selected", "s",
                                    assign_selected_activated);
+  gtk_widget_class_install_action (widget_class, "win.restore", NULL, restore_activated);
   gtk_widget_class_install_action (widget_class, "win.open-file", NULL, open_file_activated);
   gtk_widget_class_install_action (widget_class, "win.close-helpdesk", NULL,
                                    close_helpdesk_activated);
@@ -840,6 +978,7 @@ hd_window_init (HdWindow *self)
   g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (folded_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.assign-selected", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore", FALSE);
 
   if (g_str_has_suffix (APPLICATION_ID, ".Devel"))
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

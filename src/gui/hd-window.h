@@ -21,6 +21,8 @@ HdWindow   *hd_window_new          (HdApplication *application,
 void        hd_window_open_file    (HdWindow      *self,
                                     const char    *path);
 void        hd_window_open_default (HdWindow      *self);
+void        hd_window_restore      (HdWindow      *self,
+                                    const char    *backup);
 const char *hd_window_get_path     (HdWindow      *self);
 HdStore    *hd_window_get_store    (HdWindow      *self);
 HdTicketList *hd_window_get_ticket_list (HdWindow *self);

@@ -797,6 +797,65 @@ test_assign_from_list (void)
   fixture_tear_down (f);
 }
 
+static gboolean
+list_has_expected_count (Fixture *f)
+{
+  HdTicketList *list = hd_window_get_ticket_list (f->window);
+
+  return list != NULL &&
+         g_list_model_get_n_items (G_LIST_MODEL (list)) == f->n_expected;
+}
+
+static gboolean
+restore_dialog_shown (Fixture *f)
+{
+  return hd_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+/* The dispatcher restores a backup while the window has the file open:
+ * the window shows the restored tickets, and the file says so too. */
+static void
+test_restore (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autofree char *backup = NULL;
+  g_autoptr(GPtrArray) in_file = NULL;
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+  HdTicketDraft draft = HD_TICKET_DRAFT_INIT;
+  g_autoptr(HdTicket) extra = NULL;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f);
+  open_and_load (f);
+
+  backup = hd_test_new_path ("before-the-mistake");
+  g_assert_true (hd_store_backup (f->checker, backup, NULL, &error));
+  g_assert_no_error (error);
+  draft.title = "Filed after the backup";
+  extra = hd_store_create_ticket (f->checker, &draft, &error);
+  g_assert_no_error (error);
+  f->n_expected = 6;
+  hd_wait_until (list_has_expected_count, f, HD_WAIT_MS);
+
+  hd_window_restore (f->window, backup);
+  hd_wait_until (restore_dialog_shown, f, HD_WAIT_MS);
+  dialog = ADW_MESSAGE_DIALOG (hd_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  adw_message_dialog_response (dialog, "restore");
+
+  f->n_expected = 5;
+  hd_wait_until (list_has_expected_count, f, HD_WAIT_MS);
+  in_file = hd_store_list_tickets (f->checker, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (in_file->len, ==, 5);
+  hd_destroy_and_wait (GTK_WINDOW (dialog));
+
+  fixture_tear_down (f);
+}
+
 static void
 test_end_to_end (void)
 {
@@ -954,6 +1013,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/end-to-end", test_end_to_end);
   g_test_add_func ("/gui/window/narrow", test_narrow);
   g_test_add_func ("/gui/window/assign-from-list", test_assign_from_list);
+  g_test_add_func ("/gui/window/restore", test_restore);
   g_test_add_func ("/gui/window/messages-are-text", test_messages_are_text);
   g_test_add_func ("/gui/window/open-default", test_open_default);
   g_test_add_func ("/gui/window/welcome", test_welcome);
