@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "hd-assign-menu.h"
+#include "hd-location.h"
 #include "hd-new-ticket-dialog.h"
 #include "hd-sidebar.h"
 #include "hd-store-async.h"
@@ -322,6 +323,52 @@ backup_tick_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Where the file lives: warn when no lock reaches the other desks, or when
+ * the file is locked in a way that does not suit the place. */
+
+static gpointer
+location_job (HdStore  *store,
+              gpointer  data,
+              GError  **error)
+{
+  g_autoptr(HdLocation) location = hd_location_detect (hd_store_get_path (store), error);
+
+  if (location == NULL)
+    return NULL;
+
+  if (hd_location_is_unsafe (location->kind))
+    return g_strdup (hd_location_explain (location->kind));
+
+  if (hd_location_recommended_locking (location->kind) != hd_store_get_locking (store))
+    return g_strdup_printf (_("This helpdesk is locked with “%s”, but “%s” is right where it lives now; until it changes, desks may not see each other’s locks. Run “helpdesk-cli location” for what to do."),
+                            hd_locking_to_string (hd_store_get_locking (store)),
+                            hd_locking_to_string (hd_location_recommended_locking (location->kind)));
+
+  return g_strdup ("");
+}
+
+static void
+location_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(HdWindow) self = user_data;
+  g_autofree char *warning = hd_store_run_finish (HD_STORE (source), result, NULL);
+
+  if (warning == NULL || warning[0] == '\0')
+    return;
+
+  gtk_label_set_text (self->trouble_label, warning);
+  gtk_revealer_set_reveal_child (self->trouble_revealer, TRUE);
+}
+
+static void
+check_location (HdWindow *self)
+{
+  hd_store_run_async (self->store, location_job, NULL, NULL, g_free, self->cancellable,
+                      location_done, g_object_ref (self));
+}
+
 /* Restoring from a backup (the dispatcher) */
 
 static gpointer
@@ -587,6 +634,7 @@ start_session (HdWindow *self,
   refresh_counts (self);
   refresh_workload (self);
   backup_if_due (self);
+  check_location (self);
   self->backup_source = g_timeout_add_seconds (60 * 60, backup_tick_cb, self);
   gtk_widget_set_visible (GTK_WIDGET (self->assign_button), hd_person_is_staff (self->me));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore",

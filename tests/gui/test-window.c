@@ -856,6 +856,61 @@ test_restore (void)
   fixture_tear_down (f);
 }
 
+static gboolean
+warning_label_is (GtkWidget *widget,
+                  gpointer   data)
+{
+  const char *text = gtk_label_get_text (GTK_LABEL (widget));
+
+  return text != NULL && strstr (text, data) != NULL && gtk_widget_get_mapped (widget);
+}
+
+static gboolean
+locking_warning_shown (Fixture *f)
+{
+  return hd_find_widget (GTK_WIDGET (f->window), GTK_TYPE_LABEL, warning_label_is,
+                         (gpointer) "locked with “dotfile”") != NULL;
+}
+
+static gboolean
+window_shows_main (Fixture *f)
+{
+  return hd_window_get_ticket_list (f->window) != NULL;
+}
+
+/* A file locked in a way that does not suit where it lives is pointed
+ * out: here dot-file locks on this computer's disk, where POSIX locks are
+ * right. */
+static void
+test_locking_warning (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autofree char *path = hd_test_new_path ("dotfile-here");
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f);
+  store = hd_store_create_full (path, "disp", "Misconfigured", HD_LOCKING_DOTFILE, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  hd_window_open_file (f->window, path);
+  hd_wait_until (window_shows_main, f, HD_WAIT_MS);
+  hd_wait_until (locking_warning_shown, f, HD_WAIT_MS);
+
+  /* The seeded file is on the same disk with POSIX locks: no warning. */
+  hd_window_open_file (f->window, f->path);
+  hd_wait_until (window_shows_main, f, HD_WAIT_MS);
+  hd_wait_frames (GTK_WIDGET (f->window), 10);
+  g_assert_false (locking_warning_shown (f));
+
+  fixture_tear_down (f);
+}
+
 static void
 test_end_to_end (void)
 {
@@ -1014,6 +1069,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/narrow", test_narrow);
   g_test_add_func ("/gui/window/assign-from-list", test_assign_from_list);
   g_test_add_func ("/gui/window/restore", test_restore);
+  g_test_add_func ("/gui/window/locking-warning", test_locking_warning);
   g_test_add_func ("/gui/window/messages-are-text", test_messages_are_text);
   g_test_add_func ("/gui/window/open-default", test_open_default);
   g_test_add_func ("/gui/window/welcome", test_welcome);
