@@ -661,17 +661,82 @@ conflict_response_cb (AdwMessageDialog *dialog,
     }
 }
 
+/* One line per edited field: what the file holds now, and what was typed.
+ * Long text is shortened; the person's full text stays in the form. */
 static void
-show_conflict (HdTicketView *self,
-               Change       *change)
+append_difference (GString    *body,
+                   const char *label,
+                   const char *theirs,
+                   const char *yours)
 {
+  g_autofree char *a = g_strdup (theirs != NULL && theirs[0] != '\0' ? theirs : "—");
+  g_autofree char *b = g_strdup (yours != NULL && yours[0] != '\0' ? yours : "—");
+
+  if (g_utf8_strlen (a, -1) > 120)
+    *g_utf8_offset_to_pointer (a, 120) = '\0';
+  if (g_utf8_strlen (b, -1) > 120)
+    *g_utf8_offset_to_pointer (b, 120) = '\0';
+
+  g_string_append_printf (body, _("\n\n%s\nTheirs: %s\nYours: %s"), label, a, b);
+}
+
+typedef struct {
+  HdTicketView    *self;
+  gint64           number;
+  HdTicketChanges  yours;   /* strings owned */
+} Conflict;
+
+static void
+conflict_free (Conflict *c)
+{
+  g_clear_object (&c->self);
+  g_free ((char *) c->yours.title);
+  g_free ((char *) c->yours.description);
+  g_free ((char *) c->yours.category);
+  g_free ((char *) c->yours.department);
+  g_free ((char *) c->yours.location);
+  g_free (c);
+}
+
+static gpointer
+current_ticket_job (HdStore  *store,
+                    gpointer  number,
+                    GError  **error)
+{
+  return hd_store_get_ticket (store, *(gint64 *) number, error);
+}
+
+static void
+present_conflict (Conflict *c,
+                  HdTicket *theirs)
+{
+  HdTicketView *self = c->self;
+  g_autoptr(GString) body = g_string_new (NULL);
   GtkWidget *dialog;
 
+  g_string_printf (body, _("Ticket #%" G_GINT64_FORMAT " was changed while you were editing it. Your text is still in the form: save it over their change, or discard it and keep theirs."),
+                   c->number);
+  if (theirs != NULL)
+    {
+      if (c->yours.title != NULL)
+        append_difference (body, _("Title"), hd_ticket_get_title (theirs), c->yours.title);
+      if (c->yours.category != NULL)
+        append_difference (body, _("Category"), hd_ticket_get_category (theirs),
+                           c->yours.category);
+      if (c->yours.department != NULL)
+        append_difference (body, _("Department"), hd_ticket_get_department (theirs),
+                           c->yours.department);
+      if (c->yours.location != NULL)
+        append_difference (body, _("Location"), hd_ticket_get_location (theirs),
+                           c->yours.location);
+      if (c->yours.description != NULL)
+        append_difference (body, _("Description"), hd_ticket_get_description (theirs),
+                           c->yours.description);
+    }
+
+  /* The body is plain text (body-use-markup is off): people's words as typed. */
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                   _("Someone Else Changed This Ticket"), NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("Ticket #%" G_GINT64_FORMAT " was changed while you were editing it. Your text is still in the form: save it over their change, or discard it and see theirs."),
-                                  change->number);
+                                   _("Someone Else Changed This Ticket"), body->str);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Keep Editing"),
                                     "discard", _("_Discard Mine"),
@@ -684,6 +749,41 @@ show_conflict (HdTicketView *self,
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (conflict_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+current_ticket_done (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Conflict *c = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdTicket) theirs = hd_store_run_finish (HD_STORE (source), result, &error);
+
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    present_conflict (c, theirs);
+  conflict_free (c);
+}
+
+/* Shows both versions: reads the ticket as the file holds it now (a job),
+ * then lists, for each field the person edited, theirs and yours. */
+static void
+show_conflict (HdTicketView *self,
+               Change       *change)
+{
+  Conflict *c = g_new0 (Conflict, 1);
+  gint64 *number = g_new (gint64, 1);
+
+  c->self = g_object_ref (self);
+  c->number = *number = change->number;
+  c->yours.title = g_strdup (change->changes.title);
+  c->yours.description = g_strdup (change->changes.description);
+  c->yours.category = g_strdup (change->changes.category);
+  c->yours.department = g_strdup (change->changes.department);
+  c->yours.location = g_strdup (change->changes.location);
+
+  hd_store_run_async (self->store, current_ticket_job, number, g_free, g_object_unref,
+                      self->cancellable, current_ticket_done, c);
 }
 
 /* Actions */

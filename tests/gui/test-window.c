@@ -616,6 +616,11 @@ edit_in_conflict (Fixture *f)
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (f->window));
   g_assert_true (adw_message_dialog_has_response (dialog, "overwrite"));
   g_assert_true (adw_message_dialog_has_response (dialog, "discard"));
+  /* Both versions, side by side. */
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), THEIR_TITLE));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), TYPED_TITLE));
+  hd_wait_frames (GTK_WIDGET (dialog), 3);
+  g_free (hd_save_screenshot (GTK_WIDGET (dialog), "screenshot-conflict.png"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (title_row)), ==, TYPED_TITLE);
   in_file = file_ticket (f, f->number);
   g_assert_cmpstr (hd_ticket_get_title (in_file), ==, THEIR_TITLE);
