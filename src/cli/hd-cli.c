@@ -271,12 +271,26 @@ pick_text (const char  *inline_text,
   return TRUE;
 }
 
+/* --db, else $HELPDESK_DB, else the per-user default. */
+static char *
+db_path (void)
+{
+  return opt_db != NULL ? g_strdup (opt_db) : hd_store_default_path ();
+}
+
+static HdStore *
+open_store_full (HdStoreOpenFlags   flags,
+                 GError           **error)
+{
+  g_autofree char *path = db_path ();
+
+  return hd_store_open_full (path, NULL, flags, error);
+}
+
 static HdStore *
 open_store (GError **error)
 {
-  g_autofree char *path = opt_db != NULL ? g_strdup (opt_db) : hd_store_default_path ();
-
-  return hd_store_open (path, NULL, error);
+  return open_store_full (HD_STORE_OPEN_DEFAULT, error);
 }
 
 /* Commands that change the file first make sure it is sound, so nothing is
@@ -284,9 +298,7 @@ open_store (GError **error)
 static HdStore *
 open_store_for_change (GError **error)
 {
-  g_autofree char *path = opt_db != NULL ? g_strdup (opt_db) : hd_store_default_path ();
-
-  return hd_store_open_full (path, NULL, HD_STORE_OPEN_VERIFY, error);
+  return open_store_full (HD_STORE_OPEN_VERIFY, error);
 }
 
 /* Commands: init, check, backup */
@@ -315,7 +327,7 @@ cmd_init (const Command  *command,
   if (!parse (command, entries, args, 0, NULL, &status))
     return status;
 
-  path = opt_db != NULL ? g_strdup (opt_db) : hd_store_default_path ();
+  path = db_path ();
   location = hd_location_detect (path, NULL);
   if (locking_text == NULL || g_strcmp0 (locking_text, "auto") == 0)
     locking = location != NULL ? hd_location_recommended_locking (location->kind)
@@ -348,7 +360,7 @@ cmd_location (const Command  *command,
   if (!parse (command, NULL, args, 0, NULL, &status))
     return status;
 
-  path = opt_db != NULL ? g_strdup (opt_db) : hd_store_default_path ();
+  path = db_path ();
   location = hd_location_detect (path, &error);
   if (location == NULL)
     return fail (error);
@@ -438,7 +450,7 @@ cmd_path (const Command  *command,
   if (!parse (command, NULL, args, 0, NULL, &status))
     return status;
 
-  path = opt_db != NULL ? g_strdup (opt_db) : hd_store_default_path ();
+  path = db_path ();
   g_print ("%s\n", path);
   return EXIT_OK;
 }
