@@ -283,6 +283,9 @@ hd_store_create_ticket (HdStore              *self,
   g_autoptr(HdPerson) me = NULL;
   g_autoptr(HdPerson) requester = NULL;
   g_autofree char *title = NULL;
+  g_autofree char *category = NULL;
+  g_autofree char *department = NULL;
+  g_autofree char *location = NULL;
   HdTicketDraft clean;
   gint64 number = 0;
 
@@ -290,20 +293,23 @@ hd_store_create_ticket (HdStore              *self,
   g_return_val_if_fail (draft != NULL, NULL);
 
   title = normalize_line (draft->title);
+  category = normalize_line (draft->category);
+  department = normalize_line (draft->department);
+  location = normalize_line (draft->location);
   if (!hd_validate_line (_("The title"), title, HD_MAX_TITLE_CHARS, TRUE, error) ||
       !hd_validate_body (_("The description"), draft->description, FALSE, error) ||
-      !validate_draft_lines (draft->category, draft->department, draft->location, error) ||
+      !validate_draft_lines (category, department, location, error) ||
       !validate_priority (draft->priority, error) ||
       (draft->requester != NULL && !hd_validate_login (draft->requester, error)))
     return NULL;
 
   clean = *draft;
-  clean.category = g_strstrip (g_strdup (draft->category != NULL ? draft->category : ""));
-  clean.department = g_strstrip (g_strdup (draft->department != NULL ? draft->department : ""));
-  clean.location = g_strstrip (g_strdup (draft->location != NULL ? draft->location : ""));
+  clean.category = category;
+  clean.department = department;
+  clean.location = location;
 
   if (!hd_store_begin_write (self, error))
-    goto out;
+    return NULL;
 
   me = hd_store_lock_me (self, error);
   if (me == NULL)
@@ -317,17 +323,10 @@ hd_store_create_ticket (HdStore              *self,
       !insert_event (self, number, me, HD_EVENT_CREATED, NULL, NULL, title, NULL, NULL, error))
     goto fail;
 
-  g_free ((char *) clean.category);
-  g_free ((char *) clean.department);
-  g_free ((char *) clean.location);
   return finish_ticket_change (self, number, "created", error);
 
 fail:
   hd_store_rollback (self);
-out:
-  g_free ((char *) clean.category);
-  g_free ((char *) clean.department);
-  g_free ((char *) clean.location);
   return NULL;
 }
 
