@@ -412,7 +412,7 @@ hd_store_restore (HdStore     *self,
     }
 
   dir = hd_store_default_backup_dir (hd_store_get_path (self));
-  if (!hd_store_backup_rotating (self, dir, 30, safety_copy, error))
+  if (!hd_store_backup_rotating (self, dir, HD_STORE_BACKUPS_KEPT, safety_copy, error))
     return FALSE;
 
   stmt = hd_store_prepare (self, "SELECT coalesce(max(seq), 0) FROM change_log", error);

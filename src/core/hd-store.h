@@ -32,6 +32,9 @@ G_DECLARE_FINAL_TYPE (HdStore, hd_store, HD, STORE, GObject)
 
 #define HD_STORE_DEFAULT_BUSY_TIMEOUT_MS 5000
 
+/* How many backups a helpdesk's backup folder keeps. */
+#define HD_STORE_BACKUPS_KEPT 14
+
 char       *hd_store_default_path   (void);
 const char *hd_store_current_login  (void);
 

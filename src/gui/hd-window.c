@@ -266,10 +266,10 @@ assign_selected_activated (GtkWidget  *widget,
 }
 
 /* Automatic backups: a local copy of a shared file at least twice a day,
- * the last 14 kept, taken on a worker while everyone keeps working. */
+ * the last HD_STORE_BACKUPS_KEPT kept, taken on a worker while everyone
+ * keeps working. */
 
 #define BACKUP_EVERY_SECONDS (12 * 60 * 60)
-#define BACKUPS_KEPT 14
 
 static gpointer
 backup_job (HdStore  *store,
@@ -282,7 +282,7 @@ backup_job (HdStore  *store,
   if (age >= 0 && age < BACKUP_EVERY_SECONDS)
     return store;
 
-  if (!hd_store_backup_rotating (store, dir, BACKUPS_KEPT, NULL, error))
+  if (!hd_store_backup_rotating (store, dir, HD_STORE_BACKUPS_KEPT, NULL, error))
     return NULL;
 
   return store;
