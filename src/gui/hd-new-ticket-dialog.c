@@ -3,6 +3,10 @@
  * Fields are checked as they are typed with the core's own validation, so
  * the message next to a field is exactly the rule the file enforces.
  *
+ * What is typed is kept as a local draft until the ticket is filed:
+ * closing the form, or the window, or the shared file refusing the ticket,
+ * loses nothing; the form opens again with it, and Start Over clears it.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -31,15 +35,22 @@ struct _HdNewTicketDialog
   AdwEntryRow   *department_row;
   AdwEntryRow   *location_row;
   GtkLabel      *fields_error;
+  GtkRevealer   *restored_revealer;
 
   /* owned */
   HdStore       *store;
   HdPerson      *me;
   GListStore    *people;
   GCancellable  *cancellable;
+  HdDrafts      *drafts;
+  char          *requester;     /* from the draft, until the people are read */
 
   gboolean       touched;  /* no "must not be empty" before the first key */
+  gboolean       filling;  /* setting widgets from the draft, not typing */
+  guint          draft_source;
 };
+
+#define DRAFT_DELAY_MS 700
 
 G_DEFINE_FINAL_TYPE (HdNewTicketDialog, hd_new_ticket_dialog, ADW_TYPE_WINDOW)
 
@@ -129,10 +140,145 @@ validate (HdNewTicketDialog *self)
   return ok;
 }
 
+/* Drafts */
+
+static char *
+nonempty (const char *text)
+{
+  return text != NULL && text[0] != '\0' ? g_strdup (text) : NULL;
+}
+
+static HdPerson *
+selected_requester (HdNewTicketDialog *self)
+{
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->requester_row)))
+    return NULL;
+
+  return gtk_drop_down_get_selected_item (self->requester_dropdown);
+}
+
+static void
+keep_draft (HdNewTicketDialog *self)
+{
+  g_autoptr(HdDraft) draft = hd_draft_new ();
+  g_autoptr(GError) error = NULL;
+  HdPerson *requester = selected_requester (self);
+  guint priority = adw_combo_row_get_selected (self->priority_row);
+
+  g_clear_handle_id (&self->draft_source, g_source_remove);
+  if (self->drafts == NULL)
+    return;
+
+  draft->title = nonempty (text_of (self->title_row));
+  draft->description = description_text (self);
+  if (draft->description[0] == '\0')
+    g_clear_pointer (&draft->description, g_free);
+  draft->category = nonempty (text_of (self->category_row));
+  draft->department = nonempty (text_of (self->department_row));
+  draft->location = nonempty (text_of (self->location_row));
+  if (priority != HD_PRIORITY_NORMAL && priority != GTK_INVALID_LIST_POSITION)
+    draft->priority = priority;
+  if (requester != NULL && g_strcmp0 (hd_person_get_login (requester),
+                                      hd_person_get_login (self->me)) != 0)
+    draft->requester = g_strdup (hd_person_get_login (requester));
+  else if (requester == NULL)
+    draft->requester = g_strdup (self->requester);
+
+  /* Only the choices alone, nothing typed: nothing worth keeping. */
+  if (draft->title == NULL && draft->description == NULL && draft->category == NULL &&
+      draft->department == NULL && draft->location == NULL)
+    {
+      hd_drafts_remove (self->drafts, HD_DRAFT_NEW_TICKET, NULL);
+      return;
+    }
+
+  if (!hd_drafts_set (self->drafts, HD_DRAFT_NEW_TICKET, draft, &error))
+    show_problem (self->fields_error, NULL, error);
+}
+
+static gboolean
+keep_draft_cb (gpointer data)
+{
+  HdNewTicketDialog *self = data;
+
+  self->draft_source = 0;
+  keep_draft (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+draft_changed (HdNewTicketDialog *self)
+{
+  if (self->filling || self->drafts == NULL)
+    return;
+
+  g_clear_handle_id (&self->draft_source, g_source_remove);
+  self->draft_source = g_timeout_add (DRAFT_DELAY_MS, keep_draft_cb, self);
+}
+
+static void
+set_row (AdwEntryRow *row,
+         const char  *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
+}
+
+static void
+restore_draft (HdNewTicketDialog *self)
+{
+  g_autoptr(HdDraft) draft = hd_drafts_get (self->drafts, HD_DRAFT_NEW_TICKET);
+
+  if (draft == NULL)
+    return;
+
+  self->filling = TRUE;
+  set_row (self->title_row, draft->title);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->description_view),
+                            draft->description != NULL ? draft->description : "", -1);
+  set_row (self->category_row, draft->category);
+  set_row (self->department_row, draft->department);
+  set_row (self->location_row, draft->location);
+  if (draft->priority >= HD_PRIORITY_LOW && draft->priority <= HD_PRIORITY_URGENT)
+    adw_combo_row_set_selected (self->priority_row, draft->priority);
+  g_free (self->requester);
+  self->requester = g_strdup (draft->requester);
+  self->filling = FALSE;
+
+  gtk_revealer_set_reveal_child (self->restored_revealer, TRUE);
+  validate (self);
+}
+
+static void
+start_over_activated (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  HdNewTicketDialog *self = HD_NEW_TICKET_DIALOG (widget);
+
+  g_clear_handle_id (&self->draft_source, g_source_remove);
+  if (self->drafts != NULL)
+    hd_drafts_remove (self->drafts, HD_DRAFT_NEW_TICKET, NULL);
+
+  self->filling = TRUE;
+  set_row (self->title_row, NULL);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->description_view), "", -1);
+  set_row (self->category_row, NULL);
+  set_row (self->department_row, NULL);
+  set_row (self->location_row, NULL);
+  adw_combo_row_set_selected (self->priority_row, HD_PRIORITY_NORMAL);
+  self->filling = FALSE;
+
+  self->touched = FALSE;
+  gtk_revealer_set_reveal_child (self->restored_revealer, FALSE);
+  validate (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->title_row));
+}
+
 static void
 validate_cb (HdNewTicketDialog *self)
 {
   validate (self);
+  draft_changed (self);
 }
 
 /* Creating */
@@ -164,6 +310,11 @@ create_done (GObject      *source,
       return;
     }
 
+  /* Filed: no longer a draft, and nothing to keep when the form closes. */
+  if (self->drafts != NULL)
+    hd_drafts_remove (self->drafts, HD_DRAFT_NEW_TICKET, NULL);
+  g_clear_object (&self->drafts);
+
   g_signal_emit (self, signals[CREATED], 0, hd_ticket_get_number (ticket));
   gtk_window_close (GTK_WINDOW (self));
 }
@@ -180,6 +331,9 @@ create_activated (GtkWidget  *widget,
   self->touched = TRUE;
   if (!validate (self))
     return;
+
+  /* Kept until the file has it: a refusal or a crash loses nothing. */
+  keep_draft (self);
 
   d = g_new0 (Draft, 1);
   d->draft.title = g_strdup (text_of (self->title_row));
@@ -226,11 +380,19 @@ people_done (GObject      *source,
       if (!hd_person_get_active (person))
         continue;
       g_list_store_append (self->people, person);
-      /* Filed for oneself unless the dispatcher picks someone else. */
-      if (g_strcmp0 (hd_person_get_login (person), hd_person_get_login (self->me)) == 0)
-        gtk_drop_down_set_selected (self->requester_dropdown,
-                                    g_list_model_get_n_items (G_LIST_MODEL (self->people)) - 1);
+      /* Filed for oneself unless the dispatcher picks someone else (now,
+       * or in the draft). */
+      if (g_strcmp0 (hd_person_get_login (person),
+                     self->requester != NULL ? self->requester
+                                             : hd_person_get_login (self->me)) == 0)
+        {
+          self->filling = TRUE;
+          gtk_drop_down_set_selected (self->requester_dropdown,
+                                      g_list_model_get_n_items (G_LIST_MODEL (self->people)) - 1);
+          self->filling = FALSE;
+        }
     }
+  g_clear_pointer (&self->requester, g_free);
 }
 
 /* GObject */
@@ -240,6 +402,11 @@ hd_new_ticket_dialog_dispose (GObject *object)
 {
   HdNewTicketDialog *self = (HdNewTicketDialog *) object;
 
+  /* Closed without filing: what was typed is kept for next time. */
+  if (self->draft_source != 0)
+    keep_draft (self);
+  g_clear_object (&self->drafts);
+  g_clear_pointer (&self->requester, g_free);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), HD_TYPE_NEW_TICKET_DIALOG);
@@ -280,8 +447,11 @@ hd_new_ticket_dialog_class_init (HdNewTicketDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdNewTicketDialog, department_row);
   gtk_widget_class_bind_template_child (widget_class, HdNewTicketDialog, location_row);
   gtk_widget_class_bind_template_child (widget_class, HdNewTicketDialog, fields_error);
+  gtk_widget_class_bind_template_child (widget_class, HdNewTicketDialog, restored_revealer);
   gtk_widget_class_bind_template_callback (widget_class, validate_cb);
   gtk_widget_class_install_action (widget_class, "dialog.create", NULL, create_activated);
+  gtk_widget_class_install_action (widget_class, "dialog.start-over", NULL,
+                                   start_over_activated);
 }
 
 static void
@@ -303,14 +473,23 @@ hd_new_ticket_dialog_init (HdNewTicketDialog *self)
 
   g_signal_connect_object (gtk_text_view_get_buffer (self->description_view), "changed",
                            G_CALLBACK (validate_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->priority_row, "notify::selected",
+                           G_CALLBACK (draft_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->requester_dropdown, "notify::selected",
+                           G_CALLBACK (draft_changed), self, G_CONNECT_SWAPPED);
   gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->create_button));
   validate (self);
 }
 
+/**
+ * hd_new_ticket_dialog_new:
+ * @drafts: (nullable): where to keep what is typed until it is filed
+ */
 GtkWidget *
 hd_new_ticket_dialog_new (GtkWindow *parent,
                           HdStore   *store,
-                          HdPerson  *me)
+                          HdPerson  *me,
+                          HdDrafts  *drafts)
 {
   HdNewTicketDialog *self;
 
@@ -320,6 +499,11 @@ hd_new_ticket_dialog_new (GtkWindow *parent,
   self = g_object_new (HD_TYPE_NEW_TICKET_DIALOG, "transient-for", parent, NULL);
   self->store = g_object_ref (store);
   self->me = g_object_ref (me);
+  if (drafts != NULL)
+    {
+      self->drafts = g_object_ref (drafts);
+      restore_draft (self);
+    }
 
   /* Staff file tickets for whoever phoned or came by. */
   gtk_widget_set_visible (GTK_WIDGET (self->requester_row), hd_person_is_staff (me));

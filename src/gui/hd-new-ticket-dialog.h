@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "hd-drafts.h"
 #include "hd-store.h"
 
 G_BEGIN_DECLS
@@ -16,6 +17,7 @@ G_DECLARE_FINAL_TYPE (HdNewTicketDialog, hd_new_ticket_dialog, HD, NEW_TICKET_DI
 
 GtkWidget *hd_new_ticket_dialog_new (GtkWindow *parent,
                                      HdStore   *store,
-                                     HdPerson  *me);
+                                     HdPerson  *me,
+                                     HdDrafts  *drafts);
 
 G_END_DECLS

@@ -6,6 +6,11 @@
  * conflict that they see and resolve, with their text kept, never a silent
  * overwrite.
  *
+ * What the person types is also kept as a local draft (HdDrafts) a moment
+ * after each keystroke, and forgotten once saved: it survives moving to
+ * another ticket, a save the shared file refused, the window closing and a
+ * crash, and comes back when the ticket is shown again.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -13,6 +18,7 @@
 #include <glib/gi18n.h>
 
 #include "hd-assign-menu.h"
+#include "hd-drafts.h"
 #include "hd-enum-types.h"
 #include "hd-format.h"
 #include "hd-rules.h"
@@ -26,6 +32,7 @@ struct _HdTicketView
   /* template widgets */
   GtkStack       *stack;
   GtkLabel       *number_label;
+  GtkRevealer    *draft_revealer;
   AdwEntryRow    *title_row;
   AdwActionRow   *status_row;
   GtkMenuButton  *status_button;
@@ -48,11 +55,18 @@ struct _HdTicketView
   HdPerson       *me;
   HdTicket       *ticket;
   GCancellable   *cancellable;
+  HdDrafts       *drafts;
 
   gint64          number;
   gint64          edit_version;  /* version the pending edits are based on */
   gboolean        filling;       /* setting widgets from the file, not edits */
+  guint           draft_source;  /* keeps the draft shortly after a keystroke */
+  gboolean        draft_failed;  /* told the person already */
 };
+
+/* Long enough to batch a burst of typing, short enough that a crash loses
+ * at most the last words. */
+#define DRAFT_DELAY_MS 700
 
 G_DEFINE_FINAL_TYPE (HdTicketView, hd_ticket_view, GTK_TYPE_WIDGET)
 
@@ -402,6 +416,10 @@ start_load (HdTicketView *self)
 /* Changing */
 
 static void clear_edits (HdTicketView *self);
+static void keep_draft  (HdTicketView *self);
+static void draft_changed_cb (HdTicketView *self);
+static void forget_saved (HdTicketView *self,
+                          Change       *change);
 
 static void
 show_conflict (HdTicketView *self,
@@ -497,10 +515,14 @@ change_done (GObject      *source,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      if (g_error_matches (error, HD_ERROR, HD_ERROR_CONFLICT) && change->kind == CHANGE_FIELDS)
+      if (g_error_matches (error, HD_ERROR, HD_ERROR_CONFLICT) && change->kind == CHANGE_FIELDS &&
+          change->number == self->number)
         show_conflict (self, change);
       else
         report (self, error->message);
+      /* Not saved: the text stays in the form, and in the draft. */
+      if (change->number == self->number)
+        keep_draft (self);
       start_load (self);
       return;
     }
@@ -509,13 +531,8 @@ change_done (GObject      *source,
     offer_undo (self, change, done);
   g_object_unref (done);
   if (change->kind == CHANGE_COMMENT)
-    {
-      gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->composer_view), "", -1);
-      gtk_check_button_set_active (self->internal_check, FALSE);
-      report (self, change->internal ? _("Note added") : _("Reply sent"));
-    }
-  else if (change->kind == CHANGE_FIELDS)
-    clear_edits (self);
+    report (self, change->internal ? _("Note added") : _("Reply sent"));
+  forget_saved (self, change);
 
   g_signal_emit (self, signals[CHANGED], 0, change->number);
   start_load (self);
@@ -565,6 +582,7 @@ clear_edits (HdTicketView *self)
   for (guint i = 0; entry_rows (self, i) != NULL; i++)
     g_object_set_data (G_OBJECT (entry_rows (self, i)), "hd-dirty", NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->save_description_button), FALSE);
+  gtk_revealer_set_reveal_child (self->draft_revealer, FALSE);
   self->edit_version = 0;
 }
 
@@ -584,6 +602,7 @@ field_changed_cb (HdTicketView *self,
 
   g_object_set_data (G_OBJECT (row), "hd-dirty", GINT_TO_POINTER (TRUE));
   mark_edited (self);
+  draft_changed_cb (self);
 }
 
 static void
@@ -594,6 +613,7 @@ description_changed_cb (HdTicketView *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->save_description_button), TRUE);
   mark_edited (self);
+  draft_changed_cb (self);
 }
 
 static char *
@@ -604,6 +624,178 @@ text_of (GtkTextView *view)
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* Drafts */
+
+static HdDraft *
+collect_draft (HdTicketView *self)
+{
+  HdDraft *draft = hd_draft_new ();
+  char **fields[] = { &draft->title, &draft->category, &draft->department, &draft->location };
+  gboolean edited = FALSE;
+
+  for (guint i = 0; entry_rows (self, i) != NULL; i++)
+    if (g_object_get_data (G_OBJECT (entry_rows (self, i)), "hd-dirty") != NULL)
+      {
+        *fields[i] = g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry_rows (self, i))));
+        edited = TRUE;
+      }
+
+  if (gtk_widget_get_visible (GTK_WIDGET (self->save_description_button)))
+    {
+      draft->description = text_of (self->description_view);
+      edited = TRUE;
+    }
+
+  if (edited)
+    draft->base_version = self->edit_version;
+  draft->reply = text_of (self->composer_view);
+  draft->internal = gtk_check_button_get_active (self->internal_check);
+  return draft;
+}
+
+/* Writes the draft of the ticket shown now, or forgets it when there is
+ * nothing unsaved left. */
+static void
+keep_draft (HdTicketView *self)
+{
+  g_autoptr(HdDraft) draft = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_handle_id (&self->draft_source, g_source_remove);
+  if (self->drafts == NULL || self->number == 0)
+    return;
+
+  draft = collect_draft (self);
+  if (hd_drafts_set (self->drafts, self->number, draft, &error))
+    self->draft_failed = FALSE;
+  else if (!self->draft_failed)
+    {
+      /* Once: it is retried with every keystroke. */
+      self->draft_failed = TRUE;
+      report (self, error->message);
+    }
+}
+
+static gboolean
+keep_draft_cb (gpointer data)
+{
+  HdTicketView *self = data;
+
+  self->draft_source = 0;
+  keep_draft (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+draft_changed_cb (HdTicketView *self)
+{
+  if (self->filling || self->drafts == NULL || self->number == 0)
+    return;
+
+  g_clear_handle_id (&self->draft_source, g_source_remove);
+  self->draft_source = g_timeout_add (DRAFT_DELAY_MS, keep_draft_cb, self);
+}
+
+/* Puts the draft kept for the ticket about to be shown back in the form.
+ * Edited fields keep the version they were based on: saving them is a
+ * conflict, with both versions shown, if the ticket changed since. */
+static void
+restore_draft (HdTicketView *self)
+{
+  g_autoptr(HdDraft) draft = NULL;
+  const char *fields[4];
+  gboolean edited = FALSE;
+
+  if (self->drafts == NULL || self->number == 0 ||
+      (draft = hd_drafts_get (self->drafts, self->number)) == NULL)
+    return;
+
+  fields[0] = draft->title;
+  fields[1] = draft->category;
+  fields[2] = draft->department;
+  fields[3] = draft->location;
+
+  self->filling = TRUE;
+  for (guint i = 0; entry_rows (self, i) != NULL; i++)
+    if (fields[i] != NULL)
+      {
+        gtk_editable_set_text (GTK_EDITABLE (entry_rows (self, i)), fields[i]);
+        g_object_set_data (G_OBJECT (entry_rows (self, i)), "hd-dirty", GINT_TO_POINTER (TRUE));
+        edited = TRUE;
+      }
+  if (draft->description != NULL)
+    {
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->description_view),
+                                draft->description, -1);
+      gtk_widget_set_visible (GTK_WIDGET (self->save_description_button), TRUE);
+      edited = TRUE;
+    }
+  if (draft->reply != NULL)
+    {
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->composer_view), draft->reply, -1);
+      gtk_check_button_set_active (self->internal_check, draft->internal);
+    }
+  self->filling = FALSE;
+
+  /* Restored field edits are not visibly edits: the notice says so and
+   * offers to save or drop them all. A restored reply is plain to see. */
+  if (edited)
+    {
+      self->edit_version = draft->base_version;
+      gtk_revealer_set_reveal_child (self->draft_revealer, TRUE);
+    }
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_("Your unsent reply to ticket #%" G_GINT64_FORMAT " is back in the form"),
+                                               self->number);
+
+      report (self, text);
+    }
+}
+
+/* A change was saved: what it saved is no longer a draft. The person may
+ * have moved to another ticket meanwhile; that one's form is left alone. */
+static void
+forget_saved (HdTicketView *self,
+              Change       *change)
+{
+  g_autoptr(HdDraft) draft = NULL;
+
+  if (change->number == self->number)
+    {
+      g_autofree char *typed = text_of (self->composer_view);
+
+      /* Words typed after Send was pressed stay. */
+      if (change->kind == CHANGE_COMMENT && g_strcmp0 (typed, change->text) == 0)
+        {
+          self->filling = TRUE;
+          gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->composer_view), "", -1);
+          gtk_check_button_set_active (self->internal_check, FALSE);
+          self->filling = FALSE;
+        }
+      else if (change->kind == CHANGE_FIELDS)
+        clear_edits (self);
+      keep_draft (self);
+      return;
+    }
+
+  if (self->drafts == NULL || (draft = hd_drafts_get (self->drafts, change->number)) == NULL)
+    return;
+
+  if (change->kind == CHANGE_COMMENT && g_strcmp0 (draft->reply, change->text) == 0)
+    g_clear_pointer (&draft->reply, g_free);
+  else if (change->kind == CHANGE_FIELDS && draft->base_version == change->if_version)
+    {
+      g_clear_pointer (&draft->title, g_free);
+      g_clear_pointer (&draft->description, g_free);
+      g_clear_pointer (&draft->category, g_free);
+      g_clear_pointer (&draft->department, g_free);
+      g_clear_pointer (&draft->location, g_free);
+      draft->base_version = 0;
+    }
+  hd_drafts_set (self->drafts, change->number, draft, NULL);
 }
 
 /* Saves every edited field in one change, so one conflict check covers
@@ -632,6 +824,33 @@ field_apply_cb (HdTicketView *self)
 }
 
 static void
+discard_changes_activated (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  HdTicketView *self = HD_TICKET_VIEW (widget);
+
+  clear_edits (self);
+  keep_draft (self);
+  if (self->ticket != NULL)
+    {
+      g_autoptr(HdTicket) ticket = g_object_ref (self->ticket);
+
+      /* Back to the ticket as last read, while it is read again. */
+      self->filling = TRUE;
+      set_entry (self, self->title_row, hd_ticket_get_title (ticket));
+      set_entry (self, self->category_row, hd_ticket_get_category (ticket));
+      set_entry (self, self->department_row, hd_ticket_get_department (ticket));
+      set_entry (self, self->location_row, hd_ticket_get_location (ticket));
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->description_view),
+                                hd_ticket_get_description (ticket) != NULL
+                                ? hd_ticket_get_description (ticket) : "", -1);
+      self->filling = FALSE;
+    }
+  start_load (self);
+}
+
+static void
 save_description_activated (GtkWidget  *widget,
                             const char *action_name,
                             GVariant   *parameter)
@@ -649,6 +868,7 @@ conflict_response_cb (AdwMessageDialog *dialog,
   if (g_strcmp0 (response, "discard") == 0)
     {
       clear_edits (self);
+      keep_draft (self);
       start_load (self);
     }
   else if (g_strcmp0 (response, "overwrite") == 0)
@@ -864,6 +1084,8 @@ hd_ticket_view_dispose (GObject *object)
 {
   HdTicketView *self = (HdTicketView *) object;
 
+  keep_draft (self);
+  g_clear_object (&self->drafts);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), HD_TYPE_TICKET_VIEW);
@@ -905,6 +1127,7 @@ hd_ticket_view_class_init (HdTicketViewClass *klass)
                                                "/io/github/helpdesk/Helpdesk/hd-ticket-view.ui");
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, stack);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, number_label);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, draft_revealer);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, title_row);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, status_row);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, status_button);
@@ -931,6 +1154,10 @@ hd_ticket_view_class_init (HdTicketViewClass *klass)
   gtk_widget_class_install_action (widget_class, "ticket.send", NULL, send_activated);
   gtk_widget_class_install_action (widget_class, "ticket.save-description", NULL,
                                    save_description_activated);
+  gtk_widget_class_install_action (widget_class, "ticket.save-changes", NULL,
+                                   save_description_activated);
+  gtk_widget_class_install_action (widget_class, "ticket.discard-changes", NULL,
+                                   discard_changes_activated);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -945,6 +1172,10 @@ hd_ticket_view_init (HdTicketView *self)
 
   g_signal_connect_object (gtk_text_view_get_buffer (self->description_view), "changed",
                            G_CALLBACK (description_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_text_view_get_buffer (self->composer_view), "changed",
+                           G_CALLBACK (draft_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->internal_check, "toggled",
+                           G_CALLBACK (draft_changed_cb), self, G_CONNECT_SWAPPED);
 
   /* Ctrl+Enter sends; the text view would otherwise take it as a newline. */
   shortcuts = gtk_shortcut_controller_new ();
@@ -975,6 +1206,7 @@ hd_ticket_view_set_store (HdTicketView *self,
 {
   g_return_if_fail (HD_IS_TICKET_VIEW (self));
 
+  keep_draft (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -984,7 +1216,38 @@ hd_ticket_view_set_store (HdTicketView *self,
   g_clear_object (&self->ticket);
   self->number = 0;
   clear_edits (self);
+  self->filling = TRUE;
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->composer_view), "", -1);
+  self->filling = FALSE;
   gtk_stack_set_visible_child_name (self->stack, "empty");
+}
+
+/**
+ * hd_ticket_view_set_drafts:
+ * @drafts: (nullable): where unsaved text is kept for this file and person
+ */
+void
+hd_ticket_view_set_drafts (HdTicketView *self,
+                           HdDrafts     *drafts)
+{
+  g_return_if_fail (HD_IS_TICKET_VIEW (self));
+
+  keep_draft (self);
+  g_set_object (&self->drafts, drafts);
+  self->draft_failed = FALSE;
+}
+
+/**
+ * hd_ticket_view_keep_draft:
+ *
+ * Writes what the person has typed and not saved to the drafts now,
+ * rather than a moment later: before the window closes.
+ */
+void
+hd_ticket_view_keep_draft (HdTicketView *self)
+{
+  g_return_if_fail (HD_IS_TICKET_VIEW (self));
+  keep_draft (self);
 }
 
 /**
@@ -1000,15 +1263,20 @@ hd_ticket_view_show (HdTicketView *self,
   if (number == self->number)
     return;
 
+  keep_draft (self);
   self->number = number;
   clear_edits (self);
+  self->filling = TRUE;
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->composer_view), "", -1);
+  gtk_check_button_set_active (self->internal_check, FALSE);
+  self->filling = FALSE;
   if (number == 0 || self->store == NULL)
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }
 
+  restore_draft (self);
   start_load (self);
 }
 

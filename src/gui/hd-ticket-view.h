@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "hd-drafts.h"
 #include "hd-store.h"
 
 G_BEGIN_DECLS
@@ -18,6 +19,9 @@ GtkWidget *hd_ticket_view_new        (void);
 void       hd_ticket_view_set_store  (HdTicketView *self,
                                       HdStore      *store,
                                       HdPerson     *me);
+void       hd_ticket_view_set_drafts (HdTicketView *self,
+                                      HdDrafts     *drafts);
+void       hd_ticket_view_keep_draft (HdTicketView *self);
 void       hd_ticket_view_show       (HdTicketView *self,
                                       gint64        number);
 void       hd_ticket_view_reload     (HdTicketView *self);

@@ -53,6 +53,8 @@ struct _HdWindow
   HdPerson             *me;
   HdTicketList         *list;
   HdStoreMonitor       *monitor;
+  HdDrafts             *drafts;
+  AdwToast             *message_toast;  /* weak */
   GtkFileChooserNative *chooser;
 
   guint                 backup_source;
@@ -545,6 +547,51 @@ monitor_healthy_cb (HdWindow *self)
     gtk_revealer_set_reveal_child (self->trouble_revealer, FALSE);
 }
 
+/* Drafts kept from an earlier session: the person may not remember them. */
+
+static void ticket_selected_cb (HdWindow *self,
+                                gint64    number);
+
+static void
+show_draft_clicked_cb (AdwToast *t,
+                       HdWindow *self)
+{
+  gint64 number = *(gint64 *) g_object_get_data (G_OBJECT (t), "hd-number");
+
+  hd_ticket_list_view_select (self->list_view, number);
+  ticket_selected_cb (self, number);
+}
+
+static void
+announce_drafts (HdWindow *self)
+{
+  g_autoptr(GArray) numbers = hd_drafts_list (self->drafts);
+  g_autofree char *text = NULL;
+  gint64 first;
+  AdwToast *t;
+
+  if (numbers->len == 0)
+    return;
+
+  first = g_array_index (numbers, gint64, 0);
+  if (numbers->len == 1)
+    text = g_strdup_printf (_("Ticket #%" G_GINT64_FORMAT " has changes you have not saved"),
+                            first);
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u ticket has changes you have not saved",
+                                         "%u tickets have changes you have not saved",
+                                         numbers->len),
+                            numbers->len);
+
+  t = adw_toast_new (text);
+  adw_toast_set_timeout (t, 10);
+  adw_toast_set_button_label (t, _("_Show"));
+  g_object_set_data_full (G_OBJECT (t), "hd-number", g_memdup2 (&first, sizeof first), g_free);
+  g_signal_connect_object (t, "button-clicked", G_CALLBACK (show_draft_clicked_cb), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, t);
+}
+
 /* Sessions */
 
 static void
@@ -582,10 +629,12 @@ end_session (HdWindow *self)
   hd_ticket_list_view_set_model (self->list_view, NULL);
   hd_ticket_list_view_set_context_menu (self->list_view, NULL);
   hd_ticket_view_set_store (self->ticket_view, NULL, NULL);
+  hd_ticket_view_set_drafts (self->ticket_view, NULL);
   gtk_menu_button_set_menu_model (self->assign_button, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->assign_button), FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore", FALSE);
   g_clear_object (&self->monitor);
+  g_clear_object (&self->drafts);
   g_clear_object (&self->list);
   g_clear_object (&self->store);
   g_clear_object (&self->me);
@@ -614,6 +663,7 @@ start_session (HdWindow *self,
   self->me = hd_store_dup_me (store);
   self->list = hd_ticket_list_new (path, hd_person_get_login (self->me));
   self->monitor = hd_store_monitor_new (path, hd_person_get_login (self->me));
+  self->drafts = hd_drafts_new (path, hd_person_get_login (self->me));
 
   g_signal_connect_object (self->monitor, "changed", G_CALLBACK (monitor_changed_cb), self,
                            G_CONNECT_SWAPPED);
@@ -629,6 +679,7 @@ start_session (HdWindow *self,
 
   hd_ticket_list_view_set_model (self->list_view, self->list);
   hd_ticket_view_set_store (self->ticket_view, store, self->me);
+  hd_ticket_view_set_drafts (self->ticket_view, self->drafts);
   hd_sidebar_set_person (self->sidebar, self->me);   /* selects a view: applies the filter */
   apply_filter (self);
   refresh_counts (self);
@@ -643,6 +694,7 @@ start_session (HdWindow *self,
   remember_file (self, path);
   gtk_stack_set_visible_child_name (self->stack, "main");
   adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
+  announce_drafts (self);
 }
 
 static void
@@ -745,7 +797,16 @@ static void
 message_cb (HdWindow   *self,
             const char *text)
 {
-  toast (self, text);
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  /* One message at a time: a newer one replaces the last, rather than
+   * queueing behind it. */
+  if (self->message_toast != NULL)
+    adw_toast_dismiss (self->message_toast);
+  self->message_toast = adw_toast_new (escaped);
+  g_object_add_weak_pointer (G_OBJECT (self->message_toast),
+                             (gpointer *) &self->message_toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, self->message_toast);
 }
 
 static void
@@ -780,7 +841,7 @@ new_ticket_activated (GtkWidget  *widget,
   if (self->store == NULL)
     return;
 
-  dialog = hd_new_ticket_dialog_new (GTK_WINDOW (self), self->store, self->me);
+  dialog = hd_new_ticket_dialog_new (GTK_WINDOW (self), self->store, self->me, self->drafts);
   g_signal_connect_object (dialog, "created", G_CALLBACK (ticket_created_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -886,6 +947,8 @@ hd_window_close_request (GtkWindow *window)
   HdWindow *self = HD_WINDOW (window);
   int width, height;
 
+  hd_ticket_view_keep_draft (self->ticket_view);
+
   gtk_window_get_default_size (window, &width, &height);
   g_settings_set_int (self->settings, "window-width", width);
   g_settings_set_int (self->settings, "window-height", height);
@@ -916,6 +979,7 @@ hd_window_dispose (GObject *object)
 
   end_session (self);
   g_clear_object (&self->chooser);
+  g_clear_weak_pointer (&self->message_toast);
   gtk_widget_dispose_template (GTK_WIDGET (self), HD_TYPE_WINDOW);
 
   G_OBJECT_CLASS (hd_window_parent_class)->dispose (object);

@@ -281,6 +281,235 @@ test_ticket_view (void)
   g_assert_cmpuint (events->len, ==, 1);
 }
 
+/* Unsaved text survives moving to another ticket, a refused save, the view
+ * (the window) going away, and is forgotten once saved. */
+
+static gboolean
+ticket_view_shows (gpointer view)
+{
+  HdTicket *ticket = hd_ticket_view_get_ticket (view);
+
+  return ticket != NULL &&
+         hd_ticket_get_number (ticket) == hd_ticket_view_get_number (view);
+}
+
+static GtkTextView *
+composer_of (GtkWidget *view)
+{
+  g_autoptr(GPtrArray) views = hd_find_widgets (view, GTK_TYPE_TEXT_VIEW, NULL, NULL);
+
+  /* The description, then the composer. */
+  g_assert_cmpuint (views->len, ==, 2);
+  return g_ptr_array_index (views, 1);
+}
+
+static char *
+buffer_text (GtkTextView *view)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (gtk_text_view_get_buffer (view), &start, &end);
+  return gtk_text_buffer_get_text (gtk_text_view_get_buffer (view), &start, &end, FALSE);
+}
+
+static gboolean
+composer_empty (gpointer view)
+{
+  g_autofree char *text = buffer_text (composer_of (view));
+
+  return text[0] == '\0';
+}
+
+static gboolean
+draft_reply_is (gpointer data)
+{
+  gpointer *args = data;
+  g_autoptr(HdDraft) draft = hd_drafts_get (args[0], 3);
+
+  return draft != NULL && g_strcmp0 (draft->reply, args[1]) == 0;
+}
+
+static gboolean
+no_draft_for_3 (gpointer drafts)
+{
+  g_autoptr(HdDraft) draft = hd_drafts_get (drafts, 3);
+
+  return draft == NULL;
+}
+
+static gboolean
+reply_in_file (gpointer data)
+{
+  gpointer *args = data;
+  g_autoptr(GPtrArray) events = hd_store_list_events (args[0], 3, NULL);
+
+  for (guint i = 0; events != NULL && i < events->len; i++)
+    if (g_strcmp0 (hd_ticket_event_get_body (g_ptr_array_index (events, i)), args[1]) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static GtkWidget *drafts_view;
+
+static gboolean
+is_draft_revealer (GtkWidget *widget,
+                   gpointer   data)
+{
+  return g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)),
+                    "draft_revealer") == 0;
+}
+
+/* The view read the ticket as saved: no job of it left in flight. */
+static gboolean
+view_has_version (gpointer saved)
+{
+  HdTicket *shown = hd_ticket_view_get_ticket (HD_TICKET_VIEW (drafts_view));
+
+  return shown != NULL && hd_ticket_get_version (shown) == hd_ticket_get_version (saved);
+}
+
+static gboolean
+conflict_shown (gpointer data)
+{
+  return hd_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+static void
+test_ticket_view_drafts (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *typed = NULL;
+  g_autofree char *too_long = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdStore) other = NULL;
+  g_autoptr(HdPerson) me = NULL;
+  g_autoptr(HdDrafts) drafts = NULL;
+  g_autoptr(HdDraft) draft = NULL;
+  g_autoptr(HdTicket) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *reply = "Reboot it <b>twice</b> & call me\nsecond line";
+  gpointer args[2];
+  GtkWidget *view, *title_row;
+  GtkWindow *window;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  hd_gui_test_seed (&path);
+  store = hd_test_open_as (path, "disp");
+  me = hd_store_dup_me (store);
+  drafts = hd_drafts_new (path, "disp");
+
+  view = hd_ticket_view_new ();
+  window = present_child (view);
+  hd_ticket_view_set_store (HD_TICKET_VIEW (view), store, me);
+  hd_ticket_view_set_drafts (HD_TICKET_VIEW (view), drafts);
+  hd_ticket_view_show (HD_TICKET_VIEW (view), 3);
+  hd_wait_until (ticket_view_shows, view, HD_WAIT_MS);
+
+  /* A reply typed and a field edited, then another ticket: the form
+   * empties, the text is kept (the moment the person moved on). */
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (composer_of (view)), reply, -1);
+  title_row = hd_find_row (view, ADW_TYPE_ENTRY_ROW, "Title");
+  gtk_editable_set_text (GTK_EDITABLE (title_row), "Edited, not saved");
+  hd_ticket_view_show (HD_TICKET_VIEW (view), 2);
+  hd_wait_until (ticket_view_shows, view, HD_WAIT_MS);
+  typed = buffer_text (composer_of (view));
+  g_assert_cmpstr (typed, ==, "");
+  draft = hd_drafts_get (drafts, 3);
+  g_assert_nonnull (draft);
+  g_assert_cmpstr (draft->reply, ==, reply);
+  g_assert_cmpstr (draft->title, ==, "Edited, not saved");
+  g_assert_cmpint (draft->base_version, ==, 1);
+
+  /* Back: both return, the title marked as an edit of version 1. */
+  hd_ticket_view_show (HD_TICKET_VIEW (view), 3);
+  hd_wait_until (ticket_view_shows, view, HD_WAIT_MS);
+  g_clear_pointer (&typed, g_free);
+  typed = buffer_text (composer_of (view));
+  g_assert_cmpstr (typed, ==, reply);
+  title_row = hd_find_row (view, ADW_TYPE_ENTRY_ROW, "Title");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (title_row)), ==, "Edited, not saved");
+
+  /* The view goes away (the window closed, the app quit) with more typed:
+   * written at once, not a moment later. */
+  gtk_text_buffer_insert_at_cursor (gtk_text_view_get_buffer (composer_of (view)), "!", -1);
+  destroy_with (window, view);
+  g_clear_pointer (&draft, hd_draft_free);
+  {
+    g_autoptr(HdDrafts) reread = hd_drafts_new (path, "disp");
+
+    draft = hd_drafts_get (reread, 3);
+    g_assert_nonnull (draft);
+    g_assert_true (g_str_has_suffix (draft->reply, "second line!"));
+  }
+
+  /* Someone else saves the ticket meanwhile. */
+  other = hd_test_open_as (path, "tech1");
+  {
+    HdTicketChanges changes = { .category = "Printers" };
+
+    saved = hd_store_update_ticket (other, 3, 1, &changes, &error);
+    g_assert_no_error (error);
+  }
+
+  /* A new view, a new session: the draft is back. */
+  drafts_view = view = hd_ticket_view_new ();
+  window = present_child (view);
+  hd_ticket_view_set_store (HD_TICKET_VIEW (view), store, me);
+  hd_ticket_view_set_drafts (HD_TICKET_VIEW (view), drafts);
+  hd_ticket_view_show (HD_TICKET_VIEW (view), 3);
+  hd_wait_until (ticket_view_shows, view, HD_WAIT_MS);
+  g_clear_pointer (&typed, g_free);
+  typed = buffer_text (composer_of (view));
+  g_assert_true (g_str_has_suffix (typed, "second line!"));
+  /* Restored field edits do not look edited: a notice says so. */
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (hd_find_widget (view, GTK_TYPE_REVEALER, is_draft_revealer, NULL))));
+
+  /* A reply the file refuses (too long) stays in the form and the draft. */
+  too_long = g_strnfill (HD_MAX_BODY_BYTES + 1, 'x');
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (composer_of (view)), too_long, -1);
+  g_assert_true (gtk_widget_activate_action (view, "ticket.send", NULL));
+  args[0] = drafts;
+  args[1] = too_long;
+  hd_wait_until (draft_reply_is, args, HD_WAIT_MS);
+  g_clear_pointer (&typed, g_free);
+  typed = buffer_text (composer_of (view));
+  g_assert_cmpstr (typed, ==, too_long);
+
+  /* Sent: gone from the form and from the drafts; the title edit, based
+   * on version 1, is still a draft, to be saved as a conflict. */
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (composer_of (view)), reply, -1);
+  g_assert_true (gtk_widget_activate_action (view, "ticket.send", NULL));
+  args[0] = store;
+  args[1] = (gpointer) reply;
+  hd_wait_until (reply_in_file, args, HD_WAIT_MS);
+  hd_wait_until (composer_empty, view, HD_WAIT_MS);
+  g_clear_pointer (&draft, hd_draft_free);
+  draft = hd_drafts_get (drafts, 3);
+  g_assert_nonnull (draft);
+  g_assert_null (draft->reply);
+  g_assert_cmpstr (draft->title, ==, "Edited, not saved");
+  g_assert_cmpint (draft->base_version, ==, 1);
+
+  /* Saved over the other change, on purpose, from the conflict dialog:
+   * no draft left, and their category stays. */
+  g_assert_true (gtk_widget_activate_action (view, "ticket.save-changes", NULL));
+  hd_wait_until (conflict_shown, NULL, HD_WAIT_MS);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (hd_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)),
+                               "overwrite");
+  hd_wait_until (no_draft_for_3, drafts, HD_WAIT_MS);
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (hd_find_widget (view, GTK_TYPE_REVEALER, is_draft_revealer, NULL))));
+  g_clear_object (&saved);
+  saved = hd_store_get_ticket (store, 3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hd_ticket_get_title (saved), ==, "Edited, not saved");
+  g_assert_cmpstr (hd_ticket_get_category (saved), ==, "Printers");
+  hd_wait_until (view_has_version, saved, HD_WAIT_MS);
+  destroy_with (window, view);
+}
+
 /* HdWelcomePage */
 
 typedef struct {
@@ -477,7 +706,7 @@ test_new_ticket_dialog (void)
 
   store = hd_test_new_helpdesk (NULL);
   me = hd_store_dup_me (store);
-  dialog = hd_new_ticket_dialog_new (NULL, store, me);
+  dialog = hd_new_ticket_dialog_new (NULL, store, me, NULL);
   gtk_window_present (GTK_WINDOW (dialog));
   hd_wait_frames (dialog, 3);
 
@@ -517,6 +746,87 @@ test_new_ticket_dialog (void)
   g_assert_null (pointer);
 }
 
+static gboolean window_gone (gpointer *pointer);
+
+/* The form keeps what was typed when it is closed without filing. */
+
+static gboolean
+is_restored_revealer (GtkWidget *widget,
+                      gpointer   data)
+{
+  return g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)),
+                    "restored_revealer") == 0;
+}
+
+static gboolean
+new_ticket_draft_gone (gpointer drafts)
+{
+  g_autoptr(HdDraft) draft = hd_drafts_get (drafts, HD_DRAFT_NEW_TICKET);
+
+  return draft == NULL;
+}
+
+static void
+test_new_ticket_dialog_draft (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdPerson) me = NULL;
+  g_autoptr(HdDrafts) drafts = NULL;
+  g_autoptr(HdDraft) draft = NULL;
+  GtkWidget *dialog, *title_row, *category_row, *revealer;
+  gpointer pointer;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  store = hd_test_new_helpdesk (&path);
+  me = hd_store_dup_me (store);
+  drafts = hd_drafts_new (path, "disp");
+
+  dialog = hd_new_ticket_dialog_new (NULL, store, me, drafts);
+  gtk_window_present (GTK_WINDOW (dialog));
+  revealer = hd_find_widget (dialog, GTK_TYPE_REVEALER, is_restored_revealer, NULL);
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+  title_row = hd_find_row (dialog, ADW_TYPE_ENTRY_ROW, "What is wrong?");
+  category_row = hd_find_row (dialog, ADW_TYPE_ENTRY_ROW, "Category");
+  gtk_editable_set_text (GTK_EDITABLE (title_row), "Scanner <i>offline</i>");
+  gtk_editable_set_text (GTK_EDITABLE (category_row), "Hardware");
+  hd_destroy_and_wait (GTK_WINDOW (dialog));
+
+  draft = hd_drafts_get (drafts, HD_DRAFT_NEW_TICKET);
+  g_assert_nonnull (draft);
+  g_assert_cmpstr (draft->title, ==, "Scanner <i>offline</i>");
+  g_assert_cmpstr (draft->category, ==, "Hardware");
+
+  /* Opened again: as it was left, and saying so. */
+  dialog = hd_new_ticket_dialog_new (NULL, store, me, drafts);
+  gtk_window_present (GTK_WINDOW (dialog));
+  revealer = hd_find_widget (dialog, GTK_TYPE_REVEALER, is_restored_revealer, NULL);
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+  title_row = hd_find_row (dialog, ADW_TYPE_ENTRY_ROW, "What is wrong?");
+  category_row = hd_find_row (dialog, ADW_TYPE_ENTRY_ROW, "Category");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (title_row)), ==, "Scanner <i>offline</i>");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (category_row)), ==, "Hardware");
+  hd_wait_frames (dialog, 3);
+  g_free (hd_save_screenshot (dialog, "screenshot-new-ticket-draft.png"));
+
+  /* Start Over: an empty form, nothing kept. */
+  g_assert_true (gtk_widget_activate_action (dialog, "dialog.start-over", NULL));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (title_row)), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (category_row)), ==, "");
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+  g_assert_true (new_ticket_draft_gone (drafts));
+
+  /* Filed: the draft written on the way is forgotten. */
+  gtk_editable_set_text (GTK_EDITABLE (title_row), "Projector bulb");
+  g_assert_true (gtk_widget_activate_action (dialog, "dialog.create", NULL));
+  pointer = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), &pointer);
+  hd_wait_until (window_gone, &pointer, HD_WAIT_MS);
+  g_assert_true (new_ticket_draft_gone (drafts));
+}
+
 /* Filing while someone else holds the file: the form waits, keeps what was
  * typed, then files. */
 
@@ -552,7 +862,7 @@ test_new_ticket_dialog_busy (void)
 
   store = hd_test_new_helpdesk (&path);
   me = hd_store_dup_me (store);
-  dialog = hd_new_ticket_dialog_new (NULL, store, me);
+  dialog = hd_new_ticket_dialog_new (NULL, store, me, NULL);
   gtk_window_present (GTK_WINDOW (dialog));
   hd_wait_until (people_loaded, hd_find_widget (dialog, GTK_TYPE_DROP_DOWN, NULL, NULL),
                  HD_WAIT_MS);
@@ -985,10 +1295,12 @@ main (int   argc,
   g_test_add_func ("/gui/widgets/sidebar", test_sidebar);
   g_test_add_func ("/gui/widgets/ticket-list-view", test_ticket_list_view);
   g_test_add_func ("/gui/widgets/ticket-view", test_ticket_view);
+  g_test_add_func ("/gui/widgets/ticket-view-drafts", test_ticket_view_drafts);
   g_test_add_func ("/gui/widgets/welcome-page", test_welcome_page);
   g_test_add_func ("/gui/widgets/welcome-explains-share", test_welcome_explains_share);
   g_test_add_func ("/gui/widgets/new-ticket-dialog", test_new_ticket_dialog);
   g_test_add_func ("/gui/widgets/filing-while-busy", test_new_ticket_dialog_busy);
+  g_test_add_func ("/gui/widgets/new-ticket-draft", test_new_ticket_dialog_draft);
   g_test_add_func ("/gui/widgets/preferences-window", test_preferences_window);
   g_test_add_func ("/gui/widgets/window", test_window);
   g_test_add_func ("/gui/widgets/help-overlay", test_help_overlay);
