@@ -35,6 +35,8 @@ struct _HdStore
   HdPerson *me;
   gint64    tx_now;
   gint64    lock_touched;  /* monotonic µs; dot-file heartbeat */
+  dev_t     dev;           /* the file the connection opened */
+  ino_t     ino;
   HdLocking locking;
   guint     busy_timeout;
   int       schema_version;
@@ -116,6 +118,17 @@ set_io_error (HdStore  *self,
     }
 }
 
+/* The path no longer leads to the file the connection has open. */
+static gboolean
+set_gone_error (HdStore  *self,
+                GError  **error)
+{
+  g_set_error (error, HD_ERROR, HD_ERROR_NOT_FOUND,
+               _("“%s” is no longer there: it was moved or deleted, or the disk or network share that held it is gone. Nothing was saved; open the helpdesk again where it is now."),
+               self->path);
+  return FALSE;
+}
+
 /* Turns an SQLite result code on this connection into a HdError. Always
  * returns FALSE so callers can `return hd_store_set_error_from_db (…)`. */
 gboolean
@@ -125,6 +138,11 @@ hd_store_set_error_from_db (HdStore *self,
 {
   const char *detail = self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
   int sys_errno = self->db != NULL ? sqlite3_system_errno (self->db) : 0;
+
+  /* SQLite's own check, before it writes the journal, of what
+   * check_still_there() checks at BEGIN: not a matter of permissions. */
+  if (rc == SQLITE_READONLY_DBMOVED)
+    return set_gone_error (self, error);
 
   switch (rc & 0xff)
     {
@@ -216,6 +234,40 @@ exec (HdStore     *self,
   return TRUE;
 }
 
+/* SQLite goes on using the inode it opened after the file was deleted,
+ * moved or replaced, or its share unmounted. Its own check, when it opens
+ * the journal, compares inode numbers only (not the device: a share
+ * mounted anew, another disk), fails as if the file were read-only
+ * (SQLITE_READONLY_DBMOVED), and is not made at all where the journal
+ * cannot be created first. So, holding the write lock and before anything
+ * is written, check that the path still leads to the file the connection
+ * has open, and say plainly what happened. */
+static gboolean
+check_still_there (HdStore  *self,
+                   GError  **error)
+{
+  GStatBuf st;
+  int saved_errno;
+
+  if (g_stat (self->path, &st) != 0)
+    {
+      saved_errno = errno;
+      if (saved_errno == ENOENT || saved_errno == ENOTDIR)
+        return set_gone_error (self, error);
+      return set_io_error (self, saved_errno, error);
+    }
+
+  if (st.st_dev != self->dev || st.st_ino != self->ino)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_NOT_FOUND,
+                   _("“%s” was replaced by another file after it was opened. Nothing was saved; open it again to work with the file that is there now."),
+                   self->path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* IMMEDIATE takes the write lock up front, through the busy handler. A plain
  * BEGIN that later upgrades fails with SQLITE_BUSY at once instead. */
 gboolean
@@ -227,6 +279,12 @@ hd_store_begin_write (HdStore  *self,
 
   if (!exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
+
+  if (!check_still_there (self, error))
+    {
+      hd_store_rollback (self);
+      return FALSE;
+    }
 
   self->tx_now = g_get_real_time ();
   return TRUE;
@@ -700,6 +758,7 @@ open_connection (HdStore  *self,
 {
   const char *vfs = self->locking == HD_LOCKING_DOTFILE ? "unix-dotfile" : NULL;
   int rc = sqlite3_open_v2 (self->path, &self->db, flags, vfs);
+  GStatBuf st;
 
   if (rc != SQLITE_OK)
     {
@@ -707,6 +766,17 @@ open_connection (HdStore  *self,
       g_clear_pointer (&self->db, sqlite3_close);
       return FALSE;
     }
+
+  /* SQLite has opened the file by now, creating it if asked: this is the
+   * file every write must still find at the path (check_still_there()). */
+  if (g_stat (self->path, &st) != 0)
+    {
+      set_io_error (self, errno, error);
+      g_clear_pointer (&self->db, sqlite3_close);
+      return FALSE;
+    }
+  self->dev = st.st_dev;
+  self->ino = st.st_ino;
 
   sqlite3_extended_result_codes (self->db, TRUE);
   if (self->locking == HD_LOCKING_DOTFILE)
