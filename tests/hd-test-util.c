@@ -41,21 +41,34 @@ add_person (HdStore    *store,
   g_assert_nonnull (person);
 }
 
-HdStore *
-hd_test_new_helpdesk (char **path)
+void
+hd_test_add_people (HdStore *store)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *file = hd_test_new_path ("helpdesk");
-  HdStore *store;
-
-  store = hd_store_create (file, "disp", "Test office", &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (store);
-
   add_person (store, "tech1", HD_ROLE_TECHNICIAN, 1);
   add_person (store, "tech2", HD_ROLE_TECHNICIAN, 2);
   add_person (store, "req1", HD_ROLE_REQUESTER, 0);
   add_person (store, "req2", HD_ROLE_REQUESTER, 0);
+}
+
+HdStore *
+hd_test_new_helpdesk_at (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  HdStore *store;
+
+  store = hd_store_create (path, "disp", "Test office", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+
+  hd_test_add_people (store);
+  return store;
+}
+
+HdStore *
+hd_test_new_helpdesk (char **path)
+{
+  g_autofree char *file = hd_test_new_path ("helpdesk");
+  HdStore *store = hd_test_new_helpdesk_at (file);
 
   if (path != NULL)
     *path = g_steal_pointer (&file);

@@ -20,6 +20,12 @@ char     *hd_test_new_path      (const char *name);
  * requesters. Returns the dispatcher's store. */
 HdStore  *hd_test_new_helpdesk  (char      **path);
 
+/* Like hd_test_new_helpdesk(), at @path (a mount of the test's own, say). */
+HdStore  *hd_test_new_helpdesk_at (const char *path);
+
+/* Adds the people of hd_test_new_helpdesk() to a new helpdesk. */
+void      hd_test_add_people    (HdStore    *store);
+
 /* Opens @path as @login, asserting success. */
 HdStore  *hd_test_open_as       (const char *path,
                                  const char *login);
