@@ -2736,6 +2736,233 @@ test_restore (void)
   assert_status (status, 0, err);
 }
 
+/* Restoring a damaged file */
+
+/* Scribbles over 1500 bytes in the middle of a leaf page of the tickets
+ * table, as a bad sector or a torn write over a share does. */
+static void
+damage_ticket_page (const char *path)
+{
+  gint64 page = sql_int (path, "SELECT pageno FROM dbstat WHERE name = 'tickets'"
+                               " AND pagetype = 'leaf' ORDER BY pageno LIMIT 1 OFFSET 3");
+  gint64 page_size = sql_int (path, "PRAGMA page_size");
+  g_autoptr(GBytes) bytes = hd_test_read_bytes (path);
+  gsize size = 0;
+  g_autofree char *data = g_bytes_unref_to_data (g_steal_pointer (&bytes), &size);
+
+  g_assert_cmpint (page, >, 1);
+  g_assert_cmpint (page * page_size, <=, size);
+  memset (data + (page - 1) * page_size + 1000, 0xA5, 1500);
+  write_file (path, data, size);
+}
+
+/* Made once: filing hundreds of tickets one safe transaction at a time
+ * takes a while. */
+static char *damage_template;
+
+/* A helpdesk with enough tickets to span many pages, and a backup of it in
+ * the folder where the window keeps them. */
+static char *
+new_helpdesk_with_backup (char **backup)
+{
+  g_autofree char *path = hd_test_new_path ("helpdesk");
+  g_autofree char *record = hd_store_locking_path (path);
+  g_autofree char *dir = hd_store_default_backup_dir (path);
+  g_autoptr(GBytes) contents = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (damage_template == NULL)
+    {
+      g_autofree char *template_dir = g_dir_make_tmp ("hd-cli-XXXXXX", &error);
+
+      g_assert_no_error (error);
+      damage_template = g_build_filename (template_dir, "template.db", NULL);
+      store = hd_store_create (damage_template, "disp", "Test office", &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < 300; i++)
+        {
+          g_autoptr(HdTicket) ticket = hd_test_file_ticket (store, "Before the damage");
+        }
+      g_clear_object (&store);
+    }
+
+  contents = hd_test_read_bytes (damage_template);
+  write_file (path, g_bytes_get_data (contents, NULL), g_bytes_get_size (contents));
+  write_file (record, "posix\n", -1);
+
+  store = hd_test_open_as (path, "disp");
+  g_assert_true (hd_store_backup_rotating (store, dir, HD_STORE_BACKUPS_KEPT, backup, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
+static void
+remove_damage_template (void)
+{
+  g_autofree char *record = NULL;
+  g_autofree char *dir = NULL;
+
+  if (damage_template == NULL)
+    return;
+
+  record = hd_store_locking_path (damage_template);
+  dir = g_path_get_dirname (damage_template);
+  g_unlink (damage_template);
+  g_unlink (record);
+  g_rmdir (dir);
+  g_clear_pointer (&damage_template, g_free);
+}
+
+static void
+test_restore_damaged (void)
+{
+  g_autofree char *backup = NULL;
+  g_autofree char *db = new_helpdesk_with_backup (&backup);
+  g_autofree char *xdg_env = g_strconcat ("XDG_DATA_HOME=", g_get_user_data_dir (), NULL);
+  const char *env[] = { xdg_env, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *hint = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *kept = NULL;
+  g_autoptr(GBytes) damaged = NULL;
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autoptr(GRegex) restored = NULL;
+  int status = -1;
+
+  new_ticket (db, "req1", "After the backup");
+  damage_ticket_page (db);
+  damaged = hd_test_read_bytes (db);
+  hint = g_strdup_printf ("helpdesk-cli: the last good backup is %s; restore it with: helpdesk-cli --db %s restore %s\n",
+                          backup, db, backup);
+
+  /* check says it is damaged, and which backup puts it right. */
+  run_cli_env (env, "disp", &status, &out, &err, "--db", db, "check", NULL);
+  g_assert_cmpint (status, ==, 5);
+  g_assert_nonnull (strstr (err, hint));
+  assert_unchanged (db, damaged);
+
+  /* So does any command that the damage stops. */
+  run_cli_env (env, "disp", &status, &out, &err, "--db", db, "ticket", "new", "--title",
+           "Written into a damaged file", NULL);
+  g_assert_cmpint (status, ==, 5);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_cmpuint (count_lines (err), ==, 2);
+  g_assert_nonnull (strstr (err, "damaged"));
+  g_assert_true (g_str_has_suffix (err, hint));
+  assert_unchanged (db, damaged);
+
+  /* restore replaces it, keeping the damaged file beside it. */
+  run_cli_env (env, "disp", &status, &out, &err, "--db", db, "restore", backup, NULL);
+  assert_status (status, 0, err);
+  g_assert_cmpstr (err, ==, "");
+  restored = g_regex_new ("^Restored (.+) from (.+)\\. The damaged file is kept as (.+\\.damaged-\\d{8}-\\d{6})\\.\n$",
+                          0, 0, NULL);
+  g_assert_true (g_regex_match (restored, out, 0, &match));
+  expected = g_match_info_fetch (match, 1);
+  g_assert_cmpstr (expected, ==, db);
+  g_clear_pointer (&expected, g_free);
+  expected = g_match_info_fetch (match, 2);
+  g_assert_cmpstr (expected, ==, backup);
+  kept = g_match_info_fetch (match, 3);
+  g_assert_true (g_str_has_prefix (kept, db));
+  assert_unchanged (kept, damaged);
+
+  /* The file is the backup now. */
+  run_cli_env (env, "disp", &status, &out, &err, "--db", db, "check", NULL);
+  assert_status (status, 0, err);
+  g_assert_cmpuint (count_tickets (db), ==, 300);
+  run_cli_env (env, "disp", &status, &out, &err, "--db", db, "ticket", "list", "--csv", NULL);
+  assert_status (status, 0, err);
+  g_assert_null (strstr (out, "After the backup"));
+
+  /* A sound file is never replaced that way: restoring into it is the
+   * dispatcher's ordinary restore again. */
+  run_cli_env (env, "tech1", &status, &out, &err, "--db", db, "restore", backup, NULL);
+  g_assert_cmpint (status, ==, 4);
+  assert_one_line_error (out, err, "dispatcher");
+  run_cli_env (env, "disp", &status, &out, &err, "--db", db, "restore", backup, NULL);
+  assert_status (status, 0, err);
+  g_assert_nonnull (strstr (out, "The file as it was is saved as"));
+}
+
+static void
+test_restore_damaged_header (void)
+{
+  g_autofree char *backup = NULL;
+  g_autofree char *db = new_helpdesk_with_backup (&backup);
+  g_autofree char *xdg_env = g_strconcat ("XDG_DATA_HOME=", g_get_user_data_dir (), NULL);
+  const char *env[] = { xdg_env, NULL };
+  g_autoptr(GBytes) bytes = hd_test_read_bytes (db);
+  gsize size = 0;
+  g_autofree char *data = g_bytes_unref_to_data (g_steal_pointer (&bytes), &size);
+  g_autofree char *out = NULL, *err = NULL;
+  int status = -1;
+
+  /* Garbage over the header: SQLite no longer knows the file, but its
+   * locking record says it is a helpdesk. */
+  for (guint i = 0; i < 100; i++)
+    data[i] = (char) (0x5A ^ (i * 37));
+  write_file (db, data, size);
+
+  run_cli_env (env, "disp", &status, &out, &err, "--db", db, "check", NULL);
+  g_assert_cmpint (status, ==, 5);
+  g_assert_nonnull (strstr (err, "the last good backup is"));
+
+  run_cli_env (env, "disp", &status, &out, &err, "--db", db, "restore", backup, NULL);
+  assert_status (status, 0, err);
+  g_assert_nonnull (strstr (out, "The damaged file is kept as"));
+  g_assert_cmpuint (count_tickets (db), ==, 300);
+}
+
+static void
+test_restore_damaged_refusals (void)
+{
+  g_autofree char *backup = NULL;
+  g_autofree char *db = new_helpdesk_with_backup (&backup);
+  g_autofree char *xdg_env = g_strconcat ("XDG_DATA_HOME=", g_get_user_data_dir (), NULL);
+  const char *env[] = { xdg_env, NULL };
+  g_autofree char *dir = new_dir ("not-ours");
+  g_autofree char *text = g_build_filename (dir, "notes.db", NULL);
+  g_autofree char *bad_backup = g_build_filename (dir, "bad-backup.db", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GBytes) text_before = NULL;
+  g_autoptr(GBytes) damaged = NULL;
+  g_autoptr(GBytes) bad_before = NULL;
+  g_autoptr(GBytes) original = NULL;
+  g_autoptr(GDir) listing = NULL;
+  const char *name;
+  int status = -1;
+
+  /* A text file is no damaged helpdesk: left alone. */
+  write_file (text, "Shopping list: toner, paper\n", -1);
+  text_before = hd_test_read_bytes (text);
+  run_cli_env (env, "disp", &status, &out, &err, "--db", text, "restore", backup, NULL);
+  g_assert_cmpint (status, ==, 5);
+  assert_one_line_error (out, err, "not a helpdesk file");
+  assert_unchanged (text, text_before);
+
+  /* A damaged backup is refused, and both files are left as they were;
+   * the error names a backup that is good. */
+  original = hd_test_read_bytes (db);
+  write_file (bad_backup, g_bytes_get_data (original, NULL), g_bytes_get_size (original));
+  damage_ticket_page (bad_backup);
+  damage_ticket_page (db);
+  damaged = hd_test_read_bytes (db);
+  bad_before = hd_test_read_bytes (bad_backup);
+  run_cli_env (env, "disp", &status, &out, &err, "--db", db, "restore", bad_backup, NULL);
+  g_assert_cmpint (status, ==, 5);
+  g_assert_nonnull (strstr (err, bad_backup));
+  g_assert_nonnull (strstr (err, "damaged"));
+  g_assert_nonnull (strstr (err, backup));
+  assert_unchanged (db, damaged);
+  assert_unchanged (bad_backup, bad_before);
+
+  listing = g_dir_open (hd_test_dir (), 0, NULL);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    g_assert_null (strstr (name, ".damaged-"));
+}
+
 /* Locking methods */
 
 static void
@@ -2896,6 +3123,7 @@ main (int   argc,
       char *argv[])
 {
   const char *env = g_getenv ("HELPDESK_CLI");
+  int status;
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
@@ -2949,8 +3177,13 @@ main (int   argc,
   g_test_add_func ("/cli/backup/missing-dir", test_backup_missing_dir);
   g_test_add_func ("/cli/file/locking", test_locking);
   g_test_add_func ("/cli/file/restore", test_restore);
+  g_test_add_func ("/cli/file/restore-damaged", test_restore_damaged);
+  g_test_add_func ("/cli/file/restore-damaged-header", test_restore_damaged_header);
+  g_test_add_func ("/cli/file/restore-damaged-refusals", test_restore_damaged_refusals);
   g_test_add_func ("/cli/file/read-only", test_read_only);
   g_test_add_func ("/cli/file/busy", test_busy);
 
-  return g_test_run ();
+  status = g_test_run ();
+  remove_damage_template ();
+  return status;
 }

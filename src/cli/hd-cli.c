@@ -50,6 +50,67 @@ static const GOptionEntry db_entries[] = {
   { NULL }
 };
 
+/* The file, and what to say when it is damaged */
+
+/* --db, else $HELPDESK_DB, else the per-user default. */
+static char *
+db_path (void)
+{
+  return opt_db != NULL ? g_strdup (opt_db) : hd_store_default_path ();
+}
+
+/* A word the shell reads back as @text: quoted only when it has to be. */
+static char *
+shell_word (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("@%_+=:,./-", *p) == NULL)
+      return g_shell_quote (text);
+
+  return text[0] != '\0' ? g_strdup (text) : g_shell_quote (text);
+}
+
+/* For a damaged file: one line naming its newest good backup and the
+ * command that puts it back, or %NULL when there is none. */
+static char *
+last_good_backup_hint (const char *path)
+{
+  g_autofree char *backup = hd_store_find_last_good_backup (path, NULL);
+  g_autofree char *quoted_backup = NULL;
+  g_autofree char *quoted_db = NULL;
+
+  if (backup == NULL)
+    return NULL;
+
+  quoted_backup = shell_word (backup);
+  if (opt_db == NULL)
+    return g_strdup_printf (_("the last good backup is %s; restore it with: helpdesk-cli restore %s"),
+                            backup, quoted_backup);
+
+  quoted_db = shell_word (opt_db);
+  return g_strdup_printf (_("the last good backup is %s; restore it with: helpdesk-cli --db %s restore %s"),
+                          backup, quoted_db, quoted_backup);
+}
+
+/* Whether an error from opening @path may mean the file itself is damaged:
+ * not a damaged locking record beside it, which a backup does not fix. */
+static gboolean
+may_be_damaged (const char   *path,
+                const GError *error)
+{
+  g_autofree char *record = NULL;
+  g_autofree char *text = NULL;
+  HdLocking locking;
+
+  if (!g_error_matches (error, HD_ERROR, HD_ERROR_CORRUPT) &&
+      !g_error_matches (error, HD_ERROR, HD_ERROR_NOT_HELPDESK))
+    return FALSE;
+
+  record = hd_store_locking_path (path);
+  return !g_file_get_contents (record, &text, NULL, NULL) ||
+         hd_locking_from_string (text, &locking);
+}
+
 /* Errors */
 
 static int
@@ -76,10 +137,17 @@ exit_code_for (const GError *error)
     }
 }
 
+/* When the file is damaged, a second line names its newest good backup and
+ * the command that puts it back. */
 static int
 fail (const GError *error)
 {
+  g_autofree char *path = db_path ();
+  g_autofree char *hint = NULL;
+
   g_printerr ("helpdesk-cli: %s\n", error->message);
+  if (may_be_damaged (path, error) && (hint = last_good_backup_hint (path)) != NULL)
+    g_printerr ("helpdesk-cli: %s\n", hint);
   return exit_code_for (error);
 }
 
@@ -271,13 +339,6 @@ pick_text (const char  *inline_text,
   return TRUE;
 }
 
-/* --db, else $HELPDESK_DB, else the per-user default. */
-static char *
-db_path (void)
-{
-  return opt_db != NULL ? g_strdup (opt_db) : hd_store_default_path ();
-}
-
 static HdStore *
 open_store_full (HdStoreOpenFlags   flags,
                  GError           **error)
@@ -409,8 +470,12 @@ cmd_check (const Command  *command,
 
   if (problems->len > 0)
     {
+      g_autofree char *hint = last_good_backup_hint (hd_store_get_path (store));
+
       g_printerr (_("helpdesk-cli: %s has %u problems. Restore it from a backup, or keep a copy before any repair.\n"),
                   hd_store_get_path (store), problems->len);
+      if (hint != NULL)
+        g_printerr ("helpdesk-cli: %s\n", hint);
       return EXIT_UNUSABLE;
     }
 
@@ -469,7 +534,33 @@ cmd_restore (const Command  *command,
     return status;
 
   store = open_store_for_change (&error);
-  if (store == NULL || !hd_store_restore (store, positional[0], &safety, &error))
+  if (store == NULL)
+    {
+      g_autofree char *path = db_path ();
+      g_autofree char *damaged = NULL;
+      g_autoptr(GError) recover_error = NULL;
+
+      /* A damaged file cannot be opened to restore into: replace it,
+       * keeping it beside. hd_store_recover() refuses a file that is not
+       * damaged, or not a helpdesk's. */
+      if (!may_be_damaged (path, error))
+        return fail (error);
+
+      if (!hd_store_recover (path, positional[0], &damaged, &recover_error))
+        {
+          /* Not ours after all: say so as opening it did. */
+          if (g_error_matches (error, HD_ERROR, HD_ERROR_NOT_HELPDESK) &&
+              g_error_matches (recover_error, HD_ERROR, HD_ERROR_NOT_HELPDESK))
+            return fail (error);
+          return fail (recover_error);
+        }
+
+      g_print (_("Restored %s from %s. The damaged file is kept as %s.\n"), path, positional[0],
+               damaged);
+      return EXIT_OK;
+    }
+
+  if (!hd_store_restore (store, positional[0], &safety, &error))
     return fail (error);
 
   g_print (_("Restored %s from %s. The file as it was is saved as %s.\n"),

@@ -1,13 +1,17 @@
-/* hd-store-maint.c — checking and backing up a helpdesk file
+/* hd-store-maint.c — checking, backing up and recovering a helpdesk file
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _GNU_SOURCE  /* F_OFD_SETLK */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <utime.h>
 
 #include "hd-rules.h"
 #include "hd-schema.h"
@@ -445,4 +449,882 @@ hd_store_restore (HdStore     *self,
   sqlite3_bind_int64 (stmt, 1, MAX (last_seq + 1, 1));
   sqlite3_bind_int64 (stmt, 2, g_get_real_time ());
   return hd_store_step_done (self, stmt, error);
+}
+
+/* Recovering a damaged file
+ *
+ * A damaged file cannot be opened, so hd_store_restore() (which copies the
+ * backup into the open file) cannot help; hd_store_recover() replaces the
+ * file instead. It never opens the damaged file as a HdStore, so it cannot
+ * know who its dispatcher was: the people are in the damaged file. The
+ * file's permissions are the boundary: only someone who may write the file
+ * itself (not just its folder) may replace it, and the damaged file is
+ * always kept. */
+
+/* SQLite's lock bytes (os_unix.c): PENDING, RESERVED and the SHARED range
+ * follow each other, 512 bytes from 1 GiB. A write lock over all of them
+ * is what SQLite's EXCLUSIVE lock looks like to every other client. */
+#define SQLITE_LOCK_FIRST_BYTE 0x40000000
+#define SQLITE_LOCK_BYTES 512
+
+static const guint8 sqlite_magic[16] = "SQLite format 3";
+
+typedef struct {
+  HdLocking locking;
+  char     *lock_dir;  /* dotfile: FILE.lock, which we made */
+  int       fd;        /* posix: the file, holding an OFD lock; else -1 */
+  gint64    touched;   /* monotonic µs */
+} FileLock;
+
+static guint
+busy_timeout_ms (void)
+{
+  const char *env = g_getenv ("HELPDESK_BUSY_TIMEOUT");
+  guint64 timeout = HD_STORE_DEFAULT_BUSY_TIMEOUT_MS;
+
+  if (env != NULL && !g_ascii_string_to_unsigned (env, 10, 0, G_MAXINT, &timeout, NULL))
+    timeout = HD_STORE_DEFAULT_BUSY_TIMEOUT_MS;
+
+  return timeout;
+}
+
+static gboolean
+set_file_error (int          saved_errno,
+                const char  *path,
+                GError     **error)
+{
+  switch (saved_errno)
+    {
+    case ENOSPC:
+    case EDQUOT:
+      g_set_error (error, HD_ERROR, HD_ERROR_DISK_FULL,
+                   _("The disk that holds “%s” is full. Free some space and try again; the damaged file was not replaced."),
+                   path);
+      return FALSE;
+    case EROFS:
+    case EACCES:
+    case EPERM:
+      g_set_error (error, HD_ERROR, HD_ERROR_READ_ONLY,
+                   _("“%s” or its folder cannot be written. Ask for write access to both; the damaged file was not replaced."),
+                   path);
+      return FALSE;
+    default:
+      g_set_error (error, HD_ERROR, HD_ERROR_FAILED,
+                   _("“%s” could not be read or written (%s); the damaged file was not replaced."),
+                   path, g_strerror (saved_errno));
+      return FALSE;
+    }
+}
+
+static int
+query_raw_int (sqlite3     *db,
+               const char  *sql,
+               gint64      *value)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    return rc;
+
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return rc == SQLITE_DONE ? SQLITE_CORRUPT : rc;
+
+  *value = sqlite3_column_int64 (stmt, 0);
+  return SQLITE_OK;
+}
+
+/* PRAGMA quick_check(1): SQLITE_OK with @detail NULL when sound, SQLITE_OK
+ * with @detail set to SQLite's one-line report when damaged, or the error
+ * that stopped it. */
+static int
+quick_check_raw (sqlite3  *db,
+                 char    **detail)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check(1)", -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    return rc;
+
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return rc;
+
+  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
+    {
+      *detail = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      g_strdelimit (*detail, "\r\n", ' ');
+    }
+
+  return SQLITE_OK;
+}
+
+/* Whether @backup is a sound helpdesk file this Helpdesk can read. It is
+ * opened read-only and never written: no upgrade, no journal mode, no
+ * recovery of an unfinished change (that is refused instead). */
+static gboolean
+verify_backup (const char  *backup,
+               GError     **error)
+{
+  sqlite3 *db = NULL;
+  g_autofree char *detail = NULL;
+  gint64 app_id = 0;
+  gint64 version = 0;
+  GStatBuf st;
+  int rc;
+
+  if (g_stat (backup, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno == ENOENT)
+        g_set_error (error, HD_ERROR, HD_ERROR_NOT_FOUND,
+                     _("There is no backup at “%s”. Check the name; nothing was changed."), backup);
+      else
+        g_set_error (error, HD_ERROR, HD_ERROR_FAILED,
+                     _("The backup “%s” cannot be read (%s); nothing was changed."), backup,
+                     g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (!S_ISREG (st.st_mode) || st.st_size == 0)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_NOT_HELPDESK,
+                   _("“%s” is not a helpdesk backup. Choose another backup; nothing was changed."),
+                   backup);
+      return FALSE;
+    }
+
+  rc = sqlite3_open_v2 (backup, &db, SQLITE_OPEN_READONLY, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_extended_result_codes (db, TRUE);
+      sqlite3_busy_timeout (db, busy_timeout_ms ());
+      rc = query_raw_int (db, "PRAGMA application_id", &app_id);
+    }
+  if (rc == SQLITE_OK)
+    rc = query_raw_int (db, "PRAGMA user_version", &version);
+  if (rc == SQLITE_OK && app_id == HD_APPLICATION_ID && version <= HD_SCHEMA_VERSION)
+    rc = quick_check_raw (db, &detail);
+  sqlite3_close (db);
+
+  if (rc == SQLITE_OK && app_id != HD_APPLICATION_ID)
+    rc = SQLITE_NOTADB;
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_OK:
+      break;
+    case SQLITE_NOTADB:
+      g_set_error (error, HD_ERROR, HD_ERROR_NOT_HELPDESK,
+                   _("“%s” is not a helpdesk backup. Choose another backup; nothing was changed."),
+                   backup);
+      return FALSE;
+    case SQLITE_CORRUPT:
+      g_set_error (error, HD_ERROR, HD_ERROR_CORRUPT,
+                   _("The backup “%s” is damaged too (%s). Choose another backup; nothing was changed."),
+                   backup, sqlite3_errstr (rc));
+      return FALSE;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      g_set_error (error, HD_ERROR, HD_ERROR_BUSY,
+                   _("The backup “%s” is busy: another program is writing it. Try again in a moment; nothing was changed."),
+                   backup);
+      return FALSE;
+    default:
+      g_set_error (error, HD_ERROR, HD_ERROR_FAILED,
+                   _("The backup “%s” could not be checked without changing it (%s). Choose another backup; nothing was changed."),
+                   backup, sqlite3_errstr (rc));
+      return FALSE;
+    }
+
+  if (version > HD_SCHEMA_VERSION)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_NEWER_VERSION,
+                   _("The backup “%s” was made by a newer version of Helpdesk (file version %d, this program knows %d). Update Helpdesk or choose another backup; nothing was changed."),
+                   backup, (int) version, HD_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  if (detail != NULL)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_CORRUPT,
+                   _("The backup “%s” is damaged too (%s). Choose another backup; nothing was changed."),
+                   backup, detail);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * hd_store_find_last_good_backup:
+ * @path: a helpdesk file, damaged or not
+ *
+ * Looks through the automatic backups of @path (hd_store_default_backup_dir(),
+ * where hd_store_backup_rotating() writes them and hd_store_restore() keeps
+ * the file as it was before a restore), newest first, for one that is a
+ * helpdesk file this Helpdesk can read and passes SQLite's quick check.
+ * Backups are opened read-only and never changed.
+ *
+ * They are ordered by their names, which carry the local time they were
+ * written (helpdesk-20261123-141500.db, -2, -3 … within a second): unlike
+ * modification times, names survive copying the folder, and they are the
+ * order in which the folder is rotated. Only the hour when the clocks go
+ * back can be out of order.
+ *
+ * Returns: (transfer full): the newest good backup, or %NULL with
+ *   %HD_ERROR_NOT_FOUND when there is none
+ */
+char *
+hd_store_find_last_good_backup (const char  *path,
+                                GError     **error)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GPtrArray) backups = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  dir = hd_store_default_backup_dir (path);
+  backups = list_backups (dir);
+
+  for (guint i = backups->len; i > 0; i--)
+    {
+      const char *candidate = g_ptr_array_index (backups, i - 1);
+      g_autoptr(GError) local_error = NULL;
+
+      if (verify_backup (candidate, &local_error))
+        return g_strdup (candidate);
+
+      g_debug ("Not offering the backup %s: %s", candidate, local_error->message);
+    }
+
+  if (backups->len == 0)
+    g_set_error (error, HD_ERROR, HD_ERROR_NOT_FOUND,
+                 _("There is no backup of “%s” in “%s”."), path, dir);
+  else
+    g_set_error (error, HD_ERROR, HD_ERROR_NOT_FOUND,
+                 _("None of the backups of “%s” in “%s” can be used: each is damaged or not a helpdesk file."),
+                 path, dir);
+  return NULL;
+}
+
+/* Reads FILE.locking as the store does; without one, POSIX. */
+static gboolean
+read_locking_record (const char  *path,
+                     HdLocking   *locking,
+                     gboolean    *recorded,
+                     GError     **error)
+{
+  g_autofree char *record = hd_store_locking_path (path);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  *locking = HD_LOCKING_POSIX;
+  *recorded = FALSE;
+
+  if (!g_file_get_contents (record, &text, NULL, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return TRUE;
+      g_set_error (error, HD_ERROR, HD_ERROR_FAILED,
+                   _("The locking record “%s” cannot be read: %s"), record,
+                   local_error->message);
+      return FALSE;
+    }
+
+  if (!hd_locking_from_string (text, locking))
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_CORRUPT,
+                   _("The locking record “%s” must say “posix” or “dotfile”. Restore it; every desk must lock the file the same way."),
+                   record);
+      return FALSE;
+    }
+
+  *recorded = TRUE;
+  return TRUE;
+}
+
+typedef enum {
+  HEADER_NONE,      /* empty, short or garbage: no SQLite header */
+  HEADER_OTHER,     /* an SQLite header without our application_id */
+  HEADER_HELPDESK,
+} HeaderKind;
+
+/* What the first 100 bytes of @path say, read without SQLite. */
+static HeaderKind
+read_header (const char *path)
+{
+  guint8 header[100] = { 0 };
+  guint32 app_id;
+  FILE *file;
+  size_t n = 0;
+
+  file = g_fopen (path, "rb");
+  if (file != NULL)
+    {
+      n = fread (header, 1, sizeof header, file);
+      fclose (file);
+    }
+
+  if (n < sizeof header || memcmp (header, sqlite_magic, sizeof sqlite_magic) != 0)
+    return HEADER_NONE;
+
+  app_id = (guint32) header[68] << 24 | (guint32) header[69] << 16 |
+           (guint32) header[70] << 8 | (guint32) header[71];
+  return app_id == HD_APPLICATION_ID ? HEADER_HELPDESK : HEADER_OTHER;
+}
+
+/* Whether a file that SQLite may be unable to read is a helpdesk file: its
+ * header says so; or Helpdesk recorded how to lock it; or it has no header
+ * left at all (garbage) but Helpdesk made backups of this path. Another
+ * program's database, or a text file nobody used as a helpdesk, is never
+ * ours. */
+static gboolean
+is_ours (const char *path,
+         HeaderKind  header,
+         gboolean    recorded)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GPtrArray) backups = NULL;
+
+  if (header == HEADER_HELPDESK || recorded)
+    return TRUE;
+  if (header == HEADER_OTHER)
+    return FALSE;
+
+  dir = hd_store_default_backup_dir (path);
+  backups = list_backups (dir);
+  return backups->len > 0;
+}
+
+/* Takes the lock every desk takes before it writes @path, so that no desk
+ * is in the middle of a change while the file is copied and replaced:
+ *
+ * - dotfile: FILE.lock, made the way SQLite's unix-dotfile VFS makes it;
+ *   a stale one is cleared as the store clears it.
+ * - posix: a write lock over SQLite's lock bytes, as an open file
+ *   description lock (Linux): it is not lost when SQLite closes its own
+ *   descriptors of the same file in this process. Where the system has no
+ *   such locks the replacement is not guarded against a desk that writes
+ *   at that very moment; but such a desk is writing into a damaged file,
+ *   and the rename never mixes the two files.
+ *
+ * Not guarded either way: desks that still have the old file open keep
+ * it open (it is the damaged one); their monitors see that the file was
+ * replaced, and their next write is refused. Within this process, closing
+ * any descriptor of the file drops the POSIX locks SQLite holds on it, so
+ * callers close their own stores of the file first. */
+static gboolean
+lock_file (const char  *path,
+           HdLocking    locking,
+           FileLock    *lock,
+           GError     **error)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) busy_timeout_ms () * 1000;
+
+  lock->locking = locking;
+  lock->fd = -1;
+  lock->touched = g_get_monotonic_time ();
+
+  if (locking == HD_LOCKING_DOTFILE)
+    {
+      g_autofree char *lock_dir = g_strconcat (path, ".lock", NULL);
+
+      for (guint i = 0; g_mkdir (lock_dir, 0777) != 0; i++)
+        {
+          int saved_errno = errno;
+
+          if (saved_errno != EEXIST)
+            return set_file_error (saved_errno, lock_dir, error);
+          if (i % 50 == 0)
+            hd_store_clear_stale_lock (path);
+          if (g_get_monotonic_time () >= deadline)
+            goto busy;
+          g_usleep (20 * 1000);
+        }
+
+      lock->lock_dir = g_steal_pointer (&lock_dir);
+      return TRUE;
+    }
+
+#ifdef F_OFD_SETLK
+  for (;;)
+    {
+      struct flock range = { 0 };
+      GStatBuf now;
+      GStatBuf held;
+      int fd = g_open (path, O_RDWR | O_CLOEXEC, 0);
+
+      if (fd < 0)
+        return set_file_error (errno, path, error);
+
+      range.l_type = F_WRLCK;
+      range.l_whence = SEEK_SET;
+      range.l_start = SQLITE_LOCK_FIRST_BYTE;
+      range.l_len = SQLITE_LOCK_BYTES;
+      if (fcntl (fd, F_OFD_SETLK, &range) != 0)
+        {
+          int saved_errno = errno;
+
+          close (fd);
+          if (saved_errno != EAGAIN && saved_errno != EACCES)
+            {
+              g_debug ("No lock on %s (%s); replacing it unguarded", path,
+                       g_strerror (saved_errno));
+              return TRUE;
+            }
+          if (g_get_monotonic_time () >= deadline)
+            goto busy;
+          g_usleep (20 * 1000);
+          continue;
+        }
+
+      /* Still the file at @path, not one put there meanwhile? */
+      if (fstat (fd, &held) == 0 && g_stat (path, &now) == 0 &&
+          held.st_dev == now.st_dev && held.st_ino == now.st_ino)
+        {
+          lock->fd = fd;
+          return TRUE;
+        }
+      close (fd);
+      if (g_get_monotonic_time () >= deadline)
+        goto busy;
+    }
+#else
+  return TRUE;
+#endif
+
+busy:
+  g_set_error (error, HD_ERROR, HD_ERROR_BUSY,
+               _("“%s” is busy: another program held it longer than the wait limit (%.1f s). Try again in a moment; nothing was changed."),
+               path, busy_timeout_ms () / 1000.0);
+  return FALSE;
+}
+
+/* Dot-file locks are touched while held, so no desk takes a long copy for
+ * an abandoned lock. */
+static void
+touch_lock (FileLock *lock)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (lock->lock_dir != NULL &&
+      now - lock->touched >= HD_STORE_LOCK_HEARTBEAT_SECONDS * G_USEC_PER_SEC)
+    {
+      utime (lock->lock_dir, NULL);
+      lock->touched = now;
+    }
+}
+
+static int
+touch_lock_cb (void *data)
+{
+  touch_lock (data);
+  return 0;
+}
+
+static void
+unlock_file (FileLock *lock)
+{
+  if (lock->lock_dir != NULL)
+    g_rmdir (lock->lock_dir);
+  if (lock->fd >= 0)
+    close (lock->fd);
+  g_clear_pointer (&lock->lock_dir, g_free);
+  lock->fd = -1;
+}
+
+/* Under the lock: whether @path is damaged. It is read as it is, without
+ * SQLite's locks (we hold the file's lock) and without its journal
+ * (immutable), so reading never writes it. */
+static gboolean
+probe_damaged (const char  *path,
+               FileLock    *lock,
+               gboolean    *damaged,
+               GError     **error)
+{
+  g_autofree char *escaped = g_uri_escape_string (path, "/", FALSE);
+  g_autofree char *uri = g_strconcat ("file:", escaped, "?immutable=1", NULL);
+  g_autofree char *detail = NULL;
+  sqlite3 *db = NULL;
+  int rc;
+
+  rc = sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_extended_result_codes (db, TRUE);
+      sqlite3_progress_handler (db, 10000, touch_lock_cb, lock);
+      rc = quick_check_raw (db, &detail);
+    }
+  sqlite3_close (db);
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_OK:
+      *damaged = detail != NULL;
+      return TRUE;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      *damaged = TRUE;
+      return TRUE;
+    default:
+      g_set_error (error, HD_ERROR, HD_ERROR_FAILED,
+                   _("“%s” could not be read to check it (%s); nothing was changed."), path,
+                   sqlite3_errstr (rc));
+      return FALSE;
+    }
+}
+
+static gboolean
+sync_file (const char  *path,
+           GError     **error)
+{
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  int saved_errno;
+
+  if (fd >= 0 && fsync (fd) == 0)
+    return close (fd) == 0 || set_file_error (errno, path, error);
+
+  saved_errno = errno;
+  if (fd >= 0)
+    close (fd);
+  return set_file_error (saved_errno, path, error);
+}
+
+/* Copies @backup into the new file @tmp with the online backup API, under a
+ * read lock on the backup so the copy is one consistent moment, and checks
+ * the copy. */
+static gboolean
+copy_backup (const char  *backup,
+             const char  *tmp,
+             const char  *path,
+             FileLock    *lock,
+             GError     **error)
+{
+  sqlite3 *src = NULL;
+  sqlite3 *dst = NULL;
+  sqlite3_backup *copy = NULL;
+  g_autofree char *detail = NULL;
+  int rc;
+
+  rc = sqlite3_open_v2 (backup, &src, SQLITE_OPEN_READONLY, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_busy_timeout (src, busy_timeout_ms ());
+      rc = sqlite3_exec (src, "BEGIN; SELECT count(*) FROM sqlite_schema;", NULL, NULL, NULL);
+    }
+  if (rc == SQLITE_OK)
+    rc = sqlite3_open_v2 (tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (rc == SQLITE_OK)
+    {
+      copy = sqlite3_backup_init (dst, "main", src, "main");
+      rc = copy != NULL ? SQLITE_OK : sqlite3_errcode (dst);
+    }
+  while (rc == SQLITE_OK)
+    {
+      rc = sqlite3_backup_step (copy, 1024);
+      touch_lock (lock);
+    }
+  if (copy != NULL)
+    sqlite3_backup_finish (copy);
+  if (rc == SQLITE_DONE)
+    rc = quick_check_raw (dst, &detail);
+  if (rc == SQLITE_OK && detail != NULL)
+    rc = SQLITE_CORRUPT;
+
+  if (rc != SQLITE_OK)
+    {
+      if ((rc & 0xff) == SQLITE_FULL)
+        set_file_error (ENOSPC, path, error);
+      else
+        g_set_error (error, HD_ERROR, HD_ERROR_FAILED,
+                     _("The backup “%s” could not be copied beside “%s” (%s); the damaged file was not replaced."),
+                     backup, path,
+                     dst != NULL ? sqlite3_errmsg (dst) : sqlite3_errstr (rc));
+    }
+
+  sqlite3_close (dst);
+  if (src != NULL)
+    sqlite3_exec (src, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close (src);
+  return rc == SQLITE_OK;
+}
+
+/* Copies the damaged file byte for byte to PATH.damaged-YYYYMMDD-HHMMSS
+ * (-2, -3 … within a second), never over another file. */
+static char *
+keep_damaged (const char  *path,
+              FileLock    *lock,
+              GError     **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *target = NULL;
+  char buffer[64 * 1024];
+  GStatBuf st;
+  int in = -1;
+  int out = -1;
+  int saved_errno = 0;
+  ssize_t n;
+
+  in = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (in < 0 || fstat (in, &st) != 0)
+    goto fail;
+
+  for (guint i = 1; out < 0; i++)
+    {
+      g_free (target);
+      target = i == 1 ? g_strdup_printf ("%s.damaged-%s", path, stamp)
+                      : g_strdup_printf ("%s.damaged-%s-%u", path, stamp, i);
+      out = g_open (target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st.st_mode & 0666);
+      if (out < 0 && errno != EEXIST)
+        {
+          g_clear_pointer (&target, g_free);
+          goto fail;
+        }
+    }
+
+  while ((n = read (in, buffer, sizeof buffer)) != 0)
+    {
+      char *p = buffer;
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        goto fail;
+      while (n > 0)
+        {
+          ssize_t written = write (out, p, n);
+
+          if (written < 0 && errno == EINTR)
+            continue;
+          if (written < 0)
+            goto fail;
+          p += written;
+          n -= written;
+        }
+      touch_lock (lock);
+    }
+
+  if (fsync (out) != 0 || close (out) != 0)
+    {
+      out = -1;
+      goto fail;
+    }
+  close (in);
+  return g_steal_pointer (&target);
+
+fail:
+  saved_errno = errno;
+  if (in >= 0)
+    close (in);
+  if (out >= 0)
+    close (out);
+  if (target != NULL)
+    g_unlink (target);
+  set_file_error (saved_errno, path, error);
+  return NULL;
+}
+
+static void
+sync_folder (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+}
+
+/**
+ * hd_store_recover:
+ * @path: a helpdesk file that cannot be opened because it is damaged
+ * @backup: a backup of it, such as hd_store_find_last_good_backup() offers
+ * @damaged_copy: (out) (optional) (transfer full): where the damaged file
+ *   is kept
+ *
+ * Replaces a damaged helpdesk file with a copy of @backup, keeping the
+ * damaged file byte for byte as PATH.damaged-YYYYMMDD-HHMMSS in the same
+ * folder (with its journal, if it had one, as that name plus "-journal").
+ * The backup must be a sound helpdesk file not made by a newer Helpdesk.
+ * It is copied beside @path and renamed over it, so @path is always either
+ * the damaged file or the whole backup; this happens under the file's lock
+ * (see lock_file()). FILE.locking is kept as it is.
+ *
+ * Nobody's role can be checked (the people are in the damaged file):
+ * whoever may write the file may recover it, as they could with any other
+ * tool. Close every HdStore of @path in this process first.
+ *
+ * Refused, with nothing changed: a file that is not damaged
+ * (%HD_ERROR_EXISTS: use hd_store_restore() for it), a missing file
+ * (%HD_ERROR_NOT_FOUND), a file that is not a helpdesk file
+ * (%HD_ERROR_NOT_HELPDESK), and a backup that is damaged, not a helpdesk
+ * file or newer.
+ */
+gboolean
+hd_store_recover (const char  *path,
+                  const char  *backup,
+                  char       **damaged_copy,
+                  GError     **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *journal = NULL;
+  g_autofree char *kept_journal = NULL;
+  FileLock lock = { .fd = -1 };
+  HdLocking locking = HD_LOCKING_POSIX;
+  gboolean recorded = FALSE;
+  gboolean damaged = FALSE;
+  gboolean journal_moved = FALSE;
+  HeaderKind header;
+  GStatBuf st;
+  GStatBuf backup_st;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (backup != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_stat (path, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno == ENOENT)
+        {
+          g_set_error (error, HD_ERROR, HD_ERROR_NOT_FOUND,
+                       _("There is no helpdesk file at “%s” to recover. Check the name, or create one with “helpdesk-cli init”."),
+                       path);
+          return FALSE;
+        }
+      return set_file_error (saved_errno, path, error);
+    }
+
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_NOT_HELPDESK,
+                   _("“%s” is not a helpdesk file; nothing was changed."), path);
+      return FALSE;
+    }
+
+  if (g_stat (backup, &backup_st) == 0 &&
+      backup_st.st_dev == st.st_dev && backup_st.st_ino == st.st_ino)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                   _("“%s” is the damaged file itself. Choose a backup of it; nothing was changed."),
+                   backup);
+      return FALSE;
+    }
+
+  /* Replacing needs only the folder; recovering asks for the file too, so
+   * that nobody who may not change the helpdesk can swap it. */
+  dir = g_path_get_dirname (path);
+  if (g_access (path, W_OK) != 0 || g_access (dir, W_OK) != 0)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_READ_ONLY,
+                   _("“%s” or its folder cannot be written. Ask for write access to both; nothing was changed."),
+                   path);
+      return FALSE;
+    }
+
+  if (!read_locking_record (path, &locking, &recorded, error))
+    return FALSE;
+
+  header = read_header (path);
+  if (!is_ours (path, header, recorded))
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_NOT_HELPDESK,
+                   _("“%s” is not a helpdesk file, so it is not replaced by a backup; nothing was changed."),
+                   path);
+      return FALSE;
+    }
+
+  if (!verify_backup (backup, error))
+    return FALSE;
+
+  if (!lock_file (path, locking, &lock, error))
+    return FALSE;
+
+  if (!probe_damaged (path, &lock, &damaged, error))
+    goto fail;
+  /* SQLite reads an empty file as an empty database; it is no helpdesk. */
+  damaged = damaged || read_header (path) == HEADER_NONE;
+  if (!damaged && read_header (path) == HEADER_OTHER)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_NOT_HELPDESK,
+                   _("“%s” is another program’s database, not a damaged helpdesk file, so it is not replaced; nothing was changed."),
+                   path);
+      goto fail;
+    }
+  if (!damaged)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_EXISTS,
+                   _("“%s” is not damaged: it opens and passes the check, so it is not replaced. Restore the backup into it with the ordinary restore (dispatcher only); nothing was changed."),
+                   path);
+      goto fail;
+    }
+
+  tmp = g_strdup_printf ("%s.recovering-%d-%08x", path, (int) getpid (), g_random_int ());
+  if (!copy_backup (backup, tmp, path, &lock, error))
+    goto fail;
+
+  /* Everyone who could use the damaged file can use its replacement, as
+   * far as the file system lets us: the group can only be kept where we
+   * belong to it, and some shares ignore both. */
+  if (g_chmod (tmp, st.st_mode & 07777) != 0 || chown (tmp, (uid_t) -1, st.st_gid) != 0)
+    g_debug ("The copy of %s does not have the permissions of %s: %s", backup, path,
+             g_strerror (errno));
+  if (!sync_file (tmp, error))
+    goto fail;
+
+  kept = keep_damaged (path, &lock, error);
+  if (kept == NULL)
+    goto fail;
+
+  /* A journal beside the file belongs to the damaged file: played into the
+   * backup it would damage that too. It goes with the damaged copy. */
+  journal = g_strconcat (path, "-journal", NULL);
+  kept_journal = g_strconcat (kept, "-journal", NULL);
+  if (g_file_test (journal, G_FILE_TEST_EXISTS))
+    {
+      if (g_rename (journal, kept_journal) != 0)
+        {
+          set_file_error (errno, path, error);
+          goto fail;
+        }
+      journal_moved = TRUE;
+    }
+
+  if (g_rename (tmp, path) != 0)
+    {
+      set_file_error (errno, path, error);
+      goto fail;
+    }
+  sync_folder (path);
+  unlock_file (&lock);
+
+  if (damaged_copy != NULL)
+    *damaged_copy = g_steal_pointer (&kept);
+  return TRUE;
+
+fail:
+  if (journal_moved)
+    g_rename (kept_journal, journal);
+  if (kept != NULL)
+    g_unlink (kept);
+  if (tmp != NULL)
+    {
+      g_autofree char *tmp_journal = g_strconcat (tmp, "-journal", NULL);
+
+      g_unlink (tmp);
+      g_unlink (tmp_journal);
+    }
+  unlock_file (&lock);
+  return FALSE;
 }

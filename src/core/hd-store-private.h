@@ -36,6 +36,13 @@ HdPerson      *hd_person_new_unregistered   (const char   *login,
 HdTicket      *hd_ticket_new_from_row       (sqlite3_stmt *stmt);
 HdTicketEvent *hd_ticket_event_new_from_row (sqlite3_stmt *stmt);
 
+/* Dot-file locking (hd-store.c): a lock untouched this long was abandoned
+ * by a client that stopped; holders touch theirs this often. */
+#define HD_STORE_STALE_LOCK_SECONDS 30
+#define HD_STORE_LOCK_HEARTBEAT_SECONDS 5
+
+gboolean       hd_store_clear_stale_lock (const char *path);
+
 /* Statements and transactions (hd-store.c) */
 sqlite3_stmt  *hd_store_prepare     (HdStore      *self,
                                      const char   *sql,

@@ -605,25 +605,21 @@ load_me (HdStore  *self,
  * With dot-file locking (HD_LOCKING_DOTFILE) SQLite's unix-dotfile VFS
  * takes a lock by creating the directory FILE.lock, which every client of
  * any share sees. A client that crashes leaves it behind and everyone would
- * wait forever; so a lock that has not been touched for STALE_LOCK_SECONDS
- * is taken to be abandoned and removed. Holders touch it every
- * LOCK_HEARTBEAT_SECONDS while they work (the progress handler), so a long
+ * wait forever; so a lock that has not been touched for
+ * HD_STORE_STALE_LOCK_SECONDS is taken to be abandoned and removed. Holders
+ * touch it every HD_STORE_LOCK_HEARTBEAT_SECONDS while they work (the progress handler), so a long
  * migration or backup never looks abandoned. */
 
-#define STALE_LOCK_SECONDS 30
-#define LOCK_HEARTBEAT_SECONDS 5
-
 static char *
-lock_dir_path (HdStore *self)
+lock_dir_path (const char *path)
 {
-  return g_strconcat (self->path, ".lock", NULL);
+  return g_strconcat (path, ".lock", NULL);
 }
 
 /* The age of the dot-file lock in seconds, -1 when there is none. */
 static gint64
-lock_age (HdStore *self)
+lock_age (const char *lock)
 {
-  g_autofree char *lock = lock_dir_path (self);
   GStatBuf st;
 
   if (g_stat (lock, &st) != 0)
@@ -632,15 +628,23 @@ lock_age (HdStore *self)
   return MAX (0, g_get_real_time () / G_USEC_PER_SEC - (gint64) st.st_mtime);
 }
 
-/* Moves an abandoned lock aside before removing it: of two clients that
- * both find it abandoned, only one rename succeeds. */
-static gboolean
-recover_stale_lock (HdStore *self)
+/**
+ * hd_store_clear_stale_lock:
+ * @path: a helpdesk file locked with dot-files
+ *
+ * Removes @path's dot-file lock if it was abandoned: untouched for
+ * %HD_STORE_STALE_LOCK_SECONDS. It is moved aside before it is removed:
+ * of two clients that both find it abandoned, only one rename succeeds.
+ *
+ * Returns: whether a lock was removed
+ */
+gboolean
+hd_store_clear_stale_lock (const char *path)
 {
-  g_autofree char *lock = lock_dir_path (self);
+  g_autofree char *lock = lock_dir_path (path);
   g_autofree char *aside = NULL;
 
-  if (self->locking != HD_LOCKING_DOTFILE || lock_age (self) < STALE_LOCK_SECONDS)
+  if (lock_age (lock) < HD_STORE_STALE_LOCK_SECONDS)
     return FALSE;
 
   aside = g_strdup_printf ("%s.stale-%d-%08x", lock, (int) getpid (), g_random_int ());
@@ -649,8 +653,14 @@ recover_stale_lock (HdStore *self)
 
   g_rmdir (aside);
   g_info ("Removed the lock on %s, untouched for %d s: its holder stopped",
-             self->path, STALE_LOCK_SECONDS);
+          path, HD_STORE_STALE_LOCK_SECONDS);
   return TRUE;
+}
+
+static gboolean
+recover_stale_lock (HdStore *self)
+{
+  return self->locking == HD_LOCKING_DOTFILE && hd_store_clear_stale_lock (self->path);
 }
 
 /* Waits for the lock like sqlite3_busy_timeout(), and clears a dot-file
@@ -679,9 +689,9 @@ progress_cb (void *data)
   gint64 now = g_get_monotonic_time ();
 
   /* Only while a statement runs, that is while we hold the lock. */
-  if (now - self->lock_touched >= LOCK_HEARTBEAT_SECONDS * G_USEC_PER_SEC)
+  if (now - self->lock_touched >= HD_STORE_LOCK_HEARTBEAT_SECONDS * G_USEC_PER_SEC)
     {
-      g_autofree char *lock = lock_dir_path (self);
+      g_autofree char *lock = lock_dir_path (self->path);
 
       utime (lock, NULL);
       self->lock_touched = now;

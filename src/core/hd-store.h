@@ -91,6 +91,12 @@ gboolean    hd_store_restore        (HdStore      *self,
                                      const char   *backup,
                                      char        **safety_copy,
                                      GError      **error);
+char       *hd_store_find_last_good_backup (const char  *path,
+                                            GError     **error);
+gboolean    hd_store_recover        (const char   *path,
+                                     const char   *backup,
+                                     char        **damaged_copy,
+                                     GError      **error);
 
 /* People */
 
