@@ -55,6 +55,7 @@ struct _HdWindow
   HdStoreMonitor       *monitor;
   HdDrafts             *drafts;
   AdwToast             *message_toast;  /* weak */
+  char                 *opening;        /* the file opened last */
   GtkFileChooserNative *chooser;
 
   guint                 backup_source;
@@ -697,6 +698,164 @@ start_session (HdWindow *self,
   announce_drafts (self);
 }
 
+/* A damaged file: offer its newest sound backup. Looking for one checks
+ * each backup (quick_check), and replacing the file copies it: both run
+ * on a worker thread. */
+
+static void open_path     (HdWindow   *self,
+                           const char *path,
+                           gboolean    first_run);
+static void begin_opening (HdWindow   *self,
+                           const char *path);
+
+static void
+find_backup_thread (GTask        *task,
+                    gpointer      source,
+                    gpointer      path,
+                    GCancellable *cancellable)
+{
+  g_task_return_pointer (task, hd_store_find_last_good_backup (path, NULL), g_free);
+}
+
+typedef struct {
+  char *path;
+  char *backup;
+} Recovery;
+
+static void
+recovery_free (Recovery *r)
+{
+  g_free (r->path);
+  g_free (r->backup);
+  g_free (r);
+}
+
+static void
+recover_thread (GTask        *task,
+                gpointer      source,
+                gpointer      data,
+                GCancellable *cancellable)
+{
+  Recovery *r = data;
+  GError *error = NULL;
+  char *damaged = NULL;
+
+  if (hd_store_recover (r->path, r->backup, &damaged, &error))
+    g_task_return_pointer (task, damaged, g_free);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+recover_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  HdWindow *self = HD_WINDOW (source);
+  Recovery *r = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *damaged = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (damaged == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_welcome (self, error->message);
+    }
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_("Restored from the backup. The damaged file is kept as %s"),
+                                               damaged);
+
+      toast (self, text);
+      open_path (self, r->path, FALSE);
+    }
+  recovery_free (r);
+}
+
+static void
+recover_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     HdWindow         *self)
+{
+  Recovery *r = g_object_steal_data (G_OBJECT (dialog), "hd-recovery");
+  g_autoptr(GTask) task = NULL;
+
+  if (g_strcmp0 (response, "restore") != 0)
+    {
+      recovery_free (r);
+      return;
+    }
+
+  begin_opening (self, r->path);
+  task = g_task_new (self, self->cancellable, recover_done, r);
+  g_task_set_task_data (task, r, NULL);
+  g_task_run_in_thread (task, recover_thread);
+}
+
+static void
+found_backup_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  HdWindow *self = HD_WINDOW (source);
+  g_autofree char *path = user_data;
+  g_autofree char *backup = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GDateTime) made = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *body = NULL;
+  Recovery *r;
+  GtkWidget *dialog;
+
+  /* Cancelled (the person opened something else), or nothing to offer. */
+  if (backup == NULL || g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "welcome") != 0)
+    return;
+
+  file = g_file_new_for_path (backup);
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_TIME_MODIFIED, G_FILE_QUERY_INFO_NONE,
+                            NULL, NULL);
+  made = info != NULL ? g_file_info_get_modification_date_time (info) : NULL;
+  if (made != NULL)
+    {
+      g_autoptr(GDateTime) local = g_date_time_to_local (made);
+
+      /* The backup's date and time, written the way the locale writes them. */
+      when = g_date_time_format (local, "%c");
+    }
+  else
+    when = g_path_get_basename (backup);
+
+  body = g_strdup_printf (_("“%s” is damaged and cannot be opened. Its newest sound backup, from %s, can take its place. The damaged file is kept beside it as a copy; changes made since the backup are not in it."),
+                          path, when);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Restore the Last Good Backup?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "restore", _("_Restore Backup"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "restore",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  r = g_new0 (Recovery, 1);
+  r->path = g_steal_pointer (&path);
+  r->backup = g_steal_pointer (&backup);
+  g_object_set_data_full (G_OBJECT (dialog), "hd-recovery", r,
+                          (GDestroyNotify) recovery_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (recover_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+offer_backup (HdWindow   *self,
+              const char *path)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, found_backup_cb, g_strdup (path));
+
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, (GTaskThreadFunc) find_backup_thread);
+}
+
 static void
 open_done (GObject      *source,
            GAsyncResult *result,
@@ -713,6 +872,9 @@ open_done (GObject      *source,
       /* No default file yet is a first run, not an error. */
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_welcome (self, quiet ? NULL : error->message);
+      if (g_error_matches (error, HD_ERROR, HD_ERROR_CORRUPT) ||
+          g_error_matches (error, HD_ERROR, HD_ERROR_NOT_HELPDESK))
+        offer_backup (self, self->opening);
       self->first_run = FALSE;
       return;
     }
@@ -725,7 +887,11 @@ static void
 begin_opening (HdWindow   *self,
                const char *path)
 {
+  g_autofree char *copy = g_strdup (path);
+
   end_session (self);
+  g_free (self->opening);
+  self->opening = g_steal_pointer (&copy);
   adw_status_page_set_description (self->loading_page, path);
   gtk_stack_set_visible_child_name (self->stack, "loading");
 }
@@ -992,6 +1158,7 @@ hd_window_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
+  g_free (self->opening);
 
   G_OBJECT_CLASS (hd_window_parent_class)->finalize (object);
 }

@@ -15,11 +15,13 @@
  */
 #include "config.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 #include "hd-gui-test-util.h"
 #include "hd-new-ticket-dialog.h"
 #include "hd-sidebar.h"
+#include "hd-store-private.h"
 #include "hd-test-util.h"
 #include "hd-ticket-list.h"
 #include "hd-ticket-list-view.h"
@@ -861,6 +863,98 @@ test_restore (void)
   fixture_tear_down (f);
 }
 
+/* A damaged file is refused, and its newest sound backup offered: taken,
+ * it replaces the file, the damaged one kept beside it, and the helpdesk
+ * opens. */
+
+static gboolean
+damaged_copy_exists (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *prefix = g_strconcat (base, ".damaged-", NULL);
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+test_recover_damaged (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autofree char *dir = NULL;
+  g_autofree char *backup = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdTicket) extra = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *data = NULL;
+  HdTicketDraft draft = HD_TICKET_DRAFT_INIT;
+  AdwMessageDialog *dialog;
+  gint64 page, page_size;
+  gsize size = 0;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f);
+
+  /* A backup with the five seeded tickets, then a sixth. */
+  dir = hd_store_default_backup_dir (f->path);
+  g_assert_true (hd_store_backup_rotating (f->checker, dir, HD_STORE_BACKUPS_KEPT, &backup,
+                                           &error));
+  g_assert_no_error (error);
+  draft.title = "Filed after the backup";
+  extra = hd_store_create_ticket (f->checker, &draft, &error);
+  g_assert_no_error (error);
+
+  /* A bad sector over the tickets' root page. */
+  {
+    sqlite3_stmt *stmt = NULL;
+    sqlite3 *db = hd_store_get_db (f->checker);
+
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT rootpage FROM sqlite_schema"
+                                             " WHERE name = 'tickets'", -1, &stmt, NULL), ==,
+                     SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    page = sqlite3_column_int64 (stmt, 0);
+    sqlite3_finalize (stmt);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA page_size", -1, &stmt, NULL), ==,
+                     SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    page_size = sqlite3_column_int64 (stmt, 0);
+    sqlite3_finalize (stmt);
+  }
+  g_clear_object (&f->checker);
+  bytes = hd_test_read_bytes (f->path);
+  data = g_bytes_unref_to_data (g_steal_pointer (&bytes), &size);
+  g_assert_cmpint (page * page_size, <=, (gint64) size);
+  memset (data + (page - 1) * page_size, 0xA5, page_size);
+  g_assert_true (g_file_set_contents (f->path, data, size, NULL));
+
+  hd_window_open_file (f->window, f->path);
+  hd_wait_until (restore_dialog_shown, f, HD_WAIT_MS);
+  dialog = ADW_MESSAGE_DIALOG (hd_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Restore the Last Good Backup?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "is damaged"));
+  hd_wait_frames (GTK_WIDGET (dialog), 3);
+  g_free (hd_save_screenshot (GTK_WIDGET (dialog), "screenshot-damaged.png"));
+  adw_message_dialog_response (dialog, "restore");
+
+  f->n_expected = HD_GUI_TEST_N_SEEDED;
+  hd_wait_until (list_has_expected_count, f, HD_WAIT_MS);
+  g_assert_cmpstr (hd_window_get_path (f->window), ==, f->path);
+  g_assert_true (damaged_copy_exists (f->path));
+  hd_destroy_and_wait (GTK_WINDOW (dialog));
+
+  fixture_tear_down (f);
+}
+
 static gboolean
 warning_label_is (GtkWidget *widget,
                   gpointer   data)
@@ -1074,6 +1168,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/narrow", test_narrow);
   g_test_add_func ("/gui/window/assign-from-list", test_assign_from_list);
   g_test_add_func ("/gui/window/restore", test_restore);
+  g_test_add_func ("/gui/window/recover-damaged", test_recover_damaged);
   g_test_add_func ("/gui/window/locking-warning", test_locking_warning);
   g_test_add_func ("/gui/window/messages-are-text", test_messages_are_text);
   g_test_add_func ("/gui/window/open-default", test_open_default);
