@@ -78,6 +78,9 @@ test_kinds (void)
       HD_LOCATION_PORTAL, "fuse.portal", "/run/user/1000/doc" },
     { "/home/ana/remote/helpdesk.db", HD_LOCATION_FUSE, "fuse.sshfs", "/home/ana/remote" },
     { "/mnt/bindfs/helpdesk.db", HD_LOCATION_FUSE, "fuse", "/mnt/bindfs" },
+    { "/mnt/ceph/helpdesk.db", HD_LOCATION_NETWORK, "ceph", "/mnt/ceph" },
+    { "/afs/office.example/helpdesk.db", HD_LOCATION_NETWORK, "afs", "/afs" },
+    { "/mnt/host/helpdesk.db", HD_LOCATION_NETWORK, "9p", "/mnt/host" },
     { "/media/usb/helpdesk.db", HD_LOCATION_FUSE, "fuseblk", "/media/usb" },
     /* Local file systems of every sort lock alike. */
     { "/var/lib/helpdesk.db", HD_LOCATION_LOCAL, "ext4", "/" },
@@ -176,6 +179,7 @@ test_policy (void)
     { HD_LOCATION_LOCAL, FALSE, FALSE, HD_LOCKING_POSIX },
     { HD_LOCATION_NFS, TRUE, FALSE, HD_LOCKING_DOTFILE },
     { HD_LOCATION_SMB, TRUE, FALSE, HD_LOCKING_DOTFILE },
+    { HD_LOCATION_NETWORK, TRUE, FALSE, HD_LOCKING_DOTFILE },
     { HD_LOCATION_FUSE, TRUE, FALSE, HD_LOCKING_DOTFILE },
     { HD_LOCATION_GVFS, TRUE, TRUE, HD_LOCKING_DOTFILE },
     { HD_LOCATION_PORTAL, TRUE, TRUE, HD_LOCKING_DOTFILE },

@@ -33,6 +33,21 @@
 #define CIFS_SUPER_MAGIC 0xFF534D42
 #define SMB2_SUPER_MAGIC 0xFE534D42
 #define FUSE_SUPER_MAGIC 0x65735546
+#define CEPH_SUPER_MAGIC 0x00C36400
+#define AFS_SUPER_MAGIC  0x5346414F
+#define KAFS_SUPER_MAGIC 0x6B414653
+#define V9FS_MAGIC       0x01021997
+#define LUSTRE_MAGIC     0x0BD00BD0
+#define GFS2_MAGIC       0x01161970
+#define OCFS2_MAGIC      0x7461636F
+#define CODA_SUPER_MAGIC 0x73757245
+
+/* Network and cluster file systems other than NFS and SMB: shared between
+ * computers, with locking that Helpdesk cannot vouch for. */
+static const char * const other_network_fs[] = {
+  "ceph", "afs", "9p", "lustre", "gfs2", "ocfs2", "coda", "glusterfs", "virtiofs",
+  "ncpfs", "orangefs", "beegfs", "gpfs", NULL
+};
 
 typedef struct {
   char    *mount_point;
@@ -182,6 +197,8 @@ kind_from_fs_type (const char *fs_type)
   if (strcmp (fs_type, "cifs") == 0 || strcmp (fs_type, "smb3") == 0 ||
       strcmp (fs_type, "smbfs") == 0)
     return HD_LOCATION_SMB;
+  if (g_strv_contains (other_network_fs, fs_type))
+    return HD_LOCATION_NETWORK;
   return HD_LOCATION_LOCAL;
 }
 
@@ -208,6 +225,28 @@ kind_from_magic (guint32     magic,
     case FUSE_SUPER_MAGIC:
       *name = "fuse";
       return HD_LOCATION_FUSE;
+    case CEPH_SUPER_MAGIC:
+      *name = "ceph";
+      return HD_LOCATION_NETWORK;
+    case AFS_SUPER_MAGIC:
+    case KAFS_SUPER_MAGIC:
+      *name = "afs";
+      return HD_LOCATION_NETWORK;
+    case V9FS_MAGIC:
+      *name = "9p";
+      return HD_LOCATION_NETWORK;
+    case LUSTRE_MAGIC:
+      *name = "lustre";
+      return HD_LOCATION_NETWORK;
+    case GFS2_MAGIC:
+      *name = "gfs2";
+      return HD_LOCATION_NETWORK;
+    case OCFS2_MAGIC:
+      *name = "ocfs2";
+      return HD_LOCATION_NETWORK;
+    case CODA_SUPER_MAGIC:
+      *name = "coda";
+      return HD_LOCATION_NETWORK;
     default:
       *name = NULL;
       return HD_LOCATION_LOCAL;
@@ -443,6 +482,7 @@ hd_location_recommended_locking (HdLocationKind kind)
       return HD_LOCKING_POSIX;
     case HD_LOCATION_NFS:
     case HD_LOCATION_SMB:
+    case HD_LOCATION_NETWORK:
     case HD_LOCATION_FUSE:
     case HD_LOCATION_GVFS:
     case HD_LOCATION_PORTAL:
@@ -465,6 +505,10 @@ hd_location_explain (HdLocationKind kind)
     case HD_LOCATION_SMB:
       return _("On an SMB (Windows) network share. Helpdesk locks the file "
                "with lock folders beside it, so that every desk sees every lock.");
+    case HD_LOCATION_NETWORK:
+      return _("On a network or cluster file system shared between computers. "
+               "Helpdesk locks the file with lock folders beside it, so that "
+               "every desk sees every lock.");
     case HD_LOCATION_GVFS:
       return _("This folder is opened through GNOME’s file sharing layer, "
                "which does not pass locks between computers: two desks could "

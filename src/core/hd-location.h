@@ -30,6 +30,7 @@ typedef enum {
   HD_LOCATION_LOCAL,   /* a disk of this computer */
   HD_LOCATION_NFS,
   HD_LOCATION_SMB,     /* CIFS, SMB2/3 */
+  HD_LOCATION_NETWORK, /* another network or cluster file system: Ceph, AFS, 9p, … */
   HD_LOCATION_GVFS,    /* GNOME's gvfs FUSE mount */
   HD_LOCATION_PORTAL,  /* the Flatpak document portal */
   HD_LOCATION_FUSE,    /* another FUSE file system: sshfs, bindfs, … */
