@@ -1061,6 +1061,82 @@ close_helpdesk_activated (GtkWidget  *widget,
   show_welcome (self, NULL);
 }
 
+/* A file chosen to open is looked at first: where it lives may not pass
+ * locks between computers (gvfs, the document portal), and the person
+ * hears why before anyone's work is at stake. */
+
+static void
+detect_location_thread (GTask        *task,
+                        gpointer      source,
+                        gpointer      path,
+                        GCancellable *cancellable)
+{
+  GError *error = NULL;
+  HdLocation *location = hd_location_detect (path, &error);
+
+  if (location != NULL)
+    g_task_return_pointer (task, location, (GDestroyNotify) hd_location_free);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+open_anyway_cb (AdwMessageDialog *dialog,
+                const char       *response,
+                HdWindow         *self)
+{
+  if (g_strcmp0 (response, "open") == 0)
+    hd_window_open_file (self, g_object_get_data (G_OBJECT (dialog), "hd-path"));
+}
+
+static void
+chosen_location_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  HdWindow *self = HD_WINDOW (source);
+  g_autofree char *path = user_data;
+  g_autoptr(HdLocation) location = g_task_propagate_pointer (G_TASK (result), NULL);
+  GtkWidget *dialog;
+
+  if (g_task_had_error (G_TASK (result)) && g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  /* Where it cannot be told, opening says what is wrong, if anything. */
+  if (location == NULL || !hd_location_is_unsafe (location->kind))
+    {
+      hd_window_open_file (self, path);
+      return;
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Open From an Unsafe Location?"),
+                                   hd_location_explain (location->kind));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "open", _("_Open Anyway"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "open",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "hd-path", g_steal_pointer (&path), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (open_anyway_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+open_chosen_activated (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  HdWindow *self = HD_WINDOW (widget);
+  const char *path = g_variant_get_string (parameter, NULL);
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, chosen_location_cb,
+                                      g_strdup (path));
+
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, detect_location_thread);
+}
+
 static void
 chooser_response_cb (HdWindow             *self,
                      int                   response,
@@ -1074,7 +1150,7 @@ chooser_response_cb (HdWindow             *self,
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       path = file != NULL ? g_file_get_path (file) : NULL;
       if (path != NULL)
-        hd_window_open_file (self, path);
+        gtk_widget_activate_action (GTK_WIDGET (self), "win.open-chosen", "s", path);
       else
         toast (self, _("That location has no local path; Helpdesk needs a folder it can lock."));
     }
@@ -1239,6 +1315,7 @@ hd_window_class_init (HdWindowClass *klass)
                                    assign_selected_activated);
   gtk_widget_class_install_action (widget_class, "win.restore", NULL, restore_activated);
   gtk_widget_class_install_action (widget_class, "win.open-file", NULL, open_file_activated);
+  gtk_widget_class_install_action (widget_class, "win.open-chosen", "s", open_chosen_activated);
   gtk_widget_class_install_action (widget_class, "win.close-helpdesk", NULL,
                                    close_helpdesk_activated);
 }

@@ -15,6 +15,7 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -955,6 +956,114 @@ test_recover_damaged (void)
   fixture_tear_down (f);
 }
 
+/* A file chosen from a place that passes no locks between computers (a
+ * gvfs mount: here a bindfs mount with gvfs's FUSE subtype) is explained
+ * before it is opened, and opened only on request. */
+
+static gboolean
+run_quietly (const char * const *argv)
+{
+  int status = -1;
+
+  return g_spawn_sync (NULL, (char **) argv, NULL,
+                       G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                       G_SPAWN_STDERR_TO_DEV_NULL,
+                       NULL, NULL, NULL, NULL, &status, NULL) &&
+         g_spawn_check_wait_status (status, NULL);
+}
+
+static gboolean
+window_shows_welcome (Fixture *f)
+{
+  GtkWidget *stack = gtk_widget_get_parent (gtk_widget_get_ancestor (f->sidebar,
+                                                                     ADW_TYPE_LEAFLET));
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (stack)), "welcome") == 0;
+}
+
+static gboolean window_shows_main (Fixture *f);
+
+static void
+test_open_unsafe_location (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  const char *fusermount = g_find_program_in_path ("fusermount3") ? "fusermount3" : "fusermount";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = NULL;
+  g_autofree char *src = NULL;
+  g_autofree char *mount = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *chosen = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  AdwMessageDialog *dialog;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  if (g_find_program_in_path ("bindfs") == NULL)
+    {
+      g_test_skip ("bindfs is needed for a FUSE folder");
+      return;
+    }
+
+  fixture_set_up (f);
+  root = g_dir_make_tmp ("hd-unsafe-XXXXXX", &error);
+  g_assert_no_error (error);
+  src = g_build_filename (root, "src", NULL);
+  mount = g_build_filename (root, "gvfs", NULL);
+  g_assert_cmpint (g_mkdir (src, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (mount, 0700), ==, 0);
+  copy = g_build_filename (src, "office.db", NULL);
+  g_assert_true (g_file_get_contents (f->path, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, length, NULL));
+  if (!run_quietly ((const char *[]) { "bindfs", "-o", "subtype=gvfsd-fuse", src, mount, NULL }))
+    {
+      g_test_skip ("bindfs could not mount");
+      fixture_tear_down (f);
+      return;
+    }
+  chosen = g_build_filename (mount, "office.db", NULL);
+
+  /* Explained, and left unopened on Cancel. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.open-chosen", "s",
+                                             chosen));
+  hd_wait_until (restore_dialog_shown, f, HD_WAIT_MS);
+  dialog = ADW_MESSAGE_DIALOG (hd_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Open From an Unsafe Location?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "does not pass locks"));
+  hd_wait_frames (GTK_WIDGET (dialog), 3);
+  g_free (hd_save_screenshot (GTK_WIDGET (dialog), "screenshot-unsafe-location.png"));
+  adw_message_dialog_response (dialog, "cancel");
+  hd_destroy_and_wait (GTK_WINDOW (dialog));
+  hd_wait_frames (GTK_WIDGET (f->window), 5);
+  g_assert_true (window_shows_welcome (f));
+  g_assert_null (hd_window_get_path (f->window));
+
+  /* Opened on request. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.open-chosen", "s",
+                                             chosen));
+  hd_wait_until (restore_dialog_shown, f, HD_WAIT_MS);
+  dialog = ADW_MESSAGE_DIALOG (hd_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  adw_message_dialog_response (dialog, "open");
+  hd_destroy_and_wait (GTK_WINDOW (dialog));
+  hd_wait_until (window_shows_main, f, HD_WAIT_MS);
+  g_assert_cmpstr (hd_window_get_path (f->window), ==, chosen);
+
+  /* A file on this computer opens straight away. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.open-chosen", "s",
+                                             f->path));
+  f->n_expected = HD_GUI_TEST_N_SEEDED;
+  hd_wait_until (list_has_expected_count, f, HD_WAIT_MS);
+  g_assert_cmpstr (hd_window_get_path (f->window), ==, f->path);
+  g_assert_null (hd_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+
+  fixture_tear_down (f);
+  g_assert_true (run_quietly ((const char *[]) { fusermount, "-u", "-z", mount, NULL }));
+  run_quietly ((const char *[]) { "rm", "-rf", root, NULL });
+}
+
 static gboolean
 warning_label_is (GtkWidget *widget,
                   gpointer   data)
@@ -1169,6 +1278,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/assign-from-list", test_assign_from_list);
   g_test_add_func ("/gui/window/restore", test_restore);
   g_test_add_func ("/gui/window/recover-damaged", test_recover_damaged);
+  g_test_add_func ("/gui/window/open-unsafe-location", test_open_unsafe_location);
   g_test_add_func ("/gui/window/locking-warning", test_locking_warning);
   g_test_add_func ("/gui/window/messages-are-text", test_messages_are_text);
   g_test_add_func ("/gui/window/open-default", test_open_default);
