@@ -268,6 +268,24 @@ check_still_there (HdStore  *self,
   return TRUE;
 }
 
+/**
+ * hd_store_is_still_there:
+ *
+ * Whether the path still leads to the file this store has open. After the
+ * file was deleted, replaced or its share mounted anew, every write is
+ * refused: open the path again to go on.
+ *
+ * Returns: %FALSE, with @error saying what happened, if it does not
+ */
+gboolean
+hd_store_is_still_there (HdStore  *self,
+                         GError  **error)
+{
+  g_return_val_if_fail (HD_IS_STORE (self), FALSE);
+
+  return check_still_there (self, error);
+}
+
 /* IMMEDIATE takes the write lock up front, through the busy handler. A plain
  * BEGIN that later upgrades fails with SQLITE_BUSY at once instead. */
 gboolean

@@ -61,6 +61,8 @@ HdStore    *hd_store_open_full      (const char       *path,
                                      const char       *login,
                                      HdStoreOpenFlags  flags,
                                      GError          **error);
+gboolean    hd_store_is_still_there (HdStore      *self,
+                                     GError      **error);
 gboolean    hd_store_quick_check    (HdStore      *self,
                                      GError      **error);
 

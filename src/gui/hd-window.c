@@ -56,6 +56,7 @@ struct _HdWindow
   HdDrafts             *drafts;
   AdwToast             *message_toast;  /* weak */
   char                 *opening;        /* the file opened last */
+  gboolean              trouble;        /* the monitor failed since the session began */
   GtkFileChooserNative *chooser;
 
   guint                 backup_source;
@@ -537,21 +538,90 @@ monitor_failed_cb (HdWindow *self,
   g_autofree char *text = g_strdup_printf (_("%s Helpdesk keeps trying; nothing you typed is lost."),
                                            error->message);
 
+  self->trouble = TRUE;
   gtk_label_set_text (self->trouble_label, text);
   gtk_revealer_set_reveal_child (self->trouble_revealer, TRUE);
+}
+
+/* The file is there again after a failure. If it is another file now (a
+ * share mounted anew, the file put back from a copy), the session's store
+ * still has the old one open and would refuse every write: open the path
+ * again and go on where the person was. What they typed meanwhile is in
+ * the drafts and comes back with the ticket. */
+
+static void start_session      (HdWindow *self,
+                                HdStore  *store);
+static void ticket_selected_cb (HdWindow *self,
+                                gint64    number);
+
+static void
+reconnected_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(HdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdStore) store = hd_store_open_finish (result, &error);
+  gint64 shown = hd_ticket_view_get_number (self->ticket_view);
+  HdView view = hd_sidebar_get_view (self->sidebar);
+
+  if (store == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        monitor_failed_cb (self, error);
+      return;
+    }
+
+  start_session (self, store);
+  hd_sidebar_set_view (self->sidebar, view);
+  if (shown != 0)
+    {
+      hd_ticket_list_view_select (self->list_view, shown);
+      ticket_selected_cb (self, shown);
+    }
+  toast (self, _("The helpdesk file is back; Helpdesk opened it again"));
+}
+
+static gpointer
+still_there_job (HdStore  *store,
+                 gpointer  data,
+                 GError  **error)
+{
+  return hd_store_is_still_there (store, error) ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
+static void
+still_there_done (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(HdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (hd_store_run_finish (HD_STORE (source), result, &error) != NULL ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->store == NULL)
+    return;
+
+  hd_store_open_async (hd_store_get_path (self->store), NULL, HD_STORE_OPEN_DEFAULT,
+                       self->cancellable, reconnected_cb, g_object_ref (self));
 }
 
 static void
 monitor_healthy_cb (HdWindow *self)
 {
-  if (hd_store_monitor_is_healthy (self->monitor))
-    gtk_revealer_set_reveal_child (self->trouble_revealer, FALSE);
+  if (!hd_store_monitor_is_healthy (self->monitor))
+    return;
+
+  gtk_revealer_set_reveal_child (self->trouble_revealer, FALSE);
+  if (self->trouble)
+    {
+      self->trouble = FALSE;
+      hd_store_run_async (self->store, still_there_job, NULL, NULL, NULL, self->cancellable,
+                          still_there_done, g_object_ref (self));
+    }
 }
 
 /* Drafts kept from an earlier session: the person may not remember them. */
-
-static void ticket_selected_cb (HdWindow *self,
-                                gint64    number);
 
 static void
 show_draft_clicked_cb (AdwToast *t,
@@ -660,6 +730,7 @@ start_session (HdWindow *self,
   const char *path = hd_store_get_path (store);
 
   end_session (self);
+  self->trouble = FALSE;
   self->store = g_object_ref (store);
   self->me = hd_store_dup_me (store);
   self->list = hd_ticket_list_new (path, hd_person_get_login (self->me));

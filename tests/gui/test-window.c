@@ -1064,6 +1064,87 @@ test_open_unsafe_location (void)
   run_quietly ((const char *[]) { "rm", "-rf", root, NULL });
 }
 
+/* The file replaced behind the window's back (put back from a copy, or a
+ * share mounted anew): the window notices, opens the path again and goes
+ * on at the same ticket, with the reply being typed still there, and
+ * saving it then reaches the file that is there now. */
+
+static GtkTextBuffer *
+composer_buffer (Fixture *f)
+{
+  g_autoptr(GPtrArray) views = hd_find_widgets (GTK_WIDGET (f->ticket_view), GTK_TYPE_TEXT_VIEW,
+                                                NULL, NULL);
+
+  g_assert_cmpuint (views->len, ==, 2);   /* the description, the composer */
+  return gtk_text_view_get_buffer (g_ptr_array_index (views, 1));
+}
+
+static gboolean
+reconnected_with_reply (Fixture *f)
+{
+  GtkTextBuffer *buffer = composer_buffer (f);
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  if (hd_window_get_store (f->window) == f->checker || !view_shows_number (f))
+    return FALSE;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  return g_strcmp0 (text, f->title) == 0;
+}
+
+static gboolean
+reply_in_new_file (Fixture *f)
+{
+  g_autoptr(HdStore) store = hd_store_open (f->path, "disp", NULL);
+  g_autoptr(GPtrArray) events = store != NULL ? hd_store_list_events (store, f->number, NULL)
+                                              : NULL;
+
+  for (guint i = 0; events != NULL && i < events->len; i++)
+    if (g_strcmp0 (hd_ticket_event_get_body (g_ptr_array_index (events, i)), f->title) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+test_reconnect_replaced (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autofree char *copy = NULL;
+  g_autofree char *contents = NULL;
+  HdStore *before;
+  gsize length = 0;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f);
+  open_and_load (f);
+  select_row (f, 1);
+  f->title = "Typed while the file was swapped";
+  gtk_text_buffer_set_text (composer_buffer (f), f->title, -1);
+
+  /* The same helpdesk put back as a new file: another inode. */
+  before = hd_window_get_store (f->window);
+  g_clear_object (&f->checker);
+  copy = g_strconcat (f->path, ".copy", NULL);
+  g_assert_true (g_file_get_contents (f->path, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, length, NULL));
+  g_assert_cmpint (g_rename (copy, f->path), ==, 0);
+
+  f->checker = before;   /* compared with, never used */
+  hd_wait_until (reconnected_with_reply, f, 3 * HD_WAIT_MS);
+  f->checker = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->ticket_view), "ticket.send", NULL));
+  hd_wait_until (reply_in_new_file, f, HD_WAIT_MS);
+
+  fixture_tear_down (f);
+}
+
 static gboolean
 warning_label_is (GtkWidget *widget,
                   gpointer   data)
@@ -1279,6 +1360,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/restore", test_restore);
   g_test_add_func ("/gui/window/recover-damaged", test_recover_damaged);
   g_test_add_func ("/gui/window/open-unsafe-location", test_open_unsafe_location);
+  g_test_add_func ("/gui/window/reconnect-replaced", test_reconnect_replaced);
   g_test_add_func ("/gui/window/locking-warning", test_locking_warning);
   g_test_add_func ("/gui/window/messages-are-text", test_messages_are_text);
   g_test_add_func ("/gui/window/open-default", test_open_default);
