@@ -327,6 +327,8 @@ backup_tick_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+#define READ_ONLY_TEXT N_("This helpdesk can only be read here: you may not write the file or its folder. Ask for write access to both.")
+
 /* Where the file lives: warn when no lock reaches the other desks, or when
  * the file is locked in a way that does not suit the place. */
 
@@ -358,11 +360,15 @@ location_done (GObject      *source,
 {
   g_autoptr(HdWindow) self = user_data;
   g_autofree char *warning = hd_store_run_finish (HD_STORE (source), result, NULL);
+  g_autofree char *text = NULL;
 
-  if (warning == NULL || warning[0] == '\0')
+  if (warning == NULL || warning[0] == '\0' || self->store == NULL)
     return;
 
-  gtk_label_set_text (self->trouble_label, warning);
+  /* Both, when the file can only be read too. */
+  if (hd_store_is_read_only (self->store))
+    text = g_strdup_printf ("%s\n%s", _(READ_ONLY_TEXT), warning);
+  gtk_label_set_text (self->trouble_label, text != NULL ? text : warning);
   gtk_revealer_set_reveal_child (self->trouble_revealer, TRUE);
 }
 
@@ -761,7 +767,15 @@ start_session (HdWindow *self,
   self->backup_source = g_timeout_add_seconds (60 * 60, backup_tick_cb, self);
   gtk_widget_set_visible (GTK_WIDGET (self->assign_button), hd_person_is_staff (self->me));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore",
-                                 hd_person_get_role (self->me) == HD_ROLE_DISPATCHER);
+                                 hd_person_get_role (self->me) == HD_ROLE_DISPATCHER &&
+                                 !hd_store_is_read_only (store));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-ticket",
+                                 !hd_store_is_read_only (store));
+  if (hd_store_is_read_only (store))
+    {
+      gtk_label_set_text (self->trouble_label, _(READ_ONLY_TEXT));
+      gtk_revealer_set_reveal_child (self->trouble_revealer, TRUE);
+    }
 
   remember_file (self, path);
   gtk_stack_set_visible_child_name (self->stack, "main");

@@ -1064,6 +1064,76 @@ test_open_unsafe_location (void)
   run_quietly ((const char *[]) { "rm", "-rf", root, NULL });
 }
 
+/* A helpdesk that can only be read (a read-only mount: root, who runs CI,
+ * ignores permission bits) opens, shows its tickets, and says at once
+ * that nothing can be changed here, rather than at the first save. */
+
+static gboolean warning_label_is (GtkWidget *widget,
+                                  gpointer   data);
+
+static gboolean
+read_only_told (Fixture *f)
+{
+  return hd_find_widget (GTK_WIDGET (f->window), GTK_TYPE_LABEL, warning_label_is,
+                         (gpointer) "can only be read") != NULL;
+}
+
+static void
+test_read_only (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  const char *fusermount = g_find_program_in_path ("fusermount3") ? "fusermount3" : "fusermount";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = NULL;
+  g_autofree char *src = NULL;
+  g_autofree char *mount = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *seeded = NULL;
+  gsize length = 0;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  if (g_find_program_in_path ("bindfs") == NULL)
+    {
+      g_test_skip ("bindfs is needed for a read-only mount");
+      return;
+    }
+
+  fixture_set_up (f);
+  root = g_dir_make_tmp ("hd-read-only-XXXXXX", &error);
+  g_assert_no_error (error);
+  src = g_build_filename (root, "src", NULL);
+  mount = g_build_filename (root, "ro", NULL);
+  g_assert_cmpint (g_mkdir (src, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (mount, 0700), ==, 0);
+  copy = g_build_filename (src, "office.db", NULL);
+  g_assert_true (g_file_get_contents (f->path, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, length, NULL));
+  if (!run_quietly ((const char *[]) { "bindfs", "-r", src, mount, NULL }))
+    {
+      g_test_skip ("bindfs could not mount");
+      fixture_tear_down (f);
+      return;
+    }
+
+  seeded = g_steal_pointer (&f->path);
+  f->path = g_build_filename (mount, "office.db", NULL);
+  open_and_load (f);
+  hd_wait_until (read_only_told, f, HD_WAIT_MS);
+  /* Nothing to file here: the form does not open. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-ticket", NULL);
+  hd_wait_frames (GTK_WIDGET (f->window), 3);
+  g_assert_null (hd_find_toplevel (HD_TYPE_NEW_TICKET_DIALOG));
+  g_free (hd_save_screenshot (GTK_WIDGET (f->window), "screenshot-read-only.png"));
+
+  fixture_tear_down (f);
+  g_assert_true (run_quietly ((const char *[]) { fusermount, "-u", "-z", mount, NULL }));
+  run_quietly ((const char *[]) { "rm", "-rf", root, NULL });
+}
+
 /* The file replaced behind the window's back (put back from a copy, or a
  * share mounted anew): the window notices, opens the path again and goes
  * on at the same ticket, with the reply being typed still there, and
@@ -1361,6 +1431,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/recover-damaged", test_recover_damaged);
   g_test_add_func ("/gui/window/open-unsafe-location", test_open_unsafe_location);
   g_test_add_func ("/gui/window/reconnect-replaced", test_reconnect_replaced);
+  g_test_add_func ("/gui/window/read-only", test_read_only);
   g_test_add_func ("/gui/window/locking-warning", test_locking_warning);
   g_test_add_func ("/gui/window/messages-are-text", test_messages_are_text);
   g_test_add_func ("/gui/window/open-default", test_open_default);
