@@ -14,6 +14,7 @@
 #include "hd-assign-menu.h"
 #include "hd-location.h"
 #include "hd-new-ticket-dialog.h"
+#include "hd-people-window.h"
 #include "hd-sidebar.h"
 #include "hd-store-async.h"
 #include "hd-store-monitor.h"
@@ -710,6 +711,7 @@ end_session (HdWindow *self)
   gtk_menu_button_set_menu_model (self->assign_button, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->assign_button), FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.people", FALSE);
   g_clear_object (&self->monitor);
   g_clear_object (&self->drafts);
   g_clear_object (&self->list);
@@ -771,6 +773,8 @@ start_session (HdWindow *self,
                                  !hd_store_is_read_only (store));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-ticket",
                                  !hd_store_is_read_only (store));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.people",
+                                 hd_person_get_role (self->me) == HD_ROLE_DISPATCHER);
   if (hd_store_is_read_only (store))
     {
       gtk_label_set_text (self->trouble_label, _(READ_ONLY_TEXT));
@@ -1099,6 +1103,31 @@ new_ticket_activated (GtkWidget  *widget,
 }
 
 static void
+people_changed_cb (HdWindow *self)
+{
+  /* Names, roles and tiers show in the list, the counts and the menus. */
+  hd_store_monitor_poll_now (self->monitor);
+  refresh_workload (self);
+}
+
+static void
+people_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  HdWindow *self = HD_WINDOW (widget);
+  GtkWidget *people;
+
+  if (self->store == NULL)
+    return;
+
+  people = hd_people_window_new (GTK_WINDOW (self), self->store);
+  g_signal_connect_object (people, "changed", G_CALLBACK (people_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (people));
+}
+
+static void
 search_activated (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -1400,6 +1429,7 @@ hd_window_class_init (HdWindowClass *klass)
                                    assign_selected_activated);
   gtk_widget_class_install_action (widget_class, "win.restore", NULL, restore_activated);
   gtk_widget_class_install_action (widget_class, "win.open-file", NULL, open_file_activated);
+  gtk_widget_class_install_action (widget_class, "win.people", NULL, people_activated);
   gtk_widget_class_install_action (widget_class, "win.open-chosen", "s", open_chosen_activated);
   gtk_widget_class_install_action (widget_class, "win.close-helpdesk", NULL,
                                    close_helpdesk_activated);
@@ -1420,6 +1450,7 @@ hd_window_init (HdWindow *self)
                            G_CONNECT_SWAPPED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.assign-selected", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.people", FALSE);
 
   if (g_str_has_suffix (APPLICATION_ID, ".Devel"))
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

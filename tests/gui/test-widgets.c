@@ -16,6 +16,7 @@
 
 #include "hd-gui-test-util.h"
 #include "hd-new-ticket-dialog.h"
+#include "hd-people-window.h"
 #include "hd-preferences-window.h"
 #include "hd-sidebar.h"
 #include "hd-store-async.h"
@@ -904,6 +905,151 @@ test_new_ticket_dialog_busy (void)
                    "Filed while the file was busy");
 }
 
+/* HdPeopleWindow */
+
+static gboolean
+rows_listed (gpointer list)
+{
+  g_autoptr(GPtrArray) rows = hd_find_widgets (list, ADW_TYPE_ACTION_ROW, NULL, NULL);
+
+  return rows->len > 0;
+}
+
+static gboolean
+has_id (GtkWidget *widget,
+          gpointer   name)
+{
+  return g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), name) == 0;
+}
+
+static GtkWidget *
+named (GtkWidget  *root,
+       GType       type,
+       const char *name)
+{
+  GtkWidget *widget = hd_find_widget (root, type, has_id, (gpointer) name);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+static gboolean
+showing_list (gpointer window)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (named (window, GTK_TYPE_STACK, "stack"))),
+                    "list") == 0 &&
+         gtk_widget_get_sensitive (named (window, GTK_TYPE_STACK, "stack"));
+}
+
+static gboolean
+form_error_shown (gpointer window)
+{
+  return gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "form_error")) &&
+         gtk_widget_get_sensitive (named (window, GTK_TYPE_STACK, "stack"));
+}
+
+static HdPerson *
+person_in (HdStore    *store,
+           const char *login)
+{
+  g_autoptr(GError) error = NULL;
+  HdPerson *person = hd_store_find_person (store, login, &error);
+
+  g_assert_no_error (error);
+  return person;
+}
+
+static void
+test_people_window (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdStore) checker = NULL;
+  g_autoptr(HdPerson) tech1 = NULL;
+  g_autoptr(HdPerson) added = NULL;
+  g_autoptr(HdPerson) disp = NULL;
+  g_autoptr(GPtrArray) staff = NULL;
+  g_autoptr(GPtrArray) requesters = NULL;
+  GtkWidget *window, *row;
+  guint changed = 0;
+  gpointer pointer;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  store = hd_test_new_helpdesk (&path);
+  checker = hd_test_open_as (path, "disp");
+  window = hd_people_window_new (NULL, store);
+  g_signal_connect (window, "changed", G_CALLBACK (count_cb), &changed);
+  gtk_window_present (GTK_WINDOW (window));
+  hd_wait_until (rows_listed, named (window, GTK_TYPE_LIST_BOX, "requester_list"), HD_WAIT_MS);
+
+  /* Staff and requesters apart. */
+  staff = hd_find_widgets (named (window, GTK_TYPE_LIST_BOX, "staff_list"), ADW_TYPE_ACTION_ROW,
+                           NULL, NULL);
+  requesters = hd_find_widgets (named (window, GTK_TYPE_LIST_BOX, "requester_list"),
+                                ADW_TYPE_ACTION_ROW, NULL, NULL);
+  g_assert_cmpuint (staff->len, ==, 3);
+  g_assert_cmpuint (requesters->len, ==, 2);
+  hd_wait_frames (window, 3);
+  g_free (hd_save_screenshot (window, "screenshot-people.png"));
+
+  /* tech1 to tier 2. */
+  row = hd_find_row (window, ADW_TYPE_ACTION_ROW, "tech1");
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (row, "activated");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "login_row"))),
+                   ==, "tech1");
+  g_assert_false (gtk_widget_get_sensitive (named (window, ADW_TYPE_ENTRY_ROW, "login_row")));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (named (window, ADW_TYPE_COMBO_ROW, "tier_row")), 1);
+  g_assert_true (gtk_widget_activate_action (window, "people.save", NULL));
+  hd_wait_until (showing_list, window, HD_WAIT_MS);
+  tech1 = person_in (checker, "tech1");
+  g_assert_cmpint (hd_person_get_tier (tech1), ==, 2);
+  g_assert_cmpuint (changed, ==, 1);
+
+  /* Someone new, a tier-3 technician, with markup in the name. */
+  g_assert_true (gtk_widget_activate_action (window, "people.add", NULL));
+  gtk_editable_set_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "login_row")), "nina");
+  gtk_editable_set_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "name_row")),
+                         "Nina <b>Network</b> & Co");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (named (window, ADW_TYPE_COMBO_ROW, "role_row")),
+                              HD_ROLE_TECHNICIAN);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (named (window, ADW_TYPE_COMBO_ROW, "tier_row")), 2);
+  hd_wait_frames (window, 3);
+  g_free (hd_save_screenshot (window, "screenshot-person-form.png"));
+  g_assert_true (gtk_widget_activate_action (window, "people.save", NULL));
+  hd_wait_until (showing_list, window, HD_WAIT_MS);
+  added = person_in (checker, "nina");
+  g_assert_cmpstr (hd_person_get_name (added), ==, "Nina <b>Network</b> & Co");
+  g_assert_cmpint (hd_person_get_role (added), ==, HD_ROLE_TECHNICIAN);
+  g_assert_cmpint (hd_person_get_tier (added), ==, 3);
+
+  /* A bad login is the core's rule, said as it is typed. */
+  g_assert_true (gtk_widget_activate_action (window, "people.add", NULL));
+  gtk_editable_set_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "login_row")),
+                         "has space");
+  g_assert_true (gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "form_error")));
+  g_assert_false (gtk_widget_is_sensitive (named (window, GTK_TYPE_BUTTON, "save_button")));
+  g_assert_true (gtk_widget_activate_action (window, "people.back", NULL));
+
+  /* The last dispatcher cannot stop being one: refused, with the reason,
+   * the form kept, nothing changed. */
+  row = hd_find_row (window, ADW_TYPE_ACTION_ROW, "disp");
+  g_signal_emit_by_name (row, "activated");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (named (window, ADW_TYPE_COMBO_ROW, "role_row")),
+                              HD_ROLE_REQUESTER);
+  g_assert_true (gtk_widget_activate_action (window, "people.save", NULL));
+  hd_wait_until (form_error_shown, window, HD_WAIT_MS);
+  disp = person_in (checker, "disp");
+  g_assert_cmpint (hd_person_get_role (disp), ==, HD_ROLE_DISPATCHER);
+
+  pointer = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &pointer);
+  hd_destroy_and_wait (GTK_WINDOW (window));
+  g_assert_null (pointer);
+}
+
 /* HdPreferencesWindow */
 
 static void
@@ -1301,6 +1447,7 @@ main (int   argc,
   g_test_add_func ("/gui/widgets/new-ticket-dialog", test_new_ticket_dialog);
   g_test_add_func ("/gui/widgets/filing-while-busy", test_new_ticket_dialog_busy);
   g_test_add_func ("/gui/widgets/new-ticket-draft", test_new_ticket_dialog_draft);
+  g_test_add_func ("/gui/widgets/people-window", test_people_window);
   g_test_add_func ("/gui/widgets/preferences-window", test_preferences_window);
   g_test_add_func ("/gui/widgets/window", test_window);
   g_test_add_func ("/gui/widgets/help-overlay", test_help_overlay);
