@@ -676,7 +676,8 @@ parse_csv (const char *text)
 static const char * const command_words[] = {
   "init", "person add LOGIN", "person update LOGIN", "person list", "ticket new",
   "ticket list", "ticket show NUMBER", "ticket update NUMBER", "ticket assign NUMBER LOGIN|none",
-  "ticket status NUMBER STATUS", "ticket comment NUMBER", "path", "check", "backup DEST",
+  "ticket status NUMBER STATUS", "ticket comment NUMBER", "ticket escalate NUMBER", "path",
+  "check", "backup DEST",
 };
 
 /* "ticket assign NUMBER LOGIN|none" → "ticket assign" */
@@ -736,13 +737,14 @@ static const CommandHelp command_help[] = {
   { "person list", "--json" },
   { "ticket new", "--title --description --description-file --requester --priority --category"
                   " --department --location" },
-  { "ticket list", "--status --assignee --requester --json --csv" },
+  { "ticket list", "--status --assignee --requester --tier --json --csv" },
   { "ticket show", "--json" },
   { "ticket update", "--title --description --description-file --priority --category"
                      " --department --location --if-version" },
   { "ticket assign", "--if-version" },
   { "ticket status", "--if-version" },
   { "ticket comment", "--body --body-file --internal" },
+  { "ticket escalate", "--note --note-file --down --if-version" },
   { "path", "" },
   { "check", "" },
   { "backup", "" },
@@ -960,6 +962,10 @@ test_usage_missing_argument (void)
   run_cli ("disp", NULL, &status, &out, &err, "--db", missing, "ticket", "comment", "1", NULL);
   g_assert_cmpint (status, ==, 1);
   assert_one_line_error (out, err, "--body");
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", missing, "ticket", "escalate", "1", NULL);
+  g_assert_cmpint (status, ==, 1);
+  assert_one_line_error (out, err, "--note");
 
   run_cli ("disp", NULL, &status, &out, &err, "--db", missing, "backup", NULL);
   g_assert_cmpint (status, ==, 1);
@@ -2394,6 +2400,172 @@ test_ticket_comment (void)
                     6);
 }
 
+/* ticket escalate */
+
+static void
+test_ticket_escalate (void)
+{
+  g_autofree char *db = new_helpdesk ();
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *before = NULL, *after = NULL;
+  g_autofree char *summary = NULL;
+  g_autoptr(JsonObject) ticket = NULL;
+  g_autoptr(JsonArray) listed = NULL;
+  JsonArray *events;
+  int status = -1;
+
+  new_ticket (db, "req1", "VPN drops every hour");
+  g_free (cli_ok ("disp", "--db", db, "ticket", "assign", "1", "tech1", NULL));
+
+  /* tech1 (tier 1) passes it to tier 2, which takes it from them. */
+  run_cli ("tech1", NULL, &status, &out, &err, "--db", db, "ticket", "escalate", "1", "--note",
+           "Tunnel drops on the concentrator; needs network access.", "--if-version", "2",
+           NULL);
+  assert_status (status, 0, err);
+  g_assert_cmpstr (out, ==, "Ticket #1 escalated to tier 2 and unassigned from tech1.\n");
+  g_assert_cmpstr (err, ==, "");
+
+  ticket = show_ticket (db, "tech2", 1);
+  g_assert_cmpint (member_int (ticket, "tier"), ==, 2);
+  g_assert_true (member_is_null (ticket, "assignee"));
+  g_assert_cmpstr (member_str (ticket, "status"), ==, "open");
+  g_assert_cmpint (member_int (ticket, "version"), ==, 3);
+  summary = events_summary (ticket);
+  g_assert_cmpstr (summary, ==,
+                   "created by req1; assignment by disp assignee ->tech1; "
+                   "status by disp status new>open; field by tech1 tier 1>2; "
+                   "assignment by tech1 assignee tech1>-");
+  events = json_object_get_array_member (ticket, "events");
+  g_assert_cmpstr (member_str (json_array_get_object_element (events, 3), "body"), ==,
+                   "Tunnel drops on the concentrator; needs network access.");
+  assert_numbers (db, "disp", "1", "--tier", "2", NULL);
+  assert_numbers (db, "disp", "", "--tier", "1", NULL);
+  listed = list_tickets_json (db, "disp");
+  g_assert_cmpint (member_int (json_array_get_object_element (listed, 0), "tier"), ==, 2);
+
+  /* The next tier reads the whole story, note included. */
+  run_cli ("tech2", NULL, &status, &out, &err, "--db", db, "ticket", "show", "1", NULL);
+  assert_status (status, 0, err);
+  g_assert_true (g_regex_match_simple ("^Tier: +2$", out, G_REGEX_MULTILINE, 0));
+  g_assert_nonnull (strstr (out, "tech1 escalated the ticket from tier 1 to tier 2:\n"
+                                 "Tunnel drops on the concentrator; needs network access.\n"));
+  g_assert_nonnull (strstr (out, "disp changed assignee: - → tech1"));
+
+  /* The requester sees that it moved, not the note. */
+  run_cli ("req1", NULL, &status, &out, &err, "--db", db, "ticket", "show", "1", NULL);
+  assert_status (status, 0, err);
+  g_assert_nonnull (strstr (out, "tech1 escalated the ticket from tier 1 to tier 2\n"));
+  g_assert_null (strstr (out, "concentrator"));
+  run_cli ("req1", NULL, &status, &out, &err, "--db", db, "ticket", "show", "--json", "1", NULL);
+  assert_status (status, 0, err);
+  g_assert_null (strstr (out, "concentrator"));
+  g_assert_nonnull (strstr (out, "\"tier\" : 2"));
+
+  /* Refusals, one line each, and nothing changes. */
+  before = cli_ok ("disp", "--db", db, "ticket", "show", "--json", "1", NULL);
+
+  run_cli ("tech1", NULL, &status, &out, &err, "--db", db, "ticket", "escalate", "1", "--note",
+           "Again", NULL);
+  g_assert_cmpint (status, ==, 4);
+  assert_one_line_error (out, err, "above your tier 1");
+
+  run_cli ("req1", NULL, &status, &out, &err, "--db", db, "ticket", "escalate", "1", "--note",
+           "Please hurry", NULL);
+  g_assert_cmpint (status, ==, 4);
+  assert_one_line_error (out, err, "Only technicians and the dispatcher");
+
+  run_cli ("tech2", NULL, &status, &out, &err, "--db", db, "ticket", "escalate", "1", "--note",
+           "  \n ", NULL);
+  g_assert_cmpint (status, ==, 1);
+  assert_one_line_error (out, err, "empty");
+
+  run_cli ("tech2", "", &status, &out, &err, "--db", db, "ticket", "escalate", "1",
+           "--note-file", "-", NULL);
+  g_assert_cmpint (status, ==, 1);
+  assert_one_line_error (out, err, "empty");
+
+  run_cli ("tech2", NULL, &status, &out, &err, "--db", db, "ticket", "escalate", "1", NULL);
+  g_assert_cmpint (status, ==, 1);
+  assert_one_line_error (out, err, "--note");
+
+  run_cli ("tech2", "x", &status, &out, &err, "--db", db, "ticket", "escalate", "1", "--note",
+           "y", "--note-file", "-", NULL);
+  g_assert_cmpint (status, ==, 1);
+  assert_one_line_error (out, err, "not both");
+
+  run_cli ("tech2", NULL, &status, &out, &err, "--db", db, "ticket", "escalate", "1", "--note",
+           "Stale", "--if-version", "2", NULL);
+  g_assert_cmpint (status, ==, 3);
+  assert_one_line_error (out, err, "changed by someone else");
+
+  run_cli ("tech2", NULL, &status, &out, &err, "--db", db, "ticket", "escalate", "7", "--note",
+           "Where?", NULL);
+  g_assert_cmpint (status, ==, 2);
+  assert_one_line_error (out, err, "#7");
+
+  after = cli_ok ("disp", "--db", db, "ticket", "show", "--json", "1", NULL);
+  g_assert_cmpstr (after, ==, before);
+
+  /* tech2 takes it and escalates to tier 3, the top. */
+  g_free (cli_ok ("tech2", "--db", db, "ticket", "assign", "1", "tech2", NULL));
+  run_cli ("tech2", "Firmware bug.\nVendor case 4711.\n", &status, &out, &err, "--db", db,
+           "ticket", "escalate", "1", "--note-file", "-", NULL);
+  assert_status (status, 0, err);
+  g_assert_cmpstr (out, ==, "Ticket #1 escalated to tier 3 and unassigned from tech2.\n");
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "ticket", "escalate", "1", "--note",
+           "Higher", NULL);
+  g_assert_cmpint (status, ==, 1);
+  assert_one_line_error (out, err, "highest");
+
+  /* Back down: tech2 may not from tier 3, the dispatcher may; the
+   * assignee stays. */
+  run_cli ("tech2", NULL, &status, &out, &err, "--db", db, "ticket", "escalate", "1", "--down",
+           "--note", "Not mine to return", NULL);
+  g_assert_cmpint (status, ==, 4);
+  assert_one_line_error (out, err, "return it");
+
+  g_free (cli_ok ("disp", "--db", db, "ticket", "assign", "1", "tech2", NULL));
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "ticket", "escalate", "1", "--down",
+           "--note", "Patched; tier 2 please verify with the user.", NULL);
+  assert_status (status, 0, err);
+  g_assert_cmpstr (out, ==, "Ticket #1 returned to tier 2.\n");
+
+  run_cli ("tech2", NULL, &status, &out, &err, "--db", db, "ticket", "show", "1", NULL);
+  assert_status (status, 0, err);
+  g_assert_nonnull (strstr (out, "tech2 escalated the ticket from tier 2 to tier 3:\n"
+                                 "Firmware bug.\nVendor case 4711.\n"));
+  g_assert_nonnull (strstr (out, "disp returned the ticket from tier 3 to tier 2:\n"
+                                 "Patched; tier 2 please verify with the user.\n"));
+
+  g_clear_pointer (&ticket, json_object_unref);
+  ticket = show_ticket (db, "disp", 1);
+  g_assert_cmpint (member_int (ticket, "tier"), ==, 2);
+  g_assert_cmpstr (member_str (ticket, "assignee"), ==, "tech2");
+
+  /* tech2 returns it to tier 1; tier 1 is the floor. */
+  run_cli ("tech2", NULL, &status, &out, &err, "--db", db, "ticket", "escalate", "#1", "--down",
+           "--note", "Tier 1 can close this", NULL);
+  assert_status (status, 0, err);
+  g_assert_cmpstr (out, ==, "Ticket #1 returned to tier 1.\n");
+  run_cli ("tech1", NULL, &status, &out, &err, "--db", db, "ticket", "escalate", "1", "--down",
+           "--note", "Lower", NULL);
+  g_assert_cmpint (status, ==, 1);
+  assert_one_line_error (out, err, "lowest");
+
+  /* A closed ticket stays where it is. */
+  g_free (cli_ok ("tech2", "--db", db, "ticket", "status", "1", "closed", NULL));
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "ticket", "escalate", "1", "--note",
+           "Too late", NULL);
+  g_assert_cmpint (status, ==, 1);
+  assert_one_line_error (out, err, "closed");
+
+  /* --tier takes a tier. */
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "ticket", "list", "--tier", "4", NULL);
+  g_assert_cmpint (status, ==, 1);
+  assert_one_line_error (out, err, "--tier");
+}
+
 /* check */
 
 static void
@@ -3165,6 +3337,7 @@ main (int   argc,
   g_test_add_func ("/cli/ticket/assign/rules", test_ticket_assign);
   g_test_add_func ("/cli/ticket/status/workflow", test_ticket_status);
   g_test_add_func ("/cli/ticket/comment/kinds", test_ticket_comment);
+  g_test_add_func ("/cli/ticket/escalate/tiers", test_ticket_escalate);
   g_test_add_func ("/cli/check/sound", test_check_sound);
   g_test_add_func ("/cli/check/problems", test_check_problems);
   g_test_add_func ("/cli/check/text-file", test_check_text_file);

@@ -177,6 +177,122 @@ test_manage_people (Fixture       *f,
   g_assert_error (e2, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
 }
 
+static HdTicket *
+escalated (HdStore  *store,
+           HdTicket *ticket,
+           int       to_tier)
+{
+  g_autoptr(GError) error = NULL;
+  HdTicket *moved = hd_store_escalate_ticket (store, hd_ticket_get_number (ticket), 0, to_tier,
+                                              "Needs the next tier", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (hd_ticket_get_tier (moved), ==, to_tier);
+  return moved;
+}
+
+static void
+assert_escalate (HdPerson *actor,
+                 HdTicket *ticket,
+                 int       to_tier,
+                 int       code)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean allowed = hd_rules_check_escalate (actor, ticket, to_tier, &error);
+
+  g_test_message ("%s moves #%" G_GINT64_FORMAT " from tier %d to %d",
+                  hd_person_get_login (actor), hd_ticket_get_number (ticket),
+                  hd_ticket_get_tier (ticket), to_tier);
+  if (code < 0)
+    {
+      g_assert_no_error (error);
+      g_assert_true (allowed);
+    }
+  else
+    {
+      g_assert_error (error, HD_ERROR, code);
+      g_assert_false (allowed);
+    }
+}
+
+#define OK -1
+#define DENIED HD_ERROR_PERMISSION_DENIED
+#define INVALID HD_ERROR_INVALID_INPUT
+
+static void
+test_escalate (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(HdStore) as_req1 = hd_test_open_as (hd_store_get_path (f->store), "req1");
+  g_autoptr(HdTicket) filed2 = hd_test_file_ticket (as_req1, "VPN");
+  g_autoptr(HdTicket) filed3 = hd_test_file_ticket (as_req1, "Server");
+  g_autoptr(HdTicket) filed4 = hd_test_file_ticket (as_req1, "Mail");
+  g_autoptr(HdTicket) filed5 = hd_test_file_ticket (as_req1, "Phone");
+  g_autoptr(HdTicket) filed6 = hd_test_file_ticket (as_req1, "Chair");
+  g_autoptr(HdTicket) tier2 = escalated (f->store, filed2, 2);
+  g_autoptr(HdTicket) tier3_step = escalated (f->store, filed3, 2);
+  g_autoptr(HdTicket) tier3 = escalated (f->store, tier3_step, 3);
+  g_autoptr(HdTicket) mine_step = escalated (f->store, filed4, 2);
+  g_autoptr(HdTicket) tier2_mine = NULL;   /* tier 2, assigned to tech1 */
+  g_autoptr(HdTicket) pending = NULL;
+  g_autoptr(HdTicket) resolved = NULL;
+  g_autoptr(HdTicket) closed = NULL;
+  g_autoptr(HdPerson) tech2 = find (f->store, "tech2");
+  g_autoptr(HdPerson) gone = NULL;
+  g_autoptr(GError) error = NULL;
+  HdPersonDraft draft = { .login = "gone", .name = "Gone", .role = HD_ROLE_TECHNICIAN, .tier = 3 };
+  HdPersonChanges deactivate = { .active = 0 };
+
+  tier2_mine = hd_store_assign_ticket (f->store, 4, 0, "tech1", &error);
+  g_assert_no_error (error);
+  pending = hd_store_set_ticket_status (f->store, 5, 0, HD_STATUS_PENDING, &error);
+  g_assert_no_error (error);
+  resolved = hd_store_set_ticket_status (f->store, 6, 0, HD_STATUS_RESOLVED, &error);
+  g_assert_no_error (error);
+  g_clear_object (&gone);
+  gone = hd_store_add_person (f->store, &draft, &error);
+  g_assert_no_error (error);
+  g_clear_object (&gone);
+  gone = hd_store_update_person (f->store, "gone", &deactivate, &error);
+  g_assert_no_error (error);
+  g_assert_false (hd_person_get_active (gone));
+
+  /* Staff only; the dispatcher may do anything the tiers allow. */
+  assert_escalate (f->tech1, f->ticket, 2, OK);
+  assert_escalate (f->disp, f->ticket, 2, OK);
+  assert_escalate (f->req1, f->ticket, 2, DENIED);
+  assert_escalate (f->req2, f->ticket, 2, DENIED);
+  assert_escalate (gone, f->ticket, 2, DENIED);
+  assert_escalate (f->tech1, pending, 2, OK);
+
+  /* One tier at a time, between 1 and 3. */
+  assert_escalate (f->tech1, f->ticket, 1, INVALID);
+  assert_escalate (f->tech1, f->ticket, 3, INVALID);
+  assert_escalate (f->disp, f->ticket, 0, INVALID);
+  assert_escalate (f->disp, tier3, 4, INVALID);
+  assert_escalate (f->disp, tier3, 1, INVALID);
+  assert_escalate (f->disp, tier3, 2, OK);
+  assert_escalate (f->disp, tier2, 1, OK);
+  assert_escalate (f->disp, tier2, 3, OK);
+
+  /* A technician escalates from their own tier or below, or what is
+   * theirs; returns a ticket down only from their own tier or below. */
+  assert_escalate (f->tech1, tier2, 3, DENIED);
+  assert_escalate (f->tech1, tier2, 1, DENIED);
+  assert_escalate (tech2, tier2, 3, OK);
+  assert_escalate (tech2, tier2, 1, OK);
+  assert_escalate (tech2, tier3, 2, DENIED);
+  assert_escalate (f->tech1, tier2_mine, 3, OK);
+  assert_escalate (f->tech1, tier2_mine, 1, DENIED);
+
+  /* Resolved and closed tickets stay where they are. */
+  assert_escalate (f->tech1, resolved, 2, INVALID);
+  assert_escalate (f->disp, resolved, 2, INVALID);
+  closed = hd_store_set_ticket_status (f->store, 6, 0, HD_STATUS_CLOSED, &error);
+  g_assert_no_error (error);
+  assert_escalate (f->disp, closed, 2, INVALID);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -193,6 +309,7 @@ main (int   argc,
   ADD ("/rules/assign", test_assign);
   ADD ("/rules/comment", test_comment);
   ADD ("/rules/manage-people", test_manage_people);
+  ADD ("/rules/escalate", test_escalate);
 #undef ADD
 
   return g_test_run ();

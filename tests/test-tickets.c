@@ -892,6 +892,295 @@ test_changes_seen_by_other_connection (Fixture       *f,
   g_assert_cmpint (hd_ticket_get_version (seen), ==, 2);
 }
 
+/* Escalation */
+
+static gint64
+sql_count (HdStore    *store,
+           const char *sql)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (hd_store_get_db (store), sql, -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static HdTicket *
+escalate (HdStore    *store,
+          gint64      number,
+          gint64      if_version,
+          int         to_tier,
+          const char *note)
+{
+  g_autoptr(GError) error = NULL;
+  HdTicket *ticket = hd_store_escalate_ticket (store, number, if_version, to_tier, note, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (ticket);
+  return ticket;
+}
+
+static void
+test_escalate (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(HdTicket) ticket = hd_test_file_ticket (f->req1, "VPN drops");
+  g_autoptr(HdTicket) assigned = NULL;
+  g_autoptr(HdTicket) up = NULL;
+  g_autoptr(HdTicket) seen = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) requester_view = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+  HdTicketFilter search = { .search = "concentrator" };
+  gint64 logged = sql_count (f->disp, "SELECT count(*) FROM change_log");
+
+  assigned = hd_store_assign_ticket (f->disp, 1, 0, "tech1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hd_ticket_get_version (assigned), ==, 2);
+
+  /* tech1 (tier 1) passes it on: tier 2, no longer theirs, still open. */
+  up = escalate (f->tech1, 1, 2, 2, "Tunnel drops on the concentrator.\nNeeds network access.");
+  g_assert_cmpint (hd_ticket_get_tier (up), ==, 2);
+  g_assert_null (hd_ticket_get_assignee (up));
+  g_assert_cmpint (hd_ticket_get_status (up), ==, HD_STATUS_OPEN);
+  g_assert_cmpint (hd_ticket_get_version (up), ==, 3);
+  g_assert_cmpint (hd_ticket_get_updated_at (up), >=, hd_ticket_get_updated_at (assigned));
+
+  seen = get (f->req1, 1);
+  g_assert_cmpint (hd_ticket_get_tier (seen), ==, 2);
+
+  events = events_of (f->disp, 1);
+  g_assert_cmpuint (events->len, ==, 5);
+  assert_event (event_at (events, 3), HD_EVENT_FIELD, "tech1", "tier", "1", "2");
+  g_assert_cmpstr (hd_ticket_event_get_body (event_at (events, 3)), ==,
+                   "Tunnel drops on the concentrator.\nNeeds network access.");
+  assert_event (event_at (events, 4), HD_EVENT_ASSIGNMENT, "tech1", "assignee", "tech1", NULL);
+
+  /* One change_log row, by tech1. */
+  g_assert_cmpint (sql_count (f->disp, "SELECT count(*) FROM change_log"), ==, logged + 2);
+  g_assert_cmpint (sql_count (f->disp,
+                              "SELECT count(*) FROM change_log c JOIN people p ON p.id = c.actor_id"
+                              " WHERE c.tbl = 'tickets' AND c.row_id = 1 AND c.kind = 'escalated'"
+                              " AND p.login = 'tech1'"), ==, 1);
+
+  /* The requester sees the move, not the note, and cannot find it by the
+   * note; staff can. */
+  requester_view = events_of (f->req1, 1);
+  g_assert_cmpuint (requester_view->len, ==, 5);
+  assert_event (event_at (requester_view, 3), HD_EVENT_FIELD, "tech1", "tier", "1", "2");
+  g_assert_null (hd_ticket_event_get_body (event_at (requester_view, 3)));
+  found = hd_store_list_tickets (f->req1, &search, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = hd_store_list_tickets (f->tech1, &search, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+}
+
+static void
+test_escalate_assignee (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(HdStore) tech2 = hd_test_open_as (f->path, "tech2");
+  g_autoptr(HdTicket) t1 = hd_test_file_ticket (f->req1, "Kept by tier 2");
+  g_autoptr(HdTicket) t2 = hd_test_file_ticket (f->req1, "Returned");
+  g_autoptr(HdTicket) assigned = NULL;
+  g_autoptr(HdTicket) kept = NULL;
+  g_autoptr(HdTicket) up = NULL;
+  g_autoptr(HdTicket) down = NULL;
+  g_autoptr(HdTicket) pending = NULL;
+  g_autoptr(HdTicket) again = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* tech2 is tier 2: escalating their ticket to tier 2 leaves it theirs. */
+  assigned = hd_store_assign_ticket (f->disp, 1, 0, "tech2", &error);
+  g_assert_no_error (error);
+  kept = escalate (tech2, 1, 0, 2, "Needs admin rights");
+  g_assert_cmpstr (hd_ticket_get_assignee (kept), ==, "tech2");
+  g_assert_cmpint (hd_ticket_get_tier (kept), ==, 2);
+  events = events_of (f->disp, 1);
+  g_assert_cmpuint (events->len, ==, 4);   /* created, assigned, opened, tier */
+  assert_event (event_at (events, 3), HD_EVENT_FIELD, "tech2", "tier", "1", "2");
+
+  /* Returning a ticket down keeps its assignee, whatever their tier. */
+  g_clear_object (&assigned);
+  up = escalate (f->disp, 2, 0, 2, "Tier 2, please");
+  assigned = hd_store_assign_ticket (f->disp, 2, 0, "tech2", &error);
+  g_assert_no_error (error);
+  down = escalate (tech2, 2, hd_ticket_get_version (assigned), 1, "A tier 1 job after all");
+  g_assert_cmpint (hd_ticket_get_tier (down), ==, 1);
+  g_assert_cmpstr (hd_ticket_get_assignee (down), ==, "tech2");
+  g_assert_cmpint (hd_ticket_get_status (down), ==, HD_STATUS_OPEN);
+  g_assert_cmpint (hd_ticket_get_version (down), ==, hd_ticket_get_version (assigned) + 1);
+  g_clear_pointer (&events, g_ptr_array_unref);
+  events = events_of (f->disp, 2);
+  assert_event (event_at (events, events->len - 1), HD_EVENT_FIELD, "tech2", "tier", "2", "1");
+  g_assert_cmpstr (hd_ticket_event_get_body (event_at (events, events->len - 1)), ==,
+                   "A tier 1 job after all");
+
+  /* A pending ticket moves and stays pending. */
+  pending = hd_store_set_ticket_status (tech2, 2, 0, HD_STATUS_PENDING, &error);
+  g_assert_no_error (error);
+  again = escalate (f->tech1, 2, 0, 2, "Back up");
+  g_assert_cmpint (hd_ticket_get_status (again), ==, HD_STATUS_PENDING);
+  g_assert_cmpstr (hd_ticket_get_assignee (again), ==, "tech2");
+}
+
+static void
+test_escalate_refusals (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(HdTicket) t1 = hd_test_file_ticket (f->req1, "Tier 1");
+  g_autoptr(HdTicket) t2 = hd_test_file_ticket (f->req1, "Tier 3");
+  g_autoptr(HdTicket) t3 = hd_test_file_ticket (f->req1, "Closed");
+  g_autoptr(HdTicket) t4 = hd_test_file_ticket (f->req1, "Resolved");
+  g_autoptr(HdTicket) up2 = escalate (f->disp, 2, 0, 2, "Up");
+  g_autoptr(HdTicket) up3 = escalate (f->disp, 2, 0, 3, "Up again");
+  g_autoptr(HdTicket) closed = hd_store_set_ticket_status (f->disp, 3, 0, HD_STATUS_CLOSED, NULL);
+  g_autoptr(HdTicket) resolved = hd_store_set_ticket_status (f->disp, 4, 0, HD_STATUS_RESOLVED,
+                                                              NULL);
+  g_autofree char *huge = g_strnfill (HD_MAX_BODY_BYTES + 1, 'x');
+  struct {
+    HdStore    *store;
+    gint64      number;
+    gint64      if_version;
+    int         to_tier;
+    const char *note;
+    int         code;
+  } cases[] = {
+    { f->tech1, 1, 0, 2, NULL, HD_ERROR_INVALID_INPUT },
+    { f->tech1, 1, 0, 2, "", HD_ERROR_INVALID_INPUT },
+    { f->tech1, 1, 0, 2, " \n\t ", HD_ERROR_INVALID_INPUT },
+    { f->tech1, 1, 0, 2, "bad \xfe", HD_ERROR_INVALID_INPUT },
+    { f->tech1, 1, 0, 2, "escape \x1b[2J", HD_ERROR_INVALID_INPUT },
+    { f->tech1, 1, 0, 2, huge, HD_ERROR_INVALID_INPUT },
+    { f->tech1, 1, 0, 0, "Below tier 1", HD_ERROR_INVALID_INPUT },
+    { f->tech1, 1, 0, 1, "Same tier", HD_ERROR_INVALID_INPUT },
+    { f->tech1, 1, 0, 3, "Two tiers", HD_ERROR_INVALID_INPUT },
+    { f->disp, 2, 0, 4, "Beyond tier 3", HD_ERROR_INVALID_INPUT },
+    { f->tech1, 2, 0, 2, "Not my tier", HD_ERROR_PERMISSION_DENIED },
+    { f->req1, 1, 0, 2, "Hurry up", HD_ERROR_PERMISSION_DENIED },
+    { f->req2, 1, 0, 2, "Not even mine", HD_ERROR_PERMISSION_DENIED },
+    { f->tech1, 1, 7, 2, "Stale", HD_ERROR_CONFLICT },
+    { f->disp, 3, 0, 2, "Closed", HD_ERROR_INVALID_INPUT },
+    { f->disp, 4, 0, 2, "Resolved", HD_ERROR_INVALID_INPUT },
+    { f->disp, 99, 0, 2, "Missing", HD_ERROR_NOT_FOUND },
+  };
+  gint64 logged, history;
+
+  g_assert_nonnull (closed);
+  g_assert_nonnull (resolved);
+  logged = sql_count (f->disp, "SELECT count(*) FROM change_log");
+  history = sql_count (f->disp, "SELECT count(*) FROM ticket_events");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(HdTicket) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("case %u", i);
+      result = hd_store_escalate_ticket (cases[i].store, cases[i].number, cases[i].if_version,
+                                         cases[i].to_tier, cases[i].note, &error);
+      g_assert_error (error, HD_ERROR, cases[i].code);
+      g_assert_null (result);
+      g_assert_true (sqlite3_get_autocommit (hd_store_get_db (cases[i].store)));
+    }
+
+  /* Nothing changed. */
+  for (gint64 n = 1; n <= 4; n++)
+    {
+      g_autoptr(HdTicket) now = get (f->disp, n);
+      static const int tiers[] = { 1, 3, 1, 1 };
+      static const gint64 versions[] = { 1, 3, 2, 2 };
+
+      g_assert_cmpint (hd_ticket_get_tier (now), ==, tiers[n - 1]);
+      g_assert_cmpint (hd_ticket_get_version (now), ==, versions[n - 1]);
+    }
+  g_assert_cmpint (sql_count (f->disp, "SELECT count(*) FROM change_log"), ==, logged);
+  g_assert_cmpint (sql_count (f->disp, "SELECT count(*) FROM ticket_events"), ==, history);
+}
+
+/* The tier, its history and the unassignment are one transaction. */
+static void
+test_escalate_atomic (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(HdTicket) ticket = hd_test_file_ticket (f->req1, "All or nothing");
+  g_autoptr(HdTicket) assigned = hd_store_assign_ticket (f->disp, 1, 0, "tech1", NULL);
+  g_autoptr(HdTicket) result = NULL;
+  g_autoptr(HdTicket) now = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = hd_store_get_db (f->tech1);
+
+  g_assert_nonnull (assigned);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TEMP TRIGGER fail_unassign BEFORE INSERT ON"
+                                     " main.ticket_events WHEN NEW.kind = 'assignment'"
+                                     " BEGIN SELECT RAISE(ABORT, 'no'); END",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  result = hd_store_escalate_ticket (f->tech1, 1, 0, 2, "Half written?", &error);
+  g_assert_nonnull (error);
+  g_assert_null (result);
+  g_assert_true (sqlite3_get_autocommit (db));
+
+  now = get (f->disp, 1);
+  g_assert_cmpint (hd_ticket_get_tier (now), ==, 1);
+  g_assert_cmpstr (hd_ticket_get_assignee (now), ==, "tech1");
+  g_assert_cmpint (hd_ticket_get_version (now), ==, 2);
+  events = events_of (f->disp, 1);
+  g_assert_cmpuint (events->len, ==, 3);
+}
+
+static void
+test_list_by_tier (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(HdTicket) t1 = hd_test_file_ticket (f->req1, "one");
+  g_autoptr(HdTicket) t2 = hd_test_file_ticket (f->req2, "two");
+  g_autoptr(HdTicket) t3 = hd_test_file_ticket (f->req1, "three");
+  g_autoptr(HdTicket) up2 = escalate (f->disp, 2, 0, 2, "Tier 2");
+  g_autoptr(HdTicket) up3a = escalate (f->disp, 3, 0, 2, "Tier 2");
+  g_autoptr(HdTicket) up3b = escalate (f->disp, 3, 0, 3, "Tier 3");
+  g_autoptr(GError) error = NULL;
+  struct {
+    HdStore       *store;
+    HdTicketFilter filter;
+    const char    *expected;
+  } cases[] = {
+    { f->disp, { 0 }, "1,2,3" },
+    { f->disp, { .tier = 1 }, "1" },
+    { f->disp, { .tier = 2 }, "2" },
+    { f->disp, { .tier = 3 }, "3" },
+    { f->disp, { .tier = 2, .sort = HD_TICKET_SORT_ASSIGNEE }, "2" },
+    { f->disp, { .tier = 3, .search = "three" }, "3" },
+    { f->req1, { .tier = 3 }, "3" },
+    { f->req1, { .tier = 2 }, "" },
+  };
+  HdTicketFilter bad = { .tier = 4 };
+  g_autoptr(GPtrArray) refused = NULL;
+  guint count = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *numbers = list_numbers (cases[i].store, &cases[i].filter);
+
+      g_test_message ("case %u", i);
+      g_assert_cmpstr (numbers, ==, cases[i].expected);
+    }
+
+  g_assert_true (hd_store_count_tickets (f->disp, &cases[2].filter, &count, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count, ==, 1);
+
+  refused = hd_store_list_tickets (f->disp, &bad, &error);
+  g_assert_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT);
+  g_assert_null (refused);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -921,6 +1210,11 @@ main (int   argc,
   ADD ("/tickets/read/filters", test_list_filters);
   ADD ("/tickets/read/by-person", test_list_by_person);
   ADD ("/tickets/read/other-connection", test_changes_seen_by_other_connection);
+  ADD ("/tickets/escalate/history-and-unassign", test_escalate);
+  ADD ("/tickets/escalate/assignee", test_escalate_assignee);
+  ADD ("/tickets/escalate/refusals", test_escalate_refusals);
+  ADD ("/tickets/escalate/atomic", test_escalate_atomic);
+  ADD ("/tickets/read/by-tier", test_list_by_tier);
 #undef ADD
 
   return g_test_run ();

@@ -349,6 +349,39 @@ print_field (const char *label,
     g_print ("%-14s %s\n", label, value);
 }
 
+/* A move between tiers is a "field" event for "tier" whose body is the
+ * note (see hd_store_escalate_ticket()); requesters get it without one. */
+static gboolean
+print_tier_event (HdTicketEvent *e,
+                  const char    *at,
+                  const char    *who)
+{
+  const char *from = hd_ticket_event_get_old_value (e);
+  const char *to = hd_ticket_event_get_new_value (e);
+  const char *note = hd_ticket_event_get_body (e);
+  gint64 from_tier = 0, to_tier = 0;
+
+  if (g_strcmp0 (hd_ticket_event_get_field (e), "tier") != 0 ||
+      from == NULL || to == NULL ||
+      !g_ascii_string_to_signed (from, 10, HD_TIER_MIN, HD_TIER_MAX, &from_tier, NULL) ||
+      !g_ascii_string_to_signed (to, 10, HD_TIER_MIN, HD_TIER_MAX, &to_tier, NULL))
+    return FALSE;
+
+  if (to_tier > from_tier && note != NULL)
+    g_print (_("%s  %s escalated the ticket from tier %d to tier %d:\n%s\n"), at, who,
+             (int) from_tier, (int) to_tier, note);
+  else if (to_tier > from_tier)
+    g_print (_("%s  %s escalated the ticket from tier %d to tier %d\n"), at, who,
+             (int) from_tier, (int) to_tier);
+  else if (note != NULL)
+    g_print (_("%s  %s returned the ticket from tier %d to tier %d:\n%s\n"), at, who,
+             (int) from_tier, (int) to_tier, note);
+  else
+    g_print (_("%s  %s returned the ticket from tier %d to tier %d\n"), at, who,
+             (int) from_tier, (int) to_tier);
+  return TRUE;
+}
+
 static void
 print_event (HdTicketEvent *e)
 {
@@ -366,9 +399,12 @@ print_event (HdTicketEvent *e)
     case HD_EVENT_NOTE:
       g_print (_("%s  %s wrote an internal note:\n%s\n"), at, who, hd_ticket_event_get_body (e));
       break;
+    case HD_EVENT_FIELD:
+      if (print_tier_event (e, at, who))
+        break;
+      G_GNUC_FALLTHROUGH;
     case HD_EVENT_STATUS:
     case HD_EVENT_ASSIGNMENT:
-    case HD_EVENT_FIELD:
     default:
       g_print (_("%s  %s changed %s: %s → %s\n"), at, who, hd_ticket_event_get_field (e),
                hd_ticket_event_get_old_value (e) ? hd_ticket_event_get_old_value (e) : "-",

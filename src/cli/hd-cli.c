@@ -793,6 +793,8 @@ cmd_ticket_list (const Command  *command,
       N_("Only tickets assigned to LOGIN, or none for unassigned ones"), N_("LOGIN|none") },
     { "requester", 0, 0, G_OPTION_ARG_STRING, &requester, N_("Only tickets filed by LOGIN"),
       N_("LOGIN") },
+    { "tier", 0, 0, G_OPTION_ARG_INT, &filter.tier, N_("Only tickets at support tier 1, 2 or 3"),
+      N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, N_("Print CSV (RFC 4180)"), NULL },
     { NULL }
@@ -803,6 +805,8 @@ cmd_ticket_list (const Command  *command,
     return status;
   if (json && csv)
     return usage_error (command, _("Choose --json or --csv, not both."));
+  if (filter.tier != 0 && (filter.tier < HD_TIER_MIN || filter.tier > HD_TIER_MAX))
+    return usage_error (command, _("--tier takes 1, 2 or 3."));
   if (status_list != NULL && !parse_status_list (command, status_list, &filter.status_mask,
                                                  &status))
     return status;
@@ -1024,6 +1028,63 @@ cmd_ticket_comment (const Command  *command,
   return EXIT_OK;
 }
 
+static int
+cmd_ticket_escalate (const Command  *command,
+                     char          **args)
+{
+  g_autofree char *note = NULL, *note_file = NULL, *text = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdTicket) before = NULL;
+  g_autoptr(HdTicket) ticket = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) positional = NULL;
+  gboolean down = FALSE;
+  gint64 number = 0, if_version = 0;
+  int to_tier;
+  const GOptionEntry entries[] = {
+    { "note", 0, 0, G_OPTION_ARG_STRING, &note,
+      N_("Why, for the next tier: what was tried, what is needed (required)"), N_("TEXT") },
+    { "note-file", 0, 0, G_OPTION_ARG_FILENAME, &note_file,
+      N_("Read the note from a file, or - for standard input"), N_("FILE") },
+    { "down", 0, 0, G_OPTION_ARG_NONE, &down,
+      N_("Return the ticket to the tier below instead"), NULL },
+    { "if-version", 0, 0, G_OPTION_ARG_INT64, &if_version,
+      N_("Refuse (exit 3) if the ticket is no longer at version V"), N_("V") },
+    { NULL }
+  };
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, 1, &positional, &status) ||
+      !parse_number (command, positional[0], &number, &status))
+    return status;
+  if (note == NULL && note_file == NULL)
+    return usage_error (command, _("--note or --note-file is required."));
+  if (!pick_text (note, note_file, _("The escalation note"), &text, &error))
+    return fail (error);
+
+  /* The move is one tier from where the ticket is now; if someone moves it
+   * meanwhile, the store refuses instead of skipping a tier. */
+  store = open_store_for_change (&error);
+  if (store == NULL || (before = hd_store_get_ticket (store, number, &error)) == NULL)
+    return fail (error);
+
+  to_tier = hd_ticket_get_tier (before) + (down ? -1 : 1);
+  ticket = hd_store_escalate_ticket (store, number, if_version, to_tier, text, &error);
+  if (ticket == NULL)
+    return fail (error);
+
+  if (down)
+    g_print (_("Ticket #%" G_GINT64_FORMAT " returned to tier %d.\n"), number,
+             hd_ticket_get_tier (ticket));
+  else if (hd_ticket_get_assignee (before) != NULL && hd_ticket_get_assignee (ticket) == NULL)
+    g_print (_("Ticket #%" G_GINT64_FORMAT " escalated to tier %d and unassigned from %s.\n"),
+             number, hd_ticket_get_tier (ticket), hd_ticket_get_assignee (before));
+  else
+    g_print (_("Ticket #%" G_GINT64_FORMAT " escalated to tier %d.\n"), number,
+             hd_ticket_get_tier (ticket));
+  return EXIT_OK;
+}
+
 static const Command commands[] = {
   { NULL, "init", "", cmd_init, N_("Create a new helpdesk file; you become its dispatcher.") },
   { "person", "add", "LOGIN", cmd_person_add, N_("Add someone to the helpdesk (dispatcher only).") },
@@ -1040,6 +1101,8 @@ static const Command commands[] = {
     N_("Move a ticket to new, open, pending, resolved or closed.") },
   { "ticket", "comment", "NUMBER", cmd_ticket_comment,
     N_("Add a reply, or an internal note with --internal.") },
+  { "ticket", "escalate", "NUMBER", cmd_ticket_escalate,
+    N_("Move a ticket to the next support tier with a note, or back down with --down.") },
   { NULL, "location", "", cmd_location,
     N_("Say where the file lives, how it is locked, and whether that is safe there.") },
   { NULL, "path", "", cmd_path,

@@ -3,7 +3,8 @@
  * Requesters see and comment on their own tickets, may correct a ticket
  * nobody has picked up yet, and may reopen a resolved one; they never
  * assign, triage or write internal notes. Technicians and dispatchers work
- * any ticket. Only dispatchers manage people.
+ * any ticket, and move it between the support tiers as the escalation rules
+ * below allow. Only dispatchers manage people.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -211,4 +212,102 @@ hd_rules_check_manage_people (HdPerson  *me,
     return TRUE;
 
   return deny (error, _("Only the dispatcher manages people."));
+}
+
+/* Escalation moves a ticket one tier up (to_tier = tier + 1, at most
+ * HD_TIER_MAX) or back down (to_tier = tier - 1, at least HD_TIER_MIN).
+ *
+ * - Only staff move tickets between tiers; requesters and deactivated
+ *   people never do.
+ * - A closed ticket is final, and a resolved one is done: it is reopened
+ *   first if the solution did not hold. New, open and pending tickets move.
+ * - A technician escalates a ticket of their own tier or below, or one
+ *   assigned to them (a tier 1 technician who was handed a tier 2 ticket may
+ *   still pass it on); they return a ticket to the tier below only from
+ *   their own tier or below, so a lower tier cannot push work back down from
+ *   a tier above it. The dispatcher may do either at any tier.
+ *
+ * The note that must go with every move is text, checked by the store with
+ * hd_validate_body(). */
+gboolean
+hd_rules_check_escalate (HdPerson  *actor,
+                         HdTicket  *ticket,
+                         int        to_tier,
+                         GError   **error)
+{
+  gint64 number = hd_ticket_get_number (ticket);
+  int tier = hd_ticket_get_tier (ticket);
+  int my_tier;
+  gboolean up = to_tier > tier;
+
+  g_return_val_if_fail (HD_IS_PERSON (actor), FALSE);
+  g_return_val_if_fail (HD_IS_TICKET (ticket), FALSE);
+
+  if (!hd_person_get_active (actor))
+    return deny (error, _("Your account has been deactivated; ask the dispatcher to escalate this ticket."));
+
+  if (!hd_person_is_staff (actor))
+    return deny (error, _("Only technicians and the dispatcher escalate tickets. Add a reply to say what is still wrong."));
+
+  if (!refuse_closed (ticket, error))
+    return FALSE;
+
+  if (hd_ticket_get_status (ticket) == HD_STATUS_RESOLVED)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                   _("Ticket #%" G_GINT64_FORMAT " is resolved. Reopen it before you move it to another tier."),
+                   number);
+      return FALSE;
+    }
+
+  if (to_tier == tier)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                   _("Ticket #%" G_GINT64_FORMAT " is already at tier %d."), number, tier);
+      return FALSE;
+    }
+
+  if (to_tier > HD_TIER_MAX && tier == HD_TIER_MAX)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                   _("Ticket #%" G_GINT64_FORMAT " is already at tier %d, the highest; it cannot be escalated further."),
+                   number, HD_TIER_MAX);
+      return FALSE;
+    }
+
+  if (to_tier < HD_TIER_MIN && tier == HD_TIER_MIN)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                   _("Ticket #%" G_GINT64_FORMAT " is already at tier %d, the lowest; it cannot be returned further."),
+                   number, HD_TIER_MIN);
+      return FALSE;
+    }
+
+  if (to_tier != tier + 1 && to_tier != tier - 1)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                   _("Tickets move one tier at a time, and ticket #%" G_GINT64_FORMAT " is at tier %d, not next to tier %d."),
+                   number, tier, to_tier);
+      return FALSE;
+    }
+
+  if (hd_person_get_role (actor) == HD_ROLE_DISPATCHER)
+    return TRUE;
+
+  my_tier = MAX (hd_person_get_tier (actor), HD_TIER_MIN);
+  if (tier <= my_tier)
+    return TRUE;
+
+  if (up && g_strcmp0 (hd_ticket_get_assignee (ticket), hd_person_get_login (actor)) == 0)
+    return TRUE;
+
+  if (up)
+    g_set_error (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED,
+                 _("Ticket #%" G_GINT64_FORMAT " is at tier %d, above your tier %d: only its assignee, a technician of tier %d or higher, or the dispatcher can escalate it."),
+                 number, tier, my_tier, tier);
+  else
+    g_set_error (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED,
+                 _("Ticket #%" G_GINT64_FORMAT " is at tier %d, above your tier %d: only a technician of tier %d or higher, or the dispatcher, can return it to tier %d."),
+                 number, tier, my_tier, tier, to_tier);
+  return FALSE;
 }

@@ -40,5 +40,9 @@ gboolean hd_rules_check_comment       (HdPerson  *me,
                                        GError   **error);
 gboolean hd_rules_check_manage_people (HdPerson  *me,
                                        GError   **error);
+gboolean hd_rules_check_escalate      (HdPerson  *actor,
+                                       HdTicket  *ticket,
+                                       int        to_tier,
+                                       GError   **error);
 
 G_END_DECLS

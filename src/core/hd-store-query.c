@@ -80,8 +80,9 @@ has_search (const HdTicketFilter *filter)
 
 /* The WHERE clause holds only placeholders; bind_filter() binds them in the
  * same order. Requesters (@own_only) see their own tickets only, and never
- * find a ticket through an internal note. People are matched through their
- * id, so counting needs no join.
+ * find a ticket through an internal note or an escalation note (the body
+ * of a "field" event). People are matched through their id, so counting
+ * needs no join.
  *
  * When @ordered, the status test is written "+t.status": without table
  * statistics SQLite would otherwise pick the status index and sort every
@@ -128,13 +129,15 @@ append_where (GString              *sql,
     g_string_append (sql, " AND t.requester_id = (SELECT id FROM people WHERE login = ?)");
   if (own_only != NULL)
     g_string_append (sql, " AND t.requester_id = (SELECT id FROM people WHERE login = ?)");
+  if (filter->tier != 0)
+    g_string_append (sql, " AND t.tier = ?");
   if (has_search (filter))
     g_string_append (sql,
                      " AND (t.title LIKE :search ESCAPE '\\'"
                      "  OR t.description LIKE :search ESCAPE '\\'"
                      "  OR EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id"
                      "   AND e.body LIKE :search ESCAPE '\\'"
-                     "   AND (:staff OR e.kind != 'note')))");
+                     "   AND (:staff OR e.kind NOT IN ('note', 'field'))))");
   if (part != NULL)
     g_string_append (sql, part);
 }
@@ -164,6 +167,8 @@ bind_filter (sqlite3_stmt         *stmt,
     sqlite3_bind_text (stmt, index++, filter->requester, -1, SQLITE_TRANSIENT);
   if (own_only != NULL)
     sqlite3_bind_text (stmt, index++, own_only, -1, SQLITE_TRANSIENT);
+  if (filter->tier != 0)
+    sqlite3_bind_int (stmt, index++, filter->tier);
   if (has_search (filter))
     {
       sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":search"),
@@ -190,6 +195,9 @@ check_filter (const HdTicketFilter  *filter,
                    filter->sort);
       return FALSE;
     }
+
+  if (filter->tier != 0 && !hd_validate_tier (filter->tier, error))
+    return FALSE;
 
   return !has_search (filter) ||
          hd_validate_line (_("The search"), filter->search, HD_MAX_TITLE_CHARS, FALSE, error);

@@ -357,7 +357,8 @@ hd_store_get_ticket (HdStore  *self,
  * hd_store_list_events:
  *
  * The history and conversation of ticket @number, oldest first. Internal
- * notes are left out for requesters.
+ * notes are left out for requesters, and so is the note of an escalation:
+ * they see that the ticket changed tier, with no body.
  *
  * Returns: (transfer full) (element-type HdTicketEvent):
  */
@@ -377,10 +378,14 @@ hd_store_list_events (HdStore  *self,
   if (ticket == NULL)
     return NULL;
 
+  /* Only "field" events carry a body for staff alone (the escalation
+   * note, see hd_store_escalate_ticket()). */
   stmt = hd_store_prepare (self,
-                           "SELECT " HD_EVENT_COLUMNS " FROM ticket_events e"
+                           "SELECT " HD_EVENT_COLUMNS " FROM"
+                           " (SELECT id, ticket_id, at, actor_id, kind, field, old_value,"
+                           "  new_value, CASE WHEN ?2 OR kind != 'field' THEN body END AS body"
+                           "  FROM ticket_events WHERE ticket_id = ?1 AND (?2 OR kind != 'note')) e"
                            " JOIN people p ON p.id = e.actor_id"
-                           " WHERE e.ticket_id = ? AND (? OR e.kind != 'note')"
                            " ORDER BY e.id", error);
   if (stmt == NULL)
     return NULL;
@@ -861,4 +866,122 @@ hd_store_add_comment (HdStore     *self,
 fail:
   hd_store_rollback (self);
   return NULL;
+}
+
+/* Escalation */
+
+/* An escalation is stored as a "field" event for the field "tier", from
+ * the old tier to the new one (as text, like every old_value/new_value),
+ * with the note that explains it as the event's body. ticket_events.kind
+ * keeps its CHECK: no schema change is needed, and other tools that read
+ * "field" events understand it. The note is written for the next tier, so
+ * requesters see the move but not the note (hd_store_list_events() and the
+ * search leave it out for them, as they do internal notes). */
+
+/* Escalating takes the ticket away from an assignee below the new tier, so
+ * that it turns up among the unassigned tickets for the next tier; someone
+ * at that tier or above keeps it. Returning a ticket down keeps its
+ * assignee. */
+static gboolean
+escalation_unassigns (HdStore    *self,
+                      HdTicket   *ticket,
+                      int         to_tier,
+                      gboolean   *unassign,
+                      GError    **error)
+{
+  g_autoptr(HdPerson) assignee = NULL;
+
+  *unassign = FALSE;
+  if (to_tier <= hd_ticket_get_tier (ticket) || hd_ticket_get_assignee (ticket) == NULL)
+    return TRUE;
+
+  assignee = hd_store_lookup_person (self, hd_ticket_get_assignee (ticket), error);
+  if (assignee == NULL)
+    return FALSE;
+
+  *unassign = hd_person_get_tier (assignee) < to_tier;
+  return TRUE;
+}
+
+/* The status stays as it is, even when the assignee is dropped: to the
+ * requester the ticket is still being worked on, only by someone else. */
+static gboolean
+write_escalation (HdStore     *self,
+                  HdTicket    *ticket,
+                  HdPerson    *me,
+                  int          to_tier,
+                  const char  *note,
+                  gboolean     unassign,
+                  GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *old_tier = g_strdup_printf ("%d", hd_ticket_get_tier (ticket));
+  g_autofree char *new_tier = g_strdup_printf ("%d", to_tier);
+
+  stmt = prepare_update (self, ticket,
+                         "tier = ?4, assignee_id = CASE WHEN ?5 THEN NULL ELSE assignee_id END",
+                         error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int (stmt, 4, to_tier);
+  sqlite3_bind_int (stmt, 5, unassign);
+  if (!run_update (self, stmt, ticket, error) ||
+      !insert_event (self, hd_ticket_get_number (ticket), me, HD_EVENT_FIELD, "tier", old_tier,
+                     new_tier, note, NULL, error))
+    return FALSE;
+
+  if (unassign)
+    return insert_event (self, hd_ticket_get_number (ticket), me, HD_EVENT_ASSIGNMENT, "assignee",
+                         hd_ticket_get_assignee (ticket), NULL, NULL, NULL, error);
+
+  return TRUE;
+}
+
+/**
+ * hd_store_escalate_ticket:
+ * @if_version: the version the change is based on; 0 for the current one
+ * @to_tier: the ticket's tier plus one to escalate it, minus one to return
+ *   it to the tier below
+ * @note: why; required, checked like a reply
+ *
+ * Moves a ticket to the next tier up or down (see
+ * hd_rules_check_escalate() for who may), in one transaction: the new tier,
+ * a "field" history row for "tier" whose body is @note, and, when
+ * escalating past the assignee's tier, an "assignment" row that unassigns
+ * the ticket. The status does not change. The change_log kind is
+ * "escalated".
+ *
+ * Returns: (transfer full): the ticket as now stored
+ */
+HdTicket *
+hd_store_escalate_ticket (HdStore     *self,
+                          gint64       number,
+                          gint64       if_version,
+                          int          to_tier,
+                          const char  *note,
+                          GError     **error)
+{
+  g_autoptr(HdPerson) me = NULL;
+  g_autoptr(HdTicket) ticket = NULL;
+  gboolean unassign = FALSE;
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+
+  if (!hd_validate_body (_("The escalation note"), note, TRUE, error))
+    return NULL;
+
+  ticket = begin_ticket_change (self, number, if_version, &me, error);
+  if (ticket == NULL)
+    return NULL;
+
+  if (!hd_rules_check_escalate (me, ticket, to_tier, error) ||
+      !escalation_unassigns (self, ticket, to_tier, &unassign, error) ||
+      !write_escalation (self, ticket, me, to_tier, note, unassign, error))
+    {
+      hd_store_rollback (self);
+      return NULL;
+    }
+
+  return finish_ticket_change (self, number, "escalated", error);
 }

@@ -179,6 +179,7 @@ typedef struct {
   const char  *assignee;    /* login */
   gboolean     unassigned;
   const char  *requester;   /* login */
+  int          tier;        /* 1–3; 0 means every tier */
   const char  *search;      /* words found in the title, description or conversation */
   HdTicketSort sort;
   gboolean     descending;
@@ -215,6 +216,12 @@ HdTicket      *hd_store_set_ticket_status (HdStore               *self,
                                            gint64                 number,
                                            gint64                 if_version,
                                            HdStatus               status,
+                                           GError               **error);
+HdTicket      *hd_store_escalate_ticket   (HdStore               *self,
+                                           gint64                 number,
+                                           gint64                 if_version,
+                                           int                    to_tier,
+                                           const char            *note,
                                            GError               **error);
 HdTicketEvent *hd_store_add_comment       (HdStore               *self,
                                            gint64                 number,
