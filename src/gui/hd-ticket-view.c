@@ -40,6 +40,8 @@ struct _HdTicketView
   GtkMenuButton  *priority_button;
   AdwActionRow   *assignee_row;
   GtkMenuButton  *assignee_button;
+  AdwActionRow   *tier_row;
+  GtkMenuButton  *tier_button;
   AdwActionRow   *requester_row;
   AdwEntryRow    *category_row;
   AdwEntryRow    *department_row;
@@ -84,6 +86,7 @@ typedef enum {
   CHANGE_STATUS,
   CHANGE_ASSIGNEE,
   CHANGE_COMMENT,
+  CHANGE_ESCALATE,
 } ChangeKind;
 
 typedef struct {
@@ -92,8 +95,9 @@ typedef struct {
   gint64           if_version;
   HdTicketChanges  changes;    /* strings owned */
   HdStatus         status;
-  char            *text;       /* assignee login or comment body */
+  char            *text;       /* assignee login, comment body or escalation note */
   gboolean         internal;
+  int              tier;       /* escalating to */
   HdTicket        *before;     /* what the change undoes to */
 } Change;
 
@@ -172,6 +176,9 @@ change_job (HdStore  *store,
     case CHANGE_COMMENT:
       return hd_store_add_comment (store, change->number, change->text, change->internal,
                                    error);
+    case CHANGE_ESCALATE:
+      return hd_store_escalate_ticket (store, change->number, change->if_version, change->tier,
+                                       change->text, error);
     default:
       g_assert_not_reached ();
     }
@@ -205,6 +212,22 @@ describe_event (HdTicketEvent *event)
       return g_strdup_printf (_("Assigned the ticket to %s"), new_value);
     case HD_EVENT_FIELD:
     default:
+      /* An escalation: its note, when this person may read it, follows. */
+      if (g_strcmp0 (field, "tier") == 0)
+        {
+          const char *note = hd_ticket_event_get_body (event);
+          g_autofree char *moved = NULL;
+
+          if (g_strcmp0 (old_value, new_value) < 0)
+            moved = g_strdup_printf (_("Escalated the ticket from tier %s to tier %s"),
+                                     old_value, new_value);
+          else
+            moved = g_strdup_printf (_("Returned the ticket from tier %s to tier %s"),
+                                     old_value, new_value);
+          if (note == NULL)
+            return g_steal_pointer (&moved);
+          return g_strdup_printf ("%s:\n%s", moved, note);
+        }
       if (new_value == NULL || new_value[0] == '\0')
         return g_strdup_printf (_("Cleared the %s"), field);
       if (g_strcmp0 (field, "description") == 0)
@@ -299,6 +322,29 @@ priority_menu (void)
   return menu;
 }
 
+/* The moves this person may make: one tier up, one down. */
+static GMenu *
+tier_menu (HdTicketView *self)
+{
+  GMenu *menu = g_menu_new ();
+  int tier = hd_ticket_get_tier (self->ticket);
+
+  if (hd_rules_check_escalate (self->me, self->ticket, tier + 1, NULL))
+    {
+      g_autofree char *label = g_strdup_printf (_("Escalate to Tier %d…"), tier + 1);
+
+      g_menu_append (menu, label, "ticket.escalate('up')");
+    }
+  if (hd_rules_check_escalate (self->me, self->ticket, tier - 1, NULL))
+    {
+      g_autofree char *label = g_strdup_printf (_("Return to Tier %d…"), tier - 1);
+
+      g_menu_append (menu, label, "ticket.escalate('down')");
+    }
+
+  return menu;
+}
+
 static void
 set_entry (HdTicketView *self,
            AdwEntryRow  *row,
@@ -360,6 +406,15 @@ fill (HdTicketView *self,
                                hd_priority_to_label (hd_ticket_get_priority (t)));
   adw_action_row_set_subtitle (self->assignee_row, assignee);
   adw_action_row_set_subtitle (self->requester_row, hd_ticket_get_requester_name (t));
+  {
+    g_autofree char *tier = g_strdup_printf (_("Tier %d"), hd_ticket_get_tier (t));
+    g_autoptr(GMenu) moves = tier_menu (self);
+
+    adw_action_row_set_subtitle (self->tier_row, tier);
+    gtk_menu_button_set_menu_model (self->tier_button, G_MENU_MODEL (moves));
+    gtk_widget_set_visible (GTK_WIDGET (self->tier_button),
+                            g_menu_model_get_n_items (G_MENU_MODEL (moves)) > 0);
+  }
 
   statuses = status_menu (self);
   gtk_menu_button_set_menu_model (self->status_button, G_MENU_MODEL (statuses));
@@ -418,6 +473,9 @@ start_load (HdTicketView *self)
 static void clear_edits (HdTicketView *self);
 static void keep_draft  (HdTicketView *self);
 static void draft_changed_cb (HdTicketView *self);
+static void ask_escalation   (HdTicketView *self,
+                              int           to_tier,
+                              const char   *note);
 static void forget_saved (HdTicketView *self,
                           Change       *change);
 
@@ -520,6 +578,10 @@ change_done (GObject      *source,
         show_conflict (self, change);
       else
         report (self, error->message);
+      /* A refused escalation: its note back, to change or to try again. */
+      if (change->kind == CHANGE_ESCALATE && change->number == self->number &&
+          self->ticket != NULL)
+        ask_escalation (self, change->tier, change->text);
       /* Not saved: the text stays in the form, and in the draft. */
       if (change->number == self->number)
         keep_draft (self);
@@ -532,6 +594,13 @@ change_done (GObject      *source,
   g_object_unref (done);
   if (change->kind == CHANGE_COMMENT)
     report (self, change->internal ? _("Note added") : _("Reply sent"));
+  else if (change->kind == CHANGE_ESCALATE)
+    {
+      g_autofree char *text = g_strdup_printf (_("Ticket #%" G_GINT64_FORMAT " is now at tier %d"),
+                                               change->number, change->tier);
+
+      report (self, text);
+    }
   forget_saved (self, change);
 
   g_signal_emit (self, signals[CHANGED], 0, change->number);
@@ -1077,6 +1146,110 @@ send_activated (GtkWidget  *widget,
   run_change (self, change);
 }
 
+/* Escalating: the note is required, and kept if the file refuses it. */
+
+static char *
+note_of (AdwMessageDialog *dialog)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (gtk_frame_get_child (GTK_FRAME (adw_message_dialog_get_extra_child (dialog))));
+
+  return text_of (view);
+}
+
+static void
+note_changed_cb (GtkTextBuffer    *buffer,
+                 AdwMessageDialog *dialog)
+{
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+  adw_message_dialog_set_response_enabled (dialog, "escalate", text[0] != '\0');
+}
+
+static void
+escalation_response_cb (AdwMessageDialog *dialog,
+                        const char       *response,
+                        HdTicketView     *self)
+{
+  Change *change;
+
+  if (g_strcmp0 (response, "escalate") != 0 || self->ticket == NULL ||
+      self->number != *(gint64 *) g_object_get_data (G_OBJECT (dialog), "hd-number"))
+    return;
+
+  change = change_new (self, CHANGE_ESCALATE);
+  change->if_version = hd_ticket_get_version (self->ticket);
+  change->tier = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "hd-tier"));
+  change->text = note_of (dialog);
+  run_change (self, change);
+}
+
+static void
+ask_escalation (HdTicketView *self,
+                int           to_tier,
+                const char   *note)
+{
+  gboolean up = to_tier > hd_ticket_get_tier (self->ticket);
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog, *frame, *view;
+  GtkTextBuffer *buffer;
+
+  heading = up ? g_strdup_printf (_("Escalate Ticket #%" G_GINT64_FORMAT " to Tier %d"),
+                                  self->number, to_tier)
+               : g_strdup_printf (_("Return Ticket #%" G_GINT64_FORMAT " to Tier %d"),
+                                  self->number, to_tier);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading,
+                                   up ? _("Say what you found and what the next tier should do. Staff read this note with the ticket’s history; the requester does not.")
+                                      : _("Say what is left to do at the tier below. Staff read this note with the ticket’s history; the requester does not."));
+
+  view = gtk_text_view_new ();
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_widget_set_size_request (view, -1, 100);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Note for the other tier"), -1);
+  frame = gtk_frame_new (NULL);
+  gtk_frame_set_child (GTK_FRAME (frame), view);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), frame);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "escalate", up ? _("_Escalate") : _("_Return"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "escalate",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "escalate", FALSE);
+
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  g_signal_connect_object (buffer, "changed", G_CALLBACK (note_changed_cb), dialog, 0);
+  gtk_text_buffer_set_text (buffer, note != NULL ? note : "", -1);
+
+  g_object_set_data (G_OBJECT (dialog), "hd-tier", GINT_TO_POINTER (to_tier));
+  g_object_set_data_full (G_OBJECT (dialog), "hd-number",
+                          g_memdup2 (&self->number, sizeof self->number), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (escalation_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (view);
+}
+
+static void
+escalate_activated (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  HdTicketView *self = HD_TICKET_VIEW (widget);
+  int step = g_strcmp0 (g_variant_get_string (parameter, NULL), "down") == 0 ? -1 : 1;
+
+  if (self->ticket != NULL)
+    ask_escalation (self, hd_ticket_get_tier (self->ticket) + step, NULL);
+}
+
 /* GObject */
 
 static void
@@ -1135,6 +1308,8 @@ hd_ticket_view_class_init (HdTicketViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, priority_button);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, assignee_row);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, assignee_button);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, tier_row);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, tier_button);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, requester_row);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, category_row);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, department_row);
@@ -1151,6 +1326,7 @@ hd_ticket_view_class_init (HdTicketViewClass *klass)
   gtk_widget_class_install_action (widget_class, "ticket.set-priority", "s",
                                    set_priority_activated);
   gtk_widget_class_install_action (widget_class, "ticket.assign", "s", assign_activated);
+  gtk_widget_class_install_action (widget_class, "ticket.escalate", "s", escalate_activated);
   gtk_widget_class_install_action (widget_class, "ticket.send", NULL, send_activated);
   gtk_widget_class_install_action (widget_class, "ticket.save-description", NULL,
                                    save_description_activated);

@@ -864,6 +864,61 @@ test_restore (void)
   fixture_tear_down (f);
 }
 
+/* Escalating from the ticket view: a note is required, the ticket moves
+ * up a tier in the file, and the history shows the move with its note. */
+
+static gboolean
+file_tier_is_2 (Fixture *f)
+{
+  g_autoptr(HdTicket) ticket = file_ticket (f, f->number);
+
+  return hd_ticket_get_tier (ticket) == 2;
+}
+
+static gboolean
+timeline_shows_note (Fixture *f)
+{
+  return hd_find_label (GTK_WIDGET (f->ticket_view),
+                        "Escalated the ticket from tier 1 to tier 2:\nNeeds <b>network</b> access") != NULL;
+}
+
+static void
+test_escalate (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  AdwMessageDialog *dialog;
+  GtkTextView *note;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f);
+  open_and_load (f);
+  select_row (f, 0);
+  g_assert_nonnull (hd_find_row (GTK_WIDGET (f->ticket_view), ADW_TYPE_ACTION_ROW, "Support Tier"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->ticket_view), "ticket.escalate", "s",
+                                             "up"));
+  hd_wait_until (restore_dialog_shown, f, HD_WAIT_MS);
+  dialog = ADW_MESSAGE_DIALOG (hd_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "escalate"));
+  note = GTK_TEXT_VIEW (hd_find_widget (GTK_WIDGET (dialog), GTK_TYPE_TEXT_VIEW, NULL, NULL));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (note), "   ", -1);
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "escalate"));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (note), "Needs <b>network</b> access", -1);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "escalate"));
+  hd_wait_frames (GTK_WIDGET (dialog), 3);
+  g_free (hd_save_screenshot (GTK_WIDGET (dialog), "screenshot-escalate.png"));
+  adw_message_dialog_response (dialog, "escalate");
+  hd_destroy_and_wait (GTK_WINDOW (dialog));
+
+  hd_wait_until (file_tier_is_2, f, HD_WAIT_MS);
+  hd_wait_until (timeline_shows_note, f, HD_WAIT_MS);
+
+  fixture_tear_down (f);
+}
+
 /* A damaged file is refused, and its newest sound backup offered: taken,
  * it replaces the file, the damaged one kept beside it, and the helpdesk
  * opens. */
@@ -1428,6 +1483,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/narrow", test_narrow);
   g_test_add_func ("/gui/window/assign-from-list", test_assign_from_list);
   g_test_add_func ("/gui/window/restore", test_restore);
+  g_test_add_func ("/gui/window/escalate", test_escalate);
   g_test_add_func ("/gui/window/recover-damaged", test_recover_damaged);
   g_test_add_func ("/gui/window/open-unsafe-location", test_open_unsafe_location);
   g_test_add_func ("/gui/window/reconnect-replaced", test_reconnect_replaced);
