@@ -43,6 +43,9 @@ typedef enum {
   HD_ERROR_EXISTS,
 } HdError;
 
-GQuark hd_error_quark (void);
+GQuark   hd_error_quark         (void);
+gboolean hd_error_invalid_input (GError     **error,
+                                 const char  *format,
+                                 ...) G_GNUC_PRINTF (2, 3);
 
 G_END_DECLS

@@ -16,27 +16,6 @@
 #include "hd-validate.h"
 
 static gboolean
-invalid (GError     **error,
-         const char  *format,
-         ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-invalid (GError     **error,
-         const char  *format,
-         ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_set_error_literal (error, HD_ERROR, HD_ERROR_INVALID_INPUT, message);
-  return FALSE;
-}
-
-static gboolean
 is_control (gunichar c,
             gboolean multiline)
 {
@@ -54,13 +33,14 @@ check_characters (const char  *field,
                   GError     **error)
 {
   if (!g_utf8_validate (text, -1, NULL))
-    return invalid (error, _("%s is not valid UTF-8 text."), field);
+    return hd_error_invalid_input (error, _("%s is not valid UTF-8 text."), field);
 
   for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
     if (is_control (g_utf8_get_char (p), multiline))
-      return invalid (error, multiline ? _("%s contains a control character.")
-                                       : _("%s must be a single line without control characters."),
-                      field);
+      return hd_error_invalid_input (error,
+                                     multiline ? _("%s contains a control character.")
+                                               : _("%s must be a single line without control characters."),
+                                     field);
 
   return TRUE;
 }
@@ -89,10 +69,10 @@ hd_validate_bytes (const char  *field,
                    GError     **error)
 {
   if (memchr (data, '\0', length) != NULL)
-    return invalid (error, _("%s contains a NUL byte; is it a binary file?"), field);
+    return hd_error_invalid_input (error, _("%s contains a NUL byte; is it a binary file?"), field);
 
   if (!g_utf8_validate_len (data, length, NULL))
-    return invalid (error, _("%s is not valid UTF-8 text."), field);
+    return hd_error_invalid_input (error, _("%s is not valid UTF-8 text."), field);
 
   return TRUE;
 }
@@ -107,7 +87,7 @@ hd_validate_line (const char  *field,
   if (text == NULL || is_blank (text))
     {
       if (required)
-        return invalid (error, _("%s must not be empty."), field);
+        return hd_error_invalid_input (error, _("%s must not be empty."), field);
       return TRUE;
     }
 
@@ -115,7 +95,7 @@ hd_validate_line (const char  *field,
     return FALSE;
 
   if (g_utf8_strlen (text, -1) > max_chars)
-    return invalid (error, _("%s is too long: %u characters at most."), field, max_chars);
+    return hd_error_invalid_input (error, _("%s is too long: %u characters at most."), field, max_chars);
 
   return TRUE;
 }
@@ -129,13 +109,13 @@ hd_validate_body (const char  *field,
   if (text == NULL || is_blank (text))
     {
       if (required)
-        return invalid (error, _("%s must not be empty."), field);
+        return hd_error_invalid_input (error, _("%s must not be empty."), field);
       return TRUE;
     }
 
   if (strlen (text) > HD_MAX_BODY_BYTES)
-    return invalid (error, _("%s is too long: %u KiB at most. Attach large logs as files instead."),
-                    field, HD_MAX_BODY_BYTES / 1024);
+    return hd_error_invalid_input (error, _("%s is too long: %u KiB at most. Attach large logs as files instead."),
+                                   field, HD_MAX_BODY_BYTES / 1024);
 
   return check_characters (field, text, TRUE, error);
 }
@@ -146,25 +126,25 @@ hd_validate_login (const char  *login,
                    GError     **error)
 {
   if (login == NULL || login[0] == '\0')
-    return invalid (error, _("A login must not be empty."));
+    return hd_error_invalid_input (error, _("A login must not be empty."));
 
   if (!g_utf8_validate (login, -1, NULL))
-    return invalid (error, _("A login must be valid UTF-8 text."));
+    return hd_error_invalid_input (error, _("A login must be valid UTF-8 text."));
 
   if (strlen (login) > HD_MAX_LOGIN_CHARS)
-    return invalid (error, _("A login is too long: %d characters at most."),
-                    HD_MAX_LOGIN_CHARS);
+    return hd_error_invalid_input (error, _("A login is too long: %d characters at most."),
+                                   HD_MAX_LOGIN_CHARS);
 
   if (login[0] == '-' || login[0] == '.')
-    return invalid (error, _("The login “%s” must not start with “-” or “.”."), login);
+    return hd_error_invalid_input (error, _("The login “%s” must not start with “-” or “.”."), login);
 
   for (const char *p = login; *p != '\0'; p++)
     if (!g_ascii_isalnum (*p) && strchr ("._@-", *p) == NULL)
       {
         g_autofree char *shown = g_strescape (login, NULL);
 
-        return invalid (error, _("The login “%s” may contain only letters, digits and . _ @ -."),
-                        shown);
+        return hd_error_invalid_input (error, _("The login “%s” may contain only letters, digits and . _ @ -."),
+                                       shown);
       }
 
   return TRUE;
@@ -185,7 +165,7 @@ hd_validate_email (const char  *email,
   at = strchr (email, '@');
   if (at == NULL || at == email || at[1] == '\0' || at[1] == '.' ||
       strchr (at + 1, '@') != NULL || strpbrk (email, " \t") != NULL)
-    return invalid (error, _("“%s” is not an email address."), email);
+    return hd_error_invalid_input (error, _("“%s” is not an email address."), email);
 
   return TRUE;
 }
@@ -195,7 +175,7 @@ hd_validate_tier (int       tier,
                   GError  **error)
 {
   if (tier < 1 || tier > 3)
-    return invalid (error, _("The tier must be 1, 2 or 3, not %d."), tier);
+    return hd_error_invalid_input (error, _("The tier must be 1, 2 or 3, not %d."), tier);
 
   return TRUE;
 }
