@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 
 /* Long enough for a loaded CI machine, short enough that a hang is a
  * failure rather than a timeout of the whole suite. */
-#define HD_WAIT_MS 5000
+#define HD_WAIT_MS 15000
 
 /* g_test_init with isolated folders, the GUI's resources, GTK and
  * libadwaita. Returns FALSE when there is no display: every test then
