@@ -1790,9 +1790,9 @@ test_ticket_list_json (void)
       g_autofree char *keys = object_keys (ticket);
 
       g_assert_cmpstr (keys, ==,
-                       "assignee category closed_at created_at department description"
+                       "assignee category closed_at created_at department description due_at"
                        " first_response_at location number priority requester resolved_at"
-                       " status tier title updated_at version");
+                       " status tier title updated_at version warn_at");
       g_assert_cmpint (member_int (ticket, "number"), ==, i + 1);
       assert_recent_utc (member_str (ticket, "created_at"));
       assert_recent_utc (member_str (ticket, "updated_at"));
@@ -1815,6 +1815,10 @@ test_ticket_list_json (void)
     g_assert_true (member_is_null (t1, "closed_at"));
     g_assert_true (member_is_null (t1, "first_response_at"));
     g_assert_cmpint (member_int (t1, "version"), ==, 1);
+    /* A new ticket's first-response clock runs. */
+    assert_iso_utc (member_str (t1, "due_at"));
+    assert_iso_utc (member_str (t1, "warn_at"));
+    g_assert_cmpstr (member_str (t1, "warn_at"), <=, member_str (t1, "due_at"));
 
     g_assert_cmpstr (member_str (t2, "status"), ==, "open");
     g_assert_cmpstr (member_str (t2, "assignee"), ==, "tech1");
@@ -1823,6 +1827,9 @@ test_ticket_list_json (void)
     g_assert_cmpstr (member_str (t3, "title"), ==, "Screen, \"flicker\" again");
     g_assert_cmpstr (member_str (t3, "status"), ==, "pending");
     g_assert_cmpint (member_int (t3, "version"), ==, 3);
+    /* Paused: no deadline while waiting on the requester. */
+    g_assert_true (member_is_null (t3, "due_at"));
+    g_assert_true (member_is_null (t3, "warn_at"));
 
     g_assert_cmpstr (member_str (t4, "status"), ==, "resolved");
     assert_recent_utc (member_str (t4, "resolved_at"));
@@ -1831,6 +1838,7 @@ test_ticket_list_json (void)
     g_assert_cmpstr (member_str (t5, "status"), ==, "closed");
     assert_recent_utc (member_str (t5, "closed_at"));
     g_assert_true (member_is_null (t5, "assignee"));
+    g_assert_true (member_is_null (t5, "due_at"));
   }
 
   /* No tickets: an empty array, still valid JSON. */
@@ -1858,7 +1866,7 @@ test_ticket_list_csv (void)
   assert_status (status, 0, err);
   g_assert_true (g_str_has_prefix (out, "number,title,status,priority,category,requester,"
                                         "assignee,tier,department,location,version,"
-                                        "created_at,updated_at\r\n"));
+                                        "created_at,updated_at,due_at\r\n"));
   /* The awkward title is quoted, with its quotes doubled. */
   g_assert_nonnull (strstr (out, ",\"Screen, \"\"flicker\"\" again\","));
 
@@ -1866,14 +1874,14 @@ test_ticket_list_csv (void)
   g_assert_cmpuint (records->len, ==, 6);
   header = g_strjoinv (",", g_ptr_array_index (records, 0));
   g_assert_cmpstr (header, ==, "number,title,status,priority,category,requester,assignee,tier,"
-                               "department,location,version,created_at,updated_at");
+                               "department,location,version,created_at,updated_at,due_at");
 
   for (guint i = 1; i < records->len; i++)
     {
       char **row = g_ptr_array_index (records, i);
       g_autofree char *number = g_strdup_printf ("%u", i);
 
-      g_assert_cmpuint (g_strv_length (row), ==, 13);
+      g_assert_cmpuint (g_strv_length (row), ==, 14);
       g_assert_cmpstr (row[0], ==, number);
       g_assert_cmpstr (row[1], ==, titles[i - 1]);
       assert_iso_utc (row[11]);
@@ -1884,6 +1892,8 @@ test_ticket_list_csv (void)
   g_assert_cmpstr (((char **) g_ptr_array_index (records, 3))[5], ==, "req2");
   g_assert_cmpstr (((char **) g_ptr_array_index (records, 3))[6], ==, "tech2");
   g_assert_cmpstr (((char **) g_ptr_array_index (records, 1))[6], ==, "");
+  assert_iso_utc (((char **) g_ptr_array_index (records, 1))[13]);
+  g_assert_cmpstr (((char **) g_ptr_array_index (records, 5))[13], ==, "");
 
   /* Filters apply to CSV too. */
   run_cli ("disp", NULL, &status, &out, &err, "--db", db, "ticket", "list", "--csv",
@@ -1906,10 +1916,11 @@ test_ticket_list_text (void)
   run_cli ("disp", NULL, &status, &out, &err, "--db", db, "ticket", "list", NULL);
   assert_status (status, 0, err);
   g_assert_cmpuint (count_lines (out), ==, 6);
-  g_assert_true (g_regex_match_simple ("^NUMBER +STATUS +PRIORITY +ASSIGNEE +TITLE\n", out, 0, 0));
-  g_assert_true (g_regex_match_simple ("^#2 +open +normal +tech1 +VPN drops$", out,
-                                       G_REGEX_MULTILINE, 0));
-  g_assert_true (g_regex_match_simple ("^#5 +closed +normal +- +Server room warm$", out,
+  g_assert_true (g_regex_match_simple ("^NUMBER +STATUS +PRIORITY +ASSIGNEE +DUE +TITLE\n", out,
+                                       0, 0));
+  g_assert_true (g_regex_match_simple ("^#2 +open +normal +tech1 +[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}( !!?)? +VPN drops$",
+                                       out, G_REGEX_MULTILINE, 0));
+  g_assert_true (g_regex_match_simple ("^#5 +closed +normal +- +- +Server room warm$", out,
                                        G_REGEX_MULTILINE, 0));
 
   /* Nothing to list: said on stderr, so stdout stays empty for scripts. */
@@ -3290,6 +3301,314 @@ test_busy (void)
   assert_numbers (db, "disp", "1", "--status", "open", NULL);
 }
 
+/* sla, alerts */
+
+#define ALL_HOURS "tz UTC; mon-sun 00:00-24:00"
+
+static void
+test_sla_calendar (void)
+{
+  g_autofree char *db = new_helpdesk ();
+  g_autofree char *out = NULL, *err = NULL;
+  int status = -1;
+
+  /* A new file has a calendar. */
+  run_cli ("tech1", NULL, &status, &out, &err, "--db", db, "sla", "calendar", NULL);
+  assert_status (status, 0, err);
+  g_assert_true (g_str_has_prefix (out, "tz "));
+  g_assert_cmpuint (count_lines (out), ==, 2);
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "sla", "calendar", "--set",
+           "tz Europe/Berlin; mon-fri 08:00-16:00; holidays 2026-12-24", NULL);
+  assert_status (status, 0, err);
+  g_assert_true (g_str_has_prefix (out, "tz Europe/Berlin; mon-fri 08:00-16:00; holidays 2026-12-24\n"));
+  g_assert_cmpint (sql_int (db, "SELECT count(*) FROM settings WHERE key = 'sla.calendar'"
+                                " AND value LIKE 'tz Europe/Berlin;%'"), ==, 1);
+
+  /* The dispatcher's alone; the engine checks the text. */
+  run_cli ("tech1", NULL, &status, &out, &err, "--db", db, "sla", "calendar", "--set", ALL_HOURS,
+           NULL);
+  g_assert_cmpint (status, ==, 4);
+  assert_one_line_error (out, err, "dispatcher");
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "sla", "calendar", "--set",
+           "mon-fri 25:00-26:00", NULL);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_cmpint (sql_int (db, "SELECT count(*) FROM settings WHERE key = 'sla.calendar'"
+                                " AND value LIKE 'tz Europe/Berlin;%'"), ==, 1);
+}
+
+static void
+test_sla_show (void)
+{
+  g_autofree char *db = new_helpdesk ();
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *sla;
+  int status = -1;
+
+  g_free (cli_ok ("disp", "--db", db, "sla", "calendar", "--set", ALL_HOURS, NULL));
+  g_assert_cmpint (new_ticket (db, "req1", "Printer jammed"), ==, 1);
+
+  run_cli ("req1", NULL, &status, &out, &err, "--db", db, "sla", "show", "1", NULL);
+  assert_status (status, 0, err);
+  g_assert_true (g_str_has_prefix (out, "Policy: Normal — respond within 4 h, resolve within 16 h"));
+  g_assert_nonnull (strstr (out, "\nCalendar: "));
+  g_assert_nonnull (strstr (out, "\nFirst response: due "));
+  g_assert_nonnull (strstr (out, "\nResolution: due "));
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "sla", "show", "#1", "--json", NULL);
+  assert_status (status, 0, err);
+  node = parse_json (out);
+  sla = json_node_get_object (node);
+  g_assert_cmpint (member_int (sla, "number"), ==, 1);
+  g_assert_cmpstr (member_str (sla, "policy"), ==, "Normal");
+  g_assert_cmpstr (member_str (sla, "clock"), ==, "first-response");
+  g_assert_cmpstr (member_str (sla, "state"), ==, "ok");
+  g_assert_cmpint (member_int (sla, "target"), ==, 4 * 3600);
+  g_assert_cmpint (member_int (sla, "elapsed"), <, 600);
+  assert_iso_utc (member_str (sla, "due"));
+  assert_iso_utc (member_str (sla, "warn_at"));
+  g_assert_cmpstr (member_str (sla, "warn_at"), <, member_str (sla, "due"));
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_object_get_member (sla, "explanation")));
+  g_assert_cmpstr (member_str (json_object_get_object_member (sla, "resolution"), "state"), ==,
+                   "ok");
+  /* The list shows the same deadline. */
+  {
+    g_autoptr(JsonArray) tickets = list_tickets_json (db, "disp");
+
+    g_assert_cmpstr (member_str (json_array_get_object_element (tickets, 0), "due_at"), ==,
+                     member_str (sla, "due"));
+  }
+
+  /* Paused while waiting on the requester. */
+  g_free (cli_ok ("disp", "--db", db, "ticket", "status", "1", "pending", NULL));
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "sla", "show", "1", "--json", NULL);
+  assert_status (status, 0, err);
+  g_clear_pointer (&node, json_node_unref);
+  node = parse_json (out);
+  g_assert_cmpstr (member_str (json_node_get_object (node), "state"), ==, "paused");
+
+  /* Who may not see the ticket may not read its deadlines. */
+  run_cli ("req2", NULL, &status, &out, &err, "--db", db, "sla", "show", "1", NULL);
+  g_assert_cmpint (status, ==, 4);
+  assert_one_line_error (out, err, NULL);
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "sla", "show", "9", NULL);
+  g_assert_cmpint (status, ==, 2);
+  assert_one_line_error (out, err, "#9");
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "sla", "show", "one", NULL);
+  g_assert_cmpint (status, ==, 1);
+}
+
+static void
+test_sla_policy (void)
+{
+  g_autofree char *db = new_helpdesk ();
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *rules;
+  int status = -1;
+
+  run_cli ("tech1", NULL, &status, &out, &err, "--db", db, "sla", "policy", "list", "--json",
+           NULL);
+  assert_status (status, 0, err);
+  node = parse_json (out);
+  rules = json_node_get_array (node);
+  g_assert_cmpuint (json_array_get_length (rules), ==, 4);
+  g_assert_cmpstr (member_str (json_array_get_object_element (rules, 2), "priority"), ==, "high");
+  g_assert_cmpint (member_int (json_array_get_object_element (rules, 2), "response_minutes"), ==, 60);
+  g_assert_cmpint (member_int (json_array_get_object_element (rules, 2), "resolve_minutes"), ==, 480);
+  g_assert_cmpint (member_int (json_array_get_object_element (rules, 2), "warn_percent"), ==, 75);
+  g_assert_true (member_is_null (json_array_get_object_element (rules, 2), "category"));
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "sla", "policy", "set", "high",
+           "--category", "Network", "--response", "20min", "--resolve", "4h", "--warn", "80", NULL);
+  assert_status (status, 0, err);
+  g_assert_cmpint (sql_int (db, "SELECT response_minutes * 1000 + resolve_minutes FROM"
+                                " sla_policies WHERE priority = 'high' AND category = 'Network'"),
+                   ==, 20 * 1000 + 240);
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "sla", "policy", "set", "low",
+           "--response", "none", "--resolve", "1h30", NULL);
+  assert_status (status, 0, err);
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "sla", "policy", "list", NULL);
+  assert_status (status, 0, err);
+  g_assert_true (g_regex_match_simple ("^high +Network +20 min +4 h +80 %$", out,
+                                       G_REGEX_MULTILINE, 0));
+  g_assert_true (g_regex_match_simple ("^low +\\(any\\) +- +1 h 30 min +75 %$", out,
+                                       G_REGEX_MULTILINE, 0));
+
+  /* Refusals. */
+  run_cli ("tech1", NULL, &status, &out, &err, "--db", db, "sla", "policy", "set", "high",
+           "--response", "1h", "--resolve", "2h", NULL);
+  g_assert_cmpint (status, ==, 4);
+  assert_one_line_error (out, err, "dispatcher");
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "sla", "policy", "set", "high",
+           "--response", "soon", "--resolve", "2h", NULL);
+  g_assert_cmpint (status, ==, 1);
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "sla", "policy", "set", "high",
+           "--response", "1h", NULL);
+  g_assert_cmpint (status, ==, 1);
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "sla", "policy", "set", "high",
+           "--response", "3h", "--resolve", "2h", NULL);
+  g_assert_cmpint (status, ==, 1);
+  assert_one_line_error (out, err, "must not be longer");
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "sla", "policy", "set", "whenever",
+           "--response", "1h", "--resolve", "2h", NULL);
+  g_assert_cmpint (status, ==, 1);
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "sla", "policy", "frobnicate", "high",
+           NULL);
+  g_assert_cmpint (status, ==, 1);
+
+  /* Deleting a category's own policy, once. */
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "sla", "policy", "delete", "high",
+           NULL);
+  g_assert_cmpint (status, ==, 1);
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "sla", "policy", "delete", "high",
+           "--category", "Network", NULL);
+  assert_status (status, 0, err);
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "sla", "policy", "delete", "high",
+           "--category", "Network", NULL);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_cmpint (sql_int (db, "SELECT count(*) FROM sla_policies"), ==, 4);
+}
+
+static JsonArray *
+alerts_json (const char *db,
+             const char *login,
+             gboolean    all)
+{
+  g_autofree char *out = cli_ok (login, "--db", db, "alerts", "--json", all ? "--all" : NULL,
+                                 NULL);
+  g_autoptr(JsonNode) node = parse_json (out);
+
+  return json_array_ref (json_node_get_array (node));
+}
+
+static void
+test_alerts (void)
+{
+  g_autofree char *db = new_helpdesk ();
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(JsonArray) alerts = NULL;
+  JsonObject *alert;
+  int status = -1;
+
+  g_assert_cmpint (new_ticket (db, "req1", "Printer <jammed>"), ==, 1);
+  g_assert_cmpint (new_ticket (db, "req1", "VPN drops"), ==, 2);
+  g_free (cli_ok ("disp", "--db", db, "ticket", "assign", "1", "tech1", NULL));
+  g_free (cli_ok ("tech1", "--db", db, "ticket", "assign", "2", "tech1", NULL));
+
+  /* One: nobody is alerted about their own change. */
+  alerts = alerts_json (db, "tech1", FALSE);
+  g_assert_cmpuint (json_array_get_length (alerts), ==, 1);
+  alert = json_array_get_object_element (alerts, 0);
+  {
+    g_autofree char *keys = object_keys (alert);
+
+    g_assert_cmpstr (keys, ==, "actor created_at deadline delivered_at id kind ticket title");
+  }
+  g_assert_cmpstr (member_str (alert, "kind"), ==, "assigned");
+  g_assert_cmpint (member_int (alert, "ticket"), ==, 1);
+  g_assert_cmpstr (member_str (alert, "title"), ==, "Printer <jammed>");
+  g_assert_cmpstr (member_str (alert, "actor"), ==, "disp");
+  assert_recent_utc (member_str (alert, "deadline"));
+  g_assert_true (member_is_null (alert, "delivered_at"));
+  g_clear_pointer (&alerts, json_array_unref);
+
+  /* Listing delivers nothing: the desktop still shows it. */
+  run_cli ("tech1", NULL, &status, &out, &err, "--db", db, "alerts", NULL);
+  assert_status (status, 0, err);
+  g_assert_nonnull (strstr (out, "Ticket #1 “Printer <jammed>” was assigned to you by disp *\n"));
+  g_assert_cmpint (sql_int (db, "SELECT count(*) FROM alerts WHERE delivered_at IS NULL"), ==, 1);
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "alerts", NULL);
+  assert_status (status, 0, err);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_cmpstr (err, ==, "No alerts.\n");
+
+  /* A deadline passed: the tool raises the alert as it lists, to the
+   * assignee and the dispatcher. */
+  sql_run (db, "UPDATE tickets SET due_at = 2000000, warn_at = 1000000 WHERE id = 1");
+  alerts = alerts_json (db, "disp", FALSE);
+  g_assert_cmpuint (json_array_get_length (alerts), ==, 1);
+  g_assert_cmpstr (member_str (json_array_get_object_element (alerts, 0), "kind"), ==,
+                   "sla-breach");
+  g_assert_true (member_is_null (json_array_get_object_element (alerts, 0), "actor"));
+  g_clear_pointer (&alerts, json_array_unref);
+  alerts = alerts_json (db, "tech1", FALSE);
+  g_assert_cmpuint (json_array_get_length (alerts), ==, 2);
+  g_assert_cmpstr (member_str (json_array_get_object_element (alerts, 0), "kind"), ==,
+                   "sla-breach");
+  g_clear_pointer (&alerts, json_array_unref);
+  g_assert_cmpint (sql_int (db, "SELECT count(*) FROM alerts"), ==, 3);
+
+  /* Once a desktop took them, only --all lists them. */
+  {
+    g_autoptr(HdStore) desktop = hd_test_open_as (db, "tech1");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) taken = hd_store_take_alerts (desktop, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (taken->len, ==, 2);
+  }
+  alerts = alerts_json (db, "tech1", FALSE);
+  g_assert_cmpuint (json_array_get_length (alerts), ==, 0);
+  g_clear_pointer (&alerts, json_array_unref);
+  alerts = alerts_json (db, "tech1", TRUE);
+  g_assert_cmpuint (json_array_get_length (alerts), ==, 2);
+  assert_recent_utc (member_str (json_array_get_object_element (alerts, 1), "delivered_at"));
+}
+
+static void
+test_ticket_list_due (void)
+{
+  g_autofree char *db = new_helpdesk ();
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  int status = -1;
+
+  g_free (cli_ok ("disp", "--db", db, "sla", "calendar", "--set", ALL_HOURS, NULL));
+  g_assert_cmpint (new_ticket (db, "req1", "Printer jammed"), ==, 1);
+  g_assert_cmpint (new_ticket (db, "req1", "VPN drops"), ==, 2);
+  g_assert_cmpint (new_ticket (db, "req1", "Password reset"), ==, 3);
+  g_assert_cmpint (new_ticket (db, "req1", "Monitor"), ==, 4);
+  g_free (cli_ok ("disp", "--db", db, "ticket", "status", "3", "resolved", NULL));
+  /* #2's deadline is past. */
+  sql_run (db, "UPDATE tickets SET due_at = 2000000, warn_at = 1000000 WHERE id = 2");
+
+  assert_numbers (db, "disp", "2 1 4 3", "--sort", "due", NULL);
+  assert_numbers (db, "disp", "3 4 1 2", "--sort", "due", "--descending", NULL);
+  assert_numbers (db, "disp", "2", "--at-risk", NULL);
+  assert_numbers (db, "req1", "2", "--at-risk", NULL);
+  assert_numbers (db, "req2", "", "--at-risk", NULL);
+  assert_numbers (db, "disp", "4 3 2 1", "--sort", "number", "--descending", NULL);
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "ticket", "list", "--at-risk", NULL);
+  assert_status (status, 0, err);
+  g_assert_true (g_regex_match_simple ("^#2 +new +normal +- +1970-01-01 00:00 !! +VPN drops$",
+                                       out, G_REGEX_MULTILINE, 0));
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "ticket", "list", "--sort", "urgency",
+           NULL);
+  g_assert_cmpint (status, ==, 1);
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "ticket", "show", "1", "--json", NULL);
+  assert_status (status, 0, err);
+  node = parse_json (out);
+  assert_iso_utc (member_str (json_node_get_object (node), "due_at"));
+  assert_iso_utc (member_str (json_node_get_object (node), "warn_at"));
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "ticket", "show", "1", NULL);
+  assert_status (status, 0, err);
+  g_assert_true (g_regex_match_simple ("^Due: +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d$", out,
+                                       G_REGEX_MULTILINE, 0));
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "sla", "recompute", NULL);
+  assert_status (status, 0, err);
+  g_assert_cmpstr (out, ==, "1 deadline changed.\n");
+  assert_numbers (db, "disp", "", "--at-risk", NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -3338,6 +3657,11 @@ main (int   argc,
   g_test_add_func ("/cli/ticket/status/workflow", test_ticket_status);
   g_test_add_func ("/cli/ticket/comment/kinds", test_ticket_comment);
   g_test_add_func ("/cli/ticket/escalate/tiers", test_ticket_escalate);
+  g_test_add_func ("/cli/ticket/list/due", test_ticket_list_due);
+  g_test_add_func ("/cli/sla/calendar", test_sla_calendar);
+  g_test_add_func ("/cli/sla/show", test_sla_show);
+  g_test_add_func ("/cli/sla/policy", test_sla_policy);
+  g_test_add_func ("/cli/alerts", test_alerts);
   g_test_add_func ("/cli/check/sound", test_check_sound);
   g_test_add_func ("/cli/check/problems", test_check_problems);
   g_test_add_func ("/cli/check/text-file", test_check_text_file);

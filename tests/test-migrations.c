@@ -72,6 +72,75 @@ assert_fixture_content (HdStore *store)
   g_assert_cmpint (hd_ticket_event_get_kind (g_ptr_array_index (events, 4)), ==, HD_EVENT_NOTE);
 }
 
+/* Version 4 brought SLA deadlines: a file upgraded to it has the default
+ * policies, a calendar, and due times for its open tickets, filled in by
+ * the upgrade itself. */
+static void
+assert_sla_content (HdStore *store,
+                    int      version)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdTicket) resolved = NULL;
+  g_autoptr(HdTicket) fresh = NULL;
+  g_autoptr(HdCalendar) calendar = NULL;
+  g_autoptr(GPtrArray) rules = NULL;
+  g_autofree char *text = NULL;
+  HdSlaResult result;
+
+  calendar = hd_store_get_calendar (store, &error);
+  g_assert_no_error (error);
+  text = hd_calendar_to_string (calendar);
+  if (version >= 4)
+    g_assert_cmpstr (text, ==, "tz Europe/Berlin; mon-fri 08:00-12:00,13:00-17:00; holidays 2026-12-24,2026-12-25");
+  else
+    {
+      g_autoptr(HdCalendar) fallback = hd_calendar_new_default ();
+
+      g_assert_true (hd_calendar_equal (calendar, fallback));
+    }
+
+  rules = hd_store_list_sla_rules (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rules->len, ==, version >= 4 ? 5 : 4);
+
+  resolved = hd_store_get_ticket (store, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hd_ticket_get_due_at (resolved), ==, 0);
+  g_assert_cmpint (hd_ticket_get_warn_at (resolved), ==, 0);
+
+  /* The new ticket's first-response clock, as the engine has it. */
+  fresh = hd_store_get_ticket (store, 2, &error);
+  g_assert_no_error (error);
+  g_assert_true (hd_store_get_sla (store, 2, hd_ticket_get_created_at (fresh), &result, NULL,
+                                   &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (hd_ticket_get_due_at (fresh), >, hd_ticket_get_created_at (fresh));
+  g_assert_cmpint (hd_ticket_get_due_at (fresh), ==, result.response.due);
+  g_assert_cmpint (hd_ticket_get_warn_at (fresh), ==, result.response.warn_at);
+}
+
+static void
+assert_fixture_alerts (const char *path,
+                       int         version)
+{
+  g_autoptr(HdStore) tom = hd_test_open_as (path, "tom");
+  g_autoptr(GPtrArray) alerts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  alerts = hd_store_list_alerts (tom, FALSE, 0, &error);
+  g_assert_no_error (error);
+  if (version < 4)
+    {
+      g_assert_cmpuint (alerts->len, ==, 0);
+      return;
+    }
+
+  g_assert_cmpuint (alerts->len, ==, 1);
+  g_assert_cmpint (hd_alert_get_kind (g_ptr_array_index (alerts, 0)), ==, HD_ALERT_ASSIGNED);
+  g_assert_cmpint (hd_alert_get_ticket_number (g_ptr_array_index (alerts, 0)), ==, 1);
+  g_assert_cmpstr (hd_alert_get_actor (g_ptr_array_index (alerts, 0)), ==, "dana");
+}
+
 static void
 test_fixture (gconstpointer data)
 {
@@ -91,7 +160,9 @@ test_fixture (gconstpointer data)
   g_assert_cmpuint (problems->len, ==, 0);
 
   assert_fixture_content (store);
+  assert_sla_content (store, version);
   g_clear_object (&store);
+  assert_fixture_alerts (path, version);
 
   /* Opening again is a no-op, and the file still works for changes. */
   store = hd_test_open_as (path, "tom");

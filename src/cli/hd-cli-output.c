@@ -129,6 +129,8 @@ hd_cli_ticket_to_json (HdTicket  *ticket,
   add_time (builder, "first_response_at", hd_ticket_get_first_response_at (ticket));
   add_time (builder, "resolved_at", hd_ticket_get_resolved_at (ticket));
   add_time (builder, "closed_at", hd_ticket_get_closed_at (ticket));
+  add_time (builder, "due_at", hd_ticket_get_due_at (ticket));
+  add_time (builder, "warn_at", hd_ticket_get_warn_at (ticket));
 
   if (events != NULL)
     {
@@ -183,7 +185,7 @@ print_tickets_csv (GPtrArray *tickets)
 {
   static const char *columns[] = {
     "number", "title", "status", "priority", "category", "requester", "assignee", "tier",
-    "department", "location", "version", "created_at", "updated_at",
+    "department", "location", "version", "created_at", "updated_at", "due_at",
   };
   g_autoptr(GString) line = g_string_new (NULL);
 
@@ -198,6 +200,7 @@ print_tickets_csv (GPtrArray *tickets)
       g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, hd_ticket_get_version (t));
       g_autofree char *created = hd_cli_format_time (hd_ticket_get_created_at (t));
       g_autofree char *updated = hd_cli_format_time (hd_ticket_get_updated_at (t));
+      g_autofree char *due = hd_cli_format_time (hd_ticket_get_due_at (t));
 
       csv_field (line, number, FALSE);
       csv_field (line, hd_ticket_get_title (t), FALSE);
@@ -211,7 +214,8 @@ print_tickets_csv (GPtrArray *tickets)
       csv_field (line, hd_ticket_get_location (t), FALSE);
       csv_field (line, version, FALSE);
       csv_field (line, created, FALSE);
-      csv_field (line, updated, TRUE);
+      csv_field (line, updated, FALSE);
+      csv_field (line, due, TRUE);
     }
 
   fwrite (line->str, 1, line->len, stdout);
@@ -243,10 +247,40 @@ append_cell (GString    *line,
   g_string_append (line, "  ");
 }
 
+/* The deadline in UTC like every time the tool prints, with "!" when at
+ * risk and "!!" when breached: "2026-11-24 09:00 !" */
+char *
+hd_cli_format_due (HdTicket *ticket,
+                   gint64    now)
+{
+  g_autoptr(GDateTime) dt = NULL;
+  g_autofree char *text = NULL;
+
+  if (hd_ticket_get_due_at (ticket) == 0)
+    return NULL;
+
+  dt = g_date_time_new_from_unix_utc (hd_ticket_get_due_at (ticket) / G_USEC_PER_SEC);
+  if (dt == NULL)
+    return NULL;
+  text = g_date_time_format (dt, "%Y-%m-%d %H:%M");
+
+  switch (hd_ticket_get_due_state (ticket, now))
+    {
+    case HD_SLA_BREACHED: return g_strconcat (text, " !!", NULL);
+    case HD_SLA_AT_RISK: return g_strconcat (text, " !", NULL);
+    case HD_SLA_NONE:
+    case HD_SLA_OK:
+    case HD_SLA_MET:
+    case HD_SLA_PAUSED:
+    default: return g_steal_pointer (&text);
+    }
+}
+
 static void
 print_tickets_text (GPtrArray *tickets)
 {
   g_autoptr(GString) out = g_string_new (NULL);
+  gint64 now = g_get_real_time ();
 
   if (tickets->len == 0)
     {
@@ -258,16 +292,19 @@ print_tickets_text (GPtrArray *tickets)
   append_cell (out, _("STATUS"), 8);
   append_cell (out, _("PRIORITY"), 8);
   append_cell (out, _("ASSIGNEE"), 12);
+  append_cell (out, _("DUE"), 20);
   g_string_append_printf (out, "%s\n", _("TITLE"));
 
   for (guint i = 0; i < tickets->len; i++)
     {
       HdTicket *t = g_ptr_array_index (tickets, i);
+      g_autofree char *due = hd_cli_format_due (t, now);
 
       g_string_append_printf (out, "#%-6" G_GINT64_FORMAT "  ", hd_ticket_get_number (t));
       append_cell (out, hd_enum_to_nick (HD_TYPE_STATUS, hd_ticket_get_status (t)), 8);
       append_cell (out, hd_enum_to_nick (HD_TYPE_PRIORITY, hd_ticket_get_priority (t)), 8);
       append_cell (out, hd_ticket_get_assignee (t), 12);
+      append_cell (out, due, 20);
       g_string_append_printf (out, "%s\n", hd_ticket_get_title (t));
     }
 
@@ -421,6 +458,7 @@ hd_cli_print_ticket (HdTicket  *t,
   g_autofree char *updated = hd_cli_format_time (hd_ticket_get_updated_at (t));
   g_autofree char *tier = g_strdup_printf ("%d", hd_ticket_get_tier (t));
   g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, hd_ticket_get_version (t));
+  g_autofree char *due = hd_cli_format_due (t, g_get_real_time ());
 
   g_print ("#%" G_GINT64_FORMAT "  %s\n\n", hd_ticket_get_number (t), hd_ticket_get_title (t));
   print_field (_("Status:"), hd_status_to_label (hd_ticket_get_status (t)));
@@ -433,6 +471,7 @@ hd_cli_print_ticket (HdTicket  *t,
   print_field (_("Location:"), hd_ticket_get_location (t));
   print_field (_("Created:"), created);
   print_field (_("Updated:"), updated);
+  print_field (_("Due:"), due);
   print_field (_("Version:"), version);
 
   if (hd_ticket_get_description (t)[0] != '\0')
@@ -441,4 +480,188 @@ hd_cli_print_ticket (HdTicket  *t,
   g_print ("\n%s\n", _("History:"));
   for (guint i = 0; i < events->len; i++)
     print_event (g_ptr_array_index (events, i));
+}
+
+/* SLA and alerts */
+
+const char *
+hd_cli_due_state_nick (HdSlaDueState state)
+{
+  switch (state)
+    {
+    case HD_SLA_OK: return "ok";
+    case HD_SLA_AT_RISK: return "at-risk";
+    case HD_SLA_BREACHED: return "breached";
+    case HD_SLA_MET: return "met";
+    case HD_SLA_PAUSED: return "paused";
+    case HD_SLA_NONE:
+    default: return "none";
+    }
+}
+
+static void
+add_instant (JsonBuilder *builder,
+             const char  *key,
+             gint64       usec)
+{
+  add_time (builder, key, usec == HD_CALENDAR_NEVER ? 0 : usec);
+}
+
+static void
+add_clock (JsonBuilder      *builder,
+           const char       *key,
+           const HdSlaState *state)
+{
+  json_builder_set_member_name (builder, key);
+  json_builder_begin_object (builder);
+  add_string (builder, "state", hd_cli_due_state_nick (state->state));
+  add_instant (builder, "due", state->due);
+  add_instant (builder, "warn_at", state->warn_at);
+  add_int (builder, "elapsed", state->elapsed);
+  add_int (builder, "target", state->target);
+  add_int (builder, "paused", state->paused);
+  add_time (builder, "stopped", state->stopped);
+  json_builder_end_object (builder);
+}
+
+/* The clock a list shows at the top level ("state", "due", "warn_at",
+ * "elapsed" and "target" in seconds of business time), then both clocks
+ * and the explanation. */
+JsonNode *
+hd_cli_sla_to_json (gint64              number,
+                    const HdSlaPolicy  *policy,
+                    const HdSlaResult  *result,
+                    char              **lines)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const HdSlaState *current = hd_sla_result_get_current (result);
+
+  json_builder_begin_object (builder);
+  add_int (builder, "number", number);
+  add_string (builder, "policy", policy->name);
+  add_string (builder, "clock", current == &result->response ? "first-response" : "resolution");
+  add_string (builder, "state", hd_cli_due_state_nick (current->state));
+  add_instant (builder, "due", current->due);
+  add_instant (builder, "warn_at", current->warn_at);
+  add_int (builder, "elapsed", current->elapsed);
+  add_int (builder, "target", current->target);
+  add_clock (builder, "first_response", &result->response);
+  add_clock (builder, "resolution", &result->resolution);
+  json_builder_set_member_name (builder, "explanation");
+  json_builder_begin_array (builder);
+  for (guint i = 0; lines != NULL && lines[i] != NULL; i++)
+    json_builder_add_string_value (builder, lines[i]);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static JsonNode *
+alert_to_json (HdAlert *alert)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  add_int (builder, "id", hd_alert_get_id (alert));
+  add_string (builder, "kind", hd_enum_to_nick (HD_TYPE_ALERT_KIND, hd_alert_get_kind (alert)));
+  add_int (builder, "ticket", hd_alert_get_ticket_number (alert));
+  add_string (builder, "title", hd_alert_get_ticket_title (alert));
+  add_time (builder, "deadline", hd_alert_get_deadline (alert));
+  add_string (builder, "actor", hd_alert_get_actor (alert));
+  add_time (builder, "created_at", hd_alert_get_created_at (alert));
+  add_time (builder, "delivered_at", hd_alert_get_delivered_at (alert));
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+void
+hd_cli_print_alerts (GPtrArray   *alerts,
+                     HdCliFormat  format)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (format == HD_CLI_FORMAT_JSON)
+    {
+      g_autoptr(JsonArray) array = json_array_new ();
+      g_autoptr(JsonNode) node = NULL;
+
+      for (guint i = 0; i < alerts->len; i++)
+        json_array_add_element (array, alert_to_json (g_ptr_array_index (alerts, i)));
+      node = json_node_init_array (json_node_alloc (), array);
+      hd_cli_print_json (node);
+      return;
+    }
+
+  if (alerts->len == 0)
+    {
+      g_printerr ("%s\n", _("No alerts."));
+      return;
+    }
+
+  for (guint i = 0; i < alerts->len; i++)
+    {
+      HdAlert *alert = g_ptr_array_index (alerts, i);
+      g_autofree char *at = hd_cli_format_time (hd_alert_get_created_at (alert));
+      g_autofree char *summary = hd_alert_dup_summary (alert);
+
+      g_string_append_printf (out, "%s  %s%s\n", at, summary,
+                              hd_alert_get_delivered_at (alert) == 0 ? " *" : "");
+    }
+
+  fwrite (out->str, 1, out->len, stdout);
+}
+
+void
+hd_cli_print_sla_rules (GPtrArray   *rules,
+                        HdCliFormat  format)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (format == HD_CLI_FORMAT_JSON)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) node = NULL;
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < rules->len; i++)
+        {
+          HdSlaRule *rule = g_ptr_array_index (rules, i);
+
+          json_builder_begin_object (builder);
+          add_string (builder, "priority", hd_enum_to_nick (HD_TYPE_PRIORITY, rule->priority));
+          add_string (builder, "category", rule->category[0] != '\0' ? rule->category : NULL);
+          add_int (builder, "response_minutes", rule->policy->first_response_minutes);
+          add_int (builder, "resolve_minutes", rule->policy->resolution_minutes);
+          add_int (builder, "warn_percent", rule->policy->warn_percent);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      node = json_builder_get_root (builder);
+      hd_cli_print_json (node);
+      return;
+    }
+
+  append_cell (out, _("PRIORITY"), 8);
+  append_cell (out, _("CATEGORY"), 16);
+  append_cell (out, _("RESPOND"), 10);
+  append_cell (out, _("RESOLVE"), 10);
+  g_string_append_printf (out, "%s\n", _("WARN"));
+  for (guint i = 0; i < rules->len; i++)
+    {
+      HdSlaRule *rule = g_ptr_array_index (rules, i);
+      g_autofree char *respond = rule->policy->first_response_minutes > 0
+        ? hd_sla_format_duration (rule->policy->first_response_minutes * (gint64) 60) : NULL;
+      g_autofree char *resolve = rule->policy->resolution_minutes > 0
+        ? hd_sla_format_duration (rule->policy->resolution_minutes * (gint64) 60) : NULL;
+
+      append_cell (out, hd_enum_to_nick (HD_TYPE_PRIORITY, rule->priority), 8);
+      append_cell (out, rule->category[0] != '\0' ? rule->category : _("(any)"), 16);
+      append_cell (out, respond, 10);
+      append_cell (out, resolve, 10);
+      g_string_append_printf (out, "%u %%\n", rule->policy->warn_percent);
+    }
+
+  fwrite (out->str, 1, out->len, stdout);
 }

@@ -27,5 +27,16 @@ void      hd_cli_print_tickets    (GPtrArray     *tickets,
                                    HdCliFormat    format);
 void      hd_cli_print_ticket     (HdTicket      *ticket,
                                    GPtrArray     *events);
+char     *hd_cli_format_due       (HdTicket      *ticket,
+                                   gint64         now);
+const char *hd_cli_due_state_nick (HdSlaDueState  state);
+JsonNode *hd_cli_sla_to_json      (gint64              number,
+                                   const HdSlaPolicy  *policy,
+                                   const HdSlaResult  *result,
+                                   char              **lines);
+void      hd_cli_print_alerts     (GPtrArray     *alerts,
+                                   HdCliFormat    format);
+void      hd_cli_print_sla_rules  (GPtrArray     *rules,
+                                   HdCliFormat    format);
 
 G_END_DECLS

@@ -779,7 +779,7 @@ static int
 cmd_ticket_list (const Command  *command,
                  char          **args)
 {
-  g_autofree char *status_list = NULL, *assignee = NULL, *requester = NULL;
+  g_autofree char *status_list = NULL, *assignee = NULL, *requester = NULL, *sort = NULL;
   g_autoptr(HdStore) store = NULL;
   g_autoptr(GPtrArray) tickets = NULL;
   g_autoptr(GError) error = NULL;
@@ -795,14 +795,36 @@ cmd_ticket_list (const Command  *command,
       N_("LOGIN") },
     { "tier", 0, 0, G_OPTION_ARG_INT, &filter.tier, N_("Only tickets at support tier 1, 2 or 3"),
       N_("N") },
+    { "at-risk", 0, 0, G_OPTION_ARG_NONE, &filter.at_risk,
+      N_("Only tickets at risk of missing their SLA deadline, or past it"), NULL },
+    { "sort", 0, 0, G_OPTION_ARG_STRING, &sort,
+      N_("Order by number (default), title, requester, priority, status, assignee, updated or due"),
+      N_("FIELD") },
+    { "descending", 0, 0, G_OPTION_ARG_NONE, &filter.descending, N_("Reverse the order"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, N_("Print CSV (RFC 4180)"), NULL },
     { NULL }
+  };
+  static const char *const sorts[] = {
+    [HD_TICKET_SORT_NUMBER] = "number", [HD_TICKET_SORT_TITLE] = "title",
+    [HD_TICKET_SORT_REQUESTER] = "requester", [HD_TICKET_SORT_PRIORITY] = "priority",
+    [HD_TICKET_SORT_STATUS] = "status", [HD_TICKET_SORT_ASSIGNEE] = "assignee",
+    [HD_TICKET_SORT_UPDATED] = "updated", [HD_TICKET_SORT_DUE] = "due",
   };
   int status = EXIT_OK;
 
   if (!parse (command, entries, args, 0, NULL, &status))
     return status;
+  if (sort != NULL)
+    {
+      guint i;
+
+      for (i = 0; i < G_N_ELEMENTS (sorts) && g_strcmp0 (sorts[i], sort) != 0; i++)
+        ;
+      if (i == G_N_ELEMENTS (sorts))
+        return usage_error (command, _("--sort takes number, title, requester, priority, status, assignee, updated or due."));
+      filter.sort = i;
+    }
   if (json && csv)
     return usage_error (command, _("Choose --json or --csv, not both."));
   if (filter.tier != 0 && (filter.tier < HD_TIER_MIN || filter.tier > HD_TIER_MAX))
@@ -1085,6 +1107,272 @@ cmd_ticket_escalate (const Command  *command,
   return EXIT_OK;
 }
 
+/* Commands: SLA */
+
+static int
+cmd_sla_show (const Command  *command,
+              char          **args)
+{
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdSlaPolicy) policy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) positional = NULL;
+  g_auto(GStrv) lines = NULL;
+  gboolean json = FALSE;
+  gint64 number = 0;
+  gint64 now;
+  HdSlaResult result;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+      N_("Print JSON: the state, due time, warning time, business seconds elapsed and target, both clocks and the explanation"),
+      NULL },
+    { NULL }
+  };
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, 1, &positional, &status) ||
+      !parse_number (command, positional[0], &number, &status))
+    return status;
+
+  /* One instant for the state and the words. */
+  now = g_get_real_time ();
+  store = open_store (&error);
+  if (store == NULL ||
+      !hd_store_get_sla (store, number, now, &result, &policy, &error) ||
+      (lines = hd_store_explain_sla (store, number, now, &error)) == NULL)
+    return fail (error);
+
+  if (json)
+    {
+      g_autoptr(JsonNode) node = hd_cli_sla_to_json (number, policy, &result, lines);
+
+      hd_cli_print_json (node);
+    }
+  else
+    {
+      for (guint i = 0; lines[i] != NULL; i++)
+        g_print ("%s\n", lines[i]);
+    }
+
+  return EXIT_OK;
+}
+
+static int
+cmd_sla_calendar (const Command  *command,
+                  char          **args)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *written = NULL;
+  g_autofree char *described = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdCalendar) calendar = NULL;
+  g_autoptr(GError) error = NULL;
+  const GOptionEntry entries[] = {
+    { "set", 0, 0, G_OPTION_ARG_STRING, &text,
+      N_("Replace the calendar (dispatcher only), such as “tz Europe/Berlin; mon-fri 09:00-17:00; holidays 2026-12-24,2026-12-25”"),
+      N_("TEXT") },
+    { NULL }
+  };
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, 0, NULL, &status))
+    return status;
+
+  if (text != NULL)
+    {
+      calendar = hd_calendar_new_from_string (text, &error);
+      if (calendar == NULL)
+        return fail (error);
+
+      store = open_store_for_change (&error);
+      if (store == NULL || !hd_store_set_calendar (store, calendar, &error))
+        return fail (error);
+    }
+  else
+    {
+      store = open_store (&error);
+      if (store == NULL || (calendar = hd_store_get_calendar (store, &error)) == NULL)
+        return fail (error);
+    }
+
+  /* The text form first: it is what --set reads back. */
+  written = hd_calendar_to_string (calendar);
+  described = hd_calendar_describe (calendar);
+  g_print ("%s\n%s\n", written, described);
+  return EXIT_OK;
+}
+
+static gboolean
+parse_target (const Command *command,
+              const char    *option,
+              const char    *text,
+              guint         *minutes,
+              int           *status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (hd_sla_parse_minutes (text, minutes, &error))
+    return TRUE;
+
+  message = g_strdup_printf ("%s: %s", option, error->message);
+  *status = usage_error (command, message);
+  return FALSE;
+}
+
+static int
+cmd_sla_policy (const Command  *command,
+                char          **args)
+{
+  g_autofree char *category = NULL, *response = NULL, *resolve = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) positional = NULL;
+  gboolean json = FALSE;
+  int warn = HD_SLA_DEFAULT_WARN_PERCENT;
+  const GOptionEntry entries[] = {
+    { "category", 0, 0, G_OPTION_ARG_STRING, &category,
+      N_("set, delete: the policy of tickets in this category (default: the priority’s own)"),
+      N_("TEXT") },
+    { "response", 0, 0, G_OPTION_ARG_STRING, &response,
+      N_("set: the first-response target in business time, such as 30min, 4h or 1h30; none for no target (required)"),
+      N_("DURATION") },
+    { "resolve", 0, 0, G_OPTION_ARG_STRING, &resolve,
+      N_("set: the resolution target, likewise (required)"), N_("DURATION") },
+    { "warn", 0, 0, G_OPTION_ARG_INT, &warn,
+      N_("set: warn at this share of a target, 1–99 % (default 75)"), N_("PERCENT") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("list: print JSON"), NULL },
+    { NULL }
+  };
+  const char *action = args[0] != NULL && args[0][0] != '-' ? args[0] : NULL;
+  int priority = HD_PRIORITY_NORMAL;
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, g_strcmp0 (action, "list") == 0 ? 1 : 2, &positional,
+              &status))
+    return status;
+
+  if (g_str_equal (positional[0], "list"))
+    {
+      g_autoptr(GPtrArray) rules = NULL;
+
+      store = open_store (&error);
+      if (store == NULL || (rules = hd_store_list_sla_rules (store, &error)) == NULL)
+        return fail (error);
+
+      hd_cli_print_sla_rules (rules, json ? HD_CLI_FORMAT_JSON : HD_CLI_FORMAT_TEXT);
+      return EXIT_OK;
+    }
+
+  if (!g_str_equal (positional[0], "set") && !g_str_equal (positional[0], "delete"))
+    return usage_error (command, _("Say list, set or delete."));
+  if (!parse_enum (command, HD_TYPE_PRIORITY, _("priority"), positional[1], &priority, &status))
+    return status;
+
+  if (g_str_equal (positional[0], "delete"))
+    {
+      if (category == NULL)
+        return usage_error (command, _("--category is required: only a category’s own policy can be deleted."));
+
+      store = open_store_for_change (&error);
+      if (store == NULL || !hd_store_delete_sla_rule (store, priority, category, &error))
+        return fail (error);
+
+      g_print (_("Deleted the policy for %s tickets in “%s”; they follow the %s policy again.\n"),
+               positional[1], category, positional[1]);
+      return EXIT_OK;
+    }
+  else
+    {
+      g_autoptr(HdSlaPolicy) policy = NULL;
+      guint response_minutes = 0, resolve_minutes = 0;
+
+      if (response == NULL || resolve == NULL)
+        return usage_error (command, _("--response and --resolve are required."));
+      if (!parse_target (command, "--response", response, &response_minutes, &status) ||
+          !parse_target (command, "--resolve", resolve, &resolve_minutes, &status))
+        return status;
+      if (warn < 1 || warn > 99)
+        return usage_error (command, _("--warn takes a share between 1 and 99."));
+
+      policy = hd_sla_policy_new (NULL, response_minutes, resolve_minutes, (guint) warn);
+      store = open_store_for_change (&error);
+      if (store == NULL || !hd_store_set_sla_rule (store, priority, category, policy, &error))
+        return fail (error);
+
+      if (category != NULL && category[0] != '\0')
+        g_print (_("Set the policy for %s tickets in “%s”.\n"), positional[1], category);
+      else
+        g_print (_("Set the policy for %s tickets.\n"), positional[1]);
+      return EXIT_OK;
+    }
+}
+
+static int
+cmd_sla_recompute (const Command  *command,
+                   char          **args)
+{
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  guint changed = 0;
+  int status = EXIT_OK;
+
+  if (!parse (command, NULL, args, 0, NULL, &status))
+    return status;
+
+  store = open_store_for_change (&error);
+  if (store == NULL || !hd_store_recompute_due (store, &changed, &error))
+    return fail (error);
+
+  g_print (g_dngettext (GETTEXT_PACKAGE, "%u deadline changed.\n", "%u deadlines changed.\n",
+                        changed), changed);
+  return EXIT_OK;
+}
+
+/* Commands: alerts */
+
+static int
+cmd_alerts (const Command  *command,
+            char          **args)
+{
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GPtrArray) alerts = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean json = FALSE, all = FALSE;
+  int limit = 50;
+  const GOptionEntry entries[] = {
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all,
+      N_("Also the alerts a desktop has shown already"), NULL },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most N alerts, newest first (default 50)"),
+      N_("N") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, 0, NULL, &status))
+    return status;
+  if (limit < 1)
+    return usage_error (command, _("--limit takes a number above 0."));
+
+  /* It may store alerts: like every change, only into a sound file. */
+  store = open_store_for_change (&error);
+  if (store == NULL)
+    return fail (error);
+
+  /* Whichever client runs computes the deadlines that passed; listing
+   * marks nothing delivered, so the desktop still shows them. */
+  if (!hd_store_is_read_only (store) && !hd_store_raise_due_alerts (store, 0, NULL, &error))
+    return fail (error);
+
+  alerts = hd_store_list_alerts (store, !all, (guint) limit, &error);
+  if (alerts == NULL)
+    return fail (error);
+
+  hd_cli_print_alerts (alerts, json ? HD_CLI_FORMAT_JSON : HD_CLI_FORMAT_TEXT);
+  return EXIT_OK;
+}
+
 static const Command commands[] = {
   { NULL, "init", "", cmd_init, N_("Create a new helpdesk file; you become its dispatcher.") },
   { "person", "add", "LOGIN", cmd_person_add, N_("Add someone to the helpdesk (dispatcher only).") },
@@ -1103,6 +1391,16 @@ static const Command commands[] = {
     N_("Add a reply, or an internal note with --internal.") },
   { "ticket", "escalate", "NUMBER", cmd_ticket_escalate,
     N_("Move a ticket to the next support tier with a note, or back down with --down.") },
+  { "sla", "show", "NUMBER", cmd_sla_show,
+    N_("Explain a ticket’s SLA deadlines: policy, hours counted, pauses.") },
+  { "sla", "calendar", "", cmd_sla_calendar,
+    N_("Print the SLA calendar, or replace it with --set (dispatcher only).") },
+  { "sla", "policy", "list | set PRIORITY | delete PRIORITY", cmd_sla_policy,
+    N_("List the SLA policies, or set or delete one (dispatcher only).") },
+  { "sla", "recompute", "", cmd_sla_recompute,
+    N_("Recompute every open ticket’s deadline (after other tools changed the file).") },
+  { NULL, "alerts", "", cmd_alerts,
+    N_("List your alerts that no desktop has shown yet (--all: recent ones too).") },
   { NULL, "location", "", cmd_location,
     N_("Say where the file lives, how it is locked, and whether that is safe there.") },
   { NULL, "path", "", cmd_path,

@@ -1,4 +1,4 @@
-/* hd-enums.h — ticket status, priority, roles and event kinds
+/* hd-enums.h — ticket status, priority, roles, event and alert kinds
  *
  * The nicks ("new", "open", "requester", …) are what the file stores and what
  * the command-line tool reads and prints; labels are for people and are
@@ -44,6 +44,13 @@ typedef enum {
   HD_EVENT_ASSIGNMENT,
   HD_EVENT_FIELD,
 } HdEventKind;
+
+/* What an alert (hd-alert.h) is about; the nicks are alerts.kind. */
+typedef enum {
+  HD_ALERT_ASSIGNED,
+  HD_ALERT_SLA_WARNING,
+  HD_ALERT_SLA_BREACH,
+} HdAlertKind;
 
 #define HD_TIER_MIN 1
 #define HD_TIER_MAX 3

@@ -214,6 +214,17 @@ hd_rules_check_manage_people (HdPerson  *me,
   return deny (error, _("Only the dispatcher manages people."));
 }
 
+/* The SLA calendar and policies are the dispatcher's, like people. */
+gboolean
+hd_rules_check_manage_sla (HdPerson  *me,
+                           GError   **error)
+{
+  if (hd_person_get_active (me) && hd_person_get_role (me) == HD_ROLE_DISPATCHER)
+    return TRUE;
+
+  return deny (error, _("Only the dispatcher changes the SLA calendar and policies."));
+}
+
 /* Escalation moves a ticket one tier up (to_tier = tier + 1, at most
  * HD_TIER_MAX) or back down (to_tier = tier - 1, at least HD_TIER_MIN).
  *

@@ -104,6 +104,49 @@ static const char * const migrations[] = {
    * tickets_assignee end in the status, which would need a sort. */
   "CREATE INDEX tickets_requester_id ON tickets (requester_id);"
   "CREATE INDEX tickets_assignee_id ON tickets (assignee_id);",
+
+  /* 4: SLA deadlines and alerts. The policies are the engine's defaults
+   * (hd_sla_policy_new_default(), test-sla-store checks they agree); a
+   * category of '' is the priority's policy for every category without one
+   * of its own. The calendar ('sla.calendar' in settings) and the tickets'
+   * due_at and warn_at are written by hd-store-sla.c in this same
+   * transaction, since they need the machine's zone and the SLA engine.
+   * due_at and warn_at hold the clock a list shows (hd_sla_result_get_current())
+   * while it runs, NULL otherwise. DUE_RANK in hd-store-query.c is the
+   * indexed expression: tickets without a deadline sort last. Only running
+   * tickets have a warn_at, so tickets_warn stays small. */
+  "CREATE TABLE sla_policies ("
+  "  priority         TEXT NOT NULL"
+  "                   CHECK (priority IN ('low', 'normal', 'high', 'urgent')),"
+  "  category         TEXT NOT NULL DEFAULT '',"
+  "  response_minutes INTEGER NOT NULL CHECK (response_minutes BETWEEN 0 AND 527040),"
+  "  resolve_minutes  INTEGER NOT NULL CHECK (resolve_minutes BETWEEN 0 AND 527040),"
+  "  warn_percent     INTEGER NOT NULL DEFAULT 75 CHECK (warn_percent BETWEEN 1 AND 99),"
+  "  PRIMARY KEY (priority, category)"
+  ") STRICT;"
+  "INSERT INTO sla_policies (priority, category, response_minutes, resolve_minutes, warn_percent)"
+  " VALUES ('low', '', 480, 2400, 75), ('normal', '', 240, 960, 75),"
+  " ('high', '', 60, 480, 75), ('urgent', '', 30, 240, 75);"
+
+  "ALTER TABLE tickets ADD COLUMN due_at INTEGER;"
+  "ALTER TABLE tickets ADD COLUMN warn_at INTEGER;"
+  "CREATE INDEX tickets_due ON tickets ((coalesce(due_at, 9223372036854775807)), id);"
+  "CREATE INDEX tickets_warn ON tickets (warn_at) WHERE warn_at IS NOT NULL;"
+
+  /* One row per ticket, kind, recipient and deadline, however many
+   * desktops compute it; delivered_at is set by the one that shows it. */
+  "CREATE TABLE alerts ("
+  "  id           INTEGER PRIMARY KEY,"
+  "  ticket_id    INTEGER NOT NULL REFERENCES tickets (id),"
+  "  kind         TEXT NOT NULL CHECK (kind IN ('assigned', 'sla-warning', 'sla-breach')),"
+  "  recipient_id INTEGER NOT NULL REFERENCES people (id),"
+  "  deadline     INTEGER NOT NULL,"
+  "  actor_id     INTEGER REFERENCES people (id),"
+  "  created_at   INTEGER NOT NULL,"
+  "  delivered_at INTEGER,"
+  "  UNIQUE (ticket_id, kind, recipient_id, deadline)"
+  ") STRICT;"
+  "CREATE INDEX alerts_recipient ON alerts (recipient_id, delivered_at);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HD_SCHEMA_VERSION);

@@ -14,8 +14,10 @@ G_BEGIN_DECLS
  *   2 — indexes for every order the ticket list sorts by
  *   3 — tickets by requester and by assignee in number order, for the
  *       people-first requester and assignee sorts
+ *   4 — SLA policies, the calendar setting, tickets' due_at and warn_at,
+ *       alerts
  */
-#define HD_SCHEMA_VERSION 3
+#define HD_SCHEMA_VERSION 4
 
 /* The SQL that takes a file from version @to - 1 to @to (1 ≤ @to ≤
  * HD_SCHEMA_VERSION). Each runs in its own write transaction. */

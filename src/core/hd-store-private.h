@@ -20,7 +20,7 @@ G_BEGIN_DECLS
   "t.id, t.title, t.description, t.status, t.priority, t.category, " \
   "r.login, r.name, a.login, a.name, t.tier, t.department, t.location, " \
   "t.created_at, t.updated_at, t.first_response_at, t.resolved_at, " \
-  "t.closed_at, t.version"
+  "t.closed_at, t.version, t.due_at, t.warn_at"
 
 #define HD_TICKET_FROM \
   " FROM tickets t JOIN people r ON r.id = t.requester_id" \
@@ -30,7 +30,19 @@ G_BEGIN_DECLS
   "e.id, e.ticket_id, e.kind, p.login, p.name, e.at, e.field, " \
   "e.old_value, e.new_value, e.body"
 
+/* An alert with its ticket and actor; needs HD_ALERT_FROM. */
+#define HD_ALERT_COLUMNS \
+  "al.id, al.kind, al.ticket_id, t.title, al.deadline, ac.login, ac.name, " \
+  "al.created_at, al.delivered_at"
+
+#define HD_ALERT_FROM \
+  " FROM alerts al JOIN tickets t ON t.id = al.ticket_id" \
+  " LEFT JOIN people ac ON ac.id = al.actor_id"
+
 HdPerson      *hd_person_new_from_row       (sqlite3_stmt *stmt);
+HdAlert       *hd_alert_new_from_row        (sqlite3_stmt *stmt);
+void           hd_alert_set_delivered_at    (HdAlert      *self,
+                                             gint64        delivered_at);
 HdPerson      *hd_person_new_unregistered   (const char   *login,
                                              const char   *name);
 HdTicket      *hd_ticket_new_from_row       (sqlite3_stmt *stmt);
@@ -71,6 +83,26 @@ HdPerson      *hd_store_lock_me     (HdStore      *self,
 HdPerson      *hd_store_lookup_person (HdStore    *self,
                                        const char *login,
                                        GError    **error);
+
+/* Tests: every transaction's time is @now from then on (0: the clock). */
+void           hd_store_set_time_for_testing (HdStore     *self,
+                                              gint64       now);
+
+HdCalendar    *hd_store_calendar_from_text  (HdStore     *self,
+                                             const char  *text,
+                                             GError     **error);
+
+/* SLA (hd-store-sla.c), inside a write transaction. */
+gboolean       hd_store_sla_set_up_locked   (HdStore      *self,
+                                             GError      **error);
+gboolean       hd_store_sla_refresh_ticket  (HdStore      *self,
+                                             gint64        number,
+                                             GError      **error);
+gboolean       hd_store_alert_assigned_locked (HdStore    *self,
+                                               gint64      number,
+                                               HdPerson   *assignee,
+                                               HdPerson   *actor,
+                                               GError    **error);
 
 /* Binds a UTF-8 string, or NULL when @text is NULL or empty. */
 void           hd_bind_text_or_null (sqlite3_stmt *stmt,

@@ -134,7 +134,9 @@ fail:
   return NULL;
 }
 
-/* Ends a change: change_log, commit, and the ticket as now stored. */
+/* Ends a change: the SLA deadlines as of this change (any change of
+ * status, priority, category or first response can move them), change_log,
+ * commit, and the ticket as now stored. */
 static HdTicket *
 finish_ticket_change (HdStore     *self,
                       gint64       number,
@@ -143,7 +145,8 @@ finish_ticket_change (HdStore     *self,
 {
   g_autoptr(HdTicket) ticket = NULL;
 
-  if (!hd_store_log_change (self, "tickets", number, kind, error))
+  if (!hd_store_sla_refresh_ticket (self, number, error) ||
+      !hd_store_log_change (self, "tickets", number, kind, error))
     goto fail;
 
   ticket = load_ticket (self, number, error);
@@ -700,7 +703,9 @@ write_assignment (HdStore   *self,
       !insert_event (self, hd_ticket_get_number (ticket), me, HD_EVENT_ASSIGNMENT, "assignee",
                      hd_ticket_get_assignee (ticket),
                      assignee != NULL ? hd_person_get_login (assignee) : NULL,
-                     NULL, NULL, error))
+                     NULL, NULL, error) ||
+      !hd_store_alert_assigned_locked (self, hd_ticket_get_number (ticket), assignee, me,
+                                       error))
     return FALSE;
 
   if (status != hd_ticket_get_status (ticket))
@@ -854,6 +859,7 @@ hd_store_add_comment (HdStore     *self,
       !insert_event (self, number, me, internal ? HD_EVENT_NOTE : HD_EVENT_REPLY, NULL, NULL,
                      NULL, body, &event_id, error) ||
       !write_comment_effects (self, ticket, me, internal, error) ||
+      !hd_store_sla_refresh_ticket (self, number, error) ||
       !hd_store_log_change (self, "tickets", number, "comment", error))
     goto fail;
 

@@ -34,6 +34,9 @@ struct _HdStore
   char     *name;
   HdPerson *me;
   gint64    tx_now;
+  gint64    fake_now;      /* tests: the time of every transaction */
+  char       *calendar_text; /* the last calendar read, and its text */
+  HdCalendar *calendar;
   gint64    lock_touched;  /* monotonic µs; dot-file heartbeat */
   dev_t     dev;           /* the file the connection opened */
   ino_t     ino;
@@ -304,8 +307,38 @@ hd_store_begin_write (HdStore  *self,
       return FALSE;
     }
 
-  self->tx_now = g_get_real_time ();
+  self->tx_now = self->fake_now != 0 ? self->fake_now : g_get_real_time ();
   return TRUE;
+}
+
+/* The calendar @text describes, parsed once for as long as the file
+ * holds the same text: a calendar reads its zone's offsets on first use. */
+HdCalendar *
+hd_store_calendar_from_text (HdStore     *self,
+                             const char  *text,
+                             GError     **error)
+{
+  HdCalendar *calendar;
+
+  if (self->calendar != NULL && g_strcmp0 (self->calendar_text, text) == 0)
+    return hd_calendar_ref (self->calendar);
+
+  calendar = hd_calendar_new_from_string (text, error);
+  if (calendar == NULL)
+    return NULL;
+
+  g_free (self->calendar_text);
+  self->calendar_text = g_strdup (text);
+  g_clear_pointer (&self->calendar, hd_calendar_unref);
+  self->calendar = hd_calendar_ref (calendar);
+  return calendar;
+}
+
+void
+hd_store_set_time_for_testing (HdStore *self,
+                               gint64   now)
+{
+  self->fake_now = now;
 }
 
 /* A COMMIT that fails (readers kept the lock past the timeout, disk full)
@@ -535,6 +568,21 @@ apply_pragmas (HdStore  *self,
   return TRUE;
 }
 
+/* What a migration needs beyond its SQL, in its transaction: version 4
+ * records this machine's calendar as the helpdesk's (the first desktop to
+ * upgrade a file decides its zone) and computes every open ticket's due
+ * time, so an upgraded file is complete when the upgrade commits. */
+static gboolean
+migrate_with_code (HdStore  *self,
+                   int       to,
+                   GError  **error)
+{
+  if (to == 4)
+    return hd_store_sla_set_up_locked (self, error);
+
+  return TRUE;
+}
+
 static gboolean
 migrate (HdStore  *self,
          GError  **error)
@@ -559,6 +607,7 @@ migrate (HdStore  *self,
 
       bump = g_strdup_printf ("PRAGMA user_version = %d", (int) version + 1);
       if (!exec (self, hd_schema_migration (version + 1), error) ||
+          !migrate_with_code (self, version + 1, error) ||
           !exec (self, bump, error) ||
           !hd_store_commit (self, error))
         goto fail;
@@ -970,7 +1019,8 @@ create_new (HdStore     *self,
       !exec (self, hd_schema_migration (1), error))
     goto fail;
   for (int v = 2; v <= HD_SCHEMA_VERSION; v++)
-    if (!exec (self, hd_schema_migration (v), error))
+    if (!exec (self, hd_schema_migration (v), error) ||
+        !migrate_with_code (self, v, error))
       goto fail;
   if (!exec (self, version, error))
     goto fail;
@@ -1010,6 +1060,8 @@ hd_store_finalize (GObject *object)
   g_free (self->path);
   g_free (self->login);
   g_free (self->name);
+  g_free (self->calendar_text);
+  g_clear_pointer (&self->calendar, hd_calendar_unref);
 
   G_OBJECT_CLASS (hd_store_parent_class)->finalize (object);
 }

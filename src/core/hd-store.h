@@ -14,10 +14,13 @@
 
 #include <gio/gio.h>
 
+#include "hd-alert.h"
+#include "hd-calendar.h"
 #include "hd-enums.h"
 #include "hd-error.h"
 #include "hd-location.h"
 #include "hd-person.h"
+#include "hd-sla.h"
 #include "hd-ticket.h"
 #include "hd-ticket-event.h"
 
@@ -172,8 +175,14 @@ typedef enum {
   HD_TICKET_SORT_STATUS,
   HD_TICKET_SORT_ASSIGNEE,
   HD_TICKET_SORT_UPDATED,
+  HD_TICKET_SORT_DUE,       /* the stored due_at; tickets without one last */
 } HdTicketSort;
 
+/* @at_risk keeps the tickets whose SLA clock runs (new, open) and whose
+ * warn_at has passed at @now: at risk or breached. Time passes without any
+ * change to the file, so a view of them sets @now itself and sets the
+ * filter again now and then (a minute); 0 means the moment of each query,
+ * which may differ between a count and the pages after it. */
 typedef struct {
   guint        status_mask; /* HD_STATUS_MASK bits; 0 means every status */
   const char  *assignee;    /* login */
@@ -181,6 +190,8 @@ typedef struct {
   const char  *requester;   /* login */
   int          tier;        /* 1–3; 0 means every tier */
   const char  *search;      /* words found in the title, description or conversation */
+  gboolean     at_risk;     /* only tickets at risk or breached at @now */
+  gint64       now;         /* µs since the epoch, for @at_risk; 0: the current time */
   HdTicketSort sort;
   gboolean     descending;
   guint        offset;
@@ -230,6 +241,110 @@ HdTicketEvent *hd_store_add_comment       (HdStore               *self,
                                            GError               **error);
 GPtrArray     *hd_store_list_events       (HdStore               *self,
                                            gint64                 number,
+                                           GError               **error);
+
+/* SLA deadlines (hd-store-sla.c)
+ *
+ * Every ticket change recomputes the ticket's SLA clocks with hd_sla_compute()
+ * in its own transaction, from the ticket's creation, first response and
+ * status history under the policy for its priority and category and the
+ * helpdesk's calendar, and stores the clock a list shows
+ * (hd_sla_result_get_current()) as the ticket's due_at and warn_at
+ * (hd_ticket_get_due_at()): set while the ticket is new or open, 0 while it
+ * is pending (the clock stands still; the deadline moves every minute),
+ * resolved or closed, or has no target. A change of the calendar or of a
+ * policy recomputes every open ticket it concerns in the same transaction.
+ * Such changes write a change_log row for the table "settings" with the
+ * kind "sla": lists should reload then, since many deadlines moved.
+ */
+
+/**
+ * HdSlaRule:
+ * @priority: which tickets
+ * @category: "" for every category without a rule of its own, else the
+ *   ticket category it applies to, exactly as typed on tickets
+ * @policy: the targets; its name is for explanations
+ *
+ * One row of the SLA policy table.
+ */
+typedef struct {
+  HdPriority   priority;
+  char        *category;
+  HdSlaPolicy *policy;
+} HdSlaRule;
+
+#define HD_TYPE_SLA_RULE (hd_sla_rule_get_type ())
+
+GType          hd_sla_rule_get_type       (void) G_GNUC_CONST;
+HdSlaRule     *hd_sla_rule_copy           (const HdSlaRule       *rule);
+void           hd_sla_rule_free           (HdSlaRule             *rule);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdSlaRule, hd_sla_rule_free)
+
+/* The key of the calendar in the settings table. */
+#define HD_SETTING_SLA_CALENDAR "sla.calendar"
+
+HdCalendar    *hd_store_get_calendar      (HdStore               *self,
+                                           GError               **error);
+gboolean       hd_store_set_calendar      (HdStore               *self,
+                                           HdCalendar            *calendar,
+                                           GError               **error);
+GPtrArray     *hd_store_list_sla_rules    (HdStore               *self,
+                                           GError               **error);
+gboolean       hd_store_set_sla_rule      (HdStore               *self,
+                                           HdPriority             priority,
+                                           const char            *category,
+                                           const HdSlaPolicy     *policy,
+                                           GError               **error);
+gboolean       hd_store_delete_sla_rule   (HdStore               *self,
+                                           HdPriority             priority,
+                                           const char            *category,
+                                           GError               **error);
+HdSlaPolicy   *hd_store_get_sla_policy    (HdStore               *self,
+                                           HdPriority             priority,
+                                           const char            *category,
+                                           GError               **error);
+gboolean       hd_store_recompute_due     (HdStore               *self,
+                                           guint                 *n_tickets,
+                                           GError               **error);
+gboolean       hd_store_get_sla           (HdStore               *self,
+                                           gint64                 number,
+                                           gint64                 now,
+                                           HdSlaResult           *result,
+                                           HdSlaPolicy          **policy,
+                                           GError               **error);
+char         **hd_store_explain_sla       (HdStore               *self,
+                                           gint64                 number,
+                                           gint64                 now,
+                                           GError               **error);
+
+/* Alerts (hd-store-sla.c)
+ *
+ * Rows of the file, one per ticket, kind, recipient and deadline, stored
+ * by whichever client notices them first: an "assigned" alert is written
+ * by the assignment itself (never to the person who assigned); SLA alerts
+ * by hd_store_raise_due_alerts(), which any running client calls about
+ * once a minute. A desktop then calls hd_store_take_alerts() and shows
+ * what it returns (HdAlert has the ticket's number and title, the kind,
+ * the deadline and who acted): each alert is returned to exactly one
+ * desktop of its recipient, ever. Take after the monitor reports changes
+ * by others (an assignment is a "tickets" change, raised SLA alerts an
+ * "alerts" one) and after each raise; both only read, without the write
+ * lock, when there is nothing to do. On a read-only file they fail with
+ * HD_ERROR_READ_ONLY when they would have to write: alerts cannot be
+ * marked delivered there.
+ * hd_store_list_alerts() reads without marking anything (the CLI).
+ */
+
+gboolean       hd_store_raise_due_alerts  (HdStore               *self,
+                                           gint64                 now,
+                                           guint                 *n_raised,
+                                           GError               **error);
+GPtrArray     *hd_store_take_alerts       (HdStore               *self,
+                                           GError               **error);
+GPtrArray     *hd_store_list_alerts       (HdStore               *self,
+                                           gboolean               undelivered_only,
+                                           guint                  limit,
                                            GError               **error);
 
 G_END_DECLS

@@ -31,6 +31,8 @@ struct _HdTicket
   gint64      resolved_at;
   gint64      closed_at;
   gint64      version;
+  gint64      due_at;
+  gint64      warn_at;
 };
 
 G_DEFINE_FINAL_TYPE (HdTicket, hd_ticket, G_TYPE_OBJECT)
@@ -56,6 +58,8 @@ enum {
   PROP_RESOLVED_AT,
   PROP_CLOSED_AT,
   PROP_VERSION,
+  PROP_DUE_AT,
+  PROP_WARN_AT,
   N_PROPS
 };
 
@@ -108,6 +112,8 @@ hd_ticket_get_property (GObject    *object,
     case PROP_RESOLVED_AT: g_value_set_int64 (value, self->resolved_at); break;
     case PROP_CLOSED_AT: g_value_set_int64 (value, self->closed_at); break;
     case PROP_VERSION: g_value_set_int64 (value, self->version); break;
+    case PROP_DUE_AT: g_value_set_int64 (value, self->due_at); break;
+    case PROP_WARN_AT: g_value_set_int64 (value, self->warn_at); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -158,6 +164,10 @@ hd_ticket_class_init (HdTicketClass *klass)
   properties[PROP_RESOLVED_AT] = time_param ("resolved-at");
   properties[PROP_CLOSED_AT] = time_param ("closed-at");
   properties[PROP_VERSION] = g_param_spec_int64 ("version", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  /* The running SLA clock's deadline and warning time; 0 when none (see
+   * hd_ticket_get_due_at()). */
+  properties[PROP_DUE_AT] = time_param ("due-at");
+  properties[PROP_WARN_AT] = time_param ("warn-at");
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -198,6 +208,8 @@ hd_ticket_new_from_row (sqlite3_stmt *stmt)
   self->resolved_at = sqlite3_column_int64 (stmt, 16);
   self->closed_at = sqlite3_column_int64 (stmt, 17);
   self->version = sqlite3_column_int64 (stmt, 18);
+  self->due_at = sqlite3_column_int64 (stmt, 19);
+  self->warn_at = sqlite3_column_int64 (stmt, 20);
 
   return self;
 }
@@ -228,3 +240,48 @@ GETTER (gint64, first_response_at, 0)
 GETTER (gint64, resolved_at, 0)
 GETTER (gint64, closed_at, 0)
 GETTER (gint64, version, 0)
+
+/**
+ * hd_ticket_get_due_at:
+ *
+ * Returns: the deadline of the SLA clock that runs now (first response
+ *   until someone answered, then resolution; see
+ *   hd_sla_result_get_current()), µs since the epoch; 0 while the ticket is
+ *   pending, resolved or closed, or its policy sets no target. Use
+ *   hd_store_get_sla() for the state of a stopped or paused clock.
+ */
+GETTER (gint64, due_at, 0)
+
+/**
+ * hd_ticket_get_warn_at:
+ *
+ * Returns: when that clock reaches its warning share (at risk); 0 when
+ *   hd_ticket_get_due_at() is 0
+ */
+GETTER (gint64, warn_at, 0)
+
+/**
+ * hd_ticket_get_due_state:
+ * @now: µs since the epoch
+ *
+ * What a Due column shows at @now, from the stored times alone:
+ * %HD_SLA_BREACHED once due_at has passed, %HD_SLA_AT_RISK once warn_at
+ * has, else %HD_SLA_OK; %HD_SLA_PAUSED while pending; %HD_SLA_NONE for a
+ * ticket without a running clock (no target, resolved, closed).
+ */
+HdSlaDueState
+hd_ticket_get_due_state (HdTicket *self,
+                         gint64    now)
+{
+  g_return_val_if_fail (HD_IS_TICKET (self), HD_SLA_NONE);
+
+  if (self->status == HD_STATUS_PENDING)
+    return HD_SLA_PAUSED;
+  if (self->due_at == 0)
+    return HD_SLA_NONE;
+  if (self->due_at <= now)
+    return HD_SLA_BREACHED;
+  if (self->warn_at != 0 && self->warn_at <= now)
+    return HD_SLA_AT_RISK;
+  return HD_SLA_OK;
+}

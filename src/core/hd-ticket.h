@@ -10,6 +10,7 @@
 #include <glib-object.h>
 
 #include "hd-enums.h"
+#include "hd-sla.h"
 
 G_BEGIN_DECLS
 
@@ -36,5 +37,9 @@ gint64      hd_ticket_get_first_response_at (HdTicket *self);
 gint64      hd_ticket_get_resolved_at       (HdTicket *self);
 gint64      hd_ticket_get_closed_at         (HdTicket *self);
 gint64      hd_ticket_get_version           (HdTicket *self);
+gint64      hd_ticket_get_due_at            (HdTicket *self);
+gint64      hd_ticket_get_warn_at           (HdTicket *self);
+HdSlaDueState hd_ticket_get_due_state       (HdTicket *self,
+                                             gint64    now);
 
 G_END_DECLS
