@@ -45,6 +45,38 @@ hd_format_time (gint64 usec,
   return g_date_time_format (when, _("%e %b %Y"));
 }
 
+/* A deadline always with its time, and its day as near as it is: "14:00",
+ * "Tomorrow 09:30", "Wed 11:00", "2 Dec 16:00". */
+char *
+hd_format_deadline (gint64 usec,
+                    gint64 now_usec)
+{
+  g_autoptr(GDateTime) when = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GDateTime) today = NULL;
+  GTimeSpan ahead;
+
+  if (usec <= 0)
+    return g_strdup ("");
+
+  when = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
+  now = g_date_time_new_from_unix_local (now_usec / G_USEC_PER_SEC);
+  today = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                 g_date_time_get_day_of_month (now), 0, 0, 0);
+  ahead = g_date_time_difference (when, today);
+
+  if (ahead >= 0 && ahead < G_TIME_SPAN_DAY)
+    return g_date_time_format (when, "%H:%M");
+  if (ahead >= G_TIME_SPAN_DAY && ahead < 2 * G_TIME_SPAN_DAY)
+    return g_date_time_format (when, _("Tomorrow %H:%M"));
+  if (ahead >= -G_TIME_SPAN_DAY && ahead < 0)
+    return g_date_time_format (when, _("Yesterday %H:%M"));
+  if (ahead >= 0 && ahead < 7 * G_TIME_SPAN_DAY)
+    return g_date_time_format (when, _("%a %H:%M"));
+
+  return g_date_time_format (when, _("%-d %b %H:%M"));
+}
+
 char *
 hd_format_assignee (const char *name)
 {

@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 char *hd_format_number   (gint64      number);
 char *hd_format_time     (gint64      usec,
                           gint64      now_usec);
+char *hd_format_deadline (gint64      usec,
+                          gint64      now_usec);
 char *hd_format_assignee (const char *name);
 
 G_END_DECLS

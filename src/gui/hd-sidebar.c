@@ -39,6 +39,8 @@ static const struct {
                      N_("Nothing is assigned to you right now."), TRUE },
   [HD_VIEW_UNASSIGNED] = { "dialog-question-symbolic", N_("Unassigned"),
                            N_("Every request has someone working on it."), TRUE },
+  [HD_VIEW_AT_RISK] = { "dialog-warning-symbolic", N_("At Risk"),
+                        N_("No deadline is near or missed."), TRUE },
   [HD_VIEW_OPEN] = { "view-list-symbolic", N_("All Open"),
                      N_("There are no open tickets."), TRUE },
   [HD_VIEW_PENDING] = { "alarm-symbolic", N_("Waiting on Requester"),
@@ -73,6 +75,11 @@ hd_view_get_filter (HdView          view,
     case HD_VIEW_UNASSIGNED:
       filter->status_mask = active;
       filter->unassigned = TRUE;
+      break;
+    case HD_VIEW_AT_RISK:
+      /* The clock runs only while a ticket is new or open. */
+      filter->status_mask = HD_STATUS_MASK (HD_STATUS_NEW) | HD_STATUS_MASK (HD_STATUS_OPEN);
+      filter->at_risk = TRUE;
       break;
     case HD_VIEW_OPEN:
       filter->status_mask = active;

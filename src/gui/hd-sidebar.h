@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 typedef enum {
   HD_VIEW_MINE,
   HD_VIEW_UNASSIGNED,
+  HD_VIEW_AT_RISK,       /* SLA deadline near or past */
   HD_VIEW_OPEN,
   HD_VIEW_PENDING,
   HD_VIEW_RESOLVED,

@@ -31,13 +31,14 @@ struct _HdTicketListView
   GtkColumnViewColumn *priority_column;
   GtkColumnViewColumn *status_column;
   GtkColumnViewColumn *assignee_column;
+  GtkColumnViewColumn *due_column;
   GtkColumnViewColumn *updated_column;
 
   /* borrowed */
   HdTicketList        *list;
 
   /* owned */
-  GtkColumnViewColumn *columns[7];      /* in template order */
+  GtkColumnViewColumn *columns[8];      /* in template order */
   GtkWidget           *context_menu;    /* a GtkPopoverMenu, our child */
 
   gint64               selected;
@@ -65,6 +66,7 @@ static const HdTicketSort column_sorts[] = {
   HD_TICKET_SORT_PRIORITY,
   HD_TICKET_SORT_STATUS,
   HD_TICKET_SORT_ASSIGNEE,
+  HD_TICKET_SORT_DUE,
   HD_TICKET_SORT_UPDATED,
 };
 
@@ -117,6 +119,44 @@ assignee_text (gpointer    unused,
   return number > 0 ? hd_format_assignee (name) : g_strdup ("");
 }
 
+/* The running SLA clock: its deadline, and in words (not colour alone)
+ * whether it is near or past. Nothing while the clock stands still. */
+static char *
+due_text (gpointer unused,
+          gint64   due_at,
+          gint64   warn_at)
+{
+  gint64 now = g_get_real_time ();
+  g_autofree char *when = NULL;
+
+  if (due_at == 0)
+    return g_strdup ("");
+
+  when = hd_format_deadline (due_at, now);
+  if (now >= due_at)
+    return g_strdup_printf (_("Overdue · %s"), when);
+  if (warn_at != 0 && now >= warn_at)
+    return g_strdup_printf (_("At risk · %s"), when);
+  return g_steal_pointer (&when);
+}
+
+static GStrv
+due_classes (gpointer unused,
+             gint64   due_at,
+             gint64   warn_at)
+{
+  gint64 now = g_get_real_time ();
+  g_autoptr(GStrvBuilder) classes = g_strv_builder_new ();
+
+  g_strv_builder_add (classes, "numeric");
+  if (due_at != 0 && now >= due_at)
+    g_strv_builder_add (classes, "error");
+  else if (due_at != 0 && warn_at != 0 && now >= warn_at)
+    g_strv_builder_add (classes, "warning");
+
+  return g_strv_builder_end (classes);
+}
+
 static char *
 updated_text (gpointer unused,
               gint64   updated_at)
@@ -132,7 +172,7 @@ column_at (HdTicketListView *self,
 {
   GtkColumnViewColumn *columns[] = {
     self->number_column, self->title_column, self->requester_column, self->priority_column,
-    self->status_column, self->assignee_column, self->updated_column,
+    self->status_column, self->assignee_column, self->due_column, self->updated_column,
   };
 
   return index < G_N_ELEMENTS (columns) ? columns[index] : NULL;
@@ -360,6 +400,7 @@ hd_ticket_list_view_class_init (HdTicketListViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdTicketListView, priority_column);
   gtk_widget_class_bind_template_child (widget_class, HdTicketListView, status_column);
   gtk_widget_class_bind_template_child (widget_class, HdTicketListView, assignee_column);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketListView, due_column);
   gtk_widget_class_bind_template_child (widget_class, HdTicketListView, updated_column);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, selected_cb);
@@ -370,6 +411,8 @@ hd_ticket_list_view_class_init (HdTicketListViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, status_text);
   gtk_widget_class_bind_template_callback (widget_class, assignee_text);
   gtk_widget_class_bind_template_callback (widget_class, updated_text);
+  gtk_widget_class_bind_template_callback (widget_class, due_text);
+  gtk_widget_class_bind_template_callback (widget_class, due_classes);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);

@@ -42,6 +42,8 @@ struct _HdTicketView
   GtkMenuButton  *assignee_button;
   AdwActionRow   *tier_row;
   GtkMenuButton  *tier_button;
+  AdwExpanderRow *sla_row;
+  GPtrArray      *sla_lines;     /* the rows explaining the deadline */
   AdwActionRow   *requester_row;
   AdwEntryRow    *category_row;
   AdwEntryRow    *department_row;
@@ -105,6 +107,8 @@ typedef struct {
   HdTicket   *ticket;
   GPtrArray  *events;
   HdWorkload *workload;  /* staff only: who can be assigned */
+  HdSlaResult sla;
+  char      **explanation;
 } Loaded;
 
 static void
@@ -126,6 +130,7 @@ loaded_free (Loaded *loaded)
   g_clear_object (&loaded->ticket);
   g_clear_pointer (&loaded->events, g_ptr_array_unref);
   g_clear_pointer (&loaded->workload, hd_workload_free);
+  g_strfreev (loaded->explanation);
   g_free (loaded);
 }
 
@@ -145,6 +150,10 @@ load_job (HdStore  *store,
     loaded->events = hd_store_list_events (store, number, error);
   if (loaded->events != NULL && hd_person_is_staff (me))
     loaded->workload = hd_workload_load (store, error);
+  /* Why the deadline is what it is: worth a line, not a failed load. */
+  if (loaded->events != NULL &&
+      hd_store_get_sla (store, number, g_get_real_time (), &loaded->sla, NULL, NULL))
+    loaded->explanation = hd_store_explain_sla (store, number, g_get_real_time (), NULL);
 
   if (loaded->events == NULL || (hd_person_is_staff (me) && loaded->workload == NULL))
     {
@@ -378,6 +387,53 @@ update_sensitivity (HdTicketView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "ticket.send", open || staff);
 }
 
+/* The running clock in a line (state in words, not colour alone), and the
+ * engine's explanation below it: policy, calendar, pauses. */
+static void
+fill_deadline (HdTicketView *self,
+               Loaded       *loaded)
+{
+  const HdSlaState *state = hd_sla_result_get_current (&loaded->sla);
+  g_autofree char *subtitle = NULL;
+
+  for (guint i = 0; i < self->sla_lines->len; i++)
+    adw_expander_row_remove (self->sla_row, g_ptr_array_index (self->sla_lines, i));
+  g_ptr_array_set_size (self->sla_lines, 0);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->sla_row), loaded->explanation != NULL);
+  if (loaded->explanation == NULL)
+    return;
+
+  if (state->state == HD_SLA_NONE || state->due == 0)
+    subtitle = g_strdup (hd_sla_due_state_to_label (state->state));
+  else
+    {
+      g_autofree char *when = hd_format_deadline (state->due, g_get_real_time ());
+
+      subtitle = g_strdup_printf (_("%s · due %s"), hd_sla_due_state_to_label (state->state),
+                                  when);
+    }
+  adw_expander_row_set_subtitle (self->sla_row, subtitle);
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->sla_row), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->sla_row), "warning");
+  if (state->state == HD_SLA_BREACHED)
+    gtk_widget_add_css_class (GTK_WIDGET (self->sla_row), "error");
+  else if (state->state == HD_SLA_AT_RISK)
+    gtk_widget_add_css_class (GTK_WIDGET (self->sla_row), "warning");
+
+  for (guint i = 0; loaded->explanation[i] != NULL; i++)
+    {
+      GtkWidget *line = adw_action_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (line), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (line), loaded->explanation[i]);
+      gtk_widget_add_css_class (line, "property");
+      adw_expander_row_add_row (self->sla_row, line);
+      g_ptr_array_add (self->sla_lines, line);
+    }
+}
+
 static void
 fill (HdTicketView *self,
       Loaded       *loaded)
@@ -425,6 +481,7 @@ fill (HdTicketView *self,
   gtk_menu_button_set_icon_name (self->assignee_button, "system-users-symbolic");
 
   fill_timeline (self, loaded->events);
+  fill_deadline (self, loaded);
   update_sensitivity (self);
   self->filling = FALSE;
   gtk_stack_set_visible_child_name (self->stack, "ticket");
@@ -1265,6 +1322,7 @@ hd_ticket_view_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->me);
   g_clear_object (&self->ticket);
+  g_clear_pointer (&self->sla_lines, g_ptr_array_unref);
 
   G_OBJECT_CLASS (hd_ticket_view_parent_class)->dispose (object);
 }
@@ -1310,6 +1368,7 @@ hd_ticket_view_class_init (HdTicketViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, assignee_button);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, tier_row);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, tier_button);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, sla_row);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, requester_row);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, category_row);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, department_row);
@@ -1345,6 +1404,7 @@ hd_ticket_view_init (HdTicketView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->sla_lines = g_ptr_array_new ();
 
   g_signal_connect_object (gtk_text_view_get_buffer (self->description_view), "changed",
                            G_CALLBACK (description_changed_cb), self, G_CONNECT_SWAPPED);

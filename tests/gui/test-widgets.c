@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "hd-format.h"
 #include "hd-gui-test-util.h"
 #include "hd-new-ticket-dialog.h"
 #include "hd-people-window.h"
@@ -189,7 +190,7 @@ test_ticket_list_view (void)
   column_view = hd_find_widget (view, GTK_TYPE_COLUMN_VIEW, NULL, NULL);
   g_assert_nonnull (column_view);
   columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (column_view));
-  g_assert_cmpuint (g_list_model_get_n_items (columns), ==, 7);
+  g_assert_cmpuint (g_list_model_get_n_items (columns), ==, 8);
   for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
     {
       g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
@@ -905,6 +906,44 @@ test_new_ticket_dialog_busy (void)
                    "Filed while the file was busy");
 }
 
+/* Deadlines read with their time, and their day as near as it is. */
+
+static gint64
+local_usec (int month,
+            int day,
+            int hour,
+            int minute)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_local (2026, month, day, hour, minute, 0);
+
+  return g_date_time_to_unix (when) * G_USEC_PER_SEC;
+}
+
+static void
+test_format_deadline (void)
+{
+  gint64 now = local_usec (11, 23, 10, 0);   /* a Monday */
+  struct {
+    gint64      due;
+    const char *text;
+  } cases[] = {
+    { local_usec (11, 23, 14, 0), "14:00" },
+    { local_usec (11, 23, 9, 30), "09:30" },          /* earlier today: overdue */
+    { local_usec (11, 24, 9, 30), "Tomorrow 09:30" },
+    { local_usec (11, 22, 17, 0), "Yesterday 17:00" },
+    { local_usec (11, 26, 11, 0), "Thu 11:00" },
+    { local_usec (12, 2, 16, 0), "2 Dec 16:00" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = hd_format_deadline (cases[i].due, now);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+  g_assert_cmpstr (hd_format_deadline (0, now), ==, "");
+}
+
 /* HdPeopleWindow */
 
 static gboolean
@@ -1321,6 +1360,16 @@ is_named (GtkWidget *widget)
   if (GTK_IS_TEXT (widget) || GTK_IS_ENTRY (widget) || GTK_IS_DROP_DOWN (widget))
     return has_titled_row (widget);
 
+  /* An expander row's own lists (its header, its rows) belong to the row
+   * and are named by its title; libadwaita 1.2 does not relate them. */
+  if (GTK_IS_LIST_BOX (widget))
+    {
+      GtkWidget *expander = gtk_widget_get_ancestor (widget, ADW_TYPE_EXPANDER_ROW);
+
+      return expander != NULL &&
+             has_text (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (expander)));
+    }
+
   return FALSE;
 }
 
@@ -1447,6 +1496,7 @@ main (int   argc,
   g_test_add_func ("/gui/widgets/new-ticket-dialog", test_new_ticket_dialog);
   g_test_add_func ("/gui/widgets/filing-while-busy", test_new_ticket_dialog_busy);
   g_test_add_func ("/gui/widgets/new-ticket-draft", test_new_ticket_dialog_draft);
+  g_test_add_func ("/gui/widgets/format-deadline", test_format_deadline);
   g_test_add_func ("/gui/widgets/people-window", test_people_window);
   g_test_add_func ("/gui/widgets/preferences-window", test_preferences_window);
   g_test_add_func ("/gui/widgets/window", test_window);
