@@ -17,6 +17,7 @@ if [ "${1:-}" = "--tests" ]; then
     flatpak-builder            # checks the Flatpak manifest
     sqlite3                    # fixtures are read and written with it by hand
     bindfs fuse3               # the fault suite mounts one folder twice: two "machines"
+    dunst dbus-bin             # a real notification server, and dbus-monitor to watch it
   )
 fi
 

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "hd-application.h"
+#include "hd-notifier.h"
 #include "hd-preferences-window.h"
 #include "hd-window.h"
 
@@ -16,6 +17,7 @@ struct _HdApplication
 
   /* owned */
   GSettings      *settings;
+  HdNotifier     *notifier;
 
   gboolean        opening_files;
 };
@@ -86,8 +88,22 @@ preferences_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
+/* From a notification: the ticket, in the window. */
+static void
+show_ticket_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  HdApplication *self = user_data;
+  HdWindow *window = get_window (self);
+
+  hd_window_show_ticket (window, g_variant_get_int64 (parameter));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
+  { "show-ticket", show_ticket_activated, "x" },
   { "about", about_activated },
   { "preferences", preferences_activated },
 };
@@ -154,6 +170,7 @@ hd_application_dispose (GObject *object)
   HdApplication *self = (HdApplication *) object;
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->notifier);
 
   G_OBJECT_CLASS (hd_application_parent_class)->dispose (object);
 }
@@ -192,4 +209,20 @@ hd_application_get_settings (HdApplication *self)
 {
   g_return_val_if_fail (HD_IS_APPLICATION (self), NULL);
   return self->settings;
+}
+
+/**
+ * hd_application_get_notifier:
+ *
+ * Returns: (transfer none): what shows this person's alerts on the desktop
+ */
+HdNotifier *
+hd_application_get_notifier (HdApplication *self)
+{
+  g_return_val_if_fail (HD_IS_APPLICATION (self), NULL);
+
+  if (self->notifier == NULL)
+    self->notifier = hd_notifier_new (G_APPLICATION (self));
+
+  return self->notifier;
 }

@@ -6,6 +6,8 @@
 
 #include <adwaita.h>
 
+#include "hd-notifier.h"
+
 G_BEGIN_DECLS
 
 #define HD_TYPE_APPLICATION (hd_application_get_type ())
@@ -14,5 +16,6 @@ G_DECLARE_FINAL_TYPE (HdApplication, hd_application, HD, APPLICATION, AdwApplica
 
 HdApplication *hd_application_new          (void);
 GSettings     *hd_application_get_settings (HdApplication *self);
+HdNotifier    *hd_application_get_notifier (HdApplication *self);
 
 G_END_DECLS

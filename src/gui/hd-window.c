@@ -61,6 +61,7 @@ struct _HdWindow
   GtkFileChooserNative *chooser;
 
   guint                 backup_source;
+  guint                 alert_source;
   gboolean              first_run;   /* the default file may not exist yet */
 };
 
@@ -514,6 +515,85 @@ restore_activated (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
+/* Alerts: this desk raises the SLA alerts that are due (whichever desk
+ * runs does; the file keeps each once) and shows the ones addressed to
+ * this person that no other desk of theirs has shown yet. On every change
+ * of the file (an assignment by someone else), and every minute, since
+ * deadlines come with time alone. */
+
+#define ALERT_INTERVAL_S 60
+
+static gpointer
+alerts_job (HdStore  *store,
+            gpointer  data,
+            GError  **error)
+{
+  if (!hd_store_is_read_only (store) &&
+      !hd_store_raise_due_alerts (store, g_get_real_time (), NULL, error))
+    return NULL;
+
+  return hd_store_take_alerts (store, error);
+}
+
+static void
+alerts_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(HdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) alerts = hd_store_run_finish (HD_STORE (source), result, &error);
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  HdNotifier *notifier;
+
+  /* The monitor already says when the file cannot be read. */
+  if (alerts == NULL || !HD_IS_APPLICATION (application))
+    return;
+
+  notifier = hd_application_get_notifier (HD_APPLICATION (application));
+  for (guint i = 0; i < alerts->len; i++)
+    {
+      g_autoptr(GError) shown = NULL;
+
+      if (!hd_notifier_show (notifier, g_ptr_array_index (alerts, i), &shown))
+        g_message ("A notification could not be shown: %s", shown->message);
+    }
+}
+
+static void
+check_alerts (HdWindow *self)
+{
+  if (self->store != NULL)
+    hd_store_run_async (self->store, alerts_job, NULL, NULL, (GDestroyNotify) g_ptr_array_unref,
+                        self->cancellable, alerts_done, g_object_ref (self));
+}
+
+/* Deadlines come with time alone: the at-risk count and view follow. */
+static gboolean
+alert_tick_cb (gpointer data)
+{
+  HdWindow *self = data;
+
+  check_alerts (self);
+  refresh_counts (self);
+  if (hd_sidebar_get_view (self->sidebar) == HD_VIEW_AT_RISK)
+    apply_filter (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static guint
+alert_interval (void)
+{
+  const char *env = g_getenv ("HELPDESK_ALERT_INTERVAL");
+  guint64 seconds = ALERT_INTERVAL_S;
+
+  /* Scripts and tests may look more often. */
+  if (env != NULL && !g_ascii_string_to_unsigned (env, 10, 1, 3600, &seconds, NULL))
+    seconds = ALERT_INTERVAL_S;
+
+  return (guint) seconds;
+}
+
 /* The file changed (here, on another desktop, or through helpdesk-cli) */
 
 static void
@@ -525,6 +605,7 @@ monitor_changed_cb (HdWindow  *self,
   hd_ticket_list_reload (self->list);
   refresh_counts (self);
   refresh_workload (self);
+  check_alerts (self);
 
   for (guint i = 0; i < changes->len; i++)
     {
@@ -702,6 +783,7 @@ end_session (HdWindow *self)
   self->cancellable = g_cancellable_new ();
 
   g_clear_handle_id (&self->backup_source, g_source_remove);
+  g_clear_handle_id (&self->alert_source, g_source_remove);
   if (self->monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   hd_ticket_list_view_set_model (self->list_view, NULL);
@@ -767,6 +849,8 @@ start_session (HdWindow *self,
   backup_if_due (self);
   check_location (self);
   self->backup_source = g_timeout_add_seconds (60 * 60, backup_tick_cb, self);
+  self->alert_source = g_timeout_add_seconds (alert_interval (), alert_tick_cb, self);
+  check_alerts (self);
   gtk_widget_set_visible (GTK_WIDGET (self->assign_button), hd_person_is_staff (self->me));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore",
                                  hd_person_get_role (self->me) == HD_ROLE_DISPATCHER &&
@@ -1545,4 +1629,23 @@ hd_window_get_ticket_view (HdWindow *self)
 {
   g_return_val_if_fail (HD_IS_WINDOW (self), NULL);
   return GTK_WIDGET (self->ticket_view);
+}
+
+/**
+ * hd_window_show_ticket:
+ * @number: a ticket of the open helpdesk
+ *
+ * Selects and shows the ticket, as a click on its row would.
+ */
+void
+hd_window_show_ticket (HdWindow *self,
+                       gint64    number)
+{
+  g_return_if_fail (HD_IS_WINDOW (self));
+
+  if (self->store == NULL || number <= 0)
+    return;
+
+  hd_ticket_list_view_select (self->list_view, number);
+  ticket_selected_cb (self, number);
 }

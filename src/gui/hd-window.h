@@ -27,5 +27,7 @@ const char *hd_window_get_path     (HdWindow      *self);
 HdStore    *hd_window_get_store    (HdWindow      *self);
 HdTicketList *hd_window_get_ticket_list (HdWindow *self);
 GtkWidget  *hd_window_get_ticket_view (HdWindow   *self);
+void        hd_window_show_ticket  (HdWindow      *self,
+                                    gint64         number);
 
 G_END_DECLS
