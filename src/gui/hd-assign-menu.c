@@ -11,8 +11,8 @@
 /**
  * hd_workload_load:
  *
- * Reads who can be assigned and how many open tickets each has. Runs in a
- * store job.
+ * Reads who can be assigned, how many open tickets each has and how many
+ * of those are at risk or overdue now. Runs in a store job.
  *
  * Returns: (transfer full): the workload, or %NULL with @error set
  */
@@ -29,6 +29,7 @@ hd_workload_load (HdStore  *store,
   workload = g_new0 (HdWorkload, 1);
   workload->staff = g_ptr_array_new_with_free_func (g_object_unref);
   workload->workload = g_array_new (FALSE, TRUE, sizeof (guint));
+  workload->at_risk = g_array_new (FALSE, TRUE, sizeof (guint));
   for (guint i = 0; i < people->len; i++)
     {
       HdPerson *person = g_ptr_array_index (people, i);
@@ -37,17 +38,26 @@ hd_workload_load (HdStore  *store,
                        HD_STATUS_MASK (HD_STATUS_PENDING),
         .assignee = hd_person_get_login (person),
       };
+      HdTicketFilter risky = {
+        .status_mask = HD_STATUS_MASK (HD_STATUS_NEW) | HD_STATUS_MASK (HD_STATUS_OPEN),
+        .assignee = hd_person_get_login (person),
+        .at_risk = TRUE,
+        .now = g_get_real_time (),
+      };
       guint count = 0;
+      guint at_risk = 0;
 
-      if (!hd_person_is_staff (person))
+      if (!hd_person_is_staff (person) || !hd_person_get_active (person))
         continue;
-      if (!hd_store_count_tickets (store, &open, &count, error))
+      if (!hd_store_count_tickets (store, &open, &count, error) ||
+          !hd_store_count_tickets (store, &risky, &at_risk, error))
         {
           hd_workload_free (workload);
           return NULL;
         }
       g_ptr_array_add (workload->staff, g_object_ref (person));
       g_array_append_val (workload->workload, count);
+      g_array_append_val (workload->at_risk, at_risk);
     }
 
   return workload;
@@ -61,7 +71,45 @@ hd_workload_free (HdWorkload *workload)
 
   g_ptr_array_unref (workload->staff);
   g_array_unref (workload->workload);
+  g_array_unref (workload->at_risk);
   g_free (workload);
+}
+
+/**
+ * hd_workload_describe:
+ * @index: a person of @workload
+ *
+ * Returns: (transfer full): "Tina Tech (tier 2): 4 open, 1 at risk"
+ */
+char *
+hd_workload_describe (HdWorkload *workload,
+                      guint       index)
+{
+  HdPerson *person = g_ptr_array_index (workload->staff, index);
+  g_autofree char *counts = hd_workload_describe_counts (workload, index);
+
+  return g_strdup_printf (_("%s (tier %d): %s"), hd_person_get_name (person),
+                          hd_person_get_tier (person), counts);
+}
+
+/**
+ * hd_workload_describe_counts:
+ *
+ * Returns: (transfer full): "4 open, 1 at risk", or "4 open"
+ */
+char *
+hd_workload_describe_counts (HdWorkload *workload,
+                             guint       index)
+{
+  guint open = g_array_index (workload->workload, guint, index);
+  guint at_risk = g_array_index (workload->at_risk, guint, index);
+  g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u open", "%u open",
+                                                        open), open);
+
+  if (at_risk == 0)
+    return g_steal_pointer (&text);
+
+  return g_strdup_printf (_("%s, %u at risk"), text, at_risk);
 }
 
 /**
@@ -84,11 +132,7 @@ hd_assign_menu_new (HdWorkload *workload,
   for (guint i = 0; workload != NULL && i < workload->staff->len; i++)
     {
       HdPerson *person = g_ptr_array_index (workload->staff, i);
-      guint open = g_array_index (workload->workload, guint, i);
-      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                             "%s (%u open ticket)",
-                                                             "%s (%u open tickets)", open),
-                                                hd_person_get_name (person), open);
+      g_autofree char *label = hd_workload_describe (workload, i);
       g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
 
       g_menu_item_set_action_and_target (item, action, "s", hd_person_get_login (person));

@@ -13,11 +13,16 @@ G_BEGIN_DECLS
 typedef struct {
   GPtrArray *staff;     /* HdPerson: active technicians and dispatchers */
   GArray    *workload;  /* guint: open tickets of each */
+  GArray    *at_risk;   /* guint: of those, at or past their SLA warning now */
 } HdWorkload;
 
 HdWorkload *hd_workload_load (HdStore     *store,
                               GError     **error);
 void        hd_workload_free (HdWorkload  *workload);
+char       *hd_workload_describe        (HdWorkload *workload,
+                                         guint       index);
+char       *hd_workload_describe_counts (HdWorkload *workload,
+                                         guint       index);
 GMenu      *hd_assign_menu_new (HdWorkload *workload,
                                 const char *action);
 

@@ -18,12 +18,16 @@ struct _HdSidebar
   GtkWidget  *rows[HD_N_VIEWS];
   GtkLabel   *counts[HD_N_VIEWS];
   gboolean    staff;
+
+  GPtrArray  *team_rows;    /* the Team heading, then one row per person */
+  gboolean    rebuilding;   /* the team's rows change, not the choice */
 };
 
 G_DEFINE_FINAL_TYPE (HdSidebar, hd_sidebar, GTK_TYPE_WIDGET)
 
 enum {
   VIEW_CHANGED,
+  ASSIGN_DROPPED,
   N_SIGNALS
 };
 
@@ -147,8 +151,81 @@ static void
 row_selected_cb (HdSidebar     *self,
                  GtkListBoxRow *row)
 {
-  if (row != NULL)
+  if (row != NULL && !self->rebuilding)
     g_signal_emit (self, signals[VIEW_CHANGED], 0);
+}
+
+/* The team: each person's open tickets (and how many are at risk), a view
+ * of them, and a place to drop a ticket dragged from the list to assign
+ * it to them. */
+
+static gboolean
+ticket_dropped_cb (GtkDropTarget *target,
+                   const GValue  *value,
+                   double         x,
+                   double         y,
+                   HdSidebar     *self)
+{
+  GtkWidget *row = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (target));
+  HdPerson *person = g_object_get_data (G_OBJECT (row), "hd-person");
+  gint64 number = g_value_get_int64 (value);
+
+  if (person == NULL || number <= 0)
+    return FALSE;
+
+  g_signal_emit (self, signals[ASSIGN_DROPPED], 0, number, hd_person_get_login (person));
+  return TRUE;
+}
+
+static GtkWidget *
+create_member_row (HdSidebar  *self,
+                   HdWorkload *workload,
+                   guint       index)
+{
+  HdPerson *person = g_ptr_array_index (workload->staff, index);
+  g_autofree char *counts = hd_workload_describe_counts (workload, index);
+  g_autofree char *name = hd_workload_describe (workload, index);
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *icon = gtk_image_new_from_icon_name ("avatar-default-symbolic");
+  GtkWidget *label = gtk_label_new (hd_person_get_name (person));
+  GtkWidget *count = gtk_label_new (counts);
+  GtkDropTarget *target = gtk_drop_target_new (G_TYPE_INT64, GDK_ACTION_COPY);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_add_css_class (count, "dim-label");
+  gtk_widget_add_css_class (count, "numeric");
+  if (g_array_index (workload->at_risk, guint, index) > 0)
+    gtk_widget_add_css_class (count, "warning");
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), count);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  gtk_widget_set_tooltip_text (row, _("Drop a ticket here to assign it"));
+
+  g_object_set_data (G_OBJECT (row), "hd-view", GUINT_TO_POINTER (HD_VIEW_MEMBER));
+  g_object_set_data_full (G_OBJECT (row), "hd-person", g_object_ref (person), g_object_unref);
+  g_signal_connect_object (target, "drop", G_CALLBACK (ticket_dropped_cb), self, 0);
+  gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (target));
+  return row;
+}
+
+static GtkWidget *
+create_team_heading (void)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *label = gtk_label_new (_("Team"));
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_widget_set_margin_top (label, 12);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+  gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  return row;
 }
 
 static void
@@ -156,6 +233,7 @@ hd_sidebar_dispose (GObject *object)
 {
   GtkWidget *child;
 
+  g_clear_pointer (&HD_SIDEBAR (object)->team_rows, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (object), HD_TYPE_SIDEBAR);
   /* Only bound direct children are unparented above; ours is a
    * GtkScrolledWindow. */
@@ -176,6 +254,14 @@ hd_sidebar_class_init (HdSidebarClass *klass)
   signals[VIEW_CHANGED] = g_signal_new ("view-changed", G_TYPE_FROM_CLASS (klass),
                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                         G_TYPE_NONE, 0);
+  /**
+   * HdSidebar::assign-dropped:
+   * @number: the ticket dragged from the list
+   * @login: the person it was dropped on
+   */
+  signals[ASSIGN_DROPPED] = g_signal_new ("assign-dropped", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/helpdesk/Helpdesk/hd-sidebar.ui");
@@ -188,6 +274,7 @@ static void
 hd_sidebar_init (HdSidebar *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->team_rows = g_ptr_array_new ();
 
   for (HdView view = 0; view < HD_N_VIEWS; view++)
     {
@@ -215,6 +302,7 @@ hd_sidebar_set_person (HdSidebar *self,
   g_return_if_fail (HD_IS_SIDEBAR (self));
 
   self->staff = me != NULL && hd_person_is_staff (me);
+  hd_sidebar_set_team (self, NULL);
   for (HdView view = 0; view < HD_N_VIEWS; view++)
     {
       gboolean visible = self->staff ? view != HD_VIEW_MY_REQUESTS
@@ -262,4 +350,70 @@ hd_sidebar_set_count (HdSidebar *self,
 
   text = g_strdup_printf ("%u", count);
   gtk_label_set_label (self->counts[view], text);
+}
+
+/**
+ * hd_sidebar_set_team:
+ * @workload: (nullable): the staff and their open tickets; %NULL hides
+ *   the team
+ *
+ * Shows each person with their open tickets and how many are at risk.
+ * The person chosen before stays chosen.
+ */
+void
+hd_sidebar_set_team (HdSidebar  *self,
+                     HdWorkload *workload)
+{
+  HdPerson *chosen;
+  g_autofree char *login = NULL;
+
+  g_return_if_fail (HD_IS_SIDEBAR (self));
+
+  chosen = hd_sidebar_get_member (self);
+  login = chosen != NULL ? g_strdup (hd_person_get_login (chosen)) : NULL;
+
+  self->rebuilding = TRUE;
+  for (guint i = 0; i < self->team_rows->len; i++)
+    gtk_list_box_remove (self->list_box, g_ptr_array_index (self->team_rows, i));
+  g_ptr_array_set_size (self->team_rows, 0);
+
+  if (workload != NULL && workload->staff->len > 0)
+    {
+      GtkWidget *heading = create_team_heading ();
+
+      gtk_list_box_append (self->list_box, heading);
+      g_ptr_array_add (self->team_rows, heading);
+      for (guint i = 0; i < workload->staff->len; i++)
+        {
+          GtkWidget *row = create_member_row (self, workload, i);
+          HdPerson *person = g_ptr_array_index (workload->staff, i);
+
+          gtk_list_box_append (self->list_box, row);
+          g_ptr_array_add (self->team_rows, row);
+          if (g_strcmp0 (login, hd_person_get_login (person)) == 0)
+            gtk_list_box_select_row (self->list_box, GTK_LIST_BOX_ROW (row));
+        }
+    }
+  self->rebuilding = FALSE;
+
+  /* The person chosen is no longer there: back to every open ticket. */
+  if (login != NULL && hd_sidebar_get_member (self) == NULL)
+    hd_sidebar_set_view (self, self->staff ? HD_VIEW_OPEN : HD_VIEW_MY_REQUESTS);
+}
+
+/**
+ * hd_sidebar_get_member:
+ *
+ * Returns: (transfer none) (nullable): the person whose tickets are shown,
+ *   when the view is %HD_VIEW_MEMBER
+ */
+HdPerson *
+hd_sidebar_get_member (HdSidebar *self)
+{
+  GtkListBoxRow *row;
+
+  g_return_val_if_fail (HD_IS_SIDEBAR (self), NULL);
+
+  row = gtk_list_box_get_selected_row (self->list_box);
+  return row != NULL ? g_object_get_data (G_OBJECT (row), "hd-person") : NULL;
 }

@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "hd-assign-menu.h"
 #include "hd-store.h"
 
 G_BEGIN_DECLS
@@ -20,7 +21,8 @@ typedef enum {
   HD_VIEW_RESOLVED,
   HD_VIEW_MY_REQUESTS,   /* requesters only */
   HD_VIEW_CLOSED,
-  HD_N_VIEWS
+  HD_N_VIEWS,
+  HD_VIEW_MEMBER = HD_N_VIEWS,  /* one of the team: see hd_sidebar_get_member() */
 } HdView;
 
 #define HD_TYPE_SIDEBAR (hd_sidebar_get_type ())
@@ -36,6 +38,9 @@ void        hd_sidebar_set_view     (HdSidebar      *self,
 void        hd_sidebar_set_count    (HdSidebar      *self,
                                      HdView          view,
                                      guint           count);
+void        hd_sidebar_set_team     (HdSidebar      *self,
+                                     HdWorkload     *workload);
+HdPerson   *hd_sidebar_get_member   (HdSidebar      *self);
 void        hd_view_get_filter      (HdView          view,
                                      HdPerson       *me,
                                      HdTicketFilter *filter);

@@ -119,6 +119,45 @@ assignee_text (gpointer    unused,
   return number > 0 ? hd_format_assignee (name) : g_strdup ("");
 }
 
+/* Dragging a ticket by its title, onto one of the team in the sidebar,
+ * assigns it: the drag carries the ticket's number. */
+static GdkContentProvider *
+drag_prepare_cb (GtkDragSource *source,
+                 double         x,
+                 double         y,
+                 GtkListItem   *item)
+{
+  HdTicket *ticket = gtk_list_item_get_item (item);
+
+  if (ticket == NULL || hd_ticket_is_placeholder (ticket))
+    return NULL;
+
+  return gdk_content_provider_new_typed (G_TYPE_INT64, hd_ticket_get_number (ticket));
+}
+
+static void
+drag_begin_cb (GtkDragSource *source,
+               GdkDrag       *drag,
+               GtkListItem   *item)
+{
+  HdTicket *ticket = gtk_list_item_get_item (item);
+  g_autofree char *text = NULL;
+  GtkWidget *label;
+
+  if (ticket == NULL)
+    return;
+
+  /* What is being moved, as a small card. */
+  text = g_strdup_printf ("#%" G_GINT64_FORMAT " %s", hd_ticket_get_number (ticket),
+                          hd_ticket_get_title (ticket));
+  label = gtk_label_new (text);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+  gtk_widget_add_css_class (label, "card");
+  gtk_widget_add_css_class (label, "drag-card");
+  gtk_drag_icon_set_child (GTK_DRAG_ICON (gtk_drag_icon_get_for_drag (drag)), label);
+}
+
 /* The running SLA clock: its deadline, and in words (not colour alone)
  * whether it is near or past. Nothing while the clock stands still. */
 static char *
@@ -412,6 +451,8 @@ hd_ticket_list_view_class_init (HdTicketListViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, assignee_text);
   gtk_widget_class_bind_template_callback (widget_class, updated_text);
   gtk_widget_class_bind_template_callback (widget_class, due_text);
+  gtk_widget_class_bind_template_callback (widget_class, drag_prepare_cb);
+  gtk_widget_class_bind_template_callback (widget_class, drag_begin_cb);
   gtk_widget_class_bind_template_callback (widget_class, due_classes);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

@@ -91,6 +91,8 @@ static void
 apply_filter (HdWindow *self)
 {
   HdTicketFilter filter;
+  HdPerson *member = NULL;
+  g_autofree char *member_empty = NULL;
   HdView view;
 
   /* No session, or the window is being torn down. */
@@ -98,18 +100,31 @@ apply_filter (HdWindow *self)
     return;
 
   view = hd_sidebar_get_view (self->sidebar);
-  hd_view_get_filter (view, self->me, &filter);
+  if (view == HD_VIEW_MEMBER && (member = hd_sidebar_get_member (self->sidebar)) != NULL)
+    {
+      /* One of the team: what they have on their desk. */
+      hd_view_get_filter (HD_VIEW_MINE, member, &filter);
+      member_empty = g_strdup_printf (_("Nothing is assigned to %s right now."),
+                                      hd_person_get_name (member));
+    }
+  else
+    {
+      view = view == HD_VIEW_MEMBER ? HD_VIEW_OPEN : view;
+      hd_view_get_filter (view, self->me, &filter);
+    }
   filter.search = hd_ticket_list_view_get_search (self->list_view);
   filter.sort = hd_ticket_list_view_get_sort (self->list_view, &filter.descending);
   hd_ticket_list_set_filter (self->list, &filter);
 
-  adw_window_title_set_title (self->view_title, hd_view_get_title (view));
+  adw_window_title_set_title (self->view_title, member != NULL ? hd_person_get_name (member)
+                                                               : hd_view_get_title (view));
   if (filter.search != NULL && filter.search[0] != '\0')
     hd_ticket_list_view_set_empty_text (self->list_view, _("No Matching Tickets"),
                                         _("Try other words, or another view."));
   else
     hd_ticket_list_view_set_empty_text (self->list_view, _("No Tickets"),
-                                        hd_view_get_empty_text (view));
+                                        member_empty != NULL ? member_empty
+                                                             : hd_view_get_empty_text (view));
 }
 
 typedef struct {
@@ -185,6 +200,7 @@ workload_done (GObject      *source,
   menu = hd_assign_menu_new (workload, "win.assign-selected");
   gtk_menu_button_set_menu_model (self->assign_button, G_MENU_MODEL (menu));
   hd_ticket_list_view_set_context_menu (self->list_view, G_MENU_MODEL (menu));
+  hd_sidebar_set_team (self->sidebar, workload);
 }
 
 static void
@@ -246,6 +262,26 @@ assign_done (GObject      *source,
                             hd_ticket_get_number (ticket));
   toast (self, text);
   hd_store_monitor_poll_now (self->monitor);
+}
+
+/* A ticket dragged from the list onto one of the team. The drag carries
+ * only the number, so the assignment applies to the ticket as the file
+ * holds it; the toast says what happened, with the name. */
+static void
+assign_dropped_cb (HdWindow   *self,
+                   gint64      number,
+                   const char *login)
+{
+  Assignment *a;
+
+  if (self->store == NULL)
+    return;
+
+  a = g_new0 (Assignment, 1);
+  a->number = number;
+  a->login = g_strdup (login);
+  hd_store_run_async (self->store, assign_job, a, (GDestroyNotify) assignment_free,
+                      g_object_unref, self->cancellable, assign_done, g_object_ref (self));
 }
 
 /* Assigns the selected row as the list shows it: if the ticket changed
@@ -1499,6 +1535,7 @@ hd_window_class_init (HdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, welcome_create_cb);
   gtk_widget_class_bind_template_callback (widget_class, welcome_open_cb);
   gtk_widget_class_bind_template_callback (widget_class, view_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, assign_dropped_cb);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, ticket_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, ticket_changed_cb);

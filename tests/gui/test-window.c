@@ -96,7 +96,8 @@ sidebar_count (Fixture *f,
   g_autoptr(GPtrArray) rows = hd_find_widgets (f->sidebar, GTK_TYPE_LIST_BOX_ROW, NULL, NULL);
   g_autoptr(GPtrArray) labels = NULL;
 
-  g_assert_cmpuint (rows->len, ==, HD_N_VIEWS);
+  /* The views, then the team. */
+  g_assert_cmpuint (rows->len, >=, HD_N_VIEWS);
   labels = hd_find_widgets (g_ptr_array_index (rows, view), GTK_TYPE_LABEL, NULL, NULL);
   g_assert_cmpuint (labels->len, ==, 2);
   g_assert_cmpstr (gtk_label_get_text (g_ptr_array_index (labels, 0)), ==,
@@ -749,7 +750,7 @@ file_assignee_is_tech2 (Fixture *f)
   return g_strcmp0 (hd_ticket_get_assignee (ticket), "tech2") == 0;
 }
 
-/* Labels of the technicians' section: "tech1 (0 open tickets)", … */
+/* Labels of the technicians' section: "tech1 (tier 1): 0 open", … */
 static char *
 menu_labels (GMenuModel *menu)
 {
@@ -773,7 +774,7 @@ menu_shows_tech2_busy (Fixture *f)
 {
   g_autofree char *labels = menu_labels (list_assign_menu (f));
 
-  return strstr (labels, "tech2 (1 open ticket)") != NULL;
+  return strstr (labels, "tech2 (tier 2): 1 open") != NULL;
 }
 
 /* The dispatcher assigns the selected row from the list pane, through the
@@ -795,8 +796,8 @@ test_assign_from_list (void)
 
   hd_wait_until (list_assign_menu_ready, f, HD_WAIT_MS);
   before = menu_labels (list_assign_menu (f));
-  g_assert_nonnull (strstr (before, "tech2 (0 open tickets)"));
-  g_assert_nonnull (strstr (before, "disp (0 open tickets)"));
+  g_assert_nonnull (strstr (before, "tech2 (tier 2): 0 open"));
+  g_assert_nonnull (strstr (before, "disp (tier 1): 0 open"));
   g_assert_null (strstr (before, "req1"));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.assign-selected",
@@ -867,6 +868,119 @@ test_restore (void)
   g_assert_cmpuint (in_file->len, ==, 5);
   hd_destroy_and_wait (GTK_WINDOW (dialog));
 
+  fixture_tear_down (f);
+}
+
+/* The team in the sidebar: each person's open tickets, a view of them,
+ * and a ticket dragged by its title and dropped on a person is theirs. */
+
+static GtkWidget *
+team_row (Fixture    *f,
+          const char *login)
+{
+  g_autoptr(GPtrArray) rows = hd_find_widgets (f->sidebar, GTK_TYPE_LIST_BOX_ROW, NULL, NULL);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      HdPerson *person = g_object_get_data (g_ptr_array_index (rows, i), "hd-person");
+
+      if (person != NULL && g_strcmp0 (hd_person_get_login (person), login) == 0)
+        return g_ptr_array_index (rows, i);
+    }
+
+  return NULL;
+}
+
+static gboolean
+team_shown (Fixture *f)
+{
+  return team_row (f, "tech2") != NULL;
+}
+
+static gboolean
+tech2_has_one (Fixture *f)
+{
+  GtkWidget *row = team_row (f, "tech2");
+
+  return row != NULL && hd_find_label (row, "1 open") != NULL;
+}
+
+static GtkEventController *
+controller_of (GtkWidget *widget,
+               GType      type)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (controller, type))
+        return controller;
+    }
+
+  return NULL;
+}
+
+static gboolean
+label_is_title (GtkWidget *widget,
+                gpointer   title)
+{
+  return g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), title) == 0 &&
+         controller_of (widget, GTK_TYPE_DRAG_SOURCE) != NULL;
+}
+
+static void
+test_team_drag (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autoptr(GdkContentProvider) content = NULL;
+  g_autoptr(HdTicket) dragged = NULL;
+  g_autoptr(GError) error = NULL;
+  GValue value = G_VALUE_INIT;
+  GtkWidget *title;
+  gboolean dropped = FALSE;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f);
+  open_and_load (f);
+  hd_wait_until (team_shown, f, HD_WAIT_MS);
+  g_assert_nonnull (hd_find_label (team_row (f, "tech2"), "0 open"));
+
+  /* Picked up by the title of the row for ticket #3 … */
+  title = hd_find_widget (f->list_view, GTK_TYPE_LABEL, label_is_title,
+                          (gpointer) hd_gui_test_seed_titles[2]);
+  g_assert_nonnull (title);
+  g_signal_emit_by_name (controller_of (title, GTK_TYPE_DRAG_SOURCE), "prepare", 1.0, 1.0,
+                         &content);
+  g_assert_nonnull (content);
+  g_value_init (&value, G_TYPE_INT64);
+  g_assert_true (gdk_content_provider_get_value (content, &value, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_value_get_int64 (&value), ==, 3);
+
+  /* … and dropped on tech2. */
+  g_signal_emit_by_name (controller_of (team_row (f, "tech2"), GTK_TYPE_DROP_TARGET), "drop",
+                         &value, 1.0, 1.0, &dropped);
+  g_assert_true (dropped);
+  f->number = 3;
+  hd_wait_until (file_assignee_is_tech2, f, HD_WAIT_MS);
+  hd_wait_until (tech2_has_one, f, HD_WAIT_MS);
+
+  /* tech2's desk: the one ticket. */
+  gtk_list_box_select_row (GTK_LIST_BOX (gtk_widget_get_parent (team_row (f, "tech2"))),
+                           GTK_LIST_BOX_ROW (team_row (f, "tech2")));
+  f->n_expected = 1;
+  hd_wait_until (list_loaded, f, HD_WAIT_MS);
+  dragged = hd_list_model_find_title (window_list (f), hd_gui_test_seed_titles[2]);
+  g_assert_nonnull (dragged);
+  hd_wait_frames (GTK_WIDGET (f->window), 3);
+  g_free (hd_save_screenshot (GTK_WIDGET (f->window), "screenshot-team.png"));
+
+  g_value_unset (&value);
   fixture_tear_down (f);
 }
 
@@ -1490,6 +1604,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/assign-from-list", test_assign_from_list);
   g_test_add_func ("/gui/window/restore", test_restore);
   g_test_add_func ("/gui/window/escalate", test_escalate);
+  g_test_add_func ("/gui/window/team-drag", test_team_drag);
   g_test_add_func ("/gui/window/recover-damaged", test_recover_damaged);
   g_test_add_func ("/gui/window/open-unsafe-location", test_open_unsafe_location);
   g_test_add_func ("/gui/window/reconnect-replaced", test_reconnect_replaced);
