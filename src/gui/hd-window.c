@@ -16,6 +16,7 @@
 #include "hd-new-ticket-dialog.h"
 #include "hd-people-window.h"
 #include "hd-sidebar.h"
+#include "hd-sla-window.h"
 #include "hd-store-async.h"
 #include "hd-store-monitor.h"
 #include "hd-ticket-list-view.h"
@@ -830,6 +831,7 @@ end_session (HdWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->assign_button), FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.people", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.service-levels", FALSE);
   g_clear_object (&self->monitor);
   g_clear_object (&self->drafts);
   g_clear_object (&self->list);
@@ -894,6 +896,8 @@ start_session (HdWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-ticket",
                                  !hd_store_is_read_only (store));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.people",
+                                 hd_person_get_role (self->me) == HD_ROLE_DISPATCHER);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.service-levels",
                                  hd_person_get_role (self->me) == HD_ROLE_DISPATCHER);
   if (hd_store_is_read_only (store))
     {
@@ -1248,6 +1252,33 @@ people_activated (GtkWidget  *widget,
 }
 
 static void
+sla_changed_cb (HdWindow *self)
+{
+  /* A new calendar or policy moves many deadlines at once. */
+  hd_store_monitor_poll_now (self->monitor);
+  hd_ticket_list_reload (self->list);
+  hd_ticket_view_reload (self->ticket_view);
+  refresh_counts (self);
+}
+
+static void
+service_levels_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  HdWindow *self = HD_WINDOW (widget);
+  GtkWidget *levels;
+
+  if (self->store == NULL)
+    return;
+
+  levels = hd_sla_window_new (GTK_WINDOW (self), self->store);
+  g_signal_connect_object (levels, "changed", G_CALLBACK (sla_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (levels));
+}
+
+static void
 search_activated (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -1551,6 +1582,8 @@ hd_window_class_init (HdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.restore", NULL, restore_activated);
   gtk_widget_class_install_action (widget_class, "win.open-file", NULL, open_file_activated);
   gtk_widget_class_install_action (widget_class, "win.people", NULL, people_activated);
+  gtk_widget_class_install_action (widget_class, "win.service-levels", NULL,
+                                   service_levels_activated);
   gtk_widget_class_install_action (widget_class, "win.open-chosen", "s", open_chosen_activated);
   gtk_widget_class_install_action (widget_class, "win.close-helpdesk", NULL,
                                    close_helpdesk_activated);
@@ -1572,6 +1605,7 @@ hd_window_init (HdWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.assign-selected", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.people", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.service-levels", FALSE);
 
   if (g_str_has_suffix (APPLICATION_ID, ".Devel"))
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

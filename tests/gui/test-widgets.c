@@ -20,6 +20,7 @@
 #include "hd-people-window.h"
 #include "hd-preferences-window.h"
 #include "hd-sidebar.h"
+#include "hd-sla-window.h"
 #include "hd-store-async.h"
 #include "hd-test-util.h"
 #include "hd-ticket-list-view.h"
@@ -1481,6 +1482,262 @@ test_accessible_names (void)
                          "controls without an accessible name, listed above");
 }
 
+/* HdSlaWindow */
+
+typedef struct {
+  guint *count;
+  guint  want;
+} Count;
+
+static gboolean
+count_reached (gpointer data)
+{
+  Count *count = data;
+
+  return *count->count >= count->want;
+}
+
+static gboolean
+n_policies_listed (gpointer window)
+{
+  g_autoptr(GPtrArray) rows = hd_find_widgets (named (window, GTK_TYPE_LIST_BOX, "policy_list"),
+                                               ADW_TYPE_ACTION_ROW, NULL, NULL);
+
+  return rows->len == GPOINTER_TO_UINT (g_object_get_data (window, "want-rows"));
+}
+
+static void
+wait_policies (GtkWidget *window,
+               guint      n)
+{
+  g_object_set_data (G_OBJECT (window), "want-rows", GUINT_TO_POINTER (n));
+  hd_wait_until (n_policies_listed, window, HD_WAIT_MS);
+}
+
+static gboolean
+calendar_error_shown (gpointer window)
+{
+  return gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "calendar_error")) &&
+         gtk_widget_get_sensitive (named (window, GTK_TYPE_STACK, "stack"));
+}
+
+static void
+open_policy (GtkWidget  *window,
+             const char *title)
+{
+  GtkWidget *row = hd_find_row (window, ADW_TYPE_ACTION_ROW, title);
+
+  g_assert_nonnull (row);
+  g_assert_false (adw_preferences_row_get_use_markup (ADW_PREFERENCES_ROW (row)));
+  g_signal_emit_by_name (row, "activated");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (named (window, GTK_TYPE_STACK, "stack"))),
+                   ==, "form");
+}
+
+static void
+type_into (GtkWidget  *window,
+           const char *row,
+           const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, row)), text);
+}
+
+static guint
+policy_count (HdStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rules = hd_store_list_sla_rules (store, &error);
+
+  g_assert_no_error (error);
+  return rules->len;
+}
+
+static char *
+calendar_text (HdStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdCalendar) calendar = hd_store_get_calendar (store, &error);
+
+  g_assert_no_error (error);
+  return hd_calendar_to_string (calendar);
+}
+
+static void
+test_sla_window (void)
+{
+  const char *titles[] = { "Low", "Normal", "High", "Urgent" };
+  g_autofree char *path = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdStore) checker = NULL;
+  g_autoptr(HdStore) tech = NULL;
+  g_autoptr(HdSlaPolicy) policy = NULL;
+  g_autoptr(HdCalendar) bad = NULL;
+  g_autoptr(GError) expected = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  GtkWidget *window, *title;
+  guint changed = 0;
+  Count count = { &changed, 0 };
+  guint minutes;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  store = hd_test_new_helpdesk (&path);
+  checker = hd_test_open_as (path, "disp");
+  window = hd_sla_window_new (NULL, store);
+  g_signal_connect (window, "changed", G_CALLBACK (count_cb), &changed);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* The four defaults, in priority order, said in words. */
+  wait_policies (window, 4);
+  rows = hd_find_widgets (named (window, GTK_TYPE_LIST_BOX, "policy_list"), ADW_TYPE_ACTION_ROW,
+                          NULL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), ==, titles[i]);
+  g_assert_cmpstr (adw_action_row_get_subtitle (g_ptr_array_index (rows, 3)), ==,
+                   "Respond within 30 min · Resolve within 4 h · warn at 75 %");
+  g_assert_true (gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "calendar_preview")));
+  hd_wait_frames (window, 3);
+  g_free (hd_save_screenshot (window, "screenshot-sla-window.png"));
+
+  /* Urgent answered within 45 minutes. */
+  open_policy (window, "Urgent");
+  g_assert_false (gtk_widget_get_visible (named (window, ADW_TYPE_PREFERENCES_GROUP, "delete_group")));
+  g_assert_false (gtk_widget_get_visible (named (window, ADW_TYPE_PREFERENCES_GROUP, "key_group")));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "response_row"))),
+                   ==, "30min");
+  type_into (window, "response_row", "45");
+  g_assert_true (gtk_widget_activate_action (window, "sla.save", NULL));
+  hd_wait_until (showing_list, window, HD_WAIT_MS);
+  policy = hd_store_get_sla_policy (checker, HD_PRIORITY_URGENT, NULL, NULL);
+  g_assert_cmpuint (policy->first_response_minutes, ==, 45);
+  g_assert_cmpuint (policy->resolution_minutes, ==, 4 * 60);
+  g_clear_pointer (&policy, hd_sla_policy_free);
+  g_assert_cmpuint (changed, ==, 1);
+  wait_policies (window, 4);
+
+  /* Printers get their own targets for high tickets, then lose them. */
+  g_assert_true (gtk_widget_activate_action (window, "sla.add", NULL));
+  g_assert_true (gtk_widget_get_visible (named (window, ADW_TYPE_PREFERENCES_GROUP, "key_group")));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (named (window, ADW_TYPE_COMBO_ROW, "priority_row")),
+                              HD_PRIORITY_HIGH);
+  type_into (window, "category_row", "Printers");
+  type_into (window, "response_row", "2h");
+  type_into (window, "resolution_row", "1h30");
+  /* The engine's own words, as it is typed. */
+  policy = hd_sla_policy_new (NULL, 120, 90, HD_SLA_DEFAULT_WARN_PERCENT);
+  g_assert_false (hd_sla_policy_validate (policy, &expected));
+  g_clear_pointer (&policy, hd_sla_policy_free);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (named (window, GTK_TYPE_LABEL, "form_error"))), ==,
+                   expected->message);
+  g_clear_error (&expected);
+  type_into (window, "response_row", "30");
+  type_into (window, "resolution_row", "1 h 30 min");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (named (window, GTK_TYPE_SPIN_BUTTON, "warn_spin")), 60);
+  g_assert_false (gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "form_error")));
+  hd_wait_frames (window, 3);
+  g_free (hd_save_screenshot (window, "screenshot-sla-form.png"));
+  g_assert_true (gtk_widget_activate_action (window, "sla.save", NULL));
+  hd_wait_until (showing_list, window, HD_WAIT_MS);
+  policy = hd_store_get_sla_policy (checker, HD_PRIORITY_HIGH, "Printers", NULL);
+  g_assert_cmpuint (policy->first_response_minutes, ==, 30);
+  g_assert_cmpuint (policy->resolution_minutes, ==, 90);
+  g_assert_cmpuint (policy->warn_percent, ==, 60);
+  g_clear_pointer (&policy, hd_sla_policy_free);
+  wait_policies (window, 5);
+  open_policy (window, "High · Printers");
+  title = hd_find_label (named (window, ADW_TYPE_WINDOW_TITLE, "window_title"), "High · Printers");
+  g_assert_nonnull (title);
+  g_assert_false (gtk_label_get_use_markup (GTK_LABEL (title)));
+  g_assert_true (gtk_widget_get_visible (named (window, ADW_TYPE_PREFERENCES_GROUP, "delete_group")));
+  g_assert_true (gtk_widget_activate_action (window, "sla.delete", NULL));
+  hd_wait_until (showing_list, window, HD_WAIT_MS);
+  g_assert_cmpuint (policy_count (checker), ==, 4);
+  g_assert_cmpuint (changed, ==, 3);
+  wait_policies (window, 4);
+
+  /* "soon" is no duration: said as the engine says it, nothing saved. */
+  open_policy (window, "High");
+  g_assert_false (gtk_widget_get_visible (named (window, ADW_TYPE_PREFERENCES_GROUP, "delete_group")));
+  type_into (window, "response_row", "soon");
+  g_assert_false (hd_sla_parse_minutes ("soon", &minutes, &expected));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (named (window, GTK_TYPE_LABEL, "form_error"))), ==,
+                   expected->message);
+  g_clear_error (&expected);
+  g_assert_true (gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "form_error")));
+  g_assert_false (gtk_widget_is_sensitive (named (window, GTK_TYPE_BUTTON, "save_button")));
+  gtk_widget_activate_action (window, "sla.save", NULL);
+  policy = hd_store_get_sla_policy (checker, HD_PRIORITY_HIGH, NULL, NULL);
+  g_assert_cmpuint (policy->first_response_minutes, ==, 60);
+  g_clear_pointer (&policy, hd_sla_policy_free);
+  g_assert_true (gtk_widget_activate_action (window, "sla.back", NULL));
+
+  /* A bad calendar: the engine's message, the Save button off, the file
+   * as it was. */
+  before = calendar_text (checker);
+  type_into (window, "hours_row", "mon-fri 25:00-26:00");
+  bad = hd_calendar_new (gtk_editable_get_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "zone_row"))),
+                         "mon-fri 25:00-26:00", NULL, &expected);
+  g_assert_null (bad);
+  g_assert_true (gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "calendar_error")));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (named (window, GTK_TYPE_LABEL, "calendar_error"))), ==,
+                   expected->message);
+  g_clear_error (&expected);
+  g_assert_false (gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "calendar_preview")));
+  g_assert_false (gtk_widget_is_sensitive (named (window, GTK_TYPE_BUTTON, "calendar_save_button")));
+  gtk_widget_activate_action (window, "sla.save-calendar", NULL);
+  after = calendar_text (checker);
+  g_assert_cmpstr (after, ==, before);
+  g_clear_pointer (&after, g_free);
+
+  /* Around the clock, stored. */
+  type_into (window, "hours_row", "mon-sun 00:00-24:00");
+  g_assert_false (gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "calendar_error")));
+  g_assert_true (gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "calendar_preview")));
+  g_assert_true (gtk_widget_activate_action (window, "sla.save-calendar", NULL));
+  count.want = 4;
+  hd_wait_until (count_reached, &count, HD_WAIT_MS);
+  after = calendar_text (checker);
+  g_assert_nonnull (strstr (after, "mon-sun 00:00-24:00"));
+  g_assert_false (gtk_widget_is_sensitive (named (window, GTK_TYPE_BUTTON, "calendar_save_button")));
+  hd_destroy_and_wait (GTK_WINDOW (window));
+
+  /* A technician may look, but the core refuses every change, and the
+   * window says why with what was typed kept. */
+  tech = hd_test_open_as (path, "tech1");
+  bad = hd_store_get_calendar (tech, NULL);
+  g_assert_false (hd_store_set_calendar (tech, bad, &expected));
+  changed = 0;
+  window = hd_sla_window_new (NULL, tech);
+  g_signal_connect (window, "changed", G_CALLBACK (count_cb), &changed);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_policies (window, 4);
+  type_into (window, "hours_row", "mon-fri 08:00-16:00");
+  g_assert_true (gtk_widget_activate_action (window, "sla.save-calendar", NULL));
+  hd_wait_until (calendar_error_shown, window, HD_WAIT_MS);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (named (window, GTK_TYPE_LABEL, "calendar_error"))), ==,
+                   expected->message);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "hours_row"))),
+                   ==, "mon-fri 08:00-16:00");
+  open_policy (window, "Normal");
+  type_into (window, "response_row", "2h");
+  g_assert_true (gtk_widget_activate_action (window, "sla.save", NULL));
+  hd_wait_until (form_error_shown, window, HD_WAIT_MS);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (named (window, GTK_TYPE_LABEL, "form_error"))), ==,
+                   expected->message);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "response_row"))),
+                   ==, "2h");
+  policy = hd_store_get_sla_policy (checker, HD_PRIORITY_NORMAL, NULL, NULL);
+  g_assert_cmpuint (policy->first_response_minutes, ==, 4 * 60);
+  g_clear_pointer (&after, g_free);
+  after = calendar_text (checker);
+  g_assert_nonnull (strstr (after, "mon-sun 00:00-24:00"));
+  g_assert_cmpuint (changed, ==, 0);
+  hd_destroy_and_wait (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1498,6 +1755,7 @@ main (int   argc,
   g_test_add_func ("/gui/widgets/new-ticket-draft", test_new_ticket_dialog_draft);
   g_test_add_func ("/gui/widgets/format-deadline", test_format_deadline);
   g_test_add_func ("/gui/widgets/people-window", test_people_window);
+  g_test_add_func ("/gui/widgets/sla-window", test_sla_window);
   g_test_add_func ("/gui/widgets/preferences-window", test_preferences_window);
   g_test_add_func ("/gui/widgets/window", test_window);
   g_test_add_func ("/gui/widgets/help-overlay", test_help_overlay);

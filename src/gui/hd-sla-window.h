@@ -1,0 +1,20 @@
+/* hd-sla-window.h — the dispatcher edits the SLA calendar and policies
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "hd-store.h"
+
+G_BEGIN_DECLS
+
+#define HD_TYPE_SLA_WINDOW (hd_sla_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (HdSlaWindow, hd_sla_window, HD, SLA_WINDOW, AdwWindow)
+
+GtkWidget *hd_sla_window_new (GtkWindow *parent,
+                              HdStore   *store);
+
+G_END_DECLS
