@@ -1,14 +1,24 @@
 /* hd-application.c — the Helpdesk application
  *
+ * The application, not a window, shows a person's alerts: it owns one
+ * HdAlertWatcher, for the file the window that opened a helpdesk last has
+ * open. When that window closes the helpdesk, the watcher follows another
+ * window's file, or stops, unless Helpdesk runs in the background (the
+ * run-in-background setting, or started with --background): then the
+ * application holds itself once, outlives its windows and watches the last
+ * file on. Launched again, it opens a window.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "hd-alert-watcher.h"
 #include "hd-application.h"
 #include "hd-notifier.h"
 #include "hd-preferences-window.h"
+#include "hd-store-async.h"
 #include "hd-window.h"
 
 struct _HdApplication
@@ -18,8 +28,14 @@ struct _HdApplication
   /* owned */
   GSettings      *settings;
   HdNotifier     *notifier;
+  HdAlertWatcher *watcher;
 
+  int             quiet_start;     /* minutes from midnight; equal: none */
+  int             quiet_end;
   gboolean        opening_files;
+  gboolean        background;      /* --background: whatever the setting says */
+  gboolean        start_hidden;    /* --background: no window at first */
+  gboolean        held;            /* the one hold of running in the background */
 };
 
 G_DEFINE_FINAL_TYPE (HdApplication, hd_application, ADW_TYPE_APPLICATION)
@@ -37,6 +53,79 @@ get_window (HdApplication *self)
     }
 
   return HD_WINDOW (window);
+}
+
+/* Running in the background */
+
+static void
+update_hold (HdApplication *self)
+{
+  gboolean wanted = self->background ||
+                    g_settings_get_boolean (self->settings, "run-in-background");
+
+  if (wanted == self->held)
+    return;
+
+  self->held = wanted;
+  if (wanted)
+    {
+      g_application_hold (G_APPLICATION (self));
+      return;
+    }
+
+  g_application_release (G_APPLICATION (self));
+  /* The file last watched may be open in no window any more. */
+  hd_application_unwatch (self, NULL);
+}
+
+/* $HELPDESK_QUIET_HOURS (HH:MM-HH:MM), for scripts and tests, else the
+ * settings. */
+static void
+update_quiet_hours (HdApplication *self)
+{
+  const char *env = g_getenv ("HELPDESK_QUIET_HOURS");
+
+  self->quiet_start = self->quiet_end = 0;
+  if (env != NULL && env[0] != '\0')
+    {
+      if (!hd_quiet_hours_parse (env, &self->quiet_start, &self->quiet_end))
+        g_message ("HELPDESK_QUIET_HOURS is not HH:MM-HH:MM: %s", env);
+    }
+  else if (g_settings_get_boolean (self->settings, "quiet-hours-enabled"))
+    {
+      self->quiet_start = g_settings_get_int (self->settings, "quiet-hours-start");
+      self->quiet_end = g_settings_get_int (self->settings, "quiet-hours-end");
+    }
+
+  if (self->watcher != NULL)
+    hd_alert_watcher_set_quiet_hours (self->watcher, self->quiet_start, self->quiet_end);
+}
+
+static void
+settings_changed_cb (HdApplication *self,
+                     const char    *key)
+{
+  if (g_str_equal (key, "run-in-background"))
+    update_hold (self);
+  else if (g_str_has_prefix (key, "quiet-hours-"))
+    update_quiet_hours (self);
+}
+
+/* Started in the background: the file a window would open. */
+static void
+watch_default (HdApplication *self)
+{
+  g_autofree char *last = g_settings_get_string (self->settings, "last-database");
+  g_autofree char *path = NULL;
+  const char *env = g_getenv ("HELPDESK_DB");
+
+  /* As hd_window_open_default(): $HELPDESK_DB wins, empty is unset. */
+  if ((env == NULL || env[0] == '\0') && last[0] != '\0')
+    path = g_steal_pointer (&last);
+  else
+    path = hd_store_default_path ();
+
+  hd_application_watch (self, path, NULL);
 }
 
 /* Actions */
@@ -95,7 +184,19 @@ show_ticket_activated (GSimpleAction *action,
                        gpointer       user_data)
 {
   HdApplication *self = user_data;
-  HdWindow *window = get_window (self);
+  GtkApplication *app = GTK_APPLICATION (self);
+  HdWindow *window;
+
+  /* From the background: the file the alert came from. */
+  if (gtk_application_get_active_window (app) == NULL && self->watcher != NULL)
+    {
+      self->opening_files = TRUE;
+      window = get_window (self);
+      self->opening_files = FALSE;
+      hd_window_open_file (window, hd_alert_watcher_get_path (self->watcher));
+    }
+  else
+    window = get_window (self);
 
   hd_window_show_ticket (window, g_variant_get_int64 (parameter));
   gtk_window_present (GTK_WINDOW (window));
@@ -110,10 +211,43 @@ static const GActionEntry app_actions[] = {
 
 /* GApplication */
 
+/* --background: start without a window, or, when Helpdesk runs already,
+ * do nothing (a plain launch would open a window there). */
+static int
+hd_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  HdApplication *self = HD_APPLICATION (app);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_variant_dict_contains (options, "background"))
+    return -1;
+
+  if (!g_application_register (app, NULL, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  if (g_application_get_is_remote (app))
+    return 0;
+
+  self->background = TRUE;
+  self->start_hidden = TRUE;
+  update_hold (self);
+  return -1;
+}
+
 static void
 hd_application_activate (GApplication *app)
 {
   HdApplication *self = HD_APPLICATION (app);
+
+  if (self->start_hidden)
+    {
+      self->start_hidden = FALSE;
+      watch_default (self);
+      return;
+    }
 
   gtk_window_present (GTK_WINDOW (get_window (self)));
 }
@@ -127,6 +261,14 @@ hd_application_open (GApplication  *app,
   HdApplication *self = HD_APPLICATION (app);
   HdWindow *window;
   g_autofree char *path = g_file_get_path (files[0]);
+
+  if (self->start_hidden)
+    {
+      self->start_hidden = FALSE;
+      if (path != NULL)
+        hd_application_watch (self, path, NULL);
+      return;
+    }
 
   self->opening_files = TRUE;
   window = get_window (self);
@@ -162,6 +304,40 @@ hd_application_startup (GApplication *app)
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action,
                                            accels[i].accels);
+
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  update_quiet_hours (self);
+  update_hold (self);
+}
+
+static void
+hd_application_shutdown (GApplication *app)
+{
+  HdApplication *self = HD_APPLICATION (app);
+
+  G_APPLICATION_CLASS (hd_application_parent_class)->shutdown (app);
+
+  g_clear_object (&self->watcher);
+  if (self->held)
+    {
+      self->held = FALSE;
+      g_application_release (app);
+    }
+}
+
+/* GtkApplication */
+
+/* A window closes: it is no longer its application's when it ends its
+ * session, so the application stops watching its file here. */
+static void
+hd_application_window_removed (GtkApplication *app,
+                               GtkWindow      *window)
+{
+  GTK_APPLICATION_CLASS (hd_application_parent_class)->window_removed (app, window);
+
+  if (HD_IS_WINDOW (window))
+    hd_application_unwatch (HD_APPLICATION (app), window);
 }
 
 static void
@@ -169,6 +345,7 @@ hd_application_dispose (GObject *object)
 {
   HdApplication *self = (HdApplication *) object;
 
+  g_clear_object (&self->watcher);
   g_clear_object (&self->settings);
   g_clear_object (&self->notifier);
 
@@ -180,11 +357,15 @@ hd_application_class_init (HdApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+  GtkApplicationClass *gtk_app_class = GTK_APPLICATION_CLASS (klass);
 
   object_class->dispose = hd_application_dispose;
+  app_class->handle_local_options = hd_application_handle_local_options;
   app_class->activate = hd_application_activate;
   app_class->open = hd_application_open;
   app_class->startup = hd_application_startup;
+  app_class->shutdown = hd_application_shutdown;
+  gtk_app_class->window_removed = hd_application_window_removed;
 }
 
 static void
@@ -192,6 +373,11 @@ hd_application_init (HdApplication *self)
 {
   /* Both profiles share one schema and one set of resources. */
   self->settings = g_settings_new ("io.github.helpdesk.Helpdesk");
+
+  g_application_add_main_option (G_APPLICATION (self), "background", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_NONE,
+                                 _("Start without a window and show notifications (as at login)"),
+                                 NULL);
 }
 
 HdApplication *
@@ -225,4 +411,99 @@ hd_application_get_notifier (HdApplication *self)
     self->notifier = hd_notifier_new (G_APPLICATION (self));
 
   return self->notifier;
+}
+
+/**
+ * hd_application_watch:
+ * @path: the helpdesk file a window opened
+ * @login: (nullable): who opened it; %NULL for hd_store_current_login()
+ *
+ * Shows @login's alerts from @path from now on, instead of the file
+ * watched so far.
+ */
+void
+hd_application_watch (HdApplication *self,
+                      const char    *path,
+                      const char    *login)
+{
+  g_return_if_fail (HD_IS_APPLICATION (self));
+  g_return_if_fail (path != NULL);
+
+  if (login == NULL)
+    login = hd_store_current_login ();
+
+  if (self->watcher != NULL &&
+      g_str_equal (hd_alert_watcher_get_path (self->watcher), path) &&
+      g_str_equal (hd_alert_watcher_get_login (self->watcher), login))
+    {
+      hd_alert_watcher_check_now (self->watcher);
+      return;
+    }
+
+  g_clear_object (&self->watcher);
+  /* Its first look opens the file, off this thread: the quiet hours set
+   * right after are in place by then. */
+  self->watcher = hd_alert_watcher_new (path, login, hd_application_get_notifier (self));
+  hd_alert_watcher_set_quiet_hours (self->watcher, self->quiet_start, self->quiet_end);
+}
+
+/**
+ * hd_application_unwatch:
+ * @window: (nullable): the window that closed its helpdesk, or is closing
+ *
+ * The helpdesk that @window had open is closed there: watch the file of
+ * another window, or, with none, stop watching unless running in the
+ * background.
+ */
+void
+hd_application_unwatch (HdApplication *self,
+                        GtkWindow     *window)
+{
+  g_return_if_fail (HD_IS_APPLICATION (self));
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      g_autoptr(HdPerson) me = NULL;
+      HdStore *store;
+
+      if (l->data == (gpointer) window || !HD_IS_WINDOW (l->data))
+        continue;
+
+      store = hd_window_get_store (l->data);
+      if (store != NULL)
+        {
+          me = hd_store_dup_me (store);
+          hd_application_watch (self, hd_store_get_path (store), hd_person_get_login (me));
+          return;
+        }
+    }
+
+  if (!self->held)
+    g_clear_object (&self->watcher);
+}
+
+/**
+ * hd_application_check_alerts:
+ *
+ * Looks for alerts now, say after a change made here.
+ */
+void
+hd_application_check_alerts (HdApplication *self)
+{
+  g_return_if_fail (HD_IS_APPLICATION (self));
+
+  if (self->watcher != NULL)
+    hd_alert_watcher_check_now (self->watcher);
+}
+
+/**
+ * hd_application_get_watcher:
+ *
+ * Returns: (transfer none) (nullable): what shows the alerts now
+ */
+HdAlertWatcher *
+hd_application_get_watcher (HdApplication *self)
+{
+  g_return_val_if_fail (HD_IS_APPLICATION (self), NULL);
+  return self->watcher;
 }

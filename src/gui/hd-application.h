@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "hd-alert-watcher.h"
 #include "hd-notifier.h"
 
 G_BEGIN_DECLS
@@ -14,8 +15,16 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (HdApplication, hd_application, HD, APPLICATION, AdwApplication)
 
-HdApplication *hd_application_new          (void);
-GSettings     *hd_application_get_settings (HdApplication *self);
-HdNotifier    *hd_application_get_notifier (HdApplication *self);
+HdApplication  *hd_application_new          (void);
+GSettings      *hd_application_get_settings (HdApplication *self);
+HdNotifier     *hd_application_get_notifier (HdApplication *self);
+
+void            hd_application_watch        (HdApplication *self,
+                                             const char    *path,
+                                             const char    *login);
+void            hd_application_unwatch      (HdApplication *self,
+                                             GtkWindow     *window);
+void            hd_application_check_alerts (HdApplication *self);
+HdAlertWatcher *hd_application_get_watcher  (HdApplication *self);
 
 G_END_DECLS

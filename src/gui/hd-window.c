@@ -552,83 +552,54 @@ restore_activated (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
-/* Alerts: this desk raises the SLA alerts that are due (whichever desk
- * runs does; the file keeps each once) and shows the ones addressed to
- * this person that no other desk of theirs has shown yet. On every change
- * of the file (an assignment by someone else), and every minute, since
- * deadlines come with time alone. */
+/* Alerts are the application's (HdAlertWatcher): it watches the file this
+ * window has open, and goes on after the window closed when Helpdesk runs
+ * in the background. The window tells it which file, and asks it to look
+ * at once after a change. */
 
-#define ALERT_INTERVAL_S 60
-
-static gpointer
-alerts_job (HdStore  *store,
-            gpointer  data,
-            GError  **error)
+static HdApplication *
+get_application (HdWindow *self)
 {
-  if (!hd_store_is_read_only (store) &&
-      !hd_store_raise_due_alerts (store, g_get_real_time (), NULL, error))
-    return NULL;
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
 
-  return hd_store_take_alerts (store, error);
+  return HD_IS_APPLICATION (application) ? HD_APPLICATION (application) : NULL;
 }
 
 static void
-alerts_done (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+watch_alerts (HdWindow *self)
 {
-  g_autoptr(HdWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) alerts = hd_store_run_finish (HD_STORE (source), result, &error);
-  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
-  HdNotifier *notifier;
+  if (get_application (self) != NULL)
+    hd_application_watch (get_application (self), hd_store_get_path (self->store),
+                          hd_person_get_login (self->me));
+}
 
-  /* The monitor already says when the file cannot be read. */
-  if (alerts == NULL || !HD_IS_APPLICATION (application))
-    return;
-
-  notifier = hd_application_get_notifier (HD_APPLICATION (application));
-  for (guint i = 0; i < alerts->len; i++)
-    {
-      g_autoptr(GError) shown = NULL;
-
-      if (!hd_notifier_show (notifier, g_ptr_array_index (alerts, i), &shown))
-        g_message ("A notification could not be shown: %s", shown->message);
-    }
+/* The helpdesk is closed here, before the session's store goes. (A window
+ * that closes is no longer its application's by then: the application
+ * hears of that itself.) */
+static void
+unwatch_alerts (HdWindow *self)
+{
+  if (self->store != NULL && get_application (self) != NULL)
+    hd_application_unwatch (get_application (self), GTK_WINDOW (self));
 }
 
 static void
 check_alerts (HdWindow *self)
 {
-  if (self->store != NULL)
-    hd_store_run_async (self->store, alerts_job, NULL, NULL, (GDestroyNotify) g_ptr_array_unref,
-                        self->cancellable, alerts_done, g_object_ref (self));
+  if (get_application (self) != NULL)
+    hd_application_check_alerts (get_application (self));
 }
 
 /* Deadlines come with time alone: the at-risk count and view follow. */
 static gboolean
-alert_tick_cb (gpointer data)
+deadline_tick_cb (gpointer data)
 {
   HdWindow *self = data;
 
-  check_alerts (self);
   refresh_counts (self);
   if (hd_sidebar_get_view (self->sidebar) == HD_VIEW_AT_RISK)
     apply_filter (self);
   return G_SOURCE_CONTINUE;
-}
-
-static guint
-alert_interval (void)
-{
-  const char *env = g_getenv ("HELPDESK_ALERT_INTERVAL");
-  guint64 seconds = ALERT_INTERVAL_S;
-
-  /* Scripts and tests may look more often. */
-  if (env != NULL && !g_ascii_string_to_unsigned (env, 10, 1, 3600, &seconds, NULL))
-    seconds = ALERT_INTERVAL_S;
-
-  return (guint) seconds;
 }
 
 /* The file changed (here, on another desktop, or through helpdesk-cli) */
@@ -821,6 +792,7 @@ end_session (HdWindow *self)
 
   g_clear_handle_id (&self->backup_source, g_source_remove);
   g_clear_handle_id (&self->alert_source, g_source_remove);
+  unwatch_alerts (self);
   if (self->monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   hd_ticket_list_view_set_model (self->list_view, NULL);
@@ -887,8 +859,9 @@ start_session (HdWindow *self,
   backup_if_due (self);
   check_location (self);
   self->backup_source = g_timeout_add_seconds (60 * 60, backup_tick_cb, self);
-  self->alert_source = g_timeout_add_seconds (alert_interval (), alert_tick_cb, self);
-  check_alerts (self);
+  self->alert_source = g_timeout_add_seconds (hd_alert_watcher_interval (), deadline_tick_cb,
+                                              self);
+  watch_alerts (self);
   gtk_widget_set_visible (GTK_WIDGET (self->assign_button), hd_person_is_staff (self->me));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore",
                                  hd_person_get_role (self->me) == HD_ROLE_DISPATCHER &&

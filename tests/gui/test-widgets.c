@@ -1738,6 +1738,283 @@ test_sla_window (void)
   hd_destroy_and_wait (GTK_WINDOW (window));
 }
 
+/* Notifications: running in the background, starting at login, quiet
+ * hours */
+
+static gboolean
+file_exists (const char *path)
+{
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
+is_sensitive (GtkWidget *widget)
+{
+  return gtk_widget_get_sensitive (widget);
+}
+
+static gboolean
+group_has_title (GtkWidget *widget,
+                 gpointer   data)
+{
+  return has_text (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)));
+}
+
+static const char *
+combo_text (GtkWidget *row)
+{
+  return gtk_string_object_get_string (adw_combo_row_get_selected_item (ADW_COMBO_ROW (row)));
+}
+
+/* Toggles Start at Login and waits until the switch may be used again. */
+static void
+toggle_login (GtkWidget *login_switch,
+              gboolean   active)
+{
+  gtk_switch_set_active (GTK_SWITCH (login_switch), active);
+  hd_wait_until (is_sensitive, login_switch, HD_WAIT_MS);
+}
+
+static void
+check_start_at_login (GtkWidget *window,
+                      GSettings *settings)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_config_dir (), "autostart", NULL);
+  g_autofree char *path = g_build_filename (dir, APPLICATION_ID ".desktop", NULL);
+  g_autoptr(GKeyFile) entry = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *exec = NULL;
+  g_autofree char *type = NULL;
+  GtkWidget *row = hd_find_row (window, ADW_TYPE_ACTION_ROW, "Start at Login");
+  GtkWidget *login_switch = hd_find_widget (row, GTK_TYPE_SWITCH, NULL, NULL);
+
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (login_switch)));
+  g_assert_false (file_exists (path));
+
+  /* On: an autostart entry that starts the application without a window. */
+  toggle_login (login_switch, TRUE);
+  g_assert_true (g_key_file_load_from_file (entry, path, G_KEY_FILE_NONE, &error));
+  g_assert_no_error (error);
+  exec = g_key_file_get_string (entry, G_KEY_FILE_DESKTOP_GROUP, G_KEY_FILE_DESKTOP_KEY_EXEC,
+                                NULL);
+  g_assert_cmpstr (exec, ==, "helpdesk --background");
+  type = g_key_file_get_value (entry, G_KEY_FILE_DESKTOP_GROUP, G_KEY_FILE_DESKTOP_KEY_TYPE, NULL);
+  g_assert_cmpstr (type, ==, "Application");
+  g_assert_true (g_settings_get_boolean (settings, "start-at-login"));
+
+  /* Off: gone. */
+  toggle_login (login_switch, FALSE);
+  g_assert_false (file_exists (path));
+  g_assert_false (g_settings_get_boolean (settings, "start-at-login"));
+
+  /* The folder cannot be made: the window says why, and the switch goes
+   * back. */
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  g_assert_true (g_file_set_contents (dir, "not a folder", -1, NULL));
+  toggle_login (login_switch, TRUE);
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (login_switch)));
+  g_assert_false (g_settings_get_boolean (settings, "start-at-login"));
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), dir));
+  g_assert_nonnull (hd_find_label (window, "Helpdesk cannot start at login"));
+  hd_wait_frames (window, 3);
+  g_free (hd_save_screenshot (window, "screenshot-preferences-autostart-failed.png"));
+  g_assert_cmpint (g_unlink (dir), ==, 0);
+
+  /* Once it works again, the row says what it is for again. */
+  toggle_login (login_switch, TRUE);
+  g_assert_true (file_exists (path));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "Start in the background when you log in, without a window");
+  toggle_login (login_switch, FALSE);
+}
+
+static void
+test_preferences_notifications (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autoptr(GString) report = g_string_new (NULL);
+  g_autoptr(GString) notes = g_string_new (NULL);
+  g_autoptr(GPtrArray) groups = NULL;
+  GtkWidget *window, *row, *from, *to;
+  guint n_checked = 0;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  window = hd_preferences_window_new (NULL, settings, "/srv/office/helpdesk.db");
+  gtk_window_set_default_size (GTK_WINDOW (window), 640, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  hd_wait_frames (window, 3);
+
+  /* Run in Background is the setting. */
+  row = hd_find_row (window, ADW_TYPE_ACTION_ROW, "Run in Background");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "Keep receiving notifications after the window is closed");
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (hd_find_widget (row, GTK_TYPE_SWITCH, NULL,
+                                                                     NULL))));
+  adw_action_row_activate (ADW_ACTION_ROW (row));
+  g_assert_true (g_settings_get_boolean (settings, "run-in-background"));
+
+  /* Quiet hours: off, 20:00 to 07:00 until changed, in half hours. */
+  row = hd_find_row (window, ADW_TYPE_EXPANDER_ROW, "Quiet Hours");
+  from = hd_find_row (window, ADW_TYPE_COMBO_ROW, "From");
+  to = hd_find_row (window, ADW_TYPE_COMBO_ROW, "To");
+  g_assert_nonnull (row);
+  g_assert_false (adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (row)));
+  g_assert_cmpstr (combo_text (from), ==, "20:00");
+  g_assert_cmpstr (combo_text (to), ==, "07:00");
+  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (row), TRUE);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "quiet-hours-enabled"));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (from), 45);
+  g_assert_cmpint (g_settings_get_int (settings, "quiet-hours-start"), ==, 22 * 60 + 30);
+  g_settings_set_int (settings, "quiet-hours-end", 6 * 60 + 30);
+  g_assert_cmpstr (combo_text (to), ==, "06:30");
+
+  hd_wait_frames (window, 3);
+  g_free (hd_save_screenshot (window, "screenshot-preferences-notifications.png"));
+  /* Our groups: the window's own search page is libadwaita's. */
+  groups = hd_find_widgets (window, ADW_TYPE_PREFERENCES_GROUP, group_has_title, NULL);
+  g_assert_cmpuint (groups->len, ==, 2);
+  for (guint i = 0; i < groups->len; i++)
+    find_unnamed (window, g_ptr_array_index (groups, i), report, notes, &n_checked);
+  hd_gui_test_message ("Preferences: %u controls checked", n_checked);
+  g_assert_cmpuint (n_checked, >=, 1);
+  if (report->len > 0)
+    g_error ("Controls a screen reader cannot name:%s", report->str);
+
+  if (g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
+    hd_gui_test_message ("Inside a Flatpak: Start at Login asks the portal, not checked");
+  else
+    check_start_at_login (window, settings);
+
+  hd_destroy_and_wait (GTK_WINDOW (window));
+}
+
+/* The application watches the file of its window's helpdesk, and goes on
+ * after the window only when running in the background. */
+
+static gboolean
+window_has_store (HdWindow *window)
+{
+  return hd_window_get_store (window) != NULL;
+}
+
+static gboolean
+app_has_no_watcher (HdApplication *app)
+{
+  return hd_application_get_watcher (app) == NULL;
+}
+
+static HdWindow *
+open_window (HdApplication *app,
+             const char    *path)
+{
+  HdWindow *window = hd_window_new (app, hd_application_get_settings (app));
+
+  gtk_window_present (GTK_WINDOW (window));
+  hd_window_open_file (window, path);
+  hd_wait_until (window_has_store, window, HD_WAIT_MS);
+  return window;
+}
+
+static void
+test_alert_watcher (void)
+{
+  g_autoptr(HdApplication) app = NULL;
+  g_autofree char *path = NULL;
+  gpointer watcher;
+  GSettings *settings;
+  HdWindow *window;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  hd_gui_test_seed (&path);
+  g_setenv ("HELPDESK_LOGIN", "tech1", TRUE);
+  app = hd_gui_test_new_application ();
+  settings = hd_application_get_settings (app);
+  g_assert_null (hd_application_get_watcher (app));
+
+  /* The window's helpdesk, for the person it opened as; not after it. */
+  window = open_window (app, path);
+  watcher = hd_application_get_watcher (app);
+  g_assert_nonnull (watcher);
+  g_assert_cmpstr (hd_alert_watcher_get_path (watcher), ==, hd_window_get_path (window));
+  g_assert_cmpstr (hd_alert_watcher_get_login (watcher), ==, "tech1");
+  g_object_add_weak_pointer (watcher, &watcher);
+  hd_destroy_and_wait (GTK_WINDOW (window));
+  g_assert_null (hd_application_get_watcher (app));
+  g_assert_null (watcher);
+
+  /* In the background: on after the window, until that is turned off. */
+  g_settings_set_boolean (settings, "run-in-background", TRUE);
+  window = open_window (app, path);
+  watcher = hd_application_get_watcher (app);
+  g_object_add_weak_pointer (watcher, &watcher);
+  hd_destroy_and_wait (GTK_WINDOW (window));
+  g_assert_true (hd_application_get_watcher (app) == watcher);
+  g_settings_set_boolean (settings, "run-in-background", FALSE);
+  hd_wait_until (app_has_no_watcher, app, HD_WAIT_MS);
+  g_assert_null (watcher);
+
+  /* Closing the helpdesk in the window (its menu) ends the watching too. */
+  window = open_window (app, path);
+  g_assert_nonnull (hd_application_get_watcher (app));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.close-helpdesk", NULL));
+  g_assert_null (hd_application_get_watcher (app));
+  hd_destroy_and_wait (GTK_WINDOW (window));
+}
+
+/* Quiet hours, as minutes from midnight: [start, end), over midnight when
+ * end < start, none when equal. */
+static void
+test_quiet_hours (void)
+{
+  const char *bad[] = { "", "20:00", "24:00-07:00", "20:60-07:00", "ab:cd-07:00",
+                        "20:00-07:00-08:00", "20-07", NULL };
+  int start = -1, end = -1;
+
+  /* 20:00 to 07:00 */
+  g_assert_false (hd_quiet_hours_contain (1200, 420, 1199));
+  g_assert_true (hd_quiet_hours_contain (1200, 420, 1200));
+  g_assert_true (hd_quiet_hours_contain (1200, 420, 1439));
+  g_assert_true (hd_quiet_hours_contain (1200, 420, 0));
+  g_assert_true (hd_quiet_hours_contain (1200, 420, 419));
+  g_assert_false (hd_quiet_hours_contain (1200, 420, 420));
+  g_assert_false (hd_quiet_hours_contain (1200, 420, 720));
+
+  /* 12:00 to 13:00 */
+  g_assert_false (hd_quiet_hours_contain (720, 780, 0));
+  g_assert_false (hd_quiet_hours_contain (720, 780, 719));
+  g_assert_true (hd_quiet_hours_contain (720, 780, 720));
+  g_assert_true (hd_quiet_hours_contain (720, 780, 779));
+  g_assert_false (hd_quiet_hours_contain (720, 780, 780));
+
+  /* From midnight, and up to midnight. */
+  g_assert_true (hd_quiet_hours_contain (0, 420, 0));
+  g_assert_false (hd_quiet_hours_contain (0, 420, 1439));
+  g_assert_true (hd_quiet_hours_contain (1200, 0, 1439));
+  g_assert_false (hd_quiet_hours_contain (1200, 0, 0));
+
+  /* Equal bounds: no quiet hours at all. */
+  for (int minute = 0; minute < HD_MINUTES_PER_DAY; minute += 30)
+    g_assert_false (hd_quiet_hours_contain (600, 600, minute));
+
+  g_assert_true (hd_quiet_hours_parse ("20:00-07:00", &start, &end));
+  g_assert_cmpint (start, ==, 1200);
+  g_assert_cmpint (end, ==, 420);
+  g_assert_true (hd_quiet_hours_parse ("7:05-23:59", &start, &end));
+  g_assert_cmpint (start, ==, 425);
+  g_assert_cmpint (end, ==, 1439);
+  for (guint i = 0; bad[i] != NULL; i++)
+    {
+      g_assert_false (hd_quiet_hours_parse (bad[i], &start, &end));
+      g_assert_cmpint (start, ==, 425);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1760,6 +2037,9 @@ main (int   argc,
   g_test_add_func ("/gui/widgets/window", test_window);
   g_test_add_func ("/gui/widgets/help-overlay", test_help_overlay);
   g_test_add_func ("/gui/widgets/accessible-names", test_accessible_names);
+  g_test_add_func ("/gui/widgets/preferences-notifications", test_preferences_notifications);
+  g_test_add_func ("/gui/widgets/alert-watcher", test_alert_watcher);
+  g_test_add_func ("/gui/widgets/quiet-hours", test_quiet_hours);
 
   return g_test_run ();
 }
