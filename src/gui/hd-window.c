@@ -59,6 +59,7 @@ struct _HdWindow
   AdwToast             *message_toast;  /* weak */
   char                 *opening;        /* the file opened last */
   gboolean              trouble;        /* the monitor failed since the session began */
+  gint64                pending_ticket; /* to show once the helpdesk opening now is open */
   GtkFileChooserNative *chooser;
 
   guint                 backup_source;
@@ -817,6 +818,7 @@ show_welcome (HdWindow   *self,
 {
   g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-databases");
 
+  self->pending_ticket = 0;
   hd_welcome_page_set_recent (self->welcome, (const char * const *) recent);
   hd_welcome_page_set_error (self->welcome, error);
   gtk_stack_set_visible_child_name (self->stack, "welcome");
@@ -882,6 +884,11 @@ start_session (HdWindow *self,
   gtk_stack_set_visible_child_name (self->stack, "main");
   adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
   announce_drafts (self);
+  if (self->pending_ticket != 0)
+    {
+      hd_window_show_ticket (self, self->pending_ticket);
+      self->pending_ticket = 0;
+    }
 }
 
 /* A damaged file: offer its newest sound backup. Looking for one checks
@@ -1687,8 +1694,16 @@ hd_window_show_ticket (HdWindow *self,
 {
   g_return_if_fail (HD_IS_WINDOW (self));
 
-  if (self->store == NULL || number <= 0)
+  if (number <= 0)
     return;
+
+  /* A helpdesk still opening (a notification clicked while Helpdesk ran in
+   * the background): once it is open. */
+  if (self->store == NULL)
+    {
+      self->pending_ticket = number;
+      return;
+    }
 
   hd_ticket_list_view_select (self->list_view, number);
   ticket_selected_cb (self, number);

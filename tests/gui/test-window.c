@@ -871,6 +871,26 @@ test_restore (void)
   fixture_tear_down (f);
 }
 
+/* A notification clicked while Helpdesk ran without a window: the window
+ * opens the helpdesk, then shows the ticket. */
+static void
+test_show_ticket_while_opening (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f);
+  hd_window_show_ticket (f->window, 3);
+  hd_window_open_file (f->window, f->path);
+  f->number = 3;
+  hd_wait_until (view_shows_number, f, HD_WAIT_MS);
+
+  fixture_tear_down (f);
+}
+
 /* The team in the sidebar: each person's open tickets, a view of them,
  * and a ticket dragged by its title and dropped on a person is theirs. */
 
@@ -1605,6 +1625,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/restore", test_restore);
   g_test_add_func ("/gui/window/escalate", test_escalate);
   g_test_add_func ("/gui/window/team-drag", test_team_drag);
+  g_test_add_func ("/gui/window/show-ticket-while-opening", test_show_ticket_while_opening);
   g_test_add_func ("/gui/window/recover-damaged", test_recover_damaged);
   g_test_add_func ("/gui/window/open-unsafe-location", test_open_unsafe_location);
   g_test_add_func ("/gui/window/reconnect-replaced", test_reconnect_replaced);
