@@ -8,7 +8,7 @@ packages=(
   gcc meson ninja-build pkg-config gettext
   libglib2.0-dev libglib2.0-dev-bin libglib2.0-bin
   libsqlite3-dev libjson-glib-dev
-  libgtk-4-dev libadwaita-1-dev libnotify-dev
+  libgtk-4-dev libadwaita-1-dev libnotify-dev libmd4c-dev
   desktop-file-utils appstream
 )
 if [ "${1:-}" = "--tests" ]; then

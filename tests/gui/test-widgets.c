@@ -16,6 +16,7 @@
 
 #include "hd-format.h"
 #include "hd-gui-test-util.h"
+#include "hd-markdown-view.h"
 #include "hd-new-ticket-dialog.h"
 #include "hd-people-window.h"
 #include "hd-preferences-window.h"
@@ -943,6 +944,120 @@ test_format_deadline (void)
       g_assert_cmpstr (text, ==, cases[i].text);
     }
   g_assert_cmpstr (hd_format_deadline (0, now), ==, "");
+}
+
+/* HdMarkdownView: Markdown through md4c into the buffer's tags */
+
+static gboolean
+has_tag_at (GtkTextBuffer *buffer,
+            const char    *word,
+            const char    *tag_name)
+{
+  GtkTextIter start, match_start;
+  GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), tag_name);
+
+  gtk_text_buffer_get_start_iter (buffer, &start);
+  if (tag == NULL ||
+      !gtk_text_iter_forward_search (&start, word, GTK_TEXT_SEARCH_TEXT_ONLY, &match_start,
+                                     NULL, NULL))
+    return FALSE;
+
+  return gtk_text_iter_has_tag (&match_start, tag);
+}
+
+static GtkTextIter
+iter_at_word (GtkTextBuffer *buffer,
+              const char    *word)
+{
+  GtkTextIter start, match_start;
+
+  gtk_text_buffer_get_start_iter (buffer, &start);
+  g_assert_true (gtk_text_iter_forward_search (&start, word, GTK_TEXT_SEARCH_TEXT_ONLY,
+                                               &match_start, NULL, NULL));
+  return match_start;
+}
+
+static void
+test_markdown (void)
+{
+  const char *sample =
+    "# Printer jams\n"
+    "\n"
+    "Open **tray 2** and *gently* pull the `paper`; see [the manual](https://example.com/p?a=1&amp;b=2).\n"
+    "Markup such as <b>bold</b> stays text &amp; entities decode: &#x263A; &lt;ok&gt;\n"
+    "\n"
+    "## Steps\n"
+    "\n"
+    "1. Power off\n"
+    "2. Wait\n"
+    "\n"
+    "- tray\n"
+    "  - roller\n"
+    "\n"
+    "```\n"
+    "lpstat -p\n"
+    "```\n"
+    "\n"
+    "> Call the vendor if it smokes.\n"
+    "\n"
+    "~~old~~ and [local](file:///etc/passwd)\n";
+  g_autoptr(GtkTextBuffer) buffer = gtk_text_buffer_new (NULL);
+  GtkTextIter start, end, link;
+  g_autofree char *text = NULL;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  hd_markdown_render (buffer, sample);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+
+  /* The words, without Markdown's marks, and markup left as text. */
+  g_assert_true (g_str_has_prefix (text, "Printer jams\nOpen tray 2 and gently pull the paper; see the manual."));
+  g_assert_nonnull (strstr (text, "Markup such as <b>bold</b> stays text & entities decode: ☺ <ok>"));
+  g_assert_nonnull (strstr (text, "1. Power off\n2. Wait\n"));
+  g_assert_nonnull (strstr (text, "• tray\n• roller"));
+  g_assert_nonnull (strstr (text, "lpstat -p"));
+  g_assert_false (g_str_has_suffix (text, "\n"));
+  g_assert_null (strstr (text, "**"));
+  g_assert_null (strstr (text, "```"));
+
+  /* The formatting, as tags. */
+  g_assert_true (has_tag_at (buffer, "Printer jams", "h1"));
+  g_assert_true (has_tag_at (buffer, "Steps", "h2"));
+  g_assert_true (has_tag_at (buffer, "tray 2", "strong"));
+  g_assert_true (has_tag_at (buffer, "gently", "em"));
+  g_assert_true (has_tag_at (buffer, "paper", "code"));
+  g_assert_true (has_tag_at (buffer, "lpstat", "code-block"));
+  g_assert_true (has_tag_at (buffer, "Call the vendor", "quote-1"));
+  g_assert_true (has_tag_at (buffer, "old and", "del"));
+  g_assert_true (has_tag_at (buffer, "roller", "list-2"));
+  g_assert_false (has_tag_at (buffer, "Open", "strong"));
+  g_assert_false (has_tag_at (buffer, "<b>bold</b>", "strong"));
+
+  /* Links keep their target; a file: link is only text to the view. */
+  link = iter_at_word (buffer, "the manual");
+  g_assert_cmpstr (hd_markdown_link_at (&link), ==, "https://example.com/p?a=1&amp;b=2");
+  g_assert_true (has_tag_at (buffer, "the manual", "link"));
+  link = iter_at_word (buffer, "Open");
+  g_assert_null (hd_markdown_link_at (&link));
+
+  /* As a person sees it. */
+    {
+      GtkWidget *view = hd_markdown_view_new ();
+      GtkWindow *window;
+
+      hd_markdown_view_set_markdown (HD_MARKDOWN_VIEW (view), sample);
+      window = present_child (view);
+      g_free (hd_save_screenshot (GTK_WIDGET (window), "screenshot-markdown.png"));
+      destroy_with (window, view);
+    }
+
+  /* Nothing at all, and text that is not UTF-8. */
+  hd_markdown_render (buffer, NULL);
+  g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), ==, 0);
+  hd_markdown_render (buffer, "bad \xff byte");
+  g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), ==, 10);
 }
 
 /* HdPeopleWindow */
@@ -2031,6 +2146,7 @@ main (int   argc,
   g_test_add_func ("/gui/widgets/filing-while-busy", test_new_ticket_dialog_busy);
   g_test_add_func ("/gui/widgets/new-ticket-draft", test_new_ticket_dialog_draft);
   g_test_add_func ("/gui/widgets/format-deadline", test_format_deadline);
+  g_test_add_func ("/gui/widgets/markdown", test_markdown);
   g_test_add_func ("/gui/widgets/people-window", test_people_window);
   g_test_add_func ("/gui/widgets/sla-window", test_sla_window);
   g_test_add_func ("/gui/widgets/preferences-window", test_preferences_window);
