@@ -141,6 +141,67 @@ assert_fixture_alerts (const char *path,
   g_assert_cmpstr (hd_alert_get_actor (g_ptr_array_index (alerts, 0)), ==, "dana");
 }
 
+/* Version 5 brought the knowledge base and full-text search: the upgrade
+ * indexes the conversations it finds, internal notes apart. */
+static void
+assert_kb_content (const char *path,
+                   int         version)
+{
+  g_autoptr(HdStore) tom = hd_test_open_as (path, "tom");
+  g_autoptr(HdStore) rita = hd_test_open_as (path, "rita");
+  g_autoptr(GPtrArray) articles = NULL;
+  g_autoptr(GPtrArray) by_note = NULL;
+  g_autoptr(GPtrArray) rita_by_note = NULL;
+  g_autoptr(GPtrArray) by_reply = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GPtrArray) linked = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(GError) error = NULL;
+  HdTicketFilter note = { .search = "router" };
+  HdTicketFilter reply = { .search = "office" };
+
+  by_note = hd_store_list_tickets (tom, &note, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (by_note->len, ==, 1);
+  rita_by_note = hd_store_list_tickets (rita, &note, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rita_by_note->len, ==, 0);
+  by_reply = hd_store_list_tickets (rita, &reply, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (by_reply->len, ==, 1);
+
+  articles = hd_store_list_articles (tom, NULL, &error);
+  g_assert_no_error (error);
+  if (version < 5)
+    {
+      g_assert_cmpuint (articles->len, ==, 0);
+      return;
+    }
+
+  g_assert_cmpuint (articles->len, ==, 2);
+  g_assert_cmpstr (hd_article_get_title (g_ptr_array_index (articles, 0)), ==,
+                   "A flickering monitor");
+  g_assert_cmpstr (hd_article_get_category_path (g_ptr_array_index (articles, 1)), ==,
+                   "Network/VPN");
+  history = hd_store_list_article_history (tom, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 2);
+  g_assert_cmpstr (hd_article_revision_get_old_title (g_ptr_array_index (history, 1)), ==,
+                   "Monitor flickers");
+
+  hits = hd_store_search_articles (tom, "route", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = hd_store_search_articles (rita, "vpn", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 0);
+
+  linked = hd_store_list_ticket_articles (rita, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (linked->len, ==, 1);
+}
+
 static void
 test_fixture (gconstpointer data)
 {
@@ -163,6 +224,7 @@ test_fixture (gconstpointer data)
   assert_sla_content (store, version);
   g_clear_object (&store);
   assert_fixture_alerts (path, version);
+  assert_kb_content (path, version);
 
   /* Opening again is a no-op, and the file still works for changes. */
   store = hd_test_open_as (path, "tom");

@@ -80,3 +80,14 @@ hd_role_to_label (HdRole role)
     default: g_return_val_if_reached (NULL);
     }
 }
+
+const char *
+hd_visibility_to_label (HdVisibility visibility)
+{
+  switch (visibility)
+    {
+    case HD_VISIBILITY_INTERNAL: return _("Internal");
+    case HD_VISIBILITY_FAQ: return _("FAQ");
+    default: g_return_val_if_reached (NULL);
+    }
+}

@@ -1,4 +1,5 @@
-/* hd-enums.h — ticket status, priority, roles, event and alert kinds
+/* hd-enums.h — ticket status, priority, roles, event and alert kinds,
+ * article visibility
  *
  * The nicks ("new", "open", "requester", …) are what the file stores and what
  * the command-line tool reads and prints; labels are for people and are
@@ -52,6 +53,21 @@ typedef enum {
   HD_ALERT_SLA_BREACH,
 } HdAlertKind;
 
+/* Who may read a knowledge-base article; the nicks are
+ * kb_articles.visibility. Requesters read FAQ articles only. */
+typedef enum {
+  HD_VISIBILITY_INTERNAL,
+  HD_VISIBILITY_FAQ,
+} HdVisibility;
+
+/* One row of an article's history; the nicks are kb_article_events.kind. */
+typedef enum {
+  HD_ARTICLE_EVENT_CREATED,
+  HD_ARTICLE_EVENT_EDITED,
+  HD_ARTICLE_EVENT_ARCHIVED,
+  HD_ARTICLE_EVENT_RESTORED,
+} HdArticleEventKind;
+
 #define HD_TIER_MIN 1
 #define HD_TIER_MAX 3
 
@@ -64,5 +80,6 @@ gboolean    hd_enum_from_nick (GType       type,
 const char *hd_status_to_label   (HdStatus   status);
 const char *hd_priority_to_label (HdPriority priority);
 const char *hd_role_to_label     (HdRole     role);
+const char *hd_visibility_to_label (HdVisibility visibility);
 
 G_END_DECLS

@@ -322,3 +322,52 @@ hd_rules_check_escalate (HdPerson  *actor,
                  number, tier, my_tier, tier, to_tier);
   return FALSE;
 }
+
+/* Knowledge base */
+
+gboolean
+hd_rules_sees_internal_kb (HdPerson *me)
+{
+  g_return_val_if_fail (HD_IS_PERSON (me), FALSE);
+
+  return hd_person_is_staff (me);
+}
+
+gboolean
+hd_rules_can_see_article (HdPerson  *me,
+                          HdArticle *article)
+{
+  g_return_val_if_fail (HD_IS_PERSON (me), FALSE);
+  g_return_val_if_fail (HD_IS_ARTICLE (article), FALSE);
+
+  if (hd_rules_sees_internal_kb (me))
+    return TRUE;
+
+  return hd_article_get_visibility (article) == HD_VISIBILITY_FAQ &&
+         hd_article_get_archived_at (article) == 0;
+}
+
+gboolean
+hd_rules_check_see_article (HdPerson   *me,
+                            HdArticle  *article,
+                            GError    **error)
+{
+  if (hd_rules_can_see_article (me, article))
+    return TRUE;
+
+  /* Not "permission denied": a requester learns nothing about internal
+   * articles, not even that one exists. */
+  g_set_error (error, HD_ERROR, HD_ERROR_NOT_FOUND,
+               _("There is no article %" G_GINT64_FORMAT "."), hd_article_get_id (article));
+  return FALSE;
+}
+
+gboolean
+hd_rules_check_write_kb (HdPerson  *me,
+                         GError   **error)
+{
+  if (hd_person_get_active (me) && hd_person_is_staff (me))
+    return TRUE;
+
+  return deny (error, _("Only technicians and the dispatcher write the knowledge base; ask one of them to add or change an article."));
+}

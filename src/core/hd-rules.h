@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include "hd-article.h"
 #include "hd-person.h"
 #include "hd-ticket.h"
 
@@ -45,6 +46,19 @@ gboolean hd_rules_check_manage_sla    (HdPerson  *me,
 gboolean hd_rules_check_escalate      (HdPerson  *actor,
                                        HdTicket  *ticket,
                                        int        to_tier,
+                                       GError   **error);
+
+/* Knowledge base: staff read every article; requesters read FAQ articles
+ * that are not archived, and an article they may not read does not exist
+ * for them (HD_ERROR_NOT_FOUND). Staff write articles and categories and
+ * link articles to tickets. */
+gboolean hd_rules_can_see_article     (HdPerson  *me,
+                                       HdArticle *article);
+gboolean hd_rules_check_see_article   (HdPerson  *me,
+                                       HdArticle *article,
+                                       GError   **error);
+gboolean hd_rules_sees_internal_kb    (HdPerson  *me);
+gboolean hd_rules_check_write_kb      (HdPerson  *me,
                                        GError   **error);
 
 G_END_DECLS

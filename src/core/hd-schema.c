@@ -147,6 +147,131 @@ static const char * const migrations[] = {
   "  UNIQUE (ticket_id, kind, recipient_id, deadline)"
   ") STRICT;"
   "CREATE INDEX alerts_recipient ON alerts (recipient_id, delivered_at);",
+
+  /* 5: the knowledge base, and full-text search.
+   *
+   * Categories are a tree; sibling names differ regardless of case (the
+   * UNIQUE index names the top level 0, since NULLs never collide). Tags
+   * are one column, lower case, sorted and joined by newlines, so the
+   * full-text index can cover them without a join.
+   *
+   * kb_fts (words) and kb_trigram (three-character substrings, for parts
+   * of words) index kb_articles as external content, and the triggers
+   * keep them in step inside the writer's own transaction, whichever
+   * program writes. kb_article_events is the history: each row holds the
+   * title and body after the change and, when they changed, before it.
+   *
+   * tickets_fts holds its own copy of the text (a contentless table
+   * cannot delete rows in SQLite 3.40): title, description, the public
+   * conversation (replies) and, in a column of its own that requesters'
+   * searches never look at, internal text (notes, and the notes of
+   * escalations: "field" events with a body). ticket_events is
+   * append-only, so a new event appends to its column. */
+  "CREATE TABLE kb_categories ("
+  "  id        INTEGER PRIMARY KEY,"
+  "  parent_id INTEGER REFERENCES kb_categories (id),"
+  "  name      TEXT NOT NULL CHECK (length(name) > 0 AND instr(name, '/') = 0)"
+  ") STRICT;"
+  "CREATE UNIQUE INDEX kb_categories_name ON kb_categories"
+  " ((coalesce(parent_id, 0)), name COLLATE NOCASE);"
+
+  "CREATE TABLE kb_articles ("
+  "  id          INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  title       TEXT NOT NULL CHECK (length(title) > 0),"
+  "  body        TEXT NOT NULL DEFAULT '',"
+  "  category_id INTEGER REFERENCES kb_categories (id),"
+  "  tags        TEXT NOT NULL DEFAULT '',"
+  "  visibility  TEXT NOT NULL DEFAULT 'internal' CHECK (visibility IN ('internal', 'faq')),"
+  "  author_id   INTEGER NOT NULL REFERENCES people (id),"
+  "  created_at  INTEGER NOT NULL,"
+  "  updated_at  INTEGER NOT NULL,"
+  "  archived_at INTEGER,"
+  "  version     INTEGER NOT NULL DEFAULT 1"
+  ") STRICT;"
+  "CREATE INDEX kb_articles_title ON kb_articles (title COLLATE NOCASE, id);"
+  "CREATE INDEX kb_articles_category ON kb_articles (category_id, title COLLATE NOCASE, id);"
+
+  "CREATE TABLE kb_article_events ("
+  "  id         INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  article_id INTEGER NOT NULL REFERENCES kb_articles (id),"
+  "  at         INTEGER NOT NULL,"
+  "  actor_id   INTEGER NOT NULL REFERENCES people (id),"
+  "  kind       TEXT NOT NULL CHECK (kind IN ('created', 'edited', 'archived', 'restored')),"
+  "  version    INTEGER NOT NULL,"
+  "  fields     TEXT NOT NULL DEFAULT '',"
+  "  old_title  TEXT,"
+  "  old_body   TEXT,"
+  "  title      TEXT NOT NULL,"
+  "  body       TEXT NOT NULL"
+  ") STRICT;"
+  "CREATE INDEX kb_article_events_article ON kb_article_events (article_id, id);"
+
+  "CREATE TABLE ticket_article_links ("
+  "  ticket_id  INTEGER NOT NULL REFERENCES tickets (id),"
+  "  article_id INTEGER NOT NULL REFERENCES kb_articles (id),"
+  "  linked_by  INTEGER NOT NULL REFERENCES people (id),"
+  "  linked_at  INTEGER NOT NULL,"
+  "  PRIMARY KEY (ticket_id, article_id)"
+  ") STRICT, WITHOUT ROWID;"
+  "CREATE INDEX ticket_article_links_article ON ticket_article_links (article_id, ticket_id);"
+
+  "CREATE VIRTUAL TABLE kb_fts USING fts5 (title, body, tags,"
+  " content='kb_articles', content_rowid='id',"
+  " tokenize='unicode61 remove_diacritics 2', prefix='2 3');"
+  "CREATE VIRTUAL TABLE kb_trigram USING fts5 (title, body, tags,"
+  " content='kb_articles', content_rowid='id', tokenize='trigram');"
+  "CREATE TRIGGER kb_articles_fts_insert AFTER INSERT ON kb_articles BEGIN"
+  "  INSERT INTO kb_fts (rowid, title, body, tags) VALUES (new.id, new.title, new.body, new.tags);"
+  "  INSERT INTO kb_trigram (rowid, title, body, tags) VALUES (new.id, new.title, new.body, new.tags);"
+  " END;"
+  "CREATE TRIGGER kb_articles_fts_delete AFTER DELETE ON kb_articles BEGIN"
+  "  INSERT INTO kb_fts (kb_fts, rowid, title, body, tags)"
+  "   VALUES ('delete', old.id, old.title, old.body, old.tags);"
+  "  INSERT INTO kb_trigram (kb_trigram, rowid, title, body, tags)"
+  "   VALUES ('delete', old.id, old.title, old.body, old.tags);"
+  " END;"
+  "CREATE TRIGGER kb_articles_fts_update AFTER UPDATE OF title, body, tags ON kb_articles BEGIN"
+  "  INSERT INTO kb_fts (kb_fts, rowid, title, body, tags)"
+  "   VALUES ('delete', old.id, old.title, old.body, old.tags);"
+  "  INSERT INTO kb_trigram (kb_trigram, rowid, title, body, tags)"
+  "   VALUES ('delete', old.id, old.title, old.body, old.tags);"
+  "  INSERT INTO kb_fts (rowid, title, body, tags) VALUES (new.id, new.title, new.body, new.tags);"
+  "  INSERT INTO kb_trigram (rowid, title, body, tags) VALUES (new.id, new.title, new.body, new.tags);"
+  " END;"
+
+  "CREATE VIRTUAL TABLE tickets_fts USING fts5 (title, description, conversation, internal,"
+  " tokenize='unicode61 remove_diacritics 2', prefix='2 3');"
+  "INSERT INTO tickets_fts (rowid, title, description, conversation, internal)"
+  " SELECT t.id, t.title, t.description,"
+  "  coalesce ((SELECT group_concat (e.body, char(10)) FROM ticket_events e"
+  "             WHERE e.ticket_id = t.id AND e.kind = 'reply' AND e.body IS NOT NULL), ''),"
+  "  coalesce ((SELECT group_concat (e.body, char(10)) FROM ticket_events e"
+  "             WHERE e.ticket_id = t.id AND e.kind IN ('note', 'field') AND e.body IS NOT NULL), '')"
+  " FROM tickets t;"
+  "CREATE TRIGGER tickets_fts_insert AFTER INSERT ON tickets BEGIN"
+  "  INSERT INTO tickets_fts (rowid, title, description, conversation, internal)"
+  "   VALUES (new.id, new.title, new.description, '', '');"
+  " END;"
+  "CREATE TRIGGER tickets_fts_update AFTER UPDATE OF title, description ON tickets"
+  " WHEN old.title IS NOT new.title OR old.description IS NOT new.description BEGIN"
+  "  UPDATE tickets_fts SET title = new.title, description = new.description"
+  "   WHERE rowid = new.id;"
+  " END;"
+  "CREATE TRIGGER tickets_fts_delete AFTER DELETE ON tickets BEGIN"
+  "  DELETE FROM tickets_fts WHERE rowid = old.id;"
+  " END;"
+  "CREATE TRIGGER tickets_fts_reply AFTER INSERT ON ticket_events"
+  " WHEN new.kind = 'reply' AND new.body IS NOT NULL BEGIN"
+  "  UPDATE tickets_fts SET conversation ="
+  "   CASE WHEN conversation = '' THEN new.body ELSE conversation || char(10) || new.body END"
+  "   WHERE rowid = new.ticket_id;"
+  " END;"
+  "CREATE TRIGGER tickets_fts_internal AFTER INSERT ON ticket_events"
+  " WHEN new.kind IN ('note', 'field') AND new.body IS NOT NULL BEGIN"
+  "  UPDATE tickets_fts SET internal ="
+  "   CASE WHEN internal = '' THEN new.body ELSE internal || char(10) || new.body END"
+  "   WHERE rowid = new.ticket_id;"
+  " END;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HD_SCHEMA_VERSION);

@@ -16,8 +16,11 @@ G_BEGIN_DECLS
  *       people-first requester and assignee sorts
  *   4 — SLA policies, the calendar setting, tickets' due_at and warn_at,
  *       alerts
+ *   5 — the knowledge base (categories, articles, their history, links to
+ *       tickets), FTS5 indexes over articles (words and trigrams) and over
+ *       tickets (tickets_fts)
  */
-#define HD_SCHEMA_VERSION 4
+#define HD_SCHEMA_VERSION 5
 
 /* The SQL that takes a file from version @to - 1 to @to (1 ≤ @to ≤
  * HD_SCHEMA_VERSION). Each runs in its own write transaction. */

@@ -39,6 +39,43 @@ G_BEGIN_DECLS
   " FROM alerts al JOIN tickets t ON t.id = al.ticket_id" \
   " LEFT JOIN people ac ON ac.id = al.actor_id"
 
+/* A knowledge-base article with its author; needs HD_ARTICLE_FROM. */
+#define HD_ARTICLE_COLUMNS \
+  "k.id, k.title, k.body, k.category_id, k.tags, k.visibility, au.login, " \
+  "au.name, k.created_at, k.updated_at, k.version, k.archived_at"
+
+#define HD_ARTICLE_FROM \
+  " FROM kb_articles k JOIN people au ON au.id = k.author_id"
+
+#define HD_REVISION_COLUMNS \
+  "v.id, v.article_id, v.kind, p.login, p.name, v.at, v.version, v.fields, " \
+  "v.old_title, v.old_body, v.title, v.body"
+
+HdArticle     *hd_article_new_from_row      (sqlite3_stmt *stmt,
+                                             GHashTable   *paths);
+HdKbCategory  *hd_kb_category_new           (gint64        id,
+                                             gint64        parent_id,
+                                             const char   *name,
+                                             const char   *path,
+                                             guint         depth,
+                                             guint         n_articles);
+HdArticleRevision *hd_article_revision_new_from_row (sqlite3_stmt *stmt);
+HdArticleHit  *hd_article_hit_new           (HdArticle    *article,
+                                             const char   *marked_title,
+                                             const char   *marked_snippet,
+                                             double        score);
+
+/* Full-text search (hd-store-kb.c): the FTS5 MATCH expression for what a
+ * person typed, or NULL when it holds no word. Each word is a quoted
+ * string ("" doubled), never an operator; @prefix adds "*" to each.
+ * @any joins the words with OR instead of AND; @min_chars drops shorter
+ * words; @drop_stopwords drops common English words. */
+char          *hd_fts_match_expression      (const char   *text,
+                                             gboolean      prefix,
+                                             gboolean      any,
+                                             guint         min_chars,
+                                             gboolean      drop_stopwords);
+
 HdPerson      *hd_person_new_from_row       (sqlite3_stmt *stmt);
 HdAlert       *hd_alert_new_from_row        (sqlite3_stmt *stmt);
 void           hd_alert_set_delivered_at    (HdAlert      *self,

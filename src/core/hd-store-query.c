@@ -59,27 +59,36 @@ static const struct {
   " FROM people a CROSS JOIN tickets t ON t.assignee_id = a.id" \
   " JOIN people r ON r.id = t.requester_id"
 
-/* A LIKE pattern that finds @text literally: % _ and \ lose their meaning. */
+/* The FTS5 MATCH expression of a search: every word as a quoted prefix
+ * (hd_fts_match_expression()), so any text is a valid search. Requesters'
+ * searches are limited to the columns they may read: never "internal"
+ * (notes, and escalation notes). NULL when the text has no word. */
 static char *
-like_pattern (const char *text)
+search_expression (const char *text,
+                   gboolean    staff)
 {
-  GString *pattern = g_string_new ("%");
+  g_autofree char *words = hd_fts_match_expression (text, TRUE, FALSE, 1, FALSE);
 
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '%' || *p == '_' || *p == '\\')
-        g_string_append_c (pattern, '\\');
-      g_string_append_c (pattern, *p);
-    }
-  g_string_append_c (pattern, '%');
+  if (words == NULL)
+    return NULL;
+  if (staff)
+    return g_steal_pointer (&words);
 
-  return g_string_free (pattern, FALSE);
+  return g_strdup_printf ("{title description conversation} : (%s)", words);
 }
 
 static gboolean
 has_search (const HdTicketFilter *filter)
 {
   return filter->search != NULL && filter->search[0] != '\0';
+}
+
+static gboolean
+search_has_words (const HdTicketFilter *filter)
+{
+  g_autofree char *words = hd_fts_match_expression (filter->search, FALSE, FALSE, 1, FALSE);
+
+  return words != NULL;
 }
 
 /* The WHERE clause holds only placeholders; bind_filter() binds them in the
@@ -135,13 +144,14 @@ append_where (GString              *sql,
     g_string_append (sql, " AND t.requester_id = (SELECT id FROM people WHERE login = ?)");
   if (filter->tier != 0)
     g_string_append (sql, " AND t.tier = ?");
-  if (has_search (filter))
+  /* tickets_fts (schema version 5) has the words of the title,
+   * description, replies and, apart, the internal text. A search without
+   * any word (only punctuation) finds nothing. */
+  if (has_search (filter) && search_has_words (filter))
     g_string_append (sql,
-                     " AND (t.title LIKE :search ESCAPE '\\'"
-                     "  OR t.description LIKE :search ESCAPE '\\'"
-                     "  OR EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id"
-                     "   AND e.body LIKE :search ESCAPE '\\'"
-                     "   AND (:staff OR e.kind NOT IN ('note', 'field'))))");
+                     " AND t.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH :search)");
+  else if (has_search (filter))
+    g_string_append (sql, " AND 0");
   /* Only running tickets have a warn_at; the status test is for other
    * tools' rows. tickets_warn holds just those tickets, and the "+" (here
    * and in the status filter above) makes SQLite find them through it
@@ -179,11 +189,13 @@ bind_filter (sqlite3_stmt         *stmt,
     sqlite3_bind_text (stmt, index++, own_only, -1, SQLITE_TRANSIENT);
   if (filter->tier != 0)
     sqlite3_bind_int (stmt, index++, filter->tier);
-  if (has_search (filter))
+  if (has_search (filter) && search_has_words (filter))
     {
-      sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":search"),
-                         like_pattern (filter->search), -1, g_free);
-      bind_named_int (stmt, ":staff", own_only == NULL);
+      char *match = search_expression (filter->search, own_only == NULL);
+
+      if (match != NULL)
+        sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":search"), match, -1,
+                           g_free);
     }
   if (filter->at_risk)
     bind_named_int (stmt, ":now", filter->now != 0 ? filter->now : g_get_real_time ());

@@ -15,6 +15,7 @@
 #include <gio/gio.h>
 
 #include "hd-alert.h"
+#include "hd-article.h"
 #include "hd-calendar.h"
 #include "hd-enums.h"
 #include "hd-error.h"
@@ -189,7 +190,8 @@ typedef struct {
   gboolean     unassigned;
   const char  *requester;   /* login */
   int          tier;        /* 1–3; 0 means every tier */
-  const char  *search;      /* words found in the title, description or conversation */
+  const char  *search;      /* words (as prefixes) of the title, description or conversation;
+                             * any text is valid, text without a word finds nothing */
   gboolean     at_risk;     /* only tickets at risk or breached at @now */
   gint64       now;         /* µs since the epoch, for @at_risk; 0: the current time */
   HdTicketSort sort;
@@ -346,5 +348,176 @@ GPtrArray     *hd_store_list_alerts       (HdStore               *self,
                                            gboolean               undelivered_only,
                                            guint                  limit,
                                            GError               **error);
+
+/* Knowledge base (hd-store-kb.c)
+ *
+ * Articles are Markdown with a title, an optional category (a tree of
+ * HdKbCategory), tags and a visibility. Requesters read FAQ articles only:
+ * an internal article is HD_ERROR_NOT_FOUND for them (its existence is not
+ * revealed) and never appears in their lists, searches or suggestions.
+ * Technicians and dispatchers ("staff") write articles, manage categories
+ * and link articles to tickets; requesters get HD_ERROR_PERMISSION_DENIED.
+ *
+ * Changes follow the ticket rules: one BEGIN IMMEDIATE transaction writes
+ * the row, a kb_article_events history row and a change_log row for the
+ * table "kb_articles" (kinds "created", "updated", "archived", "restored",
+ * "linked", "unlinked") or "kb_categories"; @if_version (0: the current
+ * one) guards against lost updates with HD_ERROR_CONFLICT, and nothing is
+ * changed then. Articles are archived, not deleted: an archived article
+ * keeps its history and links, is still readable by id, and leaves lists,
+ * searches and suggestions.
+ *
+ * Searching: any text is a valid query. It is split into words (runs of
+ * Unicode letters and digits); an article matches when every word matches
+ * its title, body or tags, as a word prefix ("print" finds "printer") or,
+ * for words of three or more characters, as a substring anywhere
+ * ("rinte" finds "printer"). Quotes, operators (AND, OR, NOT, NEAR), "*",
+ * "-", parentheses are just text. A query without any word finds nothing
+ * (an empty array, not an error). Results are ranked by bm25 with the
+ * title weighing most, then tags, then the body; prefix matches before
+ * substring-only ones. See hd-article.h for the highlight markers.
+ */
+
+typedef struct {
+  const char         *title;
+  const char         *body;        /* Markdown; may be empty */
+  const char         *category;    /* path "Hardware/Printers", created as needed; NULL or "": none */
+  const char * const *tags;        /* NULL: none; trimmed, lower-cased, deduplicated */
+  HdVisibility        visibility;
+  gint64              ticket;      /* not 0: link the new article to this ticket in the same transaction */
+} HdArticleDraft;
+
+#define HD_ARTICLE_DRAFT_INIT { .visibility = HD_VISIBILITY_INTERNAL }
+
+/* hd_store_draft_article_from_ticket() returns a draft that owns its
+ * strings; free it with this. Never call it on a draft you filled in. */
+void           hd_article_draft_free        (HdArticleDraft        *draft);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdArticleDraft, hd_article_draft_free)
+
+/* NULL leaves a field as it is; category "" clears it. */
+typedef struct {
+  const char         *title;
+  const char         *body;
+  const char         *category;
+  gboolean            set_tags;
+  const char * const *tags;
+  gboolean            set_visibility;
+  HdVisibility        visibility;
+} HdArticleChanges;
+
+typedef struct {
+  gint64       category_id;      /* 0: every category; else it and its descendants */
+  gboolean     uncategorized;    /* only articles without a category */
+  const char  *tag;              /* only articles with this tag */
+  gboolean     include_archived;
+  guint        limit;            /* 0: all */
+  guint        offset;
+} HdArticleFilter;
+
+HdArticle     *hd_store_add_article         (HdStore                *self,
+                                             const HdArticleDraft   *draft,
+                                             GError                **error);
+HdArticle     *hd_store_update_article      (HdStore                *self,
+                                             gint64                  id,
+                                             gint64                  if_version,
+                                             const HdArticleChanges *changes,
+                                             GError                **error);
+HdArticle     *hd_store_set_article_archived (HdStore               *self,
+                                              gint64                 id,
+                                              gint64                 if_version,
+                                              gboolean               archived,
+                                              GError               **error);
+HdArticle     *hd_store_get_article         (HdStore                *self,
+                                             gint64                  id,
+                                             GError                **error);
+/* By title (case-insensitive), then id. (element-type HdArticle) */
+GPtrArray     *hd_store_list_articles       (HdStore                *self,
+                                             const HdArticleFilter  *filter,
+                                             GError                **error);
+/* Oldest first. (element-type HdArticleRevision) */
+GPtrArray     *hd_store_list_article_history (HdStore               *self,
+                                              gint64                 id,
+                                              GError               **error);
+
+/* Categories: the whole tree, depth first, siblings by name; staff see
+ * every category, requesters those holding FAQ articles (or with such
+ * descendants). Names are one line, without "/"; siblings differ
+ * (case-insensitively) else HD_ERROR_EXISTS. (element-type HdKbCategory) */
+GPtrArray     *hd_store_list_kb_categories  (HdStore                *self,
+                                             GError                **error);
+HdKbCategory  *hd_store_find_kb_category    (HdStore                *self,
+                                             const char             *path,
+                                             GError                **error);
+HdKbCategory  *hd_store_add_kb_category     (HdStore                *self,
+                                             gint64                  parent_id,
+                                             const char             *name,
+                                             GError                **error);
+HdKbCategory  *hd_store_rename_kb_category  (HdStore                *self,
+                                             gint64                  id,
+                                             const char             *name,
+                                             GError                **error);
+/* Refuses to move a category below itself (HD_ERROR_INVALID_INPUT). */
+HdKbCategory  *hd_store_move_kb_category    (HdStore                *self,
+                                             gint64                  id,
+                                             gint64                  new_parent_id,
+                                             GError                **error);
+/* Only an empty category (no articles, no subcategories). */
+gboolean       hd_store_delete_kb_category  (HdStore                *self,
+                                             gint64                  id,
+                                             GError                **error);
+/* Every tag of the articles the acting person may see, sorted. */
+char         **hd_store_list_kb_tags        (HdStore                *self,
+                                             GError                **error);
+
+/* (element-type HdArticleHit); @limit 0 means 20. */
+GPtrArray     *hd_store_search_articles     (HdStore                *self,
+                                             const char             *query,
+                                             guint                   limit,
+                                             GError                **error);
+/* Articles for a ticket being written or read: any of the significant
+ * words of @title and @description (common English words and words of
+ * one letter left out), ranked by bm25 with title matches first; articles
+ * already linked to @ticket (0: none) are left out. (element-type HdArticleHit) */
+GPtrArray     *hd_store_suggest_articles    (HdStore                *self,
+                                             const char             *title,
+                                             const char             *description,
+                                             gint64                  ticket,
+                                             guint                   limit,
+                                             GError                **error);
+
+/* Links (staff). Linking writes a "field" ticket event for the field
+ * "article" (new_value: the article id; unlinking: old_value) without
+ * changing the ticket's version, and change_log rows for both the ticket
+ * ("linked"/"unlinked") and the article. Linking twice is
+ * HD_ERROR_EXISTS; unlinking what is not linked HD_ERROR_NOT_FOUND. */
+gboolean       hd_store_link_article        (HdStore                *self,
+                                             gint64                  article,
+                                             gint64                  ticket,
+                                             GError                **error);
+gboolean       hd_store_unlink_article      (HdStore                *self,
+                                             gint64                  article,
+                                             gint64                  ticket,
+                                             GError                **error);
+/* The articles linked to @ticket that the acting person may see, in link
+ * order. (element-type HdArticle) */
+GPtrArray     *hd_store_list_ticket_articles (HdStore               *self,
+                                              gint64                 ticket,
+                                              GError               **error);
+/* The tickets linked to @article that the acting person may see, by
+ * number. (element-type HdTicket) */
+GPtrArray     *hd_store_list_article_tickets (HdStore               *self,
+                                              gint64                 article,
+                                              GError               **error);
+
+/* "Publish as article" (staff): a draft from ticket @ticket: its title,
+ * and a Markdown body of the description ("## Problem") and the public
+ * replies of staff ("## Solution"; the last one when the ticket is
+ * resolved or closed, else all of them), internal visibility, the
+ * ticket's category as the article category when one of that path exists,
+ * and draft->ticket set so that hd_store_add_article() links it. Internal
+ * notes are never copied. Free with hd_article_draft_free(). */
+HdArticleDraft *hd_store_draft_article_from_ticket (HdStore          *self,
+                                                    gint64            ticket,
+                                                    GError          **error);
 
 G_END_DECLS

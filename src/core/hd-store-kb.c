@@ -1,0 +1,2126 @@
+/* hd-store-kb.c — the knowledge base: articles, categories, search, links
+ *
+ * Changes follow hd-store-tickets.c: BEGIN IMMEDIATE, the rules, the
+ * version read, the row, a kb_article_events row, a change_log row,
+ * COMMIT. The full-text indexes (kb_fts, kb_trigram) follow kb_articles
+ * through the triggers of schema version 5, in the same transaction.
+ *
+ * Search never hands what a person typed to FTS5: hd_fts_match_expression()
+ * builds the MATCH expression from the words it finds, each one a quoted
+ * string, so operators, quotes and brackets are only text.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "hd-enum-types.h"
+#include "hd-rules.h"
+#include "hd-store-private.h"
+
+#define HD_KB_MAX_TAG_CHARS 50
+#define HD_KB_MAX_TAGS 20
+#define HD_KB_MAX_CATEGORY_DEPTH 8
+/* More words than this in a query add nothing but time. */
+#define MAX_QUERY_WORDS 16
+#define MAX_SUGGEST_WORDS 24
+#define DEFAULT_LIMIT 20
+
+/* bm25 weights of kb_fts/kb_trigram's columns: title, body, tags. */
+#define KB_BM25 "10.0, 1.0, 4.0"
+
+/* Query building */
+
+/* Words that say nothing about a problem, left out of suggestions: a short
+ * list of common English function words and helpdesk filler. Searches
+ * keep every word: someone who types "the" means it. */
+static const char * const stopwords[] = {
+  "a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at",
+  "be", "been", "before", "but", "by", "can", "cannot", "could", "did", "do", "does", "doesn",
+  "don", "for", "from", "get", "gets", "got", "had", "has", "have", "hello", "help", "hi",
+  "how", "i", "if", "in", "into", "is", "isn", "it", "its", "just", "me", "my", "no", "not",
+  "now", "of", "on", "or", "our", "please", "since", "so", "some", "still", "that", "the",
+  "their", "them", "then", "there", "this", "to", "too", "up", "us", "was", "we", "were",
+  "what", "when", "where", "which", "while", "who", "why", "will", "with", "won", "would",
+  "you", "your", "thanks", "thank", "t", "s",
+};
+
+static gboolean
+is_stopword (const char *word)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (stopwords); i++)
+    if (g_str_equal (word, stopwords[i]))
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+is_word_char (gunichar c)
+{
+  return g_unichar_isalnum (c) || g_unichar_ismark (c);
+}
+
+/* The words of @text in order, lower case, without repeats: runs of
+ * Unicode letters, digits and combining marks. Invalid UTF-8 ends the
+ * text. */
+static GPtrArray *
+split_words (const char *text,
+             guint       max_words)
+{
+  GPtrArray *words = g_ptr_array_new_with_free_func (g_free);
+  const char *p = text != NULL ? text : "";
+  const char *end = NULL;
+
+  g_utf8_validate (p, -1, &end);
+  while (p < end && words->len < max_words)
+    {
+      const char *start;
+      g_autofree char *word = NULL;
+      gboolean seen = FALSE;
+
+      while (p < end && !is_word_char (g_utf8_get_char (p)))
+        p = g_utf8_next_char (p);
+      start = p;
+      while (p < end && is_word_char (g_utf8_get_char (p)))
+        p = g_utf8_next_char (p);
+      if (p == start)
+        break;
+
+      word = g_utf8_strdown (start, p - start);
+      for (guint i = 0; i < words->len && !seen; i++)
+        seen = g_str_equal (g_ptr_array_index (words, i), word);
+      if (!seen)
+        g_ptr_array_add (words, g_steal_pointer (&word));
+    }
+
+  return words;
+}
+
+static void
+append_quoted (GString    *expr,
+               const char *word)
+{
+  g_string_append_c (expr, '"');
+  for (const char *p = word; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (expr, '"');
+      g_string_append_c (expr, *p);
+    }
+  g_string_append_c (expr, '"');
+}
+
+static char *
+join_words (GPtrArray *words,
+            gboolean   prefix,
+            gboolean   any)
+{
+  GString *expr;
+
+  if (words->len == 0)
+    return NULL;
+
+  expr = g_string_new (NULL);
+  for (guint i = 0; i < words->len; i++)
+    {
+      if (i > 0)
+        g_string_append (expr, any ? " OR " : " AND ");
+      append_quoted (expr, g_ptr_array_index (words, i));
+      if (prefix)
+        g_string_append_c (expr, '*');
+    }
+
+  return g_string_free (expr, FALSE);
+}
+
+char *
+hd_fts_match_expression (const char *text,
+                         gboolean    prefix,
+                         gboolean    any,
+                         guint       min_chars,
+                         gboolean    drop_stopwords)
+{
+  g_autoptr(GPtrArray) words = split_words (text, MAX_QUERY_WORDS * 4);
+
+  for (guint i = words->len; i > 0; i--)
+    {
+      const char *word = g_ptr_array_index (words, i - 1);
+
+      if (g_utf8_strlen (word, -1) < (glong) min_chars ||
+          (drop_stopwords && is_stopword (word)))
+        g_ptr_array_remove_index (words, i - 1);
+    }
+  if (words->len > MAX_QUERY_WORDS)
+    g_ptr_array_set_size (words, MAX_QUERY_WORDS);
+
+  return join_words (words, prefix, any);
+}
+
+/* Helpers */
+
+/* For qsort() and g_ptr_array_sort() over arrays of strings. */
+static int
+compare_strings (const void *a,
+                 const void *b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+static HdArticle *
+not_found (gint64   id,
+           GError **error)
+{
+  g_set_error (error, HD_ERROR, HD_ERROR_NOT_FOUND,
+               _("There is no article %" G_GINT64_FORMAT "."), id);
+  return NULL;
+}
+
+typedef struct {
+  gint64  id;
+  gint64  parent_id;
+  char   *name;
+  char   *path;
+  guint   depth;
+} CategoryRow;
+
+static void
+category_row_free (gpointer data)
+{
+  CategoryRow *row = data;
+
+  g_free (row->name);
+  g_free (row->path);
+  g_free (row);
+}
+
+/* Every category by id (gint64 keys), with its path and depth. */
+static GHashTable *
+load_categories (HdStore  *self,
+                 GError  **error)
+{
+  g_autoptr(GHashTable) rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                                      category_row_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  GHashTableIter iter;
+  CategoryRow *row;
+  int rc;
+
+  stmt = hd_store_prepare (self, "SELECT id, parent_id, name FROM kb_categories", error);
+  if (stmt == NULL)
+    return NULL;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      row = g_new0 (CategoryRow, 1);
+      row->id = sqlite3_column_int64 (stmt, 0);
+      row->parent_id = sqlite3_column_int64 (stmt, 1);
+      row->name = g_strdup (hd_column_text (stmt, 2));
+      g_hash_table_insert (rows, &row->id, row);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      hd_store_set_error_from_db (self, rc, error);
+      return NULL;
+    }
+
+  /* Paths from the root; a cycle written by another tool stops at the
+   * depth limit instead of looping. */
+  g_hash_table_iter_init (&iter, rows);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &row))
+    {
+      GPtrArray *names = g_ptr_array_new ();
+      CategoryRow *up = row;
+
+      while (up != NULL && names->len <= 64)
+        {
+          g_ptr_array_insert (names, 0, up->name);
+          up = up->parent_id != 0 ? g_hash_table_lookup (rows, &up->parent_id) : NULL;
+        }
+      g_ptr_array_add (names, NULL);
+      row->path = g_strjoinv ("/", (char **) names->pdata);
+      row->depth = names->len - 2;
+      g_ptr_array_free (names, TRUE);
+    }
+
+  return g_steal_pointer (&rows);
+}
+
+/* id → path, for hd_article_new_from_row(). */
+static GHashTable *
+load_paths (HdStore  *self,
+            GError  **error)
+{
+  g_autoptr(GHashTable) rows = load_categories (self, error);
+  GHashTable *paths;
+  GHashTableIter iter;
+  CategoryRow *row;
+
+  if (rows == NULL)
+    return NULL;
+
+  paths = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_hash_table_iter_init (&iter, rows);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &row))
+    g_hash_table_insert (paths, g_memdup2 (&row->id, sizeof row->id), g_strdup (row->path));
+
+  return paths;
+}
+
+static HdArticle *
+load_article (HdStore  *self,
+              gint64    id,
+              GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GHashTable) paths = NULL;
+  int rc;
+
+  paths = load_paths (self, error);
+  if (paths == NULL)
+    return NULL;
+
+  stmt = hd_store_prepare (self, "SELECT " HD_ARTICLE_COLUMNS HD_ARTICLE_FROM " WHERE k.id = ?",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return hd_article_new_from_row (stmt, paths);
+  if (rc != SQLITE_DONE)
+    {
+      hd_store_set_error_from_db (self, rc, error);
+      return NULL;
+    }
+
+  return not_found (id, error);
+}
+
+/* Trimmed, lower case, sorted, without repeats, joined by newlines. */
+static char *
+normalize_tags (const char * const  *tags,
+                GError             **error)
+{
+  g_autoptr(GPtrArray) clean = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
+    {
+      g_autofree char *trimmed = g_strstrip (g_strdup (tags[i]));
+      g_autofree char *tag = NULL;
+      gboolean seen = FALSE;
+
+      if (trimmed[0] == '\0')
+        continue;
+      if (!hd_validate_line (_("A tag"), trimmed, HD_KB_MAX_TAG_CHARS, TRUE, error))
+        return NULL;
+      if (strchr (trimmed, ',') != NULL)
+        {
+          g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                       _("The tag “%s” contains a comma. Give each tag separately."), trimmed);
+          return NULL;
+        }
+
+      tag = g_utf8_strdown (trimmed, -1);
+      for (guint j = 0; j < clean->len && !seen; j++)
+        seen = g_str_equal (g_ptr_array_index (clean, j), tag);
+      if (!seen)
+        g_ptr_array_add (clean, g_steal_pointer (&tag));
+    }
+
+  if (clean->len > HD_KB_MAX_TAGS)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                   _("An article can have at most %d tags."), HD_KB_MAX_TAGS);
+      return NULL;
+    }
+
+  g_ptr_array_sort (clean, compare_strings);
+  g_ptr_array_add (clean, NULL);
+  return g_strjoinv ("\n", (char **) clean->pdata);
+}
+
+/* The parts of a category path, trimmed, without empty ones. */
+static char **
+split_path (const char  *path,
+            GError     **error)
+{
+  g_auto(GStrv) parts = g_strsplit (path != NULL ? path : "", "/", -1);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  guint n = 0;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_strstrip (parts[i]);
+      if (parts[i][0] == '\0')
+        continue;
+      if (!hd_validate_line (_("A category name"), parts[i], HD_MAX_LINE_CHARS, TRUE, error))
+        return NULL;
+      g_strv_builder_add (builder, parts[i]);
+      n++;
+    }
+
+  if (n > HD_KB_MAX_CATEGORY_DEPTH)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                   _("The category “%s” is nested too deeply; use at most %d levels."), path,
+                   HD_KB_MAX_CATEGORY_DEPTH);
+      return NULL;
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+/* The id of the category @name below @parent (0: top level), or 0. */
+static gboolean
+find_child (HdStore     *self,
+            gint64       parent,
+            const char  *name,
+            gint64      *id,
+            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = hd_store_prepare (self,
+                           "SELECT id FROM kb_categories WHERE coalesce(parent_id, 0) = ?"
+                           " AND name = ? COLLATE NOCASE", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, parent);
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  *id = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return hd_store_set_error_from_db (self, rc, error);
+
+  return TRUE;
+}
+
+static gboolean
+insert_category (HdStore     *self,
+                 gint64       parent,
+                 const char  *name,
+                 gint64      *id,
+                 GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  stmt = hd_store_prepare (self, "INSERT INTO kb_categories (parent_id, name) VALUES (?, ?)",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+
+  if (parent != 0)
+    sqlite3_bind_int64 (stmt, 1, parent);
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
+  if (!hd_store_step_done (self, stmt, error))
+    return FALSE;
+
+  *id = sqlite3_last_insert_rowid (hd_store_get_db (self));
+  return hd_store_log_change (self, "kb_categories", *id, "created", error);
+}
+
+/* Inside a write transaction: the id of @path, made as needed (0 for an
+ * empty path). */
+static gboolean
+ensure_category (HdStore     *self,
+                 const char  *path,
+                 gint64      *id,
+                 GError     **error)
+{
+  g_auto(GStrv) parts = split_path (path, error);
+  gint64 parent = 0;
+
+  if (parts == NULL)
+    return FALSE;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      gint64 child = 0;
+
+      if (!find_child (self, parent, parts[i], &child, error))
+        return FALSE;
+      if (child == 0 && !insert_category (self, parent, parts[i], &child, error))
+        return FALSE;
+      parent = child;
+    }
+
+  *id = parent;
+  return TRUE;
+}
+
+static gboolean
+insert_revision (HdStore             *self,
+                 gint64               article,
+                 HdPerson            *me,
+                 HdArticleEventKind   kind,
+                 gint64               version,
+                 const char          *fields,
+                 const char          *old_title,
+                 const char          *old_body,
+                 const char          *title,
+                 const char          *body,
+                 GError             **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  stmt = hd_store_prepare (self,
+                           "INSERT INTO kb_article_events (article_id, at, actor_id, kind, version,"
+                           " fields, old_title, old_body, title, body)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, article);
+  sqlite3_bind_int64 (stmt, 2, hd_store_now (self));
+  sqlite3_bind_int64 (stmt, 3, hd_person_get_id (me));
+  sqlite3_bind_text (stmt, 4, hd_enum_to_nick (HD_TYPE_ARTICLE_EVENT_KIND, kind), -1,
+                     SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, version);
+  sqlite3_bind_text (stmt, 6, fields != NULL ? fields : "", -1, SQLITE_TRANSIENT);
+  if (old_title != NULL)
+    sqlite3_bind_text (stmt, 7, old_title, -1, SQLITE_TRANSIENT);
+  if (old_body != NULL)
+    sqlite3_bind_text (stmt, 8, old_body, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 9, title, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 10, body, -1, SQLITE_TRANSIENT);
+
+  return hd_store_step_done (self, stmt, error);
+}
+
+static gboolean
+validate_visibility (HdVisibility   visibility,
+                     GError       **error)
+{
+  if (hd_enum_to_nick (HD_TYPE_VISIBILITY, visibility) != NULL)
+    return TRUE;
+
+  g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT, _("Unknown visibility %d."), visibility);
+  return FALSE;
+}
+
+static gboolean
+validate_text (const char  *title,
+               gboolean     title_required,
+               const char  *body,
+               GError     **error)
+{
+  return (title == NULL && !title_required) ||
+         (hd_validate_line (_("The title"), title, HD_MAX_TITLE_CHARS, TRUE, error) &&
+          hd_validate_body (_("The article"), body, FALSE, error));
+}
+
+/* Starts a change: the write lock, the acting person (staff), and the
+ * article at @if_version (0: any). */
+static HdArticle *
+begin_article_change (HdStore    *self,
+                      gint64      id,
+                      gint64      if_version,
+                      HdPerson  **me,
+                      GError    **error)
+{
+  g_autoptr(HdArticle) article = NULL;
+
+  if (!hd_store_begin_write (self, error))
+    return NULL;
+
+  *me = hd_store_lock_me (self, error);
+  if (*me == NULL)
+    goto fail;
+
+  article = load_article (self, id, error);
+  if (article == NULL ||
+      !hd_rules_check_see_article (*me, article, error) ||
+      !hd_rules_check_write_kb (*me, error))
+    goto fail;
+
+  if (if_version != 0 && hd_article_get_version (article) != if_version)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_CONFLICT,
+                   _("Article %" G_GINT64_FORMAT " was changed by someone else since you read it (version %" G_GINT64_FORMAT ", not %" G_GINT64_FORMAT "). Reload it and make your change again; keep a copy of your text."),
+                   id, hd_article_get_version (article), if_version);
+      goto fail;
+    }
+
+  return g_steal_pointer (&article);
+
+fail:
+  g_clear_object (me);
+  hd_store_rollback (self);
+  return NULL;
+}
+
+static HdArticle *
+finish_article_change (HdStore     *self,
+                       gint64       id,
+                       const char  *kind,
+                       GError     **error)
+{
+  g_autoptr(HdArticle) article = NULL;
+
+  if (!hd_store_log_change (self, "kb_articles", id, kind, error))
+    goto fail;
+
+  article = load_article (self, id, error);
+  if (article == NULL || !hd_store_commit (self, error))
+    goto fail;
+
+  return g_steal_pointer (&article);
+
+fail:
+  hd_store_rollback (self);
+  return NULL;
+}
+
+static gboolean link_locked (HdStore  *self,
+                             HdPerson *me,
+                             gint64    article,
+                             gint64    ticket,
+                             GError  **error);
+
+/* Articles */
+
+/**
+ * hd_store_add_article:
+ *
+ * Writes a new article (staff only), its "created" history row, and, when
+ * @draft->ticket is set, its link to that ticket.
+ *
+ * Returns: (transfer full): the new article
+ */
+HdArticle *
+hd_store_add_article (HdStore               *self,
+                      const HdArticleDraft  *draft,
+                      GError               **error)
+{
+  g_autoptr(HdPerson) me = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *tags = NULL;
+  const char *body;
+  gint64 category = 0;
+  gint64 id;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+  g_return_val_if_fail (draft != NULL, NULL);
+
+  title = draft->title != NULL ? g_strstrip (g_strdup (draft->title)) : NULL;
+  body = draft->body != NULL ? draft->body : "";
+  if (!validate_text (title, TRUE, body, error) ||
+      !validate_visibility (draft->visibility, error))
+    return NULL;
+  tags = normalize_tags (draft->tags, error);
+  if (tags == NULL)
+    return NULL;
+
+  if (!hd_store_begin_write (self, error))
+    return NULL;
+
+  me = hd_store_lock_me (self, error);
+  if (me == NULL || !hd_rules_check_write_kb (me, error) ||
+      !ensure_category (self, draft->category, &category, error))
+    goto fail;
+
+  stmt = hd_store_prepare (self,
+                           "INSERT INTO kb_articles (title, body, category_id, tags, visibility,"
+                           " author_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           error);
+  if (stmt == NULL)
+    goto fail;
+
+  sqlite3_bind_text (stmt, 1, title, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, body, -1, SQLITE_TRANSIENT);
+  if (category != 0)
+    sqlite3_bind_int64 (stmt, 3, category);
+  sqlite3_bind_text (stmt, 4, tags, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, hd_enum_to_nick (HD_TYPE_VISIBILITY, draft->visibility), -1,
+                     SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, hd_person_get_id (me));
+  sqlite3_bind_int64 (stmt, 7, hd_store_now (self));
+  sqlite3_bind_int64 (stmt, 8, hd_store_now (self));
+  if (!hd_store_step_done (self, stmt, error))
+    goto fail;
+
+  id = sqlite3_last_insert_rowid (hd_store_get_db (self));
+  if (!insert_revision (self, id, me, HD_ARTICLE_EVENT_CREATED, 1, "", NULL, NULL, title, body,
+                        error))
+    goto fail;
+
+  if (draft->ticket != 0 && !link_locked (self, me, id, draft->ticket, error))
+    goto fail;
+
+  return finish_article_change (self, id, "created", error);
+
+fail:
+  hd_store_rollback (self);
+  return NULL;
+}
+
+static void
+add_field (GString    *fields,
+           const char *field)
+{
+  if (fields->len > 0)
+    g_string_append_c (fields, ',');
+  g_string_append (fields, field);
+}
+
+/**
+ * hd_store_update_article:
+ * @if_version: the version the change is based on; 0 for the current one
+ *
+ * Changes an article (staff only). Fields equal to what is stored are no
+ * change: nothing is written and the version stays.
+ *
+ * Returns: (transfer full): the article as now stored
+ */
+HdArticle *
+hd_store_update_article (HdStore                 *self,
+                         gint64                   id,
+                         gint64                   if_version,
+                         const HdArticleChanges  *changes,
+                         GError                 **error)
+{
+  g_autoptr(HdPerson) me = NULL;
+  g_autoptr(HdArticle) article = NULL;
+  g_autoptr(GString) fields = g_string_new (NULL);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *tags = NULL;
+  g_autofree char *old_tags = NULL;
+  const char *new_title, *new_body;
+  gint64 category = 0;
+  HdVisibility visibility;
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+  g_return_val_if_fail (changes != NULL, NULL);
+
+  title = changes->title != NULL ? g_strstrip (g_strdup (changes->title)) : NULL;
+  if ((title != NULL &&
+       !hd_validate_line (_("The title"), title, HD_MAX_TITLE_CHARS, TRUE, error)) ||
+      !hd_validate_body (_("The article"), changes->body, FALSE, error) ||
+      (changes->set_visibility && !validate_visibility (changes->visibility, error)))
+    return NULL;
+  if (changes->set_tags && (tags = normalize_tags (changes->tags, error)) == NULL)
+    return NULL;
+
+  article = begin_article_change (self, id, if_version, &me, error);
+  if (article == NULL)
+    return NULL;
+
+  category = hd_article_get_category_id (article);
+  if (changes->category != NULL && !ensure_category (self, changes->category, &category, error))
+    goto fail;
+
+  new_title = title != NULL ? title : hd_article_get_title (article);
+  new_body = changes->body != NULL ? changes->body : hd_article_get_body (article);
+  visibility = changes->set_visibility ? changes->visibility : hd_article_get_visibility (article);
+  old_tags = g_strjoinv ("\n", (char **) hd_article_get_tags (article));
+  if (tags == NULL)
+    tags = g_strdup (old_tags);
+
+  if (!g_str_equal (new_title, hd_article_get_title (article)))
+    add_field (fields, "title");
+  if (!g_str_equal (new_body, hd_article_get_body (article)))
+    add_field (fields, "body");
+  if (category != hd_article_get_category_id (article))
+    add_field (fields, "category");
+  if (visibility != hd_article_get_visibility (article))
+    add_field (fields, "visibility");
+  if (!g_str_equal (tags, old_tags))
+    add_field (fields, "tags");
+
+  if (fields->len == 0)
+    {
+      /* Categories made for nothing go too. */
+      hd_store_rollback (self);
+      return g_steal_pointer (&article);
+    }
+
+  stmt = hd_store_prepare (self,
+                           "UPDATE kb_articles SET title = ?1, body = ?2, category_id = ?3,"
+                           " tags = ?4, visibility = ?5, updated_at = ?6, version = version + 1"
+                           " WHERE id = ?7 AND version = ?8", error);
+  if (stmt == NULL)
+    goto fail;
+
+  sqlite3_bind_text (stmt, 1, new_title, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, new_body, -1, SQLITE_TRANSIENT);
+  if (category != 0)
+    sqlite3_bind_int64 (stmt, 3, category);
+  sqlite3_bind_text (stmt, 4, tags, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, hd_enum_to_nick (HD_TYPE_VISIBILITY, visibility), -1,
+                     SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, hd_store_now (self));
+  sqlite3_bind_int64 (stmt, 7, id);
+  sqlite3_bind_int64 (stmt, 8, hd_article_get_version (article));
+  if (!hd_store_step_done (self, stmt, error))
+    goto fail;
+  if (sqlite3_changes (hd_store_get_db (self)) != 1)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_CONFLICT,
+                   _("Article %" G_GINT64_FORMAT " was changed by someone else meanwhile. Reload it and make your change again."),
+                   id);
+      goto fail;
+    }
+
+  if (!insert_revision (self, id, me, HD_ARTICLE_EVENT_EDITED, hd_article_get_version (article) + 1,
+                        fields->str,
+                        g_str_equal (new_title, hd_article_get_title (article)) ? NULL
+                                                                              : hd_article_get_title (article),
+                        g_str_equal (new_body, hd_article_get_body (article)) ? NULL
+                                                                            : hd_article_get_body (article),
+                        new_title, new_body, error))
+    goto fail;
+
+  return finish_article_change (self, id, "updated", error);
+
+fail:
+  hd_store_rollback (self);
+  return NULL;
+}
+
+/**
+ * hd_store_set_article_archived:
+ * @if_version: the version the change is based on; 0 for the current one
+ *
+ * Archives an article or restores it (staff only).
+ *
+ * Returns: (transfer full): the article as now stored
+ */
+HdArticle *
+hd_store_set_article_archived (HdStore   *self,
+                               gint64     id,
+                               gint64     if_version,
+                               gboolean   archived,
+                               GError   **error)
+{
+  g_autoptr(HdPerson) me = NULL;
+  g_autoptr(HdArticle) article = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+
+  article = begin_article_change (self, id, if_version, &me, error);
+  if (article == NULL)
+    return NULL;
+
+  if ((hd_article_get_archived_at (article) != 0) == !!archived)
+    {
+      hd_store_rollback (self);
+      return g_steal_pointer (&article);
+    }
+
+  stmt = hd_store_prepare (self,
+                           "UPDATE kb_articles SET archived_at = CASE WHEN ?1 THEN ?2 END,"
+                           " updated_at = ?2, version = version + 1 WHERE id = ?3 AND version = ?4",
+                           error);
+  if (stmt == NULL)
+    goto fail;
+
+  sqlite3_bind_int (stmt, 1, !!archived);
+  sqlite3_bind_int64 (stmt, 2, hd_store_now (self));
+  sqlite3_bind_int64 (stmt, 3, id);
+  sqlite3_bind_int64 (stmt, 4, hd_article_get_version (article));
+  if (!hd_store_step_done (self, stmt, error) ||
+      !insert_revision (self, id, me,
+                        archived ? HD_ARTICLE_EVENT_ARCHIVED : HD_ARTICLE_EVENT_RESTORED,
+                        hd_article_get_version (article) + 1, "archived", NULL, NULL,
+                        hd_article_get_title (article), hd_article_get_body (article), error))
+    goto fail;
+
+  return finish_article_change (self, id, archived ? "archived" : "restored", error);
+
+fail:
+  hd_store_rollback (self);
+  return NULL;
+}
+
+/**
+ * hd_store_get_article:
+ *
+ * Returns: (transfer full): article @id, if the acting person may read it
+ */
+HdArticle *
+hd_store_get_article (HdStore  *self,
+                      gint64    id,
+                      GError  **error)
+{
+  g_autoptr(HdArticle) article = NULL;
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+
+  article = load_article (self, id, error);
+  if (article == NULL || !hd_rules_check_see_article (hd_store_get_me (self), article, error))
+    return NULL;
+
+  return g_steal_pointer (&article);
+}
+
+/* Runs @stmt and collects its HD_ARTICLE_COLUMNS rows. */
+static GPtrArray *
+collect_articles (HdStore       *self,
+                  sqlite3_stmt  *stmt,
+                  GError       **error)
+{
+  g_autoptr(GPtrArray) articles = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) paths = load_paths (self, error);
+  int rc;
+
+  if (paths == NULL)
+    return NULL;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (articles, hd_article_new_from_row (stmt, paths));
+
+  if (rc != SQLITE_DONE)
+    {
+      hd_store_set_error_from_db (self, rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&articles);
+}
+
+/* The visibility test of every list: requesters (?staff false) read FAQ
+ * articles that are not archived. */
+#define VISIBLE_TO(staff) \
+  " (" staff " OR (k.visibility = 'faq' AND k.archived_at IS NULL))"
+
+/**
+ * hd_store_list_articles:
+ * @filter: (nullable): which articles; %NULL for all
+ *
+ * Returns: (transfer full) (element-type HdArticle): the articles the
+ *   acting person may read, by title
+ */
+GPtrArray *
+hd_store_list_articles (HdStore                *self,
+                        const HdArticleFilter  *filter,
+                        GError                **error)
+{
+  static const HdArticleFilter all = { 0 };
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+
+  if (filter == NULL)
+    filter = &all;
+
+  stmt = hd_store_prepare (self,
+                           "WITH RECURSIVE sub (id, depth) AS ("
+                           "  SELECT ?1, 0 UNION ALL"
+                           "  SELECT c.id, sub.depth + 1 FROM kb_categories c"
+                           "  JOIN sub ON c.parent_id = sub.id WHERE sub.depth < 64)"
+                           " SELECT " HD_ARTICLE_COLUMNS HD_ARTICLE_FROM
+                           " WHERE" VISIBLE_TO ("?2")
+                           " AND (?3 OR k.archived_at IS NULL)"
+                           " AND (?1 = 0 OR k.category_id IN (SELECT id FROM sub))"
+                           " AND (NOT ?4 OR k.category_id IS NULL)"
+                           " AND (?5 IS NULL OR instr (char(10) || k.tags || char(10),"
+                           "                           char(10) || ?5 || char(10)) > 0)"
+                           " ORDER BY k.title COLLATE NOCASE, k.id LIMIT ?6 OFFSET ?7",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, filter->category_id);
+  sqlite3_bind_int (stmt, 2, hd_rules_sees_internal_kb (hd_store_get_me (self)));
+  sqlite3_bind_int (stmt, 3, filter->include_archived);
+  sqlite3_bind_int (stmt, 4, filter->uncategorized);
+  if (filter->tag != NULL && filter->tag[0] != '\0')
+    {
+      g_autofree char *tag = g_utf8_strdown (filter->tag, -1);
+
+      sqlite3_bind_text (stmt, 5, g_strstrip (tag), -1, SQLITE_TRANSIENT);
+    }
+  sqlite3_bind_int64 (stmt, 6, filter->limit > 0 ? (gint64) filter->limit : -1);
+  sqlite3_bind_int64 (stmt, 7, filter->offset);
+
+  return collect_articles (self, stmt, error);
+}
+
+/**
+ * hd_store_list_article_history:
+ *
+ * Returns: (transfer full) (element-type HdArticleRevision): the history of
+ *   an article the acting person may read, oldest first
+ */
+GPtrArray *
+hd_store_list_article_history (HdStore  *self,
+                               gint64    id,
+                               GError  **error)
+{
+  g_autoptr(GPtrArray) revisions = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(HdArticle) article = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+
+  article = hd_store_get_article (self, id, error);
+  if (article == NULL)
+    return NULL;
+
+  stmt = hd_store_prepare (self,
+                           "SELECT " HD_REVISION_COLUMNS " FROM kb_article_events v"
+                           " JOIN people p ON p.id = v.actor_id WHERE v.article_id = ?"
+                           " ORDER BY v.id", error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (revisions, hd_article_revision_new_from_row (stmt));
+
+  if (rc != SQLITE_DONE)
+    {
+      hd_store_set_error_from_db (self, rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&revisions);
+}
+
+/* Categories */
+
+static int
+compare_rows_by_name (gconstpointer a,
+                      gconstpointer b)
+{
+  const CategoryRow *ra = *(CategoryRow * const *) a;
+  const CategoryRow *rb = *(CategoryRow * const *) b;
+  g_autofree char *ka = g_utf8_casefold (ra->name, -1);
+  g_autofree char *kb = g_utf8_casefold (rb->name, -1);
+  int cmp = g_utf8_collate (ka, kb);
+
+  return cmp != 0 ? cmp : (ra->id < rb->id ? -1 : ra->id > rb->id);
+}
+
+typedef struct {
+  GHashTable *children;  /* parent id → GPtrArray of CategoryRow */
+  GHashTable *counts;    /* id → guint, articles the person sees */
+  GHashTable *visible;   /* ids with a visible article below, or NULL: all */
+  GPtrArray  *out;
+} TreeWalk;
+
+static guint
+subtree_count (TreeWalk *walk,
+               gint64    id,
+               guint     depth)
+{
+  GPtrArray *kids = g_hash_table_lookup (walk->children, &id);
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (walk->counts, &id));
+
+  for (guint i = 0; kids != NULL && i < kids->len && depth < 64; i++)
+    n += subtree_count (walk, ((CategoryRow *) g_ptr_array_index (kids, i))->id, depth + 1);
+
+  return n;
+}
+
+static void
+walk_tree (TreeWalk *walk,
+           gint64    parent,
+           guint     depth)
+{
+  GPtrArray *kids = g_hash_table_lookup (walk->children, &parent);
+
+  for (guint i = 0; kids != NULL && i < kids->len && depth < 64; i++)
+    {
+      CategoryRow *row = g_ptr_array_index (kids, i);
+
+      if (walk->visible == NULL || subtree_count (walk, row->id, 0) > 0)
+        {
+          g_ptr_array_add (walk->out,
+                           hd_kb_category_new (row->id, row->parent_id, row->name, row->path,
+                                               row->depth,
+                                               GPOINTER_TO_UINT (g_hash_table_lookup (walk->counts,
+                                                                                      &row->id))));
+          walk_tree (walk, row->id, depth + 1);
+        }
+    }
+}
+
+/**
+ * hd_store_list_kb_categories:
+ *
+ * Returns: (transfer full) (element-type HdKbCategory): the tree, depth
+ *   first
+ */
+GPtrArray *
+hd_store_list_kb_categories (HdStore  *self,
+                             GError  **error)
+{
+  g_autoptr(GHashTable) rows = NULL;
+  g_autoptr(GHashTable) children = NULL;
+  g_autoptr(GHashTable) counts = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_object_unref);
+  gboolean staff;
+  GHashTableIter iter;
+  CategoryRow *row;
+  GPtrArray *kids;
+  TreeWalk walk;
+  int rc;
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+
+  staff = hd_rules_sees_internal_kb (hd_store_get_me (self));
+  rows = load_categories (self, error);
+  if (rows == NULL)
+    return NULL;
+
+  counts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  stmt = hd_store_prepare (self,
+                           "SELECT k.category_id, count(*) FROM kb_articles k"
+                           " WHERE k.category_id IS NOT NULL AND k.archived_at IS NULL"
+                           " AND" VISIBLE_TO ("?1") " GROUP BY k.category_id", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int (stmt, 1, staff);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_hash_table_insert (counts, g_memdup2 (&id, sizeof id),
+                           GUINT_TO_POINTER ((guint) sqlite3_column_int64 (stmt, 1)));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      hd_store_set_error_from_db (self, rc, error);
+      return NULL;
+    }
+
+  children = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                    (GDestroyNotify) g_ptr_array_unref);
+  g_hash_table_iter_init (&iter, rows);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &row))
+    {
+      gint64 parent = row->parent_id;
+
+      kids = g_hash_table_lookup (children, &parent);
+      if (kids == NULL)
+        {
+          kids = g_ptr_array_new ();
+          g_hash_table_insert (children, g_memdup2 (&parent, sizeof parent), kids);
+        }
+      g_ptr_array_add (kids, row);
+    }
+  g_hash_table_iter_init (&iter, children);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &kids))
+    g_ptr_array_sort (kids, compare_rows_by_name);
+
+  walk.children = children;
+  walk.counts = counts;
+  walk.visible = staff ? NULL : counts;
+  walk.out = out;
+  walk_tree (&walk, 0, 0);
+
+  return g_steal_pointer (&out);
+}
+
+static HdKbCategory *
+category_from_rows (GHashTable  *rows,
+                    gint64       id,
+                    GError     **error)
+{
+  CategoryRow *row = g_hash_table_lookup (rows, &id);
+
+  if (row == NULL)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_NOT_FOUND,
+                   _("There is no knowledge-base category %" G_GINT64_FORMAT "."), id);
+      return NULL;
+    }
+
+  return hd_kb_category_new (row->id, row->parent_id, row->name, row->path, row->depth, 0);
+}
+
+static HdKbCategory *
+load_category (HdStore  *self,
+               gint64    id,
+               GError  **error)
+{
+  g_autoptr(GHashTable) rows = load_categories (self, error);
+
+  return rows != NULL ? category_from_rows (rows, id, error) : NULL;
+}
+
+/**
+ * hd_store_find_kb_category:
+ * @path: "Hardware/Printers"; case does not matter
+ *
+ * Returns: (transfer full): the category, or %NULL with HD_ERROR_NOT_FOUND
+ */
+HdKbCategory *
+hd_store_find_kb_category (HdStore     *self,
+                           const char  *path,
+                           GError     **error)
+{
+  g_auto(GStrv) parts = NULL;
+  gint64 id = 0;
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+
+  parts = split_path (path, error);
+  if (parts == NULL)
+    return NULL;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      gint64 child = 0;
+
+      if (!find_child (self, id, parts[i], &child, error))
+        return NULL;
+      if (child == 0)
+        break;
+      id = child;
+      if (parts[i + 1] == NULL)
+        return load_category (self, id, error);
+    }
+
+  g_set_error (error, HD_ERROR, HD_ERROR_NOT_FOUND,
+               _("There is no knowledge-base category “%s”. See the list with “helpdesk-cli kb categories”."),
+               path != NULL ? path : "");
+  return NULL;
+}
+
+static gboolean
+begin_category_change (HdStore   *self,
+                       GError   **error)
+{
+  g_autoptr(HdPerson) me = NULL;
+
+  if (!hd_store_begin_write (self, error))
+    return FALSE;
+
+  me = hd_store_lock_me (self, error);
+  if (me == NULL || !hd_rules_check_write_kb (me, error))
+    {
+      hd_store_rollback (self);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_name_free (HdStore     *self,
+                 gint64       parent,
+                 const char  *name,
+                 gint64       except,
+                 GError     **error)
+{
+  gint64 existing = 0;
+
+  if (!find_child (self, parent, name, &existing, error))
+    return FALSE;
+  if (existing == 0 || existing == except)
+    return TRUE;
+
+  g_set_error (error, HD_ERROR, HD_ERROR_EXISTS,
+               _("There is a category “%s” there already. Choose another name."), name);
+  return FALSE;
+}
+
+static char *
+clean_name (const char  *name,
+            GError     **error)
+{
+  g_autofree char *clean = g_strstrip (g_strdup (name != NULL ? name : ""));
+
+  if (!hd_validate_line (_("The category name"), clean, HD_MAX_LINE_CHARS, TRUE, error))
+    return NULL;
+  if (strchr (clean, '/') != NULL)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                   _("A category name cannot contain “/”; it separates the levels of a path."));
+      return NULL;
+    }
+
+  return g_steal_pointer (&clean);
+}
+
+static HdKbCategory *
+finish_category_change (HdStore     *self,
+                        gint64       id,
+                        const char  *kind,
+                        GError     **error)
+{
+  g_autoptr(HdKbCategory) category = NULL;
+
+  if (!hd_store_log_change (self, "kb_categories", id, kind, error) ||
+      (category = load_category (self, id, error)) == NULL ||
+      !hd_store_commit (self, error))
+    {
+      hd_store_rollback (self);
+      return NULL;
+    }
+
+  return g_steal_pointer (&category);
+}
+
+/**
+ * hd_store_add_kb_category:
+ * @parent_id: 0 for the top level
+ *
+ * Returns: (transfer full): the new category
+ */
+HdKbCategory *
+hd_store_add_kb_category (HdStore     *self,
+                          gint64       parent_id,
+                          const char  *name,
+                          GError     **error)
+{
+  g_autofree char *clean = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(HdKbCategory) parent = NULL;
+  gint64 id;
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+
+  clean = clean_name (name, error);
+  if (clean == NULL || !begin_category_change (self, error))
+    return NULL;
+
+  if (parent_id != 0 && (parent = load_category (self, parent_id, error)) == NULL)
+    goto fail;
+  if (parent != NULL && hd_kb_category_get_depth (parent) + 1 >= HD_KB_MAX_CATEGORY_DEPTH)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                   _("Categories nest at most %d levels deep."), HD_KB_MAX_CATEGORY_DEPTH);
+      goto fail;
+    }
+  if (!check_name_free (self, parent_id, clean, 0, error))
+    goto fail;
+
+  stmt = hd_store_prepare (self, "INSERT INTO kb_categories (parent_id, name) VALUES (?, ?)",
+                           error);
+  if (stmt == NULL)
+    goto fail;
+  if (parent_id != 0)
+    sqlite3_bind_int64 (stmt, 1, parent_id);
+  sqlite3_bind_text (stmt, 2, clean, -1, SQLITE_TRANSIENT);
+  if (!hd_store_step_done (self, stmt, error))
+    goto fail;
+
+  id = sqlite3_last_insert_rowid (hd_store_get_db (self));
+  return finish_category_change (self, id, "created", error);
+
+fail:
+  hd_store_rollback (self);
+  return NULL;
+}
+
+/**
+ * hd_store_rename_kb_category:
+ *
+ * Returns: (transfer full): the category as now stored
+ */
+HdKbCategory *
+hd_store_rename_kb_category (HdStore     *self,
+                             gint64       id,
+                             const char  *name,
+                             GError     **error)
+{
+  g_autofree char *clean = NULL;
+  g_autoptr(HdKbCategory) category = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+
+  clean = clean_name (name, error);
+  if (clean == NULL || !begin_category_change (self, error))
+    return NULL;
+
+  category = load_category (self, id, error);
+  if (category == NULL ||
+      !check_name_free (self, hd_kb_category_get_parent_id (category), clean, id, error))
+    goto fail;
+
+  stmt = hd_store_prepare (self, "UPDATE kb_categories SET name = ? WHERE id = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, clean, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, id);
+  if (!hd_store_step_done (self, stmt, error))
+    goto fail;
+
+  return finish_category_change (self, id, "renamed", error);
+
+fail:
+  hd_store_rollback (self);
+  return NULL;
+}
+
+/**
+ * hd_store_move_kb_category:
+ * @new_parent_id: 0 for the top level
+ *
+ * Returns: (transfer full): the category as now stored
+ */
+HdKbCategory *
+hd_store_move_kb_category (HdStore  *self,
+                           gint64    id,
+                           gint64    new_parent_id,
+                           GError  **error)
+{
+  g_autoptr(GHashTable) rows = NULL;
+  g_autoptr(HdKbCategory) category = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  guint height = 0;
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+
+  if (!begin_category_change (self, error))
+    return NULL;
+
+  rows = load_categories (self, error);
+  if (rows == NULL || (category = category_from_rows (rows, id, error)) == NULL)
+    goto fail;
+
+  if (new_parent_id != 0)
+    {
+      g_autoptr(HdKbCategory) parent = category_from_rows (rows, new_parent_id, error);
+      CategoryRow *up;
+
+      if (parent == NULL)
+        goto fail;
+
+      /* Below itself would make a loop. */
+      for (up = g_hash_table_lookup (rows, &new_parent_id); up != NULL;
+           up = up->parent_id != 0 ? g_hash_table_lookup (rows, &up->parent_id) : NULL)
+        if (up->id == id || ++height > 64)
+          {
+            g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                         _("“%s” cannot move into itself or one of its subcategories."),
+                         hd_kb_category_get_path (category));
+            goto fail;
+          }
+    }
+
+  if (!check_name_free (self, new_parent_id, hd_kb_category_get_name (category), id, error))
+    goto fail;
+
+  stmt = hd_store_prepare (self, "UPDATE kb_categories SET parent_id = ? WHERE id = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  if (new_parent_id != 0)
+    sqlite3_bind_int64 (stmt, 1, new_parent_id);
+  sqlite3_bind_int64 (stmt, 2, id);
+  if (!hd_store_step_done (self, stmt, error))
+    goto fail;
+
+  return finish_category_change (self, id, "moved", error);
+
+fail:
+  hd_store_rollback (self);
+  return NULL;
+}
+
+/**
+ * hd_store_delete_kb_category:
+ *
+ * Deletes an empty category; one with articles (archived ones too) or
+ * subcategories is HD_ERROR_INVALID_INPUT.
+ */
+gboolean
+hd_store_delete_kb_category (HdStore  *self,
+                             gint64    id,
+                             GError  **error)
+{
+  g_autoptr(HdKbCategory) category = NULL;
+  g_autoptr(sqlite3_stmt) used = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (HD_IS_STORE (self), FALSE);
+
+  if (!begin_category_change (self, error))
+    return FALSE;
+
+  category = load_category (self, id, error);
+  if (category == NULL)
+    goto fail;
+
+  used = hd_store_prepare (self,
+                           "SELECT EXISTS (SELECT 1 FROM kb_articles WHERE category_id = ?1)"
+                           " OR EXISTS (SELECT 1 FROM kb_categories WHERE parent_id = ?1)", error);
+  if (used == NULL)
+    goto fail;
+  sqlite3_bind_int64 (used, 1, id);
+  if (sqlite3_step (used) != SQLITE_ROW)
+    {
+      hd_store_set_error_from_db (self, sqlite3_errcode (hd_store_get_db (self)), error);
+      goto fail;
+    }
+  if (sqlite3_column_int (used, 0))
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                   _("The category “%s” still holds articles or subcategories. Move them elsewhere first."),
+                   hd_kb_category_get_path (category));
+      goto fail;
+    }
+
+  stmt = hd_store_prepare (self, "DELETE FROM kb_categories WHERE id = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (!hd_store_step_done (self, stmt, error) ||
+      !hd_store_log_change (self, "kb_categories", id, "deleted", error) ||
+      !hd_store_commit (self, error))
+    goto fail;
+
+  return TRUE;
+
+fail:
+  hd_store_rollback (self);
+  return FALSE;
+}
+
+/**
+ * hd_store_list_kb_tags:
+ *
+ * Returns: (transfer full): the tags in use, sorted
+ */
+char **
+hd_store_list_kb_tags (HdStore  *self,
+                       GError  **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char **keys = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  guint n = 0;
+  int rc;
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+
+  stmt = hd_store_prepare (self,
+                           "SELECT DISTINCT k.tags FROM kb_articles k WHERE k.tags != ''"
+                           " AND k.archived_at IS NULL AND" VISIBLE_TO ("?1"), error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int (stmt, 1, hd_rules_sees_internal_kb (hd_store_get_me (self)));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_auto(GStrv) tags = g_strsplit (hd_column_text (stmt, 0), "\n", -1);
+
+      for (guint i = 0; tags[i] != NULL; i++)
+        if (tags[i][0] != '\0')
+          g_hash_table_add (seen, g_strdup (tags[i]));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      hd_store_set_error_from_db (self, rc, error);
+      return NULL;
+    }
+
+  keys = (char **) g_hash_table_get_keys_as_array (seen, &n);
+  qsort (keys, n, sizeof (char *), compare_strings);
+  g_strv_builder_addv (builder, (const char **) keys);
+  return g_strv_builder_end (builder);
+}
+
+/* Search */
+
+typedef struct {
+  gint64   id;
+  double   score;
+  gboolean trigram;
+} Candidate;
+
+/* Adds to @found up to @limit articles matching @match in @table (one of
+ * the constant names "kb_fts" and "kb_trigram"), best first, that the
+ * person may read, are not archived, are not in @seen, and are not linked
+ * to @ticket. @also (nullable) is a kb_fts expression they must match as
+ * well. */
+static gboolean
+rank_matches (HdStore     *self,
+              const char  *table,
+              const char  *match,
+              const char  *also,
+              gint64       ticket,
+              guint        limit,
+              GArray      *found,
+              GHashTable  *seen,
+              GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *sql = NULL;
+  gboolean trigram = g_str_equal (table, "kb_trigram");
+  guint wanted = found->len + limit;
+  int rc;
+
+  /* table is one of two constants above, never input. */
+  sql = g_strdup_printf ("SELECT %1$s.rowid, bm25(%1$s, " KB_BM25 ") FROM %1$s"
+                         " JOIN kb_articles k ON k.id = %1$s.rowid"
+                         " WHERE %1$s MATCH ?1 AND k.archived_at IS NULL AND" VISIBLE_TO ("?2")
+                         " AND (?3 IS NULL OR k.id IN (SELECT rowid FROM kb_fts WHERE kb_fts MATCH ?3))"
+                         " AND (?4 = 0 OR k.id NOT IN"
+                         "      (SELECT article_id FROM ticket_article_links WHERE ticket_id = ?4))"
+                         " ORDER BY 2, 1 LIMIT ?5", table);
+  stmt = hd_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 2, hd_rules_sees_internal_kb (hd_store_get_me (self)));
+  if (also != NULL)
+    sqlite3_bind_text (stmt, 3, also, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, ticket);
+  sqlite3_bind_int64 (stmt, 5, (gint64) limit + g_hash_table_size (seen));
+
+  while (found->len < wanted && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Candidate c = { sqlite3_column_int64 (stmt, 0), -sqlite3_column_double (stmt, 1), trigram };
+
+      if (g_hash_table_contains (seen, &c.id))
+        continue;
+      g_hash_table_add (seen, g_memdup2 (&c.id, sizeof c.id));
+      /* Every word match ranks above every substring-only match. */
+      c.score = trigram ? c.score / (1.0 + c.score) : 1.0 + c.score;
+      g_array_append_val (found, c);
+    }
+  if (found->len < wanted && rc != SQLITE_DONE)
+    return hd_store_set_error_from_db (self, rc, error);
+
+  return TRUE;
+}
+
+/* The hits for @found: each article with its title and a body extract
+ * marked by @table's highlight() and snippet() for @match. */
+static GPtrArray *
+make_hits (HdStore     *self,
+           GArray      *found,
+           const char  *match,
+           const char  *trigram_match,
+           GError     **error)
+{
+  g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) paths = load_paths (self, error);
+  g_autoptr(sqlite3_stmt) article = NULL;
+  g_autoptr(sqlite3_stmt) words = NULL;
+  g_autoptr(sqlite3_stmt) parts = NULL;
+
+  if (paths == NULL)
+    return NULL;
+
+  article = hd_store_prepare (self, "SELECT " HD_ARTICLE_COLUMNS HD_ARTICLE_FROM " WHERE k.id = ?",
+                              error);
+  words = hd_store_prepare (self,
+                            "SELECT highlight(kb_fts, 0, char(1), char(2)),"
+                            " snippet(kb_fts, 1, char(1), char(2), '…', 24)"
+                            " FROM kb_fts WHERE kb_fts MATCH ?1 AND rowid = ?2", error);
+  parts = hd_store_prepare (self,
+                            "SELECT highlight(kb_trigram, 0, char(1), char(2)),"
+                            " snippet(kb_trigram, 1, char(1), char(2), '…', 24)"
+                            " FROM kb_trigram WHERE kb_trigram MATCH ?1 AND rowid = ?2", error);
+  if (article == NULL || words == NULL || parts == NULL)
+    return NULL;
+
+  for (guint i = 0; i < found->len; i++)
+    {
+      Candidate *c = &g_array_index (found, Candidate, i);
+      sqlite3_stmt *marks = c->trigram ? parts : words;
+      g_autoptr(HdArticle) a = NULL;
+      int rc;
+
+      sqlite3_reset (article);
+      sqlite3_bind_int64 (article, 1, c->id);
+      rc = sqlite3_step (article);
+      if (rc == SQLITE_DONE)
+        continue;  /* gone meanwhile */
+      if (rc != SQLITE_ROW)
+        {
+          hd_store_set_error_from_db (self, rc, error);
+          return NULL;
+        }
+      a = hd_article_new_from_row (article, paths);
+
+      sqlite3_reset (marks);
+      sqlite3_bind_text (marks, 1, c->trigram ? trigram_match : match, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (marks, 2, c->id);
+      rc = sqlite3_step (marks);
+      if (rc == SQLITE_ROW)
+        g_ptr_array_add (hits, hd_article_hit_new (a, hd_column_text (marks, 0),
+                                                   hd_column_text (marks, 1), c->score));
+      else if (rc == SQLITE_DONE)
+        g_ptr_array_add (hits, hd_article_hit_new (a, hd_article_get_title (a), "", c->score));
+      else
+        {
+          hd_store_set_error_from_db (self, rc, error);
+          return NULL;
+        }
+    }
+
+  return g_steal_pointer (&hits);
+}
+
+/**
+ * hd_store_search_articles:
+ * @query: whatever the person typed
+ * @limit: at most this many hits; 0 for 20
+ *
+ * See the "Knowledge base" section of hd-store.h. Never fails because of
+ * what @query holds.
+ *
+ * Returns: (transfer full) (element-type HdArticleHit): the hits, best first
+ */
+GPtrArray *
+hd_store_search_articles (HdStore     *self,
+                          const char  *query,
+                          guint        limit,
+                          GError     **error)
+{
+  g_autoptr(GPtrArray) words = NULL;
+  g_autoptr(GPtrArray) long_words = g_ptr_array_new ();
+  g_autoptr(GPtrArray) short_words = g_ptr_array_new ();
+  g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (Candidate));
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autofree char *match = NULL;
+  g_autofree char *trigram_match = NULL;
+  g_autofree char *short_match = NULL;
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+
+  limit = limit > 0 ? limit : DEFAULT_LIMIT;
+  words = split_words (query, MAX_QUERY_WORDS);
+  if (words->len == 0)
+    return g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < words->len; i++)
+    {
+      char *word = g_ptr_array_index (words, i);
+
+      g_ptr_array_add (g_utf8_strlen (word, -1) >= 3 ? long_words : short_words, word);
+    }
+
+  /* Whole words and word prefixes first, then parts of words. */
+  match = join_words (words, TRUE, FALSE);
+  trigram_match = join_words (long_words, FALSE, FALSE);
+  short_match = join_words (short_words, TRUE, FALSE);
+  if (!rank_matches (self, "kb_fts", match, NULL, 0, limit, found, seen, error))
+    return NULL;
+  if (trigram_match != NULL && found->len < limit &&
+      !rank_matches (self, "kb_trigram", trigram_match, short_match, 0, limit - found->len,
+                     found, seen, error))
+    return NULL;
+
+  return make_hits (self, found, match, trigram_match, error);
+}
+
+/* "jams" → "jam": a plural s, so that the prefix query finds both. */
+static void
+strip_plural (char *word)
+{
+  gsize len = strlen (word);
+
+  if (len > 3 && word[len - 1] == 's' && word[len - 2] != 's' && word[len - 2] != 'u')
+    word[len - 1] = '\0';
+}
+
+/**
+ * hd_store_suggest_articles:
+ * @title: (nullable): the ticket's title
+ * @description: (nullable): its description
+ * @ticket: a ticket whose linked articles to leave out, or 0
+ * @limit: at most this many; 0 for 20
+ *
+ * Articles for a ticket: any of the significant words (the stopword list
+ * above left out, and words of one character; a plural "s" dropped, each
+ * word a prefix) of the title, then the description, at most 24 words.
+ * Ranked by bm25, so articles with more of the words, and with them in the
+ * title, come first.
+ *
+ * Returns: (transfer full) (element-type HdArticleHit): the hits, best first
+ */
+GPtrArray *
+hd_store_suggest_articles (HdStore     *self,
+                           const char  *title,
+                           const char  *description,
+                           gint64       ticket,
+                           guint        limit,
+                           GError     **error)
+{
+  g_autoptr(GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (Candidate));
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autofree char *match = NULL;
+  const char *texts[] = { title, description };
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+
+  limit = limit > 0 ? limit : DEFAULT_LIMIT;
+  for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
+    {
+      g_autoptr(GPtrArray) some = split_words (texts[t], MAX_SUGGEST_WORDS * 8);
+
+      for (guint i = 0; i < some->len && words->len < MAX_SUGGEST_WORDS; i++)
+        {
+          char *word = g_ptr_array_index (some, i);
+          gboolean again = FALSE;
+
+          if (g_utf8_strlen (word, -1) < 2 || is_stopword (word))
+            continue;
+          strip_plural (word);
+          for (guint j = 0; j < words->len && !again; j++)
+            again = g_str_equal (g_ptr_array_index (words, j), word);
+          if (!again)
+            g_ptr_array_add (words, g_strdup (word));
+        }
+    }
+
+  match = join_words (words, TRUE, TRUE);
+  if (match == NULL)
+    return g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (!rank_matches (self, "kb_fts", match, NULL, ticket, limit, found, seen, error))
+    return NULL;
+
+  return make_hits (self, found, match, NULL, error);
+}
+
+/* Links */
+
+static gboolean
+check_ticket_exists (HdStore  *self,
+                     gint64    ticket,
+                     GError  **error)
+{
+  g_autoptr(HdTicket) found = hd_store_get_ticket (self, ticket, error);
+
+  return found != NULL;
+}
+
+static gboolean
+insert_link_event (HdStore     *self,
+                   HdPerson    *me,
+                   gint64       ticket,
+                   gint64       article,
+                   gboolean     linked,
+                   GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(sqlite3_stmt) touch = NULL;
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, article);
+
+  stmt = hd_store_prepare (self,
+                           "INSERT INTO ticket_events (ticket_id, at, actor_id, kind, field,"
+                           " old_value, new_value) VALUES (?, ?, ?, 'field', 'article', ?, ?)",
+                           error);
+  touch = hd_store_prepare (self, "UPDATE tickets SET updated_at = ? WHERE id = ?", error);
+  if (stmt == NULL || touch == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, ticket);
+  sqlite3_bind_int64 (stmt, 2, hd_store_now (self));
+  sqlite3_bind_int64 (stmt, 3, hd_person_get_id (me));
+  sqlite3_bind_text (stmt, linked ? 5 : 4, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (touch, 1, hd_store_now (self));
+  sqlite3_bind_int64 (touch, 2, ticket);
+
+  return hd_store_step_done (self, stmt, error) &&
+         hd_store_step_done (self, touch, error) &&
+         hd_store_log_change (self, "tickets", ticket, linked ? "linked" : "unlinked", error) &&
+         hd_store_log_change (self, "kb_articles", article, linked ? "linked" : "unlinked", error);
+}
+
+/* Inside a write transaction. */
+static gboolean
+link_locked (HdStore   *self,
+             HdPerson  *me,
+             gint64     article,
+             gint64     ticket,
+             GError   **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(HdArticle) found = NULL;
+
+  if (!hd_rules_check_write_kb (me, error) ||
+      !check_ticket_exists (self, ticket, error))
+    return FALSE;
+
+  found = load_article (self, article, error);
+  if (found == NULL)
+    return FALSE;
+
+  stmt = hd_store_prepare (self,
+                           "INSERT INTO ticket_article_links (ticket_id, article_id, linked_by,"
+                           " linked_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, ticket);
+  sqlite3_bind_int64 (stmt, 2, article);
+  sqlite3_bind_int64 (stmt, 3, hd_person_get_id (me));
+  sqlite3_bind_int64 (stmt, 4, hd_store_now (self));
+  if (!hd_store_step_done (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (hd_store_get_db (self)) == 0)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_EXISTS,
+                   _("Article %" G_GINT64_FORMAT " is linked to ticket #%" G_GINT64_FORMAT " already."),
+                   article, ticket);
+      return FALSE;
+    }
+
+  return insert_link_event (self, me, ticket, article, TRUE, error);
+}
+
+/**
+ * hd_store_link_article:
+ *
+ * Links an article to a ticket (staff only).
+ */
+gboolean
+hd_store_link_article (HdStore  *self,
+                       gint64    article,
+                       gint64    ticket,
+                       GError  **error)
+{
+  g_autoptr(HdPerson) me = NULL;
+
+  g_return_val_if_fail (HD_IS_STORE (self), FALSE);
+
+  if (!hd_store_begin_write (self, error))
+    return FALSE;
+
+  me = hd_store_lock_me (self, error);
+  if (me == NULL || !link_locked (self, me, article, ticket, error) ||
+      !hd_store_commit (self, error))
+    {
+      hd_store_rollback (self);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * hd_store_unlink_article:
+ *
+ * Removes the link between an article and a ticket (staff only).
+ */
+gboolean
+hd_store_unlink_article (HdStore  *self,
+                         gint64    article,
+                         gint64    ticket,
+                         GError  **error)
+{
+  g_autoptr(HdPerson) me = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (HD_IS_STORE (self), FALSE);
+
+  if (!hd_store_begin_write (self, error))
+    return FALSE;
+
+  me = hd_store_lock_me (self, error);
+  if (me == NULL || !hd_rules_check_write_kb (me, error) ||
+      !check_ticket_exists (self, ticket, error))
+    goto fail;
+
+  stmt = hd_store_prepare (self,
+                           "DELETE FROM ticket_article_links WHERE ticket_id = ? AND article_id = ?",
+                           error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, ticket);
+  sqlite3_bind_int64 (stmt, 2, article);
+  if (!hd_store_step_done (self, stmt, error))
+    goto fail;
+  if (sqlite3_changes (hd_store_get_db (self)) == 0)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_NOT_FOUND,
+                   _("Article %" G_GINT64_FORMAT " is not linked to ticket #%" G_GINT64_FORMAT "."),
+                   article, ticket);
+      goto fail;
+    }
+
+  if (!insert_link_event (self, me, ticket, article, FALSE, error) ||
+      !hd_store_commit (self, error))
+    goto fail;
+
+  return TRUE;
+
+fail:
+  hd_store_rollback (self);
+  return FALSE;
+}
+
+/**
+ * hd_store_list_ticket_articles:
+ *
+ * Returns: (transfer full) (element-type HdArticle): the articles linked to
+ *   a ticket the acting person may see, that they may read
+ */
+GPtrArray *
+hd_store_list_ticket_articles (HdStore  *self,
+                               gint64    ticket,
+                               GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+
+  if (!check_ticket_exists (self, ticket, error))
+    return NULL;
+
+  stmt = hd_store_prepare (self,
+                           "SELECT " HD_ARTICLE_COLUMNS HD_ARTICLE_FROM
+                           " JOIN ticket_article_links l ON l.article_id = k.id"
+                           " WHERE l.ticket_id = ?1 AND" VISIBLE_TO ("?2")
+                           " ORDER BY l.linked_at, k.id", error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, ticket);
+  sqlite3_bind_int (stmt, 2, hd_rules_sees_internal_kb (hd_store_get_me (self)));
+  return collect_articles (self, stmt, error);
+}
+
+/**
+ * hd_store_list_article_tickets:
+ *
+ * Returns: (transfer full) (element-type HdTicket): the tickets linked to an
+ *   article, that the acting person may see
+ */
+GPtrArray *
+hd_store_list_article_tickets (HdStore  *self,
+                               gint64    article,
+                               GError  **error)
+{
+  g_autoptr(GPtrArray) tickets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(HdArticle) found = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  HdPerson *me = hd_store_get_me (self);
+  int rc;
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+
+  found = hd_store_get_article (self, article, error);
+  if (found == NULL)
+    return NULL;
+
+  stmt = hd_store_prepare (self,
+                           "SELECT " HD_TICKET_COLUMNS HD_TICKET_FROM
+                           " JOIN ticket_article_links l ON l.ticket_id = t.id"
+                           " WHERE l.article_id = ?1 AND (?2 OR r.login = ?3) ORDER BY t.id", error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, article);
+  sqlite3_bind_int (stmt, 2, hd_person_is_staff (me));
+  sqlite3_bind_text (stmt, 3, hd_person_get_login (me), -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (tickets, hd_ticket_new_from_row (stmt));
+
+  if (rc != SQLITE_DONE)
+    {
+      hd_store_set_error_from_db (self, rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&tickets);
+}
+
+/* Publish as article */
+
+void
+hd_article_draft_free (HdArticleDraft *draft)
+{
+  if (draft == NULL)
+    return;
+
+  g_free ((char *) draft->title);
+  g_free ((char *) draft->body);
+  g_free ((char *) draft->category);
+  g_strfreev ((char **) draft->tags);
+  g_free (draft);
+}
+
+/**
+ * hd_store_draft_article_from_ticket:
+ *
+ * See hd-store.h. Staff only.
+ *
+ * Returns: (transfer full): a draft to edit and pass to
+ *   hd_store_add_article()
+ */
+HdArticleDraft *
+hd_store_draft_article_from_ticket (HdStore  *self,
+                                    gint64    ticket,
+                                    GError  **error)
+{
+  g_autoptr(HdTicket) found = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) replies = g_ptr_array_new ();
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autoptr(HdKbCategory) category = NULL;
+  HdArticleDraft *draft;
+  HdStatus status;
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+
+  if (!hd_rules_check_write_kb (hd_store_get_me (self), error))
+    return NULL;
+
+  found = hd_store_get_ticket (self, ticket, error);
+  if (found == NULL)
+    return NULL;
+  events = hd_store_list_events (self, ticket, error);
+  if (events == NULL)
+    return NULL;
+
+  /* Public replies by anyone but the requester: staff's answers. */
+  for (guint i = 0; i < events->len; i++)
+    {
+      HdTicketEvent *event = g_ptr_array_index (events, i);
+
+      if (hd_ticket_event_get_kind (event) == HD_EVENT_REPLY &&
+          g_strcmp0 (hd_ticket_event_get_actor (event), hd_ticket_get_requester (found)) != 0 &&
+          hd_ticket_event_get_body (event) != NULL)
+        g_ptr_array_add (replies, (gpointer) hd_ticket_event_get_body (event));
+    }
+
+  g_string_append_printf (body, "## %s\n\n", _("Problem"));
+  if (hd_ticket_get_description (found) != NULL && hd_ticket_get_description (found)[0] != '\0')
+    g_string_append_printf (body, "%s\n\n", hd_ticket_get_description (found));
+  else
+    g_string_append_printf (body, "%s\n\n", hd_ticket_get_title (found));
+
+  g_string_append_printf (body, "## %s\n\n", _("Solution"));
+  status = hd_ticket_get_status (found);
+  if (replies->len == 0)
+    g_string_append_printf (body, "%s\n\n", _("Describe the solution here."));
+  else if (status == HD_STATUS_RESOLVED || status == HD_STATUS_CLOSED)
+    g_string_append_printf (body, "%s\n\n", (char *) g_ptr_array_index (replies, replies->len - 1));
+  else
+    for (guint i = 0; i < replies->len; i++)
+      g_string_append_printf (body, "%s\n\n", (char *) g_ptr_array_index (replies, i));
+
+  g_string_append_c (body, '_');
+  g_string_append_printf (body, _("From ticket #%" G_GINT64_FORMAT "."), ticket);
+  g_string_append (body, "_\n");
+
+  draft = g_new0 (HdArticleDraft, 1);
+  draft->title = g_strdup (hd_ticket_get_title (found));
+  draft->body = g_string_free (g_steal_pointer (&body), FALSE);
+  draft->visibility = HD_VISIBILITY_INTERNAL;
+  draft->ticket = ticket;
+
+  if (hd_ticket_get_category (found) != NULL)
+    {
+      category = hd_store_find_kb_category (self, hd_ticket_get_category (found), NULL);
+      if (category != NULL)
+        draft->category = g_strdup (hd_kb_category_get_path (category));
+    }
+
+  return draft;
+}
