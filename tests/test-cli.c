@@ -3609,6 +3609,110 @@ test_ticket_list_due (void)
   assert_numbers (db, "disp", "", "--at-risk", NULL);
 }
 
+
+/* Knowledge base */
+
+static void
+test_kb_round_trip (void)
+{
+  g_autofree char *db = new_helpdesk ();
+  g_autofree char *src = new_dir ("kb-src");
+  g_autofree char *dest = new_dir ("kb-dest");
+  g_autofree char *sub = g_build_filename (src, "Hardware", "Printers", NULL);
+  g_autofree char *jam = g_build_filename (sub, "jam.md", NULL);
+  g_autofree char *vpn = g_build_filename (src, "vpn.md", NULL);
+  g_autofree char *bad = g_build_filename (src, "latin1.md", NULL);
+  g_autofree char *note = g_build_filename (src, "notes.txt", NULL);
+  g_autofree char *one = g_build_filename (src, "one.md", NULL);
+  g_autofree char *out = NULL, *err = NULL, *ticket = NULL, *shown = NULL, *listed = NULL;
+  g_autofree char *found = NULL, *exported_jam = NULL, *again_out = NULL;
+  g_autoptr(JsonNode) show_json = NULL;
+  g_autoptr(JsonNode) list_json = NULL;
+  g_autoptr(JsonNode) search_json = NULL;
+  g_autofree char *db2 = NULL;
+  JsonObject *hit;
+  int status = -1;
+
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0755), ==, 0);
+  write_file (jam, "# Printer jams\n\nOpen **tray 2** and pull the paper.\n", -1);
+  write_file (vpn, "Start the VPN client.\n", -1);
+  write_file (bad, "# Caf\xe9\n\nNot UTF-8.\n", -1);
+  write_file (note, "not markdown", -1);
+  write_file (one, "Just text.\n", -1);
+
+  /* Import: one file fails, the others are in; exit 1. */
+  run_cli ("tech1", NULL, &status, &out, &err, "--db", db, "kb", "import", src, NULL);
+  assert_status (status, 1, err);
+  g_assert_nonnull (strstr (err, "latin1.md"));
+  g_assert_nonnull (strstr (err, "UTF-8"));
+  g_assert_cmpuint (count_lines (err), ==, 1);
+  g_assert_nonnull (strstr (out, "Imported 3 articles; 1 file failed."));
+
+  listed = cli_ok ("tech1", "--db", db, "kb", "list", "--json", NULL);
+  list_json = parse_json (listed);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (list_json)), ==, 3);
+  g_free (listed);
+  listed = cli_ok ("tech1", "--db", db, "kb", "list", "--category", "hardware", NULL);
+  g_assert_nonnull (strstr (listed, "Printer jams"));
+  g_assert_null (strstr (listed, "vpn"));
+
+  /* add, show, search, link */
+  ticket = cli_ok ("req1", "--db", db, "ticket", "new", "--title", "Printer on floor 2 jams", NULL);
+  g_free (out);
+  out = cli_ok ("tech1", "--db", db, "kb", "add", "--title", "Toner", "--file", jam, "--faq",
+                "--tags", "printer, toner", "--category", "Hardware/Supplies", NULL);
+  g_assert_cmpstr (out, ==, "4\n");
+  g_free (cli_ok ("tech1", "--db", db, "kb", "link", "1", "1", NULL));
+  shown = cli_ok ("tech1", "--db", db, "kb", "show", "1", "--json", NULL);
+  show_json = parse_json (shown);
+  g_assert_cmpstr (member_str (json_node_get_object (show_json), "title"), ==, "Printer jams");
+  g_assert_cmpstr (member_str (json_node_get_object (show_json), "body"), ==,
+                   "Open **tray 2** and pull the paper.\n");
+  g_assert_cmpstr (member_str (json_node_get_object (show_json), "category"), ==,
+                   "Hardware/Printers");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (show_json),
+                                                                         "tickets")), ==, 1);
+
+  found = cli_ok ("tech1", "--db", db, "kb", "search", "rinte", "--json", NULL);
+  search_json = parse_json (found);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (search_json)), ==, 2);
+  hit = json_array_get_object_element (json_node_get_array (search_json), 0);
+  g_assert_cmpstr (member_str (hit, "highlighted_title"), ==, "P[[rinte]]r jams");
+  g_free (found);
+  found = cli_ok ("tech1", "--db", db, "kb", "search", "\"NEAR( -* AND", NULL);
+  g_assert_cmpstr (found, ==, "");
+
+  /* Requesters: FAQ only; an internal article is not found. */
+  run_cli ("req1", NULL, &status, &out, &err, "--db", db, "kb", "show", "1", NULL);
+  assert_status (status, 2, err);
+  run_cli ("req1", NULL, &status, &out, &err, "--db", db, "kb", "add", "--title", "x", "--file",
+           jam, NULL);
+  assert_status (status, 4, err);
+
+  /* Stale version */
+  run_cli ("tech1", NULL, &status, &out, &err, "--db", db, "kb", "update", "1", "--title", "New",
+           "--if-version", "7", NULL);
+  assert_status (status, 3, err);
+
+  /* Export refuses a folder that is not empty; writes category folders. */
+  run_cli ("tech1", NULL, &status, &out, &err, "--db", db, "kb", "export", src, NULL);
+  assert_status (status, 1, err);
+  g_free (cli_ok ("tech1", "--db", db, "kb", "export", dest, NULL));
+  {
+    g_autofree char *path = g_build_filename (dest, "Hardware", "Printers", "Printer jams.md", NULL);
+    gsize len;
+
+    g_assert_true (g_file_get_contents (path, &exported_jam, &len, NULL));
+    g_assert_cmpstr (exported_jam, ==, "# Printer jams\n\nOpen **tray 2** and pull the paper.\n");
+  }
+
+  /* And back into another helpdesk. */
+  db2 = new_helpdesk ();
+  again_out = cli_ok ("tech1", "--db", db2, "kb", "import", dest, NULL);
+  g_assert_nonnull (strstr (again_out, "Imported 4 articles; 0 files failed."));
+  (void) ticket;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -3679,6 +3783,7 @@ main (int   argc,
   g_test_add_func ("/cli/file/restore-damaged-refusals", test_restore_damaged_refusals);
   g_test_add_func ("/cli/file/read-only", test_read_only);
   g_test_add_func ("/cli/file/busy", test_busy);
+  g_test_add_func ("/cli/kb/round-trip", test_kb_round_trip);
 
   status = g_test_run ();
   remove_damage_template ();

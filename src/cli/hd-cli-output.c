@@ -665,3 +665,177 @@ hd_cli_print_sla_rules (GPtrArray   *rules,
 
   fwrite (out->str, 1, out->len, stdout);
 }
+
+/* Knowledge base */
+
+JsonNode *
+hd_cli_article_to_json (HdArticle *article,
+                        gboolean   with_body)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const char * const *tags = hd_article_get_tags (article);
+
+  json_builder_begin_object (builder);
+  add_int (builder, "id", hd_article_get_id (article));
+  add_string (builder, "title", hd_article_get_title (article));
+  add_string (builder, "category", hd_article_get_category_path (article));
+  json_builder_set_member_name (builder, "tags");
+  json_builder_begin_array (builder);
+  for (guint i = 0; tags[i] != NULL; i++)
+    json_builder_add_string_value (builder, tags[i]);
+  json_builder_end_array (builder);
+  add_string (builder, "visibility",
+              hd_enum_to_nick (HD_TYPE_VISIBILITY, hd_article_get_visibility (article)));
+  add_string (builder, "author", hd_article_get_author (article));
+  add_time (builder, "created", hd_article_get_created_at (article));
+  add_time (builder, "updated", hd_article_get_updated_at (article));
+  add_time (builder, "archived", hd_article_get_archived_at (article));
+  add_int (builder, "version", hd_article_get_version (article));
+  if (with_body)
+    add_string (builder, "body", hd_article_get_body (article));
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+void
+hd_cli_print_articles (GPtrArray   *articles,
+                       HdCliFormat  format)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (format == HD_CLI_FORMAT_JSON)
+    {
+      g_autoptr(JsonArray) array = json_array_new ();
+      g_autoptr(JsonNode) node = NULL;
+
+      for (guint i = 0; i < articles->len; i++)
+        json_array_add_element (array, hd_cli_article_to_json (g_ptr_array_index (articles, i),
+                                                               FALSE));
+      node = json_node_init_array (json_node_alloc (), array);
+      hd_cli_print_json (node);
+      return;
+    }
+
+  append_cell (out, _("ID"), 6);
+  append_cell (out, _("SHOWN TO"), 9);
+  append_cell (out, _("CATEGORY"), 24);
+  g_string_append_printf (out, "%s\n", _("TITLE"));
+  for (guint i = 0; i < articles->len; i++)
+    {
+      HdArticle *a = g_ptr_array_index (articles, i);
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, hd_article_get_id (a));
+
+      append_cell (out, id, 6);
+      append_cell (out, hd_enum_to_nick (HD_TYPE_VISIBILITY, hd_article_get_visibility (a)), 9);
+      append_cell (out, hd_article_get_category_path (a), 24);
+      g_string_append (out, hd_article_get_title (a));
+      if (hd_article_get_archived_at (a) != 0)
+        g_string_append_printf (out, " (%s)", _("archived"));
+      g_string_append_c (out, '\n');
+    }
+
+  fwrite (out->str, 1, out->len, stdout);
+}
+
+void
+hd_cli_print_article (HdArticle *article,
+                      GPtrArray *tickets)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *tags = g_strjoinv (", ", (char **) hd_article_get_tags (article));
+  g_autofree char *updated = hd_cli_format_time (hd_article_get_updated_at (article));
+
+  g_string_append_printf (out, "# %s\n\n", hd_article_get_title (article));
+  g_string_append_printf (out, "%s: %" G_GINT64_FORMAT "  %s: %" G_GINT64_FORMAT "  %s: %s\n",
+                          _("Article"), hd_article_get_id (article),
+                          _("Version"), hd_article_get_version (article),
+                          _("Shown to"),
+                          hd_visibility_to_label (hd_article_get_visibility (article)));
+  g_string_append_printf (out, "%s: %s\n", _("Category"),
+                          hd_article_get_category_path (article) != NULL
+                            ? hd_article_get_category_path (article) : "-");
+  g_string_append_printf (out, "%s: %s\n", _("Tags"), tags[0] != '\0' ? tags : "-");
+  g_string_append_printf (out, "%s: %s, %s\n", _("Updated"), updated,
+                          hd_article_get_author_name (article));
+  if (tickets != NULL && tickets->len > 0)
+    {
+      g_string_append_printf (out, "%s:", _("Linked tickets"));
+      for (guint i = 0; i < tickets->len; i++)
+        g_string_append_printf (out, " #%" G_GINT64_FORMAT,
+                                hd_ticket_get_number (g_ptr_array_index (tickets, i)));
+      g_string_append_c (out, '\n');
+    }
+  g_string_append_printf (out, "\n%s\n", hd_article_get_body (article));
+
+  fwrite (out->str, 1, out->len, stdout);
+}
+
+/* Marks as [[…]] in text; as is, with the markers, nowhere. */
+static char *
+marks_to_brackets (const char *marked)
+{
+  GString *text = g_string_new (NULL);
+
+  for (const char *p = marked != NULL ? marked : ""; *p != '\0'; p++)
+    {
+      if (*p == HD_MARK_START_CHAR)
+        g_string_append (text, "[[");
+      else if (*p == HD_MARK_END_CHAR)
+        g_string_append (text, "]]");
+      else if (*p == '\n' || *p == '\r' || *p == '\t')
+        g_string_append_c (text, ' ');
+      else
+        g_string_append_c (text, *p);
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+void
+hd_cli_print_hits (GPtrArray   *hits,
+                   HdCliFormat  format)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (format == HD_CLI_FORMAT_JSON)
+    {
+      g_autoptr(JsonArray) array = json_array_new ();
+      g_autoptr(JsonNode) node = NULL;
+
+      for (guint i = 0; i < hits->len; i++)
+        {
+          HdArticleHit *hit = g_ptr_array_index (hits, i);
+          JsonNode *element = hd_cli_article_to_json (hd_article_hit_get_article (hit), FALSE);
+          JsonObject *object = json_node_get_object (element);
+          g_autofree char *title = hd_marked_text_strip (hd_article_hit_get_marked_title (hit));
+          g_autofree char *snippet = hd_marked_text_strip (hd_article_hit_get_marked_snippet (hit));
+          g_autofree char *marked_title = marks_to_brackets (hd_article_hit_get_marked_title (hit));
+          g_autofree char *marked_snippet = marks_to_brackets (hd_article_hit_get_marked_snippet (hit));
+
+          /* The markers are control characters: JSON gets [[ ]] too. */
+          json_object_set_string_member (object, "highlighted_title", marked_title);
+          json_object_set_string_member (object, "snippet", snippet);
+          json_object_set_string_member (object, "highlighted_snippet", marked_snippet);
+          json_object_set_double_member (object, "score", hd_article_hit_get_score (hit));
+          json_array_add_element (array, element);
+        }
+      node = json_node_init_array (json_node_alloc (), array);
+      hd_cli_print_json (node);
+      return;
+    }
+
+  for (guint i = 0; i < hits->len; i++)
+    {
+      HdArticleHit *hit = g_ptr_array_index (hits, i);
+      g_autofree char *title = marks_to_brackets (hd_article_hit_get_marked_title (hit));
+      g_autofree char *snippet = marks_to_brackets (hd_article_hit_get_marked_snippet (hit));
+
+      g_string_append_printf (out, "%" G_GINT64_FORMAT "\t%s\n",
+                              hd_article_get_id (hd_article_hit_get_article (hit)), title);
+      if (snippet[0] != '\0')
+        g_string_append_printf (out, "\t%s\n", snippet);
+    }
+
+  fwrite (out->str, 1, out->len, stdout);
+}

@@ -38,5 +38,13 @@ void      hd_cli_print_alerts     (GPtrArray     *alerts,
                                    HdCliFormat    format);
 void      hd_cli_print_sla_rules  (GPtrArray     *rules,
                                    HdCliFormat    format);
+JsonNode *hd_cli_article_to_json  (HdArticle     *article,
+                                   gboolean       with_body);
+void      hd_cli_print_articles   (GPtrArray     *articles,
+                                   HdCliFormat    format);
+void      hd_cli_print_article    (HdArticle     *article,
+                                   GPtrArray     *tickets);
+void      hd_cli_print_hits       (GPtrArray     *hits,
+                                   HdCliFormat    format);
 
 G_END_DECLS

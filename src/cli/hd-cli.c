@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -779,6 +780,7 @@ static int
 cmd_ticket_list (const Command  *command,
                  char          **args)
 {
+  g_autofree char *search = NULL;
   g_autofree char *status_list = NULL, *assignee = NULL, *requester = NULL, *sort = NULL;
   g_autoptr(HdStore) store = NULL;
   g_autoptr(GPtrArray) tickets = NULL;
@@ -801,6 +803,8 @@ cmd_ticket_list (const Command  *command,
       N_("Order by number (default), title, requester, priority, status, assignee, updated or due"),
       N_("FIELD") },
     { "descending", 0, 0, G_OPTION_ARG_NONE, &filter.descending, N_("Reverse the order"), NULL },
+    { "search", 0, 0, G_OPTION_ARG_STRING, &search,
+      N_("Only tickets with these words (or words starting so)"), N_("TEXT") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, N_("Print CSV (RFC 4180)"), NULL },
     { NULL }
@@ -836,6 +840,7 @@ cmd_ticket_list (const Command  *command,
   filter.unassigned = g_strcmp0 (assignee, "none") == 0;
   filter.assignee = filter.unassigned ? NULL : assignee;
   filter.requester = requester;
+  filter.search = search;
 
   store = open_store (&error);
   if (store == NULL || (tickets = hd_store_list_tickets (store, &filter, &error)) == NULL)
@@ -1373,6 +1378,709 @@ cmd_alerts (const Command  *command,
   return EXIT_OK;
 }
 
+
+/* Commands: knowledge base */
+
+static gboolean
+parse_article_id (const Command *command,
+                  const char    *text,
+                  gint64        *id,
+                  int           *status)
+{
+  guint64 value = 0;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is not an article number."), text);
+
+      *status = usage_error (command, message);
+      return FALSE;
+    }
+
+  *id = value;
+  return TRUE;
+}
+
+/* "a, b,c" → { "a", "b", "c" } */
+static char **
+split_tags (const char *text)
+{
+  g_auto(GStrv) parts = g_strsplit (text != NULL ? text : "", ",", -1);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_strstrip (parts[i]);
+      if (parts[i][0] != '\0')
+        g_strv_builder_add (builder, parts[i]);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+static int
+cmd_kb_add (const Command  *command,
+            char          **args)
+{
+  g_autofree char *title = NULL, *file = NULL, *category = NULL, *tags_text = NULL;
+  g_autofree char *body = NULL;
+  g_auto(GStrv) tags = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdArticle) article = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean faq = FALSE;
+  gint64 ticket = 0;
+  const GOptionEntry entries[] = {
+    { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("The article’s title (required)"), N_("TEXT") },
+    { "file", 0, 0, G_OPTION_ARG_FILENAME, &file,
+      N_("The Markdown text (required; - reads standard input)"), N_("FILE") },
+    { "category", 0, 0, G_OPTION_ARG_STRING, &category,
+      N_("Category path such as Hardware/Printers; made when missing"), N_("PATH") },
+    { "faq", 0, 0, G_OPTION_ARG_NONE, &faq, N_("Requesters may read it (default: internal)"), NULL },
+    { "tags", 0, 0, G_OPTION_ARG_STRING, &tags_text, N_("Tags, separated by commas"), N_("A,B") },
+    { "ticket", 0, 0, G_OPTION_ARG_INT64, &ticket, N_("Link the new article to this ticket"),
+      N_("NUMBER") },
+    { NULL }
+  };
+  HdArticleDraft draft = HD_ARTICLE_DRAFT_INIT;
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, 0, NULL, &status))
+    return status;
+  if (title == NULL)
+    return usage_error (command, _("--title is required."));
+  if (file == NULL)
+    return usage_error (command, _("--file is required."));
+
+  body = read_text_file (file, _("The article"), &error);
+  if (body == NULL)
+    return fail (error);
+  tags = split_tags (tags_text);
+
+  draft.title = title;
+  draft.body = body;
+  draft.category = category;
+  draft.tags = (const char * const *) tags;
+  draft.visibility = faq ? HD_VISIBILITY_FAQ : HD_VISIBILITY_INTERNAL;
+  draft.ticket = ticket;
+
+  store = open_store_for_change (&error);
+  if (store == NULL || (article = hd_store_add_article (store, &draft, &error)) == NULL)
+    return fail (error);
+
+  g_print ("%" G_GINT64_FORMAT "\n", hd_article_get_id (article));
+  return EXIT_OK;
+}
+
+static int
+cmd_kb_update (const Command  *command,
+               char          **args)
+{
+  g_autofree char *title = NULL, *file = NULL, *category = NULL, *tags_text = NULL;
+  g_autofree char *body = NULL;
+  g_auto(GStrv) tags = NULL;
+  g_auto(GStrv) positional = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdArticle) article = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean faq = FALSE, internal = FALSE;
+  gint64 if_version = 0;
+  gint64 id = 0;
+  const GOptionEntry entries[] = {
+    { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("New title"), N_("TEXT") },
+    { "file", 0, 0, G_OPTION_ARG_FILENAME, &file,
+      N_("New Markdown text (- reads standard input)"), N_("FILE") },
+    { "category", 0, 0, G_OPTION_ARG_STRING, &category,
+      N_("New category path (\"\" clears it)"), N_("PATH") },
+    { "tags", 0, 0, G_OPTION_ARG_STRING, &tags_text,
+      N_("Replace the tags (commas between; \"\" clears them)"), N_("A,B") },
+    { "faq", 0, 0, G_OPTION_ARG_NONE, &faq, N_("Requesters may read it"), NULL },
+    { "internal", 0, 0, G_OPTION_ARG_NONE, &internal, N_("Only staff may read it"), NULL },
+    { "if-version", 0, 0, G_OPTION_ARG_INT64, &if_version,
+      N_("Refuse the change if the article is no longer at version V"), N_("V") },
+    { NULL }
+  };
+  HdArticleChanges changes = { 0 };
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, 1, &positional, &status) ||
+      !parse_article_id (command, positional[0], &id, &status))
+    return status;
+  if (faq && internal)
+    return usage_error (command, _("Give either --faq or --internal, not both."));
+
+  if (file != NULL && (body = read_text_file (file, _("The article"), &error)) == NULL)
+    return fail (error);
+
+  changes.title = title;
+  changes.body = body;
+  changes.category = category;
+  if (tags_text != NULL)
+    {
+      tags = split_tags (tags_text);
+      changes.set_tags = TRUE;
+      changes.tags = (const char * const *) tags;
+    }
+  changes.set_visibility = faq || internal;
+  changes.visibility = faq ? HD_VISIBILITY_FAQ : HD_VISIBILITY_INTERNAL;
+
+  store = open_store_for_change (&error);
+  if (store == NULL ||
+      (article = hd_store_update_article (store, id, if_version, &changes, &error)) == NULL)
+    return fail (error);
+
+  g_print (_("Article %" G_GINT64_FORMAT " is at version %" G_GINT64_FORMAT ".\n"),
+           hd_article_get_id (article), hd_article_get_version (article));
+  return EXIT_OK;
+}
+
+static int
+cmd_kb_archive (const Command  *command,
+                char          **args)
+{
+  g_auto(GStrv) positional = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdArticle) article = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean restore = FALSE;
+  gint64 if_version = 0;
+  gint64 id = 0;
+  const GOptionEntry entries[] = {
+    { "restore", 0, 0, G_OPTION_ARG_NONE, &restore, N_("Bring an archived article back"), NULL },
+    { "if-version", 0, 0, G_OPTION_ARG_INT64, &if_version,
+      N_("Refuse the change if the article is no longer at version V"), N_("V") },
+    { NULL }
+  };
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, 1, &positional, &status) ||
+      !parse_article_id (command, positional[0], &id, &status))
+    return status;
+
+  store = open_store_for_change (&error);
+  if (store == NULL ||
+      (article = hd_store_set_article_archived (store, id, if_version, !restore, &error)) == NULL)
+    return fail (error);
+
+  g_print (restore ? _("Article %" G_GINT64_FORMAT " is back.\n")
+                   : _("Article %" G_GINT64_FORMAT " is archived.\n"), id);
+  return EXIT_OK;
+}
+
+static int
+cmd_kb_list (const Command  *command,
+             char          **args)
+{
+  g_autofree char *category = NULL, *tag = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdKbCategory) found = NULL;
+  g_autoptr(GPtrArray) articles = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean json = FALSE, archived = FALSE;
+  const GOptionEntry entries[] = {
+    { "category", 0, 0, G_OPTION_ARG_STRING, &category,
+      N_("Only this category and the ones below it"), N_("PATH") },
+    { "tag", 0, 0, G_OPTION_ARG_STRING, &tag, N_("Only articles with this tag"), N_("TAG") },
+    { "archived", 0, 0, G_OPTION_ARG_NONE, &archived, N_("Archived articles too"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  HdArticleFilter filter = { 0 };
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, 0, NULL, &status))
+    return status;
+
+  store = open_store (&error);
+  if (store == NULL)
+    return fail (error);
+
+  if (category != NULL)
+    {
+      found = hd_store_find_kb_category (store, category, &error);
+      if (found == NULL)
+        return fail (error);
+      filter.category_id = hd_kb_category_get_id (found);
+    }
+  filter.tag = tag;
+  filter.include_archived = archived;
+
+  articles = hd_store_list_articles (store, &filter, &error);
+  if (articles == NULL)
+    return fail (error);
+
+  hd_cli_print_articles (articles, json ? HD_CLI_FORMAT_JSON : HD_CLI_FORMAT_TEXT);
+  return EXIT_OK;
+}
+
+static int
+cmd_kb_show (const Command  *command,
+             char          **args)
+{
+  g_auto(GStrv) positional = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdArticle) article = NULL;
+  g_autoptr(GPtrArray) tickets = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean json = FALSE;
+  gint64 id = 0;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+      N_("Print JSON, with the Markdown as “body” and linked tickets as “tickets”"), NULL },
+    { NULL }
+  };
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, 1, &positional, &status) ||
+      !parse_article_id (command, positional[0], &id, &status))
+    return status;
+
+  store = open_store (&error);
+  if (store == NULL ||
+      (article = hd_store_get_article (store, id, &error)) == NULL ||
+      (tickets = hd_store_list_article_tickets (store, id, &error)) == NULL)
+    return fail (error);
+
+  if (json)
+    {
+      g_autoptr(JsonNode) node = hd_cli_article_to_json (article, TRUE);
+      g_autoptr(JsonArray) numbers = json_array_new ();
+
+      for (guint i = 0; i < tickets->len; i++)
+        json_array_add_int_element (numbers,
+                                    hd_ticket_get_number (g_ptr_array_index (tickets, i)));
+      json_object_set_array_member (json_node_get_object (node), "tickets",
+                                    g_steal_pointer (&numbers));
+      hd_cli_print_json (node);
+      return EXIT_OK;
+    }
+
+  hd_cli_print_article (article, tickets);
+  return EXIT_OK;
+}
+
+static int
+cmd_kb_search (const Command  *command,
+               char          **args)
+{
+  g_auto(GStrv) positional = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean json = FALSE;
+  int limit = 20;
+  const GOptionEntry entries[] = {
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most N articles (default 20)"), N_("N") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, 1, &positional, &status))
+    return status;
+  if (limit < 1)
+    return usage_error (command, _("--limit takes a number above 0."));
+
+  store = open_store (&error);
+  if (store == NULL ||
+      (hits = hd_store_search_articles (store, positional[0], (guint) limit, &error)) == NULL)
+    return fail (error);
+
+  hd_cli_print_hits (hits, json ? HD_CLI_FORMAT_JSON : HD_CLI_FORMAT_TEXT);
+  return EXIT_OK;
+}
+
+static int
+cmd_kb_suggest (const Command  *command,
+                char          **args)
+{
+  g_auto(GStrv) positional = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdTicket) ticket = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean json = FALSE;
+  gint64 number = 0;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, 1, &positional, &status) ||
+      !parse_number (command, positional[0], &number, &status))
+    return status;
+
+  store = open_store (&error);
+  if (store == NULL ||
+      (ticket = hd_store_get_ticket (store, number, &error)) == NULL ||
+      (hits = hd_store_suggest_articles (store, hd_ticket_get_title (ticket),
+                                         hd_ticket_get_description (ticket), number, 5,
+                                         &error)) == NULL)
+    return fail (error);
+
+  hd_cli_print_hits (hits, json ? HD_CLI_FORMAT_JSON : HD_CLI_FORMAT_TEXT);
+  return EXIT_OK;
+}
+
+static int
+cmd_kb_link (const Command  *command,
+             char          **args)
+{
+  g_auto(GStrv) positional = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean unlink = FALSE;
+  gint64 id = 0, number = 0;
+  const GOptionEntry entries[] = {
+    { "remove", 0, 0, G_OPTION_ARG_NONE, &unlink, N_("Remove the link instead"), NULL },
+    { NULL }
+  };
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, 2, &positional, &status) ||
+      !parse_article_id (command, positional[0], &id, &status) ||
+      !parse_number (command, positional[1], &number, &status))
+    return status;
+
+  store = open_store_for_change (&error);
+  if (store == NULL ||
+      !(unlink ? hd_store_unlink_article (store, id, number, &error)
+               : hd_store_link_article (store, id, number, &error)))
+    return fail (error);
+
+  g_print (unlink ? _("Article %" G_GINT64_FORMAT " is no longer linked to ticket #%" G_GINT64_FORMAT ".\n")
+                  : _("Linked article %" G_GINT64_FORMAT " to ticket #%" G_GINT64_FORMAT ".\n"),
+           id, number);
+  return EXIT_OK;
+}
+
+static int
+cmd_kb_categories (const Command  *command,
+                   char          **args)
+{
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GPtrArray) categories = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = EXIT_OK;
+
+  if (!parse (command, NULL, args, 0, NULL, &status))
+    return status;
+
+  store = open_store (&error);
+  if (store == NULL || (categories = hd_store_list_kb_categories (store, &error)) == NULL)
+    return fail (error);
+
+  for (guint i = 0; i < categories->len; i++)
+    {
+      HdKbCategory *c = g_ptr_array_index (categories, i);
+
+      g_print ("%s (%u)\n", hd_kb_category_get_path (c), hd_kb_category_get_n_articles (c));
+    }
+  return EXIT_OK;
+}
+
+/* kb import: the title is the first "# " heading, which leaves the body,
+ * else the file name without ".md". */
+static void
+split_markdown (const char  *text,
+                const char  *file_name,
+                char       **title,
+                char       **body)
+{
+  const char *line = text;
+
+  while (*line != '\0')
+    {
+      const char *end = strchr (line, '\n');
+      gsize len = end != NULL ? (gsize) (end - line) : strlen (line);
+
+      if (len > 2 && g_str_has_prefix (line, "# "))
+        {
+          GString *rest = g_string_new_len (text, line - text);
+          const char *after = end != NULL ? end + 1 : line + len;
+
+          *title = g_strstrip (g_strndup (line + 2, len - 2));
+          while (*after == '\n' || *after == '\r')
+            after++;
+          g_string_append (rest, after);
+          *body = g_string_free (rest, FALSE);
+          return;
+        }
+      if (end == NULL)
+        break;
+      line = end + 1;
+    }
+
+  *title = g_strndup (file_name, g_str_has_suffix (file_name, ".md") ? strlen (file_name) - 3
+                                                                     : strlen (file_name));
+  *body = g_strdup (text);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+typedef struct {
+  HdStore  *store;
+  gboolean  faq;
+  guint     imported;
+  guint     failed;
+} Import;
+
+static void
+import_dir (Import     *import,
+            const char *root,
+            const char *relative)
+{
+  g_autofree char *dir_path = g_build_filename (root, relative, NULL);
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  const char *name;
+
+  dir = g_dir_open (dir_path, 0, &error);
+  if (dir == NULL)
+    {
+      g_printerr ("%s: %s\n", dir_path, error->message);
+      import->failed++;
+      return;
+    }
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (name[0] != '.')
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *entry = g_ptr_array_index (names, i);
+      g_autofree char *rel = relative[0] != '\0' ? g_build_filename (relative, entry, NULL)
+                                                 : g_strdup (entry);
+      g_autofree char *path = g_build_filename (root, rel, NULL);
+      g_autofree char *contents = NULL;
+      g_autofree char *title = NULL;
+      g_autofree char *body = NULL;
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(HdArticle) article = NULL;
+      HdArticleDraft draft = HD_ARTICLE_DRAFT_INIT;
+      gsize length = 0;
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          import_dir (import, root, rel);
+          continue;
+        }
+      if (!g_str_has_suffix (entry, ".md"))
+        continue;
+
+      if (!g_file_get_contents (path, &contents, &length, &local_error))
+        {
+          g_printerr (_("%s: not imported: %s\n"), rel, local_error->message);
+          import->failed++;
+          continue;
+        }
+      if (!g_utf8_validate_len (contents, length, NULL))
+        {
+          g_printerr (_("%s: not imported: it is not UTF-8 text. Convert it (e.g. with iconv) and import it again.\n"),
+                      rel);
+          import->failed++;
+          continue;
+        }
+
+      split_markdown (contents, entry, &title, &body);
+      draft.title = title;
+      draft.body = body;
+      draft.category = relative;
+      draft.visibility = import->faq ? HD_VISIBILITY_FAQ : HD_VISIBILITY_INTERNAL;
+      article = hd_store_add_article (import->store, &draft, &local_error);
+      if (article == NULL)
+        {
+          g_printerr (_("%s: not imported: %s\n"), rel, local_error->message);
+          import->failed++;
+          continue;
+        }
+
+      g_print (_("%s: article %" G_GINT64_FORMAT "\n"), rel, hd_article_get_id (article));
+      import->imported++;
+    }
+}
+
+static int
+cmd_kb_import (const Command  *command,
+               char          **args)
+{
+  g_auto(GStrv) positional = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean faq = FALSE;
+  const GOptionEntry entries[] = {
+    { "faq", 0, 0, G_OPTION_ARG_NONE, &faq,
+      N_("Requesters may read the imported articles (default: internal)"), NULL },
+    { NULL }
+  };
+  Import import = { 0 };
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, 1, &positional, &status))
+    return status;
+  if (!g_file_test (positional[0], G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is not a folder."), positional[0]);
+
+      return usage_error (command, message);
+    }
+
+  store = open_store_for_change (&error);
+  if (store == NULL)
+    return fail (error);
+
+  import.store = store;
+  import.faq = faq;
+  import_dir (&import, positional[0], "");
+
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Imported %u article", "Imported %u articles",
+                        import.imported), import.imported);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "; %u file failed.\n", "; %u files failed.\n",
+                        import.failed), import.failed);
+  return import.failed > 0 ? EXIT_USAGE : EXIT_OK;
+}
+
+/* A file or folder name from @text: no separators, no control or
+ * reserved characters, no leading dot, at most 80 characters. */
+static char *
+safe_name (const char *text)
+{
+  GString *name = g_string_new (NULL);
+  guint n = 0;
+
+  for (const char *p = text; *p != '\0' && n < 80; p = g_utf8_next_char (p), n++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x20 || c == 0x7f || strchr ("/\\:*?\"<>|", (int) (c < 0x80 ? c : 'a')) != NULL)
+        g_string_append_c (name, '-');
+      else
+        g_string_append_unichar (name, c);
+    }
+
+  g_strstrip (name->str);
+  g_string_set_size (name, strlen (name->str));
+  while (name->len > 0 && name->str[0] == '.')
+    g_string_erase (name, 0, 1);
+
+  return g_string_free (name, FALSE);
+}
+
+static gboolean
+dir_is_empty (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+
+  return dir == NULL || g_dir_read_name (dir) == NULL;
+}
+
+static int
+cmd_kb_export (const Command  *command,
+               char          **args)
+{
+  g_auto(GStrv) positional = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GPtrArray) articles = NULL;
+  g_autoptr(GHashTable) written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  gboolean force = FALSE;
+  const GOptionEntry entries[] = {
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force,
+      N_("Write into a folder that is not empty, replacing files of the same name"), NULL },
+    { NULL }
+  };
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, 1, &positional, &status))
+    return status;
+
+  if (g_file_test (positional[0], G_FILE_TEST_EXISTS) &&
+      !g_file_test (positional[0], G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is not a folder."), positional[0]);
+
+      return usage_error (command, message);
+    }
+  if (!force && !dir_is_empty (positional[0]))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is not empty; choose an empty folder, or add --force to write into it."),
+                                                  positional[0]);
+
+      return usage_error (command, message);
+    }
+
+  store = open_store (&error);
+  if (store == NULL || (articles = hd_store_list_articles (store, NULL, &error)) == NULL)
+    return fail (error);
+
+  for (guint i = 0; i < articles->len; i++)
+    {
+      HdArticle *a = g_ptr_array_index (articles, i);
+      g_autoptr(GString) folder = g_string_new (positional[0]);
+      g_autofree char *name = safe_name (hd_article_get_title (a));
+      g_autofree char *file_name = NULL;
+      g_autofree char *path = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *key = NULL;
+
+      if (hd_article_get_category_path (a) != NULL)
+        {
+          g_auto(GStrv) parts = g_strsplit (hd_article_get_category_path (a), "/", -1);
+
+          for (guint j = 0; parts[j] != NULL; j++)
+            {
+              g_autofree char *part = safe_name (parts[j]);
+
+              g_string_append_printf (folder, G_DIR_SEPARATOR_S "%s",
+                                      part[0] != '\0' ? part : "-");
+            }
+        }
+
+      if (g_mkdir_with_parents (folder->str, 0755) != 0)
+        {
+          g_printerr (_("helpdesk-cli: cannot make the folder %s: %s\n"), folder->str,
+                      g_strerror (errno));
+          return EXIT_UNUSABLE;
+        }
+
+      /* Two articles with one title in one folder: the second gets its id. */
+      file_name = g_strdup_printf ("%s.md", name[0] != '\0' ? name : "article");
+      path = g_build_filename (folder->str, file_name, NULL);
+      key = g_utf8_casefold (path, -1);
+      if (g_hash_table_contains (written, key))
+        {
+          g_free (path);
+          g_free (key);
+          g_free (file_name);
+          file_name = g_strdup_printf ("%s-%" G_GINT64_FORMAT ".md",
+                                       name[0] != '\0' ? name : "article", hd_article_get_id (a));
+          path = g_build_filename (folder->str, file_name, NULL);
+          key = g_utf8_casefold (path, -1);
+        }
+      g_hash_table_add (written, g_steal_pointer (&key));
+
+      text = g_strdup_printf ("# %s\n\n%s%s", hd_article_get_title (a), hd_article_get_body (a),
+                              g_str_has_suffix (hd_article_get_body (a), "\n") ? "" : "\n");
+      if (!g_file_set_contents (path, text, -1, &error))
+        {
+          g_printerr ("helpdesk-cli: %s\n", error->message);
+          return EXIT_UNUSABLE;
+        }
+      g_print ("%s\n", path);
+    }
+
+  return EXIT_OK;
+}
+
 static const Command commands[] = {
   { NULL, "init", "", cmd_init, N_("Create a new helpdesk file; you become its dispatcher.") },
   { "person", "add", "LOGIN", cmd_person_add, N_("Add someone to the helpdesk (dispatcher only).") },
@@ -1399,6 +2107,20 @@ static const Command commands[] = {
     N_("List the SLA policies, or set or delete one (dispatcher only).") },
   { "sla", "recompute", "", cmd_sla_recompute,
     N_("Recompute every open ticket’s deadline (after other tools changed the file).") },
+  { "kb", "add", "", cmd_kb_add,
+    N_("Write a knowledge-base article from a Markdown file and print its number.") },
+  { "kb", "update", "ID", cmd_kb_update, N_("Change an article’s text, title, category, tags or visibility.") },
+  { "kb", "archive", "ID", cmd_kb_archive, N_("Archive an article, or bring it back with --restore.") },
+  { "kb", "list", "", cmd_kb_list, N_("List the knowledge-base articles you may read.") },
+  { "kb", "show", "ID", cmd_kb_show, N_("Show an article with its Markdown text.") },
+  { "kb", "search", "QUERY", cmd_kb_search, N_("Search the knowledge base; any text is a valid query.") },
+  { "kb", "suggest", "NUMBER", cmd_kb_suggest, N_("Suggest articles for a ticket.") },
+  { "kb", "link", "ID NUMBER", cmd_kb_link, N_("Link an article to a ticket (--remove: unlink).") },
+  { "kb", "categories", "", cmd_kb_categories, N_("List the knowledge-base categories.") },
+  { "kb", "import", "DIR", cmd_kb_import,
+    N_("Import every .md file under DIR; subfolders become categories.") },
+  { "kb", "export", "DIR", cmd_kb_export,
+    N_("Write every article as a .md file into DIR, in category folders.") },
   { NULL, "alerts", "", cmd_alerts,
     N_("List your alerts that no desktop has shown yet (--all: recent ones too).") },
   { NULL, "location", "", cmd_location,
