@@ -292,6 +292,7 @@ hd_application_startup (GApplication *app)
     { "window.close", { "<Control>w", NULL } },
     { "win.new-ticket", { "<Control>n", NULL } },
     { "win.search", { "<Control>f", NULL } },
+    { "win.knowledge-base", { "<Control>k", NULL } },
     { "win.reload", { "F5", "<Control>r", NULL } },
     { "win.open-file", { "<Control>o", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hd-markdown-view.h"
 #include "hd-new-ticket-dialog.h"
 #include "hd-store-async.h"
 #include "hd-validate.h"
@@ -36,6 +37,8 @@ struct _HdNewTicketDialog
   AdwEntryRow   *location_row;
   GtkLabel      *fields_error;
   GtkRevealer   *restored_revealer;
+  GtkWidget     *suggestions_group;
+  GtkListBox    *suggestions_list;
 
   /* owned */
   HdStore       *store;
@@ -48,9 +51,15 @@ struct _HdNewTicketDialog
   gboolean       touched;  /* no "must not be empty" before the first key */
   gboolean       filling;  /* setting widgets from the draft, not typing */
   guint          draft_source;
+  guint          suggest_source;
+  GCancellable  *suggesting;    /* the suggestions asked for last */
 };
 
 #define DRAFT_DELAY_MS 700
+
+/* Suggestions follow the title once the person pauses. */
+#define SUGGEST_DELAY_MS 300
+#define N_SUGGESTIONS 3
 
 G_DEFINE_FINAL_TYPE (HdNewTicketDialog, hd_new_ticket_dialog, ADW_TYPE_WINDOW)
 
@@ -223,6 +232,8 @@ set_row (AdwEntryRow *row,
   gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
 }
 
+static void title_changed_cb (HdNewTicketDialog *self);
+
 static void
 restore_draft (HdNewTicketDialog *self)
 {
@@ -246,6 +257,7 @@ restore_draft (HdNewTicketDialog *self)
 
   gtk_revealer_set_reveal_child (self->restored_revealer, TRUE);
   validate (self);
+  title_changed_cb (self);
 }
 
 static void
@@ -352,6 +364,82 @@ create_activated (GtkWidget  *widget,
                       self->cancellable, create_done, g_object_ref (self));
 }
 
+/* Suggestions: articles that may answer the question before it is
+ * filed. Requesters see FAQ articles only; the store sees to that. */
+
+static gpointer
+suggest_job (HdStore  *store,
+             gpointer  title,
+             GError  **error)
+{
+  return hd_store_suggest_articles (store, title, NULL, 0, N_SUGGESTIONS, error);
+}
+
+static GtkWidget *
+create_suggestion (HdArticleHit *hit)
+{
+  HdArticle *article = hd_article_hit_get_article (hit);
+  const char *path = hd_article_get_category_path (article);
+  g_autofree char *title = hd_marked_text_to_markup (hd_article_hit_get_marked_title (hit),
+                                                     "<b>", "</b>");
+  g_autofree char *subtitle = g_markup_escape_text (path != NULL ? path : "", -1);
+  GtkWidget *row = adw_expander_row_new ();
+  GtkWidget *body = hd_markdown_view_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
+  hd_markdown_view_set_markdown (HD_MARKDOWN_VIEW (body), hd_article_get_body (article));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (body), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  hd_article_get_title (article), -1);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), body);
+  return row;
+}
+
+static void
+suggest_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(HdNewTicketDialog) self = user_data;
+  g_autoptr(GPtrArray) hits = hd_store_run_finish (HD_STORE (source), result, NULL);
+  GtkWidget *child;
+
+  /* Cancelled (the title changed again) or failed: a help, not the form. */
+  if (hits == NULL)
+    return;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->suggestions_list))) != NULL)
+    gtk_list_box_remove (self->suggestions_list, child);
+  for (guint i = 0; i < hits->len; i++)
+    gtk_list_box_append (self->suggestions_list, create_suggestion (g_ptr_array_index (hits, i)));
+  gtk_widget_set_visible (self->suggestions_group, hits->len > 0);
+}
+
+static gboolean
+suggest_cb (gpointer data)
+{
+  HdNewTicketDialog *self = data;
+
+  self->suggest_source = 0;
+  g_cancellable_cancel (self->suggesting);
+  g_clear_object (&self->suggesting);
+  if (self->store == NULL)
+    return G_SOURCE_REMOVE;
+
+  self->suggesting = g_cancellable_new ();
+  hd_store_run_async (self->store, suggest_job, g_strdup (text_of (self->title_row)), g_free,
+                      (GDestroyNotify) g_ptr_array_unref, self->suggesting, suggest_done,
+                      g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+title_changed_cb (HdNewTicketDialog *self)
+{
+  g_clear_handle_id (&self->suggest_source, g_source_remove);
+  self->suggest_source = g_timeout_add (SUGGEST_DELAY_MS, suggest_cb, self);
+}
+
 /* People */
 
 static gpointer
@@ -407,6 +495,9 @@ hd_new_ticket_dialog_dispose (GObject *object)
     keep_draft (self);
   g_clear_object (&self->drafts);
   g_clear_pointer (&self->requester, g_free);
+  g_clear_handle_id (&self->suggest_source, g_source_remove);
+  g_cancellable_cancel (self->suggesting);
+  g_clear_object (&self->suggesting);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), HD_TYPE_NEW_TICKET_DIALOG);
@@ -448,6 +539,8 @@ hd_new_ticket_dialog_class_init (HdNewTicketDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdNewTicketDialog, location_row);
   gtk_widget_class_bind_template_child (widget_class, HdNewTicketDialog, fields_error);
   gtk_widget_class_bind_template_child (widget_class, HdNewTicketDialog, restored_revealer);
+  gtk_widget_class_bind_template_child (widget_class, HdNewTicketDialog, suggestions_group);
+  gtk_widget_class_bind_template_child (widget_class, HdNewTicketDialog, suggestions_list);
   gtk_widget_class_bind_template_callback (widget_class, validate_cb);
   gtk_widget_class_install_action (widget_class, "dialog.create", NULL, create_activated);
   gtk_widget_class_install_action (widget_class, "dialog.start-over", NULL,
@@ -473,6 +566,8 @@ hd_new_ticket_dialog_init (HdNewTicketDialog *self)
 
   g_signal_connect_object (gtk_text_view_get_buffer (self->description_view), "changed",
                            G_CALLBACK (validate_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->title_row, "changed", G_CALLBACK (title_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->priority_row, "notify::selected",
                            G_CALLBACK (draft_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->requester_dropdown, "notify::selected",

@@ -17,6 +17,7 @@ struct _HdSidebar
 
   GtkWidget  *rows[HD_N_VIEWS];
   GtkLabel   *counts[HD_N_VIEWS];
+  GtkWidget  *kb_row;
   gboolean    staff;
 
   GPtrArray  *team_rows;    /* the Team heading, then one row per person */
@@ -102,6 +103,7 @@ hd_view_get_filter (HdView          view,
       filter->requester = hd_person_get_login (me);
       break;
     case HD_N_VIEWS:
+    case HD_VIEW_KNOWLEDGE_BASE:
     default:
       g_assert_not_reached ();
     }
@@ -144,6 +146,31 @@ create_row (HdSidebar *self,
 
   g_object_set_data (G_OBJECT (row), "hd-view", GUINT_TO_POINTER (view));
   self->counts[view] = GTK_LABEL (count);
+  return row;
+}
+
+/* The knowledge base: a section of its own below the views. */
+static GtkWidget *
+create_kb_row (void)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *icon = gtk_image_new_from_icon_name ("accessories-dictionary-symbolic");
+  GtkWidget *label = gtk_label_new (_("Knowledge Base"));
+  GtkWidget *separator = gtk_separator_new (GTK_ORIENTATION_HORIZONTAL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_widget_set_margin_top (separator, 6);
+  gtk_widget_set_margin_bottom (separator, 6);
+  gtk_list_box_row_set_header (GTK_LIST_BOX_ROW (row), separator);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Knowledge Base"), -1);
+  gtk_widget_set_tooltip_text (row, _("Knowledge Base (Ctrl+K)"));
+  g_object_set_data (G_OBJECT (row), "hd-view", GUINT_TO_POINTER (HD_VIEW_KNOWLEDGE_BASE));
   return row;
 }
 
@@ -281,6 +308,8 @@ hd_sidebar_init (HdSidebar *self)
       self->rows[view] = create_row (self, view);
       gtk_list_box_append (self->list_box, self->rows[view]);
     }
+  self->kb_row = create_kb_row ();
+  gtk_list_box_append (self->list_box, self->kb_row);
   hd_sidebar_set_person (self, NULL);
 }
 
@@ -333,9 +362,11 @@ hd_sidebar_set_view (HdSidebar *self,
                      HdView     view)
 {
   g_return_if_fail (HD_IS_SIDEBAR (self));
-  g_return_if_fail (view < HD_N_VIEWS);
+  g_return_if_fail (view < HD_N_VIEWS || view == HD_VIEW_KNOWLEDGE_BASE);
 
-  gtk_list_box_select_row (self->list_box, GTK_LIST_BOX_ROW (self->rows[view]));
+  gtk_list_box_select_row (self->list_box,
+                           GTK_LIST_BOX_ROW (view == HD_VIEW_KNOWLEDGE_BASE ? self->kb_row
+                                                                            : self->rows[view]));
 }
 
 void

@@ -1,4 +1,4 @@
-/* hd-sidebar.h — the views of the ticket list, with live counts
+/* hd-sidebar.h — the views of the ticket list, with live counts, and the knowledge base
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,6 +23,7 @@ typedef enum {
   HD_VIEW_CLOSED,
   HD_N_VIEWS,
   HD_VIEW_MEMBER = HD_N_VIEWS,  /* one of the team: see hd_sidebar_get_member() */
+  HD_VIEW_KNOWLEDGE_BASE,       /* articles, not tickets */
 } HdView;
 
 #define HD_TYPE_SIDEBAR (hd_sidebar_get_type ())

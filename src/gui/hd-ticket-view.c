@@ -17,6 +17,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hd-article-editor.h"
 #include "hd-assign-menu.h"
 #include "hd-drafts.h"
 #include "hd-enum-types.h"
@@ -53,6 +54,11 @@ struct _HdTicketView
   GtkListBox     *timeline;
   GtkTextView    *composer_view;
   GtkCheckButton *internal_check;
+  GtkWidget      *linked_group;
+  GtkWidget      *publish_button;
+  GtkListBox     *linked_list;
+  GtkWidget      *suggested_group;
+  GtkListBox     *suggested_list;
 
   /* owned */
   HdStore        *store;
@@ -78,6 +84,7 @@ enum {
   CHANGED,
   MESSAGE,
   TOAST,
+  ARTICLE_ACTIVATED,
   N_SIGNALS
 };
 
@@ -385,6 +392,11 @@ update_sensitivity (HdTicketView *self)
   gtk_widget_set_visible (GTK_WIDGET (self->status_button),
                           g_menu_model_get_n_items (gtk_menu_button_get_menu_model (self->status_button)) > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "ticket.send", open || staff);
+  gtk_widget_set_visible (self->publish_button,
+                          staff && (hd_ticket_get_status (self->ticket) == HD_STATUS_RESOLVED ||
+                                    hd_ticket_get_status (self->ticket) == HD_STATUS_CLOSED));
+  gtk_widget_set_visible (self->linked_group,
+                          staff || gtk_widget_get_first_child (GTK_WIDGET (self->linked_list)) != NULL);
 }
 
 /* The running clock in a line (state in words, not colour alone), and the
@@ -494,6 +506,356 @@ report (HdTicketView *self,
   g_signal_emit (self, signals[MESSAGE], 0, message);
 }
 
+/* The knowledge base beside the ticket: the articles linked to it, and
+ * (staff) up to three more found from its title and description. Read on
+ * each load, which follows every saved change, never on a keystroke. */
+
+#define N_SUGGESTIONS 3
+
+typedef struct {
+  gint64  number;
+  char   *title;
+  char   *description;
+  gboolean staff;
+} KbQuery;
+
+typedef struct {
+  gint64     number;
+  GPtrArray *linked;       /* HdArticle */
+  GPtrArray *suggested;    /* HdArticleHit; NULL for requesters */
+} KbLoaded;
+
+typedef struct {
+  gint64   article;
+  gint64   number;
+  gboolean link;           /* else unlink */
+} LinkChange;
+
+static void
+kb_query_free (KbQuery *q)
+{
+  g_free (q->title);
+  g_free (q->description);
+  g_free (q);
+}
+
+static void
+kb_loaded_free (KbLoaded *l)
+{
+  g_clear_pointer (&l->linked, g_ptr_array_unref);
+  g_clear_pointer (&l->suggested, g_ptr_array_unref);
+  g_free (l);
+}
+
+static gpointer
+kb_job (HdStore  *store,
+        gpointer  data,
+        GError  **error)
+{
+  KbQuery *q = data;
+  KbLoaded *l = g_new0 (KbLoaded, 1);
+
+  l->number = q->number;
+  l->linked = hd_store_list_ticket_articles (store, q->number, error);
+  if (l->linked != NULL && q->staff)
+    l->suggested = hd_store_suggest_articles (store, q->title, q->description, q->number,
+                                              N_SUGGESTIONS, error);
+  if (l->linked == NULL || (q->staff && l->suggested == NULL))
+    {
+      kb_loaded_free (l);
+      return NULL;
+    }
+  return l;
+}
+
+static gpointer
+link_job (HdStore  *store,
+          gpointer  data,
+          GError  **error)
+{
+  LinkChange *c = data;
+  gboolean done = c->link ? hd_store_link_article (store, c->article, c->number, error)
+                          : hd_store_unlink_article (store, c->article, c->number, error);
+
+  return done ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
+static gpointer
+draft_article_job (HdStore  *store,
+                   gpointer  data,
+                   GError  **error)
+{
+  return hd_store_draft_article_from_ticket (store, *(gint64 *) data, error);
+}
+
+static void start_kb_load (HdTicketView *self);
+
+static void
+link_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(HdTicketView) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (hd_store_run_finish (HD_STORE (source), result, &error) == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        report (self, error->message);
+      return;
+    }
+
+  g_signal_emit (self, signals[CHANGED], 0, self->number);
+  start_kb_load (self);
+}
+
+static void
+run_link (HdTicketView *self,
+          gint64        article,
+          gboolean      link)
+{
+  LinkChange *c = g_new0 (LinkChange, 1);
+
+  c->article = article;
+  c->number = self->number;
+  c->link = link;
+  hd_store_run_async (self->store, link_job, c, g_free, NULL, self->cancellable, link_done,
+                      g_object_ref (self));
+}
+
+static gint64
+article_of (GtkWidget *widget)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (widget, GTK_TYPE_LIST_BOX_ROW);
+  gint64 *id = row != NULL ? g_object_get_data (G_OBJECT (row), "hd-article-id") : NULL;
+
+  return id != NULL ? *id : 0;
+}
+
+static void
+link_clicked_cb (GtkButton    *button,
+                 HdTicketView *self)
+{
+  run_link (self, article_of (GTK_WIDGET (button)), TRUE);
+}
+
+static void
+unlink_clicked_cb (GtkButton    *button,
+                   HdTicketView *self)
+{
+  run_link (self, article_of (GTK_WIDGET (button)), FALSE);
+}
+
+static void
+article_row_activated_cb (HdTicketView  *self,
+                          GtkListBoxRow *row)
+{
+  gint64 id = article_of (GTK_WIDGET (row));
+
+  if (id != 0)
+    g_signal_emit (self, signals[ARTICLE_ACTIVATED], 0, id);
+}
+
+/* @markup: the title as markup (a hit's, with its matches in bold) */
+static GtkWidget *
+create_article_row (HdTicketView *self,
+                    HdArticle    *article,
+                    const char   *markup,
+                    gboolean      suggested)
+{
+  const char *path = hd_article_get_category_path (article);
+  g_autofree char *subtitle = g_markup_escape_text (path != NULL ? path : _("Uncategorized"), -1);
+  g_autofree char *name = NULL;
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), markup);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data_full (G_OBJECT (row), "hd-article-id",
+                          g_memdup2 (&(gint64) { hd_article_get_id (article) }, sizeof (gint64)),
+                          g_free);
+
+  if (suggested)
+    {
+      button = gtk_button_new_with_mnemonic (_("_Link"));
+      name = g_strdup_printf (_("Link “%s” to this ticket"), hd_article_get_title (article));
+      g_signal_connect_object (button, "clicked", G_CALLBACK (link_clicked_cb), self, 0);
+    }
+  else if (hd_person_is_staff (self->me))
+    {
+      button = gtk_button_new_from_icon_name ("edit-delete-symbolic");
+      name = g_strdup_printf (_("Unlink “%s”"), hd_article_get_title (article));
+      gtk_widget_set_tooltip_text (button, _("Unlink"));
+      gtk_widget_add_css_class (button, "flat");
+      g_signal_connect_object (button, "clicked", G_CALLBACK (unlink_clicked_cb), self, 0);
+    }
+  else
+    return row;
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                  -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  return row;
+}
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+static void
+clear_kb (HdTicketView *self)
+{
+  clear_list (self->linked_list);
+  clear_list (self->suggested_list);
+  gtk_widget_set_visible (self->linked_group, FALSE);
+  gtk_widget_set_visible (self->suggested_group, FALSE);
+}
+
+static void
+fill_kb (HdTicketView *self,
+         KbLoaded     *l)
+{
+  gboolean staff = hd_person_is_staff (self->me);
+
+  clear_kb (self);
+  for (guint i = 0; i < l->linked->len; i++)
+    {
+      HdArticle *article = g_ptr_array_index (l->linked, i);
+      g_autofree char *markup = g_markup_escape_text (hd_article_get_title (article), -1);
+
+      gtk_list_box_append (self->linked_list, create_article_row (self, article, markup, FALSE));
+    }
+  gtk_widget_set_visible (self->linked_group, staff || l->linked->len > 0);
+
+  for (guint i = 0; l->suggested != NULL && i < l->suggested->len; i++)
+    {
+      HdArticleHit *hit = g_ptr_array_index (l->suggested, i);
+      g_autofree char *markup = hd_marked_text_to_markup (hd_article_hit_get_marked_title (hit),
+                                                          "<b>", "</b>");
+
+      gtk_list_box_append (self->suggested_list,
+                           create_article_row (self, hd_article_hit_get_article (hit), markup,
+                                               TRUE));
+    }
+  gtk_widget_set_visible (self->suggested_group, l->suggested != NULL && l->suggested->len > 0);
+}
+
+static void
+weak_ref_free (GWeakRef *ref)
+{
+  g_weak_ref_clear (ref);
+  g_free (ref);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GWeakRef, weak_ref_free)
+
+/* The articles follow every load of a ticket: they hold the view weakly,
+ * so that a view closed meanwhile goes at once. */
+static void
+kb_done (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GWeakRef) ref = user_data;
+  g_autoptr(HdTicketView) self = g_weak_ref_get (ref);
+  g_autoptr(GError) error = NULL;
+  KbLoaded *l = hd_store_run_finish (HD_STORE (source), result, &error);
+
+  /* Articles beside a ticket are a help, not the ticket: a failure here
+   * leaves the lists as they were, and the monitor reports trouble. */
+  if (l == NULL || self == NULL)
+    {
+      g_clear_pointer (&l, kb_loaded_free);
+      return;
+    }
+
+  if (l->number == self->number)
+    fill_kb (self, l);
+  kb_loaded_free (l);
+}
+
+static void
+start_kb_load (HdTicketView *self)
+{
+  KbQuery *q;
+  GWeakRef *ref;
+
+  if (self->ticket == NULL || self->store == NULL)
+    return;
+
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self);
+
+  q = g_new0 (KbQuery, 1);
+  q->number = self->number;
+  q->title = g_strdup (hd_ticket_get_title (self->ticket));
+  q->description = g_strdup (hd_ticket_get_description (self->ticket));
+  q->staff = hd_person_is_staff (self->me);
+  hd_store_run_async (self->store, kb_job, q, (GDestroyNotify) kb_query_free,
+                      (GDestroyNotify) kb_loaded_free, self->cancellable, kb_done, ref);
+}
+
+/* Publish as article: the ticket's problem and solution, as a draft in
+ * the editor; saving it links the article to the ticket. */
+
+static void
+published_cb (HdTicketView *self,
+              HdArticle    *article)
+{
+  g_autofree char *text = g_strdup_printf (_("Article “%s” saved and linked to this ticket"),
+                                           hd_article_get_title (article));
+
+  report (self, text);
+  g_signal_emit (self, signals[CHANGED], 0, self->number);
+  start_kb_load (self);
+}
+
+static void
+draft_article_done (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(HdTicketView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdArticleDraft) draft = hd_store_run_finish (HD_STORE (source), result, &error);
+  GtkWidget *editor;
+
+  if (draft == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        report (self, error->message);
+      return;
+    }
+
+  editor = hd_article_editor_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                  self->store, NULL, draft);
+  g_signal_connect_object (editor, "saved", G_CALLBACK (published_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+static void
+publish_activated (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  HdTicketView *self = HD_TICKET_VIEW (widget);
+
+  if (self->ticket == NULL || self->store == NULL)
+    return;
+
+  hd_store_run_async (self->store, draft_article_job,
+                      g_memdup2 (&self->number, sizeof self->number), g_free,
+                      (GDestroyNotify) hd_article_draft_free, self->cancellable,
+                      draft_article_done, g_object_ref (self));
+}
+
 static void
 load_done (GObject      *source,
            GAsyncResult *result,
@@ -511,7 +873,10 @@ load_done (GObject      *source,
     }
 
   if (hd_ticket_get_number (loaded->ticket) == self->number)
-    fill (self, loaded);
+    {
+      fill (self, loaded);
+      start_kb_load (self);
+    }
   loaded_free (loaded);
 }
 
@@ -1353,6 +1718,13 @@ hd_ticket_view_class_init (HdTicketViewClass *klass)
    */
   signals[TOAST] = g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, ADW_TYPE_TOAST);
+  /**
+   * HdTicketView::article-activated:
+   * @id: a linked or suggested article the person chose to read
+   */
+  signals[ARTICLE_ACTIVATED] = g_signal_new ("article-activated", G_TYPE_FROM_CLASS (klass),
+                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                             G_TYPE_NONE, 1, G_TYPE_INT64);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/helpdesk/Helpdesk/hd-ticket-view.ui");
@@ -1378,6 +1750,12 @@ hd_ticket_view_class_init (HdTicketViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, timeline);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, composer_view);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, internal_check);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, linked_group);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, publish_button);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, linked_list);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, suggested_group);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, suggested_list);
+  gtk_widget_class_bind_template_callback (widget_class, article_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, field_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
 
@@ -1393,6 +1771,7 @@ hd_ticket_view_class_init (HdTicketViewClass *klass)
                                    save_description_activated);
   gtk_widget_class_install_action (widget_class, "ticket.discard-changes", NULL,
                                    discard_changes_activated);
+  gtk_widget_class_install_action (widget_class, "ticket.publish", NULL, publish_activated);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -1452,6 +1831,7 @@ hd_ticket_view_set_store (HdTicketView *self,
   g_clear_object (&self->ticket);
   self->number = 0;
   clear_edits (self);
+  clear_kb (self);
   self->filling = TRUE;
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->composer_view), "", -1);
   self->filling = FALSE;
@@ -1502,6 +1882,7 @@ hd_ticket_view_show (HdTicketView *self,
   keep_draft (self);
   self->number = number;
   clear_edits (self);
+  clear_kb (self);
   self->filling = TRUE;
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->composer_view), "", -1);
   gtk_check_button_set_active (self->internal_check, FALSE);

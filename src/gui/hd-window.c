@@ -11,7 +11,10 @@
 
 #include <glib/gi18n.h>
 
+#include "hd-article-editor.h"
+#include "hd-article-view.h"
 #include "hd-assign-menu.h"
+#include "hd-kb-list-view.h"
 #include "hd-location.h"
 #include "hd-new-ticket-dialog.h"
 #include "hd-people-window.h"
@@ -47,6 +50,13 @@ struct _HdWindow
   GtkLabel             *trouble_label;
   HdTicketListView     *list_view;
   HdTicketView         *ticket_view;
+  GtkStack             *list_header_stack;
+  GtkStack             *list_stack;
+  GtkStack             *detail_stack;
+  AdwWindowTitle       *kb_title;
+  GtkWidget            *new_article_button;
+  HdKbListView         *kb_list_view;
+  HdArticleView        *article_view;
 
   /* owned */
   GSettings            *settings;
@@ -60,6 +70,7 @@ struct _HdWindow
   char                 *opening;        /* the file opened last */
   gboolean              trouble;        /* the monitor failed since the session began */
   gint64                pending_ticket; /* to show once the helpdesk opening now is open */
+  HdView                ticket_view_kind; /* the tickets' view last chosen, to go back to */
   GtkFileChooserNative *chooser;
 
   guint                 backup_source;
@@ -87,6 +98,26 @@ toast (HdWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
 }
 
+/* The list and detail panes show tickets, or the knowledge base when the
+ * sidebar's Knowledge Base row is chosen. */
+static void
+show_pages (HdWindow *self)
+{
+  const char *page = hd_sidebar_get_view (self->sidebar) == HD_VIEW_KNOWLEDGE_BASE ? "kb"
+                                                                                  : "tickets";
+
+  gtk_stack_set_visible_child_name (self->list_header_stack, page);
+  gtk_stack_set_visible_child_name (self->list_stack, page);
+  gtk_stack_set_visible_child_name (self->detail_stack, page);
+}
+
+static void
+show_detail (HdWindow *self)
+{
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, self->detail_pane);
+}
+
 /* Filtering and counting */
 
 static void
@@ -102,6 +133,8 @@ apply_filter (HdWindow *self)
     return;
 
   view = hd_sidebar_get_view (self->sidebar);
+  if (view == HD_VIEW_KNOWLEDGE_BASE)
+    return;
   if (view == HD_VIEW_MEMBER && (member = hd_sidebar_get_member (self->sidebar)) != NULL)
     {
       /* One of the team: what they have on their desk. */
@@ -610,6 +643,8 @@ monitor_changed_cb (HdWindow  *self,
                     GPtrArray *changes)
 {
   gint64 shown = hd_ticket_view_get_number (self->ticket_view);
+  gint64 article = hd_article_view_get_id (self->article_view);
+  gboolean ticket_changed = FALSE, kb_changed = FALSE, article_changed = FALSE;
 
   hd_ticket_list_reload (self->list);
   refresh_counts (self);
@@ -621,11 +656,21 @@ monitor_changed_cb (HdWindow  *self,
       HdChange *change = g_ptr_array_index (changes, i);
 
       if (g_str_equal (change->table, "tickets") && change->row == shown)
+        ticket_changed = TRUE;
+      else if (g_str_equal (change->table, "kb_articles") ||
+               g_str_equal (change->table, "kb_categories"))
         {
-          hd_ticket_view_reload (self->ticket_view);
-          break;
+          kb_changed = TRUE;
+          article_changed |= g_str_equal (change->table, "kb_articles") && change->row == article;
         }
     }
+
+  if (ticket_changed)
+    hd_ticket_view_reload (self->ticket_view);
+  if (kb_changed)
+    hd_kb_list_view_reload (self->kb_list_view);
+  if (article_changed)
+    hd_article_view_reload (self->article_view);
 }
 
 static void
@@ -800,11 +845,14 @@ end_session (HdWindow *self)
   hd_ticket_list_view_set_context_menu (self->list_view, NULL);
   hd_ticket_view_set_store (self->ticket_view, NULL, NULL);
   hd_ticket_view_set_drafts (self->ticket_view, NULL);
+  hd_kb_list_view_set_store (self->kb_list_view, NULL, NULL);
+  hd_article_view_set_store (self->article_view, NULL, NULL);
   gtk_menu_button_set_menu_model (self->assign_button, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->assign_button), FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.people", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.service-levels", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-article", FALSE);
   g_clear_object (&self->monitor);
   g_clear_object (&self->drafts);
   g_clear_object (&self->list);
@@ -854,7 +902,18 @@ start_session (HdWindow *self,
   hd_ticket_list_view_set_model (self->list_view, self->list);
   hd_ticket_view_set_store (self->ticket_view, store, self->me);
   hd_ticket_view_set_drafts (self->ticket_view, self->drafts);
+  hd_kb_list_view_set_store (self->kb_list_view, store, self->me);
+  hd_article_view_set_store (self->article_view, store, self->me);
+  /* Requesters read the answers written for them, and nothing else. */
+  adw_window_title_set_title (self->kb_title, hd_person_is_staff (self->me) ? _("Knowledge Base")
+                                                                           : _("FAQ"));
+  gtk_widget_set_visible (self->new_article_button,
+                          hd_person_is_staff (self->me) && !hd_store_is_read_only (store));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-article",
+                                 hd_person_is_staff (self->me) && !hd_store_is_read_only (store));
   hd_sidebar_set_person (self->sidebar, self->me);   /* selects a view: applies the filter */
+  self->ticket_view_kind = hd_sidebar_get_view (self->sidebar);
+  show_pages (self);
   apply_filter (self);
   refresh_counts (self);
   refresh_workload (self);
@@ -1123,6 +1182,11 @@ welcome_open_cb (HdWindow   *self,
 static void
 view_changed_cb (HdWindow *self)
 {
+  HdView view = hd_sidebar_get_view (self->sidebar);
+
+  if (view != HD_VIEW_KNOWLEDGE_BASE)
+    self->ticket_view_kind = view;
+  show_pages (self);
   apply_filter (self);
   if (adw_leaflet_get_folded (self->leaflet))
     adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
@@ -1149,6 +1213,56 @@ ticket_changed_cb (HdWindow *self,
                    gint64    number)
 {
   /* Our own change: no need to wait for the next poll. */
+  hd_store_monitor_poll_now (self->monitor);
+}
+
+/* The knowledge base */
+
+static void
+article_selected_cb (HdWindow *self,
+                     gint64    id)
+{
+  hd_article_view_show (self->article_view, id);
+  show_detail (self);
+}
+
+/* An article chosen elsewhere (a ticket's suggestions or links): the
+ * knowledge base, with it. */
+static void
+show_article_cb (HdWindow *self,
+                 gint64    id)
+{
+  hd_sidebar_set_view (self->sidebar, HD_VIEW_KNOWLEDGE_BASE);
+  hd_kb_list_view_select (self->kb_list_view, id);
+  hd_article_view_show (self->article_view, id);
+  show_detail (self);
+}
+
+static void
+show_linked_ticket_cb (HdWindow *self,
+                       gint64    number)
+{
+  hd_sidebar_set_view (self->sidebar, self->ticket_view_kind);
+  hd_window_show_ticket (self, number);
+}
+
+static void
+article_changed_cb (HdWindow *self,
+                    gint64    id)
+{
+  hd_kb_list_view_reload (self->kb_list_view);
+  hd_store_monitor_poll_now (self->monitor);
+}
+
+static void
+article_saved_cb (HdWindow  *self,
+                  HdArticle *article)
+{
+  g_autofree char *text = g_strdup_printf (_("“%s” saved"), hd_article_get_title (article));
+
+  toast (self, text);
+  hd_kb_list_view_reload (self->kb_list_view);
+  show_article_cb (self, hd_article_get_id (article));
   hd_store_monitor_poll_now (self->monitor);
 }
 
@@ -1259,13 +1373,49 @@ service_levels_activated (GtkWidget  *widget,
 }
 
 static void
+new_article_activated (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  HdWindow *self = HD_WINDOW (widget);
+  GtkWidget *editor;
+
+  if (self->store == NULL)
+    return;
+
+  editor = hd_article_editor_new (GTK_WINDOW (self), self->store, NULL, NULL);
+  g_signal_connect_object (editor, "saved", G_CALLBACK (article_saved_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+static void
+knowledge_base_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  HdWindow *self = HD_WINDOW (widget);
+
+  if (self->store == NULL)
+    return;
+
+  hd_sidebar_set_view (self->sidebar, HD_VIEW_KNOWLEDGE_BASE);
+  hd_kb_list_view_focus_search (self->kb_list_view);
+}
+
+static void
 search_activated (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
   HdWindow *self = HD_WINDOW (widget);
 
-  if (self->list != NULL)
+  if (self->list == NULL)
+    return;
+
+  if (hd_sidebar_get_view (self->sidebar) == HD_VIEW_KNOWLEDGE_BASE)
+    hd_kb_list_view_focus_search (self->kb_list_view);
+  else
     hd_ticket_list_view_focus_search (self->list_view);
 }
 
@@ -1520,6 +1670,8 @@ hd_window_class_init (HdWindowClass *klass)
                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (HD_TYPE_ARTICLE_VIEW);
+  g_type_ensure (HD_TYPE_KB_LIST_VIEW);
   g_type_ensure (HD_TYPE_SIDEBAR);
   g_type_ensure (HD_TYPE_TICKET_LIST_VIEW);
   g_type_ensure (HD_TYPE_TICKET_VIEW);
@@ -1543,6 +1695,13 @@ hd_window_class_init (HdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdWindow, trouble_label);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, list_view);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, ticket_view);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, list_header_stack);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, kb_title);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, new_article_button);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, kb_list_view);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, article_view);
   gtk_widget_class_bind_template_callback (widget_class, welcome_create_cb);
   gtk_widget_class_bind_template_callback (widget_class, welcome_open_cb);
   gtk_widget_class_bind_template_callback (widget_class, view_changed_cb);
@@ -1552,9 +1711,16 @@ hd_window_class_init (HdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, ticket_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, message_cb);
   gtk_widget_class_bind_template_callback (widget_class, toast_cb);
+  gtk_widget_class_bind_template_callback (widget_class, article_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, show_article_cb);
+  gtk_widget_class_bind_template_callback (widget_class, show_linked_ticket_cb);
+  gtk_widget_class_bind_template_callback (widget_class, article_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "win.new-ticket", NULL, new_ticket_activated);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
+  gtk_widget_class_install_action (widget_class, "win.knowledge-base", NULL,
+                                   knowledge_base_activated);
+  gtk_widget_class_install_action (widget_class, "win.new-article", NULL, new_article_activated);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_activated);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_activated);
   gtk_widget_class_install_action (widget_class, "win.assign-selected", "s",
@@ -1586,6 +1752,7 @@ hd_window_init (HdWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.people", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.service-levels", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-article", FALSE);
 
   if (g_str_has_suffix (APPLICATION_ID, ".Devel"))
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

@@ -118,16 +118,16 @@ test_sidebar (void)
   window = present_child (sidebar);
   g_signal_connect (sidebar, "view-changed", G_CALLBACK (count_cb), &changes);
 
-  /* Nobody yet: a requester's views. */
+  /* Nobody yet: a requester's views, and the knowledge base (its FAQ). */
   rows = hd_find_widgets (sidebar, GTK_TYPE_LIST_BOX_ROW, NULL, NULL);
-  g_assert_cmpuint (rows->len, ==, HD_N_VIEWS);
-  g_assert_cmpuint (count_visible (rows), ==, 2);
+  g_assert_cmpuint (rows->len, ==, HD_N_VIEWS + 1);
+  g_assert_cmpuint (count_visible (rows), ==, 3);
   g_assert_cmpint (hd_sidebar_get_view (HD_SIDEBAR (sidebar)), ==, HD_VIEW_MY_REQUESTS);
 
   /* The dispatcher: every view but "My Requests", starting at "All Open". */
   store = hd_test_new_helpdesk (NULL);
   hd_sidebar_set_person (HD_SIDEBAR (sidebar), hd_store_get_me (store));
-  g_assert_cmpuint (count_visible (rows), ==, HD_N_VIEWS - 1);
+  g_assert_cmpuint (count_visible (rows), ==, HD_N_VIEWS);
   g_assert_false (gtk_widget_get_visible (g_ptr_array_index (rows, HD_VIEW_MY_REQUESTS)));
   g_assert_cmpint (hd_sidebar_get_view (HD_SIDEBAR (sidebar)), ==, HD_VIEW_OPEN);
   g_assert_cmpuint (changes, ==, 1);
@@ -135,6 +135,14 @@ test_sidebar (void)
   hd_sidebar_set_view (HD_SIDEBAR (sidebar), HD_VIEW_UNASSIGNED);
   g_assert_cmpint (hd_sidebar_get_view (HD_SIDEBAR (sidebar)), ==, HD_VIEW_UNASSIGNED);
   g_assert_cmpuint (changes, ==, 2);
+
+  /* The knowledge base is a row of its own, last of the views. */
+  hd_sidebar_set_view (HD_SIDEBAR (sidebar), HD_VIEW_KNOWLEDGE_BASE);
+  g_assert_cmpint (hd_sidebar_get_view (HD_SIDEBAR (sidebar)), ==, HD_VIEW_KNOWLEDGE_BASE);
+  g_assert_nonnull (hd_find_label (g_ptr_array_index (rows, HD_N_VIEWS), "Knowledge Base"));
+  g_assert_cmpuint (changes, ==, 3);
+  hd_sidebar_set_view (HD_SIDEBAR (sidebar), HD_VIEW_UNASSIGNED);
+  g_assert_cmpuint (changes, ==, 4);
 
   /* The count shows in its own row. */
   hd_sidebar_set_count (HD_SIDEBAR (sidebar), HD_VIEW_PENDING, 42);
