@@ -715,7 +715,9 @@ reconnected_cb (GObject      *source,
     }
 
   start_session (self, store);
-  hd_sidebar_set_view (self->sidebar, view);
+  /* A person of the team comes back with the team, a moment later. */
+  if (view != HD_VIEW_MEMBER)
+    hd_sidebar_set_view (self->sidebar, view);
   if (shown != 0)
     {
       hd_ticket_list_view_select (self->list_view, shown);
