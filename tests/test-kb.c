@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hd-rules.h"
+#include "hd-store-private.h"
 #include "hd-test-util.h"
 
 typedef struct {
@@ -733,6 +734,52 @@ test_ticket_search (Fixture       *f,
   (void) t1; (void) t2; (void) t3;
 }
 
+/* A word in more articles than the search ranks in the index alone: an old
+ * article with it in its title still comes first, and a requester, for
+ * whom the newest matches are all internal, still finds the FAQ ones. */
+static void
+test_search_many_matches (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(HdArticle) old_title = NULL;
+  g_autoptr(HdArticle) old_faq = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GPtrArray) seen_by_requester = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = hd_store_get_db (f->disp);
+
+  old_title = add (f->disp, "Common toner question", "Nothing else.", NULL,
+                   HD_VISIBILITY_INTERNAL, NULL);
+  old_faq = add (f->disp, "Paper sizes", "The common toner fits every tray.", NULL,
+                 HD_VISIBILITY_FAQ, NULL);
+
+  /* 2 500 newer internal articles with the word in their bodies, written
+   * at once (the triggers keep the indexes). */
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL), ==, SQLITE_OK);
+  for (int i = 0; i < 2500; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("INSERT INTO kb_articles (title, body, author_id,"
+                                              " created_at, updated_at)"
+                                              " VALUES ('Note %d', 'About toner and paper %d',"
+                                              " 1, 1, 1)", i, i);
+
+      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    }
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  hits = hd_store_search_articles (f->disp, "toner", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 10);
+  g_assert_cmpint (hd_article_get_id (hd_article_hit_get_article (g_ptr_array_index (hits, 0))),
+                   ==, hd_article_get_id (old_title));
+
+  seen_by_requester = hd_store_search_articles (f->req1, "toner", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen_by_requester->len, ==, 1);
+  g_assert_cmpint (hd_article_get_id (hd_article_hit_get_article (g_ptr_array_index (seen_by_requester, 0))),
+                   ==, hd_article_get_id (old_faq));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -748,6 +795,7 @@ main (int   argc,
   ADD ("/kb/faq-visibility", test_faq_visibility);
   ADD ("/kb/search/awkward", test_search_awkward);
   ADD ("/kb/search/ranking", test_search_ranking);
+  ADD ("/kb/search/many-matches", test_search_many_matches);
   ADD ("/kb/suggestions", test_suggestions);
   ADD ("/kb/links", test_links);
   ADD ("/kb/publish", test_publish);

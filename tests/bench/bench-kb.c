@@ -348,11 +348,14 @@ main (int   argc,
   g_autoptr(HdStore) store = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *keep = NULL;
   int n_articles = 50000;
   int n_tickets = 1000000;
   const GOptionEntry entries[] = {
     { "articles", 0, 0, G_OPTION_ARG_INT, &n_articles, "How many articles", "N" },
     { "tickets", 0, 0, G_OPTION_ARG_INT, &n_tickets, "How many tickets", "N" },
+    { "keep", 0, 0, G_OPTION_ARG_FILENAME, &keep,
+      "Build the file at PATH and keep it; if it exists, measure it again", "PATH" },
     { NULL }
   };
 
@@ -360,10 +363,24 @@ main (int   argc,
   if (!g_option_context_parse (context, &argc, &argv, &error))
     die ("options", error->message);
 
-  dir = g_dir_make_tmp ("bench-kb-XXXXXX", &error);
-  if (dir == NULL)
-    die ("temporary folder", error->message);
-  path = g_build_filename (dir, "kb.helpdesk", NULL);
+  if (keep != NULL && g_file_test (keep, G_FILE_TEST_EXISTS))
+    {
+      g_autoptr(GRand) rand = g_rand_new_with_seed (SEED);
+
+      /* The same made-up words as the file was built with. */
+      make_vocabulary (rand);
+      path = g_strdup (keep);
+      goto measure;
+    }
+  if (keep != NULL)
+    path = g_strdup (keep);
+  else
+    {
+      dir = g_dir_make_tmp ("bench-kb-XXXXXX", &error);
+      if (dir == NULL)
+        die ("temporary folder", error->message);
+      path = g_build_filename (dir, "kb.helpdesk", NULL);
+    }
 
   store = hd_store_create (path, "disp", "Bench", &error);
   if (store == NULL)
@@ -381,6 +398,7 @@ main (int   argc,
 
   build (path, (guint) n_articles, (guint) n_tickets);
 
+measure:
   store = hd_store_open (path, "disp", &error);
   if (store == NULL)
     die ("open", error->message);
@@ -410,7 +428,10 @@ main (int   argc,
   }
 
   g_clear_object (&store);
-  g_unlink (path);
-  g_rmdir (dir);
+  if (keep == NULL)
+    {
+      g_unlink (path);
+      g_rmdir (dir);
+    }
   return 0;
 }
