@@ -276,21 +276,28 @@ create_label (const char *text,
 }
 
 /* A snippet is raw Markdown: its line breaks and blank lines would make
- * a list row tall and ragged. One line of words reads better. */
+ * a list row tall and ragged, and its marks ("## ", "**", "`") are noise
+ * in one line. One line of words reads better. */
 static char *
 one_line (const char *text)
 {
   GString *line = g_string_new (NULL);
   gboolean space = FALSE;
+  gboolean line_start = TRUE;
 
   for (const char *p = text != NULL ? text : ""; *p != '\0'; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
 
+      if (c == '\n')
+        line_start = TRUE;
       if (g_unichar_isspace (c))
         space = line->len > 0;
+      else if (c == '*' || c == '`' || (line_start && (c == '#' || c == '>')))
+        continue;
       else
         {
+          line_start = FALSE;
           if (space)
             g_string_append_c (line, ' ');
           g_string_append_unichar (line, c);
