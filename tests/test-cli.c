@@ -3703,13 +3703,55 @@ test_kb_round_trip (void)
     gsize len;
 
     g_assert_true (g_file_get_contents (path, &exported_jam, &len, NULL));
-    g_assert_cmpstr (exported_jam, ==, "# Printer jams\n\nOpen **tray 2** and pull the paper.\n");
+    g_assert_cmpstr (exported_jam, ==,
+                     "---\nvisibility: internal\n---\n"
+                     "# Printer jams\n\nOpen **tray 2** and pull the paper.\n");
   }
 
   /* And back into another helpdesk. */
   db2 = new_helpdesk ();
   again_out = cli_ok ("tech1", "--db", db2, "kb", "import", dest, NULL);
   g_assert_nonnull (strstr (again_out, "Imported 4 articles; 0 files failed."));
+
+  /* What Markdown cannot say came along in the front matter. */
+  {
+    g_autofree char *again = cli_ok ("tech1", "--db", db2, "kb", "list", "--json", NULL);
+    g_autoptr(JsonNode) again_json = parse_json (again);
+    JsonArray *articles = json_node_get_array (again_json);
+    gboolean seen_toner = FALSE;
+
+    for (guint i = 0; i < json_array_get_length (articles); i++)
+      {
+        JsonObject *a = json_array_get_object_element (articles, i);
+        JsonArray *tags = json_object_get_array_member (a, "tags");
+
+        if (g_strcmp0 (member_str (a, "title"), "Toner") != 0)
+          {
+            g_assert_cmpstr (member_str (a, "visibility"), ==, "internal");
+            continue;
+          }
+        seen_toner = TRUE;
+        g_assert_cmpstr (member_str (a, "visibility"), ==, "faq");
+        g_assert_cmpstr (member_str (a, "category"), ==, "Hardware/Supplies");
+        g_assert_cmpuint (json_array_get_length (tags), ==, 2);
+        g_assert_cmpstr (json_array_get_string_element (tags, 0), ==, "printer");
+        g_assert_cmpstr (json_array_get_string_element (tags, 1), ==, "toner");
+      }
+    g_assert_true (seen_toner);
+  }
+
+  /* A visibility it does not know is refused, with the file named. */
+  {
+    g_autofree char *odd_dir = g_build_filename (hd_test_dir (), "odd", NULL);
+    g_autofree char *odd = g_build_filename (odd_dir, "odd.md", NULL);
+
+    g_assert_cmpint (g_mkdir_with_parents (odd_dir, 0755), ==, 0);
+    write_file (odd, "---\nvisibility: public\n---\n# Odd\n", -1);
+    run_cli ("tech1", NULL, &status, &out, &err, "--db", db2, "kb", "import", odd_dir, NULL);
+    assert_status (status, 1, err);
+    g_assert_nonnull (strstr (err, "odd.md"));
+    g_assert_nonnull (strstr (err, "public"));
+  }
   (void) ticket;
 }
 

@@ -1780,6 +1780,74 @@ cmd_kb_categories (const Command  *command,
   return EXIT_OK;
 }
 
+/* kb export writes, and kb import reads, a little front matter before the
+ * Markdown, so that a round trip keeps what the Markdown cannot say:
+ *
+ *   ---
+ *   visibility: faq
+ *   tags: printer, paper
+ *   ---
+ *
+ * Any "key: value" lines between two "---" lines at the very start; keys
+ * other than visibility, tags and category are left alone. Returns where
+ * the Markdown starts. */
+typedef struct {
+  char *visibility;
+  char *tags;
+  char *category;
+} FrontMatter;
+
+static void
+front_matter_clear (FrontMatter *front)
+{
+  g_clear_pointer (&front->visibility, g_free);
+  g_clear_pointer (&front->tags, g_free);
+  g_clear_pointer (&front->category, g_free);
+}
+
+static const char *
+read_front_matter (const char  *text,
+                   FrontMatter *front)
+{
+  const char *line;
+
+  if (!g_str_has_prefix (text, "---\n") && !g_str_has_prefix (text, "---\r\n"))
+    return text;
+
+  line = strchr (text, '\n') + 1;
+  while (*line != '\0')
+    {
+      const char *end = strchr (line, '\n');
+      g_autofree char *entry = g_strstrip (end != NULL ? g_strndup (line, end - line)
+                                                       : g_strdup (line));
+      const char *colon = strchr (entry, ':');
+
+      if (g_str_equal (entry, "---"))
+        return end != NULL ? end + 1 : line + strlen (line);
+      if (colon != NULL)
+        {
+          g_autofree char *key = g_strstrip (g_strndup (entry, colon - entry));
+          char **slot = g_str_equal (key, "visibility") ? &front->visibility
+                        : g_str_equal (key, "tags") ? &front->tags
+                        : g_str_equal (key, "category") ? &front->category
+                        : NULL;
+
+          if (slot != NULL)
+            {
+              g_free (*slot);
+              *slot = g_strstrip (g_strdup (colon + 1));
+            }
+        }
+      if (end == NULL)
+        break;
+      line = end + 1;
+    }
+
+  /* No closing line: not front matter after all. */
+  front_matter_clear (front);
+  return text;
+}
+
 /* kb import: the title is the first "# " heading, which leaves the body,
  * else the file name without ".md". */
 static void
@@ -1866,7 +1934,11 @@ import_dir (Import     *import,
       g_autofree char *body = NULL;
       g_autoptr(GError) local_error = NULL;
       g_autoptr(HdArticle) article = NULL;
+      g_auto(GStrv) tags = NULL;
       HdArticleDraft draft = HD_ARTICLE_DRAFT_INIT;
+      FrontMatter front = { NULL, NULL, NULL };
+      const char *markdown;
+      int visibility;
       gsize length = 0;
 
       if (g_file_test (path, G_FILE_TEST_IS_DIR))
@@ -1891,12 +1963,29 @@ import_dir (Import     *import,
           continue;
         }
 
-      split_markdown (contents, entry, &title, &body);
+      markdown = read_front_matter (contents, &front);
+      split_markdown (markdown, entry, &title, &body);
       draft.title = title;
       draft.body = body;
-      draft.category = relative;
-      draft.visibility = import->faq ? HD_VISIBILITY_FAQ : HD_VISIBILITY_INTERNAL;
+      draft.category = front.category != NULL ? front.category : relative;
+      visibility = import->faq ? HD_VISIBILITY_FAQ : HD_VISIBILITY_INTERNAL;
+      if (front.visibility != NULL &&
+          !hd_enum_from_nick (HD_TYPE_VISIBILITY, front.visibility, &visibility))
+        {
+          g_printerr (_("%s: not imported: its visibility “%s” is neither internal nor faq.\n"),
+                      rel, front.visibility);
+          import->failed++;
+          front_matter_clear (&front);
+          continue;
+        }
+      draft.visibility = visibility;
+      if (front.tags != NULL)
+        {
+          tags = g_strsplit (front.tags, ",", -1);
+          draft.tags = (const char * const *) tags;
+        }
       article = hd_store_add_article (import->store, &draft, &local_error);
+      front_matter_clear (&front);
       if (article == NULL)
         {
           g_printerr (_("%s: not imported: %s\n"), rel, local_error->message);
@@ -2068,8 +2157,16 @@ cmd_kb_export (const Command  *command,
         }
       g_hash_table_add (written, g_steal_pointer (&key));
 
-      text = g_strdup_printf ("# %s\n\n%s%s", hd_article_get_title (a), hd_article_get_body (a),
-                              g_str_has_suffix (hd_article_get_body (a), "\n") ? "" : "\n");
+      {
+        g_autofree char *tag_list = g_strjoinv (", ", (char **) hd_article_get_tags (a));
+
+        text = g_strdup_printf ("---\nvisibility: %s\n%s%s%s---\n# %s\n\n%s%s",
+                                hd_enum_to_nick (HD_TYPE_VISIBILITY, hd_article_get_visibility (a)),
+                                tag_list[0] != '\0' ? "tags: " : "", tag_list,
+                                tag_list[0] != '\0' ? "\n" : "",
+                                hd_article_get_title (a), hd_article_get_body (a),
+                                g_str_has_suffix (hd_article_get_body (a), "\n") ? "" : "\n");
+      }
       if (!g_file_set_contents (path, text, -1, &error))
         {
           g_printerr ("helpdesk-cli: %s\n", error->message);
