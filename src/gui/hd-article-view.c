@@ -26,6 +26,7 @@ struct _HdArticleView
   AdwStatusPage  *empty_page;
   GtkLabel       *title_label;
   GtkButton      *edit_button;
+  GtkButton      *archive_button;
   GtkLabel       *badge_label;
   GtkLabel       *meta_label;
   GtkLabel       *byline_label;
@@ -50,6 +51,7 @@ G_DEFINE_FINAL_TYPE (HdArticleView, hd_article_view, GTK_TYPE_WIDGET)
 enum {
   TICKET_ACTIVATED,
   CHANGED,
+  MESSAGE,
   N_SIGNALS
 };
 
@@ -248,6 +250,13 @@ fill (HdArticleView *self,
   gtk_label_set_text (self->byline_label, byline);
   hd_markdown_view_set_markdown (self->body_view, hd_article_get_body (a));
   gtk_widget_set_visible (GTK_WIDGET (self->edit_button), staff);
+  gtk_widget_set_visible (GTK_WIDGET (self->archive_button), staff);
+  gtk_button_set_label (self->archive_button, hd_article_get_archived_at (a) != 0
+                                              ? _("_Restore") : _("_Archive"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->archive_button),
+                               hd_article_get_archived_at (a) != 0
+                               ? _("Bring This Article Back to Lists and Searches")
+                               : _("Take This Article Out of Lists and Searches"));
   fill_tickets (self, l->tickets);
   fill_history (self, l->history);
   gtk_stack_set_visible_child_name (self->stack, "article");
@@ -327,6 +336,69 @@ edit_activated (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (editor));
 }
 
+/* Archiving: out of lists, searches and suggestions, links and history
+ * kept, and back with Restore. */
+
+typedef struct {
+  gint64   id;
+  gint64   version;
+  gboolean archived;
+} Archive;
+
+static gpointer
+archive_job (HdStore  *store,
+             gpointer  data,
+             GError  **error)
+{
+  Archive *a = data;
+
+  return hd_store_set_article_archived (store, a->id, a->version, a->archived, error);
+}
+
+static void
+archive_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(HdArticleView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdArticle) article = hd_store_run_finish (HD_STORE (source), result, &error);
+  g_autofree char *text = NULL;
+
+  if (article == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_signal_emit (self, signals[MESSAGE], 0, error->message);
+      return;
+    }
+
+  text = g_strdup_printf (hd_article_get_archived_at (article) != 0
+                          ? _("“%s” archived") : _("“%s” restored"),
+                          hd_article_get_title (article));
+  g_signal_emit (self, signals[MESSAGE], 0, text);
+  saved_cb (self, article);
+}
+
+static void
+archive_activated (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  HdArticleView *self = HD_ARTICLE_VIEW (widget);
+  Archive *a;
+
+  if (self->article == NULL || self->store == NULL)
+    return;
+
+  /* On the version shown: archiving what someone just changed is refused. */
+  a = g_new0 (Archive, 1);
+  a->id = hd_article_get_id (self->article);
+  a->version = hd_article_get_version (self->article);
+  a->archived = hd_article_get_archived_at (self->article) == 0;
+  hd_store_run_async (self->store, archive_job, a, g_free, g_object_unref, self->cancellable,
+                      archive_done, g_object_ref (self));
+}
+
 /* GObject */
 
 static void
@@ -366,6 +438,12 @@ hd_article_view_class_init (HdArticleViewClass *klass)
    */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                    NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  /**
+   * HdArticleView::message:
+   * @text: what happened, or why it could not
+   */
+  signals[MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (HD_TYPE_MARKDOWN_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -374,6 +452,7 @@ hd_article_view_class_init (HdArticleViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdArticleView, empty_page);
   gtk_widget_class_bind_template_child (widget_class, HdArticleView, title_label);
   gtk_widget_class_bind_template_child (widget_class, HdArticleView, edit_button);
+  gtk_widget_class_bind_template_child (widget_class, HdArticleView, archive_button);
   gtk_widget_class_bind_template_child (widget_class, HdArticleView, badge_label);
   gtk_widget_class_bind_template_child (widget_class, HdArticleView, meta_label);
   gtk_widget_class_bind_template_child (widget_class, HdArticleView, byline_label);
@@ -383,6 +462,7 @@ hd_article_view_class_init (HdArticleViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdArticleView, history_list);
   gtk_widget_class_bind_template_child (widget_class, HdArticleView, history_row);
   gtk_widget_class_install_action (widget_class, "article.edit", NULL, edit_activated);
+  gtk_widget_class_install_action (widget_class, "article.archive", NULL, archive_activated);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

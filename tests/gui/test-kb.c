@@ -257,6 +257,36 @@ article_shown (Fixture *f)
   return article != NULL && hd_article_get_id (article) == hd_article_view_get_id (article_view (f));
 }
 
+static gboolean
+kb_lists_three (Fixture *f)
+{
+  return kb_idle (f) && hd_kb_list_view_get_n_shown (kb_list (f)) == 3;
+}
+
+static gboolean
+offers_restore (Fixture *f)
+{
+  GtkWidget *button = named (GTK_WIDGET (article_view (f)), GTK_TYPE_BUTTON, "archive_button");
+
+  return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), "_Restore") == 0;
+}
+
+static gboolean
+printer_archived (Fixture *f)
+{
+  g_autoptr(HdArticle) article = hd_store_get_article (f->disp, f->printer, NULL);
+
+  return article != NULL && hd_article_get_archived_at (article) != 0;
+}
+
+static gboolean
+printer_restored (Fixture *f)
+{
+  g_autoptr(HdArticle) article = hd_store_get_article (f->disp, f->printer, NULL);
+
+  return article != NULL && hd_article_get_archived_at (article) == 0;
+}
+
 /* The page: list, search with highlights, awkward queries, the article */
 
 static void
@@ -331,6 +361,22 @@ test_kb_page (void)
   hd_wait_frames (GTK_WIDGET (f->window), 3);
   shot = hd_save_screenshot (GTK_WIDGET (f->window), "screenshot-kb.png");
   hd_gui_test_message ("screenshot: %s", shot);
+
+  /* Archived: out of the list and searches, its history kept; restored:
+   * back. */
+  search (f, "");
+  hd_wait_until (kb_lists_four, f, HD_WAIT_MS);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (article_view (f)), "article.archive",
+                                             NULL));
+  hd_wait_until (printer_archived, f, HD_WAIT_MS);
+  hd_wait_until (kb_lists_three, f, HD_WAIT_MS);
+  /* Still shown, to be restored. */
+  hd_wait_until (offers_restore, f, HD_WAIT_MS);
+  g_assert_cmpint (hd_article_view_get_id (article_view (f)), ==, f->printer);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (article_view (f)), "article.archive",
+                                             NULL));
+  hd_wait_until (printer_restored, f, HD_WAIT_MS);
+  hd_wait_until (kb_lists_four, f, HD_WAIT_MS);
 
   fixture_tear_down (f);
 }
