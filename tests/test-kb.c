@@ -734,6 +734,67 @@ test_ticket_search (Fixture       *f,
   (void) t1; (void) t2; (void) t3;
 }
 
+/* A word in more tickets than a page walks past (the sort order's index
+ * is walked instead of reading every ticket found): the pages are the
+ * same as SQL's own answer, in order, with a filter and without. */
+static void
+test_ticket_search_many (Fixture       *f,
+                         gconstpointer  data)
+{
+  sqlite3 *db = hd_store_get_db (f->disp);
+  g_autoptr(GError) error = NULL;
+  const struct {
+    guint offset;
+    guint mask;
+  } pages[] = {
+    { 0, 0 },
+    { 1000, 0 },
+    { 0, HD_STATUS_MASK (HD_STATUS_NEW) },
+  };
+
+  /* 2 600 tickets, four in five about toner, at distinct times. */
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL), ==, SQLITE_OK);
+  for (int i = 0; i < 2600; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("INSERT INTO tickets (title, requester_id, status,"
+                                              " created_at, updated_at)"
+                                              " VALUES ('%s %d', 1, '%s', %d, %d)",
+                                              i % 5 == 0 ? "Laptop" : "Toner low", i,
+                                              i % 3 == 0 ? "open" : "new", i, (i * 7919) % 2600);
+
+      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    }
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  for (guint p = 0; p < G_N_ELEMENTS (pages); p++)
+    {
+      HdTicketFilter filter = { .search = "toner", .status_mask = pages[p].mask,
+                                .sort = HD_TICKET_SORT_UPDATED, .descending = TRUE,
+                                .limit = 50, .offset = pages[p].offset };
+      g_autoptr(GPtrArray) tickets = hd_store_list_tickets (f->disp, &filter, &error);
+      g_autofree char *sql = g_strdup_printf ("SELECT id FROM tickets WHERE title LIKE 'Toner%%'"
+                                              " AND (%u = 0 OR status = 'new')"
+                                              " ORDER BY updated_at DESC, id DESC"
+                                              " LIMIT 50 OFFSET %u", pages[p].mask,
+                                              pages[p].offset);
+      sqlite3_stmt *stmt = NULL;
+      guint i = 0;
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (tickets->len, ==, 50);
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          g_assert_cmpuint (i, <, tickets->len);
+          g_assert_cmpint (hd_ticket_get_number (g_ptr_array_index (tickets, i)), ==,
+                           sqlite3_column_int64 (stmt, 0));
+          i++;
+        }
+      sqlite3_finalize (stmt);
+      g_assert_cmpuint (i, ==, 50);
+    }
+}
+
 /* A word in more articles than the search ranks in the index alone: an old
  * article with it in its title still comes first, and a requester, for
  * whom the newest matches are all internal, still finds the FAQ ones. */
@@ -800,6 +861,7 @@ main (int   argc,
   ADD ("/kb/links", test_links);
   ADD ("/kb/publish", test_publish);
   ADD ("/kb/ticket-search", test_ticket_search);
+  ADD ("/kb/ticket-search/many", test_ticket_search_many);
 
   return g_test_run ();
 }

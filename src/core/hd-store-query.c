@@ -102,12 +102,18 @@ search_has_words (const HdTicketFilter *filter)
  * matching row for each page; with it, it walks the sort order's index and
  * stops after one page (2 ms instead of 1 s at 300 000 open tickets).
  *
- * @part, when not %NULL, is one more condition, without placeholders. */
+ * @part, when not %NULL, is one more condition, without placeholders.
+ *
+ * @dense: the search matches many tickets (search_is_dense()). A page then
+ * walks the sort order's index and keeps the tickets the search found
+ * ("+t.id"), stopping after one page; otherwise SQLite would read every
+ * ticket found and sort them all for each page. */
 static void
 append_where (GString              *sql,
               const HdTicketFilter *filter,
               const char           *own_only,
               gboolean              ordered,
+              gboolean              dense,
               const char           *part)
 {
   guint mask = filter->status_mask & HD_STATUS_MASK_ALL;
@@ -148,8 +154,9 @@ append_where (GString              *sql,
    * description, replies and, apart, the internal text. A search without
    * any word (only punctuation) finds nothing. */
   if (has_search (filter) && search_has_words (filter))
-    g_string_append (sql,
-                     " AND t.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH :search)");
+    g_string_append (sql, ordered && dense
+                          ? " AND +t.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH :search)"
+                          : " AND t.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH :search)");
   else if (has_search (filter))
     g_string_append (sql, " AND 0");
   /* Only running tickets have a warn_at; the status test is for other
@@ -201,6 +208,39 @@ bind_filter (sqlite3_stmt         *stmt,
     bind_named_int (stmt, ":now", filter->now != 0 ? filter->now : g_get_real_time ());
 }
 
+/* Whether the search finds so many tickets that walking the sort order's
+ * index beats reading every ticket found: a common word among a million
+ * tickets (72 000 found: 23 ms instead of 164 ms a page), against a rare
+ * one (walking the whole index to find none would take 350 ms). Counting
+ * stops at the threshold, so asking costs well under a millisecond. Not
+ * with a person filter (someone's tickets, a requester's own): their
+ * index finds few tickets, which are better read than walked past. */
+#define DENSE_SEARCH 2000
+
+static gboolean
+search_is_dense (HdStore              *self,
+                 const HdTicketFilter *filter,
+                 const char           *own_only)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *match = NULL;
+
+  if (!has_search (filter) || own_only != NULL || filter->assignee != NULL ||
+      filter->requester != NULL ||
+      (match = search_expression (filter->search, own_only == NULL)) == NULL)
+    return FALSE;
+
+  stmt = hd_store_prepare (self,
+                           "SELECT count(*) FROM (SELECT 1 FROM tickets_fts"
+                           " WHERE tickets_fts MATCH ?1 LIMIT " G_STRINGIFY (DENSE_SEARCH) ")",
+                           NULL);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_TRANSIENT);
+  return sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) >= DENSE_SEARCH;
+}
+
 static const char *
 own_only_login (HdStore *self)
 {
@@ -248,7 +288,7 @@ append_tickets (HdStore              *self,
   int rc;
 
   g_string_append (sql, from);
-  append_where (sql, filter, own_only, TRUE, part);
+  append_where (sql, filter, own_only, TRUE, search_is_dense (self, filter, own_only), part);
   g_string_append_printf (sql, " ORDER BY %s", order);
   if (paged)
     g_string_append (sql, " LIMIT :limit OFFSET :offset");
@@ -287,7 +327,7 @@ count_where (HdStore              *self,
   g_autoptr(GString) sql = g_string_new ("SELECT count(*) FROM tickets t");
   int rc;
 
-  append_where (sql, filter, own_only, FALSE, part);
+  append_where (sql, filter, own_only, FALSE, FALSE, part);
   stmt = hd_store_prepare (self, sql->str, error);
   if (stmt == NULL)
     return FALSE;
