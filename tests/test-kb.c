@@ -793,6 +793,22 @@ test_ticket_search_many (Fixture       *f,
       sqlite3_finalize (stmt);
       g_assert_cmpuint (i, ==, 50);
     }
+
+  /* Counted in full, or up to a limit (what a list's search asks). */
+  {
+    HdTicketFilter all = { .search = "toner" };
+    HdTicketFilter capped = { .search = "toner", .count_limit = 100 };
+    HdTicketFilter few = { .search = "laptop", .count_limit = 1000 };
+    guint n = 0;
+
+    g_assert_true (hd_store_count_tickets (f->disp, &all, &n, &error));
+    g_assert_cmpuint (n, ==, 2080);
+    g_assert_true (hd_store_count_tickets (f->disp, &capped, &n, &error));
+    g_assert_cmpuint (n, ==, 100);
+    g_assert_true (hd_store_count_tickets (f->disp, &few, &n, &error));
+    g_assert_cmpuint (n, ==, 520);
+    g_assert_no_error (error);
+  }
 }
 
 /* A word in more articles than the search ranks in the index alone: an old

@@ -198,6 +198,7 @@ typedef struct {
   gboolean     descending;
   guint        offset;
   guint        limit;       /* 0: no limit */
+  guint        count_limit; /* hd_store_count_tickets() counts no further; 0: all */
 } HdTicketFilter;
 
 /* if_version: the version the change was based on; 0 means "the current

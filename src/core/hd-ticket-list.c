@@ -604,7 +604,8 @@ hd_ticket_list_new (const char *path,
  * hd_ticket_list_set_filter:
  *
  * Which tickets to list, in which order. The list empties and refills
- * asynchronously. Offset and limit are ignored.
+ * asynchronously. Offset and limit are ignored; a search lists at most
+ * %HD_TICKET_LIST_SEARCH_LIMIT tickets.
  */
 void
 hd_ticket_list_set_filter (HdTicketList         *self,
@@ -617,6 +618,8 @@ hd_ticket_list_set_filter (HdTicketList         *self,
   filter_copy (&self->filter, filter);
   self->filter.offset = 0;
   self->filter.limit = 0;
+  self->filter.count_limit = filter->search != NULL && filter->search[0] != '\0'
+                             ? HD_TICKET_LIST_SEARCH_LIMIT : 0;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);

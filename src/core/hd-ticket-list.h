@@ -16,6 +16,11 @@ G_DECLARE_FINAL_TYPE (HdTicketList, hd_ticket_list, HD, TICKET_LIST, GObject)
 
 #define HD_TICKET_LIST_PAGE_SIZE 100
 
+/* A search lists at most this many tickets, the best first in the list's
+ * order: more than anyone scrolls through, and counting a million would
+ * cost a lookup each. */
+#define HD_TICKET_LIST_SEARCH_LIMIT 5000
+
 HdTicketList *hd_ticket_list_new        (const char           *path,
                                          const char           *login);
 void          hd_ticket_list_set_filter (HdTicketList         *self,
