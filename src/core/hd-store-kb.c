@@ -1535,6 +1535,42 @@ typedef struct {
   gboolean trigram;
 } Candidate;
 
+/* Adds a ranked match to @found, unless already there. Every word match
+ * ranks above every substring-only match. */
+static void
+keep_candidate (GArray     *found,
+                GHashTable *seen,
+                gint64      id,
+                double      bm25,
+                gboolean    trigram)
+{
+  Candidate c = { id, -bm25, trigram };
+
+  g_hash_table_add (seen, g_memdup2 (&c.id, sizeof c.id));
+  c.score = trigram ? c.score / (1.0 + c.score) : 1.0 + c.score;
+  g_array_append_val (found, c);
+}
+
+/* The two indexes' queries, with the table's name written in: a name
+ * cannot be a bound parameter. */
+#define CUTOFF_SQL(t) \
+  "SELECT rowid FROM " t " WHERE " t " MATCH ?1 ORDER BY rowid DESC LIMIT 1 OFFSET ?2"
+
+#define RANK_FAST_SQL(t) \
+  "SELECT rowid, bm25(" t ", " KB_BM25 ") FROM " t \
+  " WHERE " t " MATCH ?1 AND (rowid >= ?2 OR rowid IN" \
+  "   (SELECT rowid FROM " t " WHERE " t " MATCH ?3))" \
+  " ORDER BY 2, 1 LIMIT ?4"
+
+#define RANK_SQL(t) \
+  "SELECT " t ".rowid, bm25(" t ", " KB_BM25 ") FROM " t \
+  " JOIN kb_articles k ON k.id = " t ".rowid" \
+  " WHERE " t " MATCH ?1 AND k.archived_at IS NULL AND" VISIBLE_TO ("?2") \
+  " AND (?3 IS NULL OR k.id IN (SELECT rowid FROM kb_fts WHERE kb_fts MATCH ?3))" \
+  " AND (?4 = 0 OR k.id NOT IN" \
+  "      (SELECT article_id FROM ticket_article_links WHERE ticket_id = ?4))" \
+  " ORDER BY 2, 1 LIMIT ?5"
+
 /* Best first; ties by id, as the queries order them. */
 static int
 compare_candidates (const void *a,
@@ -1560,7 +1596,7 @@ compare_candidates (const void *a,
 
 static gboolean
 rank_fast (HdStore     *self,
-           const char  *table,
+           gboolean     trigram,
            const char  *match,
            gint64       ticket,
            guint        limit,
@@ -1572,9 +1608,7 @@ rank_fast (HdStore     *self,
   g_autoptr(sqlite3_stmt) cutoff = NULL;
   g_autoptr(sqlite3_stmt) ranked = NULL;
   g_autoptr(sqlite3_stmt) visible = NULL;
-  g_autofree char *sql = NULL;
   g_autofree char *titles = g_strdup_printf ("{title} : (%s)", match);
-  gboolean trigram = g_str_equal (table, "kb_trigram");
   guint wanted = found->len + limit;
   guint margin = (limit + g_hash_table_size (seen)) * 3 + 10;
   guint n_ranked = 0;
@@ -1583,25 +1617,20 @@ rank_fast (HdStore     *self,
 
   *complete = FALSE;
 
-  /* table is one of two constants, never input. */
-  sql = g_strdup_printf ("SELECT rowid FROM %1$s WHERE %1$s MATCH ?1"
-                         " ORDER BY rowid DESC LIMIT 1 OFFSET %2$d", table, FAST_CANDIDATES - 1);
-  cutoff = hd_store_prepare (self, sql, error);
+  cutoff = hd_store_prepare (self, trigram ? CUTOFF_SQL ("kb_trigram") : CUTOFF_SQL ("kb_fts"),
+                             error);
   if (cutoff == NULL)
     return FALSE;
   sqlite3_bind_text (cutoff, 1, match, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (cutoff, 2, FAST_CANDIDATES - 1);
   rc = sqlite3_step (cutoff);
   if (rc == SQLITE_ROW)
     oldest = sqlite3_column_int64 (cutoff, 0);
   else if (rc != SQLITE_DONE)
     return hd_store_set_error_from_db (self, rc, error);
 
-  g_free (sql);
-  sql = g_strdup_printf ("SELECT rowid, bm25(%1$s, " KB_BM25 ") FROM %1$s"
-                         " WHERE %1$s MATCH ?1 AND (rowid >= ?2 OR rowid IN"
-                         "   (SELECT rowid FROM %1$s WHERE %1$s MATCH ?3))"
-                         " ORDER BY 2, 1 LIMIT ?4", table);
-  ranked = hd_store_prepare (self, sql, error);
+  ranked = hd_store_prepare (self, trigram ? RANK_FAST_SQL ("kb_trigram")
+                                           : RANK_FAST_SQL ("kb_fts"), error);
   visible = hd_store_prepare (self,
                               "SELECT 1 FROM kb_articles k"
                               " WHERE k.id = ?1 AND k.archived_at IS NULL AND" VISIBLE_TO ("?2")
@@ -1620,26 +1649,22 @@ rank_fast (HdStore     *self,
 
   while (found->len < wanted && (rc = sqlite3_step (ranked)) == SQLITE_ROW)
     {
-      Candidate c = { sqlite3_column_int64 (ranked, 0), -sqlite3_column_double (ranked, 1),
-                      trigram };
+      gint64 id = sqlite3_column_int64 (ranked, 0);
       int shown;
 
       n_ranked++;
-      if (g_hash_table_contains (seen, &c.id))
+      if (g_hash_table_contains (seen, &id))
         continue;
 
       sqlite3_reset (visible);
-      sqlite3_bind_int64 (visible, 1, c.id);
+      sqlite3_bind_int64 (visible, 1, id);
       shown = sqlite3_step (visible);
       if (shown == SQLITE_DONE)
         continue;
       if (shown != SQLITE_ROW)
         return hd_store_set_error_from_db (self, shown, error);
 
-      g_hash_table_add (seen, g_memdup2 (&c.id, sizeof c.id));
-      /* Every word match ranks above every substring-only match. */
-      c.score = trigram ? c.score / (1.0 + c.score) : 1.0 + c.score;
-      g_array_append_val (found, c);
+      keep_candidate (found, seen, id, sqlite3_column_double (ranked, 1), trigram);
     }
   if (found->len < wanted && rc != SQLITE_DONE)
     return hd_store_set_error_from_db (self, rc, error);
@@ -1649,14 +1674,13 @@ rank_fast (HdStore     *self,
   return TRUE;
 }
 
-/* Adds to @found up to @limit articles matching @match in @table (one of
- * the constant names "kb_fts" and "kb_trigram"), best first, that the
- * person may read, are not archived, are not in @seen, and are not linked
- * to @ticket. @also (nullable) is a kb_fts expression they must match as
- * well. */
+/* Adds to @found up to @limit articles matching @match in kb_fts, or in
+ * kb_trigram when @trigram, best first, that the person may read, are not
+ * archived, are not in @seen, and are not linked to @ticket. @also
+ * (nullable) is a kb_fts expression they must match as well. */
 static gboolean
 rank_matches (HdStore     *self,
-              const char  *table,
+              gboolean     trigram,
               const char  *match,
               const char  *also,
               gint64       ticket,
@@ -1666,28 +1690,18 @@ rank_matches (HdStore     *self,
               GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree char *sql = NULL;
-  gboolean trigram = g_str_equal (table, "kb_trigram");
   guint first = found->len;
   guint wanted = found->len + limit;
   gboolean complete = FALSE;
   int rc;
 
   if (also == NULL &&
-      (!rank_fast (self, table, match, ticket, limit, found, seen, &complete, error) ||
+      (!rank_fast (self, trigram, match, ticket, limit, found, seen, &complete, error) ||
        complete))
     return complete;
   limit = wanted - found->len;
 
-  /* table is one of two constants above, never input. */
-  sql = g_strdup_printf ("SELECT %1$s.rowid, bm25(%1$s, " KB_BM25 ") FROM %1$s"
-                         " JOIN kb_articles k ON k.id = %1$s.rowid"
-                         " WHERE %1$s MATCH ?1 AND k.archived_at IS NULL AND" VISIBLE_TO ("?2")
-                         " AND (?3 IS NULL OR k.id IN (SELECT rowid FROM kb_fts WHERE kb_fts MATCH ?3))"
-                         " AND (?4 = 0 OR k.id NOT IN"
-                         "      (SELECT article_id FROM ticket_article_links WHERE ticket_id = ?4))"
-                         " ORDER BY 2, 1 LIMIT ?5", table);
-  stmt = hd_store_prepare (self, sql, error);
+  stmt = hd_store_prepare (self, trigram ? RANK_SQL ("kb_trigram") : RANK_SQL ("kb_fts"), error);
   if (stmt == NULL)
     return FALSE;
 
@@ -1700,14 +1714,10 @@ rank_matches (HdStore     *self,
 
   while (found->len < wanted && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      Candidate c = { sqlite3_column_int64 (stmt, 0), -sqlite3_column_double (stmt, 1), trigram };
+      gint64 id = sqlite3_column_int64 (stmt, 0);
 
-      if (g_hash_table_contains (seen, &c.id))
-        continue;
-      g_hash_table_add (seen, g_memdup2 (&c.id, sizeof c.id));
-      /* Every word match ranks above every substring-only match. */
-      c.score = trigram ? c.score / (1.0 + c.score) : 1.0 + c.score;
-      g_array_append_val (found, c);
+      if (!g_hash_table_contains (seen, &id))
+        keep_candidate (found, seen, id, sqlite3_column_double (stmt, 1), trigram);
     }
   if (found->len < wanted && rc != SQLITE_DONE)
     return hd_store_set_error_from_db (self, rc, error);
@@ -1831,10 +1841,10 @@ hd_store_search_articles (HdStore     *self,
   match = join_words (words, TRUE, FALSE);
   trigram_match = join_words (long_words, FALSE, FALSE);
   short_match = join_words (short_words, TRUE, FALSE);
-  if (!rank_matches (self, "kb_fts", match, NULL, 0, limit, found, seen, error))
+  if (!rank_matches (self, FALSE, match, NULL, 0, limit, found, seen, error))
     return NULL;
   if (trigram_match != NULL && found->len < limit &&
-      !rank_matches (self, "kb_trigram", trigram_match, short_match, 0, limit - found->len,
+      !rank_matches (self, TRUE, trigram_match, short_match, 0, limit - found->len,
                      found, seen, error))
     return NULL;
 
@@ -1906,7 +1916,7 @@ hd_store_suggest_articles (HdStore     *self,
   if (match == NULL)
     return g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (!rank_matches (self, "kb_fts", match, NULL, ticket, limit, found, seen, error))
+  if (!rank_matches (self, FALSE, match, NULL, ticket, limit, found, seen, error))
     return NULL;
 
   return make_hits (self, found, match, NULL, error);
