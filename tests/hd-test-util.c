@@ -114,3 +114,94 @@ hd_test_read_bytes (const char *path)
   g_assert_no_error (error);
   return g_bytes_new_take (contents, length);
 }
+
+/* Calendars and instants, for the SLA engine's tests */
+
+gboolean
+hd_test_have_zone (const char *zone)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier (zone);
+
+  if (tz == NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("the time zone %s is not installed", zone);
+
+      g_test_skip (message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+HdCalendar *
+hd_test_new_calendar (const char *zone,
+                      const char *hours,
+                      const char *holidays)
+{
+  g_autoptr(GError) error = NULL;
+  HdCalendar *cal = hd_calendar_new (zone, hours, holidays, &error);
+
+  g_assert_no_error (error);
+  return cal;
+}
+
+/* “YYYY-MM-DD HH:MM[:SS][±HH:MM]”, in the calendar's zone unless an offset
+ * is given; read by GLib. */
+gint64
+hd_test_at (HdCalendar *cal,
+            const char *text)
+{
+  g_autoptr(GString) iso = g_string_new (text);
+  g_autoptr(GDateTime) dt = NULL;
+
+  g_assert_cmpuint (iso->len, >=, 16);
+  iso->str[10] = 'T';
+  if (iso->len == 16 || iso->str[16] != ':')
+    g_string_insert (iso, 16, ":00");
+
+  dt = g_date_time_new_from_iso8601 (iso->str, hd_calendar_get_time_zone (cal));
+  if (dt == NULL)
+    g_error ("cannot read the test's time “%s”", text);
+
+  return g_date_time_to_unix (dt) * G_USEC_PER_SEC;
+}
+
+static char *
+show (HdCalendar *cal,
+      gint64      instant)
+{
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *text = NULL;
+
+  if (instant == HD_CALENDAR_NEVER)
+    return g_strdup ("never");
+
+  utc = g_date_time_new_from_unix_utc (instant / G_USEC_PER_SEC);
+  local = g_date_time_to_timezone (utc, hd_calendar_get_time_zone (cal));
+  text = g_date_time_format (local, "%Y-%m-%d %H:%M:%S%:z");
+  if (instant % G_USEC_PER_SEC != 0)
+    return g_strdup_printf ("%s + %" G_GINT64_FORMAT " µs", text, instant % G_USEC_PER_SEC);
+
+  return g_steal_pointer (&text);
+}
+
+void
+hd_test_assert_instant (const char *file,
+                        int         line,
+                        const char *func,
+                        HdCalendar *cal,
+                        gint64      actual,
+                        const char *expected)
+{
+  gint64 wanted = hd_test_at (cal, expected);
+
+  if (actual != wanted)
+    {
+      g_autofree char *got = show (cal, actual);
+      g_autofree char *want = show (cal, wanted);
+      g_autofree char *message = g_strdup_printf ("instant is %s, expected %s", got, want);
+
+      g_assertion_message (G_LOG_DOMAIN, file, line, func, message);
+    }
+}

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "hd-calendar.h"
 #include "hd-store.h"
 
 G_BEGIN_DECLS
@@ -36,5 +37,25 @@ HdTicket *hd_test_file_ticket   (HdStore    *store,
 
 /* The whole file's bytes, to prove a refused file was left alone. */
 GBytes   *hd_test_read_bytes    (const char *path);
+
+/* For the SLA engine's tests: skips the test when @zone is not installed. */
+gboolean    hd_test_have_zone      (const char *zone);
+/* Asserts that the calendar is valid. */
+HdCalendar *hd_test_new_calendar   (const char *zone,
+                                    const char *hours,
+                                    const char *holidays);
+/* “YYYY-MM-DD HH:MM[:SS][±HH:MM]” in @cal's zone unless an offset is
+ * given, read by GLib, not by the code under test. */
+gint64      hd_test_at             (HdCalendar *cal,
+                                    const char *text);
+void        hd_test_assert_instant (const char *file,
+                                    int         line,
+                                    const char *func,
+                                    HdCalendar *cal,
+                                    gint64      actual,
+                                    const char *expected);
+
+#define assert_instant(cal, actual, expected) \
+  hd_test_assert_instant (__FILE__, __LINE__, G_STRFUNC, (cal), (actual), (expected))
 
 G_END_DECLS

@@ -11,100 +11,7 @@
 
 #include "hd-calendar.h"
 #include "hd-error.h"
-
-/* Helpers (the same in test-sla.c) */
-
-static gboolean
-have_zone (const char *zone)
-{
-  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier (zone);
-
-  if (tz == NULL)
-    {
-      g_autofree char *message = g_strdup_printf ("the time zone %s is not installed", zone);
-
-      g_test_skip (message);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static HdCalendar *
-new_calendar (const char *zone,
-              const char *hours,
-              const char *holidays)
-{
-  g_autoptr(GError) error = NULL;
-  HdCalendar *cal = hd_calendar_new (zone, hours, holidays, &error);
-
-  g_assert_no_error (error);
-  return cal;
-}
-
-/* “YYYY-MM-DD HH:MM[:SS][±HH:MM]”, in the calendar's zone unless an offset
- * is given; read by GLib. */
-static gint64
-at (HdCalendar *cal,
-    const char *text)
-{
-  g_autoptr(GString) iso = g_string_new (text);
-  g_autoptr(GDateTime) dt = NULL;
-
-  g_assert_cmpuint (iso->len, >=, 16);
-  iso->str[10] = 'T';
-  if (iso->len == 16 || iso->str[16] != ':')
-    g_string_insert (iso, 16, ":00");
-
-  dt = g_date_time_new_from_iso8601 (iso->str, hd_calendar_get_time_zone (cal));
-  if (dt == NULL)
-    g_error ("cannot read the test's time “%s”", text);
-
-  return g_date_time_to_unix (dt) * G_USEC_PER_SEC;
-}
-
-static char *
-show (HdCalendar *cal,
-      gint64      instant)
-{
-  g_autoptr(GDateTime) utc = NULL;
-  g_autoptr(GDateTime) local = NULL;
-  g_autofree char *text = NULL;
-
-  if (instant == HD_CALENDAR_NEVER)
-    return g_strdup ("never");
-
-  utc = g_date_time_new_from_unix_utc (instant / G_USEC_PER_SEC);
-  local = g_date_time_to_timezone (utc, hd_calendar_get_time_zone (cal));
-  text = g_date_time_format (local, "%Y-%m-%d %H:%M:%S%:z");
-  if (instant % G_USEC_PER_SEC != 0)
-    return g_strdup_printf ("%s + %" G_GINT64_FORMAT " µs", text, instant % G_USEC_PER_SEC);
-
-  return g_steal_pointer (&text);
-}
-
-static void
-assert_instant_impl (const char *file,
-                     int         line,
-                     const char *func,
-                     HdCalendar *cal,
-                     gint64      actual,
-                     const char *expected)
-{
-  gint64 wanted = at (cal, expected);
-
-  if (actual != wanted)
-    {
-      g_autofree char *got = show (cal, actual);
-      g_autofree char *want = show (cal, wanted);
-      g_autofree char *message = g_strdup_printf ("instant is %s, expected %s", got, want);
-
-      g_assertion_message (G_LOG_DOMAIN, file, line, func, message);
-    }
-}
-
-#define assert_instant(cal, actual, expected) \
-  assert_instant_impl (__FILE__, __LINE__, G_STRFUNC, (cal), (actual), (expected))
+#include "hd-test-util.h"
 
 /* Parsing and writing */
 
@@ -164,7 +71,7 @@ test_whole_string (void)
   guint n;
   GDate date;
 
-  if (!have_zone ("Europe/Berlin"))
+  if (!hd_test_have_zone ("Europe/Berlin"))
     return;
 
   cal = hd_calendar_new_from_string (" holidays 2024-12-26, 2024-12-25 2024-12-25; TZ  Europe/Berlin ;"
@@ -316,15 +223,15 @@ test_describe (void)
   g_autofree char *text = NULL;
   g_autofree char *plain_text = NULL;
 
-  if (!have_zone ("Europe/Berlin"))
+  if (!hd_test_have_zone ("Europe/Berlin"))
     return;
 
-  cal = new_calendar ("Europe/Berlin", "mon-fri 08:00-12:00,13:00-17:00; sat 09:00-12:00",
+  cal = hd_test_new_calendar ("Europe/Berlin", "mon-fri 08:00-12:00,13:00-17:00; sat 09:00-12:00",
                       "2024-12-25,2024-12-26");
   text = hd_calendar_describe (cal);
   g_assert_cmpstr (text, ==, "Mon–Fri 08:00–12:00, 13:00–17:00; Sat 09:00–12:00 (Europe/Berlin), 2 holidays");
 
-  plain = new_calendar ("UTC", "mon,tue,thu 09:00-17:00", "2024-12-25");
+  plain = hd_test_new_calendar ("UTC", "mon,tue,thu 09:00-17:00", "2024-12-25");
   plain_text = hd_calendar_describe (plain);
   g_assert_cmpstr (plain_text, ==, "Mon, Tue, Thu 09:00–17:00 (UTC), 1 holiday");
 }
@@ -334,7 +241,7 @@ test_describe (void)
 static HdCalendar *
 office (void)
 {
-  return new_calendar ("Europe/Berlin", "mon-fri 08:00-12:00,13:00-17:00",
+  return hd_test_new_calendar ("Europe/Berlin", "mon-fri 08:00-12:00,13:00-17:00",
                        "2024-12-24,2024-12-25,2024-12-26,2025-01-01");
 }
 
@@ -364,12 +271,12 @@ test_next_working (void)
   };
   g_autoptr(HdCalendar) cal = NULL;
 
-  if (!have_zone ("Europe/Berlin"))
+  if (!hd_test_have_zone ("Europe/Berlin"))
     return;
 
   cal = office ();
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
-    assert_instant (cal, hd_calendar_next_working (cal, at (cal, cases[i].at)),
+    assert_instant (cal, hd_calendar_next_working (cal, hd_test_at (cal, cases[i].at)),
                     cases[i].expected);
 }
 
@@ -399,20 +306,20 @@ test_add (void)
   };
   g_autoptr(HdCalendar) cal = NULL;
 
-  if (!have_zone ("Europe/Berlin"))
+  if (!hd_test_have_zone ("Europe/Berlin"))
     return;
 
   cal = office ();
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_test_message ("%s + %" G_GINT64_FORMAT " min", cases[i].start, cases[i].minutes);
-      assert_instant (cal, hd_calendar_add_business (cal, at (cal, cases[i].start),
+      assert_instant (cal, hd_calendar_add_business (cal, hd_test_at (cal, cases[i].start),
                                                      cases[i].minutes),
                       cases[i].expected);
     }
 
   /* sub-minute precision */
-  assert_instant (cal, hd_calendar_add_business_usec (cal, at (cal, "2024-11-20 11:59:30"),
+  assert_instant (cal, hd_calendar_add_business_usec (cal, hd_test_at (cal, "2024-11-20 11:59:30"),
                                                       45 * G_USEC_PER_SEC),
                   "2024-11-20 13:00:15");
 }
@@ -437,20 +344,20 @@ test_between (void)
   };
   g_autoptr(HdCalendar) cal = NULL;
 
-  if (!have_zone ("Europe/Berlin"))
+  if (!hd_test_have_zone ("Europe/Berlin"))
     return;
 
   cal = office ();
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_test_message ("%s → %s", cases[i].from, cases[i].to);
-      g_assert_cmpint (hd_calendar_business_between (cal, at (cal, cases[i].from),
-                                                     at (cal, cases[i].to)),
+      g_assert_cmpint (hd_calendar_business_between (cal, hd_test_at (cal, cases[i].from),
+                                                     hd_test_at (cal, cases[i].to)),
                        ==, cases[i].seconds);
     }
 
-  g_assert_cmpint (hd_calendar_business_usec (cal, at (cal, "2024-11-20 10:00"),
-                                              at (cal, "2024-11-20 10:00") + 1500),
+  g_assert_cmpint (hd_calendar_business_usec (cal, hd_test_at (cal, "2024-11-20 10:00"),
+                                              hd_test_at (cal, "2024-11-20 10:00") + 1500),
                    ==, 1500);
 }
 
@@ -462,11 +369,11 @@ test_add_between_agree (void)
   g_autoptr(HdCalendar) cal = NULL;
   gint64 first;
 
-  if (!have_zone ("Europe/Berlin"))
+  if (!hd_test_have_zone ("Europe/Berlin"))
     return;
 
   cal = office ();
-  first = at (cal, "2024-12-18 06:17");
+  first = hd_test_at (cal, "2024-12-18 06:17");
   for (gint64 start = first; start < first + G_GINT64_CONSTANT (20 * 86400) * G_USEC_PER_SEC; start += G_GINT64_CONSTANT (3 * 3617) * G_USEC_PER_SEC)
     for (gint64 minutes = 1; minutes < 6000; minutes = minutes * 3 + 7)
       {
@@ -481,18 +388,18 @@ test_add_between_agree (void)
 static void
 test_midnight_shift (void)
 {
-  g_autoptr(HdCalendar) cal = new_calendar ("UTC", "mon 22:00-24:00; tue 00:00-06:00", NULL);
+  g_autoptr(HdCalendar) cal = hd_test_new_calendar ("UTC", "mon 22:00-24:00; tue 00:00-06:00", NULL);
 
-  assert_instant (cal, hd_calendar_next_working (cal, at (cal, "2024-11-18 21:00")),
+  assert_instant (cal, hd_calendar_next_working (cal, hd_test_at (cal, "2024-11-18 21:00")),
                   "2024-11-18 22:00");
-  assert_instant (cal, hd_calendar_next_working (cal, at (cal, "2024-11-19 00:00")),
+  assert_instant (cal, hd_calendar_next_working (cal, hd_test_at (cal, "2024-11-19 00:00")),
                   "2024-11-19 00:00");
-  assert_instant (cal, hd_calendar_add_business (cal, at (cal, "2024-11-18 23:00"), 120),
+  assert_instant (cal, hd_calendar_add_business (cal, hd_test_at (cal, "2024-11-18 23:00"), 120),
                   "2024-11-19 01:00");
-  assert_instant (cal, hd_calendar_add_business (cal, at (cal, "2024-11-19 05:00"), 120),
+  assert_instant (cal, hd_calendar_add_business (cal, hd_test_at (cal, "2024-11-19 05:00"), 120),
                   "2024-11-25 23:00");
-  g_assert_cmpint (hd_calendar_business_between (cal, at (cal, "2024-11-18 12:00"),
-                                                 at (cal, "2024-11-19 12:00")),
+  g_assert_cmpint (hd_calendar_business_between (cal, hd_test_at (cal, "2024-11-18 12:00"),
+                                                 hd_test_at (cal, "2024-11-19 12:00")),
                    ==, 8 * 3600);
 }
 
@@ -505,46 +412,46 @@ test_dst_berlin_spring (void)
   g_autoptr(HdCalendar) gap = NULL;
   g_autoptr(HdCalendar) cal = NULL;
 
-  if (!have_zone ("Europe/Berlin"))
+  if (!hd_test_have_zone ("Europe/Berlin"))
     return;
 
   /* Sunday 31 March 2024: 02:00 CET becomes 03:00 CEST */
-  night = new_calendar ("Europe/Berlin", "sun 01:30-03:30", NULL);
-  g_assert_cmpint (hd_calendar_business_between (night, at (night, "2024-03-31 00:00"),
-                                                 at (night, "2024-04-01 00:00")),
+  night = hd_test_new_calendar ("Europe/Berlin", "sun 01:30-03:30", NULL);
+  g_assert_cmpint (hd_calendar_business_between (night, hd_test_at (night, "2024-03-31 00:00"),
+                                                 hd_test_at (night, "2024-04-01 00:00")),
                    ==, 3600);
-  g_assert_cmpint (hd_calendar_business_between (night, at (night, "2024-03-24 00:00"),
-                                                 at (night, "2024-03-25 00:00")),
+  g_assert_cmpint (hd_calendar_business_between (night, hd_test_at (night, "2024-03-24 00:00"),
+                                                 hd_test_at (night, "2024-03-25 00:00")),
                    ==, 2 * 3600);
-  assert_instant (night, hd_calendar_next_working (night, at (night, "2024-03-31 00:10")),
+  assert_instant (night, hd_calendar_next_working (night, hd_test_at (night, "2024-03-31 00:10")),
                   "2024-03-31 01:30");
-  assert_instant (night, hd_calendar_add_business (night, at (night, "2024-03-31 01:30"), 30),
+  assert_instant (night, hd_calendar_add_business (night, hd_test_at (night, "2024-03-31 01:30"), 30),
                   "2024-03-31 03:00");
-  assert_instant (night, hd_calendar_add_business (night, at (night, "2024-03-31 01:30"), 60),
+  assert_instant (night, hd_calendar_add_business (night, hd_test_at (night, "2024-03-31 01:30"), 60),
                   "2024-03-31 03:30");
-  assert_instant (night, hd_calendar_add_business (night, at (night, "2024-03-31 01:30"), 90),
+  assert_instant (night, hd_calendar_add_business (night, hd_test_at (night, "2024-03-31 01:30"), 90),
                   "2024-04-07 02:00");
 
   /* an interval that starts in the skipped hour starts at the change */
-  gap = new_calendar ("Europe/Berlin", "sun 02:30-04:00", NULL);
-  assert_instant (gap, hd_calendar_next_working (gap, at (gap, "2024-03-31 01:00")),
+  gap = hd_test_new_calendar ("Europe/Berlin", "sun 02:30-04:00", NULL);
+  assert_instant (gap, hd_calendar_next_working (gap, hd_test_at (gap, "2024-03-31 01:00")),
                   "2024-03-31 03:00");
-  g_assert_cmpint (hd_calendar_business_between (gap, at (gap, "2024-03-31 00:00"),
-                                                 at (gap, "2024-04-01 00:00")),
+  g_assert_cmpint (hd_calendar_business_between (gap, hd_test_at (gap, "2024-03-31 00:00"),
+                                                 hd_test_at (gap, "2024-04-01 00:00")),
                    ==, 3600);
-  g_assert_cmpint (hd_calendar_business_between (gap, at (gap, "2024-03-24 00:00"),
-                                                 at (gap, "2024-03-25 00:00")),
+  g_assert_cmpint (hd_calendar_business_between (gap, hd_test_at (gap, "2024-03-24 00:00"),
+                                                 hd_test_at (gap, "2024-03-25 00:00")),
                    ==, 5400);
 
   /* office hours are not touched: the weekend is simply shorter */
-  cal = new_calendar ("Europe/Berlin", "mon-fri 09:00-17:00", NULL);
-  assert_instant (cal, hd_calendar_add_business (cal, at (cal, "2024-03-29 16:00"), 120),
+  cal = hd_test_new_calendar ("Europe/Berlin", "mon-fri 09:00-17:00", NULL);
+  assert_instant (cal, hd_calendar_add_business (cal, hd_test_at (cal, "2024-03-29 16:00"), 120),
                   "2024-04-01 10:00");
-  g_assert_cmpint (hd_calendar_business_between (cal, at (cal, "2024-03-29 16:00"),
-                                                 at (cal, "2024-04-01 10:00")),
+  g_assert_cmpint (hd_calendar_business_between (cal, hd_test_at (cal, "2024-03-29 16:00"),
+                                                 hd_test_at (cal, "2024-04-01 10:00")),
                    ==, 2 * 3600);
-  g_assert_cmpint (hd_calendar_business_between (cal, at (cal, "2024-03-25 00:00"),
-                                                 at (cal, "2024-04-08 00:00")),
+  g_assert_cmpint (hd_calendar_business_between (cal, hd_test_at (cal, "2024-03-25 00:00"),
+                                                 hd_test_at (cal, "2024-04-08 00:00")),
                    ==, 80 * 3600);
 }
 
@@ -555,52 +462,52 @@ test_dst_berlin_autumn (void)
   g_autoptr(HdCalendar) split = NULL;
   g_autoptr(HdCalendar) cal = NULL;
 
-  if (!have_zone ("Europe/Berlin"))
+  if (!hd_test_have_zone ("Europe/Berlin"))
     return;
 
   /* Sunday 27 October 2024: 03:00 CEST becomes 02:00 CET */
-  night = new_calendar ("Europe/Berlin", "sun 01:30-03:30", NULL);
-  g_assert_cmpint (hd_calendar_business_between (night, at (night, "2024-10-27 00:00"),
-                                                 at (night, "2024-10-28 00:00")),
+  night = hd_test_new_calendar ("Europe/Berlin", "sun 01:30-03:30", NULL);
+  g_assert_cmpint (hd_calendar_business_between (night, hd_test_at (night, "2024-10-27 00:00"),
+                                                 hd_test_at (night, "2024-10-28 00:00")),
                    ==, 3 * 3600);
-  assert_instant (night, hd_calendar_add_business (night, at (night, "2024-10-27 01:30"), 60),
+  assert_instant (night, hd_calendar_add_business (night, hd_test_at (night, "2024-10-27 01:30"), 60),
                   "2024-10-27 02:30+02:00");
-  assert_instant (night, hd_calendar_add_business (night, at (night, "2024-10-27 01:30"), 120),
+  assert_instant (night, hd_calendar_add_business (night, hd_test_at (night, "2024-10-27 01:30"), 120),
                   "2024-10-27 02:30+01:00");
-  assert_instant (night, hd_calendar_add_business (night, at (night, "2024-10-27 01:30"), 150),
+  assert_instant (night, hd_calendar_add_business (night, hd_test_at (night, "2024-10-27 01:30"), 150),
                   "2024-10-27 03:00+01:00");
-  assert_instant (night, hd_calendar_add_business (night, at (night, "2024-10-27 01:30"), 180),
+  assert_instant (night, hd_calendar_add_business (night, hd_test_at (night, "2024-10-27 01:30"), 180),
                   "2024-10-27 03:30+01:00");
-  assert_instant (night, hd_calendar_add_business (night, at (night, "2024-10-27 01:30"), 181),
+  assert_instant (night, hd_calendar_add_business (night, hd_test_at (night, "2024-10-27 01:30"), 181),
                   "2024-11-03 01:31");
   /* in the repeated hour, both times are working time */
-  assert_instant (night, hd_calendar_next_working (night, at (night, "2024-10-27 02:10+02:00")),
+  assert_instant (night, hd_calendar_next_working (night, hd_test_at (night, "2024-10-27 02:10+02:00")),
                   "2024-10-27 02:10+02:00");
-  assert_instant (night, hd_calendar_next_working (night, at (night, "2024-10-27 02:10+01:00")),
+  assert_instant (night, hd_calendar_next_working (night, hd_test_at (night, "2024-10-27 02:10+01:00")),
                   "2024-10-27 02:10+01:00");
 
   /* two intervals with bounds in the repeated hour: the first runs until
    * the second 02:15, the second from the first 02:45; the stretch where
    * they overlap counts once: 00:00 CEST to 04:00 CET */
-  split = new_calendar ("Europe/Berlin", "sun 00:00-02:15,02:45-04:00", NULL);
-  g_assert_cmpint (hd_calendar_business_between (split, at (split, "2024-10-27 00:00"),
-                                                 at (split, "2024-10-28 00:00")),
+  split = hd_test_new_calendar ("Europe/Berlin", "sun 00:00-02:15,02:45-04:00", NULL);
+  g_assert_cmpint (hd_calendar_business_between (split, hd_test_at (split, "2024-10-27 00:00"),
+                                                 hd_test_at (split, "2024-10-28 00:00")),
                    ==, 5 * 3600);
-  g_assert_cmpint (hd_calendar_business_between (split, at (split, "2024-10-20 00:00"),
-                                                 at (split, "2024-10-21 00:00")),
+  g_assert_cmpint (hd_calendar_business_between (split, hd_test_at (split, "2024-10-20 00:00"),
+                                                 hd_test_at (split, "2024-10-21 00:00")),
                    ==, 3 * 3600 + 30 * 60);
-  assert_instant (split, hd_calendar_next_working (split, at (split, "2024-10-27 02:30+02:00")),
+  assert_instant (split, hd_calendar_next_working (split, hd_test_at (split, "2024-10-27 02:30+02:00")),
                   "2024-10-27 02:30+02:00");
-  assert_instant (split, hd_calendar_add_business (split, at (split, "2024-10-27 00:00"), 5 * 60),
+  assert_instant (split, hd_calendar_add_business (split, hd_test_at (split, "2024-10-27 00:00"), 5 * 60),
                   "2024-10-27 04:00");
-  assert_instant (split, hd_calendar_add_business (split, at (split, "2024-10-27 00:00"), 5 * 60 + 1),
+  assert_instant (split, hd_calendar_add_business (split, hd_test_at (split, "2024-10-27 00:00"), 5 * 60 + 1),
                   "2024-11-03 00:01");
 
-  cal = new_calendar ("Europe/Berlin", "mon-fri 09:00-17:00", NULL);
-  assert_instant (cal, hd_calendar_add_business (cal, at (cal, "2024-10-25 16:00"), 120),
+  cal = hd_test_new_calendar ("Europe/Berlin", "mon-fri 09:00-17:00", NULL);
+  assert_instant (cal, hd_calendar_add_business (cal, hd_test_at (cal, "2024-10-25 16:00"), 120),
                   "2024-10-28 10:00");
-  g_assert_cmpint (hd_calendar_business_between (cal, at (cal, "2024-10-25 09:00"),
-                                                 at (cal, "2024-10-28 17:00")),
+  g_assert_cmpint (hd_calendar_business_between (cal, hd_test_at (cal, "2024-10-25 09:00"),
+                                                 hd_test_at (cal, "2024-10-28 17:00")),
                    ==, 16 * 3600);
 }
 
@@ -611,37 +518,37 @@ test_dst_new_york (void)
   g_autoptr(HdCalendar) night = NULL;
   g_autoptr(HdCalendar) cal = NULL;
 
-  if (!have_zone ("America/New_York"))
+  if (!hd_test_have_zone ("America/New_York"))
     return;
 
   /* 10 March 2024: 02:00 EST becomes 03:00 EDT; 3 November 2024: 02:00
    * EDT becomes 01:00 EST */
-  always = new_calendar ("America/New_York", "mon-sun 00:00-24:00", NULL);
-  g_assert_cmpint (hd_calendar_business_between (always, at (always, "2024-03-10 00:00"),
-                                                 at (always, "2024-03-11 00:00")),
+  always = hd_test_new_calendar ("America/New_York", "mon-sun 00:00-24:00", NULL);
+  g_assert_cmpint (hd_calendar_business_between (always, hd_test_at (always, "2024-03-10 00:00"),
+                                                 hd_test_at (always, "2024-03-11 00:00")),
                    ==, 23 * 3600);
-  g_assert_cmpint (hd_calendar_business_between (always, at (always, "2024-11-03 00:00"),
-                                                 at (always, "2024-11-04 00:00")),
+  g_assert_cmpint (hd_calendar_business_between (always, hd_test_at (always, "2024-11-03 00:00"),
+                                                 hd_test_at (always, "2024-11-04 00:00")),
                    ==, 25 * 3600);
-  assert_instant (always, hd_calendar_add_business (always, at (always, "2024-03-09 12:00"), 1440),
+  assert_instant (always, hd_calendar_add_business (always, hd_test_at (always, "2024-03-09 12:00"), 1440),
                   "2024-03-10 13:00");
-  assert_instant (always, hd_calendar_add_business (always, at (always, "2024-11-02 12:00"), 1440),
+  assert_instant (always, hd_calendar_add_business (always, hd_test_at (always, "2024-11-02 12:00"), 1440),
                   "2024-11-03 11:00");
 
-  night = new_calendar ("America/New_York", "sun 01:00-03:00", NULL);
-  g_assert_cmpint (hd_calendar_business_between (night, at (night, "2024-03-10 00:00"),
-                                                 at (night, "2024-03-11 00:00")),
+  night = hd_test_new_calendar ("America/New_York", "sun 01:00-03:00", NULL);
+  g_assert_cmpint (hd_calendar_business_between (night, hd_test_at (night, "2024-03-10 00:00"),
+                                                 hd_test_at (night, "2024-03-11 00:00")),
                    ==, 3600);
-  g_assert_cmpint (hd_calendar_business_between (night, at (night, "2024-11-03 00:00"),
-                                                 at (night, "2024-11-04 00:00")),
+  g_assert_cmpint (hd_calendar_business_between (night, hd_test_at (night, "2024-11-03 00:00"),
+                                                 hd_test_at (night, "2024-11-04 00:00")),
                    ==, 3 * 3600);
-  assert_instant (night, hd_calendar_add_business (night, at (night, "2024-03-10 01:00"), 60),
+  assert_instant (night, hd_calendar_add_business (night, hd_test_at (night, "2024-03-10 01:00"), 60),
                   "2024-03-10 03:00");
 
-  cal = new_calendar ("America/New_York", "mon-fri 09:00-17:00", NULL);
-  assert_instant (cal, hd_calendar_add_business (cal, at (cal, "2024-03-08 16:00"), 120),
+  cal = hd_test_new_calendar ("America/New_York", "mon-fri 09:00-17:00", NULL);
+  assert_instant (cal, hd_calendar_add_business (cal, hd_test_at (cal, "2024-03-08 16:00"), 120),
                   "2024-03-11 10:00");
-  assert_instant (cal, hd_calendar_add_business (cal, at (cal, "2024-11-01 16:00"), 120),
+  assert_instant (cal, hd_calendar_add_business (cal, hd_test_at (cal, "2024-11-01 16:00"), 120),
                   "2024-11-04 10:00");
 }
 
@@ -651,14 +558,14 @@ test_zone_without_dst (void)
 {
   g_autoptr(HdCalendar) cal = NULL;
 
-  if (!have_zone ("Asia/Tokyo"))
+  if (!hd_test_have_zone ("Asia/Tokyo"))
     return;
 
-  cal = new_calendar ("Asia/Tokyo", "mon-fri 09:00-18:00", NULL);
-  assert_instant (cal, hd_calendar_next_working (cal, at (cal, "2024-11-22 19:00")),
+  cal = hd_test_new_calendar ("Asia/Tokyo", "mon-fri 09:00-18:00", NULL);
+  assert_instant (cal, hd_calendar_next_working (cal, hd_test_at (cal, "2024-11-22 19:00")),
                   "2024-11-25 09:00");
   /* Monday 09:00 in Tokyo is Monday 00:00 UTC */
-  g_assert_cmpint (hd_calendar_next_working (cal, at (cal, "2024-11-22 19:00")), ==,
+  g_assert_cmpint (hd_calendar_next_working (cal, hd_test_at (cal, "2024-11-22 19:00")), ==,
                    G_GINT64_CONSTANT (1732492800) * G_USEC_PER_SEC);
 }
 
@@ -683,19 +590,19 @@ test_never (void)
       g_string_append_printf (mondays, "%s ", date);
     }
 
-  cal = new_calendar ("UTC", "mon 09:00-10:00", mondays->str);
-  start = at (cal, "2024-01-01 00:00");
+  cal = hd_test_new_calendar ("UTC", "mon 09:00-10:00", mondays->str);
+  start = hd_test_at (cal, "2024-01-01 00:00");
   g_assert_cmpint (hd_calendar_next_working (cal, start), ==, HD_CALENDAR_NEVER);
   g_assert_cmpint (hd_calendar_add_business (cal, start, 30), ==, HD_CALENDAR_NEVER);
-  g_assert_cmpint (hd_calendar_business_between (cal, start, at (cal, "2027-01-01 00:00")), ==, 0);
+  g_assert_cmpint (hd_calendar_business_between (cal, start, hd_test_at (cal, "2027-01-01 00:00")), ==, 0);
   g_assert_cmpint (hd_calendar_business_between (cal, start, HD_CALENDAR_NEVER), >, 0);
 
   /* one year of holidays is not too many */
-  year = new_calendar ("UTC", "mon 09:00-10:00", "2024-01-01,2024-01-08,2024-01-15");
+  year = hd_test_new_calendar ("UTC", "mon 09:00-10:00", "2024-01-01,2024-01-08,2024-01-15");
   assert_instant (year, hd_calendar_next_working (year, start), "2024-01-22 09:00");
 
   /* a minute a week will not reach a year of business time this century */
-  sparse = new_calendar ("UTC", "mon 09:00-09:01", NULL);
+  sparse = hd_test_new_calendar ("UTC", "mon 09:00-09:01", NULL);
   g_assert_cmpint (hd_calendar_add_business (sparse, start, 366 * 24 * 60), ==, HD_CALENDAR_NEVER);
   assert_instant (sparse, hd_calendar_add_business (sparse, start, 2), "2024-01-08 09:01");
 }
@@ -703,7 +610,7 @@ test_never (void)
 static void
 test_extreme_instants (void)
 {
-  g_autoptr(HdCalendar) cal = new_calendar ("UTC", "mon-fri 09:00-17:00", NULL);
+  g_autoptr(HdCalendar) cal = hd_test_new_calendar ("UTC", "mon-fri 09:00-17:00", NULL);
 
   /* clamped, not looping for ages */
   g_assert_cmpint (hd_calendar_next_working (cal, G_MININT64), >=, HD_CALENDAR_MIN_INSTANT);

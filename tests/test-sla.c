@@ -10,102 +10,9 @@
 
 #include "hd-error.h"
 #include "hd-sla.h"
+#include "hd-test-util.h"
 
 #include <string.h>
-
-/* Helpers (the same in test-calendar.c) */
-
-static gboolean
-have_zone (const char *zone)
-{
-  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier (zone);
-
-  if (tz == NULL)
-    {
-      g_autofree char *message = g_strdup_printf ("the time zone %s is not installed", zone);
-
-      g_test_skip (message);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static HdCalendar *
-new_calendar (const char *zone,
-              const char *hours,
-              const char *holidays)
-{
-  g_autoptr(GError) error = NULL;
-  HdCalendar *cal = hd_calendar_new (zone, hours, holidays, &error);
-
-  g_assert_no_error (error);
-  return cal;
-}
-
-/* “YYYY-MM-DD HH:MM[:SS][±HH:MM]”, in the calendar's zone unless an offset
- * is given; read by GLib. */
-static gint64
-at (HdCalendar *cal,
-    const char *text)
-{
-  g_autoptr(GString) iso = g_string_new (text);
-  g_autoptr(GDateTime) dt = NULL;
-
-  g_assert_cmpuint (iso->len, >=, 16);
-  iso->str[10] = 'T';
-  if (iso->len == 16 || iso->str[16] != ':')
-    g_string_insert (iso, 16, ":00");
-
-  dt = g_date_time_new_from_iso8601 (iso->str, hd_calendar_get_time_zone (cal));
-  if (dt == NULL)
-    g_error ("cannot read the test's time “%s”", text);
-
-  return g_date_time_to_unix (dt) * G_USEC_PER_SEC;
-}
-
-static char *
-show (HdCalendar *cal,
-      gint64      instant)
-{
-  g_autoptr(GDateTime) utc = NULL;
-  g_autoptr(GDateTime) local = NULL;
-  g_autofree char *text = NULL;
-
-  if (instant == HD_CALENDAR_NEVER)
-    return g_strdup ("never");
-
-  utc = g_date_time_new_from_unix_utc (instant / G_USEC_PER_SEC);
-  local = g_date_time_to_timezone (utc, hd_calendar_get_time_zone (cal));
-  text = g_date_time_format (local, "%Y-%m-%d %H:%M:%S%:z");
-  if (instant % G_USEC_PER_SEC != 0)
-    return g_strdup_printf ("%s + %" G_GINT64_FORMAT " µs", text, instant % G_USEC_PER_SEC);
-
-  return g_steal_pointer (&text);
-}
-
-static void
-assert_instant_impl (const char *file,
-                     int         line,
-                     const char *func,
-                     HdCalendar *cal,
-                     gint64      actual,
-                     const char *expected)
-{
-  gint64 wanted = at (cal, expected);
-
-  if (actual != wanted)
-    {
-      g_autofree char *got = show (cal, actual);
-      g_autofree char *want = show (cal, wanted);
-      g_autofree char *message = g_strdup_printf ("instant is %s, expected %s", got, want);
-
-      g_assertion_message (G_LOG_DOMAIN, file, line, func, message);
-    }
-}
-
-#define assert_instant(cal, actual, expected) \
-  assert_instant_impl (__FILE__, __LINE__, G_STRFUNC, (cal), (actual), (expected))
 
 /* Tickets */
 
@@ -114,13 +21,13 @@ assert_instant_impl (const char *file,
 static HdCalendar *
 berlin (void)
 {
-  return new_calendar (BERLIN, "mon-fri 09:00-17:00", "2024-12-25,2024-12-26");
+  return hd_test_new_calendar (BERLIN, "mon-fri 09:00-17:00", "2024-12-25,2024-12-26");
 }
 
 static HdCalendar *
 christmas (void)
 {
-  return new_calendar (BERLIN, "mon-fri 09:00-17:00", "2024-12-24,2024-12-25,2024-12-26,2025-01-01");
+  return hd_test_new_calendar (BERLIN, "mon-fri 09:00-17:00", "2024-12-24,2024-12-25,2024-12-26,2025-01-01");
 }
 
 /* A ticket from a creation time, a first response (or NULL) and pairs of
@@ -150,13 +57,13 @@ ticket_init_va (Ticket     *t,
   t->transitions = g_array_new (FALSE, FALSE, sizeof (HdSlaTransition));
   while ((text = va_arg (args, const char *)) != NULL)
     {
-      HdSlaTransition transition = { at (cal, text), va_arg (args, int) };
+      HdSlaTransition transition = { hd_test_at (cal, text), va_arg (args, int) };
 
       g_array_append_val (t->transitions, transition);
     }
 
-  t->ticket.created = at (cal, created);
-  t->ticket.first_response = first_response != NULL ? at (cal, first_response) : 0;
+  t->ticket.created = hd_test_at (cal, created);
+  t->ticket.first_response = first_response != NULL ? hd_test_at (cal, first_response) : 0;
   t->ticket.transitions = (const HdSlaTransition *) (gpointer) t->transitions->data;
   t->ticket.n_transitions = t->transitions->len;
 }
@@ -193,7 +100,7 @@ run (HdCalendar        *cal,
   va_end (args);
 
   memset (result, 0xaa, sizeof *result);
-  hd_sla_compute (policy, cal, &t.ticket, at (cal, now), result);
+  hd_sla_compute (policy, cal, &t.ticket, hd_test_at (cal, now), result);
 }
 
 static HdSlaPolicy *
@@ -228,7 +135,7 @@ test_running (void)
   g_autoptr(HdSlaPolicy) policy = high ();
   HdSlaResult r;
 
-  if (!have_zone (BERLIN))
+  if (!hd_test_have_zone (BERLIN))
     return;
   cal = berlin ();
 
@@ -268,7 +175,7 @@ test_start_outside_hours (void)
   g_autoptr(HdCalendar) cal = NULL;
   g_autoptr(HdSlaPolicy) policy = high ();
 
-  if (!have_zone (BERLIN))
+  if (!hd_test_have_zone (BERLIN))
     return;
   cal = berlin ();
 
@@ -293,9 +200,9 @@ test_start_in_lunch_break (void)
   g_autoptr(HdSlaPolicy) policy = high ();
   HdSlaResult r;
 
-  if (!have_zone (BERLIN))
+  if (!hd_test_have_zone (BERLIN))
     return;
-  cal = new_calendar (BERLIN, "mon-fri 08:00-12:00,13:00-17:00", NULL);
+  cal = hd_test_new_calendar (BERLIN, "mon-fri 08:00-12:00,13:00-17:00", NULL);
 
   run (cal, policy, "2024-11-18 12:45", &r, "2024-11-18 12:30", NULL, NULL);
   assert_instant (cal, r.resolution.started, "2024-11-18 13:00");
@@ -316,7 +223,7 @@ test_at_risk_threshold (void)
   g_autoptr(HdSlaPolicy) policy = high ();
   HdSlaResult r;
 
-  if (!have_zone (BERLIN))
+  if (!hd_test_have_zone (BERLIN))
     return;
   cal = berlin ();
 
@@ -349,7 +256,7 @@ test_breached (void)
   g_autoptr(HdSlaPolicy) policy = high ();
   HdSlaResult r;
 
-  if (!have_zone (BERLIN))
+  if (!hd_test_have_zone (BERLIN))
     return;
   cal = berlin ();
 
@@ -382,7 +289,7 @@ test_met (void)
   g_autoptr(HdSlaPolicy) policy = high ();
   HdSlaResult r;
 
-  if (!have_zone (BERLIN))
+  if (!hd_test_have_zone (BERLIN))
     return;
   cal = berlin ();
 
@@ -432,7 +339,7 @@ test_first_response (void)
   g_autoptr(HdSlaPolicy) policy = high ();
   HdSlaResult r;
 
-  if (!have_zone (BERLIN))
+  if (!hd_test_have_zone (BERLIN))
     return;
   cal = berlin ();
 
@@ -485,7 +392,7 @@ test_pause_within_day (void)
   g_autoptr(HdSlaPolicy) policy = high ();
   HdSlaResult r;
 
-  if (!have_zone (BERLIN))
+  if (!hd_test_have_zone (BERLIN))
     return;
   cal = berlin ();
 
@@ -504,7 +411,7 @@ test_pause_across_night_and_weekend (void)
   g_autoptr(HdSlaPolicy) policy = high ();
   HdSlaResult r;
 
-  if (!have_zone (BERLIN))
+  if (!hd_test_have_zone (BERLIN))
     return;
   cal = berlin ();
 
@@ -537,7 +444,7 @@ test_paused_now (void)
   g_autoptr(HdSlaPolicy) policy = high ();
   HdSlaResult r;
 
-  if (!have_zone (BERLIN))
+  if (!hd_test_have_zone (BERLIN))
     return;
   cal = berlin ();
 
@@ -566,7 +473,7 @@ test_reopen (void)
   HdSlaResult r;
   HdSlaResult shuffled;
 
-  if (!have_zone (BERLIN))
+  if (!hd_test_have_zone (BERLIN))
     return;
   cal = berlin ();
 
@@ -613,7 +520,7 @@ test_several_days (void)
   g_autoptr(HdSlaPolicy) policy = high ();
   HdSlaResult r;
 
-  if (!have_zone (BERLIN))
+  if (!hd_test_have_zone (BERLIN))
     return;
   cal = christmas ();
   low = hd_sla_policy_new_default (HD_PRIORITY_LOW);
@@ -662,7 +569,7 @@ test_policy_change (void)
   HdSlaResult again;
   gint64 previous_due = 0;
 
-  if (!have_zone (BERLIN))
+  if (!hd_test_have_zone (BERLIN))
     return;
   cal = berlin ();
 
@@ -720,7 +627,7 @@ test_dst (void)
   g_autoptr(HdSlaPolicy) policy = high ();
   HdSlaResult r;
 
-  if (!have_zone (BERLIN))
+  if (!hd_test_have_zone (BERLIN))
     return;
   cal = berlin ();
 
@@ -744,10 +651,10 @@ test_dst_new_york (void)
   g_autoptr(HdSlaPolicy) day = hd_sla_policy_new ("A day", 0, 24 * 60, 75);
   HdSlaResult r;
 
-  if (!have_zone ("America/New_York"))
+  if (!hd_test_have_zone ("America/New_York"))
     return;
-  office = new_calendar ("America/New_York", "mon-fri 09:00-17:00", NULL);
-  always = new_calendar ("America/New_York", "mon-sun 00:00-24:00", NULL);
+  office = hd_test_new_calendar ("America/New_York", "mon-fri 09:00-17:00", NULL);
+  always = hd_test_new_calendar ("America/New_York", "mon-sun 00:00-24:00", NULL);
 
   /* pending over the weekend clocks went forward */
   run (office, policy, "2024-03-11 11:00", &r, "2024-03-08 15:00", "2024-03-08 15:30",
@@ -776,7 +683,7 @@ test_dst_new_york (void)
 static void
 test_no_targets (void)
 {
-  g_autoptr(HdCalendar) cal = new_calendar ("UTC", "mon-fri 09:00-17:00", NULL);
+  g_autoptr(HdCalendar) cal = hd_test_new_calendar ("UTC", "mon-fri 09:00-17:00", NULL);
   g_autoptr(HdSlaPolicy) none = hd_sla_policy_new ("None", 0, 0, 75);
   g_autoptr(HdSlaPolicy) response_only = hd_sla_policy_new ("Reply", 60, 0, 75);
   HdSlaResult r;
@@ -812,7 +719,7 @@ test_never (void)
 
       g_string_append_printf (mondays, "%s ", date);
     }
-  cal = new_calendar ("UTC", "mon 09:00-17:00", mondays->str);
+  cal = hd_test_new_calendar ("UTC", "mon 09:00-17:00", mondays->str);
 
   run (cal, policy, "2024-01-03 12:00", &r, "2024-01-02 12:00", NULL, NULL);
   g_assert_cmpint (r.resolution.state, ==, HD_SLA_OK);
@@ -820,7 +727,7 @@ test_never (void)
   g_assert_cmpint (r.resolution.started, ==, HD_CALENDAR_NEVER);
 
   ticket_init (&t, cal, "2024-01-02 12:00", NULL, NULL);
-  lines = hd_sla_explain (policy, cal, &t.ticket, at (cal, "2024-01-03 12:00"));
+  lines = hd_sla_explain (policy, cal, &t.ticket, hd_test_at (cal, "2024-01-03 12:00"));
   g_assert_cmpstr (lines[g_strv_length (lines) - 1], ==,
                    "Resolution: the calendar has no working time for over two years, so there is no deadline");
 }
@@ -834,7 +741,7 @@ test_current (void)
   g_autoptr(HdSlaPolicy) policy = high ();
   HdSlaResult r;
 
-  if (!have_zone (BERLIN))
+  if (!hd_test_have_zone (BERLIN))
     return;
   cal = berlin ();
 
@@ -934,7 +841,7 @@ test_explain (void)
   g_auto(GStrv) lines2 = NULL;
   g_auto(GStrv) lines3 = NULL;
 
-  if (!have_zone (BERLIN))
+  if (!hd_test_have_zone (BERLIN))
     return;
   cal = berlin ();
 
@@ -943,16 +850,16 @@ test_explain (void)
                "2024-11-18 18:00", HD_STATUS_PENDING, "2024-11-19 08:00", HD_STATUS_OPEN,
                "2024-11-19 10:00", HD_STATUS_RESOLVED, "2024-11-19 14:00", HD_STATUS_OPEN,
                NULL);
-  lines1 = hd_sla_explain (policy, cal, &t1.ticket, at (cal, "2024-11-19 15:00"));
+  lines1 = hd_sla_explain (policy, cal, &t1.ticket, hd_test_at (cal, "2024-11-19 15:00"));
   assert_lines (lines1, expected);
 
   ticket_init (&t2, cal, "2024-11-18 09:00", NULL, "2024-11-18 10:30", HD_STATUS_PENDING, NULL);
-  lines2 = hd_sla_explain (policy, cal, &t2.ticket, at (cal, "2024-11-18 12:00"));
+  lines2 = hd_sla_explain (policy, cal, &t2.ticket, hd_test_at (cal, "2024-11-18 12:00"));
   assert_lines (lines2, paused);
 
   /* 1 January is no holiday of this calendar */
   ticket_init (&t3, cal, "2024-12-30 09:00", NULL, "2025-01-09 12:00", HD_STATUS_RESOLVED, NULL);
-  lines3 = hd_sla_explain (week, cal, &t3.ticket, at (cal, "2025-01-10 12:00"));
+  lines3 = hd_sla_explain (week, cal, &t3.ticket, hd_test_at (cal, "2025-01-10 12:00"));
   assert_lines (lines3, last_year);
 }
 
