@@ -87,6 +87,27 @@ hd_test_open_as (const char *path,
   return store;
 }
 
+void
+hd_test_office_set_up (HdTestOffice  *office,
+                       gconstpointer  data)
+{
+  office->disp = hd_test_new_helpdesk (&office->path);
+  office->tech1 = hd_test_open_as (office->path, "tech1");
+  office->req1 = hd_test_open_as (office->path, "req1");
+  office->req2 = hd_test_open_as (office->path, "req2");
+}
+
+void
+hd_test_office_tear_down (HdTestOffice  *office,
+                          gconstpointer  data)
+{
+  g_clear_object (&office->disp);
+  g_clear_object (&office->tech1);
+  g_clear_object (&office->req1);
+  g_clear_object (&office->req2);
+  g_free (office->path);
+}
+
 HdTicket *
 hd_test_file_ticket (HdStore    *store,
                      const char *title)

@@ -31,6 +31,21 @@ void      hd_test_add_people    (HdStore    *store);
 HdStore  *hd_test_open_as       (const char *path,
                                  const char *login);
 
+/* A helpdesk of hd_test_new_helpdesk() and a store for each of its
+ * people: the fixture of many tests (g_test_add). */
+typedef struct {
+  char    *path;
+  HdStore *disp;
+  HdStore *tech1;
+  HdStore *req1;
+  HdStore *req2;
+} HdTestOffice;
+
+void      hd_test_office_set_up    (HdTestOffice  *office,
+                                    gconstpointer  data);
+void      hd_test_office_tear_down (HdTestOffice  *office,
+                                    gconstpointer  data);
+
 /* Files a ticket as the acting person of @store, asserting success. */
 HdTicket *hd_test_file_ticket   (HdStore    *store,
                                  const char *title);

@@ -11,34 +11,7 @@
 #include "hd-store-private.h"
 #include "hd-test-util.h"
 
-typedef struct {
-  char    *path;
-  HdStore *disp;
-  HdStore *tech1;
-  HdStore *req1;
-  HdStore *req2;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
-{
-  f->disp = hd_test_new_helpdesk (&f->path);
-  f->tech1 = hd_test_open_as (f->path, "tech1");
-  f->req1 = hd_test_open_as (f->path, "req1");
-  f->req2 = hd_test_open_as (f->path, "req2");
-}
-
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  g_clear_object (&f->disp);
-  g_clear_object (&f->tech1);
-  g_clear_object (&f->req1);
-  g_clear_object (&f->req2);
-  g_free (f->path);
-}
+typedef HdTestOffice Fixture;
 
 static GPtrArray *
 events_of (HdStore *store,
@@ -1188,7 +1161,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
 #define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add (path, Fixture, NULL, hd_test_office_set_up, func, hd_test_office_tear_down)
   ADD ("/tickets/create/fields-and-history", test_create);
   ADD ("/tickets/create/on-behalf", test_create_on_behalf);
   ADD ("/tickets/create/bad-input", test_create_bad_input);
