@@ -655,7 +655,10 @@ monitor_changed_cb (HdWindow  *self,
     {
       HdChange *change = g_ptr_array_index (changes, i);
 
-      if (g_str_equal (change->table, "tickets") && change->row == shown)
+      /* A new calendar or SLA policy moves every deadline, the one shown
+       * too. */
+      if ((g_str_equal (change->table, "tickets") && change->row == shown) ||
+          g_str_equal (change->table, "settings"))
         ticket_changed = TRUE;
       else if (g_str_equal (change->table, "kb_articles") ||
                g_str_equal (change->table, "kb_categories"))
@@ -1322,12 +1325,13 @@ new_ticket_activated (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* People, calendars and policies changed in a window of ours: the monitor
+ * reloads what shows them (names, tiers, deadlines) at once, as for any
+ * change. */
 static void
-people_changed_cb (HdWindow *self)
+changed_here_cb (HdWindow *self)
 {
-  /* Names, roles and tiers show in the list, the counts and the menus. */
   hd_store_monitor_poll_now (self->monitor);
-  refresh_workload (self);
 }
 
 static void
@@ -1342,19 +1346,9 @@ people_activated (GtkWidget  *widget,
     return;
 
   people = hd_people_window_new (GTK_WINDOW (self), self->store);
-  g_signal_connect_object (people, "changed", G_CALLBACK (people_changed_cb), self,
+  g_signal_connect_object (people, "changed", G_CALLBACK (changed_here_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (people));
-}
-
-static void
-sla_changed_cb (HdWindow *self)
-{
-  /* A new calendar or policy moves many deadlines at once. */
-  hd_store_monitor_poll_now (self->monitor);
-  hd_ticket_list_reload (self->list);
-  hd_ticket_view_reload (self->ticket_view);
-  refresh_counts (self);
 }
 
 static void
@@ -1369,7 +1363,7 @@ service_levels_activated (GtkWidget  *widget,
     return;
 
   levels = hd_sla_window_new (GTK_WINDOW (self), self->store);
-  g_signal_connect_object (levels, "changed", G_CALLBACK (sla_changed_cb), self,
+  g_signal_connect_object (levels, "changed", G_CALLBACK (changed_here_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (levels));
 }
