@@ -484,20 +484,6 @@ hd_application_unwatch (HdApplication *self,
 }
 
 /**
- * hd_application_check_alerts:
- *
- * Looks for alerts now, say after a change made here.
- */
-void
-hd_application_check_alerts (HdApplication *self)
-{
-  g_return_if_fail (HD_IS_APPLICATION (self));
-
-  if (self->watcher != NULL)
-    hd_alert_watcher_check_now (self->watcher);
-}
-
-/**
  * hd_application_get_watcher:
  *
  * Returns: (transfer none) (nullable): what shows the alerts now

@@ -24,7 +24,6 @@ void            hd_application_watch        (HdApplication *self,
                                              const char    *login);
 void            hd_application_unwatch      (HdApplication *self,
                                              GtkWindow     *window);
-void            hd_application_check_alerts (HdApplication *self);
 HdAlertWatcher *hd_application_get_watcher  (HdApplication *self);
 
 G_END_DECLS

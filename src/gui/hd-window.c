@@ -588,8 +588,8 @@ restore_activated (GtkWidget  *widget,
 
 /* Alerts are the application's (HdAlertWatcher): it watches the file this
  * window has open, and goes on after the window closed when Helpdesk runs
- * in the background. The window tells it which file, and asks it to look
- * at once after a change. */
+ * in the background. The window tells it which file; its own monitor sees
+ * every change. */
 
 static HdApplication *
 get_application (HdWindow *self)
@@ -617,12 +617,6 @@ unwatch_alerts (HdWindow *self)
     hd_application_unwatch (get_application (self), GTK_WINDOW (self));
 }
 
-static void
-check_alerts (HdWindow *self)
-{
-  if (get_application (self) != NULL)
-    hd_application_check_alerts (get_application (self));
-}
 
 /* Deadlines come with time alone: the at-risk count and view follow. */
 static gboolean
@@ -649,7 +643,6 @@ monitor_changed_cb (HdWindow  *self,
   hd_ticket_list_reload (self->list);
   refresh_counts (self);
   refresh_workload (self);
-  check_alerts (self);
 
   for (guint i = 0; i < changes->len; i++)
     {
