@@ -1729,8 +1729,64 @@ rank_matches (HdStore     *self,
   return TRUE;
 }
 
+/* Reads @table's highlight() of the title and snippet() of the body for
+ * @match, for every candidate of @found whose trigram flag is @trigram,
+ * into @marks (id → two strings). One statement for them all: a query
+ * for one rowid would read the whole doclist of a prefix again each time
+ * (a third of a millisecond for a common word), the "+" has FTS5 read it
+ * once and SQLite keep the wanted rows. */
+#define MARKS_SQL(t) \
+  "SELECT rowid, highlight(" t ", 0, char(1), char(2))," \
+  " snippet(" t ", 1, char(1), char(2), '…', 24)" \
+  " FROM " t " WHERE " t " MATCH ?1 AND +rowid IN (SELECT value FROM json_each(?2))"
+
+static gboolean
+read_marks (HdStore     *self,
+            GArray      *found,
+            gboolean     trigram,
+            const char  *match,
+            GHashTable  *marks,
+            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GString) ids = g_string_new ("[");
+  int rc;
+
+  for (guint i = 0; i < found->len; i++)
+    {
+      Candidate *c = &g_array_index (found, Candidate, i);
+
+      if (c->trigram == trigram)
+        g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, ids->len > 1 ? "," : "", c->id);
+    }
+  if (ids->len == 1)
+    return TRUE;
+  g_string_append_c (ids, ']');
+
+  stmt = hd_store_prepare (self, trigram ? MARKS_SQL ("kb_trigram") : MARKS_SQL ("kb_fts"),
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, ids->str, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      char **pair = g_new0 (char *, 3);
+
+      pair[0] = g_strdup (hd_column_text (stmt, 1));
+      pair[1] = g_strdup (hd_column_text (stmt, 2));
+      g_hash_table_insert (marks, g_memdup2 (&id, sizeof id), pair);
+    }
+  if (rc != SQLITE_DONE)
+    return hd_store_set_error_from_db (self, rc, error);
+
+  return TRUE;
+}
+
 /* The hits for @found: each article with its title and a body extract
- * marked by @table's highlight() and snippet() for @match. */
+ * marked for @match (word candidates) or @trigram_match. */
 static GPtrArray *
 make_hits (HdStore     *self,
            GArray      *found,
@@ -1740,31 +1796,25 @@ make_hits (HdStore     *self,
 {
   g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GHashTable) paths = load_paths (self, error);
+  g_autoptr(GHashTable) marks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                       (GDestroyNotify) g_strfreev);
   g_autoptr(sqlite3_stmt) article = NULL;
-  g_autoptr(sqlite3_stmt) words = NULL;
-  g_autoptr(sqlite3_stmt) parts = NULL;
 
   if (paths == NULL)
     return NULL;
 
   article = hd_store_prepare (self, "SELECT " HD_ARTICLE_COLUMNS HD_ARTICLE_FROM " WHERE k.id = ?",
                               error);
-  words = hd_store_prepare (self,
-                            "SELECT highlight(kb_fts, 0, char(1), char(2)),"
-                            " snippet(kb_fts, 1, char(1), char(2), '…', 24)"
-                            " FROM kb_fts WHERE kb_fts MATCH ?1 AND rowid = ?2", error);
-  parts = hd_store_prepare (self,
-                            "SELECT highlight(kb_trigram, 0, char(1), char(2)),"
-                            " snippet(kb_trigram, 1, char(1), char(2), '…', 24)"
-                            " FROM kb_trigram WHERE kb_trigram MATCH ?1 AND rowid = ?2", error);
-  if (article == NULL || words == NULL || parts == NULL)
+  if (article == NULL ||
+      !read_marks (self, found, FALSE, match, marks, error) ||
+      (trigram_match != NULL && !read_marks (self, found, TRUE, trigram_match, marks, error)))
     return NULL;
 
   for (guint i = 0; i < found->len; i++)
     {
       Candidate *c = &g_array_index (found, Candidate, i);
-      sqlite3_stmt *marks = c->trigram ? parts : words;
       g_autoptr(HdArticle) a = NULL;
+      char **pair;
       int rc;
 
       sqlite3_reset (article);
@@ -1779,20 +1829,11 @@ make_hits (HdStore     *self,
         }
       a = hd_article_new_from_row (article, paths);
 
-      sqlite3_reset (marks);
-      sqlite3_bind_text (marks, 1, c->trigram ? trigram_match : match, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (marks, 2, c->id);
-      rc = sqlite3_step (marks);
-      if (rc == SQLITE_ROW)
-        g_ptr_array_add (hits, hd_article_hit_new (a, hd_column_text (marks, 0),
-                                                   hd_column_text (marks, 1), c->score));
-      else if (rc == SQLITE_DONE)
-        g_ptr_array_add (hits, hd_article_hit_new (a, hd_article_get_title (a), "", c->score));
+      pair = g_hash_table_lookup (marks, &c->id);
+      if (pair != NULL)
+        g_ptr_array_add (hits, hd_article_hit_new (a, pair[0], pair[1], c->score));
       else
-        {
-          hd_store_set_error_from_db (self, rc, error);
-          return NULL;
-        }
+        g_ptr_array_add (hits, hd_article_hit_new (a, hd_article_get_title (a), "", c->score));
     }
 
   return g_steal_pointer (&hits);
