@@ -782,6 +782,30 @@ test_ticket_search_many (Fixture       *f,
     g_assert_cmpuint (n, ==, 520);
     g_assert_no_error (error);
   }
+
+  /* With a status filter: the new toner tickets (i % 3 != 0). */
+  {
+    HdTicketFilter fresh = { .search = "toner", .status_mask = HD_STATUS_MASK (HD_STATUS_NEW) };
+    HdTicketFilter all = { .search = "toner" };
+    g_autoptr(HdTicket) mine = NULL;
+    g_autoptr(HdTicket) theirs = NULL;
+    guint n = 0;
+
+    g_assert_true (hd_store_count_tickets (f->disp, &fresh, &n, &error));
+    g_assert_cmpuint (n, ==, 1387);
+
+    /* What was found is read again after a change, this desk's own or
+     * another's. */
+    mine = hd_test_file_ticket (f->disp, "Toner for floor 3");
+    g_assert_true (hd_store_count_tickets (f->disp, &all, &n, &error));
+    g_assert_cmpuint (n, ==, 2081);
+    g_assert_true (hd_store_count_tickets (f->disp, &fresh, &n, &error));
+    g_assert_cmpuint (n, ==, 1388);
+    theirs = hd_test_file_ticket (f->tech1, "Toner cartridge");
+    g_assert_true (hd_store_count_tickets (f->disp, &all, &n, &error));
+    g_assert_cmpuint (n, ==, 2082);
+    g_assert_no_error (error);
+  }
 }
 
 /* A word in more articles than the search ranks in the index alone: an old

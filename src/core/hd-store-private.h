@@ -104,6 +104,7 @@ gboolean       hd_store_begin_write (HdStore      *self,
 gboolean       hd_store_commit      (HdStore      *self,
                                      GError      **error);
 void           hd_store_rollback    (HdStore      *self);
+gboolean       hd_store_add_query_functions (sqlite3 *db);
 gboolean       hd_store_set_error_from_db (HdStore *self,
                                            int      rc,
                                            GError **error);

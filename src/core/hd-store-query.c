@@ -59,6 +59,9 @@ static const struct {
   " FROM people a CROSS JOIN tickets t ON t.assignee_id = a.id" \
   " JOIN people r ON r.id = t.requester_id"
 
+/* The type of the pointer bound as :found (read_found()). */
+#define FOUND_POINTER "hd-found-tickets"
+
 /* The FTS5 MATCH expression of a search: every word as a quoted prefix
  * (hd_fts_match_expression()), so any text is a valid search. Requesters'
  * searches are limited to the columns they may read: never "internal"
@@ -104,10 +107,11 @@ search_has_words (const HdTicketFilter *filter)
  *
  * @part, when not %NULL, is one more condition, without placeholders.
  *
- * @dense: the search matches many tickets (search_is_dense()). A page then
- * walks the sort order's index and keeps the tickets the search found
- * ("+t.id"), stopping after one page; otherwise SQLite would read every
- * ticket found and sort them all for each page. */
+ * @dense: the search matches many tickets (read_found()), whose numbers
+ * bind_filter() binds as :found. A page then walks the sort order's index
+ * and keeps the tickets found, stopping after one page, and a count walks
+ * the filter's index; otherwise SQLite would read every ticket found, and
+ * sort them all for each page. */
 static void
 append_where (GString              *sql,
               const HdTicketFilter *filter,
@@ -154,8 +158,8 @@ append_where (GString              *sql,
    * description, replies and, apart, the internal text. A search without
    * any word (only punctuation) finds nothing. */
   if (has_search (filter) && search_has_words (filter))
-    g_string_append (sql, ordered && dense
-                          ? " AND +t.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH :search)"
+    g_string_append (sql, dense
+                          ? " AND hd_found(:found, t.id)"
                           : " AND t.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH :search)");
   else if (has_search (filter))
     g_string_append (sql, " AND 0");
@@ -180,7 +184,8 @@ bind_named_int (sqlite3_stmt *stmt,
 static void
 bind_filter (sqlite3_stmt         *stmt,
              const HdTicketFilter *filter,
-             const char           *own_only)
+             const char           *own_only,
+             GArray               *found)
 {
   int index = 1;
 
@@ -196,7 +201,11 @@ bind_filter (sqlite3_stmt         *stmt,
     sqlite3_bind_text (stmt, index++, own_only, -1, SQLITE_TRANSIENT);
   if (filter->tier != 0)
     sqlite3_bind_int (stmt, index++, filter->tier);
-  if (has_search (filter) && search_has_words (filter))
+  if (found != NULL)
+    sqlite3_bind_pointer (stmt, sqlite3_bind_parameter_index (stmt, ":found"),
+                          g_array_ref (found), FOUND_POINTER,
+                          (void (*) (void *)) g_array_unref);
+  else if (has_search (filter) && search_has_words (filter))
     {
       char *match = search_expression (filter->search, own_only == NULL);
 
@@ -208,37 +217,147 @@ bind_filter (sqlite3_stmt         *stmt,
     bind_named_int (stmt, ":now", filter->now != 0 ? filter->now : g_get_real_time ());
 }
 
-/* Whether the search finds so many tickets that walking the sort order's
- * index beats reading every ticket found: a common word among a million
- * tickets (72 000 found: 23 ms instead of 164 ms a page), against a rare
- * one (walking the whole index to find none would take 350 ms). Counting
- * stops at the threshold, so asking costs well under a millisecond. Not
- * with a person filter (someone's tickets, a requester's own): their
- * index finds few tickets, which are better read than walked past. */
+/* A search that finds many tickets is read into a set, the sorted
+ * numbers of the tickets found, which SQL tests with hd_found(:found, id):
+ * a page walks the sort order's index and stops after one page, instead
+ * of SQLite reading and sorting every ticket found (a common word among a
+ * million tickets: 72 000 found) or copying them all into a temporary
+ * index for "t.id IN (…)" on each call. A rare word is better read
+ * through its few tickets: below DENSE_SEARCH found, no set.
+ *
+ * With a person filter (someone's tickets, a requester's own), SQLite
+ * reads that person's tickets through their index and keeps those in the
+ * set, which costs a lookup in memory each. */
 #define DENSE_SEARCH 2000
 
+static int
+compare_ids (const void *a,
+             const void *b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+found_function (sqlite3_context  *context,
+                int               argc,
+                sqlite3_value   **argv)
+{
+  GArray *found = sqlite3_value_pointer (argv[0], FOUND_POINTER);
+  gint64 id = sqlite3_value_int64 (argv[1]);
+
+  sqlite3_result_int (context,
+                      found != NULL && found->len > 0 &&
+                      bsearch (&id, found->data, found->len, sizeof (gint64), compare_ids) != NULL);
+}
+
+/* Called once for each connection the store opens. */
+gboolean
+hd_store_add_query_functions (sqlite3 *db)
+{
+  return sqlite3_create_function_v2 (db, "hd_found", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                     NULL, found_function, NULL, NULL, NULL) == SQLITE_OK;
+}
+
+/* The last set read, kept on the store while the file is unchanged: the
+ * list asks for a count and a page of the same search, and more pages as
+ * the person scrolls. */
+typedef struct {
+  char   *match;
+  gint64  data_version;   /* PRAGMA data_version: others' commits */
+  gint64  changes;        /* sqlite3_total_changes64(): this connection's */
+  GArray *ids;            /* NULL: too few found for a set */
+} FoundCache;
+
+static void
+found_cache_free (FoundCache *cache)
+{
+  g_free (cache->match);
+  g_clear_pointer (&cache->ids, g_array_unref);
+  g_free (cache);
+}
+
 static gboolean
-search_is_dense (HdStore              *self,
-                 const HdTicketFilter *filter,
-                 const char           *own_only)
+read_stamp (HdStore   *self,
+            gint64    *data_version,
+            gint64    *changes,
+            GError   **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = hd_store_prepare (self, "PRAGMA data_version", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return hd_store_set_error_from_db (self, rc, error);
+
+  *data_version = sqlite3_column_int64 (stmt, 0);
+  *changes = sqlite3_total_changes64 (hd_store_get_db (self));
+  return TRUE;
+}
+
+/* The set of tickets @filter's search finds, or %NULL (and no error) when
+ * it is not worth one. */
+static gboolean
+read_found (HdStore               *self,
+            const HdTicketFilter  *filter,
+            const char            *own_only,
+            GArray               **found,
+            GError               **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) ids = NULL;
   g_autofree char *match = NULL;
+  FoundCache *cache;
+  gint64 data_version = 0, changes = 0;
+  int rc;
 
-  if (!has_search (filter) || own_only != NULL || filter->assignee != NULL ||
-      filter->requester != NULL ||
+  *found = NULL;
+  if (!has_search (filter) ||
       (match = search_expression (filter->search, own_only == NULL)) == NULL)
-    return FALSE;
+    return TRUE;
 
-  stmt = hd_store_prepare (self,
-                           "SELECT count(*) FROM (SELECT 1 FROM tickets_fts"
-                           " WHERE tickets_fts MATCH ?1 LIMIT " G_STRINGIFY (DENSE_SEARCH) ")",
-                           NULL);
+  if (!read_stamp (self, &data_version, &changes, error))
+    return FALSE;
+  cache = g_object_get_qdata (G_OBJECT (self), g_quark_from_static_string ("hd-found-cache"));
+  if (cache != NULL && cache->data_version == data_version && cache->changes == changes &&
+      g_str_equal (cache->match, match))
+    {
+      *found = cache->ids != NULL ? g_array_ref (cache->ids) : NULL;
+      return TRUE;
+    }
+
+  /* In rowid order: sorted as it comes. */
+  stmt = hd_store_prepare (self, "SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ?1",
+                           error);
   if (stmt == NULL)
     return FALSE;
 
   sqlite3_bind_text (stmt, 1, match, -1, SQLITE_TRANSIENT);
-  return sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) >= DENSE_SEARCH;
+  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  if (rc != SQLITE_DONE)
+    return hd_store_set_error_from_db (self, rc, error);
+
+  cache = g_new0 (FoundCache, 1);
+  cache->match = g_steal_pointer (&match);
+  cache->data_version = data_version;
+  cache->changes = changes;
+  if (ids->len >= DENSE_SEARCH)
+    {
+      cache->ids = g_steal_pointer (&ids);
+      *found = g_array_ref (cache->ids);
+    }
+  g_object_set_qdata_full (G_OBJECT (self), g_quark_from_static_string ("hd-found-cache"), cache,
+                           (GDestroyNotify) found_cache_free);
+  return TRUE;
 }
 
 static const char *
@@ -284,11 +403,15 @@ append_tickets (HdStore              *self,
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GString) sql = g_string_new ("SELECT " HD_TICKET_COLUMNS);
+  g_autoptr(GArray) found = NULL;
   gboolean paged = limit >= 0 || offset > 0;
   int rc;
 
+  if (!read_found (self, filter, own_only, &found, error))
+    return FALSE;
+
   g_string_append (sql, from);
-  append_where (sql, filter, own_only, TRUE, search_is_dense (self, filter, own_only), part);
+  append_where (sql, filter, own_only, TRUE, found != NULL, part);
   g_string_append_printf (sql, " ORDER BY %s", order);
   if (paged)
     g_string_append (sql, " LIMIT :limit OFFSET :offset");
@@ -297,7 +420,7 @@ append_tickets (HdStore              *self,
   if (stmt == NULL)
     return FALSE;
 
-  bind_filter (stmt, filter, own_only);
+  bind_filter (stmt, filter, own_only, found);
   if (paged)
     {
       bind_named_int (stmt, ":limit", limit);
@@ -325,20 +448,35 @@ count_where (HdStore              *self,
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GArray) found = NULL;
+  guint mask = filter->status_mask & HD_STATUS_MASK_ALL;
   int rc;
+
+  if (!read_found (self, filter, own_only, &found, error))
+    return FALSE;
+
+  /* The search alone: every ticket found counts (tickets_fts has a row
+   * for each ticket, and only for them). */
+  if (found != NULL && (mask == 0 || mask == HD_STATUS_MASK_ALL) && filter->tier == 0 &&
+      own_only == NULL && filter->assignee == NULL && filter->requester == NULL &&
+      !filter->unassigned && !filter->at_risk && part == NULL)
+    {
+      *count = filter->count_limit > 0 ? MIN (found->len, filter->count_limit) : found->len;
+      return TRUE;
+    }
 
   /* Counting stops at the limit: a common word among a million tickets
    * finds more than anyone scrolls through, and each costs a lookup. */
   g_string_append (sql, filter->count_limit > 0 ? "SELECT count(*) FROM (SELECT 1 FROM tickets t"
                                                 : "SELECT count(*) FROM tickets t");
-  append_where (sql, filter, own_only, FALSE, FALSE, part);
+  append_where (sql, filter, own_only, FALSE, found != NULL, part);
   if (filter->count_limit > 0)
     g_string_append (sql, " LIMIT :count_limit)");
   stmt = hd_store_prepare (self, sql->str, error);
   if (stmt == NULL)
     return FALSE;
 
-  bind_filter (stmt, filter, own_only);
+  bind_filter (stmt, filter, own_only, found);
   if (filter->count_limit > 0)
     bind_named_int (stmt, ":count_limit", filter->count_limit);
   rc = sqlite3_step (stmt);

@@ -856,6 +856,12 @@ open_connection (HdStore  *self,
   self->ino = st.st_ino;
 
   sqlite3_extended_result_codes (self->db, TRUE);
+  if (!hd_store_add_query_functions (self->db))
+    {
+      hd_store_set_error_from_db (self, sqlite3_errcode (self->db), error);
+      g_clear_pointer (&self->db, sqlite3_close);
+      return FALSE;
+    }
   if (self->locking == HD_LOCKING_DOTFILE)
     {
       sqlite3_busy_handler (self->db, busy_cb, self);

@@ -19,7 +19,7 @@ G_DECLARE_FINAL_TYPE (HdTicketList, hd_ticket_list, HD, TICKET_LIST, GObject)
 /* A search lists at most this many tickets, the best first in the list's
  * order: more than anyone scrolls through, and counting a million would
  * cost a lookup each. */
-#define HD_TICKET_LIST_SEARCH_LIMIT 5000
+#define HD_TICKET_LIST_SEARCH_LIMIT 1000
 
 HdTicketList *hd_ticket_list_new        (const char           *path,
                                          const char           *login);
