@@ -297,6 +297,99 @@ test_categories (Fixture       *f,
   g_clear_error (&error);
 }
 
+/* A move keeps the whole subtree within the depth limit, and a rename with
+ * a move happens whole or not at all. */
+static void
+test_category_moves (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(HdKbCategory) deep = NULL;
+  g_autoptr(HdKbCategory) x = NULL;
+  g_autoptr(HdKbCategory) z = NULL;
+  g_autoptr(HdKbCategory) refused = NULL;
+  g_autoptr(HdKbCategory) changed = NULL;
+  g_autoptr(HdKbCategory) clash = NULL;
+  g_autoptr(HdKbCategory) found = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *levels[] = { "A", "B", "C", "D", "E", "F" };
+  gint64 parent = 0;
+
+  /* A/B/C/D/E/F: six levels; X/Y/Z: three. */
+  for (guint i = 0; i < G_N_ELEMENTS (levels); i++)
+    {
+      g_clear_object (&deep);
+      deep = hd_store_add_kb_category (f->disp, parent, levels[i], &error);
+      g_assert_no_error (error);
+      parent = hd_kb_category_get_id (deep);
+    }
+  x = hd_store_add_kb_category (f->disp, 0, "X", &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(HdKbCategory) y = hd_store_add_kb_category (f->disp, hd_kb_category_get_id (x), "Y",
+                                                          &error);
+
+    g_assert_no_error (error);
+    z = hd_store_add_kb_category (f->disp, hd_kb_category_get_id (y), "Z", &error);
+    g_assert_no_error (error);
+  }
+
+  /* Below F, Z would be the ninth level. */
+  refused = hd_store_move_kb_category (f->disp, hd_kb_category_get_id (x),
+                                       hd_kb_category_get_id (deep), &error);
+  g_assert_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT);
+  g_assert_null (refused);
+  g_clear_error (&error);
+  found = hd_store_find_kb_category (f->disp, "X/Y/Z", &error);
+  g_assert_no_error (error);
+  g_clear_object (&found);
+
+  /* Below E it is the eighth: allowed. */
+  changed = hd_store_change_kb_category (f->disp, hd_kb_category_get_id (x), "Moved",
+                                         hd_kb_category_get_parent_id (deep), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hd_kb_category_get_path (changed), ==, "A/B/C/D/E/Moved");
+  found = hd_store_find_kb_category (f->disp, "A/B/C/D/E/Moved/Y/Z", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hd_kb_category_get_depth (found), ==, 7);
+  g_clear_object (&found);
+
+  /* Renamed to a name taken where it goes: neither the name nor the place
+   * changes. */
+  clash = hd_store_change_kb_category (f->disp, hd_kb_category_get_id (x), "a", 0, &error);
+  g_assert_error (error, HD_ERROR, HD_ERROR_EXISTS);
+  g_assert_null (clash);
+  g_clear_error (&error);
+  found = hd_store_find_kb_category (f->disp, "A/B/C/D/E/Moved", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hd_kb_category_get_id (found), ==, hd_kb_category_get_id (x));
+  g_clear_object (&found);
+
+  /* A path, with the levels above made as needed; the last must be new. */
+  {
+    g_autoptr(HdKbCategory) chairs = hd_store_add_kb_category_path (f->tech1, " Office / Chairs ",
+                                                                    &error);
+    g_autoptr(HdKbCategory) desks = NULL;
+    g_autoptr(HdKbCategory) again = NULL;
+    g_autoptr(HdKbCategory) req = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (hd_kb_category_get_path (chairs), ==, "Office/Chairs");
+    desks = hd_store_add_kb_category_path (f->tech1, "office/Desks", &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (hd_kb_category_get_parent_id (desks), ==,
+                     hd_kb_category_get_parent_id (chairs));
+    again = hd_store_add_kb_category_path (f->tech1, "Office/chairs", &error);
+    g_assert_error (error, HD_ERROR, HD_ERROR_EXISTS);
+    g_clear_error (&error);
+    req = hd_store_add_kb_category_path (f->req1, "Mine/Own", &error);
+    g_assert_error (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
+    g_clear_error (&error);
+    found = hd_store_find_kb_category (f->disp, "Mine", &error);
+    g_assert_error (error, HD_ERROR, HD_ERROR_NOT_FOUND);
+    g_assert_null (found);
+  }
+}
+
 /* Visibility */
 
 static void
@@ -866,6 +959,7 @@ main (int   argc,
   ADD ("/kb/crud", test_crud);
   ADD ("/kb/requester-cannot-write", test_requester_cannot_write);
   ADD ("/kb/categories", test_categories);
+  ADD ("/kb/category-moves", test_category_moves);
   ADD ("/kb/faq-visibility", test_faq_visibility);
   ADD ("/kb/search/awkward", test_search_awkward);
   ADD ("/kb/search/ranking", test_search_ranking);

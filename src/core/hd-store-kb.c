@@ -1318,76 +1318,131 @@ fail:
 }
 
 /**
- * hd_store_rename_kb_category:
+ * hd_store_add_kb_category_path:
+ * @path: "Hardware/Printers"
  *
- * Returns: (transfer full): the category as now stored
+ * Adds the category at @path with the levels above it that are missing,
+ * in one transaction. The last level must be new (HD_ERROR_EXISTS).
+ *
+ * Returns: (transfer full): the new category
  */
 HdKbCategory *
-hd_store_rename_kb_category (HdStore     *self,
-                             gint64       id,
-                             const char  *name,
-                             GError     **error)
+hd_store_add_kb_category_path (HdStore     *self,
+                               const char  *path,
+                               GError     **error)
 {
-  g_autofree char *clean = NULL;
+  g_auto(GStrv) parts = NULL;
   g_autoptr(HdKbCategory) category = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 parent = 0;
+  guint n;
 
   g_return_val_if_fail (HD_IS_STORE (self), NULL);
 
-  clean = clean_name (name, error);
-  if (clean == NULL || !begin_category_change (self, error))
+  parts = split_path (path, error);
+  if (parts == NULL)
+    return NULL;
+  n = g_strv_length (parts);
+  if (n == 0)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT, _("The category needs a name."));
+      return NULL;
+    }
+  if (!begin_category_change (self, error))
     return NULL;
 
-  category = load_category (self, id, error);
-  if (category == NULL ||
-      !check_name_free (self, hd_kb_category_get_parent_id (category), clean, id, error))
-    goto fail;
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 child = 0;
 
-  stmt = hd_store_prepare (self, "UPDATE kb_categories SET name = ? WHERE id = ?", error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_text (stmt, 1, clean, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, id);
-  if (!hd_store_step_done (self, stmt, error))
-    goto fail;
+      if (!find_child (self, parent, parts[i], &child, error))
+        goto fail;
+      if (child != 0 && i == n - 1)
+        {
+          g_set_error (error, HD_ERROR, HD_ERROR_EXISTS,
+                       _("There is a category “%s” there already. Choose another name."),
+                       parts[i]);
+          goto fail;
+        }
+      if (child == 0 && !insert_category (self, parent, parts[i], &child, error))
+        goto fail;
+      parent = child;
+    }
 
-  return finish_category_change (self, id, "renamed", error);
+  /* insert_category() logged each level. */
+  category = load_category (self, parent, error);
+  if (category != NULL && hd_store_commit (self, error))
+    return g_steal_pointer (&category);
 
 fail:
   hd_store_rollback (self);
   return NULL;
 }
 
-/**
- * hd_store_move_kb_category:
- * @new_parent_id: 0 for the top level
- *
- * Returns: (transfer full): the category as now stored
- */
-HdKbCategory *
-hd_store_move_kb_category (HdStore  *self,
-                           gint64    id,
-                           gint64    new_parent_id,
-                           GError  **error)
+/* How many levels lie below @id in @rows: 0 for a category without
+ * subcategories. */
+static guint
+subtree_height (GHashTable *rows,
+                gint64      id)
 {
+  GHashTableIter iter;
+  CategoryRow *row;
+  guint height = 0;
+
+  g_hash_table_iter_init (&iter, rows);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &row))
+    {
+      CategoryRow *up = row;
+
+      /* Up from each category to a child of @id, if it is below it; a
+       * cycle written by another tool stops at the depth limit. */
+      for (guint steps = 0; up != NULL && steps <= 64; steps++)
+        {
+          if (up->parent_id == id)
+            {
+              height = MAX (height, row->depth - up->depth + 1);
+              break;
+            }
+          up = up->parent_id != 0 ? g_hash_table_lookup (rows, &up->parent_id) : NULL;
+        }
+    }
+
+  return height;
+}
+
+/* Renames category @id to @name (NULL: keeps it) and, when @move, puts it
+ * below @new_parent_id (0: the top level), in one transaction: the name
+ * must be free at the place it ends up, it cannot move below itself, and
+ * its deepest subcategory must stay within the depth limit. */
+static HdKbCategory *
+change_category (HdStore     *self,
+                 gint64       id,
+                 const char  *name,
+                 gboolean     move,
+                 gint64       new_parent_id,
+                 GError     **error)
+{
+  g_autofree char *clean = NULL;
   g_autoptr(GHashTable) rows = NULL;
   g_autoptr(HdKbCategory) category = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  guint height = 0;
+  guint parent_depth = 0;
 
-  g_return_val_if_fail (HD_IS_STORE (self), NULL);
-
+  if (name != NULL && (clean = clean_name (name, error)) == NULL)
+    return NULL;
   if (!begin_category_change (self, error))
     return NULL;
 
   rows = load_categories (self, error);
   if (rows == NULL || (category = category_from_rows (rows, id, error)) == NULL)
     goto fail;
+  if (!move)
+    new_parent_id = hd_kb_category_get_parent_id (category);
 
-  if (new_parent_id != 0)
+  if (move && new_parent_id != 0)
     {
       g_autoptr(HdKbCategory) parent = category_from_rows (rows, new_parent_id, error);
       CategoryRow *up;
+      guint height = 0;
 
       if (parent == NULL)
         goto fail;
@@ -1402,25 +1457,95 @@ hd_store_move_kb_category (HdStore  *self,
                          hd_kb_category_get_path (category));
             goto fail;
           }
+      parent_depth = hd_kb_category_get_depth (parent) + 1;
     }
 
-  if (!check_name_free (self, new_parent_id, hd_kb_category_get_name (category), id, error))
+  if (move && parent_depth + subtree_height (rows, id) + 1 > HD_KB_MAX_CATEGORY_DEPTH)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                   _("Categories nest at most %d levels deep."), HD_KB_MAX_CATEGORY_DEPTH);
+      goto fail;
+    }
+
+  if (!check_name_free (self, new_parent_id,
+                        clean != NULL ? clean : hd_kb_category_get_name (category), id, error))
     goto fail;
 
-  stmt = hd_store_prepare (self, "UPDATE kb_categories SET parent_id = ? WHERE id = ?", error);
+  stmt = hd_store_prepare (self,
+                           "UPDATE kb_categories SET name = coalesce (?1, name),"
+                           " parent_id = CASE WHEN ?2 THEN ?3 ELSE parent_id END"
+                           " WHERE id = ?4", error);
   if (stmt == NULL)
     goto fail;
+  hd_bind_text_or_null (stmt, 1, clean);
+  sqlite3_bind_int (stmt, 2, move);
   if (new_parent_id != 0)
-    sqlite3_bind_int64 (stmt, 1, new_parent_id);
-  sqlite3_bind_int64 (stmt, 2, id);
+    sqlite3_bind_int64 (stmt, 3, new_parent_id);
+  sqlite3_bind_int64 (stmt, 4, id);
   if (!hd_store_step_done (self, stmt, error))
     goto fail;
 
-  return finish_category_change (self, id, "moved", error);
+  return finish_category_change (self, id, move ? "moved" : "renamed", error);
 
 fail:
   hd_store_rollback (self);
   return NULL;
+}
+
+/**
+ * hd_store_rename_kb_category:
+ *
+ * Returns: (transfer full): the category as now stored
+ */
+HdKbCategory *
+hd_store_rename_kb_category (HdStore     *self,
+                             gint64       id,
+                             const char  *name,
+                             GError     **error)
+{
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return change_category (self, id, name, FALSE, 0, error);
+}
+
+/**
+ * hd_store_move_kb_category:
+ * @new_parent_id: 0 for the top level
+ *
+ * Returns: (transfer full): the category as now stored
+ */
+HdKbCategory *
+hd_store_move_kb_category (HdStore  *self,
+                           gint64    id,
+                           gint64    new_parent_id,
+                           GError  **error)
+{
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+
+  return change_category (self, id, NULL, TRUE, new_parent_id, error);
+}
+
+/**
+ * hd_store_change_kb_category:
+ * @name: the new name
+ * @new_parent_id: 0 for the top level
+ *
+ * Renames and moves a category at once: both happen, or neither.
+ *
+ * Returns: (transfer full): the category as now stored
+ */
+HdKbCategory *
+hd_store_change_kb_category (HdStore     *self,
+                             gint64       id,
+                             const char  *name,
+                             gint64       new_parent_id,
+                             GError     **error)
+{
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return change_category (self, id, name, TRUE, new_parent_id, error);
 }
 
 /**

@@ -453,13 +453,24 @@ HdKbCategory  *hd_store_add_kb_category     (HdStore                *self,
                                              gint64                  parent_id,
                                              const char             *name,
                                              GError                **error);
+/* With the levels above it that are missing: "Hardware/Printers". */
+HdKbCategory  *hd_store_add_kb_category_path (HdStore               *self,
+                                              const char            *path,
+                                              GError               **error);
 HdKbCategory  *hd_store_rename_kb_category  (HdStore                *self,
                                              gint64                  id,
                                              const char             *name,
                                              GError                **error);
-/* Refuses to move a category below itself (HD_ERROR_INVALID_INPUT). */
+/* Refuses to move a category below itself, or its subcategories deeper
+ * than the limit (HD_ERROR_INVALID_INPUT). */
 HdKbCategory  *hd_store_move_kb_category    (HdStore                *self,
                                              gint64                  id,
+                                             gint64                  new_parent_id,
+                                             GError                **error);
+/* A rename and a move at once: both, or neither. */
+HdKbCategory  *hd_store_change_kb_category  (HdStore                *self,
+                                             gint64                  id,
+                                             const char             *name,
                                              gint64                  new_parent_id,
                                              GError                **error);
 /* Only an empty category (no articles, no subcategories). */
