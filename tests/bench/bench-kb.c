@@ -14,10 +14,11 @@
  *   bench: kb <query kind> p50 <ms> p95 <ms> hits <n>
  *   bench: tickets <query kind> p50 <ms> p95 <ms> count <n>
  *
- * Ticket search is the first page (50 rows, newest updated first) plus the
- * count the list shows, as the dispatcher, each time just after another
- * desk's commit (so nothing read for an earlier search is reused), then
- * the next pages of that search. Requesters: "req" has filed 2 000 of the
+ * Ticket search is the first page (100 rows, as the window's list reads
+ * them, newest updated first) plus the count the list shows, as the
+ * dispatcher, each time just after another desk's commit (so nothing read
+ * for an earlier search is reused), then the next pages of that search,
+ * up to the thousandth ticket. Requesters: "req" has filed 2 000 of the
  * tickets, "req2" all the others.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -344,7 +345,7 @@ bench_tickets (HdStore    *store,
    * the list stops. */
   HdTicketFilter filter = { .search = query, .status_mask = status_mask,
                             .sort = HD_TICKET_SORT_UPDATED,
-                            .descending = TRUE, .limit = 50,
+                            .descending = TRUE, .limit = HD_TICKET_LIST_PAGE_SIZE,
                             .count_limit = HD_TICKET_LIST_SEARCH_LIMIT };
 
   for (guint r = 0; r < REPEAT; r++)
@@ -373,7 +374,7 @@ bench_tickets (HdStore    *store,
       g_autoptr(GPtrArray) page = NULL;
       double start = now_ms ();
 
-      filter.offset = 50 * (r + 1);
+      filter.offset = HD_TICKET_LIST_PAGE_SIZE * (1 + r % 9);
       page = hd_store_list_tickets (store, &filter, &error);
       times[r] = now_ms () - start;
       if (page == NULL)
