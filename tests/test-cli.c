@@ -677,7 +677,7 @@ static const char * const command_words[] = {
   "init", "person add LOGIN", "person update LOGIN", "person list", "ticket new",
   "ticket list", "ticket show NUMBER", "ticket update NUMBER", "ticket assign NUMBER LOGIN|none",
   "ticket status NUMBER STATUS", "ticket comment NUMBER", "ticket escalate NUMBER", "path",
-  "check", "backup DEST",
+  "check", "reindex", "backup DEST",
 };
 
 /* "ticket assign NUMBER LOGIN|none" → "ticket assign" */
@@ -747,6 +747,7 @@ static const CommandHelp command_help[] = {
   { "ticket escalate", "--note --note-file --down --if-version" },
   { "path", "" },
   { "check", "" },
+  { "reindex", "" },
   { "backup", "" },
 };
 
@@ -2758,6 +2759,75 @@ test_check_damaged (void)
   assert_unchanged (path, before);
 }
 
+/* The search indexes: check names each damaged one and exits with 5;
+ * reindex mends them all, and searches find the text again. */
+static void
+test_check_search_indexes (void)
+{
+  g_autofree char *db = new_helpdesk ();
+  g_autofree char *jam = g_build_filename (hd_test_dir (), "jam.md", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *expected = NULL;
+  int status = -1;
+
+  new_ticket (db, "req1", "Printer jams");
+  write_file (jam, "Open tray 2 and pull the paper out.\n", -1);
+  g_free (cli_ok ("tech1", "--db", db, "kb", "add", "--title", "Paper jams", "--file", jam, NULL));
+  sql_run (db, "DROP TRIGGER tickets_fts_update;"
+               "UPDATE tickets SET title = 'Scanner on fire' WHERE id = 1;"
+               "UPDATE kb_fts_data SET block = randomblob (length (block))"
+               " WHERE id = (SELECT max (id) FROM kb_fts_data);");
+
+  run_cli ("req1", NULL, &status, &out, &err, "--db", db, "check", NULL);
+  g_assert_cmpint (status, ==, 5);
+  g_assert_nonnull (strstr (out, "The trigger “tickets_fts_update”, which keeps a search index in step, is missing."));
+  g_assert_nonnull (strstr (out, "The search index “kb_fts” (the words of knowledge-base articles) is damaged or out of step"));
+  g_assert_nonnull (strstr (out, "The search index “tickets_fts” (the text of tickets) is out of step with 1 ticket (#1)."));
+  g_assert_nonnull (strstr (out, "Rebuild the search indexes with “helpdesk-cli reindex”"));
+  g_assert_cmpuint (count_lines (out), ==, 3);
+  g_assert_nonnull (strstr (err, "has 3 problems"));
+
+  /* It changes no row anyone reads: whoever may write the file may. */
+  g_free (out);
+  out = cli_ok ("req1", "--db", db, "reindex", NULL);
+  expected = g_strdup_printf ("Rebuilt the search indexes of %s.\n", db);
+  g_assert_cmpstr (out, ==, expected);
+
+  g_free (out);
+  out = cli_ok ("req1", "--db", db, "check", NULL);
+  g_assert_nonnull (strstr (out, "is sound"));
+  g_free (out);
+  out = cli_ok ("disp", "--db", db, "ticket", "list", "--search", "fire", NULL);
+  g_assert_nonnull (strstr (out, "Scanner on fire"));
+  g_free (out);
+  out = cli_ok ("disp", "--db", db, "kb", "search", "paper", NULL);
+  g_assert_nonnull (strstr (out, "[[Paper]] jams"));
+}
+
+/* An index that cannot be opened at all: check names it, and reindex
+ * says it cannot mend it, changing nothing. */
+static void
+test_reindex_beyond_repair (void)
+{
+  g_autofree char *db = new_helpdesk ();
+  g_autoptr(GBytes) before = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  int status = -1;
+
+  sql_run (db, "DELETE FROM kb_fts_config;");
+  before = hd_test_read_bytes (db);
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "reindex", NULL);
+  g_assert_cmpint (status, ==, 5);
+  assert_one_line_error (out, err, "damaged beyond rebuilding");
+  assert_unchanged (db, before);
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "check", NULL);
+  g_assert_cmpint (status, ==, 5);
+  g_assert_nonnull (strstr (out, "“kb_fts”"));
+  assert_unchanged (db, before);
+}
+
 static void
 test_check_missing (void)
 {
@@ -3240,6 +3310,7 @@ test_read_only (void)
 
   run_cli ("disp", NULL, &status, &out, &err, "--db", db, "check", NULL);
   assert_status (status, 0, err);
+  g_assert_nonnull (strstr (err, "the search indexes were only compared with the tickets"));
 
   as_nobody = FALSE;
   g_chmod (dir, 0755);
@@ -3815,6 +3886,8 @@ main (int   argc,
   g_test_add_func ("/cli/check/newer", test_check_newer);
   g_test_add_func ("/cli/check/missing", test_check_missing);
   g_test_add_func ("/cli/check/damaged", test_check_damaged);
+  g_test_add_func ("/cli/check/search-indexes", test_check_search_indexes);
+  g_test_add_func ("/cli/reindex/beyond-repair", test_reindex_beyond_repair);
   g_test_add_func ("/cli/backup/file", test_backup_file);
   g_test_add_func ("/cli/backup/dir", test_backup_dir);
   g_test_add_func ("/cli/backup/missing-dir", test_backup_missing_dir);

@@ -628,6 +628,193 @@ test_check_sound_and_broken (void)
   g_assert_nonnull (strstr (g_ptr_array_index (problems, 0), "#1"));
 }
 
+/* The search indexes: damaged behind the program's back, check names each
+ * one, and rebuilding them mends them all. */
+
+static gboolean
+problems_mention (GPtrArray  *problems,
+                  const char *needle)
+{
+  for (guint i = 0; i < problems->len; i++)
+    if (strstr (g_ptr_array_index (problems, i), needle) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static HdStore *
+new_searchable_helpdesk (char **path)
+{
+  HdStore *store = hd_test_new_helpdesk (path);
+  g_autoptr(HdTicket) one = hd_test_file_ticket (store, "Printer jams");
+  g_autoptr(HdTicket) two = hd_test_file_ticket (store, "Scanner is slow");
+  g_autoptr(HdTicketEvent) reply = NULL;
+  g_autoptr(HdArticle) article = NULL;
+  g_autoptr(GError) error = NULL;
+  HdArticleDraft draft = HD_ARTICLE_DRAFT_INIT;
+
+  reply = hd_store_add_comment (store, 1, "Open tray 2", FALSE, &error);
+  g_assert_no_error (error);
+  draft.title = "Clearing a paper jam";
+  draft.body = "Open the tray and pull the paper out slowly.";
+  article = hd_store_add_article (store, &draft, &error);
+  g_assert_no_error (error);
+  return store;
+}
+
+/* Checks @store and returns its problems, asserting the check ran. */
+static GPtrArray *
+check (HdStore *store)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (hd_store_check (store, &problems, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < problems->len; i++)
+    g_test_message ("problem: %s", (char *) g_ptr_array_index (problems, i));
+  return g_steal_pointer (&problems);
+}
+
+static void
+rebuild_and_assert_sound (HdStore *store)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (hd_store_rebuild_search_indexes (store, &error));
+  g_assert_no_error (error);
+  problems = check (store);
+  g_assert_cmpuint (problems->len, ==, 0);
+}
+
+static guint
+n_article_hits (HdStore    *store,
+                const char *query)
+{
+  g_autoptr(GPtrArray) hits = hd_store_search_articles (store, query, 0, NULL);
+
+  g_assert_nonnull (hits);
+  return hits->len;
+}
+
+/* Another tool changed an article with the triggers gone: both of its
+ * indexes disagree with it, and its searches with its text. */
+static void
+test_check_kb_indexes_out_of_step (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = new_searchable_helpdesk (&path);
+  g_autoptr(GPtrArray) problems = check (store);
+
+  g_assert_cmpuint (problems->len, ==, 0);
+  g_clear_pointer (&problems, g_ptr_array_unref);
+
+  raw_exec (path, "DROP TRIGGER kb_articles_fts_update;"
+                  "UPDATE kb_articles SET body = 'Call the vendor about toner' WHERE id = 1;");
+  problems = check (store);
+  g_assert_cmpuint (problems->len, ==, 3);
+  g_assert_true (problems_mention (problems, "“kb_articles_fts_update”"));
+  g_assert_true (problems_mention (problems, "“kb_fts”"));
+  g_assert_true (problems_mention (problems, "“kb_trigram”"));
+  g_assert_true (problems_mention (problems, "helpdesk-cli reindex"));
+  g_assert_cmpuint (n_article_hits (store, "vendor"), ==, 0);
+
+  /* Rebuilt, with its trigger: sound, found, and kept in step again. */
+  rebuild_and_assert_sound (store);
+  g_assert_cmpuint (n_article_hits (store, "vendor"), ==, 1);
+  g_assert_cmpuint (n_article_hits (store, "pull"), ==, 0);
+  raw_exec (path, "UPDATE kb_articles SET title = 'Toner questions' WHERE id = 1;");
+  g_clear_pointer (&problems, g_ptr_array_unref);
+  problems = check (store);
+  g_assert_cmpuint (problems->len, ==, 0);
+}
+
+/* tickets_fts keeps its own copy: a ticket renamed with the trigger gone,
+ * a row deleted from it, a row for no ticket; each named by number. */
+static void
+test_check_tickets_index_out_of_step (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = new_searchable_helpdesk (&path);
+  g_autoptr(GPtrArray) problems = NULL;
+  sqlite3 *db;
+
+  raw_exec (path, "DROP TRIGGER tickets_fts_update;"
+                  "UPDATE tickets SET title = 'Scanner on fire' WHERE id = 2;"
+                  "DELETE FROM tickets_fts WHERE rowid = 1;"
+                  "INSERT INTO tickets_fts (rowid, title, description, conversation, internal)"
+                  " VALUES (99, 'Ghost', '', '', '');");
+  problems = check (store);
+  g_assert_true (problems_mention (problems, "“tickets_fts_update”"));
+  g_assert_true (problems_mention (problems, "“tickets_fts” (the text of tickets) is out of step with 3 tickets (#1, #2, #99)"));
+  g_assert_cmpuint (problems->len, ==, 2);
+
+  rebuild_and_assert_sound (store);
+  db = raw_open (path);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM tickets_fts WHERE tickets_fts MATCH 'fire'"),
+                   ==, 1);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM tickets_fts WHERE tickets_fts MATCH 'ghost'"),
+                   ==, 0);
+  /* Refilled as the migration fills it: the conversation too. */
+  g_assert_cmpint (query_int (db, "SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH 'conversation:tray'"),
+                   ==, 1);
+  sqlite3_close (db);
+}
+
+/* Garbage in the indexes' own records: FTS5's check finds it, a rebuild
+ * replaces them. */
+static void
+test_check_indexes_damaged (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = new_searchable_helpdesk (&path);
+  g_autoptr(GPtrArray) problems = NULL;
+
+  raw_exec (path, "UPDATE kb_fts_data SET block = randomblob (length (block))"
+                  " WHERE id = (SELECT max (id) FROM kb_fts_data);"
+                  "UPDATE tickets_fts_data SET block = randomblob (length (block))"
+                  " WHERE id = (SELECT max (id) FROM tickets_fts_data);");
+  problems = check (store);
+  g_assert_cmpuint (problems->len, ==, 2);
+  g_assert_true (problems_mention (problems, "“kb_fts” (the words of knowledge-base articles) is damaged or out of step"));
+  g_assert_true (problems_mention (problems, "“tickets_fts” (the text of tickets) is damaged or out of step"));
+
+  rebuild_and_assert_sound (store);
+  g_assert_cmpuint (n_article_hits (store, "paper"), ==, 1);
+}
+
+/* An index whose own bookkeeping is damaged: a record of its structure
+ * that is garbage is mended by a rebuild; one that cannot be opened at
+ * all (its settings gone) is still a problem the check names, not a check
+ * that failed, and a rebuild says it cannot. */
+static void
+test_check_index_unreadable (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = new_searchable_helpdesk (&path);
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+
+  raw_exec (path, "UPDATE kb_trigram_data SET block = x'ffffffffffffffffffffffff' WHERE id = 10;");
+  problems = check (store);
+  g_assert_cmpuint (problems->len, ==, 1);
+  g_assert_true (problems_mention (problems, "“kb_trigram”"));
+  rebuild_and_assert_sound (store);
+
+  /* (A connection that has the index open keeps its settings in memory:
+   * the next one to open the file finds them gone.) */
+  raw_exec (path, "DELETE FROM kb_fts_config;");
+  g_clear_object (&store);
+  store = hd_test_open_as (path, "disp");
+  g_clear_pointer (&problems, g_ptr_array_unref);
+  problems = check (store);
+  g_assert_cmpuint (problems->len, ==, 1);
+  g_assert_true (problems_mention (problems, "“kb_fts”"));
+  g_assert_false (hd_store_rebuild_search_indexes (store, &error));
+  g_assert_error (error, HD_ERROR, HD_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "Restore the file from a backup"));
+}
+
 static void
 test_backup (void)
 {
@@ -813,6 +1000,10 @@ main (int   argc,
   g_test_add_func ("/store/locking/record", test_locking_record);
   g_test_add_func ("/store/locking/dotfile-stale-lock", test_dotfile_stale_lock);
   g_test_add_func ("/store/check", test_check_sound_and_broken);
+  g_test_add_func ("/store/check/kb-indexes", test_check_kb_indexes_out_of_step);
+  g_test_add_func ("/store/check/tickets-index", test_check_tickets_index_out_of_step);
+  g_test_add_func ("/store/check/indexes-damaged", test_check_indexes_damaged);
+  g_test_add_func ("/store/check/index-unreadable", test_check_index_unreadable);
   g_test_add_func ("/store/backup/file", test_backup);
   g_test_add_func ("/store/backup/folder", test_backup_to_folder);
   g_test_add_func ("/store/backup/refusals", test_backup_refusals);

@@ -363,7 +363,7 @@ open_store_for_change (GError **error)
   return open_store_full (HD_STORE_OPEN_VERIFY, error);
 }
 
-/* Commands: init, check, backup */
+/* Commands: init, check, reindex, backup */
 
 static int
 cmd_init (const Command  *command,
@@ -466,6 +466,9 @@ cmd_check (const Command  *command,
   if (store == NULL || !hd_store_check (store, &problems, &error))
     return fail (error);
 
+  if (hd_store_is_read_only (store))
+    g_printerr (_("helpdesk-cli: %s cannot be written here, so the search indexes were only compared with the tickets: SQLite checks them only with write access.\n"),
+                hd_store_get_path (store));
   for (guint i = 0; i < problems->len; i++)
     g_print ("%s\n", (char *) g_ptr_array_index (problems, i));
 
@@ -482,6 +485,25 @@ cmd_check (const Command  *command,
 
   g_print (_("%s is sound (schema version %d).\n"), hd_store_get_path (store),
            hd_store_get_schema_version (store));
+  return EXIT_OK;
+}
+
+static int
+cmd_reindex (const Command  *command,
+             char          **args)
+{
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = EXIT_OK;
+
+  if (!parse (command, NULL, args, 0, NULL, &status))
+    return status;
+
+  store = open_store_for_change (&error);
+  if (store == NULL || !hd_store_rebuild_search_indexes (store, &error))
+    return fail (error);
+
+  g_print (_("Rebuilt the search indexes of %s.\n"), hd_store_get_path (store));
   return EXIT_OK;
 }
 
@@ -2225,7 +2247,9 @@ static const Command commands[] = {
   { NULL, "path", "", cmd_path,
     N_("Print the helpdesk file that commands use (--db, $HELPDESK_DB or the default).") },
   { NULL, "check", "", cmd_check,
-    N_("Check the file’s integrity and schema; exit 0 when sound.") },
+    N_("Check the file’s integrity, schema and search indexes; exit 0 when sound.") },
+  { NULL, "reindex", "", cmd_reindex,
+    N_("Rebuild the search indexes from the articles and tickets (when check finds them damaged).") },
   { NULL, "backup", "DEST", cmd_backup,
     N_("Write a consistent copy of the file to DEST (a file, or a folder for a dated copy).") },
   { NULL, "restore", "SRC", cmd_restore,

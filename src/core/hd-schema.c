@@ -10,6 +10,72 @@
 
 #include "hd-schema.h"
 
+/* The full-text search of schema 5: the triggers that keep the indexes in
+ * step, tickets_fts and how it is filled from the tickets and their
+ * events. Migration 5 made them with exactly this SQL, and
+ * hd_schema_search_rebuild() makes them again with it, so a rebuilt index
+ * is the one a migrated file has. Should a later migration change any of
+ * it, that migration spells out its own SQL, migration 5 gets a copy of
+ * today's text, and these follow the newest schema. */
+#define TICKETS_FTS_CREATE \
+  "CREATE VIRTUAL TABLE tickets_fts USING fts5 (title, description, conversation, internal," \
+  " tokenize='unicode61 remove_diacritics 2', prefix='2 3');"
+
+#define TICKETS_FTS_FILL \
+  "INSERT INTO tickets_fts (rowid, title, description, conversation, internal)" \
+  " SELECT t.id, t.title, t.description," \
+  "  coalesce ((SELECT group_concat (e.body, char(10)) FROM ticket_events e" \
+  "             WHERE e.ticket_id = t.id AND e.kind = 'reply' AND e.body IS NOT NULL), '')," \
+  "  coalesce ((SELECT group_concat (e.body, char(10)) FROM ticket_events e" \
+  "             WHERE e.ticket_id = t.id AND e.kind IN ('note', 'field') AND e.body IS NOT NULL), '')" \
+  " FROM tickets t;"
+
+#define KB_FTS_TRIGGERS \
+  "CREATE TRIGGER kb_articles_fts_insert AFTER INSERT ON kb_articles BEGIN" \
+  "  INSERT INTO kb_fts (rowid, title, body, tags) VALUES (new.id, new.title, new.body, new.tags);" \
+  "  INSERT INTO kb_trigram (rowid, title, body, tags) VALUES (new.id, new.title, new.body, new.tags);" \
+  " END;" \
+  "CREATE TRIGGER kb_articles_fts_delete AFTER DELETE ON kb_articles BEGIN" \
+  "  INSERT INTO kb_fts (kb_fts, rowid, title, body, tags)" \
+  "   VALUES ('delete', old.id, old.title, old.body, old.tags);" \
+  "  INSERT INTO kb_trigram (kb_trigram, rowid, title, body, tags)" \
+  "   VALUES ('delete', old.id, old.title, old.body, old.tags);" \
+  " END;" \
+  "CREATE TRIGGER kb_articles_fts_update AFTER UPDATE OF title, body, tags ON kb_articles BEGIN" \
+  "  INSERT INTO kb_fts (kb_fts, rowid, title, body, tags)" \
+  "   VALUES ('delete', old.id, old.title, old.body, old.tags);" \
+  "  INSERT INTO kb_trigram (kb_trigram, rowid, title, body, tags)" \
+  "   VALUES ('delete', old.id, old.title, old.body, old.tags);" \
+  "  INSERT INTO kb_fts (rowid, title, body, tags) VALUES (new.id, new.title, new.body, new.tags);" \
+  "  INSERT INTO kb_trigram (rowid, title, body, tags) VALUES (new.id, new.title, new.body, new.tags);" \
+  " END;"
+
+#define TICKETS_FTS_TRIGGERS \
+  "CREATE TRIGGER tickets_fts_insert AFTER INSERT ON tickets BEGIN" \
+  "  INSERT INTO tickets_fts (rowid, title, description, conversation, internal)" \
+  "   VALUES (new.id, new.title, new.description, '', '');" \
+  " END;" \
+  "CREATE TRIGGER tickets_fts_update AFTER UPDATE OF title, description ON tickets" \
+  " WHEN old.title IS NOT new.title OR old.description IS NOT new.description BEGIN" \
+  "  UPDATE tickets_fts SET title = new.title, description = new.description" \
+  "   WHERE rowid = new.id;" \
+  " END;" \
+  "CREATE TRIGGER tickets_fts_delete AFTER DELETE ON tickets BEGIN" \
+  "  DELETE FROM tickets_fts WHERE rowid = old.id;" \
+  " END;" \
+  "CREATE TRIGGER tickets_fts_reply AFTER INSERT ON ticket_events" \
+  " WHEN new.kind = 'reply' AND new.body IS NOT NULL BEGIN" \
+  "  UPDATE tickets_fts SET conversation =" \
+  "   CASE WHEN conversation = '' THEN new.body ELSE conversation || char(10) || new.body END" \
+  "   WHERE rowid = new.ticket_id;" \
+  " END;" \
+  "CREATE TRIGGER tickets_fts_internal AFTER INSERT ON ticket_events" \
+  " WHEN new.kind IN ('note', 'field') AND new.body IS NOT NULL BEGIN" \
+  "  UPDATE tickets_fts SET internal =" \
+  "   CASE WHEN internal = '' THEN new.body ELSE internal || char(10) || new.body END" \
+  "   WHERE rowid = new.ticket_id;" \
+  " END;"
+
 static const char * const migrations[] = {
   /* 1: the first schema. Times are microseconds since 1970 in UTC. The
    * enums are stored as the nicks of hd-enums.h so the file reads well in
@@ -220,58 +286,11 @@ static const char * const migrations[] = {
   " tokenize='unicode61 remove_diacritics 2', prefix='2 3');"
   "CREATE VIRTUAL TABLE kb_trigram USING fts5 (title, body, tags,"
   " content='kb_articles', content_rowid='id', tokenize='trigram');"
-  "CREATE TRIGGER kb_articles_fts_insert AFTER INSERT ON kb_articles BEGIN"
-  "  INSERT INTO kb_fts (rowid, title, body, tags) VALUES (new.id, new.title, new.body, new.tags);"
-  "  INSERT INTO kb_trigram (rowid, title, body, tags) VALUES (new.id, new.title, new.body, new.tags);"
-  " END;"
-  "CREATE TRIGGER kb_articles_fts_delete AFTER DELETE ON kb_articles BEGIN"
-  "  INSERT INTO kb_fts (kb_fts, rowid, title, body, tags)"
-  "   VALUES ('delete', old.id, old.title, old.body, old.tags);"
-  "  INSERT INTO kb_trigram (kb_trigram, rowid, title, body, tags)"
-  "   VALUES ('delete', old.id, old.title, old.body, old.tags);"
-  " END;"
-  "CREATE TRIGGER kb_articles_fts_update AFTER UPDATE OF title, body, tags ON kb_articles BEGIN"
-  "  INSERT INTO kb_fts (kb_fts, rowid, title, body, tags)"
-  "   VALUES ('delete', old.id, old.title, old.body, old.tags);"
-  "  INSERT INTO kb_trigram (kb_trigram, rowid, title, body, tags)"
-  "   VALUES ('delete', old.id, old.title, old.body, old.tags);"
-  "  INSERT INTO kb_fts (rowid, title, body, tags) VALUES (new.id, new.title, new.body, new.tags);"
-  "  INSERT INTO kb_trigram (rowid, title, body, tags) VALUES (new.id, new.title, new.body, new.tags);"
-  " END;"
+  KB_FTS_TRIGGERS
 
-  "CREATE VIRTUAL TABLE tickets_fts USING fts5 (title, description, conversation, internal,"
-  " tokenize='unicode61 remove_diacritics 2', prefix='2 3');"
-  "INSERT INTO tickets_fts (rowid, title, description, conversation, internal)"
-  " SELECT t.id, t.title, t.description,"
-  "  coalesce ((SELECT group_concat (e.body, char(10)) FROM ticket_events e"
-  "             WHERE e.ticket_id = t.id AND e.kind = 'reply' AND e.body IS NOT NULL), ''),"
-  "  coalesce ((SELECT group_concat (e.body, char(10)) FROM ticket_events e"
-  "             WHERE e.ticket_id = t.id AND e.kind IN ('note', 'field') AND e.body IS NOT NULL), '')"
-  " FROM tickets t;"
-  "CREATE TRIGGER tickets_fts_insert AFTER INSERT ON tickets BEGIN"
-  "  INSERT INTO tickets_fts (rowid, title, description, conversation, internal)"
-  "   VALUES (new.id, new.title, new.description, '', '');"
-  " END;"
-  "CREATE TRIGGER tickets_fts_update AFTER UPDATE OF title, description ON tickets"
-  " WHEN old.title IS NOT new.title OR old.description IS NOT new.description BEGIN"
-  "  UPDATE tickets_fts SET title = new.title, description = new.description"
-  "   WHERE rowid = new.id;"
-  " END;"
-  "CREATE TRIGGER tickets_fts_delete AFTER DELETE ON tickets BEGIN"
-  "  DELETE FROM tickets_fts WHERE rowid = old.id;"
-  " END;"
-  "CREATE TRIGGER tickets_fts_reply AFTER INSERT ON ticket_events"
-  " WHEN new.kind = 'reply' AND new.body IS NOT NULL BEGIN"
-  "  UPDATE tickets_fts SET conversation ="
-  "   CASE WHEN conversation = '' THEN new.body ELSE conversation || char(10) || new.body END"
-  "   WHERE rowid = new.ticket_id;"
-  " END;"
-  "CREATE TRIGGER tickets_fts_internal AFTER INSERT ON ticket_events"
-  " WHEN new.kind IN ('note', 'field') AND new.body IS NOT NULL BEGIN"
-  "  UPDATE tickets_fts SET internal ="
-  "   CASE WHEN internal = '' THEN new.body ELSE internal || char(10) || new.body END"
-  "   WHERE rowid = new.ticket_id;"
-  " END;",
+  TICKETS_FTS_CREATE
+  TICKETS_FTS_FILL
+  TICKETS_FTS_TRIGGERS,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HD_SCHEMA_VERSION);
@@ -282,4 +301,43 @@ hd_schema_migration (int to)
   g_return_val_if_fail (to >= 1 && to <= HD_SCHEMA_VERSION, NULL);
 
   return migrations[to - 1];
+}
+
+/* The full-text indexes from the rows they index, and the triggers that
+ * keep them in step, made again as another tool may have dropped or
+ * changed them. The knowledge base's indexes are external content: FTS5
+ * reads kb_articles again. tickets_fts holds its own copy, possibly
+ * damaged too: it is dropped, which needs no part of it to be readable
+ * (unlike deleting its rows), and made and filled as by migration 5. */
+const char *
+hd_schema_search_rebuild (void)
+{
+  return "DROP TRIGGER IF EXISTS kb_articles_fts_insert;"
+         "DROP TRIGGER IF EXISTS kb_articles_fts_delete;"
+         "DROP TRIGGER IF EXISTS kb_articles_fts_update;"
+         "DROP TRIGGER IF EXISTS tickets_fts_insert;"
+         "DROP TRIGGER IF EXISTS tickets_fts_update;"
+         "DROP TRIGGER IF EXISTS tickets_fts_delete;"
+         "DROP TRIGGER IF EXISTS tickets_fts_reply;"
+         "DROP TRIGGER IF EXISTS tickets_fts_internal;"
+         KB_FTS_TRIGGERS
+         TICKETS_FTS_TRIGGERS
+         "INSERT INTO kb_fts (kb_fts) VALUES ('rebuild');"
+         "INSERT INTO kb_trigram (kb_trigram) VALUES ('rebuild');"
+         "DROP TABLE IF EXISTS tickets_fts;"
+         TICKETS_FTS_CREATE
+         TICKETS_FTS_FILL;
+}
+
+/* The triggers hd_schema_search_rebuild() makes, as named in the file. */
+const char * const *
+hd_schema_search_triggers (void)
+{
+  static const char * const names[] = {
+    "kb_articles_fts_insert", "kb_articles_fts_delete", "kb_articles_fts_update",
+    "tickets_fts_insert", "tickets_fts_update", "tickets_fts_delete", "tickets_fts_reply",
+    "tickets_fts_internal", NULL
+  };
+
+  return names;
 }

@@ -26,4 +26,13 @@ G_BEGIN_DECLS
  * HD_SCHEMA_VERSION). Each runs in its own write transaction. */
 const char *hd_schema_migration (int to);
 
+/* The SQL that rebuilds every full-text index (kb_fts, kb_trigram,
+ * tickets_fts) of a file of HD_SCHEMA_VERSION from the rows it indexes,
+ * and makes again the triggers that keep them in step. Run it in one
+ * write transaction. */
+const char *hd_schema_search_rebuild (void);
+
+/* Those triggers' names, %NULL-terminated. */
+const char * const *hd_schema_search_triggers (void);
+
 G_END_DECLS

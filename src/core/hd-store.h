@@ -82,6 +82,8 @@ void        hd_store_set_busy_timeout (HdStore    *self,
 gboolean    hd_store_check          (HdStore      *self,
                                      GPtrArray   **problems,
                                      GError      **error);
+gboolean    hd_store_rebuild_search_indexes (HdStore  *self,
+                                             GError  **error);
 gboolean    hd_store_backup         (HdStore      *self,
                                      const char   *dest,
                                      char        **written_path,
