@@ -5,8 +5,10 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sys/stat.h>
 
 #include "hd-drafts.h"
+#include "hd-enums.h"
 #include "hd-error.h"
 #include "hd-test-util.h"
 
@@ -219,6 +221,192 @@ test_drafts_unreadable (void)
   g_assert_no_error (error);
 }
 
+/* Knowledge-base articles */
+
+static HdKbDraft *
+article_sample (void)
+{
+  HdKbDraft *draft = hd_kb_draft_new ();
+
+  draft->base_version = 3;
+  draft->title = g_strdup ("Printer <b>jams</b> & smokes");
+  draft->body = g_strdup ("## Steps\n\n1. Open tray **2**\n[group]\nkey = value\n# not a comment\n\t\\n\n");
+  draft->category = g_strdup ("Hardware/Printers");
+  draft->tags = g_strdup ("printer, Paper jam,");
+  draft->visibility = HD_VISIBILITY_FAQ;
+  return draft;
+}
+
+static void
+assert_same_article (const HdKbDraft *a,
+                     const HdKbDraft *b)
+{
+  g_assert_cmpint (a->base_version, ==, b->base_version);
+  g_assert_cmpstr (a->title, ==, b->title);
+  g_assert_cmpstr (a->body, ==, b->body);
+  g_assert_cmpstr (a->category, ==, b->category);
+  g_assert_cmpstr (a->tags, ==, b->tags);
+  g_assert_cmpint (a->visibility, ==, b->visibility);
+}
+
+/* An article's draft comes back in a later session with the version it
+ * was based on, beside the tickets' drafts and never listed with them;
+ * once removed it is gone from disk too. */
+static void
+test_drafts_article_round_trip (void)
+{
+  g_autofree char *db = hd_test_new_path ("article.db");
+  g_autoptr(HdDrafts) drafts = hd_drafts_new (db, "tech1");
+  g_autoptr(HdDrafts) later = NULL;
+  g_autoptr(HdDrafts) after_removal = NULL;
+  g_autoptr(HdKbDraft) draft = article_sample ();
+  g_autoptr(HdKbDraft) got = NULL;
+  g_autoptr(HdDraft) ticket = sample ();
+  g_autoptr(HdDraft) ticket_got = NULL;
+  g_autoptr(GArray) numbers = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (hd_drafts_get_article (drafts, 4, 0));
+  /* Ticket 4 and article 4 are different things. */
+  g_assert_true (hd_drafts_set (drafts, 4, ticket, &error));
+  g_assert_true (hd_drafts_set_article (drafts, 4, 0, draft, &error));
+  g_assert_no_error (error);
+
+  later = hd_drafts_new (db, "tech1");
+  got = hd_drafts_get_article (later, 4, 0);
+  g_assert_nonnull (got);
+  assert_same_article (got, draft);
+  g_assert_cmpint (got->base_version, ==, 3);
+  g_assert_cmpint (got->saved_at, >, 0);
+  g_assert_null (hd_drafts_get_article (later, 5, 0));
+  g_assert_null (hd_drafts_get_article (later, HD_DRAFT_NEW_ARTICLE, 0));
+  ticket_got = hd_drafts_get (later, 4);
+  assert_same (ticket_got, ticket);
+  numbers = hd_drafts_list (later);
+  g_assert_cmpuint (numbers->len, ==, 1);
+  g_assert_cmpint (g_array_index (numbers, gint64, 0), ==, 4);
+
+  /* Saved: forgotten; the ticket's draft stays. */
+  g_assert_true (hd_drafts_remove_article (later, 4, 0, &error));
+  g_assert_true (hd_drafts_remove_article (later, 4, 0, &error));   /* none: fine */
+  g_assert_no_error (error);
+  after_removal = hd_drafts_new (db, "tech1");
+  g_assert_null (hd_drafts_get_article (after_removal, 4, 0));
+  g_clear_pointer (&ticket_got, hd_draft_free);
+  ticket_got = hd_drafts_get (after_removal, 4);
+  assert_same (ticket_got, ticket);
+}
+
+/* A new article has a draft of its own, and so has each ticket's
+ * "Publish as Article"; nothing typed is nothing kept. */
+static void
+test_drafts_article_new (void)
+{
+  g_autofree char *db = hd_test_new_path ("new-article.db");
+  g_autoptr(HdDrafts) drafts = hd_drafts_new (db, "tech1");
+  g_autoptr(HdDrafts) later = NULL;
+  g_autoptr(HdKbDraft) plain = hd_kb_draft_new ();
+  g_autoptr(HdKbDraft) from_ticket = article_sample ();
+  g_autoptr(HdKbDraft) empty = hd_kb_draft_new ();
+  g_autoptr(HdKbDraft) got = NULL;
+  g_autoptr(GArray) numbers = NULL;
+  g_autoptr(GError) error = NULL;
+
+  plain->title = g_strdup ("Toner spills");
+  from_ticket->base_version = 0;
+  g_assert_true (hd_drafts_set_article (drafts, HD_DRAFT_NEW_ARTICLE, 0, plain, &error));
+  g_assert_true (hd_drafts_set_article (drafts, HD_DRAFT_NEW_ARTICLE, 12, from_ticket, &error));
+  g_assert_no_error (error);
+
+  later = hd_drafts_new (db, "tech1");
+  got = hd_drafts_get_article (later, HD_DRAFT_NEW_ARTICLE, 0);
+  assert_same_article (got, plain);
+  g_assert_cmpint (got->base_version, ==, 0);
+  g_assert_cmpint (got->visibility, ==, -1);
+  g_clear_pointer (&got, hd_kb_draft_free);
+  got = hd_drafts_get_article (later, HD_DRAFT_NEW_ARTICLE, 12);
+  assert_same_article (got, from_ticket);
+  g_clear_pointer (&got, hd_kb_draft_free);
+  g_assert_null (hd_drafts_get_article (later, HD_DRAFT_NEW_ARTICLE, 13));
+  numbers = hd_drafts_list (later);
+  g_assert_cmpuint (numbers->len, ==, 0);
+
+  /* Only white space left: forgotten, whatever the visibility. */
+  empty->title = g_strdup ("  ");
+  empty->body = g_strdup ("\n\n");
+  empty->visibility = HD_VISIBILITY_FAQ;
+  g_assert_true (hd_kb_draft_is_empty (empty));
+  g_assert_true (hd_drafts_set_article (later, HD_DRAFT_NEW_ARTICLE, 0, empty, &error));
+  g_assert_no_error (error);
+  g_assert_null (hd_drafts_get_article (later, HD_DRAFT_NEW_ARTICLE, 0));
+  got = hd_drafts_get_article (later, HD_DRAFT_NEW_ARTICLE, 12);
+  g_assert_nonnull (got);
+}
+
+/* Whatever the text holds comes back byte for byte: markup, key-file
+ * syntax, control characters, and bytes that are not UTF-8 at all. */
+static void
+test_drafts_article_bytes (void)
+{
+  g_autofree char *db = hd_test_new_path ("bytes.db");
+  g_autoptr(HdDrafts) drafts = hd_drafts_new (db, "tech1");
+  g_autoptr(HdDrafts) later = NULL;
+  g_autoptr(HdKbDraft) draft = hd_kb_draft_new ();
+  g_autoptr(HdKbDraft) got = NULL;
+  g_autoptr(HdDraft) reply = hd_draft_new ();
+  g_autoptr(HdDraft) reply_got = NULL;
+  g_autoptr(GError) error = NULL;
+  const char not_utf8[] = "caf\xe9 \xff\xfe <i>Latin-1</i> \xc3\x28 end";
+
+  g_assert_false (g_utf8_validate (not_utf8, -1, NULL));
+  draft->base_version = 9;
+  draft->title = g_strdup ("<span foreground=\"red\">&amp; &lt;b&gt;</span>");
+  draft->body = g_strdup (not_utf8);
+  draft->category = g_strdup (" leading and trailing ");
+  draft->tags = g_strdup ("\x01\x02 marks\r\n");
+  reply->reply = g_strdup (not_utf8);
+  g_assert_true (hd_drafts_set_article (drafts, 7, 0, draft, &error));
+  g_assert_true (hd_drafts_set (drafts, 7, reply, &error));
+  g_assert_no_error (error);
+
+  later = hd_drafts_new (db, "tech1");
+  got = hd_drafts_get_article (later, 7, 0);
+  g_assert_nonnull (got);
+  assert_same_article (got, draft);
+  g_assert_cmpmem (got->body, strlen (got->body), not_utf8, strlen (not_utf8));
+  reply_got = hd_drafts_get (later, 7);
+  g_assert_cmpstr (reply_got->reply, ==, not_utf8);
+}
+
+/* Unsaved text is the person's own: only they may read the file, on a
+ * computer others may use too, however it was written last. */
+static void
+test_drafts_permissions (void)
+{
+  g_autofree char *db = hd_test_new_path ("private.db");
+  g_autoptr(HdDrafts) drafts = hd_drafts_new (db, "tech1");
+  g_autoptr(HdKbDraft) draft = article_sample ();
+  g_autoptr(HdDraft) ticket = sample ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (hd_drafts_get_path (drafts));
+  GStatBuf st;
+
+  g_assert_true (hd_drafts_set_article (drafts, 2, 0, draft, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (hd_drafts_get_path (drafts), &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+
+  /* Rewritten atomically (a new file each time): still private. */
+  g_assert_cmpint (g_chmod (hd_drafts_get_path (drafts), 0644), ==, 0);
+  g_assert_true (hd_drafts_set (drafts, 2, ticket, &error));
+  g_assert_true (hd_drafts_remove_article (drafts, 2, 0, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (hd_drafts_get_path (drafts), &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -231,6 +419,10 @@ main (int   argc,
   g_test_add_func ("/drafts/remove", test_drafts_remove);
   g_test_add_func ("/drafts/write-fails", test_drafts_write_fails);
   g_test_add_func ("/drafts/unreadable", test_drafts_unreadable);
+  g_test_add_func ("/drafts/article/round-trip", test_drafts_article_round_trip);
+  g_test_add_func ("/drafts/article/new", test_drafts_article_new);
+  g_test_add_func ("/drafts/article/bytes", test_drafts_article_bytes);
+  g_test_add_func ("/drafts/permissions", test_drafts_permissions);
 
   return g_test_run ();
 }

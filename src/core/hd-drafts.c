@@ -6,9 +6,12 @@
  * the timeout) and the window being closed or crashing meanwhile.
  *
  * One file per helpdesk file and person:
- * $XDG_DATA_HOME/helpdesk/drafts/NAME-HASH.ini, one group per ticket. It is
- * rewritten whole, atomically, on every change; it holds a few drafts of a
- * few kilobytes each.
+ * $XDG_DATA_HOME/helpdesk/drafts/NAME-HASH.ini, one group per ticket or
+ * knowledge-base article ("ticket 12", "article 4", "new article from
+ * ticket 12"). It is rewritten whole, atomically, on every change; it
+ * holds a few drafts of a few kilobytes each. Whoever keeps drafts for a
+ * file shares one HdDrafts: a second one would write its own groups over
+ * the first one's.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,6 +22,8 @@
 #include <glib/gstdio.h>
 
 #include "hd-drafts.h"
+#include "hd-enum-types.h"
+#include "hd-enums.h"
 #include "hd-error.h"
 
 struct _HdDrafts
@@ -33,6 +38,11 @@ G_DEFINE_FINAL_TYPE (HdDrafts, hd_drafts, G_TYPE_OBJECT)
 
 #define GROUP_NEW "new ticket"
 #define GROUP_PREFIX "ticket "
+#define GROUP_NEW_ARTICLE "new article"
+#define GROUP_ARTICLE_PREFIX "article "
+
+/* Beside a key whose text is not UTF-8, which GKeyFile would not read back. */
+#define BASE64_SUFFIX "-base64"
 
 /* HdDraft */
 
@@ -103,6 +113,56 @@ hd_draft_is_empty (const HdDraft *draft)
   return draft->title == NULL && draft->description == NULL && draft->category == NULL &&
          draft->department == NULL && draft->location == NULL && blank (draft->requester) &&
          blank (draft->reply);
+}
+
+/* HdKbDraft */
+
+HdKbDraft *
+hd_kb_draft_new (void)
+{
+  HdKbDraft *draft = g_new0 (HdKbDraft, 1);
+
+  draft->visibility = -1;
+  return draft;
+}
+
+HdKbDraft *
+hd_kb_draft_copy (const HdKbDraft *draft)
+{
+  HdKbDraft *copy = g_new0 (HdKbDraft, 1);
+
+  *copy = *draft;
+  copy->title = g_strdup (draft->title);
+  copy->body = g_strdup (draft->body);
+  copy->category = g_strdup (draft->category);
+  copy->tags = g_strdup (draft->tags);
+  return copy;
+}
+
+void
+hd_kb_draft_free (HdKbDraft *draft)
+{
+  if (draft == NULL)
+    return;
+
+  g_free (draft->title);
+  g_free (draft->body);
+  g_free (draft->category);
+  g_free (draft->tags);
+  g_free (draft);
+}
+
+/**
+ * hd_kb_draft_is_empty:
+ *
+ * Whether @draft holds no text at all, only white space: nothing worth
+ * keeping, whatever its visibility.
+ */
+gboolean
+hd_kb_draft_is_empty (const HdKbDraft *draft)
+{
+  return blank (draft->title) && blank (draft->body) && blank (draft->category) &&
+         blank (draft->tags);
 }
 
 /* HdDrafts */
@@ -197,14 +257,27 @@ group_name (gint64 number)
   return g_strdup_printf (GROUP_PREFIX "%" G_GINT64_FORMAT, number);
 }
 
+/* Text that is not UTF-8 (pasted from another program, say) comes back
+ * byte for byte too: see set_string(). */
 static char *
 get_string (GKeyFile   *keys,
             const char *group,
             const char *key)
 {
-  return g_key_file_has_key (keys, group, key, NULL)
-         ? g_key_file_get_string (keys, group, key, NULL)
-         : NULL;
+  g_autofree char *encoded_key = g_strconcat (key, BASE64_SUFFIX, NULL);
+  g_autofree char *encoded = NULL;
+  g_autofree guchar *bytes = NULL;
+  gsize length = 0;
+
+  if (g_key_file_has_key (keys, group, key, NULL))
+    return g_key_file_get_string (keys, group, key, NULL);
+
+  encoded = g_key_file_get_string (keys, group, encoded_key, NULL);
+  if (encoded == NULL)
+    return NULL;
+
+  bytes = g_base64_decode (encoded, &length);
+  return g_strndup ((const char *) bytes, length);
 }
 
 /**
@@ -276,14 +349,29 @@ save (HdDrafts  *self,
   return TRUE;
 }
 
+/* GKeyFile writes any bytes but reads back only UTF-8: other text is
+ * kept as base64 under KEY-base64. */
 static void
 set_string (GKeyFile   *keys,
             const char *group,
             const char *key,
             const char *value)
 {
-  if (value != NULL)
-    g_key_file_set_string (keys, group, key, value);
+  g_autofree char *encoded_key = NULL;
+  g_autofree char *encoded = NULL;
+
+  if (value == NULL)
+    return;
+
+  if (g_utf8_validate (value, -1, NULL))
+    {
+      g_key_file_set_string (keys, group, key, value);
+      return;
+    }
+
+  encoded_key = g_strconcat (key, BASE64_SUFFIX, NULL);
+  encoded = g_base64_encode ((const guchar *) value, strlen (value));
+  g_key_file_set_string (keys, group, encoded_key, encoded);
 }
 
 /**
@@ -322,7 +410,7 @@ hd_drafts_set (HdDrafts       *self,
     g_key_file_set_integer (self->keys, group, "priority", draft->priority);
   if (!blank (draft->reply))
     {
-      g_key_file_set_string (self->keys, group, "reply", draft->reply);
+      set_string (self->keys, group, "reply", draft->reply);
       g_key_file_set_boolean (self->keys, group, "internal", draft->internal);
     }
   g_key_file_set_int64 (self->keys, group, "saved-at", g_get_real_time ());
@@ -380,4 +468,117 @@ hd_drafts_list (HdDrafts *self)
     }
 
   return numbers;
+}
+
+/* Articles */
+
+static char *
+article_group_name (gint64 id,
+                    gint64 ticket)
+{
+  if (id != HD_DRAFT_NEW_ARTICLE)
+    return g_strdup_printf (GROUP_ARTICLE_PREFIX "%" G_GINT64_FORMAT, id);
+  if (ticket != 0)
+    return g_strdup_printf (GROUP_NEW_ARTICLE " from " GROUP_PREFIX "%" G_GINT64_FORMAT, ticket);
+
+  return g_strdup (GROUP_NEW_ARTICLE);
+}
+
+/**
+ * hd_drafts_get_article:
+ * @id: an article, or %HD_DRAFT_NEW_ARTICLE
+ * @ticket: for a new article, the ticket it is published from, else 0:
+ *   each ticket's article has a draft of its own
+ *
+ * Returns: (transfer full) (nullable): the draft kept for the article
+ */
+HdKbDraft *
+hd_drafts_get_article (HdDrafts *self,
+                       gint64    id,
+                       gint64    ticket)
+{
+  g_autofree char *group = article_group_name (id, ticket);
+  g_autofree char *visibility = NULL;
+  HdKbDraft *draft;
+  int value;
+
+  g_return_val_if_fail (HD_IS_DRAFTS (self), NULL);
+  g_return_val_if_fail (id == HD_DRAFT_NEW_ARTICLE || ticket == 0, NULL);
+
+  if (!g_key_file_has_group (self->keys, group))
+    return NULL;
+
+  draft = hd_kb_draft_new ();
+  draft->base_version = g_key_file_get_int64 (self->keys, group, "base-version", NULL);
+  draft->title = get_string (self->keys, group, "title");
+  draft->body = get_string (self->keys, group, "body");
+  draft->category = get_string (self->keys, group, "category");
+  draft->tags = get_string (self->keys, group, "tags");
+  draft->saved_at = g_key_file_get_int64 (self->keys, group, "saved-at", NULL);
+  visibility = g_key_file_get_string (self->keys, group, "visibility", NULL);
+  if (visibility != NULL && hd_enum_from_nick (HD_TYPE_VISIBILITY, visibility, &value))
+    draft->visibility = value;
+
+  return draft;
+}
+
+/**
+ * hd_drafts_set_article:
+ * @id: an article, or %HD_DRAFT_NEW_ARTICLE
+ * @ticket: for a new article, the ticket it is published from, else 0
+ * @draft: the form; an empty one removes the draft kept
+ *
+ * Keeps @draft as hd_drafts_set() keeps a ticket's.
+ */
+gboolean
+hd_drafts_set_article (HdDrafts         *self,
+                       gint64            id,
+                       gint64            ticket,
+                       const HdKbDraft  *draft,
+                       GError          **error)
+{
+  g_autofree char *group = article_group_name (id, ticket);
+
+  g_return_val_if_fail (HD_IS_DRAFTS (self), FALSE);
+  g_return_val_if_fail (id == HD_DRAFT_NEW_ARTICLE || ticket == 0, FALSE);
+  g_return_val_if_fail (draft != NULL, FALSE);
+
+  if (hd_kb_draft_is_empty (draft))
+    return hd_drafts_remove_article (self, id, ticket, error);
+
+  g_key_file_remove_group (self->keys, group, NULL);
+  if (draft->base_version != 0)
+    g_key_file_set_int64 (self->keys, group, "base-version", draft->base_version);
+  set_string (self->keys, group, "title", draft->title);
+  set_string (self->keys, group, "body", draft->body);
+  set_string (self->keys, group, "category", draft->category);
+  set_string (self->keys, group, "tags", draft->tags);
+  if (draft->visibility >= 0)
+    g_key_file_set_string (self->keys, group, "visibility",
+                           hd_enum_to_nick (HD_TYPE_VISIBILITY, draft->visibility));
+  g_key_file_set_int64 (self->keys, group, "saved-at", g_get_real_time ());
+
+  return save (self, error);
+}
+
+/**
+ * hd_drafts_remove_article:
+ *
+ * Forgets the draft kept for the article, once it is saved or discarded.
+ */
+gboolean
+hd_drafts_remove_article (HdDrafts  *self,
+                          gint64     id,
+                          gint64     ticket,
+                          GError   **error)
+{
+  g_autofree char *group = article_group_name (id, ticket);
+
+  g_return_val_if_fail (HD_IS_DRAFTS (self), FALSE);
+  g_return_val_if_fail (id == HD_DRAFT_NEW_ARTICLE || ticket == 0, FALSE);
+
+  if (!g_key_file_remove_group (self->keys, group, NULL))
+    return TRUE;
+
+  return save (self, error);
 }

@@ -11,6 +11,9 @@ G_BEGIN_DECLS
 /* The new-ticket form's draft; tickets use their number. */
 #define HD_DRAFT_NEW_TICKET 0
 
+/* A new article's draft; articles use their id. */
+#define HD_DRAFT_NEW_ARTICLE 0
+
 /**
  * HdDraft:
  * @base_version: the ticket's version when the person began editing its
@@ -41,6 +44,31 @@ typedef struct {
   gint64    saved_at;
 } HdDraft;
 
+/**
+ * HdKbDraft:
+ * @base_version: the article's version when the person began editing it,
+ *   so that saving the draft later is a conflict if someone else saved the
+ *   article meanwhile; 0 for a new article
+ * @title: (nullable): the form's title, as typed
+ * @body: (nullable): the Markdown text
+ * @category: (nullable): the category path, as typed
+ * @tags: (nullable): the tags, as typed ("printer, Paper jam")
+ * @visibility: an #HdVisibility, or -1
+ * @saved_at: when the draft was written, in µs since the epoch
+ *
+ * The knowledge-base editor's whole form, unlike #HdDraft's edited fields:
+ * an article is saved in one piece.
+ */
+typedef struct {
+  gint64    base_version;
+  char     *title;
+  char     *body;
+  char     *category;
+  char     *tags;
+  int       visibility;
+  gint64    saved_at;
+} HdKbDraft;
+
 #define HD_TYPE_DRAFTS (hd_drafts_get_type ())
 
 G_DECLARE_FINAL_TYPE (HdDrafts, hd_drafts, HD, DRAFTS, GObject)
@@ -49,6 +77,11 @@ HdDraft    *hd_draft_new          (void);
 HdDraft    *hd_draft_copy         (const HdDraft *draft);
 void        hd_draft_free         (HdDraft       *draft);
 gboolean    hd_draft_is_empty     (const HdDraft *draft);
+
+HdKbDraft  *hd_kb_draft_new       (void);
+HdKbDraft  *hd_kb_draft_copy      (const HdKbDraft *draft);
+void        hd_kb_draft_free      (HdKbDraft     *draft);
+gboolean    hd_kb_draft_is_empty  (const HdKbDraft *draft);
 
 HdDrafts   *hd_drafts_new         (const char    *db_path,
                                    const char    *login);
@@ -64,6 +97,20 @@ gboolean    hd_drafts_remove      (HdDrafts      *self,
                                    GError       **error);
 GArray     *hd_drafts_list        (HdDrafts      *self);
 
+HdKbDraft  *hd_drafts_get_article    (HdDrafts        *self,
+                                      gint64           id,
+                                      gint64           ticket);
+gboolean    hd_drafts_set_article    (HdDrafts        *self,
+                                      gint64           id,
+                                      gint64           ticket,
+                                      const HdKbDraft *draft,
+                                      GError         **error);
+gboolean    hd_drafts_remove_article (HdDrafts        *self,
+                                      gint64           id,
+                                      gint64           ticket,
+                                      GError         **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdDraft, hd_draft_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdKbDraft, hd_kb_draft_free)
 
 G_END_DECLS

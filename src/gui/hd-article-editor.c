@@ -10,6 +10,13 @@
  * category name) shows under the form, text kept too. Closing with
  * unsaved text asks first.
  *
+ * What is typed is also kept as a local draft (HdDrafts) a moment after
+ * each keystroke and at once when the editor closes, and forgotten once
+ * saved or discarded: it survives a save the file refused, the window
+ * closing and a crash. Opening the editor again for the same article (or
+ * New Article, or Publish as Article on the same ticket) brings it back
+ * with a notice, still based on the version it began from.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -17,6 +24,7 @@
 #include <glib/gi18n.h>
 
 #include "hd-article-editor.h"
+#include "hd-drafts.h"
 #include "hd-markdown-view.h"
 #include "hd-store-async.h"
 
@@ -26,6 +34,10 @@
 /* Side by side needs room for two readable columns. */
 #define NARROW_WIDTH 760
 
+/* Long enough to batch a burst of typing, short enough that a crash loses
+ * at most the last words. */
+#define DRAFT_DELAY_MS 700
+
 struct _HdArticleEditor
 {
   AdwWindow       parent_instance;
@@ -33,6 +45,8 @@ struct _HdArticleEditor
   /* template widgets */
   AdwWindowTitle *window_title;
   GtkButton      *save_button;
+  GtkRevealer    *draft_revealer;
+  GtkLabel       *draft_label;
   AdwEntryRow    *title_row;
   AdwEntryRow    *category_row;
   AdwEntryRow    *tags_row;
@@ -45,12 +59,17 @@ struct _HdArticleEditor
   /* owned */
   HdStore        *store;
   HdArticle      *article;      /* the version opened; NULL for a new article */
+  HdDrafts       *drafts;       /* NULL: nothing is kept */
+  HdKbDraft      *original;     /* the form as it opened, for Discard */
   GCancellable   *cancellable;
 
   gint64          if_version;   /* what a save is based on */
   gint64          ticket;       /* a new article is linked to it */
   guint           preview_source;
+  guint           draft_source; /* keeps the draft shortly after a keystroke */
   gboolean        dirty;
+  gboolean        drafted;      /* typed here or restored: worth keeping */
+  gboolean        draft_failed; /* told the person already */
   gboolean        filling;
   gboolean        closing;      /* the person agreed to lose their changes */
 };
@@ -199,25 +218,182 @@ preview_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-fill (HdArticleEditor            *self,
-      const char                 *title,
-      const char                 *body,
-      const char                 *category,
-      const char * const         *tags,
-      HdVisibility                visibility)
+static HdVisibility
+selected_visibility (HdArticleEditor *self)
 {
-  g_autofree char *joined = tags != NULL ? g_strjoinv (", ", (GStrv) tags) : NULL;
+  return adw_combo_row_get_selected (self->visibility_row) == 1 ? HD_VISIBILITY_FAQ
+                                                                : HD_VISIBILITY_INTERNAL;
+}
+
+/* Widgets take UTF-8 only; a draft's text may have come from elsewhere. */
+static void
+set_row (AdwEntryRow *row,
+         const char  *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text != NULL ? text : "", -1);
+
+  gtk_editable_set_text (GTK_EDITABLE (row), valid);
+}
+
+static void
+fill (HdArticleEditor *self,
+      const HdKbDraft *form)
+{
+  g_autofree char *body = g_utf8_make_valid (form->body != NULL ? form->body : "", -1);
 
   self->filling = TRUE;
-  gtk_editable_set_text (GTK_EDITABLE (self->title_row), title != NULL ? title : "");
-  gtk_editable_set_text (GTK_EDITABLE (self->category_row), category != NULL ? category : "");
-  gtk_editable_set_text (GTK_EDITABLE (self->tags_row), joined != NULL ? joined : "");
-  adw_combo_row_set_selected (self->visibility_row, visibility == HD_VISIBILITY_FAQ ? 1 : 0);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->body_view),
-                            body != NULL ? body : "", -1);
+  set_row (self->title_row, form->title);
+  set_row (self->category_row, form->category);
+  set_row (self->tags_row, form->tags);
+  if (form->visibility >= 0)
+    adw_combo_row_set_selected (self->visibility_row,
+                                form->visibility == HD_VISIBILITY_FAQ ? 1 : 0);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->body_view), body, -1);
   self->filling = FALSE;
   update_preview (self);
+}
+
+static HdKbDraft *
+form_new (const char         *title,
+          const char         *body,
+          const char         *category,
+          const char * const *tags,
+          HdVisibility        visibility)
+{
+  HdKbDraft *form = hd_kb_draft_new ();
+
+  form->title = g_strdup (title);
+  form->body = g_strdup (body);
+  form->category = g_strdup (category);
+  form->tags = tags != NULL ? g_strjoinv (", ", (GStrv) tags) : NULL;
+  form->visibility = visibility;
+  return form;
+}
+
+/* Drafts */
+
+static gint64
+draft_id (HdArticleEditor *self)
+{
+  return self->article != NULL ? hd_article_get_id (self->article) : HD_DRAFT_NEW_ARTICLE;
+}
+
+static HdKbDraft *
+collect_draft (HdArticleEditor *self)
+{
+  HdKbDraft *draft = hd_kb_draft_new ();
+
+  draft->base_version = self->article != NULL ? self->if_version : 0;
+  draft->title = g_strdup (row_text (self->title_row));
+  draft->body = body_text (self);
+  draft->category = g_strdup (row_text (self->category_row));
+  draft->tags = g_strdup (row_text (self->tags_row));
+  draft->visibility = selected_visibility (self);
+  return draft;
+}
+
+/* Writes the form as a draft, once something was typed. */
+static void
+keep_draft (HdArticleEditor *self)
+{
+  g_autoptr(HdKbDraft) draft = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_handle_id (&self->draft_source, g_source_remove);
+  if (self->drafts == NULL || !self->drafted)
+    return;
+
+  draft = collect_draft (self);
+  if (hd_drafts_set_article (self->drafts, draft_id (self), self->ticket, draft, &error))
+    self->draft_failed = FALSE;
+  else if (!self->draft_failed)
+    {
+      /* Once: it is retried with every keystroke. */
+      self->draft_failed = TRUE;
+      show_error (self, error->message);
+    }
+}
+
+static gboolean
+keep_draft_cb (gpointer data)
+{
+  HdArticleEditor *self = data;
+
+  self->draft_source = 0;
+  keep_draft (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Saved or discarded: nothing to bring back. */
+static void
+forget_draft (HdArticleEditor *self)
+{
+  g_clear_handle_id (&self->draft_source, g_source_remove);
+  self->drafted = FALSE;
+  if (self->drafts != NULL)
+    hd_drafts_remove_article (self->drafts, draft_id (self), self->ticket, NULL);
+}
+
+static char *
+describe_restored (gint64 saved_at)
+{
+  g_autoptr(GDateTime) when = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  char *text = NULL;
+
+  if (saved_at > 0)
+    when = g_date_time_new_from_unix_local (saved_at / G_USEC_PER_SEC);
+  if (when != NULL && g_date_time_get_year (when) == g_date_time_get_year (now) &&
+      g_date_time_get_day_of_year (when) == g_date_time_get_day_of_year (now))
+    /* Translators: a g_date_time_format() format */
+    text = g_date_time_format (when, _("Restored your unsaved changes from today, %H:%M."));
+  else if (when != NULL)
+    /* Translators: a g_date_time_format() format */
+    text = g_date_time_format (when, _("Restored your unsaved changes from %-d %B %Y, %H:%M."));
+
+  return text != NULL ? text : g_strdup (_("Restored your unsaved changes from earlier."));
+}
+
+/* Puts the draft kept for this article back in the form. It keeps the
+ * version it was based on: saving it after someone else saved the article
+ * is a conflict, with both versions shown. */
+static void
+restore_draft (HdArticleEditor *self)
+{
+  g_autoptr(HdKbDraft) draft = NULL;
+  g_autofree char *notice = NULL;
+
+  if (self->drafts == NULL ||
+      (draft = hd_drafts_get_article (self->drafts, draft_id (self), self->ticket)) == NULL)
+    return;
+
+  fill (self, draft);
+  if (self->article != NULL && draft->base_version != 0)
+    self->if_version = draft->base_version;
+  self->dirty = TRUE;
+  self->drafted = TRUE;
+
+  notice = describe_restored (draft->saved_at);
+  gtk_label_set_text (self->draft_label, notice);
+  gtk_widget_set_visible (GTK_WIDGET (self->draft_revealer), TRUE);
+  gtk_revealer_set_reveal_child (self->draft_revealer, TRUE);
+}
+
+static void
+discard_draft_activated (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  HdArticleEditor *self = HD_ARTICLE_EDITOR (widget);
+
+  forget_draft (self);
+  fill (self, self->original);
+  self->if_version = self->article != NULL ? hd_article_get_version (self->article) : 0;
+  /* A ticket's article is still not saved: closing it asks. */
+  self->dirty = self->ticket != 0;
+  show_error (self, NULL);
+  gtk_revealer_set_reveal_child (self->draft_revealer, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->draft_revealer), FALSE);
 }
 
 /* Saving */
@@ -234,8 +410,7 @@ collect (HdArticleEditor *self)
   s->body = body_text (self);
   s->category = g_strstrip (g_strdup (row_text (self->category_row)));
   s->tags = split_tags (row_text (self->tags_row));
-  s->visibility = adw_combo_row_get_selected (self->visibility_row) == 1 ? HD_VISIBILITY_FAQ
-                                                                         : HD_VISIBILITY_INTERNAL;
+  s->visibility = selected_visibility (self);
   return s;
 }
 
@@ -405,6 +580,7 @@ save_done (GObject      *source,
     }
 
   self->dirty = FALSE;
+  forget_draft (self);
   g_signal_emit (self, signals[SAVED], 0, article);
   gtk_window_close (GTK_WINDOW (self));
 }
@@ -417,6 +593,8 @@ run_save (HdArticleEditor *self,
 
   call->self = g_object_ref (self);
   call->save = s;
+  /* Kept until the file has it: a refusal or a crash loses nothing. */
+  keep_draft (self);
   show_error (self, NULL);
   set_busy (self, TRUE);
   hd_store_run_async (self->store, save_job, s, (GDestroyNotify) save_free, g_object_unref,
@@ -438,8 +616,16 @@ save_activated (GtkWidget  *widget,
 static void
 edited_cb (HdArticleEditor *self)
 {
-  if (!self->filling)
-    self->dirty = TRUE;
+  if (self->filling)
+    return;
+
+  self->dirty = TRUE;
+  self->drafted = TRUE;
+  if (self->drafts != NULL)
+    {
+      g_clear_handle_id (&self->draft_source, g_source_remove);
+      self->draft_source = g_timeout_add (DRAFT_DELAY_MS, keep_draft_cb, self);
+    }
 }
 
 static void
@@ -478,9 +664,13 @@ hd_article_editor_close_request (GtkWindow *window)
   HdArticleEditor *self = HD_ARTICLE_EDITOR (window);
   GtkWidget *dialog;
 
+  if (self->closing)
+    forget_draft (self);
   if (!self->dirty || self->closing)
     return GTK_WINDOW_CLASS (hd_article_editor_parent_class)->close_request (window);
 
+  /* At once: the program may end before the question is answered. */
+  keep_draft (self);
   dialog = adw_message_dialog_new (window, _("Discard Changes?"),
                                    _("What you wrote in this article is not saved and will be lost."));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
@@ -500,6 +690,11 @@ hd_article_editor_dispose (GObject *object)
 {
   HdArticleEditor *self = (HdArticleEditor *) object;
 
+  /* Gone without Save or Discard (its window closed, the program quit):
+   * kept for next time. */
+  keep_draft (self);
+  g_clear_object (&self->drafts);
+  g_clear_pointer (&self->original, hd_kb_draft_free);
   g_clear_handle_id (&self->preview_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -532,6 +727,8 @@ hd_article_editor_class_init (HdArticleEditorClass *klass)
                                                "/io/github/helpdesk/Helpdesk/hd-article-editor.ui");
   gtk_widget_class_bind_template_child (widget_class, HdArticleEditor, window_title);
   gtk_widget_class_bind_template_child (widget_class, HdArticleEditor, save_button);
+  gtk_widget_class_bind_template_child (widget_class, HdArticleEditor, draft_revealer);
+  gtk_widget_class_bind_template_child (widget_class, HdArticleEditor, draft_label);
   gtk_widget_class_bind_template_child (widget_class, HdArticleEditor, title_row);
   gtk_widget_class_bind_template_child (widget_class, HdArticleEditor, category_row);
   gtk_widget_class_bind_template_child (widget_class, HdArticleEditor, tags_row);
@@ -542,6 +739,8 @@ hd_article_editor_class_init (HdArticleEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdArticleEditor, preview_view);
   gtk_widget_class_bind_template_callback (widget_class, edited_cb);
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_activated);
+  gtk_widget_class_install_action (widget_class, "editor.discard-draft", NULL,
+                                   discard_draft_activated);
 }
 
 static void
@@ -565,20 +764,27 @@ hd_article_editor_init (HdArticleEditor *self)
  *   new one
  * @prefill: (nullable): for a new article, what the form starts with; its
  *   ticket, when set, is linked to the article saved
+ * @drafts: (nullable): where to keep what is typed until it is saved; a
+ *   draft kept there for this article (or for a new one, or one from the
+ *   same ticket) replaces what the form starts with
  */
 GtkWidget *
 hd_article_editor_new (GtkWindow            *parent,
                        HdStore              *store,
                        HdArticle            *article,
-                       const HdArticleDraft *prefill)
+                       const HdArticleDraft *prefill,
+                       HdDrafts             *drafts)
 {
   HdArticleEditor *self;
 
   g_return_val_if_fail (HD_IS_STORE (store), NULL);
   g_return_val_if_fail (article == NULL || HD_IS_ARTICLE (article), NULL);
+  g_return_val_if_fail (drafts == NULL || HD_IS_DRAFTS (drafts), NULL);
 
   self = g_object_new (HD_TYPE_ARTICLE_EDITOR, "transient-for", parent, NULL);
   self->store = g_object_ref (store);
+  if (drafts != NULL)
+    self->drafts = g_object_ref (drafts);
   if (article != NULL)
     {
       self->article = g_object_ref (article);
@@ -586,27 +792,32 @@ hd_article_editor_new (GtkWindow            *parent,
       gtk_window_set_title (GTK_WINDOW (self), _("Edit Article"));
       adw_window_title_set_title (self->window_title, _("Edit Article"));
       adw_window_title_set_subtitle (self->window_title, hd_article_get_title (article));
-      fill (self, hd_article_get_title (article), hd_article_get_body (article),
-            hd_article_get_category_path (article), hd_article_get_tags (article),
-            hd_article_get_visibility (article));
+      self->original = form_new (hd_article_get_title (article), hd_article_get_body (article),
+                                 hd_article_get_category_path (article),
+                                 hd_article_get_tags (article),
+                                 hd_article_get_visibility (article));
+    }
+  else if (prefill != NULL)
+    {
+      g_autofree char *from = g_strdup_printf (_("From ticket #%" G_GINT64_FORMAT),
+                                               prefill->ticket);
+
+      adw_window_title_set_title (self->window_title, _("New Article"));
+      self->ticket = prefill->ticket;
+      if (prefill->ticket != 0)
+        adw_window_title_set_subtitle (self->window_title, from);
+      self->original = form_new (prefill->title, prefill->body, prefill->category,
+                                 prefill->tags, prefill->visibility);
+      /* A draft from a ticket is not saved yet: closing it asks. */
+      self->dirty = TRUE;
     }
   else
     {
       adw_window_title_set_title (self->window_title, _("New Article"));
-      if (prefill != NULL)
-        {
-          g_autofree char *from = g_strdup_printf (_("From ticket #%" G_GINT64_FORMAT),
-                                                   prefill->ticket);
-
-          self->ticket = prefill->ticket;
-          if (prefill->ticket != 0)
-            adw_window_title_set_subtitle (self->window_title, from);
-          fill (self, prefill->title, prefill->body, prefill->category, prefill->tags,
-                prefill->visibility);
-          /* A draft from a ticket is not saved yet: closing it asks. */
-          self->dirty = TRUE;
-        }
+      self->original = form_new (NULL, NULL, NULL, NULL, HD_VISIBILITY_INTERNAL);
     }
+  fill (self, self->original);
+  restore_draft (self);
   width_changed_cb (self);
 
   return GTK_WIDGET (self);

@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "hd-drafts.h"
 #include "hd-store.h"
 
 G_BEGIN_DECLS
@@ -17,7 +18,8 @@ G_DECLARE_FINAL_TYPE (HdArticleEditor, hd_article_editor, HD, ARTICLE_EDITOR, Ad
 GtkWidget *hd_article_editor_new          (GtkWindow            *parent,
                                            HdStore              *store,
                                            HdArticle            *article,
-                                           const HdArticleDraft *prefill);
+                                           const HdArticleDraft *prefill,
+                                           HdDrafts             *drafts);
 gboolean   hd_article_editor_has_changes  (HdArticleEditor      *self);
 
 G_END_DECLS

@@ -3,7 +3,8 @@
  * An article as the file holds it, read by a store job: its Markdown
  * rendered, where it sits, who wrote it and when; for staff also the
  * tickets linked to it (choosing one shows it) and its history, and Edit,
- * which opens HdArticleEditor on the version shown.
+ * which opens HdArticleEditor on the version shown. An article with a
+ * draft of this person's says so, and Continue Editing brings it back.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -24,6 +25,7 @@ struct _HdArticleView
   /* template widgets */
   GtkStack       *stack;
   AdwStatusPage  *empty_page;
+  GtkRevealer    *draft_revealer;
   GtkLabel       *title_label;
   GtkButton      *edit_button;
   GtkButton      *archive_button;
@@ -40,6 +42,7 @@ struct _HdArticleView
   HdStore        *store;
   HdPerson       *me;
   HdArticle      *article;
+  HdDrafts       *drafts;
   GCancellable   *cancellable;
   GPtrArray      *history_rows;
 
@@ -102,6 +105,21 @@ load_job (HdStore  *store,
 }
 
 /* Showing */
+
+/* Whether this person left unsaved changes to the article in the editor. */
+static void
+update_draft_notice (HdArticleView *self)
+{
+  g_autoptr(HdKbDraft) draft = NULL;
+  gboolean kept;
+
+  if (self->drafts != NULL && self->article != NULL)
+    draft = hd_drafts_get_article (self->drafts, hd_article_get_id (self->article), 0);
+  kept = draft != NULL && self->me != NULL && hd_person_is_staff (self->me);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->draft_revealer), kept);
+  gtk_revealer_set_reveal_child (self->draft_revealer, kept);
+}
 
 static GtkWidget *
 create_ticket_row (HdTicket *ticket)
@@ -259,6 +277,7 @@ fill (HdArticleView *self,
                                : _("Take This Article Out of Lists and Searches"));
   fill_tickets (self, l->tickets);
   fill_history (self, l->history);
+  update_draft_notice (self);
   gtk_stack_set_visible_child_name (self->stack, "article");
 }
 
@@ -331,8 +350,11 @@ edit_activated (GtkWidget  *widget,
     return;
 
   editor = hd_article_editor_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->store,
-                                  self->article, NULL);
+                                  self->article, NULL, self->drafts);
   g_signal_connect_object (editor, "saved", G_CALLBACK (saved_cb), self, G_CONNECT_SWAPPED);
+  /* The editor keeps or forgets its draft before it goes. */
+  g_signal_connect_object (editor, "destroy", G_CALLBACK (update_draft_notice), self,
+                           G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (editor));
 }
 
@@ -412,6 +434,7 @@ hd_article_view_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->me);
   g_clear_object (&self->article);
+  g_clear_object (&self->drafts);
   g_clear_pointer (&self->history_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (hd_article_view_parent_class)->dispose (object);
@@ -450,6 +473,7 @@ hd_article_view_class_init (HdArticleViewClass *klass)
                                                "/io/github/helpdesk/Helpdesk/hd-article-view.ui");
   gtk_widget_class_bind_template_child (widget_class, HdArticleView, stack);
   gtk_widget_class_bind_template_child (widget_class, HdArticleView, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, HdArticleView, draft_revealer);
   gtk_widget_class_bind_template_child (widget_class, HdArticleView, title_label);
   gtk_widget_class_bind_template_child (widget_class, HdArticleView, edit_button);
   gtk_widget_class_bind_template_child (widget_class, HdArticleView, archive_button);
@@ -499,6 +523,21 @@ hd_article_view_set_store (HdArticleView *self,
   g_set_object (&self->store, store);
   g_set_object (&self->me, me);
   hd_article_view_show (self, 0);
+}
+
+/**
+ * hd_article_view_set_drafts:
+ * @drafts: (nullable): where the editor keeps unsaved text for this file
+ *   and person
+ */
+void
+hd_article_view_set_drafts (HdArticleView *self,
+                            HdDrafts      *drafts)
+{
+  g_return_if_fail (HD_IS_ARTICLE_VIEW (self));
+
+  g_set_object (&self->drafts, drafts);
+  update_draft_notice (self);
 }
 
 /**

@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "hd-drafts.h"
 #include "hd-store.h"
 
 G_BEGIN_DECLS
@@ -18,6 +19,8 @@ GtkWidget *hd_article_view_new         (void);
 void       hd_article_view_set_store   (HdArticleView *self,
                                         HdStore       *store,
                                         HdPerson      *me);
+void       hd_article_view_set_drafts  (HdArticleView *self,
+                                        HdDrafts      *drafts);
 void       hd_article_view_show        (HdArticleView *self,
                                         gint64         id);
 void       hd_article_view_reload      (HdArticleView *self);

@@ -835,7 +835,7 @@ draft_article_done (GObject      *source,
     }
 
   editor = hd_article_editor_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                  self->store, NULL, draft);
+                                  self->store, NULL, draft, self->drafts);
   g_signal_connect_object (editor, "saved", G_CALLBACK (published_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (editor));
 }

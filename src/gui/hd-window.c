@@ -845,6 +845,7 @@ end_session (HdWindow *self)
   hd_ticket_view_set_drafts (self->ticket_view, NULL);
   hd_kb_list_view_set_store (self->kb_list_view, NULL, NULL);
   hd_article_view_set_store (self->article_view, NULL, NULL);
+  hd_article_view_set_drafts (self->article_view, NULL);
   gtk_menu_button_set_menu_model (self->assign_button, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->assign_button), FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore", FALSE);
@@ -902,6 +903,7 @@ start_session (HdWindow *self,
   hd_ticket_view_set_drafts (self->ticket_view, self->drafts);
   hd_kb_list_view_set_store (self->kb_list_view, store, self->me);
   hd_article_view_set_store (self->article_view, store, self->me);
+  hd_article_view_set_drafts (self->article_view, self->drafts);
   /* Requesters read the answers written for them, and nothing else. */
   adw_window_title_set_title (self->kb_title, hd_person_is_staff (self->me) ? _("Knowledge Base")
                                                                            : _("FAQ"));
@@ -1372,7 +1374,7 @@ new_article_activated (GtkWidget  *widget,
   if (self->store == NULL)
     return;
 
-  editor = hd_article_editor_new (GTK_WINDOW (self), self->store, NULL, NULL);
+  editor = hd_article_editor_new (GTK_WINDOW (self), self->store, NULL, NULL, self->drafts);
   g_signal_connect_object (editor, "saved", G_CALLBACK (article_saved_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (editor));

@@ -6,8 +6,11 @@
  * article view renders Markdown, the editor previews as it is typed and
  * keeps the text through a conflict, a requester reads FAQ only, a ticket
  * suggests its article and links both ways, a resolved ticket becomes a
- * draft article, and the New Ticket form suggests answers.
- * Screenshots: screenshot-kb.png, screenshot-article-editor.png.
+ * draft article, and the New Ticket form suggests answers. What the
+ * editor holds is kept as a draft until it is saved or discarded, and
+ * comes back.
+ * Screenshots: screenshot-kb.png, screenshot-article-editor.png,
+ * screenshot-article-editor-draft.png, screenshot-article-draft-notice.png.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -784,6 +787,339 @@ test_kb_publish (void)
   fixture_tear_down (f);
 }
 
+/* Drafts: what the editor holds is kept until it is saved or discarded */
+
+static GtkWidget *
+open_editor (GtkWidget  *widget,
+             const char *action)
+{
+  g_assert_true (gtk_widget_activate_action (widget, action, NULL));
+  hd_wait_until (has_toplevel, GSIZE_TO_POINTER (HD_TYPE_ARTICLE_EDITOR), HD_WAIT_MS);
+  return GTK_WIDGET (hd_find_toplevel (HD_TYPE_ARTICLE_EDITOR));
+}
+
+static const char *
+row_text (GtkWidget  *editor,
+          const char *name)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (named (editor, ADW_TYPE_ENTRY_ROW, name)));
+}
+
+static void
+type_into (GtkWidget  *editor,
+           const char *name,
+           const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (named (editor, ADW_TYPE_ENTRY_ROW, name)), text);
+}
+
+static void
+type_body (GtkWidget  *editor,
+           const char *text)
+{
+  GtkWidget *body = named (editor, GTK_TYPE_TEXT_VIEW, "body_view");
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (body)), text, -1);
+}
+
+/* The drafts file as the next session reads it. */
+static HdKbDraft *
+kept_draft (Fixture *f,
+            gint64   id,
+            gint64   ticket)
+{
+  g_autoptr(HdDrafts) drafts = hd_drafts_new (f->path, "disp");
+
+  return hd_drafts_get_article (drafts, id, ticket);
+}
+
+static gboolean
+notice_shown (GtkWidget *root)
+{
+  GtkWidget *revealer = named (root, GTK_TYPE_REVEALER, "draft_revealer");
+
+  return gtk_widget_get_visible (revealer) &&
+         gtk_revealer_get_reveal_child (GTK_REVEALER (revealer));
+}
+
+static gboolean
+view_notice_gone (Fixture *f)
+{
+  return article_shown (f) && !notice_shown (GTK_WIDGET (article_view (f)));
+}
+
+static gboolean
+new_article_kept (Fixture *f)
+{
+  g_autoptr(HdKbDraft) kept = kept_draft (f, HD_DRAFT_NEW_ARTICLE, 0);
+
+  return kept != NULL && g_strcmp0 (kept->title, "Badge reader beeps") == 0;
+}
+
+static void
+show_article (Fixture *f,
+              gint64   id)
+{
+  hd_article_view_show (article_view (f), id);
+  hd_wait_until (article_shown, f, HD_WAIT_MS);
+}
+
+/* Typed into the editor, which then goes without Save or Discard (its
+ * window closed under it, the program quit): opened again, it holds the
+ * text with a notice saying so; saved, the draft is gone. */
+static void
+test_kb_editor_draft (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autoptr(HdKbDraft) kept = NULL;
+  g_autoptr(HdArticle) saved = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *shot = NULL;
+  GtkWidget *editor;
+  const char *typed = "## Clearing a jam\n\nOpen tray **2**, then *wait* for the fan to stop.\n\n"
+                      "- Pull the paper out slowly\n- Close the tray\n";
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f, "disp");
+  open_kb (f);
+  show_article (f, f->printer);
+  g_assert_false (notice_shown (GTK_WIDGET (article_view (f))));
+
+  editor = open_editor (GTK_WIDGET (article_view (f)), "article.edit");
+  g_assert_false (notice_shown (editor));
+  type_into (editor, "title_row", "Printer jams in tray 2");
+  type_into (editor, "tags_row", "paper, tray");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (named (editor, ADW_TYPE_COMBO_ROW, "visibility_row")), 0);
+  type_body (editor, typed);
+  hd_destroy_and_wait (GTK_WINDOW (editor));
+
+  kept = kept_draft (f, f->printer, 0);
+  g_assert_nonnull (kept);
+  g_assert_cmpstr (kept->title, ==, "Printer jams in tray 2");
+  g_assert_cmpstr (kept->body, ==, typed);
+  g_assert_cmpint (kept->base_version, ==, 1);
+  g_assert_cmpint (kept->visibility, ==, HD_VISIBILITY_INTERNAL);
+  g_assert_true (notice_shown (GTK_WIDGET (article_view (f))));
+  hd_wait_frames (GTK_WIDGET (f->window), 3);
+  shot = hd_save_screenshot (GTK_WIDGET (f->window), "screenshot-article-draft-notice.png");
+  hd_gui_test_message ("screenshot: %s", shot);
+  g_clear_pointer (&shot, g_free);
+
+  /* Opened again: every field back, and the notice. */
+  editor = open_editor (GTK_WIDGET (article_view (f)), "article.edit");
+  body = text_of (named (editor, GTK_TYPE_TEXT_VIEW, "body_view"));
+  g_assert_cmpstr (body, ==, typed);
+  g_assert_cmpstr (row_text (editor, "title_row"), ==, "Printer jams in tray 2");
+  g_assert_cmpstr (row_text (editor, "category_row"), ==, "Hardware/Printers");
+  g_assert_cmpstr (row_text (editor, "tags_row"), ==, "paper, tray");
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (named (editor, ADW_TYPE_COMBO_ROW, "visibility_row"))),
+                    ==, 0);
+  g_assert_true (notice_shown (editor));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (named (editor, GTK_TYPE_LABEL, "draft_label"))),
+                                   "Restored your unsaved changes from "));
+  g_assert_true (hd_article_editor_has_changes (HD_ARTICLE_EDITOR (editor)));
+  hd_wait_frames (editor, 3);
+  shot = hd_save_screenshot (editor, "screenshot-article-editor-draft.png");
+  hd_gui_test_message ("screenshot: %s", shot);
+
+  /* Saved: in the file, and no draft left, nor a notice. */
+  g_assert_true (gtk_widget_activate_action (editor, "editor.save", NULL));
+  hd_wait_until (no_toplevel, GSIZE_TO_POINTER (HD_TYPE_ARTICLE_EDITOR), HD_WAIT_MS);
+  saved = hd_store_get_article (f->disp, f->printer, NULL);
+  g_assert_cmpstr (hd_article_get_body (saved), ==, typed);
+  g_assert_cmpstr (hd_article_get_title (saved), ==, "Printer jams in tray 2");
+  g_assert_cmpint (hd_article_get_visibility (saved), ==, HD_VISIBILITY_INTERNAL);
+  g_clear_pointer (&kept, hd_kb_draft_free);
+  kept = kept_draft (f, f->printer, 0);
+  g_assert_null (kept);
+  hd_wait_until (view_notice_gone, f, HD_WAIT_MS);
+
+  fixture_tear_down (f);
+}
+
+static gboolean
+vpn_reread (Fixture *f)
+{
+  return article_shown (f) &&
+         hd_article_get_version (hd_article_view_get_article (article_view (f))) == 2;
+}
+
+/* A draft keeps the version it began from: restored into an editor opened
+ * on a newer version, saving it is a conflict, the text still kept. */
+static void
+test_kb_editor_draft_conflict (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autoptr(HdKbDraft) kept = NULL;
+  g_autoptr(HdArticle) theirs = NULL;
+  g_autoptr(HdArticle) now = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+  HdArticleChanges changes = { 0 };
+  GtkWidget *editor;
+  GtkWindow *dialog;
+  const char *mine = "Install the *client* first, then import **office.ovpn**.";
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f, "disp");
+  open_kb (f);
+  show_article (f, f->vpn);
+  editor = open_editor (GTK_WIDGET (article_view (f)), "article.edit");
+  type_body (editor, mine);
+  hd_destroy_and_wait (GTK_WINDOW (editor));
+
+  /* Someone else saves the article meanwhile; the window reads it again. */
+  changes.body = "Theirs: use the new portal.";
+  theirs = hd_store_update_article (f->disp, f->vpn, 0, &changes, &error);
+  g_assert_no_error (error);
+  hd_wait_until (vpn_reread, f, HD_WAIT_MS);
+
+  editor = open_editor (GTK_WIDGET (article_view (f)), "article.edit");
+  body = text_of (named (editor, GTK_TYPE_TEXT_VIEW, "body_view"));
+  g_assert_cmpstr (body, ==, mine);
+  g_assert_true (notice_shown (editor));
+  g_assert_true (gtk_widget_activate_action (editor, "editor.save", NULL));
+  hd_wait_until (conflict_shown, NULL, HD_WAIT_MS);
+  dialog = message_dialog ("Someone Else Changed This Article");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "Theirs: use the new portal."));
+  kept = kept_draft (f, f->vpn, 0);
+  g_assert_nonnull (kept);
+  g_assert_cmpint (kept->base_version, ==, 1);
+  g_assert_cmpstr (kept->body, ==, mine);
+
+  /* Saved over theirs, knowingly: the draft goes. */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "overwrite");
+  hd_wait_until (no_toplevel, GSIZE_TO_POINTER (HD_TYPE_ARTICLE_EDITOR), HD_WAIT_MS);
+  now = hd_store_get_article (f->disp, f->vpn, NULL);
+  g_assert_cmpstr (hd_article_get_body (now), ==, mine);
+  g_assert_cmpint (hd_article_get_version (now), ==, 3);
+  g_clear_pointer (&kept, hd_kb_draft_free);
+  kept = kept_draft (f, f->vpn, 0);
+  g_assert_null (kept);
+
+  fixture_tear_down (f);
+}
+
+/* New Article keeps its draft too: Discard in the notice, or Discard in
+ * "Discard Changes?", forgets it. */
+static void
+test_kb_new_article_draft (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autoptr(HdKbDraft) kept = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *editor;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f, "disp");
+  open_kb (f);
+  editor = open_editor (GTK_WIDGET (f->window), "win.new-article");
+  g_assert_false (notice_shown (editor));
+  type_into (editor, "title_row", "Scanner glass");
+  type_body (editor, "Wipe it with a *dry* cloth.\n");
+  hd_destroy_and_wait (GTK_WINDOW (editor));
+  kept = kept_draft (f, HD_DRAFT_NEW_ARTICLE, 0);
+  g_assert_nonnull (kept);
+  g_assert_cmpstr (kept->title, ==, "Scanner glass");
+
+  /* Back; Discard empties the form and forgets the draft. */
+  editor = open_editor (GTK_WIDGET (f->window), "win.new-article");
+  g_assert_cmpstr (row_text (editor, "title_row"), ==, "Scanner glass");
+  g_assert_true (notice_shown (editor));
+  g_assert_true (gtk_widget_activate_action (editor, "editor.discard-draft", NULL));
+  g_assert_cmpstr (row_text (editor, "title_row"), ==, "");
+  body = text_of (named (editor, GTK_TYPE_TEXT_VIEW, "body_view"));
+  g_assert_cmpstr (body, ==, "");
+  g_assert_false (notice_shown (editor));
+  g_assert_false (hd_article_editor_has_changes (HD_ARTICLE_EDITOR (editor)));
+  g_clear_pointer (&kept, hd_kb_draft_free);
+  kept = kept_draft (f, HD_DRAFT_NEW_ARTICLE, 0);
+  g_assert_null (kept);
+  /* Nothing unsaved: closing asks nothing. */
+  gtk_window_close (GTK_WINDOW (editor));
+  hd_wait_until (no_toplevel, GSIZE_TO_POINTER (HD_TYPE_ARTICLE_EDITOR), HD_WAIT_MS);
+
+  /* Kept a moment after typing, before anything closes; then closed with
+   * "Discard Changes?" → Discard: forgotten. */
+  editor = open_editor (GTK_WIDGET (f->window), "win.new-article");
+  type_into (editor, "title_row", "Badge reader beeps");
+  hd_wait_until (new_article_kept, f, HD_WAIT_MS);
+  gtk_window_close (GTK_WINDOW (editor));
+  hd_wait_until (discard_asked, NULL, HD_WAIT_MS);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (message_dialog ("Discard Changes?")),
+                               "discard");
+  hd_wait_until (no_toplevel, GSIZE_TO_POINTER (HD_TYPE_ARTICLE_EDITOR), HD_WAIT_MS);
+  kept = kept_draft (f, HD_DRAFT_NEW_ARTICLE, 0);
+  g_assert_null (kept);
+
+  editor = open_editor (GTK_WIDGET (f->window), "win.new-article");
+  g_assert_false (notice_shown (editor));
+  g_assert_cmpstr (row_text (editor, "title_row"), ==, "");
+  hd_destroy_and_wait (GTK_WINDOW (editor));
+
+  fixture_tear_down (f);
+}
+
+/* Publish as Article keeps a draft per ticket: it comes back in place of
+ * the ticket's text, and saving it still links the ticket. */
+static void
+test_kb_publish_draft (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdTicket) resolved = NULL;
+  g_autoptr(HdKbDraft) kept = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *editor;
+  const char *typed = "## Problem\n\nScans land in Documents.\n\n## Solution\n\nSettings, Destination.\n";
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f, "disp");
+  f->searches = file_ticket (f->disp, "Scanner saves to the wrong folder",
+                             "Scans land in Documents instead of Scans.");
+  resolved = hd_store_set_ticket_status (f->disp, f->searches, 0, HD_STATUS_RESOLVED, &error);
+  g_assert_no_error (error);
+  hd_window_show_ticket (f->window, f->searches);
+  hd_wait_until (publish_offered, f, HD_WAIT_MS);
+
+  editor = open_editor (GTK_WIDGET (ticket_view (f)), "ticket.publish");
+  g_assert_false (notice_shown (editor));
+  type_body (editor, typed);
+  hd_destroy_and_wait (GTK_WINDOW (editor));
+  kept = kept_draft (f, HD_DRAFT_NEW_ARTICLE, f->searches);
+  g_assert_nonnull (kept);
+  g_assert_cmpstr (kept->body, ==, typed);
+  g_clear_pointer (&kept, hd_kb_draft_free);
+  kept = kept_draft (f, HD_DRAFT_NEW_ARTICLE, 0);
+  g_assert_null (kept);
+
+  editor = open_editor (GTK_WIDGET (ticket_view (f)), "ticket.publish");
+  body = text_of (named (editor, GTK_TYPE_TEXT_VIEW, "body_view"));
+  g_assert_cmpstr (body, ==, typed);
+  g_assert_cmpstr (row_text (editor, "title_row"), ==, "Scanner saves to the wrong folder");
+  g_assert_true (notice_shown (editor));
+  g_assert_true (gtk_widget_activate_action (editor, "editor.save", NULL));
+  hd_wait_until (linked_in_file, f, HD_WAIT_MS);
+  hd_wait_until (no_toplevel, GSIZE_TO_POINTER (HD_TYPE_ARTICLE_EDITOR), HD_WAIT_MS);
+  kept = kept_draft (f, HD_DRAFT_NEW_ARTICLE, f->searches);
+  g_assert_null (kept);
+
+  fixture_tear_down (f);
+}
+
 /* The New Ticket form: answers before filing; FAQ only for requesters. */
 
 static gboolean
@@ -837,6 +1173,10 @@ main (int   argc,
   g_test_add_func ("/gui/kb/editor", test_kb_editor);
   g_test_add_func ("/gui/kb/ticket-links", test_kb_ticket_links);
   g_test_add_func ("/gui/kb/publish", test_kb_publish);
+  g_test_add_func ("/gui/kb/editor-draft", test_kb_editor_draft);
+  g_test_add_func ("/gui/kb/editor-draft-conflict", test_kb_editor_draft_conflict);
+  g_test_add_func ("/gui/kb/new-article-draft", test_kb_new_article_draft);
+  g_test_add_func ("/gui/kb/publish-draft", test_kb_publish_draft);
   g_test_add_func ("/gui/kb/new-ticket-suggestions", test_kb_new_ticket_suggestions);
 
   return g_test_run ();
