@@ -3826,6 +3826,171 @@ test_kb_round_trip (void)
   (void) ticket;
 }
 
+static char *
+kb_categories (const char *db)
+{
+  return cli_ok ("tech1", "--db", db, "kb", "categories", NULL);
+}
+
+/* Whether "kb list --category PATH" lists @title. */
+static gboolean
+kb_lists (const char *db,
+          const char *path,
+          const char *title)
+{
+  g_autofree char *out = cli_ok ("tech1", "--db", db, "kb", "list", "--category", path, NULL);
+
+  return strstr (out, title) != NULL;
+}
+
+/* Refused: exit @expected, one line naming the problem, the file as it was. */
+static void
+assert_category_refused (const char *db,
+                         int         expected,
+                         const char *needle,
+                         const char *login,
+                         const char *action,
+                         const char *path,
+                         const char *arg)
+{
+  g_autoptr(GBytes) before = hd_test_read_bytes (db);
+  g_autofree char *out = NULL, *err = NULL;
+  int status = -1;
+
+  g_test_message ("kb category %s %s %s", action, path, arg != NULL ? arg : "");
+  run_cli (login, NULL, &status, &out, &err, "--db", db, "kb", "category", action, path, arg,
+           NULL);
+  assert_status (status, expected, err);
+  assert_one_line_error (out, err, needle);
+  assert_unchanged (db, before);
+}
+
+static void
+test_kb_category (void)
+{
+  g_autofree char *db = new_helpdesk ();
+  g_autofree char *jam = g_build_filename (hd_test_dir (), "jam.md", NULL);
+  g_autofree char *out = NULL, *err = NULL, *listed = NULL, *shown = NULL;
+  g_autoptr(JsonNode) show_json = NULL;
+  int status = -1;
+
+  write_file (jam, "# Printer jams\n\nOpen tray 2.\n", -1);
+
+  /* add makes the levels that are missing, then one level at a time. */
+  out = cli_ok ("tech1", "--db", db, "kb", "category", "add", "Hardware/Printers", NULL);
+  g_assert_cmpstr (out, ==, "Added the category “Hardware/Printers”.\n");
+  g_free (out);
+  out = cli_ok ("tech1", "--db", db, "kb", "category", "add", " Network ", NULL);
+  g_assert_cmpstr (out, ==, "Added the category “Network”.\n");
+  g_free (out);
+  out = cli_ok ("disp", "--db", db, "kb", "category", "add", "hardware/Screens", NULL);
+  g_assert_cmpstr (out, ==, "Added the category “Hardware/Screens”.\n");
+  listed = kb_categories (db);
+  g_assert_cmpstr (listed, ==,
+                   "Hardware (0)\nHardware/Printers (0)\nHardware/Screens (0)\nNetwork (0)\n");
+  g_free (cli_ok ("tech1", "--db", db, "kb", "add", "--title", "Printer jams", "--file", jam,
+                  "--category", "Hardware/Printers", NULL));
+
+  /* rename: the article follows. */
+  g_free (out);
+  out = cli_ok ("tech1", "--db", db, "kb", "category", "rename", "hardware/printers", "Printing",
+                NULL);
+  g_assert_cmpstr (out, ==, "The category “Hardware/Printers” is now “Hardware/Printing”.\n");
+  g_free (listed);
+  listed = kb_categories (db);
+  g_assert_cmpstr (listed, ==,
+                   "Hardware (0)\nHardware/Printing (1)\nHardware/Screens (0)\nNetwork (0)\n");
+  g_assert_true (kb_lists (db, "Hardware/Printing", "Printer jams"));
+
+  /* move, below another category, then to the top in both ways. */
+  g_free (out);
+  out = cli_ok ("tech1", "--db", db, "kb", "category", "move", "Hardware/Printing", "Network",
+                NULL);
+  g_assert_cmpstr (out, ==, "The category “Hardware/Printing” is now “Network/Printing”.\n");
+  g_free (listed);
+  listed = kb_categories (db);
+  g_assert_cmpstr (listed, ==,
+                   "Hardware (0)\nHardware/Screens (0)\nNetwork (0)\nNetwork/Printing (1)\n");
+  g_assert_true (kb_lists (db, "Network", "Printer jams"));
+  g_assert_false (kb_lists (db, "Hardware", "Printer jams"));
+  shown = cli_ok ("tech1", "--db", db, "kb", "show", "1", "--json", NULL);
+  show_json = parse_json (shown);
+  g_assert_cmpstr (member_str (json_node_get_object (show_json), "category"), ==,
+                   "Network/Printing");
+
+  g_free (out);
+  out = cli_ok ("tech1", "--db", db, "kb", "category", "move", "Network/Printing", "", NULL);
+  g_assert_cmpstr (out, ==, "The category “Network/Printing” is now “Printing”.\n");
+  g_free (cli_ok ("tech1", "--db", db, "kb", "category", "move", "Printing", "Hardware", NULL));
+  g_free (out);
+  out = cli_ok ("tech1", "--db", db, "kb", "category", "move", "--top", "Hardware/Printing", NULL);
+  g_assert_cmpstr (out, ==, "The category “Hardware/Printing” is now “Printing”.\n");
+  g_free (listed);
+  listed = kb_categories (db);
+  g_assert_cmpstr (listed, ==,
+                   "Hardware (0)\nHardware/Screens (0)\nNetwork (0)\nPrinting (1)\n");
+
+  /* delete: an empty category only. */
+  g_free (out);
+  out = cli_ok ("tech1", "--db", db, "kb", "category", "delete", "Hardware/Screens", NULL);
+  g_assert_cmpstr (out, ==, "Deleted the category “Hardware/Screens”.\n");
+  g_free (cli_ok ("tech1", "--db", db, "kb", "category", "delete", "Hardware", NULL));
+  g_free (listed);
+  listed = kb_categories (db);
+  g_assert_cmpstr (listed, ==, "Network (0)\nPrinting (1)\n");
+
+  /* Refusals: one line, the exit code of its kind, nothing changed. */
+  g_free (cli_ok ("tech1", "--db", db, "kb", "category", "add", "Network/VPN", NULL));
+  g_free (cli_ok ("tech1", "--db", db, "kb", "category", "add", "Network/Printing", NULL));
+  assert_category_refused (db, 2, "There is no knowledge-base category “Nowhere”", "tech1",
+                           "rename", "Nowhere", "Somewhere");
+  assert_category_refused (db, 2, "“Nowhere”", "tech1", "delete", "Nowhere", NULL);
+  assert_category_refused (db, 2, "“Nowhere”", "tech1", "move", "Printing", "Nowhere");
+  assert_category_refused (db, 1, "still holds articles or subcategories", "tech1", "delete",
+                           "Printing", NULL);
+  assert_category_refused (db, 1, "still holds articles or subcategories", "tech1", "delete",
+                           "Network", NULL);
+  assert_category_refused (db, 1, "There is a category “Network” there already", "tech1", "add",
+                           "Network", NULL);
+  assert_category_refused (db, 1, "There is a category “network” there already", "tech1",
+                           "rename", "Printing", "network");
+  assert_category_refused (db, 1, "There is a category “Printing” there already", "tech1",
+                           "move", "Printing", "Network");
+  assert_category_refused (db, 1, "cannot contain “/”", "tech1", "rename", "Printing", "A/B");
+  assert_category_refused (db, 1, "cannot move into itself", "tech1", "move", "Network",
+                           "Network/VPN");
+  assert_category_refused (db, 1, "cannot move into itself", "tech1", "move", "Network",
+                           "Network");
+  assert_category_refused (db, 1, "nested too deeply", "tech1", "add", "A/B/C/D/E/F/G/H/I", NULL);
+  assert_category_refused (db, 1, "Say add, rename, move or delete", "tech1", "remove",
+                           "Printing", NULL);
+  assert_category_refused (db, 4, NULL, "req1", "add", "Software", NULL);
+  assert_category_refused (db, 4, NULL, "req1", "delete", "Network/VPN", NULL);
+
+  /* Usage: the words each action needs. */
+  run_cli ("tech1", NULL, &status, &out, &err, "--db", db, "kb", "category", "rename",
+           "Printing", NULL);
+  assert_status (status, 1, err);
+  assert_one_line_error (out, err, "Missing arguments");
+  run_cli ("tech1", NULL, &status, &out, &err, "--db", db, "kb", "category", "move", "--top",
+           "Printing", "Network", NULL);
+  assert_status (status, 1, err);
+  assert_one_line_error (out, err, "Too many arguments");
+  /* Options anywhere; --db's FILE is not the action. */
+  g_free (cli_ok ("tech1", "kb", "category", "--db", db, "rename", "Network/Printing", "Print",
+                  NULL));
+  g_free (cli_ok ("tech1", "kb", "category", "--top", "--db", db, "move", "Network/Print", NULL));
+  g_free (cli_ok ("tech1", "kb", "category", "--db", db, "delete", "Print", NULL));
+  run_cli ("tech1", NULL, &status, &out, &err, "--db", db, "kb", "category", "delete", "--top",
+           "Printing", NULL);
+  assert_status (status, 1, err);
+  assert_one_line_error (out, err, "--top");
+
+  g_free (listed);
+  listed = kb_categories (db);
+  g_assert_cmpstr (listed, ==, "Network (0)\nNetwork/VPN (0)\nPrinting (1)\n");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -3899,6 +4064,7 @@ main (int   argc,
   g_test_add_func ("/cli/file/read-only", test_read_only);
   g_test_add_func ("/cli/file/busy", test_busy);
   g_test_add_func ("/cli/kb/round-trip", test_kb_round_trip);
+  g_test_add_func ("/cli/kb/category", test_kb_category);
 
   status = g_test_run ();
   remove_damage_template ();

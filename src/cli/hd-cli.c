@@ -1802,6 +1802,106 @@ cmd_kb_categories (const Command  *command,
   return EXIT_OK;
 }
 
+/* Options may come anywhere, so the action is the first word that is
+ * neither an option nor --db's FILE; it says how many words follow. */
+static guint
+category_words (char **args)
+{
+  const char *action = NULL;
+
+  for (guint i = 0; args[i] != NULL && action == NULL; i++)
+    {
+      if (g_str_equal (args[i], "--db") && args[i + 1] != NULL)
+        i++;
+      else if (args[i][0] != '-')
+        action = args[i];
+    }
+
+  if (g_strcmp0 (action, "rename") == 0)
+    return 3;
+  if (g_strcmp0 (action, "move") == 0)
+    return g_strv_contains ((const char * const *) args, "--top") ? 2 : 3;
+  return 2;
+}
+
+static int
+cmd_kb_category (const Command  *command,
+                 char          **args)
+{
+  g_auto(GStrv) positional = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdKbCategory) found = NULL;
+  g_autoptr(HdKbCategory) parent = NULL;
+  g_autoptr(HdKbCategory) changed = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean top = FALSE;
+  const GOptionEntry entries[] = {
+    { "top", 0, 0, G_OPTION_ARG_NONE, &top,
+      N_("move: to the top level (the same as a NEW-PARENT of \"\")"), NULL },
+    { NULL }
+  };
+  const char *action;
+  int status = EXIT_OK;
+
+  if (!parse (command, entries, args, category_words (args), &positional, &status))
+    return status;
+
+  action = positional[0];
+  if (!g_str_equal (action, "add") && !g_str_equal (action, "rename") &&
+      !g_str_equal (action, "move") && !g_str_equal (action, "delete"))
+    return usage_error (command, _("Say add, rename, move or delete."));
+  if (top && !g_str_equal (action, "move"))
+    return usage_error (command, _("--top goes with move only."));
+
+  store = open_store_for_change (&error);
+  if (store == NULL)
+    return fail (error);
+
+  if (g_str_equal (action, "add"))
+    {
+      changed = hd_store_add_kb_category_path (store, positional[1], &error);
+      if (changed == NULL)
+        return fail (error);
+
+      g_print (_("Added the category “%s”.\n"), hd_kb_category_get_path (changed));
+      return EXIT_OK;
+    }
+
+  found = hd_store_find_kb_category (store, positional[1], &error);
+  if (found == NULL)
+    return fail (error);
+
+  if (g_str_equal (action, "delete"))
+    {
+      if (!hd_store_delete_kb_category (store, hd_kb_category_get_id (found), &error))
+        return fail (error);
+
+      g_print (_("Deleted the category “%s”.\n"), hd_kb_category_get_path (found));
+      return EXIT_OK;
+    }
+
+  if (g_str_equal (action, "rename"))
+    changed = hd_store_rename_kb_category (store, hd_kb_category_get_id (found), positional[2],
+                                           &error);
+  else
+    {
+      g_autofree char *to = g_strstrip (g_strdup (top ? "" : positional[2]));
+
+      /* "" is the top level. */
+      if (to[0] != '\0' && (parent = hd_store_find_kb_category (store, to, &error)) == NULL)
+        return fail (error);
+      changed = hd_store_move_kb_category (store, hd_kb_category_get_id (found),
+                                           parent != NULL ? hd_kb_category_get_id (parent) : 0,
+                                           &error);
+    }
+  if (changed == NULL)
+    return fail (error);
+
+  g_print (_("The category “%s” is now “%s”.\n"), hd_kb_category_get_path (found),
+           hd_kb_category_get_path (changed));
+  return EXIT_OK;
+}
+
 /* kb export writes, and kb import reads, a little front matter before the
  * Markdown, so that a round trip keeps what the Markdown cannot say:
  *
@@ -2236,6 +2336,9 @@ static const Command commands[] = {
   { "kb", "suggest", "NUMBER", cmd_kb_suggest, N_("Suggest articles for a ticket.") },
   { "kb", "link", "ID NUMBER", cmd_kb_link, N_("Link an article to a ticket (--remove: unlink).") },
   { "kb", "categories", "", cmd_kb_categories, N_("List the knowledge-base categories.") },
+  { "kb", "category", "add|delete PATH | rename PATH NEW-NAME | move PATH NEW-PARENT",
+    cmd_kb_category,
+    N_("Add a category (with its missing parents), rename, move or delete an empty one.") },
   { "kb", "import", "DIR", cmd_kb_import,
     N_("Import every .md file under DIR; subfolders become categories.") },
   { "kb", "export", "DIR", cmd_kb_export,

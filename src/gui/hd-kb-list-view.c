@@ -36,6 +36,7 @@ struct _HdKbListView
   GtkSearchEntry *search_entry;
   GtkDropDown    *category_dropdown;
   GtkStringList  *category_names;
+  GtkButton      *categories_button;
   GtkStack       *stack;
   GtkListBox     *article_list;
   GtkLabel       *more_label;
@@ -58,10 +59,13 @@ G_DEFINE_FINAL_TYPE (HdKbListView, hd_kb_list_view, GTK_TYPE_WIDGET)
 
 enum {
   ARTICLE_SELECTED,
+  MANAGE_CATEGORIES,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
+
+static void load (HdKbListView *self);
 
 typedef struct {
   char     *search;
@@ -210,8 +214,9 @@ categories_key (GPtrArray *categories)
 }
 
 /* "All", "Uncategorized", then the tree, indented by depth. The choice
- * stays while its category does. */
-static void
+ * stays while its category does; returns TRUE when it went with it (the
+ * dropdown then says "All"). */
+static gboolean
 fill_categories (HdKbListView *self,
                  GPtrArray    *categories)
 {
@@ -222,7 +227,7 @@ fill_categories (HdKbListView *self,
   guint select = 0;
 
   if (g_strcmp0 (key, self->categories_key) == 0)
-    return;
+    return FALSE;
   g_free (self->categories_key);
   self->categories_key = g_steal_pointer (&key);
 
@@ -255,6 +260,7 @@ fill_categories (HdKbListView *self,
   gtk_string_list_splice (self->category_names, 0, n_old, (const char * const *) names->pdata);
   gtk_drop_down_set_selected (self->category_dropdown, select);
   self->filling = FALSE;
+  return select == 0 && chosen != CATEGORY_ALL;
 }
 
 /* Rows */
@@ -446,7 +452,13 @@ list_done (GObject      *source,
     }
 
   self->loading = FALSE;
-  fill_categories (self, r->categories);
+  if (fill_categories (self, r->categories))
+    {
+      /* The category listed was deleted: the list follows the dropdown. */
+      result_free (r);
+      load (self);
+      return;
+    }
   fill_rows (self, r);
   result_free (r);
 }
@@ -484,6 +496,12 @@ category_changed_cb (HdKbListView *self)
 {
   if (!self->filling)
     load (self);
+}
+
+static void
+categories_clicked_cb (HdKbListView *self)
+{
+  g_signal_emit (self, signals[MANAGE_CATEGORIES], 0);
 }
 
 static void
@@ -554,17 +572,29 @@ hd_kb_list_view_class_init (HdKbListViewClass *klass)
                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                             G_TYPE_NONE, 1, G_TYPE_INT64);
 
+  /**
+   * HdKbListView::manage-categories:
+   *
+   * Staff asked to arrange the categories (the button beside the
+   * category filter; requesters do not see it).
+   */
+  signals[MANAGE_CATEGORIES] = g_signal_new ("manage-categories", G_TYPE_FROM_CLASS (klass),
+                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                             G_TYPE_NONE, 0);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/helpdesk/Helpdesk/hd-kb-list-view.ui");
   gtk_widget_class_bind_template_child (widget_class, HdKbListView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, HdKbListView, category_dropdown);
   gtk_widget_class_bind_template_child (widget_class, HdKbListView, category_names);
+  gtk_widget_class_bind_template_child (widget_class, HdKbListView, categories_button);
   gtk_widget_class_bind_template_child (widget_class, HdKbListView, stack);
   gtk_widget_class_bind_template_child (widget_class, HdKbListView, article_list);
   gtk_widget_class_bind_template_child (widget_class, HdKbListView, more_label);
   gtk_widget_class_bind_template_child (widget_class, HdKbListView, empty_page);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, category_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, categories_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -593,7 +623,8 @@ hd_kb_list_view_new (void)
  * hd_kb_list_view_set_store:
  * @store: (nullable): used only through jobs
  * @me: (nullable): who is looking; requesters read FAQ articles only (the
- *   store sees to that)
+ *   store sees to that), and only staff may arrange the categories of a
+ *   file they can write
  */
 void
 hd_kb_list_view_set_store (HdKbListView *self,
@@ -604,6 +635,9 @@ hd_kb_list_view_set_store (HdKbListView *self,
 
   g_set_object (&self->store, store);
   g_set_object (&self->me, me);
+  gtk_widget_set_visible (GTK_WIDGET (self->categories_button),
+                          store != NULL && me != NULL && hd_person_is_staff (me) &&
+                          !hd_store_is_read_only (store));
   self->selected = 0;
   g_clear_pointer (&self->categories_key, g_free);
   self->filling = TRUE;

@@ -14,6 +14,7 @@
 #include "hd-article-editor.h"
 #include "hd-article-view.h"
 #include "hd-assign-menu.h"
+#include "hd-kb-categories-window.h"
 #include "hd-kb-list-view.h"
 #include "hd-location.h"
 #include "hd-new-ticket-dialog.h"
@@ -1380,6 +1381,29 @@ new_article_activated (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (editor));
 }
 
+/* Categories changed in a window of ours: the category filter follows at
+ * once, and other views through the monitor. */
+static void
+kb_categories_changed_cb (HdWindow *self)
+{
+  hd_kb_list_view_reload (self->kb_list_view);
+  hd_store_monitor_poll_now (self->monitor);
+}
+
+static void
+manage_categories_cb (HdWindow *self)
+{
+  GtkWidget *categories;
+
+  if (self->store == NULL || !hd_person_is_staff (self->me))
+    return;
+
+  categories = hd_kb_categories_window_new (GTK_WINDOW (self), self->store);
+  g_signal_connect_object (categories, "changed", G_CALLBACK (kb_categories_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (categories));
+}
+
 static void
 knowledge_base_activated (GtkWidget  *widget,
                           const char *action_name,
@@ -1706,6 +1730,7 @@ hd_window_class_init (HdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, show_article_cb);
   gtk_widget_class_bind_template_callback (widget_class, show_linked_ticket_cb);
   gtk_widget_class_bind_template_callback (widget_class, article_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, manage_categories_cb);
 
   gtk_widget_class_install_action (widget_class, "win.new-ticket", NULL, new_ticket_activated);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);

@@ -6,10 +6,11 @@
  * article view renders Markdown, the editor previews as it is typed and
  * keeps the text through a conflict, a requester reads FAQ only, a ticket
  * suggests its article and links both ways, a resolved ticket becomes a
- * draft article, and the New Ticket form suggests answers. What the
- * editor holds is kept as a draft until it is saved or discarded, and
- * comes back.
+ * draft article, and the New Ticket form suggests answers. Staff arrange
+ * the categories in their own window. What the editor holds is kept as a
+ * draft until it is saved or discarded, and comes back.
  * Screenshots: screenshot-kb.png, screenshot-article-editor.png,
+ * screenshot-kb-categories.png, screenshot-kb-category-form.png,
  * screenshot-article-editor-draft.png, screenshot-article-draft-notice.png.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -21,6 +22,7 @@
 #include "hd-article-editor.h"
 #include "hd-article-view.h"
 #include "hd-gui-test-util.h"
+#include "hd-kb-categories-window.h"
 #include "hd-kb-list-view.h"
 #include "hd-markdown-view.h"
 #include "hd-new-ticket-dialog.h"
@@ -409,6 +411,11 @@ test_kb_requester (void)
   g_assert_false (gtk_widget_get_visible (named (GTK_WIDGET (f->window), GTK_TYPE_BUTTON, "new_article_button")));
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-article", NULL) &&
                   hd_find_toplevel (HD_TYPE_ARTICLE_EDITOR) != NULL);
+  /* Nor do they arrange categories: no button, and no window if asked. */
+  g_assert_false (gtk_widget_get_visible (named (GTK_WIDGET (kb_list (f)), GTK_TYPE_BUTTON, "categories_button")));
+  g_signal_emit_by_name (kb_list (f), "manage-categories");
+  hd_wait_frames (GTK_WIDGET (f->window), 2);
+  g_assert_null (hd_find_toplevel (HD_TYPE_KB_CATEGORIES_WINDOW));
 
   /* Reading one: no Edit, no links, no history. */
   gtk_list_box_select_row (GTK_LIST_BOX (list), GTK_LIST_BOX_ROW (first_row (list)));
@@ -1162,6 +1169,382 @@ test_kb_new_ticket_suggestions (void)
   fixture_tear_down (f);
 }
 
+/* Categories: staff add, rename, move and delete them in their own
+ * window; the core's refusals show in it, and the category filter
+ * follows. */
+
+static GtkWidget *
+categories_window (void)
+{
+  GtkWindow *window = hd_find_toplevel (HD_TYPE_KB_CATEGORIES_WINDOW);
+
+  g_assert_nonnull (window);
+  return GTK_WIDGET (window);
+}
+
+static gboolean
+category_in_file (Fixture    *f,
+                  const char *path)
+{
+  g_autoptr(HdKbCategory) category = hd_store_find_kb_category (f->disp, path, NULL);
+
+  return category != NULL;
+}
+
+/* The list is up, with a row titled f->searched (the name waited for). */
+static gboolean
+categories_list_shows (Fixture *f)
+{
+  GtkWidget *window = categories_window ();
+  GtkStack *stack = GTK_STACK (named (window, GTK_TYPE_STACK, "stack"));
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (stack), "list") == 0 &&
+         gtk_widget_get_sensitive (GTK_WIDGET (stack)) &&
+         hd_find_row (named (window, GTK_TYPE_LIST_BOX, "category_list"), ADW_TYPE_ACTION_ROW,
+                      f->searched) != NULL;
+}
+
+static gboolean
+categories_list_lacks (Fixture *f)
+{
+  GtkWidget *window = categories_window ();
+  GtkStack *stack = GTK_STACK (named (window, GTK_TYPE_STACK, "stack"));
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (stack), "list") == 0 &&
+         gtk_widget_get_sensitive (GTK_WIDGET (stack)) &&
+         hd_find_row (named (window, GTK_TYPE_LIST_BOX, "category_list"), ADW_TYPE_ACTION_ROW,
+                      f->searched) == NULL;
+}
+
+static void
+wait_for_row (Fixture    *f,
+              const char *name)
+{
+  g_free (f->searched);
+  f->searched = g_strdup (name);
+  hd_wait_until (categories_list_shows, f, HD_WAIT_MS);
+}
+
+static GtkWidget *
+category_row (const char *name)
+{
+  GtkWidget *row = hd_find_row (named (categories_window (), GTK_TYPE_LIST_BOX, "category_list"),
+                                ADW_TYPE_ACTION_ROW, name);
+
+  g_assert_nonnull (row);
+  return row;
+}
+
+static void
+open_category (const char *name)
+{
+  g_signal_emit_by_name (category_row (name), "activated");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (named (categories_window (), GTK_TYPE_STACK, "stack"))),
+                   ==, "form");
+}
+
+static guint
+parent_position (GtkWidget  *window,
+                 const char *path)
+{
+  GListModel *model = adw_combo_row_get_model (ADW_COMBO_ROW (named (window, ADW_TYPE_COMBO_ROW, "parent_row")));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (gtk_string_object_get_string (item), path) == 0)
+        return i;
+    }
+  return G_MAXUINT;
+}
+
+static void
+choose_parent (GtkWidget  *window,
+               const char *path)
+{
+  guint i = parent_position (window, path);
+
+  g_assert_cmpuint (i, !=, G_MAXUINT);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (named (window, ADW_TYPE_COMBO_ROW, "parent_row")), i);
+}
+
+static void
+type_name (GtkWidget  *window,
+           const char *name)
+{
+  gtk_editable_set_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "name_row")), name);
+}
+
+static gboolean
+category_error_shown (GtkWidget *window)
+{
+  return gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "form_error")) &&
+         gtk_widget_get_sensitive (named (window, GTK_TYPE_STACK, "stack"));
+}
+
+static const char *
+category_error (GtkWidget *window)
+{
+  return gtk_label_get_text (GTK_LABEL (named (window, GTK_TYPE_LABEL, "form_error")));
+}
+
+/* Whether the KB page's category filter offers @name. */
+static gboolean
+filter_offers (Fixture    *f,
+               const char *name)
+{
+  GtkDropDown *dropdown = GTK_DROP_DOWN (named (GTK_WIDGET (kb_list (f)), GTK_TYPE_DROP_DOWN, "category_dropdown"));
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_str_has_suffix (gtk_string_object_get_string (item), name))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+filter_by (Fixture    *f,
+           const char *name)
+{
+  GtkDropDown *dropdown = GTK_DROP_DOWN (named (GTK_WIDGET (kb_list (f)), GTK_TYPE_DROP_DOWN, "category_dropdown"));
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_str_has_suffix (gtk_string_object_get_string (item), name))
+        {
+          gtk_drop_down_set_selected (dropdown, i);
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+/* The filter's category is gone: back to every article. */
+static gboolean
+kb_lists_all_three (Fixture *f)
+{
+  GtkDropDown *dropdown = GTK_DROP_DOWN (named (GTK_WIDGET (kb_list (f)), GTK_TYPE_DROP_DOWN, "category_dropdown"));
+
+  return gtk_drop_down_get_selected (dropdown) == 0 && kb_lists_three (f);
+}
+
+static gboolean
+filter_offers_software (Fixture *f)
+{
+  return filter_offers (f, "Software");
+}
+
+static gboolean
+software_added (Fixture *f)
+{
+  return category_in_file (f, "Hardware/Software");
+}
+
+static gboolean
+applications_renamed (Fixture *f)
+{
+  return category_in_file (f, "Hardware/Applications") && !category_in_file (f, "Hardware/Software");
+}
+
+static gboolean
+applications_moved (Fixture *f)
+{
+  return category_in_file (f, "Network/Applications") &&
+         !category_in_file (f, "Hardware/Applications");
+}
+
+static gboolean
+applications_deleted (Fixture *f)
+{
+  return !category_in_file (f, "Network/Applications");
+}
+
+static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+static gboolean
+delete_asked (gpointer data)
+{
+  return message_dialog ("Delete Category?") != NULL;
+}
+
+static void
+test_kb_categories (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) expected = NULL;
+  g_autoptr(HdArticle) archived = NULL;
+  g_autoptr(HdKbCategory) network = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autofree char *shot = NULL;
+  GtkWidget *button, *window, *hardware_icon, *printers_icon;
+  GtkWindow *dialog;
+  guint changed = 0;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  /* A technician: staff arrange the categories, not only the dispatcher. */
+  fixture_set_up (f, "tech1");
+  open_kb (f);
+  hd_wait_until (kb_lists_four, f, HD_WAIT_MS);
+  button = named (GTK_WIDGET (kb_list (f)), GTK_TYPE_BUTTON, "categories_button");
+  g_assert_true (gtk_widget_get_visible (button));
+  g_signal_emit_by_name (button, "clicked");
+  hd_wait_until (has_toplevel, GSIZE_TO_POINTER (HD_TYPE_KB_CATEGORIES_WINDOW), HD_WAIT_MS);
+  window = categories_window ();
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (window)) == GTK_WINDOW (f->window));
+  g_signal_connect_swapped (window, "changed", G_CALLBACK (count_cb), &changed);
+
+  /* The tree, indented, with each category's articles. */
+  wait_for_row (f, "Printers");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (category_row ("Printers"))), ==,
+                   "2 articles");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (category_row ("Hardware"))), ==,
+                   "No articles");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (category_row ("Network"))), ==,
+                   "1 article");
+  hardware_icon = hd_find_widget (category_row ("Hardware"), GTK_TYPE_IMAGE, NULL, NULL);
+  printers_icon = hd_find_widget (category_row ("Printers"), GTK_TYPE_IMAGE, NULL, NULL);
+  g_assert_cmpint (gtk_widget_get_margin_start (printers_icon), >,
+                   gtk_widget_get_margin_start (hardware_icon));
+  hd_wait_frames (window, 3);
+  shot = hd_save_screenshot (window, "screenshot-kb-categories.png");
+  hd_gui_test_message ("screenshot: %s", shot);
+  g_clear_pointer (&shot, g_free);
+
+  /* Add "Software" inside "Hardware": in the file, in the list, and in
+   * the KB page's category filter. */
+  g_assert_true (gtk_widget_activate_action (window, "categories.add", NULL));
+  g_assert_false (gtk_widget_get_visible (named (window, ADW_TYPE_PREFERENCES_GROUP, "delete_group")));
+  g_assert_false (gtk_widget_is_sensitive (named (window, GTK_TYPE_BUTTON, "save_button")));
+  type_name (window, "Software");
+  choose_parent (window, "Hardware");
+  g_assert_true (gtk_widget_activate_action (window, "categories.save", NULL));
+  hd_wait_until (software_added, f, HD_WAIT_MS);
+  wait_for_row (f, "Software");
+  hd_wait_until (filter_offers_software, f, HD_WAIT_MS);
+  g_assert_cmpuint (changed, ==, 1);
+
+  /* Rename it. */
+  open_category ("Software");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "name_row"))),
+                   ==, "Software");
+  type_name (window, "Applications");
+  g_assert_true (gtk_widget_activate_action (window, "categories.save", NULL));
+  hd_wait_until (applications_renamed, f, HD_WAIT_MS);
+  wait_for_row (f, "Applications");
+
+  /* Move it into "Network". Nothing can move into itself or below
+   * itself: "Hardware" is not offered a place inside "Hardware". */
+  open_category ("Hardware");
+  g_assert_cmpuint (parent_position (window, "Top Level"), ==, 0);
+  g_assert_cmpuint (parent_position (window, "Network"), !=, G_MAXUINT);
+  g_assert_cmpuint (parent_position (window, "Hardware"), ==, G_MAXUINT);
+  g_assert_cmpuint (parent_position (window, "Hardware/Printers"), ==, G_MAXUINT);
+  g_assert_cmpuint (parent_position (window, "Hardware/Applications"), ==, G_MAXUINT);
+  g_assert_true (gtk_widget_activate_action (window, "categories.back", NULL));
+  open_category ("Applications");
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (named (window, ADW_TYPE_COMBO_ROW, "parent_row"))),
+                    ==, parent_position (window, "Hardware"));
+  choose_parent (window, "Network");
+  g_assert_true (gtk_widget_activate_action (window, "categories.save", NULL));
+  hd_wait_until (applications_moved, f, HD_WAIT_MS);
+  wait_for_row (f, "Applications");
+
+  /* The core's refusals, said under the form, with what was typed kept. */
+  g_assert_true (gtk_widget_activate_action (window, "categories.add", NULL));
+  type_name (window, "hardware");
+  g_assert_true (gtk_widget_activate_action (window, "categories.save", NULL));
+  hd_wait_until (category_error_shown, window, HD_WAIT_MS);
+  g_assert_cmpstr (category_error (window), ==,
+                   "There is a category “hardware” there already. Choose another name.");
+  type_name (window, "Cables/Adapters");
+  g_assert_false (gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "form_error")));
+  g_assert_true (gtk_widget_activate_action (window, "categories.save", NULL));
+  hd_wait_until (category_error_shown, window, HD_WAIT_MS);
+  g_assert_cmpstr (category_error (window), ==,
+                   "A category name cannot contain “/”; it separates the levels of a path.");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "name_row"))),
+                   ==, "Cables/Adapters");
+  g_assert_false (category_in_file (f, "Cables"));
+  g_assert_true (gtk_widget_activate_action (window, "categories.back", NULL));
+
+  /* A category with articles: Delete is off, and says why. */
+  open_category ("Printers");
+  g_assert_true (gtk_widget_get_visible (named (window, ADW_TYPE_PREFERENCES_GROUP, "delete_group")));
+  g_assert_false (gtk_widget_is_sensitive (named (window, GTK_TYPE_BUTTON, "delete_button")));
+  g_assert_true (gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "delete_note")));
+  hd_wait_frames (window, 3);
+  shot = hd_save_screenshot (window, "screenshot-kb-category-form.png");
+  hd_gui_test_message ("screenshot: %s", shot);
+  g_assert_true (gtk_widget_activate_action (window, "categories.back", NULL));
+
+  /* "Network" lists no article once its one is archived, but that
+   * article still holds it (below). */
+  archived = hd_store_set_article_archived (f->disp, f->vpn, 0, TRUE, &error);
+  g_assert_no_error (error);
+  network = hd_store_find_kb_category (f->disp, "Network", &error);
+  g_assert_no_error (error);
+  g_assert_false (hd_store_delete_kb_category (f->disp, hd_kb_category_get_id (network), &expected));
+
+  /* An empty one: deleted once confirmed. The KB page showed it; it shows
+   * every article instead. */
+  filter_by (f, "Applications");
+  hd_wait_until (kb_idle, f, HD_WAIT_MS);
+  g_assert_cmpuint (hd_kb_list_view_get_n_shown (kb_list (f)), ==, 0);
+  open_category ("Applications");
+  g_assert_false (gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "delete_note")));
+  g_assert_true (gtk_widget_is_sensitive (named (window, GTK_TYPE_BUTTON, "delete_button")));
+  g_assert_true (gtk_widget_activate_action (window, "categories.delete", NULL));
+  hd_wait_until (delete_asked, NULL, HD_WAIT_MS);
+  dialog = message_dialog ("Delete Category?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "“Network/Applications”"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "delete");
+  hd_wait_until (applications_deleted, f, HD_WAIT_MS);
+  g_free (f->searched);
+  f->searched = g_strdup ("Applications");
+  hd_wait_until (categories_list_lacks, f, HD_WAIT_MS);
+  hd_wait_until (kb_lists_all_three, f, HD_WAIT_MS);
+
+  /* "Network" now looks empty, but its archived article holds it: the
+   * core refuses, the window says so, and nothing is deleted. */
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (category_row ("Network"))), ==,
+                   "No articles");
+  before = hd_store_list_kb_categories (f->disp, &error);
+  g_assert_no_error (error);
+  open_category ("Network");
+  g_assert_true (gtk_widget_is_sensitive (named (window, GTK_TYPE_BUTTON, "delete_button")));
+  g_assert_true (gtk_widget_activate_action (window, "categories.delete", NULL));
+  hd_wait_until (delete_asked, NULL, HD_WAIT_MS);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (message_dialog ("Delete Category?")), "delete");
+  hd_wait_until (category_error_shown, window, HD_WAIT_MS);
+  g_assert_cmpstr (category_error (window), ==, expected->message);
+  g_assert_true (category_in_file (f, "Network"));
+  after = hd_store_list_kb_categories (f->disp, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, before->len);
+  g_assert_cmpuint (changed, ==, 4);
+
+  hd_destroy_and_wait (GTK_WINDOW (window));
+  fixture_tear_down (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1178,6 +1561,7 @@ main (int   argc,
   g_test_add_func ("/gui/kb/new-article-draft", test_kb_new_article_draft);
   g_test_add_func ("/gui/kb/publish-draft", test_kb_publish_draft);
   g_test_add_func ("/gui/kb/new-ticket-suggestions", test_kb_new_ticket_suggestions);
+  g_test_add_func ("/gui/kb/categories", test_kb_categories);
 
   return g_test_run ();
 }
