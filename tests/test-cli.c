@@ -2786,6 +2786,7 @@ test_check_search_indexes (void)
   g_assert_nonnull (strstr (out, "Rebuild the search indexes with “helpdesk-cli reindex”"));
   g_assert_cmpuint (count_lines (out), ==, 3);
   g_assert_nonnull (strstr (err, "has 3 problems"));
+  g_assert_nonnull (strstr (err, "“helpdesk-cli reindex” mends a search index"));
 
   /* It changes no row anyone reads: whoever may write the file may. */
   g_free (out);

@@ -476,7 +476,10 @@ cmd_check (const Command  *command,
     {
       g_autofree char *hint = last_good_backup_hint (hd_store_get_path (store));
 
-      g_printerr (_("helpdesk-cli: %s has %u problems. Restore it from a backup, or keep a copy before any repair.\n"),
+      g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                               "helpdesk-cli: %s has %u problem. Keep a copy of the file before any repair: “helpdesk-cli reindex” mends a search index; for anything else, restore a backup.\n",
+                               "helpdesk-cli: %s has %u problems. Keep a copy of the file before any repair: “helpdesk-cli reindex” mends a search index; for anything else, restore a backup.\n",
+                               problems->len),
                   hd_store_get_path (store), problems->len);
       if (hint != NULL)
         g_printerr ("helpdesk-cli: %s\n", hint);
