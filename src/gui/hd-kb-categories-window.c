@@ -15,7 +15,6 @@
 #include <glib/gi18n.h>
 
 #include "hd-kb-categories-window.h"
-#include "hd-store-async.h"
 #include "hd-validate.h"
 
 /* Pixels per level of the tree in the list. */
@@ -23,45 +22,23 @@
 
 struct _HdKbCategoriesWindow
 {
-  AdwWindow            parent_instance;
+  HdStackWindow        parent_instance;
 
   /* template widgets */
-  AdwToastOverlay     *toast_overlay;
-  AdwWindowTitle      *window_title;
-  GtkButton           *back_button;
-  GtkButton           *add_button;
-  GtkButton           *save_button;
-  GtkStack            *stack;
   GtkListBox          *category_list;
   AdwEntryRow         *name_row;
   AdwComboRow         *parent_row;
   GtkStringList       *parents;
-  GtkLabel            *form_error;
   AdwPreferencesGroup *delete_group;
   GtkLabel            *delete_note;
 
   /* owned */
-  HdStore             *store;
-  GCancellable        *cancellable;
   GPtrArray           *categories;  /* HdKbCategory, depth first, as last read */
   GArray              *parent_ids;  /* gint64 per entry of parents; 0: the top level */
   HdKbCategory        *editing;     /* NULL while adding */
-
-  /* weak */
-  AdwToast            *last_toast;
 };
 
-G_DEFINE_FINAL_TYPE (HdKbCategoriesWindow, hd_kb_categories_window, ADW_TYPE_WINDOW)
-
-enum {
-  CHANGED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
-static void show_form (HdKbCategoriesWindow *self,
-                       HdKbCategory         *category);
+G_DEFINE_FINAL_TYPE (HdKbCategoriesWindow, hd_kb_categories_window, HD_TYPE_STACK_WINDOW)
 
 /* Helpers */
 
@@ -69,40 +46,6 @@ static const char *
 text_of (AdwEntryRow *row)
 {
   return gtk_editable_get_text (GTK_EDITABLE (row));
-}
-
-static void
-show_message (GtkLabel     *label,
-              const GError *error)
-{
-  gtk_label_set_text (label, error != NULL ? error->message : NULL);
-  gtk_widget_set_visible (GTK_WIDGET (label), error != NULL);
-}
-
-static void
-toast (HdKbCategoriesWindow *self,
-       const char           *text)
-{
-  /* A toast's title is markup; category names are what people typed. */
-  g_autofree char *escaped = g_markup_escape_text (text, -1);
-
-  /* The newest news replaces the last, rather than queueing behind it. */
-  if (self->last_toast != NULL)
-    adw_toast_dismiss (self->last_toast);
-  self->last_toast = adw_toast_new (escaped);
-  g_object_add_weak_pointer (G_OBJECT (self->last_toast), (gpointer *) &self->last_toast);
-  adw_toast_overlay_add_toast (self->toast_overlay, self->last_toast);
-}
-
-/* Makes the window wait for a job; a focused GtkText made insensitive
- * never hears of it (GTK warns), hence the focus. */
-static void
-set_busy (HdKbCategoriesWindow *self,
-          gboolean              busy)
-{
-  if (busy)
-    gtk_window_set_focus (GTK_WINDOW (self), NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->stack), !busy);
 }
 
 /* In a depth-first list, a category's subcategories follow it one level
@@ -132,40 +75,28 @@ describe (HdKbCategory *category)
 
 /* The list */
 
-static void
-row_activated_cb (AdwActionRow         *row,
-                  HdKbCategoriesWindow *self)
-{
-  show_form (self, g_object_get_data (G_OBJECT (row), "hd-kb-category"));
-}
-
 static GtkWidget *
 create_row (HdKbCategoriesWindow *self,
             HdKbCategory         *category)
 {
   g_autofree char *subtitle = describe (category);
-  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *row = hd_stack_window_create_row (HD_STACK_WINDOW (self),
+                                               hd_kb_category_get_name (category), subtitle,
+                                               g_object_ref (category), g_object_unref);
   GtkWidget *icon = gtk_image_new_from_icon_name ("folder-symbolic");
 
-  /* Names are what people typed, never markup. */
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), hd_kb_category_get_name (category));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   /* The tree's shape: one step in per level. */
   gtk_widget_set_margin_start (icon, INDENT * (int) hd_kb_category_get_depth (category));
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  g_object_set_data_full (G_OBJECT (row), "hd-kb-category", g_object_ref (category),
-                          g_object_unref);
-  g_signal_connect_object (row, "activated", G_CALLBACK (row_activated_cb), self, 0);
   return row;
 }
 
 static void
-set_categories (HdKbCategoriesWindow *self,
-                GPtrArray            *categories)
+set_categories (HdStackWindow *stack_window,
+                gpointer       result)
 {
+  HdKbCategoriesWindow *self = HD_KB_CATEGORIES_WINDOW (stack_window);
+  GPtrArray *categories = result;
   GtkListBoxRow *row;
 
   g_ptr_array_unref (self->categories);
@@ -185,32 +116,6 @@ list_job (HdStore  *store,
           GError  **error)
 {
   return hd_store_list_kb_categories (store, error);
-}
-
-static void
-list_done (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(HdKbCategoriesWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) categories = hd_store_run_finish (HD_STORE (source), result, &error);
-
-  if (categories == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        toast (self, error->message);
-      return;
-    }
-
-  set_categories (self, categories);
-}
-
-static void
-reload (HdKbCategoriesWindow *self)
-{
-  hd_store_run_async (self->store, list_job, NULL, NULL, (GDestroyNotify) g_ptr_array_unref,
-                      self->cancellable, list_done, g_object_ref (self));
 }
 
 /* The form */
@@ -275,35 +180,28 @@ validate_cb (HdKbCategoriesWindow *self)
   gboolean ok = hd_validate_line (_("The category name"), name, HD_MAX_LINE_CHARS, TRUE, &error);
 
   /* No complaint about the empty form before anything is typed. */
-  show_message (self->form_error, text_of (self->name_row)[0] != '\0' ? error : NULL);
+  hd_stack_window_show_error (HD_STACK_WINDOW (self),
+                              text_of (self->name_row)[0] != '\0' ? error : NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "categories.save", ok);
 }
 
 static void
-show_header (HdKbCategoriesWindow *self,
-             const char           *title,
-             gboolean              form)
+show_list (HdStackWindow *stack_window)
 {
-  adw_window_title_set_title (self->window_title, title);
-  gtk_widget_set_visible (GTK_WIDGET (self->back_button), form);
-  gtk_widget_set_visible (GTK_WIDGET (self->save_button), form);
-  gtk_widget_set_visible (GTK_WIDGET (self->add_button), !form);
-}
+  HdKbCategoriesWindow *self = HD_KB_CATEGORIES_WINDOW (stack_window);
 
-static void
-show_list (HdKbCategoriesWindow *self)
-{
   g_clear_object (&self->editing);
-  gtk_stack_set_visible_child_name (self->stack, "list");
-  show_header (self, _("Categories"), FALSE);
+  hd_stack_window_show_page (stack_window, FALSE, _("Categories"));
   gtk_widget_grab_focus (GTK_WIDGET (self->category_list));
 }
 
-/* @category: (nullable): the category to edit; %NULL adds one */
+/* @item: (nullable): the HdKbCategory to edit; %NULL adds one */
 static void
-show_form (HdKbCategoriesWindow *self,
-           HdKbCategory         *category)
+show_form (HdStackWindow *stack_window,
+           gpointer       item)
 {
+  HdKbCategoriesWindow *self = HD_KB_CATEGORIES_WINDOW (stack_window);
+  HdKbCategory *category = item;
   gboolean empty;
 
   g_set_object (&self->editing, category);
@@ -317,12 +215,12 @@ show_form (HdKbCategoriesWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->delete_group), category != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->delete_note), category != NULL && !empty);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "categories.delete", empty);
-  show_message (self->form_error, NULL);
+  hd_stack_window_show_error (stack_window, NULL);
   validate_cb (self);
 
-  gtk_stack_set_visible_child_name (self->stack, "form");
-  show_header (self, category != NULL ? hd_kb_category_get_path (category) : _("New Category"),
-               TRUE);
+  hd_stack_window_show_page (stack_window, TRUE,
+                             category != NULL ? hd_kb_category_get_path (category)
+                                              : _("New Category"));
   gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
 }
 
@@ -373,44 +271,6 @@ change_job (HdStore  *store,
 }
 
 static void
-change_done (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(HdKbCategoriesWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = hd_store_run_finish (HD_STORE (source), result, &error);
-
-  /* Closed meanwhile: nothing left to show it in. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  set_busy (self, FALSE);
-  if (text == NULL)
-    {
-      /* Everything typed stays and the reason shows under the form; the
-       * list shows what the file holds now. */
-      show_message (self->form_error, error);
-      reload (self);
-      return;
-    }
-
-  toast (self, text);
-  g_signal_emit (self, signals[CHANGED], 0);
-  show_list (self);
-  reload (self);
-}
-
-static void
-run_change (HdKbCategoriesWindow *self,
-            Change               *change)
-{
-  set_busy (self, TRUE);
-  hd_store_run_async (self->store, change_job, change, (GDestroyNotify) change_free, g_free,
-                      self->cancellable, change_done, g_object_ref (self));
-}
-
-static void
 save_activated (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
@@ -427,13 +287,14 @@ save_activated (GtkWidget  *widget,
       if (!change->move && g_str_equal (name, hd_kb_category_get_name (self->editing)))
         {
           change_free (change);
-          show_list (self);
+          show_list (HD_STACK_WINDOW (self));
           return;
         }
     }
   change->name = g_steal_pointer (&name);
 
-  run_change (self, change);
+  hd_stack_window_run_change (HD_STACK_WINDOW (self), change_job, change,
+                              (GDestroyNotify) change_free);
 }
 
 static void
@@ -450,7 +311,8 @@ delete_response_cb (AdwMessageDialog     *dialog,
   change->id = hd_kb_category_get_id (self->editing);
   change->delete = TRUE;
   change->path = g_strdup (hd_kb_category_get_path (self->editing));
-  run_change (self, change);
+  hd_stack_window_run_change (HD_STACK_WINDOW (self), change_job, change,
+                              (GDestroyNotify) change_free);
 }
 
 static void
@@ -480,35 +342,6 @@ delete_activated (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static void
-add_activated (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  show_form (HD_KB_CATEGORIES_WINDOW (widget), NULL);
-}
-
-static void
-back_activated (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  show_list (HD_KB_CATEGORIES_WINDOW (widget));
-}
-
-static void
-back_or_close_activated (GtkWidget  *widget,
-                         const char *action_name,
-                         GVariant   *parameter)
-{
-  HdKbCategoriesWindow *self = HD_KB_CATEGORIES_WINDOW (widget);
-
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "form") == 0)
-    show_list (self);
-  else
-    gtk_window_close (GTK_WINDOW (self));
-}
-
 /* GObject */
 
 static void
@@ -516,12 +349,8 @@ hd_kb_categories_window_dispose (GObject *object)
 {
   HdKbCategoriesWindow *self = (HdKbCategoriesWindow *) object;
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), HD_TYPE_KB_CATEGORIES_WINDOW);
-  g_clear_object (&self->store);
   g_clear_object (&self->editing);
-  g_clear_weak_pointer (&self->last_toast);
 
   G_OBJECT_CLASS (hd_kb_categories_window_parent_class)->dispose (object);
 }
@@ -542,39 +371,30 @@ hd_kb_categories_window_class_init (HdKbCategoriesWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  HdStackWindowClass *stack_window_class = HD_STACK_WINDOW_CLASS (klass);
 
   object_class->dispose = hd_kb_categories_window_dispose;
   object_class->finalize = hd_kb_categories_window_finalize;
 
-  /**
-   * HdKbCategoriesWindow::changed:
-   *
-   * A category was added, renamed, moved or deleted.
-   */
-  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* HdStackWindow::changed: a category was added, renamed, moved or
+   * deleted. */
+  stack_window_class->load_job = list_job;
+  stack_window_class->load_free = (GDestroyNotify) g_ptr_array_unref;
+  stack_window_class->loaded = set_categories;
+  stack_window_class->show_list = show_list;
+  stack_window_class->show_form = show_form;
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/helpdesk/Helpdesk/hd-kb-categories-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, HdKbCategoriesWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, HdKbCategoriesWindow, window_title);
-  gtk_widget_class_bind_template_child (widget_class, HdKbCategoriesWindow, back_button);
-  gtk_widget_class_bind_template_child (widget_class, HdKbCategoriesWindow, add_button);
-  gtk_widget_class_bind_template_child (widget_class, HdKbCategoriesWindow, save_button);
-  gtk_widget_class_bind_template_child (widget_class, HdKbCategoriesWindow, stack);
+  hd_stack_window_class_set_template_from_resource (widget_class,
+                                                    "/io/github/helpdesk/Helpdesk/hd-kb-categories-window.ui",
+                                                    "categories");
   gtk_widget_class_bind_template_child (widget_class, HdKbCategoriesWindow, category_list);
   gtk_widget_class_bind_template_child (widget_class, HdKbCategoriesWindow, name_row);
   gtk_widget_class_bind_template_child (widget_class, HdKbCategoriesWindow, parent_row);
   gtk_widget_class_bind_template_child (widget_class, HdKbCategoriesWindow, parents);
-  gtk_widget_class_bind_template_child (widget_class, HdKbCategoriesWindow, form_error);
   gtk_widget_class_bind_template_child (widget_class, HdKbCategoriesWindow, delete_group);
   gtk_widget_class_bind_template_child (widget_class, HdKbCategoriesWindow, delete_note);
   gtk_widget_class_bind_template_callback (widget_class, validate_cb);
 
-  gtk_widget_class_install_action (widget_class, "categories.add", NULL, add_activated);
-  gtk_widget_class_install_action (widget_class, "categories.back", NULL, back_activated);
-  gtk_widget_class_install_action (widget_class, "categories.back-or-close", NULL,
-                                   back_or_close_activated);
   gtk_widget_class_install_action (widget_class, "categories.save", NULL, save_activated);
   gtk_widget_class_install_action (widget_class, "categories.delete", NULL, delete_activated);
 }
@@ -583,7 +403,6 @@ static void
 hd_kb_categories_window_init (HdKbCategoriesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->cancellable = g_cancellable_new ();
   self->categories = g_ptr_array_new_with_free_func (g_object_unref);
   self->parent_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 }
@@ -596,13 +415,8 @@ GtkWidget *
 hd_kb_categories_window_new (GtkWindow *parent,
                              HdStore   *store)
 {
-  HdKbCategoriesWindow *self;
-
   g_return_val_if_fail (HD_IS_STORE (store), NULL);
 
-  self = g_object_new (HD_TYPE_KB_CATEGORIES_WINDOW, "transient-for", parent, NULL);
-  self->store = g_object_ref (store);
-  reload (self);
-
-  return GTK_WIDGET (self);
+  return g_object_new (HD_TYPE_KB_CATEGORIES_WINDOW, "transient-for", parent, "store", store,
+                       NULL);
 }

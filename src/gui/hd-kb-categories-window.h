@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <adwaita.h>
+#include "hd-stack-window.h"
 
 #include "hd-store.h"
 
@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 #define HD_TYPE_KB_CATEGORIES_WINDOW (hd_kb_categories_window_get_type ())
 
 G_DECLARE_FINAL_TYPE (HdKbCategoriesWindow, hd_kb_categories_window, HD, KB_CATEGORIES_WINDOW,
-                      AdwWindow)
+                      HdStackWindow)
 
 GtkWidget *hd_kb_categories_window_new (GtkWindow *parent,
                                         HdStore   *store);

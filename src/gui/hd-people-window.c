@@ -13,20 +13,13 @@
 #include <glib/gi18n.h>
 
 #include "hd-people-window.h"
-#include "hd-store-async.h"
 #include "hd-validate.h"
 
 struct _HdPeopleWindow
 {
-  AdwWindow       parent_instance;
+  HdStackWindow    parent_instance;
 
   /* template widgets */
-  AdwToastOverlay *toast_overlay;
-  AdwWindowTitle  *window_title;
-  GtkButton       *back_button;
-  GtkButton       *add_button;
-  GtkButton       *save_button;
-  GtkStack        *stack;
   GtkListBox      *staff_list;
   GtkListBox      *requester_list;
   AdwEntryRow     *login_row;
@@ -40,25 +33,12 @@ struct _HdPeopleWindow
   GtkSwitch       *active_switch;
   AdwEntryRow     *department_row;
   AdwEntryRow     *location_row;
-  GtkLabel        *form_error;
 
   /* owned */
-  HdStore         *store;
-  GCancellable    *cancellable;
   HdPerson        *editing;   /* NULL while adding */
 };
 
-G_DEFINE_FINAL_TYPE (HdPeopleWindow, hd_people_window, ADW_TYPE_WINDOW)
-
-enum {
-  CHANGED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
-static void show_form (HdPeopleWindow *self,
-                       HdPerson       *person);
+G_DEFINE_FINAL_TYPE (HdPeopleWindow, hd_people_window, HD_TYPE_STACK_WINDOW)
 
 /* The list */
 
@@ -88,30 +68,16 @@ describe (HdPerson *person)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-static void
-row_activated_cb (AdwActionRow   *row,
-                  HdPeopleWindow *self)
-{
-  show_form (self, g_object_get_data (G_OBJECT (row), "hd-person"));
-}
-
 static GtkWidget *
 create_row (HdPeopleWindow *self,
             HdPerson       *person)
 {
   g_autofree char *subtitle = describe (person);
-  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *row = hd_stack_window_create_row (HD_STACK_WINDOW (self), hd_person_get_name (person),
+                                               subtitle, g_object_ref (person), g_object_unref);
 
-  /* People's names are their own text, never markup. */
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), hd_person_get_name (person));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   if (!hd_person_get_active (person))
     gtk_widget_add_css_class (row, "dim-label");
-  g_object_set_data_full (G_OBJECT (row), "hd-person", g_object_ref (person), g_object_unref);
-  g_signal_connect_object (row, "activated", G_CALLBACK (row_activated_cb), self, 0);
   return row;
 }
 
@@ -124,24 +90,11 @@ people_job (HdStore  *store,
 }
 
 static void
-people_done (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+people_loaded (HdStackWindow *stack_window,
+               gpointer       result)
 {
-  g_autoptr(HdPeopleWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) people = hd_store_run_finish (HD_STORE (source), result, &error);
-
-  if (people == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *escaped = g_markup_escape_text (error->message, -1);
-
-          adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
-        }
-      return;
-    }
+  HdPeopleWindow *self = HD_PEOPLE_WINDOW (stack_window);
+  GPtrArray *people = result;
 
   clear_list (self->staff_list);
   clear_list (self->requester_list);
@@ -153,13 +106,6 @@ people_done (GObject      *source,
                                                        : self->requester_list,
                            create_row (self, person));
     }
-}
-
-static void
-reload (HdPeopleWindow *self)
-{
-  hd_store_run_async (self->store, people_job, NULL, NULL, (GDestroyNotify) g_ptr_array_unref,
-                      self->cancellable, people_done, g_object_ref (self));
 }
 
 /* The form */
@@ -175,14 +121,6 @@ set_text (AdwEntryRow *row,
           const char  *text)
 {
   gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
-}
-
-static void
-show_error (HdPeopleWindow *self,
-            const GError   *error)
-{
-  gtk_label_set_text (self->form_error, error != NULL ? error->message : NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->form_error), error != NULL);
 }
 
 /* The core's own checks, as the person types. */
@@ -203,7 +141,8 @@ validate_cb (HdPeopleWindow *self)
                          FALSE, &error);
 
   /* No complaint about the empty form before anything is typed. */
-  show_error (self, text_of (self->login_row)[0] != '\0' ? error : NULL);
+  hd_stack_window_show_error (HD_STACK_WINDOW (self),
+                              text_of (self->login_row)[0] != '\0' ? error : NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "people.save", ok);
 }
 
@@ -220,21 +159,22 @@ role_changed_cb (HdPeopleWindow *self)
 }
 
 static void
-show_list (HdPeopleWindow *self)
+show_list (HdStackWindow *stack_window)
 {
+  HdPeopleWindow *self = HD_PEOPLE_WINDOW (stack_window);
+
   g_clear_object (&self->editing);
-  gtk_stack_set_visible_child_name (self->stack, "list");
-  adw_window_title_set_title (self->window_title, _("People"));
-  gtk_widget_set_visible (GTK_WIDGET (self->back_button), FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->save_button), FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->add_button), TRUE);
+  hd_stack_window_show_page (stack_window, FALSE, _("People"));
 }
 
-/* @person: (nullable): who to edit; %NULL adds someone */
+/* @item: (nullable): the HdPerson to edit; %NULL adds someone */
 static void
-show_form (HdPeopleWindow *self,
-           HdPerson       *person)
+show_form (HdStackWindow *stack_window,
+           gpointer       item)
 {
+  HdPeopleWindow *self = HD_PEOPLE_WINDOW (stack_window);
+  HdPerson *person = item;
+
   g_set_object (&self->editing, person);
 
   set_text (self->login_row, person != NULL ? hd_person_get_login (person) : NULL);
@@ -253,15 +193,11 @@ show_form (HdPeopleWindow *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->login_row), person == NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->active_row), person != NULL);
   role_changed_cb (self);
-  show_error (self, NULL);
+  hd_stack_window_show_error (stack_window, NULL);
   validate_cb (self);
 
-  adw_window_title_set_title (self->window_title,
-                              person != NULL ? hd_person_get_name (person) : _("New Person"));
-  gtk_stack_set_visible_child_name (self->stack, "form");
-  gtk_widget_set_visible (GTK_WIDGET (self->back_button), TRUE);
-  gtk_widget_set_visible (GTK_WIDGET (self->save_button), TRUE);
-  gtk_widget_set_visible (GTK_WIDGET (self->add_button), FALSE);
+  hd_stack_window_show_page (stack_window, TRUE,
+                             person != NULL ? hd_person_get_name (person) : _("New Person"));
   gtk_widget_grab_focus (GTK_WIDGET (person != NULL ? self->name_row : self->login_row));
 }
 
@@ -289,45 +225,23 @@ save_free (Save *save)
   g_free (save);
 }
 
+/* Returns what to say once done. */
 static gpointer
 save_job (HdStore  *store,
           gpointer  data,
           GError  **error)
 {
   Save *save = data;
+  g_autoptr(HdPerson) person = NULL;
 
   if (save->login != NULL)
-    return hd_store_update_person (store, save->login, &save->changes, error);
-
-  return hd_store_add_person (store, &save->draft, error);
-}
-
-static void
-save_done (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(HdPeopleWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HdPerson) person = hd_store_run_finish (HD_STORE (source), result, &error);
-  g_autofree char *text = NULL;
-  g_autofree char *escaped = NULL;
-
-  gtk_widget_set_sensitive (GTK_WIDGET (self->stack), TRUE);
+    person = hd_store_update_person (store, save->login, &save->changes, error);
+  else
+    person = hd_store_add_person (store, &save->draft, error);
   if (person == NULL)
-    {
-      /* Everything typed stays; the reason shows under the form. */
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error);
-      return;
-    }
+    return NULL;
 
-  text = g_strdup_printf (_("%s saved"), hd_person_get_name (person));
-  escaped = g_markup_escape_text (text, -1);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
-  g_signal_emit (self, signals[CHANGED], 0);
-  show_list (self);
-  reload (self);
+  return g_strdup_printf (_("%s saved"), hd_person_get_name (person));
 }
 
 static char *
@@ -375,40 +289,7 @@ save_activated (GtkWidget  *widget,
                              ? optional (self->location_row) : NULL;
     }
 
-  /* A focused GtkText made insensitive never hears of it (GTK warns). */
-  gtk_window_set_focus (GTK_WINDOW (self), NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->stack), FALSE);
-  hd_store_run_async (self->store, save_job, save, (GDestroyNotify) save_free, g_object_unref,
-                      self->cancellable, save_done, g_object_ref (self));
-}
-
-static void
-add_activated (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  show_form (HD_PEOPLE_WINDOW (widget), NULL);
-}
-
-static void
-back_activated (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  show_list (HD_PEOPLE_WINDOW (widget));
-}
-
-static void
-back_or_close_activated (GtkWidget  *widget,
-                         const char *action_name,
-                         GVariant   *parameter)
-{
-  HdPeopleWindow *self = HD_PEOPLE_WINDOW (widget);
-
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "form") == 0)
-    show_list (self);
-  else
-    gtk_window_close (GTK_WINDOW (self));
+  hd_stack_window_run_change (HD_STACK_WINDOW (self), save_job, save, (GDestroyNotify) save_free);
 }
 
 /* GObject */
@@ -418,10 +299,7 @@ hd_people_window_dispose (GObject *object)
 {
   HdPeopleWindow *self = (HdPeopleWindow *) object;
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), HD_TYPE_PEOPLE_WINDOW);
-  g_clear_object (&self->store);
   g_clear_object (&self->editing);
 
   G_OBJECT_CLASS (hd_people_window_parent_class)->dispose (object);
@@ -432,25 +310,20 @@ hd_people_window_class_init (HdPeopleWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  HdStackWindowClass *stack_window_class = HD_STACK_WINDOW_CLASS (klass);
 
   object_class->dispose = hd_people_window_dispose;
 
-  /**
-   * HdPeopleWindow::changed:
-   *
-   * Someone was added or changed.
-   */
-  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* HdStackWindow::changed: someone was added or changed. */
+  stack_window_class->load_job = people_job;
+  stack_window_class->load_free = (GDestroyNotify) g_ptr_array_unref;
+  stack_window_class->loaded = people_loaded;
+  stack_window_class->show_list = show_list;
+  stack_window_class->show_form = show_form;
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/helpdesk/Helpdesk/hd-people-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, HdPeopleWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, HdPeopleWindow, window_title);
-  gtk_widget_class_bind_template_child (widget_class, HdPeopleWindow, back_button);
-  gtk_widget_class_bind_template_child (widget_class, HdPeopleWindow, add_button);
-  gtk_widget_class_bind_template_child (widget_class, HdPeopleWindow, save_button);
-  gtk_widget_class_bind_template_child (widget_class, HdPeopleWindow, stack);
+  hd_stack_window_class_set_template_from_resource (widget_class,
+                                                    "/io/github/helpdesk/Helpdesk/hd-people-window.ui",
+                                                    "people");
   gtk_widget_class_bind_template_child (widget_class, HdPeopleWindow, staff_list);
   gtk_widget_class_bind_template_child (widget_class, HdPeopleWindow, requester_list);
   gtk_widget_class_bind_template_child (widget_class, HdPeopleWindow, login_row);
@@ -464,14 +337,9 @@ hd_people_window_class_init (HdPeopleWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdPeopleWindow, active_switch);
   gtk_widget_class_bind_template_child (widget_class, HdPeopleWindow, department_row);
   gtk_widget_class_bind_template_child (widget_class, HdPeopleWindow, location_row);
-  gtk_widget_class_bind_template_child (widget_class, HdPeopleWindow, form_error);
   gtk_widget_class_bind_template_callback (widget_class, validate_cb);
   gtk_widget_class_bind_template_callback (widget_class, role_changed_cb);
 
-  gtk_widget_class_install_action (widget_class, "people.add", NULL, add_activated);
-  gtk_widget_class_install_action (widget_class, "people.back", NULL, back_activated);
-  gtk_widget_class_install_action (widget_class, "people.back-or-close", NULL,
-                                   back_or_close_activated);
   gtk_widget_class_install_action (widget_class, "people.save", NULL, save_activated);
 }
 
@@ -479,7 +347,6 @@ static void
 hd_people_window_init (HdPeopleWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->cancellable = g_cancellable_new ();
 
   for (HdRole role = HD_ROLE_REQUESTER; role <= HD_ROLE_DISPATCHER; role++)
     gtk_string_list_append (self->roles, hd_role_to_label (role));
@@ -499,13 +366,7 @@ GtkWidget *
 hd_people_window_new (GtkWindow *parent,
                       HdStore   *store)
 {
-  HdPeopleWindow *self;
-
   g_return_val_if_fail (HD_IS_STORE (store), NULL);
 
-  self = g_object_new (HD_TYPE_PEOPLE_WINDOW, "transient-for", parent, NULL);
-  self->store = g_object_ref (store);
-  reload (self);
-
-  return GTK_WIDGET (self);
+  return g_object_new (HD_TYPE_PEOPLE_WINDOW, "transient-for", parent, "store", store, NULL);
 }

@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <adwaita.h>
+#include "hd-stack-window.h"
 
 #include "hd-store.h"
 
@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 
 #define HD_TYPE_PEOPLE_WINDOW (hd_people_window_get_type ())
 
-G_DECLARE_FINAL_TYPE (HdPeopleWindow, hd_people_window, HD, PEOPLE_WINDOW, AdwWindow)
+G_DECLARE_FINAL_TYPE (HdPeopleWindow, hd_people_window, HD, PEOPLE_WINDOW, HdStackWindow)
 
 GtkWidget *hd_people_window_new (GtkWindow *parent,
                                  HdStore   *store);

@@ -14,20 +14,13 @@
 #include <glib/gi18n.h>
 
 #include "hd-sla-window.h"
-#include "hd-store-async.h"
 #include "hd-validate.h"
 
 struct _HdSlaWindow
 {
-  AdwWindow        parent_instance;
+  HdStackWindow    parent_instance;
 
   /* template widgets */
-  AdwToastOverlay *toast_overlay;
-  AdwWindowTitle  *window_title;
-  GtkButton       *back_button;
-  GtkButton       *add_button;
-  GtkButton       *save_button;
-  GtkStack        *stack;
   AdwEntryRow     *zone_row;
   AdwEntryRow     *hours_row;
   AdwEntryRow     *holidays_row;
@@ -41,29 +34,16 @@ struct _HdSlaWindow
   AdwEntryRow     *response_row;
   AdwEntryRow     *resolution_row;
   GtkSpinButton   *warn_spin;
-  GtkLabel        *form_error;
   AdwPreferencesGroup *delete_group;
 
   /* owned */
-  HdStore         *store;
-  GCancellable    *cancellable;
   HdCalendar      *calendar;  /* as stored; NULL until loaded */
   HdCalendar      *typed;     /* what the rows say, NULL while it is wrong */
   HdSlaRule       *editing;   /* NULL while adding */
   gboolean         saving_calendar;
 };
 
-G_DEFINE_FINAL_TYPE (HdSlaWindow, hd_sla_window, ADW_TYPE_WINDOW)
-
-enum {
-  CHANGED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
-static void show_form (HdSlaWindow     *self,
-                       const HdSlaRule *rule);
+G_DEFINE_FINAL_TYPE (HdSlaWindow, hd_sla_window, HD_TYPE_STACK_WINDOW)
 
 /* Helpers */
 
@@ -86,27 +66,6 @@ show_message (GtkLabel     *label,
 {
   gtk_label_set_text (label, error != NULL ? error->message : NULL);
   gtk_widget_set_visible (GTK_WIDGET (label), error != NULL);
-}
-
-static void
-toast (HdSlaWindow *self,
-       const char  *text)
-{
-  /* A toast's title is markup; categories are what people typed. */
-  g_autofree char *escaped = g_markup_escape_text (text, -1);
-
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
-}
-
-/* Makes the window wait for a job; a focused GtkText made insensitive
- * never hears of it (GTK warns), hence the focus. */
-static void
-set_busy (HdSlaWindow *self,
-          gboolean     busy)
-{
-  if (busy)
-    gtk_window_set_focus (GTK_WINDOW (self), NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->stack), !busy);
 }
 
 static char *
@@ -156,31 +115,15 @@ target_text (guint minutes)
 
 /* The list */
 
-static void
-row_activated_cb (AdwActionRow *row,
-                  HdSlaWindow  *self)
-{
-  show_form (self, g_object_get_data (G_OBJECT (row), "hd-sla-rule"));
-}
-
 static GtkWidget *
 create_row (HdSlaWindow     *self,
             const HdSlaRule *rule)
 {
   g_autofree char *title = rule_title (rule);
   g_autofree char *subtitle = rule_subtitle (rule->policy);
-  GtkWidget *row = adw_action_row_new ();
 
-  /* Categories are what people typed on tickets, never markup. */
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  g_object_set_data_full (G_OBJECT (row), "hd-sla-rule", hd_sla_rule_copy (rule),
-                          (GDestroyNotify) hd_sla_rule_free);
-  g_signal_connect_object (row, "activated", G_CALLBACK (row_activated_cb), self, 0);
-  return row;
+  return hd_stack_window_create_row (HD_STACK_WINDOW (self), title, subtitle,
+                                     hd_sla_rule_copy (rule), (GDestroyNotify) hd_sla_rule_free);
 }
 
 static void
@@ -280,21 +223,12 @@ load_job (HdStore  *store,
 }
 
 static void
-load_done (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+loaded_cb (HdStackWindow *stack_window,
+           gpointer       result)
 {
-  g_autoptr(HdSlaWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(Loaded) loaded = hd_store_run_finish (HD_STORE (source), result, &error);
+  HdSlaWindow *self = HD_SLA_WINDOW (stack_window);
+  Loaded *loaded = result;
   gboolean untouched;
-
-  if (loaded == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        toast (self, error->message);
-      return;
-    }
 
   set_rules (self, loaded->rules);
 
@@ -303,13 +237,6 @@ load_done (GObject      *source,
               (self->typed != NULL && hd_calendar_equal (self->typed, self->calendar));
   if (untouched)
     set_calendar (self, loaded->calendar);
-}
-
-static void
-reload (HdSlaWindow *self)
-{
-  hd_store_run_async (self->store, load_job, NULL, NULL, (GDestroyNotify) loaded_free,
-                      self->cancellable, load_done, g_object_ref (self));
 }
 
 /* Saving the calendar */
@@ -334,13 +261,16 @@ calendar_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(HdCalendar) calendar = hd_store_run_finish (HD_STORE (source), result, &error);
 
+  /* Closed meanwhile: nothing left to show it in. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
   self->saving_calendar = FALSE;
-  set_busy (self, FALSE);
+  hd_stack_window_set_busy (HD_STACK_WINDOW (self), FALSE);
   if (calendar == NULL)
     {
       /* The rows keep what was typed; the reason shows under them. */
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_message (self->calendar_error, error);
+      show_message (self->calendar_error, error);
       update_calendar_action (self);
       return;
     }
@@ -348,8 +278,8 @@ calendar_done (GObject      *source,
   g_clear_pointer (&self->calendar, hd_calendar_unref);
   self->calendar = g_steal_pointer (&calendar);
   update_calendar_action (self);
-  toast (self, _("Calendar saved; deadlines recomputed"));
-  g_signal_emit (self, signals[CHANGED], 0);
+  hd_stack_window_toast (HD_STACK_WINDOW (self), _("Calendar saved; deadlines recomputed"));
+  hd_stack_window_changed (HD_STACK_WINDOW (self));
 }
 
 static void
@@ -358,15 +288,17 @@ save_calendar_activated (GtkWidget  *widget,
                          GVariant   *parameter)
 {
   HdSlaWindow *self = HD_SLA_WINDOW (widget);
+  HdStackWindow *stack_window = HD_STACK_WINDOW (widget);
 
   g_return_if_fail (self->typed != NULL);
 
   self->saving_calendar = TRUE;
   update_calendar_action (self);
-  set_busy (self, TRUE);
-  hd_store_run_async (self->store, calendar_job, hd_calendar_ref (self->typed),
+  hd_stack_window_set_busy (stack_window, TRUE);
+  hd_store_run_async (hd_stack_window_get_store (stack_window), calendar_job,
+                      hd_calendar_ref (self->typed),
                       (GDestroyNotify) hd_calendar_unref, (GDestroyNotify) hd_calendar_unref,
-                      self->cancellable,
+                      hd_stack_window_get_cancellable (stack_window),
                       calendar_done, g_object_ref (self));
 }
 
@@ -414,36 +346,28 @@ validate_cb (HdSlaWindow *self)
                    text_of (self->resolution_row)[0] != '\0';
 
   /* No complaint about the empty form before anything is typed. */
-  show_message (self->form_error, typed ? error : NULL);
+  hd_stack_window_show_error (HD_STACK_WINDOW (self), typed ? error : NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sla.save", policy != NULL);
 }
 
 static void
-show_header (HdSlaWindow *self,
-             const char  *title,
-             gboolean     form)
+show_list (HdStackWindow *stack_window)
 {
-  adw_window_title_set_title (self->window_title, title);
-  gtk_widget_set_visible (GTK_WIDGET (self->back_button), form);
-  gtk_widget_set_visible (GTK_WIDGET (self->save_button), form);
-  gtk_widget_set_visible (GTK_WIDGET (self->add_button), !form);
-}
+  HdSlaWindow *self = HD_SLA_WINDOW (stack_window);
 
-static void
-show_list (HdSlaWindow *self)
-{
   g_clear_pointer (&self->editing, hd_sla_rule_free);
-  gtk_stack_set_visible_child_name (self->stack, "list");
-  show_header (self, _("Service Levels"), FALSE);
+  hd_stack_window_show_page (stack_window, FALSE, _("Service Levels"));
   /* Back where the form came from, not in a calendar row to type over. */
   gtk_widget_grab_focus (GTK_WIDGET (self->policy_list));
 }
 
-/* @rule: (nullable): the rule to edit; %NULL adds one */
+/* @item: (nullable): the HdSlaRule to edit; %NULL adds one */
 static void
-show_form (HdSlaWindow     *self,
-           const HdSlaRule *rule)
+show_form (HdStackWindow *stack_window,
+           gpointer       item)
 {
+  HdSlaWindow *self = HD_SLA_WINDOW (stack_window);
+  const HdSlaRule *rule = item;
   g_autofree char *title = NULL;
   g_autofree char *response = NULL;
   g_autofree char *resolution = NULL;
@@ -465,12 +389,11 @@ show_form (HdSlaWindow     *self,
   gtk_widget_set_visible (GTK_WIDGET (self->key_group), rule == NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->delete_group),
                           rule != NULL && rule->category[0] != '\0');
-  show_message (self->form_error, NULL);
+  hd_stack_window_show_error (stack_window, NULL);
   validate_cb (self);
 
   title = rule != NULL ? rule_title (rule) : g_strdup (_("New Policy"));
-  gtk_stack_set_visible_child_name (self->stack, "form");
-  show_header (self, title, TRUE);
+  hd_stack_window_show_page (stack_window, TRUE, title);
   gtk_widget_grab_focus (GTK_WIDGET (rule != NULL ? self->response_row : self->category_row));
 }
 
@@ -510,30 +433,6 @@ change_job (HdStore  *store,
 }
 
 static void
-change_done (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(HdSlaWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = hd_store_run_finish (HD_STORE (source), result, &error);
-
-  set_busy (self, FALSE);
-  if (text == NULL)
-    {
-      /* Everything typed stays; the reason shows under the form. */
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_message (self->form_error, error);
-      return;
-    }
-
-  toast (self, text);
-  g_signal_emit (self, signals[CHANGED], 0);
-  show_list (self);
-  reload (self);
-}
-
-static void
 run_change (HdSlaWindow *self,
             Change      *change)
 {
@@ -541,9 +440,8 @@ run_change (HdSlaWindow *self,
   g_autofree char *title = rule_title (&rule);
 
   change->done = g_strdup_printf (change->policy != NULL ? _("%s saved") : _("%s removed"), title);
-  set_busy (self, TRUE);
-  hd_store_run_async (self->store, change_job, change, (GDestroyNotify) change_free, g_free,
-                      self->cancellable, change_done, g_object_ref (self));
+  hd_stack_window_run_change (HD_STACK_WINDOW (self), change_job, change,
+                              (GDestroyNotify) change_free);
 }
 
 static void
@@ -558,7 +456,7 @@ save_activated (GtkWidget  *widget,
 
   if (policy == NULL)
     {
-      show_message (self->form_error, error);
+      hd_stack_window_show_error (HD_STACK_WINDOW (self), error);
       return;
     }
 
@@ -594,35 +492,6 @@ delete_activated (GtkWidget  *widget,
   run_change (self, change);
 }
 
-static void
-add_activated (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  show_form (HD_SLA_WINDOW (widget), NULL);
-}
-
-static void
-back_activated (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  show_list (HD_SLA_WINDOW (widget));
-}
-
-static void
-back_or_close_activated (GtkWidget  *widget,
-                         const char *action_name,
-                         GVariant   *parameter)
-{
-  HdSlaWindow *self = HD_SLA_WINDOW (widget);
-
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "form") == 0)
-    show_list (self);
-  else
-    gtk_window_close (GTK_WINDOW (self));
-}
-
 /* GObject */
 
 static void
@@ -630,10 +499,7 @@ hd_sla_window_dispose (GObject *object)
 {
   HdSlaWindow *self = (HdSlaWindow *) object;
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), HD_TYPE_SLA_WINDOW);
-  g_clear_object (&self->store);
   g_clear_pointer (&self->calendar, hd_calendar_unref);
   g_clear_pointer (&self->typed, hd_calendar_unref);
   g_clear_pointer (&self->editing, hd_sla_rule_free);
@@ -646,25 +512,21 @@ hd_sla_window_class_init (HdSlaWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  HdStackWindowClass *stack_window_class = HD_STACK_WINDOW_CLASS (klass);
 
   object_class->dispose = hd_sla_window_dispose;
 
-  /**
-   * HdSlaWindow::changed:
-   *
-   * The calendar or a policy changed: many deadlines moved.
-   */
-  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* HdStackWindow::changed: the calendar or a policy changed, many
+   * deadlines moved. */
+  stack_window_class->load_job = load_job;
+  stack_window_class->load_free = (GDestroyNotify) loaded_free;
+  stack_window_class->loaded = loaded_cb;
+  stack_window_class->show_list = show_list;
+  stack_window_class->show_form = show_form;
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/helpdesk/Helpdesk/hd-sla-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, HdSlaWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, HdSlaWindow, window_title);
-  gtk_widget_class_bind_template_child (widget_class, HdSlaWindow, back_button);
-  gtk_widget_class_bind_template_child (widget_class, HdSlaWindow, add_button);
-  gtk_widget_class_bind_template_child (widget_class, HdSlaWindow, save_button);
-  gtk_widget_class_bind_template_child (widget_class, HdSlaWindow, stack);
+  hd_stack_window_class_set_template_from_resource (widget_class,
+                                                    "/io/github/helpdesk/Helpdesk/hd-sla-window.ui",
+                                                    "sla");
   gtk_widget_class_bind_template_child (widget_class, HdSlaWindow, zone_row);
   gtk_widget_class_bind_template_child (widget_class, HdSlaWindow, hours_row);
   gtk_widget_class_bind_template_child (widget_class, HdSlaWindow, holidays_row);
@@ -678,15 +540,10 @@ hd_sla_window_class_init (HdSlaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdSlaWindow, response_row);
   gtk_widget_class_bind_template_child (widget_class, HdSlaWindow, resolution_row);
   gtk_widget_class_bind_template_child (widget_class, HdSlaWindow, warn_spin);
-  gtk_widget_class_bind_template_child (widget_class, HdSlaWindow, form_error);
   gtk_widget_class_bind_template_child (widget_class, HdSlaWindow, delete_group);
   gtk_widget_class_bind_template_callback (widget_class, calendar_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, validate_cb);
 
-  gtk_widget_class_install_action (widget_class, "sla.add", NULL, add_activated);
-  gtk_widget_class_install_action (widget_class, "sla.back", NULL, back_activated);
-  gtk_widget_class_install_action (widget_class, "sla.back-or-close", NULL,
-                                   back_or_close_activated);
   gtk_widget_class_install_action (widget_class, "sla.save", NULL, save_activated);
   gtk_widget_class_install_action (widget_class, "sla.delete", NULL, delete_activated);
   gtk_widget_class_install_action (widget_class, "sla.save-calendar", NULL,
@@ -697,7 +554,6 @@ static void
 hd_sla_window_init (HdSlaWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->cancellable = g_cancellable_new ();
 
   for (HdPriority priority = HD_PRIORITY_LOW; priority <= HD_PRIORITY_URGENT; priority++)
     gtk_string_list_append (self->priorities, hd_priority_to_label (priority));
@@ -712,13 +568,7 @@ GtkWidget *
 hd_sla_window_new (GtkWindow *parent,
                    HdStore   *store)
 {
-  HdSlaWindow *self;
-
   g_return_val_if_fail (HD_IS_STORE (store), NULL);
 
-  self = g_object_new (HD_TYPE_SLA_WINDOW, "transient-for", parent, NULL);
-  self->store = g_object_ref (store);
-  reload (self);
-
-  return GTK_WIDGET (self);
+  return g_object_new (HD_TYPE_SLA_WINDOW, "transient-for", parent, "store", store, NULL);
 }

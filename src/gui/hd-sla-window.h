@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <adwaita.h>
+#include "hd-stack-window.h"
 
 #include "hd-store.h"
 
@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 
 #define HD_TYPE_SLA_WINDOW (hd_sla_window_get_type ())
 
-G_DECLARE_FINAL_TYPE (HdSlaWindow, hd_sla_window, HD, SLA_WINDOW, AdwWindow)
+G_DECLARE_FINAL_TYPE (HdSlaWindow, hd_sla_window, HD, SLA_WINDOW, HdStackWindow)
 
 GtkWidget *hd_sla_window_new (GtkWindow *parent,
                               HdStore   *store);
