@@ -83,10 +83,29 @@ run_cli_argv (const char * const  *env,
   g_auto(GStrv) envp = child_environment (env, login);
   g_autoptr(GBytes) no_input = g_bytes_new_static ("", 0);
   g_autofree char *stderr_text = NULL;
+  g_autofree char *input_path = NULL;
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+  /* Text for standard input comes from a file: through a pipe, a command
+   * that fails before reading it would have the write fail (or kill the
+   * tests with SIGPIPE) whenever it exits first. Otherwise standard
+   * input is an empty pipe, so that a command that reads it never waits
+   * on the terminal. */
+  if (input != NULL)
+    {
+      int fd = g_file_open_tmp ("helpdesk-cli-input-XXXXXX", &input_path, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (g_file_set_contents (input_path, g_bytes_get_data (input, NULL),
+                                          g_bytes_get_size (input), &error));
+      g_assert_no_error (error);
+      close (fd);
+    }
+
+  launcher = g_subprocess_launcher_new ((input_path == NULL ? G_SUBPROCESS_FLAGS_STDIN_PIPE : 0) |
                                         G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  if (input_path != NULL)
+    g_subprocess_launcher_set_stdin_file_path (launcher, input_path);
   g_subprocess_launcher_set_environ (launcher, envp);
 
   if (as_nobody)
@@ -106,11 +125,11 @@ run_cli_argv (const char * const  *env,
 
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
-  /* Standard input is always a pipe, closed after @input: a command that
-   * reads it never waits on the terminal. */
-  g_subprocess_communicate (process, input != NULL ? input : no_input, NULL, &stdout_bytes,
+  g_subprocess_communicate (process, input_path == NULL ? no_input : NULL, NULL, &stdout_bytes,
                             &stderr_bytes, &error);
   g_assert_no_error (error);
+  if (input_path != NULL)
+    g_unlink (input_path);
 
   stderr_text = bytes_to_string (stderr_bytes);
   if (!g_subprocess_get_if_exited (process))
