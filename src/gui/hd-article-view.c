@@ -5,6 +5,7 @@
  * tickets linked to it (choosing one shows it) and its history, and Edit,
  * which opens HdArticleEditor on the version shown. An article with a
  * draft of this person's says so, and Continue Editing brings it back.
+ * Its tags are buttons: choosing one asks for the articles with that tag.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -31,6 +32,8 @@ struct _HdArticleView
   GtkButton      *archive_button;
   GtkLabel       *badge_label;
   GtkLabel       *meta_label;
+  GtkWidget      *tags_row;
+  GtkFlowBox     *tags_box;
   GtkLabel       *byline_label;
   HdMarkdownView *body_view;
   GtkWidget      *tickets_group;
@@ -53,6 +56,7 @@ G_DEFINE_FINAL_TYPE (HdArticleView, hd_article_view, GTK_TYPE_WIDGET)
 
 enum {
   TICKET_ACTIVATED,
+  TAG_ACTIVATED,
   CHANGED,
   MESSAGE,
   N_SIGNALS
@@ -233,26 +237,57 @@ fill_history (HdArticleView *self,
     }
 }
 
+static GtkWidget *
+create_tag_button (const char *tag)
+{
+  g_autofree char *tooltip = g_strdup_printf (_("Show the Articles Tagged “%s”"), tag);
+  GtkWidget *button = gtk_button_new_with_label (tag);
+  GtkWidget *child = gtk_flow_box_child_new ();
+
+  /* The button takes the focus: one stop per tag. */
+  gtk_widget_set_focusable (child, FALSE);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_widget_add_css_class (button, "kb-tag");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "article.show-tag");
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (tag));
+  gtk_flow_box_child_set_child (GTK_FLOW_BOX_CHILD (child), button);
+  return child;
+}
+
+/* The buttons stay while the tags do: one keeps its focus through a
+ * reload. */
+static void
+fill_tags (HdArticleView      *self,
+           const char * const *old,
+           const char * const *tags)
+{
+  GtkWidget *child;
+
+  if (old != NULL && tags != NULL && g_strv_equal (old, tags))
+    return;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->tags_box))) != NULL)
+    gtk_flow_box_remove (self->tags_box, child);
+
+  for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
+    gtk_flow_box_insert (self->tags_box, create_tag_button (tags[i]), -1);
+  gtk_widget_set_visible (self->tags_row, tags != NULL && tags[0] != NULL);
+}
+
 static void
 fill (HdArticleView *self,
       Loaded        *l)
 {
   HdArticle *a = l->article;
   const char *path = hd_article_get_category_path (a);
-  const char * const *tags = hd_article_get_tags (a);
   g_autoptr(GString) meta = g_string_new (path != NULL ? path : _("Uncategorized"));
   g_autofree char *when = hd_format_time (hd_article_get_updated_at (a), g_get_real_time ());
   g_autofree char *byline = NULL;
   gboolean staff = self->me != NULL && hd_person_is_staff (self->me);
+  g_autoptr(HdArticle) old = self->article != NULL ? g_object_ref (self->article) : NULL;
 
   g_set_object (&self->article, a);
 
-  if (tags != NULL && tags[0] != NULL)
-    {
-      g_autofree char *joined = g_strjoinv (", ", (GStrv) tags);
-
-      g_string_append_printf (meta, _(" · Tags: %s"), joined);
-    }
   if (staff && hd_article_get_visibility (a) == HD_VISIBILITY_INTERNAL)
     g_string_append (meta, _(" · Internal: staff only"));
   if (hd_article_get_archived_at (a) != 0)
@@ -265,6 +300,7 @@ fill (HdArticleView *self,
   gtk_widget_set_visible (GTK_WIDGET (self->badge_label),
                           hd_article_get_visibility (a) == HD_VISIBILITY_FAQ);
   gtk_label_set_text (self->meta_label, meta->str);
+  fill_tags (self, old != NULL ? hd_article_get_tags (old) : NULL, hd_article_get_tags (a));
   gtk_label_set_text (self->byline_label, byline);
   hd_markdown_view_set_markdown (self->body_view, hd_article_get_body (a));
   gtk_widget_set_visible (GTK_WIDGET (self->edit_button), staff);
@@ -327,6 +363,14 @@ ticket_activated_cb (HdArticleView *self,
 
   if (number != NULL)
     g_signal_emit (self, signals[TICKET_ACTIVATED], 0, *number);
+}
+
+static void
+show_tag_activated (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  g_signal_emit (widget, signals[TAG_ACTIVATED], 0, g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -456,6 +500,13 @@ hd_article_view_class_init (HdArticleViewClass *klass)
                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                             G_TYPE_NONE, 1, G_TYPE_INT64);
   /**
+   * HdArticleView::tag-activated:
+   * @tag: one of the article's tags, chosen to list the articles with it
+   */
+  signals[TAG_ACTIVATED] = g_signal_new ("tag-activated", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
    * HdArticleView::changed:
    * @id: the article this view's editor saved
    */
@@ -479,6 +530,8 @@ hd_article_view_class_init (HdArticleViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdArticleView, archive_button);
   gtk_widget_class_bind_template_child (widget_class, HdArticleView, badge_label);
   gtk_widget_class_bind_template_child (widget_class, HdArticleView, meta_label);
+  gtk_widget_class_bind_template_child (widget_class, HdArticleView, tags_row);
+  gtk_widget_class_bind_template_child (widget_class, HdArticleView, tags_box);
   gtk_widget_class_bind_template_child (widget_class, HdArticleView, byline_label);
   gtk_widget_class_bind_template_child (widget_class, HdArticleView, body_view);
   gtk_widget_class_bind_template_child (widget_class, HdArticleView, tickets_group);
@@ -487,6 +540,7 @@ hd_article_view_class_init (HdArticleViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdArticleView, history_row);
   gtk_widget_class_install_action (widget_class, "article.edit", NULL, edit_activated);
   gtk_widget_class_install_action (widget_class, "article.archive", NULL, archive_activated);
+  gtk_widget_class_install_action (widget_class, "article.show-tag", "s", show_tag_activated);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

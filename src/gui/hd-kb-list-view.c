@@ -4,7 +4,9 @@
  * 150 ms delay), a category filter from the category tree, and the
  * articles, or the search's hits with the matches in bold. Everything is
  * read by a store job; a newer query makes the older one's answer moot
- * (it is cancelled, and ignored if it arrives anyway).
+ * (it is cancelled, and ignored if it arrives anyway). A tag chosen in
+ * an article, or from the Tags menu, narrows the list, the search and the
+ * category alike; a chip above the list names it and clears it.
  *
  * The store searches any text without error: what a person types goes to
  * it as typed. Hits carry HD_MARK_START/END around matches; they become
@@ -37,6 +39,9 @@ struct _HdKbListView
   GtkDropDown    *category_dropdown;
   GtkStringList  *category_names;
   GtkButton      *categories_button;
+  GtkMenuButton  *tags_button;
+  GtkWidget      *tag_chip;
+  GtkLabel       *tag_label;
   GtkStack       *stack;
   GtkListBox     *article_list;
   GtkLabel       *more_label;
@@ -45,9 +50,11 @@ struct _HdKbListView
   /* owned */
   HdStore        *store;
   HdPerson       *me;
+  GMenu          *tags_menu;      /* the Tags button's */
   GCancellable   *cancellable;    /* the query running now */
   GArray         *category_ids;   /* gint64, one per dropdown entry */
   char           *categories_key; /* what the dropdown shows, to rebuild only on change */
+  char           *tag;            /* NULL: every tag */
 
   gint64          selected;
   guint           n_shown;
@@ -70,10 +77,12 @@ static void load (HdKbListView *self);
 typedef struct {
   char     *search;
   gint64    category;        /* 0: all, CATEGORY_UNCATEGORIZED, else an id */
+  char     *tag;             /* NULL: any */
 } Query;
 
 typedef struct {
   GPtrArray *categories;     /* HdKbCategory */
+  GStrv      tags;           /* every tag this person may see, sorted */
   GPtrArray *items;          /* HdArticleHit when searching, else HdArticle */
   gboolean   hits;
   gboolean   more;           /* the list was cut at its limit */
@@ -83,6 +92,7 @@ static void
 query_free (Query *q)
 {
   g_free (q->search);
+  g_free (q->tag);
   g_free (q);
 }
 
@@ -90,6 +100,7 @@ static void
 result_free (Result *r)
 {
   g_clear_pointer (&r->categories, g_ptr_array_unref);
+  g_clear_pointer (&r->tags, g_strfreev);
   g_clear_pointer (&r->items, g_ptr_array_unref);
   g_free (r);
 }
@@ -136,6 +147,16 @@ hit_in_category (HdArticleHit *hit,
          (g_str_has_prefix (own, path) && own[strlen (path)] == '/');
 }
 
+/* Nor a tag: the store keeps tags trimmed and lower-cased. */
+static gboolean
+hit_has_tag (HdArticleHit *hit,
+             const char   *tag)
+{
+  const char * const *tags = hd_article_get_tags (hd_article_hit_get_article (hit));
+
+  return tag == NULL || (tags != NULL && g_strv_contains (tags, tag));
+}
+
 static gpointer
 list_job (HdStore  *store,
           gpointer  data,
@@ -143,10 +164,11 @@ list_job (HdStore  *store,
 {
   Query *q = data;
   g_autoptr(GPtrArray) categories = hd_store_list_kb_categories (store, error);
+  g_auto(GStrv) tags = categories != NULL ? hd_store_list_kb_tags (store, error) : NULL;
   g_autoptr(GPtrArray) items = NULL;
   Result *r;
 
-  if (categories == NULL)
+  if (tags == NULL)
     return NULL;
 
   r = g_new0 (Result, 1);
@@ -157,7 +179,8 @@ list_job (HdStore  *store,
 
       items = hd_store_search_articles (store, q->search, SEARCH_LIMIT, error);
       for (guint i = items != NULL ? items->len : 0; i > 0; i--)
-        if (!hit_in_category (g_ptr_array_index (items, i - 1), q->category, path))
+        if (!hit_in_category (g_ptr_array_index (items, i - 1), q->category, path) ||
+            !hit_has_tag (g_ptr_array_index (items, i - 1), q->tag))
           g_ptr_array_remove_index (items, i - 1);
     }
   else
@@ -166,6 +189,7 @@ list_job (HdStore  *store,
 
       filter.category_id = q->category > 0 ? q->category : 0;
       filter.uncategorized = q->category == CATEGORY_UNCATEGORIZED;
+      filter.tag = q->tag;
       filter.limit = LIST_LIMIT + 1;
       items = hd_store_list_articles (store, &filter, error);
       if (items != NULL && items->len > LIST_LIMIT)
@@ -182,6 +206,7 @@ list_job (HdStore  *store,
     }
 
   r->categories = g_steal_pointer (&categories);
+  r->tags = g_steal_pointer (&tags);
   r->items = g_steal_pointer (&items);
   return r;
 }
@@ -261,6 +286,41 @@ fill_categories (HdKbListView *self,
   gtk_drop_down_set_selected (self->category_dropdown, select);
   self->filling = FALSE;
   return select == 0 && chosen != CATEGORY_ALL;
+}
+
+/* Tags */
+
+/* One item per tag, rebuilt only when they change: an open menu stays. */
+static void
+fill_tags (HdKbListView       *self,
+           const char * const *tags)
+{
+  guint n = g_menu_model_get_n_items (G_MENU_MODEL (self->tags_menu));
+  gboolean same = n == g_strv_length ((GStrv) tags);
+
+  for (guint i = 0; same && i < n; i++)
+    {
+      g_autoptr(GVariant) target = g_menu_model_get_item_attribute_value (G_MENU_MODEL (self->tags_menu),
+                                                                          i, G_MENU_ATTRIBUTE_TARGET,
+                                                                          G_VARIANT_TYPE_STRING);
+
+      same = target != NULL && g_str_equal (g_variant_get_string (target, NULL), tags[i]);
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->tags_button), tags[0] != NULL);
+  if (same)
+    return;
+
+  g_menu_remove_all (self->tags_menu);
+  for (guint i = 0; tags[i] != NULL; i++)
+    {
+      /* Menu labels take "_" as a mnemonic; never markup. */
+      g_auto(GStrv) parts = g_strsplit (tags[i], "_", -1);
+      g_autofree char *label = g_strjoinv ("__", parts);
+      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "kb.show-tag", g_variant_new_string (tags[i]));
+      g_menu_append_item (self->tags_menu, item);
+    }
 }
 
 /* Rows */
@@ -422,8 +482,10 @@ fill_rows (HdKbListView *self,
 
   if (r->items->len > 0)
     gtk_stack_set_visible_child_name (self->stack, "list");
-  else if (r->hits || chosen_category (self) != CATEGORY_ALL)
-    show_empty (self, _("No Matching Articles"), _("Try other words, or another category."));
+  else if (r->hits || chosen_category (self) != CATEGORY_ALL || self->tag != NULL)
+    show_empty (self, _("No Matching Articles"),
+                self->tag != NULL ? _("Try other words, another category, or clear the tag.")
+                                  : _("Try other words, or another category."));
   else if (staff)
     show_empty (self, _("No Articles Yet"),
                 _("Write down what you know: press + to add the first article."));
@@ -459,6 +521,7 @@ list_done (GObject      *source,
       load (self);
       return;
     }
+  fill_tags (self, (const char * const *) r->tags);
   fill_rows (self, r);
   result_free (r);
 }
@@ -478,6 +541,7 @@ load (HdKbListView *self)
   q = g_new0 (Query, 1);
   q->search = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
   q->category = chosen_category (self);
+  q->tag = g_strdup (self->tag);
   hd_store_run_async (self->store, list_job, q, (GDestroyNotify) query_free,
                       (GDestroyNotify) result_free, self->cancellable, list_done,
                       g_object_ref (self));
@@ -502,6 +566,22 @@ static void
 categories_clicked_cb (HdKbListView *self)
 {
   g_signal_emit (self, signals[MANAGE_CATEGORIES], 0);
+}
+
+static void
+show_tag_activated (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  hd_kb_list_view_set_tag (HD_KB_LIST_VIEW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+clear_tag_clicked_cb (HdKbListView *self)
+{
+  /* The chip goes with its button: focus stays in the pane. */
+  hd_kb_list_view_set_tag (self, NULL);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
 static void
@@ -540,6 +620,7 @@ hd_kb_list_view_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->store);
   g_clear_object (&self->me);
+  g_clear_object (&self->tags_menu);
 
   G_OBJECT_CLASS (hd_kb_list_view_parent_class)->dispose (object);
 }
@@ -551,6 +632,7 @@ hd_kb_list_view_finalize (GObject *object)
 
   g_array_unref (self->category_ids);
   g_free (self->categories_key);
+  g_free (self->tag);
 
   G_OBJECT_CLASS (hd_kb_list_view_parent_class)->finalize (object);
 }
@@ -588,6 +670,9 @@ hd_kb_list_view_class_init (HdKbListViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdKbListView, category_dropdown);
   gtk_widget_class_bind_template_child (widget_class, HdKbListView, category_names);
   gtk_widget_class_bind_template_child (widget_class, HdKbListView, categories_button);
+  gtk_widget_class_bind_template_child (widget_class, HdKbListView, tags_button);
+  gtk_widget_class_bind_template_child (widget_class, HdKbListView, tag_chip);
+  gtk_widget_class_bind_template_child (widget_class, HdKbListView, tag_label);
   gtk_widget_class_bind_template_child (widget_class, HdKbListView, stack);
   gtk_widget_class_bind_template_child (widget_class, HdKbListView, article_list);
   gtk_widget_class_bind_template_child (widget_class, HdKbListView, more_label);
@@ -595,8 +680,10 @@ hd_kb_list_view_class_init (HdKbListViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, category_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, categories_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, clear_tag_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+  gtk_widget_class_install_action (widget_class, "kb.show-tag", "s", show_tag_activated);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -607,7 +694,10 @@ hd_kb_list_view_init (HdKbListView *self)
 
   self->category_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->tags_menu = g_menu_new ();
+  gtk_menu_button_set_menu_model (self->tags_button, G_MENU_MODEL (self->tags_menu));
   fill_categories (self, none);
+  fill_tags (self, (const char * const[]) { NULL });
   show_empty (self, _("No Articles Yet"), NULL);
 }
 
@@ -640,6 +730,9 @@ hd_kb_list_view_set_store (HdKbListView *self,
                           !hd_store_is_read_only (store));
   self->selected = 0;
   g_clear_pointer (&self->categories_key, g_free);
+  g_clear_pointer (&self->tag, g_free);
+  gtk_widget_set_visible (self->tag_chip, FALSE);
+  fill_tags (self, (const char * const[]) { NULL });
   self->filling = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   gtk_drop_down_set_selected (self->category_dropdown, 0);
@@ -722,4 +815,41 @@ hd_kb_list_view_is_loading (HdKbListView *self)
 {
   g_return_val_if_fail (HD_IS_KB_LIST_VIEW (self), FALSE);
   return self->loading;
+}
+
+/**
+ * hd_kb_list_view_set_tag:
+ * @tag: (nullable): list only the articles with this tag; NULL or empty
+ *   lists them all
+ *
+ * Combined with the category and the search. The list is read again.
+ */
+void
+hd_kb_list_view_set_tag (HdKbListView *self,
+                         const char   *tag)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (HD_IS_KB_LIST_VIEW (self));
+
+  if (tag != NULL && tag[0] == '\0')
+    tag = NULL;
+  if (g_strcmp0 (tag, self->tag) == 0)
+    return;
+
+  g_free (self->tag);
+  self->tag = g_strdup (tag);
+  /* Plain text: a tag is whatever someone typed, "<b>" included. */
+  text = tag != NULL ? g_strdup_printf (_("Tag: %s"), tag) : NULL;
+  gtk_label_set_text (self->tag_label, text != NULL ? text : "");
+  gtk_widget_set_visible (self->tag_chip, tag != NULL);
+  load (self);
+}
+
+/* Returns: (nullable): the tag the list is narrowed to */
+const char *
+hd_kb_list_view_get_tag (HdKbListView *self)
+{
+  g_return_val_if_fail (HD_IS_KB_LIST_VIEW (self), NULL);
+  return self->tag;
 }

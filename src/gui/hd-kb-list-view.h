@@ -24,6 +24,9 @@ const char *hd_kb_list_view_get_search   (HdKbListView *self);
 void        hd_kb_list_view_select       (HdKbListView *self,
                                           gint64        id);
 gint64      hd_kb_list_view_get_selected (HdKbListView *self);
+void        hd_kb_list_view_set_tag      (HdKbListView *self,
+                                          const char   *tag);
+const char *hd_kb_list_view_get_tag      (HdKbListView *self);
 guint       hd_kb_list_view_get_n_shown  (HdKbListView *self);
 gboolean    hd_kb_list_view_is_loading   (HdKbListView *self);
 

@@ -1227,6 +1227,16 @@ article_selected_cb (HdWindow *self,
   show_detail (self);
 }
 
+/* A tag chosen in the article: the list, narrowed to it. */
+static void
+article_tag_cb (HdWindow   *self,
+                const char *tag)
+{
+  hd_kb_list_view_set_tag (self->kb_list_view, tag);
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
 /* An article chosen elsewhere (a ticket's suggestions or links): the
  * knowledge base, with it. */
 static void
@@ -1727,6 +1737,7 @@ hd_window_class_init (HdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, message_cb);
   gtk_widget_class_bind_template_callback (widget_class, toast_cb);
   gtk_widget_class_bind_template_callback (widget_class, article_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, article_tag_cb);
   gtk_widget_class_bind_template_callback (widget_class, show_article_cb);
   gtk_widget_class_bind_template_callback (widget_class, show_linked_ticket_cb);
   gtk_widget_class_bind_template_callback (widget_class, article_changed_cb);

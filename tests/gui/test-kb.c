@@ -8,8 +8,9 @@
  * suggests its article and links both ways, a resolved ticket becomes a
  * draft article, and the New Ticket form suggests answers. Staff arrange
  * the categories in their own window. What the editor holds is kept as a
- * draft until it is saved or discarded, and comes back.
- * Screenshots: screenshot-kb.png, screenshot-article-editor.png,
+ * draft until it is saved or discarded, and comes back. A tag in an
+ * article narrows the list until it is cleared.
+ * Screenshots: screenshot-kb.png, screenshot-kb-tag.png, screenshot-article-editor.png,
  * screenshot-kb-categories.png, screenshot-kb-category-form.png,
  * screenshot-article-editor-draft.png, screenshot-article-draft-notice.png.
  *
@@ -1545,6 +1546,276 @@ test_kb_categories (void)
   fixture_tear_down (f);
 }
 
+/* Tags: a tag in an article narrows the list */
+
+/* The titles the list shows, in order, joined by "|". */
+static char *
+listed_titles (Fixture *f)
+{
+  GtkWidget *list = named (GTK_WIDGET (kb_list (f)), GTK_TYPE_LIST_BOX, "article_list");
+  GString *titles = g_string_new (NULL);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row))
+      {
+        GtkWidget *title = hd_find_widget (row, GTK_TYPE_LABEL, NULL, NULL);
+
+        g_string_append_printf (titles, "%s%s", titles->len > 0 ? "|" : "",
+                                gtk_label_get_text (GTK_LABEL (title)));
+      }
+  return g_string_free (titles, FALSE);
+}
+
+/* Once the list is read, it shows just @titles. Every change of the
+ * filters starts its read at once: waiting for none running is enough. */
+static void
+assert_listed (Fixture    *f,
+               const char *titles)
+{
+  g_autofree char *shown = NULL;
+
+  hd_wait_until (kb_idle, f, HD_WAIT_MS);
+  shown = listed_titles (f);
+  g_assert_cmpstr (shown, ==, titles);
+}
+
+static void
+show_listed (Fixture    *f,
+             const char *title)
+{
+  GtkWidget *list = named (GTK_WIDGET (kb_list (f)), GTK_TYPE_LIST_BOX, "article_list");
+  GtkWidget *label = hd_find_label (list, title);
+
+  g_assert_nonnull (label);
+  gtk_list_box_select_row (GTK_LIST_BOX (list),
+                           GTK_LIST_BOX_ROW (gtk_widget_get_ancestor (label, GTK_TYPE_LIST_BOX_ROW)));
+  hd_wait_until (article_shown, f, HD_WAIT_MS);
+  g_assert_cmpstr (hd_article_get_title (hd_article_view_get_article (article_view (f))), ==,
+                   title);
+}
+
+static gboolean
+is_labelled (GtkWidget *widget,
+             gpointer   label)
+{
+  return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+/* The article's button for @tag, as the reader sees it: the text as typed. */
+static GtkWidget *
+tag_button (Fixture    *f,
+            const char *tag)
+{
+  GtkWidget *box = named (GTK_WIDGET (article_view (f)), GTK_TYPE_FLOW_BOX, "tags_box");
+  GtkWidget *button = hd_find_widget (box, GTK_TYPE_BUTTON, is_labelled, (gpointer) tag);
+  GtkWidget *label;
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_visible (button));
+  g_assert_true (gtk_widget_get_focusable (button));
+  g_assert_nonnull (gtk_widget_get_tooltip_text (button));
+  label = hd_find_widget (button, GTK_TYPE_LABEL, NULL, NULL);
+  g_assert_false (gtk_label_get_use_markup (GTK_LABEL (label)));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, tag);
+  return button;
+}
+
+/* Clicked at once: gtk_widget_activate() clicks after a flash, and the
+ * store's monitor may read the article again meanwhile, replacing it. */
+static void
+press (GtkWidget *button)
+{
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static gboolean
+tag_chosen (Fixture *f)
+{
+  return hd_kb_list_view_get_tag (kb_list (f)) != NULL && kb_idle (f);
+}
+
+static void
+choose_tag (Fixture    *f,
+            const char *tag)
+{
+  g_autofree char *chip = g_strdup_printf ("Tag: %s", tag);
+  GtkWidget *label = named (GTK_WIDGET (kb_list (f)), GTK_TYPE_LABEL, "tag_label");
+
+  g_assert_null (hd_kb_list_view_get_tag (kb_list (f)));
+  press (tag_button (f, tag));
+  hd_wait_until (tag_chosen, f, HD_WAIT_MS);
+  g_assert_cmpstr (hd_kb_list_view_get_tag (kb_list (f)), ==, tag);
+  g_assert_true (gtk_widget_is_visible (named (GTK_WIDGET (kb_list (f)), GTK_TYPE_BOX, "tag_chip")));
+  g_assert_false (gtk_label_get_use_markup (GTK_LABEL (label)));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, chip);
+}
+
+static GtkWidget *
+clear_tag_button (Fixture *f)
+{
+  GtkWidget *chip = named (GTK_WIDGET (kb_list (f)), GTK_TYPE_BOX, "tag_chip");
+  GtkWidget *button = hd_find_widget (chip, GTK_TYPE_BUTTON, NULL, NULL);
+
+  g_assert_nonnull (button);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, "Show Articles of Every Tag");
+  return button;
+}
+
+/* The Tags menu's labels, joined by "|". */
+static char *
+menu_tags (Fixture *f)
+{
+  GtkWidget *button = named (GTK_WIDGET (kb_list (f)), GTK_TYPE_MENU_BUTTON, "tags_button");
+  GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
+  GString *tags = g_string_new (NULL);
+
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *label = NULL;
+
+      g_assert_true (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+      g_string_append_printf (tags, "%s%s", tags->len > 0 ? "|" : "", label);
+    }
+  return g_string_free (tags, FALSE);
+}
+
+static gboolean
+tag_cleared (Fixture *f)
+{
+  return hd_kb_list_view_get_tag (kb_list (f)) == NULL;
+}
+
+static void
+choose_category (Fixture    *f,
+                 const char *name)
+{
+  GtkWidget *dropdown = named (GTK_WIDGET (kb_list (f)), GTK_TYPE_DROP_DOWN, "category_dropdown");
+  GListModel *names = gtk_drop_down_get_model (GTK_DROP_DOWN (dropdown));
+
+  for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+    if (g_str_has_suffix (gtk_string_list_get_string (GTK_STRING_LIST (names), i), name))
+      {
+        gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), i);
+        hd_wait_until (kb_idle, f, HD_WAIT_MS);
+        return;
+      }
+  g_assert_not_reached ();
+}
+
+static void
+test_kb_tags (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  GtkWidget *entry;
+  g_autofree char *shot = NULL;
+  g_autofree char *menu = NULL;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f, "disp");
+  add_article (f->disp, "Paper sizes", "A4 and Letter.", NULL, "paper", HD_VISIBILITY_INTERNAL);
+  add_article (f->disp, "Label printer setup", "Feed the labels.", "Hardware/Printers", "<b>&x",
+               HD_VISIBILITY_INTERNAL);
+  open_kb (f);
+  hd_kb_list_view_reload (kb_list (f));
+  assert_listed (f, "Label printer setup|Paper sizes|Password reset|Printer driver install|"
+                    "Printer jams|VPN setup");
+  g_assert_false (gtk_widget_is_visible (named (GTK_WIDGET (kb_list (f)), GTK_TYPE_BOX, "tag_chip")));
+  entry = hd_find_widget (GTK_WIDGET (kb_list (f)), GTK_TYPE_SEARCH_ENTRY, NULL, NULL);
+  g_signal_connect (entry, "search-changed", G_CALLBACK (search_counted_cb), f);
+
+  /* The article's tag lists the articles with it, and the chip says so. */
+  show_listed (f, "Printer jams");
+  g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (named (GTK_WIDGET (article_view (f)), GTK_TYPE_LABEL, "meta_label"))),
+                         "paper"));
+  choose_tag (f, "paper");
+  assert_listed (f, "Paper sizes|Printer jams");
+  g_assert_cmpint (hd_kb_list_view_get_selected (kb_list (f)), ==, f->printer);
+
+  hd_wait_frames (GTK_WIDGET (f->window), 3);
+  shot = hd_save_screenshot (GTK_WIDGET (f->window), "screenshot-kb-tag.png");
+  hd_gui_test_message ("screenshot: %s", shot);
+
+  /* With a category: both narrow. */
+  choose_category (f, "Printers");
+  assert_listed (f, "Printer jams");
+  choose_category (f, "Uncategorized");
+  assert_listed (f, "Paper sizes");
+  choose_category (f, "All Categories");
+  assert_listed (f, "Paper sizes|Printer jams");
+
+  /* With a search: only the hits with the tag. */
+  search (f, "printer");
+  assert_listed (f, "Printer jams");
+
+  /* Cleared: the search alone again, then everything. */
+  press (clear_tag_button (f));
+  hd_wait_until (tag_cleared, f, HD_WAIT_MS);
+  assert_listed (f, "Printer driver install|Label printer setup|Printer jams");
+  g_assert_false (gtk_widget_is_visible (named (GTK_WIDGET (kb_list (f)), GTK_TYPE_BOX, "tag_chip")));
+  search (f, "");
+  assert_listed (f, "Label printer setup|Paper sizes|Password reset|Printer driver install|"
+                    "Printer jams|VPN setup");
+
+  /* A tag is text, not markup: shown as typed, and it still filters. */
+  show_listed (f, "Label printer setup");
+  choose_tag (f, "<b>&x");
+  assert_listed (f, "Label printer setup");
+  hd_kb_list_view_set_tag (kb_list (f), NULL);
+  assert_listed (f, "Label printer setup|Paper sizes|Password reset|Printer driver install|"
+                    "Printer jams|VPN setup");
+
+  /* The Tags menu offers every tag, as typed, without an article. */
+  menu = menu_tags (f);
+  g_assert_cmpstr (menu, ==, "<b>&x|account|paper");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (kb_list (f)), "kb.show-tag", "s",
+                                             "account"));
+  assert_listed (f, "Password reset");
+  g_assert_true (gtk_widget_is_visible (named (GTK_WIDGET (kb_list (f)), GTK_TYPE_BOX, "tag_chip")));
+  press (clear_tag_button (f));
+  hd_wait_until (tag_cleared, f, HD_WAIT_MS);
+  assert_listed (f, "Label printer setup|Paper sizes|Password reset|Printer driver install|"
+                    "Printer jams|VPN setup");
+
+  fixture_tear_down (f);
+}
+
+/* A requester's tag lists the FAQ articles with it, never internal ones. */
+static void
+test_kb_requester_tags (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autofree char *menu = NULL;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f, "req1");
+  add_article (f->disp, "Paper sizes", "A4 and Letter.", NULL, "paper", HD_VISIBILITY_INTERNAL);
+  add_article (f->disp, "Envelope feeding", "Flap up.", NULL, "paper", HD_VISIBILITY_FAQ);
+  add_article (f->disp, "Badge readers", "Staff only.", NULL, "doors", HD_VISIBILITY_INTERNAL);
+  open_kb (f);
+  hd_kb_list_view_reload (kb_list (f));
+  assert_listed (f, "Envelope feeding|Password reset|Printer jams");
+  /* Nor are the tags of internal articles offered. */
+  menu = menu_tags (f);
+  g_assert_cmpstr (menu, ==, "account|paper");
+
+  show_listed (f, "Printer jams");
+  choose_tag (f, "paper");
+  assert_listed (f, "Envelope feeding|Printer jams");
+
+  press (clear_tag_button (f));
+  hd_wait_until (tag_cleared, f, HD_WAIT_MS);
+  assert_listed (f, "Envelope feeding|Password reset|Printer jams");
+
+  fixture_tear_down (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1562,6 +1833,8 @@ main (int   argc,
   g_test_add_func ("/gui/kb/publish-draft", test_kb_publish_draft);
   g_test_add_func ("/gui/kb/new-ticket-suggestions", test_kb_new_ticket_suggestions);
   g_test_add_func ("/gui/kb/categories", test_kb_categories);
+  g_test_add_func ("/gui/kb/tags", test_kb_tags);
+  g_test_add_func ("/gui/kb/requester-tags", test_kb_requester_tags);
 
   return g_test_run ();
 }
