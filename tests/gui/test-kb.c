@@ -1290,10 +1290,11 @@ category_error (GtkWidget *window)
   return gtk_label_get_text (GTK_LABEL (named (window, GTK_TYPE_LABEL, "form_error")));
 }
 
-/* Whether the KB page's category filter offers @name. */
-static gboolean
-filter_offers (Fixture    *f,
-               const char *name)
+/* The position of @name (the end of a path) in the KB page's category
+ * filter, or GTK_INVALID_LIST_POSITION. */
+static guint
+filter_position (Fixture    *f,
+                 const char *name)
 {
   GtkDropDown *dropdown = GTK_DROP_DOWN (named (GTK_WIDGET (kb_list (f)), GTK_TYPE_DROP_DOWN, "category_dropdown"));
   GListModel *model = gtk_drop_down_get_model (dropdown);
@@ -1303,29 +1304,27 @@ filter_offers (Fixture    *f,
       g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
 
       if (g_str_has_suffix (gtk_string_object_get_string (item), name))
-        return TRUE;
+        return i;
     }
-  return FALSE;
+  return GTK_INVALID_LIST_POSITION;
+}
+
+static gboolean
+filter_offers (Fixture    *f,
+               const char *name)
+{
+  return filter_position (f, name) != GTK_INVALID_LIST_POSITION;
 }
 
 static void
 filter_by (Fixture    *f,
            const char *name)
 {
-  GtkDropDown *dropdown = GTK_DROP_DOWN (named (GTK_WIDGET (kb_list (f)), GTK_TYPE_DROP_DOWN, "category_dropdown"));
-  GListModel *model = gtk_drop_down_get_model (dropdown);
+  guint position = filter_position (f, name);
 
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
-
-      if (g_str_has_suffix (gtk_string_object_get_string (item), name))
-        {
-          gtk_drop_down_set_selected (dropdown, i);
-          return;
-        }
-    }
-  g_assert_not_reached ();
+  g_assert_cmpuint (position, !=, GTK_INVALID_LIST_POSITION);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (named (GTK_WIDGET (kb_list (f)), GTK_TYPE_DROP_DOWN,
+                                                    "category_dropdown")), position);
 }
 
 /* The filter's category is gone: back to every article. */
