@@ -812,20 +812,28 @@ test_ticket_search_many (Fixture       *f,
   const struct {
     guint offset;
     guint mask;
+    const char *requester;
   } pages[] = {
-    { 0, 0 },
-    { 1000, 0 },
-    { 0, HD_STATUS_MASK (HD_STATUS_NEW) },
+    { 0, 0, NULL },
+    { 1000, 0, NULL },
+    { 0, HD_STATUS_MASK (HD_STATUS_NEW), NULL },
+    /* req2 filed more tickets than the search finds, req1 fewer: a page
+     * walks past req2's tickets and reads req1's. */
+    { 0, 0, "req2" },
+    { 100, HD_STATUS_MASK (HD_STATUS_NEW), "req2" },
+    { 0, 0, "req1" },
   };
 
-  /* 2 600 tickets, four in five about toner, at distinct times. */
+  /* 2 600 tickets, four in five about toner, at distinct times; one in
+   * seven filed by req1 (id 4), the others by req2 (id 5). */
   g_assert_cmpint (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL), ==, SQLITE_OK);
   for (int i = 0; i < 2600; i++)
     {
       g_autofree char *sql = g_strdup_printf ("INSERT INTO tickets (title, requester_id, status,"
                                               " created_at, updated_at)"
-                                              " VALUES ('%s %d', 1, '%s', %d, %d)",
+                                              " VALUES ('%s %d', %d, '%s', %d, %d)",
                                               i % 5 == 0 ? "Laptop" : "Toner low", i,
+                                              i % 7 == 0 ? 4 : 5,
                                               i % 3 == 0 ? "open" : "new", i, (i * 7919) % 2600);
 
       g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
@@ -835,13 +843,18 @@ test_ticket_search_many (Fixture       *f,
   for (guint p = 0; p < G_N_ELEMENTS (pages); p++)
     {
       HdTicketFilter filter = { .search = "toner", .status_mask = pages[p].mask,
+                                .requester = pages[p].requester,
                                 .sort = HD_TICKET_SORT_UPDATED, .descending = TRUE,
                                 .limit = 50, .offset = pages[p].offset };
       g_autoptr(GPtrArray) tickets = hd_store_list_tickets (f->disp, &filter, &error);
       g_autofree char *sql = g_strdup_printf ("SELECT id FROM tickets WHERE title LIKE 'Toner%%'"
                                               " AND (%u = 0 OR status = 'new')"
+                                              " AND ('%s' = '' OR requester_id ="
+                                              "      (SELECT id FROM people WHERE login = '%s'))"
                                               " ORDER BY updated_at DESC, id DESC"
                                               " LIMIT 50 OFFSET %u", pages[p].mask,
+                                              pages[p].requester != NULL ? pages[p].requester : "",
+                                              pages[p].requester != NULL ? pages[p].requester : "",
                                               pages[p].offset);
       sqlite3_stmt *stmt = NULL;
       guint i = 0;

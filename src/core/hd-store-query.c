@@ -111,13 +111,17 @@ search_has_words (const HdTicketFilter *filter)
  * bind_filter() binds as :found. A page then walks the sort order's index
  * and keeps the tickets found, stopping after one page, and a count walks
  * the filter's index; otherwise SQLite would read every ticket found, and
- * sort them all for each page. */
+ * sort them all for each page.
+ *
+ * @past_people: a person filter's index is not to be used (person_has_many()):
+ * a page walks the sort order's index instead. */
 static void
 append_where (GString              *sql,
               const HdTicketFilter *filter,
               const char           *own_only,
               gboolean              ordered,
               gboolean              dense,
+              gboolean              past_people,
               const char           *part)
 {
   guint mask = filter->status_mask & HD_STATUS_MASK_ALL;
@@ -145,13 +149,16 @@ append_where (GString              *sql,
     }
 
   if (filter->assignee != NULL)
-    g_string_append (sql, " AND t.assignee_id = (SELECT id FROM people WHERE login = ?)");
+    g_string_append (sql, past_people ? " AND +t.assignee_id = (SELECT id FROM people WHERE login = ?)"
+                                      : " AND t.assignee_id = (SELECT id FROM people WHERE login = ?)");
   else if (filter->unassigned)
     g_string_append (sql, " AND t.assignee_id IS NULL");
   if (filter->requester != NULL)
-    g_string_append (sql, " AND t.requester_id = (SELECT id FROM people WHERE login = ?)");
+    g_string_append (sql, past_people ? " AND +t.requester_id = (SELECT id FROM people WHERE login = ?)"
+                                      : " AND t.requester_id = (SELECT id FROM people WHERE login = ?)");
   if (own_only != NULL)
-    g_string_append (sql, " AND t.requester_id = (SELECT id FROM people WHERE login = ?)");
+    g_string_append (sql, past_people ? " AND +t.requester_id = (SELECT id FROM people WHERE login = ?)"
+                                      : " AND t.requester_id = (SELECT id FROM people WHERE login = ?)");
   if (filter->tier != 0)
     g_string_append (sql, " AND t.tier = ?");
   /* tickets_fts (schema version 5) has the words of the title,
@@ -227,7 +234,9 @@ bind_filter (sqlite3_stmt         *stmt,
  *
  * With a person filter (someone's tickets, a requester's own), SQLite
  * reads that person's tickets through their index and keeps those in the
- * set, which costs a lookup in memory each. */
+ * set, which costs a lookup in memory each; unless the person has more
+ * tickets than were found (person_has_many()), when a page walks the sort
+ * order's index as without one. */
 #define DENSE_SEARCH 2000
 
 static int
@@ -360,6 +369,47 @@ read_found (HdStore               *self,
   return TRUE;
 }
 
+/* Whether the person a filter is about (someone's tickets, a requester's
+ * own) has at least @n tickets, as many as a dense search found: then a
+ * page is better found by walking the sort order's index and testing each
+ * ticket found than by reading all of that person's tickets (a mailbox
+ * that files alarms may have filed most of the file). Counting stops at
+ * @n, through the person's index. */
+static gboolean
+person_has_many (HdStore               *self,
+                 const HdTicketFilter  *filter,
+                 const char            *own_only,
+                 guint                  n,
+                 gboolean              *many,
+                 GError               **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  const char *login = filter->assignee != NULL ? filter->assignee
+                      : filter->requester != NULL ? filter->requester : own_only;
+  int rc;
+
+  *many = FALSE;
+  if (login == NULL)
+    return TRUE;
+
+  stmt = hd_store_prepare (self, filter->assignee != NULL
+                                 ? "SELECT count(*) FROM (SELECT 1 FROM tickets WHERE assignee_id ="
+                                   " (SELECT id FROM people WHERE login = ?1) LIMIT ?2)"
+                                 : "SELECT count(*) FROM (SELECT 1 FROM tickets WHERE requester_id ="
+                                   " (SELECT id FROM people WHERE login = ?1) LIMIT ?2)", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, login, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, n);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return hd_store_set_error_from_db (self, rc, error);
+
+  *many = sqlite3_column_int64 (stmt, 0) >= n;
+  return TRUE;
+}
+
 static const char *
 own_only_login (HdStore *self)
 {
@@ -407,11 +457,14 @@ append_tickets (HdStore              *self,
   gboolean paged = limit >= 0 || offset > 0;
   int rc;
 
-  if (!read_found (self, filter, own_only, &found, error))
+  gboolean past_people = FALSE;
+
+  if (!read_found (self, filter, own_only, &found, error) ||
+      (found != NULL && !person_has_many (self, filter, own_only, found->len, &past_people, error)))
     return FALSE;
 
   g_string_append (sql, from);
-  append_where (sql, filter, own_only, TRUE, found != NULL, part);
+  append_where (sql, filter, own_only, TRUE, found != NULL, past_people, part);
   g_string_append_printf (sql, " ORDER BY %s", order);
   if (paged)
     g_string_append (sql, " LIMIT :limit OFFSET :offset");
@@ -469,7 +522,7 @@ count_where (HdStore              *self,
    * finds more than anyone scrolls through, and each costs a lookup. */
   g_string_append (sql, filter->count_limit > 0 ? "SELECT count(*) FROM (SELECT 1 FROM tickets t"
                                                 : "SELECT count(*) FROM tickets t");
-  append_where (sql, filter, own_only, FALSE, found != NULL, part);
+  append_where (sql, filter, own_only, FALSE, found != NULL, FALSE, part);
   if (filter->count_limit > 0)
     g_string_append (sql, " LIMIT :count_limit)");
   stmt = hd_store_prepare (self, sql->str, error);
