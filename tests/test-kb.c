@@ -67,16 +67,20 @@ hit_ids (GPtrArray *hits)
   return g_string_free (ids, FALSE);
 }
 
-static char *
+/* The ids of what @query finds, "3,1"; freed when the test ends. */
+static const char *
 search_ids (HdStore    *store,
             const char *query)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) hits = hd_store_search_articles (store, query, 0, &error);
+  char *ids;
 
   g_assert_no_error (error);
   g_assert_nonnull (hits);
-  return hit_ids (hits);
+  ids = hit_ids (hits);
+  g_test_queue_free (ids);
+  return ids;
 }
 
 /* CRUD, history and conflicts */
@@ -737,7 +741,9 @@ test_publish (Fixture       *f,
 
 /* Ticket search over tickets_fts */
 
-static char *
+/* The numbers of the tickets @search finds, "1,3"; freed when the test
+ * ends. */
+static const char *
 ticket_numbers (HdStore    *store,
                 const char *search)
 {
@@ -745,6 +751,7 @@ ticket_numbers (HdStore    *store,
   g_autoptr(GPtrArray) tickets = NULL;
   g_autoptr(GError) error = NULL;
   GString *out = g_string_new (NULL);
+  char *numbers;
   guint count = 0;
 
   tickets = hd_store_list_tickets (store, &filter, &error);
@@ -754,7 +761,9 @@ ticket_numbers (HdStore    *store,
                             hd_ticket_get_number (g_ptr_array_index (tickets, i)));
   g_assert_true (hd_store_count_tickets (store, &filter, &count, &error));
   g_assert_cmpuint (count, ==, tickets->len);
-  return g_string_free (out, FALSE);
+  numbers = g_string_free (out, FALSE);
+  g_test_queue_free (numbers);
+  return numbers;
 }
 
 static void
