@@ -366,6 +366,8 @@ hd_kb_categories_window_finalize (GObject *object)
   G_OBJECT_CLASS (hd_kb_categories_window_parent_class)->finalize (object);
 }
 
+static const char * const categories_tables[] = { "kb_categories", "kb_articles", NULL };
+
 static void
 hd_kb_categories_window_class_init (HdKbCategoriesWindowClass *klass)
 {
@@ -381,6 +383,7 @@ hd_kb_categories_window_class_init (HdKbCategoriesWindowClass *klass)
   stack_window_class->load_job = list_job;
   stack_window_class->load_free = (GDestroyNotify) g_ptr_array_unref;
   stack_window_class->loaded = set_categories;
+  stack_window_class->tables = categories_tables;
   stack_window_class->show_list = show_list;
   stack_window_class->show_form = show_form;
 

@@ -305,6 +305,8 @@ hd_people_window_dispose (GObject *object)
   G_OBJECT_CLASS (hd_people_window_parent_class)->dispose (object);
 }
 
+static const char * const people_tables[] = { "people", NULL };
+
 static void
 hd_people_window_class_init (HdPeopleWindowClass *klass)
 {
@@ -318,6 +320,7 @@ hd_people_window_class_init (HdPeopleWindowClass *klass)
   stack_window_class->load_job = people_job;
   stack_window_class->load_free = (GDestroyNotify) g_ptr_array_unref;
   stack_window_class->loaded = people_loaded;
+  stack_window_class->tables = people_tables;
   stack_window_class->show_list = show_list;
   stack_window_class->show_form = show_form;
 

@@ -507,6 +507,9 @@ hd_sla_window_dispose (GObject *object)
   G_OBJECT_CLASS (hd_sla_window_parent_class)->dispose (object);
 }
 
+/* The calendar and the policies. */
+static const char * const sla_tables[] = { "settings", NULL };
+
 static void
 hd_sla_window_class_init (HdSlaWindowClass *klass)
 {
@@ -521,6 +524,7 @@ hd_sla_window_class_init (HdSlaWindowClass *klass)
   stack_window_class->load_job = load_job;
   stack_window_class->load_free = (GDestroyNotify) loaded_free;
   stack_window_class->loaded = loaded_cb;
+  stack_window_class->tables = sla_tables;
   stack_window_class->show_list = show_list;
   stack_window_class->show_form = show_form;
 

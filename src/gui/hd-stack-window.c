@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "hd-stack-window.h"
+#include "hd-store-monitor.h"
 
 typedef struct
 {
@@ -60,6 +61,35 @@ row_activated_cb (AdwActionRow  *row,
 }
 
 /* Loading */
+
+/**
+ * hd_stack_window_follow:
+ * @changes: (element-type HdChange): what an #HdStoreMonitor saw change
+ *
+ * Reads the list again when one of @changes is in the class's tables: the
+ * list follows other desks, and helpdesk-cli. The form keeps what it
+ * holds.
+ */
+void
+hd_stack_window_follow (HdStackWindow *self,
+                        GPtrArray     *changes)
+{
+  const char * const *tables;
+
+  g_return_if_fail (HD_IS_STACK_WINDOW (self));
+
+  tables = HD_STACK_WINDOW_GET_CLASS (self)->tables;
+  for (guint i = 0; tables != NULL && i < changes->len; i++)
+    {
+      HdChange *change = g_ptr_array_index (changes, i);
+
+      if (g_strv_contains (tables, change->table))
+        {
+          hd_stack_window_reload (self);
+          return;
+        }
+    }
+}
 
 static void
 load_done (GObject      *source,

@@ -29,6 +29,10 @@ struct _HdStackWindowClass
   void           (*show_list) (HdStackWindow *self);
   void           (*show_form) (HdStackWindow *self,
                                gpointer       item);
+
+  /* The tables whose changes the list shows, %NULL-terminated: see
+   * hd_stack_window_follow(). */
+  const char * const *tables;
 };
 
 void          hd_stack_window_class_set_template_from_resource (GtkWidgetClass *widget_class,
@@ -53,6 +57,8 @@ void          hd_stack_window_toast                            (HdStackWindow  *
 void          hd_stack_window_set_busy                         (HdStackWindow  *self,
                                                                 gboolean        busy);
 void          hd_stack_window_changed                          (HdStackWindow  *self);
+void          hd_stack_window_follow                           (HdStackWindow  *self,
+                                                                GPtrArray      *changes);
 void          hd_stack_window_run_change                       (HdStackWindow  *self,
                                                                 HdStoreJobFunc  job,
                                                                 gpointer        data,

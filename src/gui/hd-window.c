@@ -21,6 +21,7 @@
 #include "hd-people-window.h"
 #include "hd-sidebar.h"
 #include "hd-sla-window.h"
+#include "hd-stack-window.h"
 #include "hd-store-async.h"
 #include "hd-store-monitor.h"
 #include "hd-ticket-list-view.h"
@@ -668,6 +669,20 @@ monitor_changed_cb (HdWindow  *self,
     hd_kb_list_view_reload (self->kb_list_view);
   if (article_changed)
     hd_article_view_reload (self->article_view);
+
+  /* The People, Service Levels and Categories windows opened from here. */
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+        if (HD_IS_STACK_WINDOW (window) &&
+            gtk_window_get_transient_for (window) == GTK_WINDOW (self))
+          hd_stack_window_follow (HD_STACK_WINDOW (window), changes);
+      }
+  }
 }
 
 static void

@@ -1815,6 +1815,58 @@ test_kb_requester_tags (void)
   fixture_tear_down (f);
 }
 
+/* The list holds a row for f->searched, whichever page shows. */
+static gboolean
+categories_list_has (Fixture *f)
+{
+  return hd_find_row (named (categories_window (), GTK_TYPE_LIST_BOX, "category_list"),
+                      ADW_TYPE_ACTION_ROW, f->searched) != NULL;
+}
+
+/* Another desk's categories show in the open Categories window, and the
+ * form being filled in keeps what was typed. */
+static void
+test_kb_categories_follow (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdKbCategory) scanners = NULL;
+  g_autoptr(HdKbCategory) plotters = NULL;
+  GtkWidget *window;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f, "tech1");
+  open_kb (f);
+  g_signal_emit_by_name (named (GTK_WIDGET (kb_list (f)), GTK_TYPE_BUTTON, "categories_button"),
+                         "clicked");
+  hd_wait_until (has_toplevel, GSIZE_TO_POINTER (HD_TYPE_KB_CATEGORIES_WINDOW), HD_WAIT_MS);
+  window = categories_window ();
+  wait_for_row (f, "Printers");
+
+  /* f->disp is another connection: another desk. */
+  scanners = hd_store_add_kb_category (f->disp, 0, "Scanners", &error);
+  g_assert_no_error (error);
+  wait_for_row (f, "Scanners");
+
+  g_assert_true (gtk_widget_activate_action (window, "categories.add", NULL));
+  type_name (window, "Typed here");
+  plotters = hd_store_add_kb_category (f->disp, 0, "Plotters", &error);
+  g_assert_no_error (error);
+  g_free (f->searched);
+  f->searched = g_strdup ("Plotters");
+  hd_wait_until (categories_list_has, f, HD_WAIT_MS);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (named (window, GTK_TYPE_STACK, "stack"))),
+                   ==, "form");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "name_row"))),
+                   ==, "Typed here");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  fixture_tear_down (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1832,6 +1884,7 @@ main (int   argc,
   g_test_add_func ("/gui/kb/publish-draft", test_kb_publish_draft);
   g_test_add_func ("/gui/kb/new-ticket-suggestions", test_kb_new_ticket_suggestions);
   g_test_add_func ("/gui/kb/categories", test_kb_categories);
+  g_test_add_func ("/gui/kb/categories-follow", test_kb_categories_follow);
   g_test_add_func ("/gui/kb/tags", test_kb_tags);
   g_test_add_func ("/gui/kb/requester-tags", test_kb_requester_tags);
 
