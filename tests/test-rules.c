@@ -177,6 +177,37 @@ test_manage_people (Fixture       *f,
   g_assert_error (e2, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
 }
 
+static HdArticle *
+add_article (HdStore      *store,
+             const char   *title,
+             HdVisibility  visibility)
+{
+  g_autoptr(GError) error = NULL;
+  HdArticleDraft draft = HD_ARTICLE_DRAFT_INIT;
+  HdArticle *article;
+
+  draft.title = title;
+  draft.body = "Some text.";
+  draft.visibility = visibility;
+  article = hd_store_add_article (store, &draft, &error);
+  g_assert_no_error (error);
+  return article;
+}
+
+static void
+test_quote_article (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(HdArticle) faq = add_article (f->store, "Printer jams", HD_VISIBILITY_FAQ);
+  g_autoptr(HdArticle) internal = add_article (f->store, "Printer driver install",
+                                               HD_VISIBILITY_INTERNAL);
+
+  g_assert_true (hd_rules_may_quote_article (faq, FALSE));
+  g_assert_true (hd_rules_may_quote_article (faq, TRUE));
+  g_assert_false (hd_rules_may_quote_article (internal, FALSE));
+  g_assert_true (hd_rules_may_quote_article (internal, TRUE));
+}
+
 static HdTicket *
 escalated (HdStore  *store,
            HdTicket *ticket,
@@ -310,6 +341,7 @@ main (int   argc,
   ADD ("/rules/comment", test_comment);
   ADD ("/rules/manage-people", test_manage_people);
   ADD ("/rules/escalate", test_escalate);
+  ADD ("/rules/quote-article", test_quote_article);
 #undef ADD
 
   return g_test_run ();

@@ -371,3 +371,12 @@ hd_rules_check_write_kb (HdPerson  *me,
 
   return deny (error, _("Only technicians and the dispatcher write the knowledge base; ask one of them to add or change an article."));
 }
+
+gboolean
+hd_rules_may_quote_article (HdArticle *article,
+                            gboolean   internal_note)
+{
+  g_return_val_if_fail (HD_IS_ARTICLE (article), FALSE);
+
+  return internal_note || hd_article_get_visibility (article) == HD_VISIBILITY_FAQ;
+}

@@ -60,5 +60,9 @@ gboolean hd_rules_check_see_article   (HdPerson  *me,
 gboolean hd_rules_sees_internal_kb    (HdPerson  *me);
 gboolean hd_rules_check_write_kb      (HdPerson  *me,
                                        GError   **error);
+/* A FAQ article may be quoted in any reply; a staff-only one only in an
+ * internal note, which the requester never reads. */
+gboolean hd_rules_may_quote_article   (HdArticle *article,
+                                       gboolean   internal_note);
 
 G_END_DECLS

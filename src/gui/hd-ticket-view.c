@@ -53,6 +53,11 @@ struct _HdTicketView
   GtkButton      *save_description_button;
   GtkListBox     *timeline;
   GtkTextView    *composer_view;
+  GtkScrolledWindow *ticket_scroller;
+  GtkWidget      *ticket_clamp;
+  GtkWidget      *send_button;
+  guint           scroll_tick;    /* following the reply down, for scroll_frames more */
+  guint           scroll_frames;
   GtkCheckButton *internal_check;
   GtkWidget      *linked_group;
   GtkWidget      *publish_button;
@@ -588,7 +593,8 @@ draft_article_job (HdStore  *store,
   return hd_store_draft_article_from_ticket (store, *(gint64 *) data, error);
 }
 
-static void start_kb_load (HdTicketView *self);
+static void start_kb_load    (HdTicketView *self);
+static void draft_changed_cb (HdTicketView *self);
 
 static void
 link_done (GObject      *source,
@@ -646,6 +652,148 @@ unlink_clicked_cb (GtkButton    *button,
   run_link (self, article_of (GTK_WIDGET (button)), FALSE);
 }
 
+/* The articles sit above the reply: after quoting one, the page scrolls
+ * down to the reply and its Send button (a focused child does not scroll
+ * itself into view in GTK 4.8). The longer reply takes its height over a
+ * few frames, as the text view lays out its lines: the page follows it
+ * for SCROLL_FRAMES frames. */
+#define SCROLL_FRAMES 12
+
+static gboolean
+scroll_to_composer_cb (GtkWidget     *widget,
+                       GdkFrameClock *clock,
+                       gpointer       user_data)
+{
+  HdTicketView *self = HD_TICKET_VIEW (widget);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->ticket_scroller);
+  graphene_rect_t composer, send;
+
+  if (gtk_widget_compute_bounds (GTK_WIDGET (self->composer_view), self->ticket_clamp, &composer) &&
+      gtk_widget_compute_bounds (self->send_button, self->ticket_clamp, &send))
+    gtk_adjustment_clamp_page (adjustment, composer.origin.y,
+                               send.origin.y + send.size.height + 18);
+
+  if (--self->scroll_frames > 0)
+    return G_SOURCE_CONTINUE;
+  self->scroll_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+scroll_to_composer (HdTicketView *self)
+{
+  self->scroll_frames = SCROLL_FRAMES;
+  if (self->scroll_tick == 0)
+    self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_to_composer_cb,
+                                                      NULL, NULL);
+}
+
+/* Quoting an article: the text goes where the cursor is, set off from
+ * what is around it by a blank line, as a reply would read it. */
+static void
+insert_article_text (HdTicketView *self,
+                     HdArticle    *article)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->composer_view);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  GtkTextIter start, cursor, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
+  before = gtk_text_buffer_get_text (buffer, &start, &cursor, FALSE);
+  after = gtk_text_buffer_get_text (buffer, &cursor, &end, FALSE);
+
+  if (before[0] != '\0' && !g_str_has_suffix (before, "\n\n"))
+    g_string_append (text, g_str_has_suffix (before, "\n") ? "\n" : "\n\n");
+  g_string_append_printf (text, "%s\n\n%s", hd_article_get_title (article),
+                          hd_article_get_body (article));
+  if (after[0] != '\0' && !g_str_has_prefix (after, "\n\n"))
+    g_string_append (text, g_str_has_suffix (text->str, "\n") ? "\n" : "\n\n");
+
+  gtk_text_buffer_begin_user_action (buffer);
+  gtk_text_buffer_insert (buffer, &cursor, text->str, text->len);
+  gtk_text_buffer_end_user_action (buffer);
+  gtk_text_buffer_place_cursor (buffer, &cursor);
+  gtk_text_view_scroll_mark_onscreen (self->composer_view, gtk_text_buffer_get_insert (buffer));
+  gtk_widget_grab_focus (GTK_WIDGET (self->composer_view));
+  scroll_to_composer (self);
+}
+
+/* The answer came from the article: a suggestion becomes a link. */
+static void
+insert_clicked_cb (GtkButton    *button,
+                   HdTicketView *self)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_LIST_BOX_ROW);
+  HdArticle *article = g_object_get_data (G_OBJECT (row), "hd-article");
+
+  if (!hd_rules_may_quote_article (article, gtk_check_button_get_active (self->internal_check)))
+    return;
+
+  insert_article_text (self, article);
+  if (gtk_widget_get_parent (row) == GTK_WIDGET (self->suggested_list))
+    run_link (self, hd_article_get_id (article), TRUE);
+}
+
+static void
+update_insert_button (HdTicketView *self,
+                      GtkWidget    *row)
+{
+  GtkWidget *button = g_object_get_data (G_OBJECT (row), "hd-insert-button");
+  HdArticle *article = g_object_get_data (G_OBJECT (row), "hd-article");
+  gboolean may;
+
+  if (button == NULL)
+    return;
+
+  may = hd_rules_may_quote_article (article, gtk_check_button_get_active (self->internal_check));
+  gtk_widget_set_sensitive (button, may);
+  gtk_widget_set_tooltip_text (button, may ? _("Insert into Reply")
+                                           : _("Staff-only article: check Internal note to insert it"));
+}
+
+static void
+update_insert_buttons (HdTicketView *self)
+{
+  GtkWidget *lists[] = { GTK_WIDGET (self->linked_list), GTK_WIDGET (self->suggested_list) };
+
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    for (GtkWidget *row = gtk_widget_get_first_child (lists[i]); row != NULL;
+         row = gtk_widget_get_next_sibling (row))
+      update_insert_button (self, row);
+}
+
+static void
+internal_toggled_cb (HdTicketView *self)
+{
+  update_insert_buttons (self);
+  draft_changed_cb (self);
+}
+
+static void
+add_insert_button (HdTicketView *self,
+                   GtkWidget    *row,
+                   HdArticle    *article)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name ("edit-paste-symbolic");
+  g_autofree char *name = g_strdup_printf (_("Insert “%s” into the reply"),
+                                           hd_article_get_title (article));
+
+  gtk_widget_set_name (button, "insert_button");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                  -1);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (insert_clicked_cb), self, 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+
+  /* The row owns the button: the pointer is borrowed. */
+  g_object_set_data (G_OBJECT (row), "hd-insert-button", button);
+  update_insert_button (self, row);
+}
+
 static void
 article_row_activated_cb (HdTicketView  *self,
                           GtkListBoxRow *row)
@@ -675,23 +823,28 @@ create_article_row (HdTicketView *self,
   g_object_set_data_full (G_OBJECT (row), "hd-article-id",
                           g_memdup2 (&(gint64) { hd_article_get_id (article) }, sizeof (gint64)),
                           g_free);
+  g_object_set_data_full (G_OBJECT (row), "hd-article", g_object_ref (article), g_object_unref);
 
+  if (!hd_person_is_staff (self->me))
+    return row;
+
+  add_insert_button (self, row, article);
   if (suggested)
     {
       button = gtk_button_new_with_mnemonic (_("_Link"));
+      gtk_widget_set_name (button, "link_button");
       name = g_strdup_printf (_("Link “%s” to this ticket"), hd_article_get_title (article));
       g_signal_connect_object (button, "clicked", G_CALLBACK (link_clicked_cb), self, 0);
     }
-  else if (hd_person_is_staff (self->me))
+  else
     {
       button = gtk_button_new_from_icon_name ("edit-delete-symbolic");
+      gtk_widget_set_name (button, "unlink_button");
       name = g_strdup_printf (_("Unlink “%s”"), hd_article_get_title (article));
       gtk_widget_set_tooltip_text (button, _("Unlink"));
       gtk_widget_add_css_class (button, "flat");
       g_signal_connect_object (button, "clicked", G_CALLBACK (unlink_clicked_cb), self, 0);
     }
-  else
-    return row;
 
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
@@ -894,7 +1047,6 @@ start_load (HdTicketView *self)
 
 static void clear_edits (HdTicketView *self);
 static void keep_draft  (HdTicketView *self);
-static void draft_changed_cb (HdTicketView *self);
 static void ask_escalation   (HdTicketView *self,
                               int           to_tier,
                               const char   *note);
@@ -1679,6 +1831,12 @@ hd_ticket_view_dispose (GObject *object)
 {
   HdTicketView *self = (HdTicketView *) object;
 
+  if (self->scroll_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->scroll_tick);
+      self->scroll_tick = 0;
+    }
+
   keep_draft (self);
   g_clear_object (&self->drafts);
   g_cancellable_cancel (self->cancellable);
@@ -1750,6 +1908,9 @@ hd_ticket_view_class_init (HdTicketViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, timeline);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, composer_view);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, internal_check);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, ticket_scroller);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, ticket_clamp);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, send_button);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, linked_group);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, publish_button);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, linked_list);
@@ -1790,7 +1951,7 @@ hd_ticket_view_init (HdTicketView *self)
   g_signal_connect_object (gtk_text_view_get_buffer (self->composer_view), "changed",
                            G_CALLBACK (draft_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->internal_check, "toggled",
-                           G_CALLBACK (draft_changed_cb), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (internal_toggled_cb), self, G_CONNECT_SWAPPED);
 
   /* Ctrl+Enter sends; the text view would otherwise take it as a newline. */
   shortcuts = gtk_shortcut_controller_new ();

@@ -5,14 +5,17 @@
  * and searches them (matches in bold, awkward queries no error), the
  * article view renders Markdown, the editor previews as it is typed and
  * keeps the text through a conflict, a requester reads FAQ only, a ticket
- * suggests its article and links both ways, a resolved ticket becomes a
- * draft article, and the New Ticket form suggests answers. Staff arrange
+ * suggests its article and links both ways, staff insert an article into
+ * the reply (a staff-only one into an internal note only), a resolved
+ * ticket becomes a draft article, and the New Ticket form suggests
+ * answers. Staff arrange
  * the categories in their own window. What the editor holds is kept as a
  * draft until it is saved or discarded, and comes back. A tag in an
  * article narrows the list until it is cleared.
  * Screenshots: screenshot-kb.png, screenshot-kb-tag.png, screenshot-article-editor.png,
  * screenshot-kb-categories.png, screenshot-kb-category-form.png,
- * screenshot-article-editor-draft.png, screenshot-article-draft-notice.png.
+ * screenshot-article-editor-draft.png, screenshot-article-draft-notice.png,
+ * screenshot-insert-article.png.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -675,10 +678,19 @@ ticket_page_shows_it (Fixture *f)
          hd_ticket_get_number (hd_ticket_view_get_ticket (ticket_view (f))) == (gint64) f->searches;
 }
 
-static GtkWidget *
-row_button (GtkWidget *row)
+static gboolean
+has_name (GtkWidget *widget,
+          gpointer   name)
 {
-  GtkWidget *button = hd_find_widget (row, GTK_TYPE_BUTTON, NULL, NULL);
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
+/* @name: "link_button", "unlink_button" or "insert_button" */
+static GtkWidget *
+row_button (GtkWidget  *row,
+            const char *name)
+{
+  GtkWidget *button = hd_find_widget (row, GTK_TYPE_BUTTON, has_name, (gpointer) name);
 
   g_assert_nonnull (button);
   return button;
@@ -716,7 +728,7 @@ test_kb_ticket_links (void)
 
   /* Link: in the file, in the ticket's Linked Articles, out of the
    * suggestions, and in the article's Linked Tickets. */
-  g_signal_emit_by_name (row_button (row), "clicked");
+  g_signal_emit_by_name (row_button (row, "link_button"), "clicked");
   hd_wait_until (linked_in_file, f, HD_WAIT_MS);
   hd_wait_until (linked_row_shown, f, HD_WAIT_MS);
   linked = named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_LIST_BOX, "linked_list");
@@ -733,8 +745,231 @@ test_kb_ticket_links (void)
 
   /* Unlink. */
   hd_wait_until (linked_row_shown, f, HD_WAIT_MS);
-  g_signal_emit_by_name (row_button (first_row (linked)), "clicked");
+  g_signal_emit_by_name (row_button (first_row (linked), "unlink_button"), "clicked");
   hd_wait_until (unlinked_in_file, f, HD_WAIT_MS);
+
+  fixture_tear_down (f);
+}
+
+/* Insert into Reply */
+
+/* The row of the article titled @title, its matches in bold or not. */
+static GtkWidget *
+article_row (GtkWidget  *list,
+             const char *title)
+{
+  for (GtkWidget *row = first_row (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+    {
+      g_autofree char *text = NULL;
+
+      g_assert_true (pango_parse_markup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                                         -1, 0, NULL, &text, NULL, NULL));
+      if (g_str_equal (text, title))
+        return row;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+composer (Fixture *f)
+{
+  return named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_TEXT_VIEW, "composer_view");
+}
+
+static GtkWidget *
+insert_button (Fixture    *f,
+               const char *list,
+               const char *title)
+{
+  GtkWidget *row = article_row (named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_LIST_BOX, list),
+                                title);
+
+  g_assert_nonnull (row);
+  return row_button (row, "insert_button");
+}
+
+static gboolean
+two_linked_in_file (Fixture *f)
+{
+  return n_links (f, f->searches) == 2;
+}
+
+static gboolean
+driver_linked_shown (Fixture *f)
+{
+  GtkWidget *list = named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_LIST_BOX, "linked_list");
+
+  return n_rows (list) == 2 && article_row (list, "Printer driver install") != NULL;
+}
+
+/* The drafts file as the next session reads it holds the composer's text. */
+static gboolean
+reply_kept (Fixture *f)
+{
+  g_autoptr(HdDrafts) drafts = hd_drafts_new (f->path, "disp");
+  g_autoptr(HdDraft) draft = hd_drafts_get (drafts, f->searches);
+  g_autofree char *typed = text_of (composer (f));
+
+  return draft != NULL && g_strcmp0 (draft->reply, typed) == 0;
+}
+
+static void
+assert_cursor_at_end (Fixture *f)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (composer (f)));
+  GtkTextIter cursor, end;
+
+  gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  g_assert_true (gtk_text_iter_equal (&cursor, &end));
+  g_assert_true (gtk_widget_is_focus (composer (f)));
+}
+
+/* Scrolls the ticket view down to its articles, for the screenshot. */
+static void
+scroll_to_articles (Fixture *f)
+{
+  GtkWidget *group = named (GTK_WIDGET (ticket_view (f)), ADW_TYPE_PREFERENCES_GROUP, "linked_group");
+  GtkWidget *scrolled = gtk_widget_get_ancestor (group, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *viewport = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+  double x, y;
+
+  g_assert_true (gtk_widget_translate_coordinates (group, gtk_widget_get_first_child (viewport),
+                                                   0, 0, &x, &y));
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
+                            y - 12);
+}
+
+/* Whether the reply's Send button is within the part of the ticket page
+ * shown. */
+static gboolean
+send_in_view (Fixture *f)
+{
+  GtkWidget *send = named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_BUTTON, "send_button");
+  GtkWidget *scrolled = gtk_widget_get_ancestor (send, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *viewport = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  graphene_rect_t bounds;
+
+  return gtk_widget_compute_bounds (send, gtk_widget_get_first_child (viewport), &bounds) &&
+         bounds.origin.y >= gtk_adjustment_get_value (adjustment) &&
+         bounds.origin.y + bounds.size.height <=
+           gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment);
+}
+
+static void
+test_kb_insert_article (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  GtkCheckButton *internal;
+  GtkTextBuffer *buffer;
+  GtkWidget *driver;
+  GtkTextIter end;
+  g_autofree char *text = NULL;
+  g_autofree char *shot = NULL;
+  gint64 number;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f, "disp");
+  number = file_ticket (f->disp, "Printer on floor 2 jams",
+                        "Paper stuck in tray 2 every morning.");
+  f->searches = number;
+  hd_window_show_ticket (f->window, number);
+  hd_wait_until (suggestions_shown, f, HD_WAIT_MS);
+  internal = GTK_CHECK_BUTTON (named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_CHECK_BUTTON, "internal_check"));
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (composer (f)));
+
+  /* A staff-only article goes into an internal note only, and says so. */
+  driver = insert_button (f, "suggested_list", "Printer driver install");
+  g_assert_false (gtk_widget_get_sensitive (driver));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (driver), "Internal note"));
+  g_assert_true (gtk_widget_get_sensitive (insert_button (f, "suggested_list", "Printer jams")));
+
+  /* A FAQ article into an empty reply: title, blank line, body; the
+   * suggestion is linked, and the text kept as a draft. */
+  g_signal_emit_by_name (insert_button (f, "suggested_list", "Printer jams"), "clicked");
+  text = text_of (composer (f));
+  g_assert_cmpstr (text, ==, "Printer jams\n\n" PRINTER_BODY);
+  assert_cursor_at_end (f);
+  /* The page scrolls down to the reply, Send included. */
+  hd_wait_until (send_in_view, f, HD_WAIT_MS);
+  hd_wait_until (linked_in_file, f, HD_WAIT_MS);
+  hd_wait_until (linked_row_shown, f, HD_WAIT_MS);
+  hd_wait_until (reply_kept, f, HD_WAIT_MS);
+  g_assert_null (article_row (named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_LIST_BOX, "suggested_list"),
+                              "Printer jams"));
+
+  scroll_to_articles (f);
+  hd_wait_frames (GTK_WIDGET (f->window), 3);
+  shot = hd_save_screenshot (GTK_WIDGET (f->window), "screenshot-insert-article.png");
+  hd_gui_test_message ("screenshot: %s", shot);
+
+  /* Internal note checked: the staff-only article goes in too, after a
+   * blank line, and is linked. */
+  g_assert_false (gtk_widget_get_sensitive (insert_button (f, "suggested_list", "Printer driver install")));
+  gtk_check_button_set_active (internal, TRUE);
+  driver = insert_button (f, "suggested_list", "Printer driver install");
+  g_assert_true (gtk_widget_get_sensitive (driver));
+  g_signal_emit_by_name (driver, "clicked");
+  g_clear_pointer (&text, g_free);
+  text = text_of (composer (f));
+  g_assert_cmpstr (text, ==, "Printer jams\n\n" PRINTER_BODY "\n"
+                             "Printer driver install\n\nUse the vendor's driver.");
+  assert_cursor_at_end (f);
+  hd_wait_until (two_linked_in_file, f, HD_WAIT_MS);
+  hd_wait_until (driver_linked_shown, f, HD_WAIT_MS);
+
+  /* A public reply again: not even from the linked row. */
+  gtk_check_button_set_active (internal, FALSE);
+  g_assert_false (gtk_widget_get_sensitive (insert_button (f, "linked_list", "Printer driver install")));
+
+  /* From a linked row, after typed text: set off by a blank line, and no
+   * second link. */
+  gtk_text_buffer_set_text (buffer, "Hello", -1);
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_place_cursor (buffer, &end);
+  g_signal_emit_by_name (insert_button (f, "linked_list", "Printer jams"), "clicked");
+  g_clear_pointer (&text, g_free);
+  text = text_of (composer (f));
+  g_assert_cmpstr (text, ==, "Hello\n\nPrinter jams\n\n" PRINTER_BODY);
+  assert_cursor_at_end (f);
+  hd_wait_until (reply_kept, f, HD_WAIT_MS);
+  g_assert_cmpuint (n_links (f, number), ==, 2);
+
+  fixture_tear_down (f);
+}
+
+/* Requesters read linked articles; they quote none. */
+static void
+test_kb_insert_requester (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *linked;
+  gint64 number;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f, "req1");
+  {
+    g_autoptr(HdStore) req1 = hd_test_open_as (f->path, "req1");
+
+    number = file_ticket (req1, "Printer on floor 2 jams", "Paper stuck in tray 2 every morning.");
+  }
+  g_assert_true (hd_store_link_article (f->disp, f->printer, number, &error));
+  g_assert_no_error (error);
+  f->searches = number;
+
+  hd_window_show_ticket (f->window, number);
+  hd_wait_until (linked_row_shown, f, HD_WAIT_MS);
+  linked = named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_LIST_BOX, "linked_list");
+  g_assert_null (hd_find_widget (linked, GTK_TYPE_BUTTON, NULL, NULL));
+  g_assert_true (gtk_widget_get_visible (composer (f)));
 
   fixture_tear_down (f);
 }
@@ -1877,6 +2112,8 @@ main (int   argc,
   g_test_add_func ("/gui/kb/requester", test_kb_requester);
   g_test_add_func ("/gui/kb/editor", test_kb_editor);
   g_test_add_func ("/gui/kb/ticket-links", test_kb_ticket_links);
+  g_test_add_func ("/gui/kb/insert-article", test_kb_insert_article);
+  g_test_add_func ("/gui/kb/insert-requester", test_kb_insert_requester);
   g_test_add_func ("/gui/kb/publish", test_kb_publish);
   g_test_add_func ("/gui/kb/editor-draft", test_kb_editor_draft);
   g_test_add_func ("/gui/kb/editor-draft-conflict", test_kb_editor_draft_conflict);
