@@ -249,6 +249,12 @@ describe_event (HdTicketEvent *event)
             return g_steal_pointer (&moved);
           return g_strdup_printf ("%s:\n%s", moved, note);
         }
+      /* A knowledge-base article linked or unlinked: its number. */
+      if (g_strcmp0 (field, "article") == 0)
+        return new_value != NULL && new_value[0] != '\0'
+               ? g_strdup_printf (_("Linked knowledge-base article %s"), new_value)
+               : g_strdup_printf (_("Unlinked knowledge-base article %s"),
+                                  old_value != NULL ? old_value : "");
       if (new_value == NULL || new_value[0] == '\0')
         return g_strdup_printf (_("Cleared the %s"), field);
       if (g_strcmp0 (field, "description") == 0)

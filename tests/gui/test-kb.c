@@ -686,6 +686,22 @@ has_name (GtkWidget *widget,
 }
 
 /* @name: "link_button", "unlink_button" or "insert_button" */
+/* The ticket's history says what f->searched says. */
+static gboolean
+history_says (Fixture *f)
+{
+  return hd_find_label (GTK_WIDGET (ticket_view (f)), f->searched) != NULL;
+}
+
+static void
+wait_for_history (Fixture    *f,
+                  const char *text)
+{
+  g_free (f->searched);
+  f->searched = g_strdup (text);
+  hd_wait_until (history_says, f, HD_WAIT_MS);
+}
+
 static GtkWidget *
 row_button (GtkWidget  *row,
             const char *name)
@@ -731,6 +747,12 @@ test_kb_ticket_links (void)
   g_signal_emit_by_name (row_button (row, "link_button"), "clicked");
   hd_wait_until (linked_in_file, f, HD_WAIT_MS);
   hd_wait_until (linked_row_shown, f, HD_WAIT_MS);
+  {
+    g_autofree char *said = g_strdup_printf ("Linked knowledge-base article %" G_GINT64_FORMAT,
+                                             f->printer);
+
+    wait_for_history (f, said);
+  }
   linked = named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_LIST_BOX, "linked_list");
   g_assert_null (hd_find_row (suggested, ADW_TYPE_ACTION_ROW, "Printer jams"));
 
@@ -747,6 +769,12 @@ test_kb_ticket_links (void)
   hd_wait_until (linked_row_shown, f, HD_WAIT_MS);
   g_signal_emit_by_name (row_button (first_row (linked), "unlink_button"), "clicked");
   hd_wait_until (unlinked_in_file, f, HD_WAIT_MS);
+  {
+    g_autofree char *said = g_strdup_printf ("Unlinked knowledge-base article %" G_GINT64_FORMAT,
+                                             f->printer);
+
+    wait_for_history (f, said);
+  }
 
   fixture_tear_down (f);
 }
