@@ -129,23 +129,17 @@ append_where (GString              *sql,
   g_string_append (sql, " WHERE 1");
   if (mask != 0)
     {
-      int low = -1, high = -1;
-
       g_string_append (sql, ordered || filter->at_risk ? " AND +t.status IN (" : " AND t.status IN (");
       for (int s = HD_STATUS_NEW; s <= HD_STATUS_CLOSED; s++)
         if (mask & HD_STATUS_MASK (s))
-          {
-            g_string_append (sql, "?,");
-            low = low < 0 ? s : low;
-            high = s;
-          }
+          g_string_append (sql, "?,");
       g_string_truncate (sql, sql->len - 1);
       g_string_append_c (sql, ')');
 
       /* The rank of a status is its HdStatus value: sorting by status
        * walks only the range of ranks the filter can match. */
       if (ordered && filter->sort == HD_TICKET_SORT_STATUS)
-        g_string_append_printf (sql, " AND " STATUS_RANK " BETWEEN %d AND %d", low, high);
+        g_string_append (sql, " AND " STATUS_RANK " BETWEEN :rank_low AND :rank_high");
     }
 
   if (filter->assignee != NULL)
@@ -195,10 +189,20 @@ bind_filter (sqlite3_stmt         *stmt,
              GArray               *found)
 {
   int index = 1;
+  int low = -1, high = -1;
 
   for (int s = HD_STATUS_NEW; s <= HD_STATUS_CLOSED; s++)
     if (filter->status_mask & HD_STATUS_MASK (s))
-      sqlite3_bind_text (stmt, index++, hd_enum_to_nick (HD_TYPE_STATUS, s), -1, SQLITE_STATIC);
+      {
+        sqlite3_bind_text (stmt, index++, hd_enum_to_nick (HD_TYPE_STATUS, s), -1, SQLITE_STATIC);
+        low = low < 0 ? s : low;
+        high = s;
+      }
+  if (sqlite3_bind_parameter_index (stmt, ":rank_low") != 0)
+    {
+      bind_named_int (stmt, ":rank_low", low);
+      bind_named_int (stmt, ":rank_high", high);
+    }
 
   if (filter->assignee != NULL)
     sqlite3_bind_text (stmt, index++, filter->assignee, -1, SQLITE_TRANSIENT);
