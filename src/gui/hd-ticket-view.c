@@ -639,9 +639,9 @@ static gint64
 article_of (GtkWidget *widget)
 {
   GtkWidget *row = gtk_widget_get_ancestor (widget, GTK_TYPE_LIST_BOX_ROW);
-  gint64 *id = row != NULL ? g_object_get_data (G_OBJECT (row), "hd-article-id") : NULL;
+  HdArticle *article = row != NULL ? g_object_get_data (G_OBJECT (row), "hd-article") : NULL;
 
-  return id != NULL ? *id : 0;
+  return article != NULL ? hd_article_get_id (article) : 0;
 }
 
 static void
@@ -826,9 +826,6 @@ create_article_row (HdTicketView *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), markup);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  g_object_set_data_full (G_OBJECT (row), "hd-article-id",
-                          g_memdup2 (&(gint64) { hd_article_get_id (article) }, sizeof (gint64)),
-                          g_free);
   g_object_set_data_full (G_OBJECT (row), "hd-article", g_object_ref (article), g_object_unref);
 
   if (!hd_person_is_staff (self->me))
