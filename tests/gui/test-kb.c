@@ -712,27 +712,35 @@ row_button (GtkWidget  *row,
   return button;
 }
 
+/* Files "Printer on floor 2 jams" as the dispatcher and shows it with its
+ * suggestions. The counter doubles as the ticket's number for the waits. */
+static gint64
+show_printer_ticket (Fixture *f)
+{
+  gint64 number = file_ticket (f->disp, "Printer on floor 2 jams",
+                               "Paper stuck in tray 2 every morning.");
+
+  f->searches = number;
+  hd_window_show_ticket (f->window, number);
+  hd_wait_until (suggestions_shown, f, HD_WAIT_MS);
+  return number;
+}
+
 static void
 test_kb_ticket_links (void)
 {
   Fixture fixture = { 0 };
   Fixture *f = &fixture;
   GtkWidget *suggested, *row, *linked, *tickets;
-  gint64 number;
   g_autofree char *title = NULL;
 
   if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
     return;
 
   fixture_set_up (f, "disp");
-  number = file_ticket (f->disp, "Printer on floor 2 jams",
-                        "Paper stuck in tray 2 every morning.");
-  /* (The counter doubles as the ticket's number for the waits.) */
-  f->searches = number;
+  show_printer_ticket (f);
 
   /* Suggested: the printer article first, with its match in bold. */
-  hd_window_show_ticket (f->window, number);
-  hd_wait_until (suggestions_shown, f, HD_WAIT_MS);
   suggested = named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_LIST_BOX, "suggested_list");
   g_assert_cmpuint (n_rows (suggested), <=, 3);
   row = first_row (suggested);
@@ -902,11 +910,7 @@ test_kb_insert_article (void)
     return;
 
   fixture_set_up (f, "disp");
-  number = file_ticket (f->disp, "Printer on floor 2 jams",
-                        "Paper stuck in tray 2 every morning.");
-  f->searches = number;
-  hd_window_show_ticket (f->window, number);
-  hd_wait_until (suggestions_shown, f, HD_WAIT_MS);
+  number = show_printer_ticket (f);
   internal = GTK_CHECK_BUTTON (named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_CHECK_BUTTON, "internal_check"));
   buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (composer (f)));
 
