@@ -8,9 +8,11 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <utime.h>
 
+#include "hd-lease.h"
 #include "hd-schema.h"
 #include "hd-store-private.h"
 #include "hd-test-util.h"
@@ -530,20 +532,71 @@ test_disk_full (void)
 
 /* Dot-file locking */
 
+/* Leaves FILE.lock as a desk leaves it: one entry, whose contents say who
+ * held it. */
 static void
-test_dotfile_stale_lock (void)
+leave_lock (const char *path,
+            const char *record)
+{
+  g_autofree char *lock = g_strconcat (path, ".lock", NULL);
+  g_autofree char *entry = g_build_filename (lock, "0123456789abcdef0123456789abcdef.7", NULL);
+
+  g_assert_cmpint (g_mkdir (lock, 0777), ==, 0);
+  g_assert_true (g_file_set_contents (entry, record, -1, NULL));
+}
+
+static char *
+this_machine (const char *what)
+{
+  g_autofree char *text = NULL;
+
+  g_assert_true (g_file_get_contents (what, &text, NULL, NULL));
+  return g_strstrip (g_steal_pointer (&text));
+}
+
+/* A pid that no process has now: one that just ended. */
+static char *
+ended_pid (void)
+{
+  const char *argv[] = { "true", NULL };
+  GPid pid;
+  int status;
+
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL,
+                                G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+                                NULL, NULL, &pid, NULL));
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  return g_strdup_printf ("%d", (int) pid);
+}
+
+static HdTicket *
+try_ticket (HdStore     *store,
+            const char  *title,
+            GError     **error)
+{
+  HdTicketDraft draft = HD_TICKET_DRAFT_INIT;
+
+  draft.title = title;
+  return hd_store_create_ticket (store, &draft, error);
+}
+
+static void
+test_dotfile_lease (void)
 {
   g_autofree char *path = hd_test_new_path ("dotfile");
   g_autofree char *lock = g_strconcat (path, ".lock", NULL);
   g_autofree char *record = hd_store_locking_path (path);
   g_autofree char *text = NULL;
+  g_autofree char *boot = this_machine ("/proc/sys/kernel/random/boot_id");
+  g_autofree char *ns = g_file_read_link ("/proc/self/ns/pid", NULL);
+  g_autofree char *gone = ended_pid ();
+  g_autofree char *dead = NULL;
+  g_autofree char *remote = NULL;
   g_autoptr(HdStore) store = NULL;
   g_autoptr(HdStore) other = NULL;
-  g_autoptr(HdTicket) blocked = NULL;
   g_autoptr(HdTicket) ticket = NULL;
   g_autoptr(GError) error = NULL;
-  struct utimbuf long_ago = { 0 };
-  HdTicketDraft draft = HD_TICKET_DRAFT_INIT;
+  HdLease *held;
 
   store = hd_store_create_full (path, "disp", "Office on a share", HD_LOCKING_DOTFILE, &error);
   g_assert_no_error (error);
@@ -553,24 +606,59 @@ test_dotfile_stale_lock (void)
   /* Another client opening the file reads the record and locks the same way. */
   other = hd_test_open_as (path, "disp");
   g_assert_cmpint (hd_store_get_locking (other), ==, HD_LOCKING_DOTFILE);
-
-  /* A live lock (just taken by another desk) is respected. */
-  g_assert_cmpint (g_mkdir (lock, 0700), ==, 0);
   hd_store_set_busy_timeout (other, 300);
-  draft.title = "While someone holds the lock";
-  blocked = hd_store_create_ticket (other, &draft, &error);
-  g_assert_error (error, HD_ERROR, HD_ERROR_BUSY);
-  g_assert_true (g_file_test (lock, G_FILE_TEST_IS_DIR));
-  g_clear_error (&error);
 
-  /* The same lock, untouched for a minute: its holder is gone. */
-  long_ago.actime = long_ago.modtime = time (NULL) - 60;
-  g_assert_cmpint (utime (lock, &long_ago), ==, 0);
-  hd_store_set_busy_timeout (other, 3000);
-  draft.title = "After the crash";
-  ticket = hd_store_create_ticket (other, &draft, &error);
+  /* A live lock (held by another desk) is respected, and the message says
+   * whose it is. */
+  held = hd_lease_take (path, 1000, &error);
+  g_assert_no_error (error);
+  g_assert_null (try_ticket (other, "While someone holds the lock", &error));
+  g_assert_error (error, HD_ERROR, HD_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, g_get_host_name ()));
+  g_assert_nonnull (strstr (error->message, "taken over once it has not been renewed for 30 s"));
+  g_clear_error (&error);
+  hd_lease_release (held);
+  g_assert_false (g_file_test (lock, G_FILE_TEST_EXISTS));
+
+  /* A lock left on this machine by a process that is gone is free at once. */
+  dead = g_strdup_printf ("host=%s\nuser=bob\nboot=%s\npidns=%s\npid=%s\nstart=1\nsince=then\n",
+                          g_get_host_name (), boot, ns, gone);
+  leave_lock (path, dead);
+  ticket = try_ticket (other, "After the crash", &error);
   g_assert_no_error (error);
   g_assert_false (g_file_test (lock, G_FILE_TEST_EXISTS));
+
+  /* The same from another machine (another boot): only the lease time
+   * tells, however old the folder's times say it is. */
+  remote = g_strdup_printf ("host=desk-9\nuser=bob\nboot=another-boot\npidns=%s\npid=%s\nstart=1\nsince=then\n",
+                            ns, gone);
+  leave_lock (path, remote);
+  g_assert_null (try_ticket (other, "While desk-9 may still work", &error));
+  g_assert_error (error, HD_ERROR, HD_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, "bob on desk-9 since then"));
+  g_clear_error (&error);
+  g_assert_true (g_file_test (lock, G_FILE_TEST_IS_DIR));
+}
+
+/* A plain dot-file lock, as SQLite's unix-dotfile and older Helpdesks make
+ * it, is waited for too. */
+static void
+test_dotfile_plain_lock (void)
+{
+  g_autofree char *path = hd_test_new_path ("dotfile");
+  g_autofree char *lock = g_strconcat (path, ".lock", NULL);
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = hd_store_create_full (path, "disp", "Office on a share", HD_LOCKING_DOTFILE, &error);
+  g_assert_no_error (error);
+  hd_store_set_busy_timeout (store, 300);
+
+  g_assert_cmpint (g_mkdir (lock, 0777), ==, 0);
+  g_assert_null (try_ticket (store, "While an older desk holds the lock", &error));
+  g_assert_error (error, HD_ERROR, HD_ERROR_BUSY);
+  g_clear_error (&error);
+  g_assert_cmpint (g_rmdir (lock), ==, 0);
 }
 
 static void
@@ -998,7 +1086,8 @@ main (int   argc,
   g_test_add_func ("/store/busy", test_busy);
   g_test_add_func ("/store/disk-full", test_disk_full);
   g_test_add_func ("/store/locking/record", test_locking_record);
-  g_test_add_func ("/store/locking/dotfile-stale-lock", test_dotfile_stale_lock);
+  g_test_add_func ("/store/locking/dotfile-lease", test_dotfile_lease);
+  g_test_add_func ("/store/locking/dotfile-plain-lock", test_dotfile_plain_lock);
   g_test_add_func ("/store/check", test_check_sound_and_broken);
   g_test_add_func ("/store/check/kb-indexes", test_check_kb_indexes_out_of_step);
   g_test_add_func ("/store/check/tickets-index", test_check_tickets_index_out_of_step);

@@ -11,10 +11,10 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <utime.h>
 
 #include "hd-rules.h"
 #include "hd-schema.h"
+#include "hd-lease.h"
 #include "hd-store-private.h"
 
 typedef char *(*DescribeFunc) (const char *a,
@@ -715,9 +715,8 @@ static const guint8 sqlite_magic[16] = "SQLite format 3";
 
 typedef struct {
   HdLocking locking;
-  char     *lock_dir;  /* dotfile: FILE.lock, which we made */
+  HdLease  *lease;     /* dotfile: the lease on FILE.lock */
   int       fd;        /* posix: the file, holding an OFD lock; else -1 */
-  gint64    touched;   /* monotonic µs */
 } FileLock;
 
 static guint
@@ -1072,27 +1071,11 @@ lock_file (const char  *path,
 
   lock->locking = locking;
   lock->fd = -1;
-  lock->touched = g_get_monotonic_time ();
 
   if (locking == HD_LOCKING_DOTFILE)
     {
-      g_autofree char *lock_dir = g_strconcat (path, ".lock", NULL);
-
-      for (guint i = 0; g_mkdir (lock_dir, 0777) != 0; i++)
-        {
-          int saved_errno = errno;
-
-          if (saved_errno != EEXIST)
-            return set_file_error (saved_errno, lock_dir, error);
-          if (i % 50 == 0)
-            hd_store_clear_stale_lock (path);
-          if (g_get_monotonic_time () >= deadline)
-            goto busy;
-          g_usleep (20 * 1000);
-        }
-
-      lock->lock_dir = g_steal_pointer (&lock_dir);
-      return TRUE;
+      lock->lease = hd_lease_take (path, busy_timeout_ms (), error);
+      return lock->lease != NULL;
     }
 
 #ifdef F_OFD_SETLK
@@ -1149,36 +1132,21 @@ busy:
   return FALSE;
 }
 
-/* Dot-file locks are touched while held, so no desk takes a long copy for
- * an abandoned lock. */
-static void
-touch_lock (FileLock *lock)
+/* Before the damaged file is replaced: a dot-file lock must still be ours,
+ * or another desk took it over while the copy took long. */
+static gboolean
+still_locked (FileLock  *lock,
+              GError   **error)
 {
-  gint64 now = g_get_monotonic_time ();
-
-  if (lock->lock_dir != NULL &&
-      now - lock->touched >= HD_STORE_LOCK_HEARTBEAT_SECONDS * G_USEC_PER_SEC)
-    {
-      utime (lock->lock_dir, NULL);
-      lock->touched = now;
-    }
-}
-
-static int
-touch_lock_cb (void *data)
-{
-  touch_lock (data);
-  return 0;
+  return lock->lease == NULL || hd_lease_check (lock->lease, TRUE, error);
 }
 
 static void
 unlock_file (FileLock *lock)
 {
-  if (lock->lock_dir != NULL)
-    g_rmdir (lock->lock_dir);
+  g_clear_pointer (&lock->lease, hd_lease_release);
   if (lock->fd >= 0)
     close (lock->fd);
-  g_clear_pointer (&lock->lock_dir, g_free);
   lock->fd = -1;
 }
 
@@ -1187,7 +1155,6 @@ unlock_file (FileLock *lock)
  * (immutable), so reading never writes it. */
 static gboolean
 probe_damaged (const char  *path,
-               FileLock    *lock,
                gboolean    *damaged,
                GError     **error)
 {
@@ -1201,7 +1168,6 @@ probe_damaged (const char  *path,
   if (rc == SQLITE_OK)
     {
       sqlite3_extended_result_codes (db, TRUE);
-      sqlite3_progress_handler (db, 10000, touch_lock_cb, lock);
       rc = quick_check_raw (db, &detail);
     }
   sqlite3_close (db);
@@ -1246,7 +1212,6 @@ static gboolean
 copy_backup (const char  *backup,
              const char  *tmp,
              const char  *path,
-             FileLock    *lock,
              GError     **error)
 {
   sqlite3 *src = NULL;
@@ -1271,7 +1236,6 @@ copy_backup (const char  *backup,
   while (rc == SQLITE_OK)
     {
       rc = sqlite3_backup_step (copy, 1024);
-      touch_lock (lock);
     }
   if (copy != NULL)
     sqlite3_backup_finish (copy);
@@ -1302,7 +1266,6 @@ copy_backup (const char  *backup,
  * (-2, -3 … within a second), never over another file. */
 static char *
 keep_damaged (const char  *path,
-              FileLock    *lock,
               GError     **error)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
@@ -1351,7 +1314,6 @@ keep_damaged (const char  *path,
           p += written;
           n -= written;
         }
-      touch_lock (lock);
     }
 
   if (fsync (out) != 0 || close (out) != 0)
@@ -1495,7 +1457,7 @@ hd_store_recover (const char  *path,
   if (!lock_file (path, locking, &lock, error))
     return FALSE;
 
-  if (!probe_damaged (path, &lock, &damaged, error))
+  if (!probe_damaged (path, &damaged, error))
     goto fail;
   /* SQLite reads an empty file as an empty database; it is no helpdesk. */
   damaged = damaged || read_header (path) == HEADER_NONE;
@@ -1515,7 +1477,7 @@ hd_store_recover (const char  *path,
     }
 
   tmp = g_strdup_printf ("%s.recovering-%d-%08x", path, (int) getpid (), g_random_int ());
-  if (!copy_backup (backup, tmp, path, &lock, error))
+  if (!copy_backup (backup, tmp, path, error))
     goto fail;
 
   /* Everyone who could use the damaged file can use its replacement, as
@@ -1527,8 +1489,8 @@ hd_store_recover (const char  *path,
   if (!sync_file (tmp, error))
     goto fail;
 
-  kept = keep_damaged (path, &lock, error);
-  if (kept == NULL)
+  kept = keep_damaged (path, error);
+  if (kept == NULL || !still_locked (&lock, error))
     goto fail;
 
   /* A journal beside the file belongs to the damaged file: played into the

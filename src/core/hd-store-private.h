@@ -85,12 +85,15 @@ HdPerson      *hd_person_new_unregistered   (const char   *login,
 HdTicket      *hd_ticket_new_from_row       (sqlite3_stmt *stmt);
 HdTicketEvent *hd_ticket_event_new_from_row (sqlite3_stmt *stmt);
 
-/* Dot-file locking (hd-store.c): a lock untouched this long was abandoned
- * by a client that stopped; holders touch theirs this often. */
-#define HD_STORE_STALE_LOCK_SECONDS 30
-#define HD_STORE_LOCK_HEARTBEAT_SECONDS 5
+/* Dot-file locking (hd-lease-vfs.c): the SQLite VFS whose locks are
+ * leases (hd-lease.h), and what it can tell of a refused write or lock. */
+#define HD_LEASE_VFS_NAME "helpdesk-lease"
+#define HD_LEASE_FCNTL_FILE 0x48440001
 
-gboolean       hd_store_clear_stale_lock (const char *path);
+gboolean       hd_lease_vfs_register      (void);
+GError        *hd_lease_vfs_take_refusal  (sqlite3      *db);
+char          *hd_lease_vfs_explain_busy  (sqlite3      *db,
+                                           guint         timeout_ms);
 
 /* Statements and transactions (hd-store.c) */
 sqlite3_stmt  *hd_store_prepare     (HdStore      *self,

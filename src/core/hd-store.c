@@ -14,7 +14,6 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <unistd.h>
-#include <utime.h>
 
 #include "hd-enum-types.h"
 #include "hd-schema.h"
@@ -37,7 +36,6 @@ struct _HdStore
   gint64    fake_now;      /* tests: the time of every transaction */
   char       *calendar_text; /* the last calendar read, and its text */
   HdCalendar *calendar;
-  gint64    lock_touched;  /* monotonic µs; dot-file heartbeat */
   dev_t     dev;           /* the file the connection opened */
   ino_t     ino;
   HdLocking locking;
@@ -141,6 +139,16 @@ hd_store_set_error_from_db (HdStore *self,
 {
   const char *detail = self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
   int sys_errno = self->db != NULL ? sqlite3_system_errno (self->db) : 0;
+  GError *refusal = self->db != NULL ? hd_lease_vfs_take_refusal (self->db) : NULL;
+  g_autofree char *busy = NULL;
+
+  /* The lease refused a write or a lock: say why, not "disk error". */
+  if (refusal != NULL && rc != SQLITE_OK)
+    {
+      g_propagate_error (error, refusal);
+      return FALSE;
+    }
+  g_clear_error (&refusal);
 
   /* SQLite's own check, before it writes the journal, of what
    * check_still_there() checks at BEGIN: not a matter of permissions. */
@@ -151,6 +159,12 @@ hd_store_set_error_from_db (HdStore *self,
     {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
+      busy = self->db != NULL ? hd_lease_vfs_explain_busy (self->db, self->busy_timeout) : NULL;
+      if (busy != NULL)
+        {
+          g_set_error_literal (error, HD_ERROR, HD_ERROR_BUSY, busy);
+          return FALSE;
+        }
       g_set_error (error, HD_ERROR, HD_ERROR_BUSY,
                    _("“%s” is busy: another program held it longer than the wait limit (%.1f s). Try again in a moment; nothing was changed."),
                    self->path, self->busy_timeout / 1000.0);
@@ -669,103 +683,10 @@ load_me (HdStore  *self,
 
 /* Locking
  *
- * With dot-file locking (HD_LOCKING_DOTFILE) SQLite's unix-dotfile VFS
- * takes a lock by creating the directory FILE.lock, which every client of
- * any share sees. A client that crashes leaves it behind and everyone would
- * wait forever; so a lock that has not been touched for
- * HD_STORE_STALE_LOCK_SECONDS is taken to be abandoned and removed. Holders
- * touch it every HD_STORE_LOCK_HEARTBEAT_SECONDS while they work (the progress handler), so a long
- * migration or backup never looks abandoned. */
-
-static char *
-lock_dir_path (const char *path)
-{
-  return g_strconcat (path, ".lock", NULL);
-}
-
-/* The age of the dot-file lock in seconds, -1 when there is none. */
-static gint64
-lock_age (const char *lock)
-{
-  GStatBuf st;
-
-  if (g_stat (lock, &st) != 0)
-    return -1;
-
-  return MAX (0, g_get_real_time () / G_USEC_PER_SEC - (gint64) st.st_mtime);
-}
-
-/**
- * hd_store_clear_stale_lock:
- * @path: a helpdesk file locked with dot-files
- *
- * Removes @path's dot-file lock if it was abandoned: untouched for
- * %HD_STORE_STALE_LOCK_SECONDS. It is moved aside before it is removed:
- * of two clients that both find it abandoned, only one rename succeeds.
- *
- * Returns: whether a lock was removed
- */
-gboolean
-hd_store_clear_stale_lock (const char *path)
-{
-  g_autofree char *lock = lock_dir_path (path);
-  g_autofree char *aside = NULL;
-
-  if (lock_age (lock) < HD_STORE_STALE_LOCK_SECONDS)
-    return FALSE;
-
-  aside = g_strdup_printf ("%s.stale-%d-%08x", lock, (int) getpid (), g_random_int ());
-  if (g_rename (lock, aside) != 0)
-    return FALSE;
-
-  g_rmdir (aside);
-  g_info ("Removed the lock on %s, untouched for %d s: its holder stopped",
-          path, HD_STORE_STALE_LOCK_SECONDS);
-  return TRUE;
-}
-
-static gboolean
-recover_stale_lock (HdStore *self)
-{
-  return self->locking == HD_LOCKING_DOTFILE && hd_store_clear_stale_lock (self->path);
-}
-
-/* Waits for the lock like sqlite3_busy_timeout(), and clears a dot-file
- * lock whose holder is gone. */
-static int
-busy_cb (void *data,
-         int   count)
-{
-  HdStore *self = data;
-  const int step_ms = 20;
-
-  if (count * step_ms >= (int) self->busy_timeout)
-    return 0;
-
-  if (count % (1000 / step_ms) == 0 && recover_stale_lock (self))
-    return 1;
-
-  sqlite3_sleep (step_ms);
-  return 1;
-}
-
-static int
-progress_cb (void *data)
-{
-  HdStore *self = data;
-  gint64 now = g_get_monotonic_time ();
-
-  /* Only while a statement runs, that is while we hold the lock. */
-  if (now - self->lock_touched >= HD_STORE_LOCK_HEARTBEAT_SECONDS * G_USEC_PER_SEC)
-    {
-      g_autofree char *lock = lock_dir_path (self->path);
-
-      utime (lock, NULL);
-      self->lock_touched = now;
-    }
-
-  return 0;
-}
+ * With dot-file locking (HD_LOCKING_DOTFILE) the file is opened through
+ * the VFS of hd-lease-vfs.c: its lock is a lease with fencing, taken over
+ * from a desk that stopped and never written to by one that lost it (see
+ * hd-lease.h). Both methods wait for the lock with SQLite's busy timeout. */
 
 char *
 hd_store_locking_path (const char *path)
@@ -833,9 +754,23 @@ open_connection (HdStore  *self,
                  int       flags,
                  GError  **error)
 {
-  const char *vfs = self->locking == HD_LOCKING_DOTFILE ? "unix-dotfile" : NULL;
-  int rc = sqlite3_open_v2 (self->path, &self->db, flags, vfs);
+  const char *vfs = NULL;
   GStatBuf st;
+  int rc;
+
+  if (self->locking == HD_LOCKING_DOTFILE)
+    {
+      if (!hd_lease_vfs_register ())
+        {
+          g_set_error (error, HD_ERROR, HD_ERROR_FAILED,
+                       _("“%s” is locked with dot-files, which this system’s SQLite cannot do."),
+                       self->path);
+          return FALSE;
+        }
+      vfs = HD_LEASE_VFS_NAME;
+    }
+
+  rc = sqlite3_open_v2 (self->path, &self->db, flags, vfs);
 
   if (rc != SQLITE_OK)
     {
@@ -862,13 +797,7 @@ open_connection (HdStore  *self,
       g_clear_pointer (&self->db, sqlite3_close);
       return FALSE;
     }
-  if (self->locking == HD_LOCKING_DOTFILE)
-    {
-      sqlite3_busy_handler (self->db, busy_cb, self);
-      sqlite3_progress_handler (self->db, 10000, progress_cb, self);
-    }
-  else
-    sqlite3_busy_timeout (self->db, self->busy_timeout);
+  sqlite3_busy_timeout (self->db, self->busy_timeout);
   return TRUE;
 }
 
@@ -1355,9 +1284,7 @@ hd_store_set_busy_timeout (HdStore *self,
   g_return_if_fail (HD_IS_STORE (self));
 
   self->busy_timeout = msec;
-  /* busy_cb reads busy_timeout; sqlite3_busy_timeout would replace it. */
-  if (self->locking != HD_LOCKING_DOTFILE)
-    sqlite3_busy_timeout (self->db, msec);
+  sqlite3_busy_timeout (self->db, msec);
 }
 
 /* Inside a write transaction: the acting person, refused when deactivated. */
