@@ -490,6 +490,22 @@ main_file (sqlite3 *db)
 }
 
 /**
+ * hd_lease_vfs_check:
+ *
+ * Whether @db still holds the lease it read under: after a long read (a
+ * backup), nobody can have written meanwhile. %TRUE where @db is not
+ * locked with a lease.
+ */
+gboolean
+hd_lease_vfs_check (sqlite3  *db,
+                    GError  **error)
+{
+  LeaseFile *file = main_file (db);
+
+  return file == NULL || file->lease == NULL || hd_lease_check (file->lease, TRUE, error);
+}
+
+/**
  * hd_lease_vfs_take_refusal:
  *
  * Why the last write or lock of @db's file was refused by its lease, if it

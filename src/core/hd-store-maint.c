@@ -434,6 +434,14 @@ copy_to (HdStore     *self,
       ok = ok && rc == SQLITE_OK;
     }
 
+  /* A copy that took longer than the lease: was it one moment? */
+  if (ok && !hd_lease_vfs_check (src, error))
+    {
+      sqlite3_close (dst);
+      sqlite3_exec (src, "COMMIT", NULL, NULL, NULL);
+      return FALSE;
+    }
+
   if (!ok)
     g_set_error (error, HD_ERROR, rc == SQLITE_FULL ? HD_ERROR_DISK_FULL : HD_ERROR_FAILED,
                  _("The backup to “%s” failed: %s."), target,

@@ -91,6 +91,8 @@ HdTicketEvent *hd_ticket_event_new_from_row (sqlite3_stmt *stmt);
 #define HD_LEASE_FCNTL_FILE 0x48440001
 
 gboolean       hd_lease_vfs_register      (void);
+gboolean       hd_lease_vfs_check         (sqlite3      *db,
+                                           GError      **error);
 GError        *hd_lease_vfs_take_refusal  (sqlite3      *db);
 char          *hd_lease_vfs_explain_busy  (sqlite3      *db,
                                            guint         timeout_ms);
