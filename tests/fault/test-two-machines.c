@@ -14,99 +14,11 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "hd-fault-share.h"
 #include "hd-store-private.h"
 
 #define WRITERS 6
 #define REPLIES 60
-
-typedef struct {
-  char *root;
-  char *src;
-  char *mounts[2];
-  gboolean mounted[2];
-} Share;
-
-static gboolean
-run (const char * const *argv)
-{
-  int status = -1;
-
-  return g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH |
-                       G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                       NULL, NULL, NULL, NULL, &status, NULL) &&
-         g_spawn_check_wait_status (status, NULL);
-}
-
-static void
-share_unmount (Share *share)
-{
-  for (int i = 0; i < 2; i++)
-    if (share->mounted[i])
-      {
-        const char *fusermount = g_find_program_in_path ("fusermount3") ? "fusermount3"
-                                                                        : "fusermount";
-        const char *argv[] = { fusermount, "-u", share->mounts[i], NULL };
-
-        share->mounted[i] = !run (argv);
-      }
-}
-
-static void
-share_free (Share *share)
-{
-  const char *rm[] = { "rm", "-rf", share->root, NULL };
-
-  share_unmount (share);
-  if (!share->mounted[0] && !share->mounted[1] && share->root != NULL)
-    run (rm);
-  g_free (share->src);
-  g_free (share->mounts[0]);
-  g_free (share->mounts[1]);
-  g_free (share->root);
-  g_free (share);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Share, share_free)
-
-/* NULL (and the test skipped) where FUSE or bindfs is not available. */
-static Share *
-share_new (void)
-{
-  g_autoptr(Share) share = g_new0 (Share, 1);
-  g_autoptr(GError) error = NULL;
-
-  if (g_find_program_in_path ("bindfs") == NULL ||
-      (g_find_program_in_path ("fusermount") == NULL &&
-       g_find_program_in_path ("fusermount3") == NULL))
-    {
-      g_test_skip ("bindfs and fusermount are needed (Debian packages bindfs, fuse3)");
-      return NULL;
-    }
-
-  share->root = g_dir_make_tmp ("hd-share-XXXXXX", &error);
-  g_assert_no_error (error);
-  share->src = g_build_filename (share->root, "server", NULL);
-  g_assert_cmpint (g_mkdir (share->src, 0700), ==, 0);
-
-  for (int i = 0; i < 2; i++)
-    {
-      const char *argv[] = { "bindfs", "-o", "direct_io,attr_timeout=0,entry_timeout=0",
-                             share->src, NULL, NULL };
-      g_autofree char *name = g_strdup_printf ("desk%d", i + 1);
-
-      share->mounts[i] = g_build_filename (share->root, name, NULL);
-      g_assert_cmpint (g_mkdir (share->mounts[i], 0700), ==, 0);
-      argv[4] = share->mounts[i];
-      share->mounted[i] = run (argv);
-      if (!share->mounted[i])
-        {
-          g_test_skip ("bindfs could not mount (no /dev/fuse?)");
-          return NULL;
-        }
-    }
-
-  return g_steal_pointer (&share);
-}
 
 /* Worker: adds REPLIES replies to ticket 1 through one mount and prints how
  * many it saw committed. */
@@ -145,7 +57,7 @@ static char *self_path;
 /* Runs WRITERS workers, alternating mounts, all at once; returns how many
  * replies they saw committed. */
 static int
-run_writers (Share *share)
+run_writers (HdFaultShare *share)
 {
   g_autoptr(GPtrArray) workers = g_ptr_array_new_with_free_func (g_object_unref);
   int committed = 0;
@@ -201,31 +113,10 @@ count_replies (const char *path,
   return replies;
 }
 
-static char *
-seed (Share     *share,
-      HdLocking  locking)
-{
-  g_autofree char *path = g_build_filename (share->src, "helpdesk.db", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HdStore) store = hd_store_create_full (path, "disp", "Shared office", locking,
-                                                   &error);
-  g_autoptr(HdTicket) ticket = NULL;
-  HdPersonDraft tech = { .login = "tech1", .name = "Tech", .role = HD_ROLE_TECHNICIAN };
-  HdTicketDraft draft = { .title = "Shared printer", .priority = HD_PRIORITY_NORMAL };
-  g_autoptr(HdPerson) person = NULL;
-
-  g_assert_no_error (error);
-  person = hd_store_add_person (store, &tech, &error);
-  g_assert_no_error (error);
-  ticket = hd_store_create_ticket (store, &draft, &error);
-  g_assert_no_error (error);
-  return g_steal_pointer (&path);
-}
-
 static void
 test_dotfile_loses_nothing (void)
 {
-  g_autoptr(Share) share = share_new ();
+  g_autoptr(HdFaultShare) share = hd_fault_share_new ();
   g_autofree char *path = NULL;
   gboolean sound = FALSE;
   int committed, stored;
@@ -233,9 +124,9 @@ test_dotfile_loses_nothing (void)
   if (share == NULL)
     return;
 
-  path = seed (share, HD_LOCKING_DOTFILE);
+  path = hd_fault_seed (share, HD_LOCKING_DOTFILE);
   committed = run_writers (share);
-  share_unmount (share);
+  hd_fault_share_unmount (share);
   stored = count_replies (path, &sound);
 
   g_test_message ("dot-file locking: %d replies committed, %d in the file, %s", committed,
@@ -250,7 +141,7 @@ test_dotfile_loses_nothing (void)
 static void
 test_posix_on_such_a_share_loses_updates (void)
 {
-  g_autoptr(Share) share = share_new ();
+  g_autoptr(HdFaultShare) share = hd_fault_share_new ();
   g_autofree char *path = NULL;
   gboolean sound = FALSE;
   int committed, stored;
@@ -258,9 +149,9 @@ test_posix_on_such_a_share_loses_updates (void)
   if (share == NULL)
     return;
 
-  path = seed (share, HD_LOCKING_POSIX);
+  path = hd_fault_seed (share, HD_LOCKING_POSIX);
   committed = run_writers (share);
-  share_unmount (share);
+  hd_fault_share_unmount (share);
   stored = count_replies (path, &sound);
 
   g_test_message ("POSIX locking across the two mounts: %d replies committed, %d in the file, %s",
