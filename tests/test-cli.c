@@ -2066,15 +2066,72 @@ test_ticket_show_requester (void)
   g_assert_null (strstr (out, "internal note"));
   g_assert_nonnull (strstr (out, "Which client?"));
 
-  /* Someone else's ticket. */
+  /* Someone else's ticket does not exist for a requester. */
   run_cli ("req2", NULL, &status, &out, &err, "--db", db, "ticket", "show", "1", NULL);
-  g_assert_cmpint (status, ==, 4);
-  assert_one_line_error (out, err, "someone else");
+  g_assert_cmpint (status, ==, 2);
+  assert_one_line_error (out, err, "There is no ticket #1.");
 
   run_cli ("req2", NULL, &status, &out, &err, "--db", db, "ticket", "show", "--json", "1", NULL);
-  g_assert_cmpint (status, ==, 4);
-  assert_one_line_error (out, err, "someone else");
+  g_assert_cmpint (status, ==, 2);
+  assert_one_line_error (out, err, "There is no ticket #1.");
   g_assert_null (strstr (err, "Mail"));
+}
+
+/* A requester cannot tell someone else's ticket from a number nobody
+ * filed: the same exit code, the same words, and nothing changed. */
+static void
+test_ticket_someone_elses (void)
+{
+  static const char * const commands[][6] = {
+    { "ticket", "show", "1", NULL },
+    { "ticket", "show", "--json", "1", NULL },
+    { "ticket", "comment", "1", "--body", "Me too", NULL },
+    { "ticket", "update", "1", "--title", "Mine now", NULL },
+    { "ticket", "status", "1", "open", NULL },
+    { "sla", "show", "1", NULL },
+  };
+  g_autofree char *db = new_helpdesk ();
+  g_auto(GStrv) missing = g_new0 (char *, G_N_ELEMENTS (commands) + 1);
+  g_autoptr(GBytes) before = NULL;
+
+  /* req2 is known to the file before ticket #1 exists. */
+  new_ticket (db, "req2", "Placeholder");
+  sql_run (db, "DELETE FROM ticket_events; DELETE FROM tickets;"
+               " DELETE FROM sqlite_sequence WHERE name = 'tickets'");
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autoptr(GPtrArray) args = g_ptr_array_new ();
+      g_autofree char *out = NULL;
+      int status = -1;
+
+      g_ptr_array_add (args, (char *) "--db");
+      g_ptr_array_add (args, db);
+      for (guint w = 0; commands[i][w] != NULL; w++)
+        g_ptr_array_add (args, (char *) commands[i][w]);
+      run_cli_argv (NULL, "req2", NULL, &status, &out, &missing[i], args);
+      g_assert_cmpint (status, ==, 2);
+      assert_one_line_error (out, missing[i], "#1");
+    }
+
+  g_assert_cmpint (new_ticket (db, "req1", "Mine"), ==, 1);
+  before = hd_test_read_bytes (db);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autoptr(GPtrArray) args = g_ptr_array_new ();
+      g_autofree char *out = NULL, *err = NULL;
+      int status = -1;
+
+      g_ptr_array_add (args, (char *) "--db");
+      g_ptr_array_add (args, db);
+      for (guint w = 0; commands[i][w] != NULL; w++)
+        g_ptr_array_add (args, (char *) commands[i][w]);
+      run_cli_argv (NULL, "req2", NULL, &status, &out, &err, args);
+      g_assert_cmpint (status, ==, 2);
+      g_assert_cmpstr (err, ==, missing[i]);
+      g_assert_cmpstr (out, ==, "");
+    }
+  assert_unchanged (db, before);
 }
 
 static void
@@ -2195,7 +2252,7 @@ test_ticket_update_rules (void)
   assert_one_line_error (out, err, "priority");
   run_cli ("req2", NULL, &status, &out, &err, "--db", db, "ticket", "update", "1", "--title",
            "Mine now", NULL);
-  g_assert_cmpint (status, ==, 4);
+  g_assert_cmpint (status, ==, 2);
 
   /* Once assigned, a requester replies instead. */
   g_free (cli_ok ("disp", "--db", db, "ticket", "assign", "1", "tech1", NULL));
@@ -2340,7 +2397,7 @@ test_ticket_status (void)
   run_cli ("req1", NULL, &status, &out, &err, "--db", db, "ticket", "status", "3", "open", NULL);
   g_assert_cmpint (status, ==, 4);
   run_cli ("req2", NULL, &status, &out, &err, "--db", db, "ticket", "status", "2", "open", NULL);
-  g_assert_cmpint (status, ==, 4);
+  g_assert_cmpint (status, ==, 2);
 
   g_clear_pointer (&ticket, json_object_unref);
   ticket = show_ticket (db, "disp", 2);
@@ -2408,7 +2465,7 @@ test_ticket_comment (void)
 
   run_cli ("req2", NULL, &status, &out, &err, "--db", db, "ticket", "comment", "1", "--body",
            "Me too", NULL);
-  g_assert_cmpint (status, ==, 4);
+  g_assert_cmpint (status, ==, 2);
 
   run_cli ("tech1", NULL, &status, &out, &err, "--db", db, "ticket", "comment", "1", "--body",
            "  \n ", NULL);
@@ -3480,9 +3537,10 @@ test_sla_show (void)
   node = parse_json (out);
   g_assert_cmpstr (member_str (json_node_get_object (node), "state"), ==, "paused");
 
-  /* Who may not see the ticket may not read its deadlines. */
+  /* Who may not see the ticket may not read its deadlines: for them it
+   * does not exist. */
   run_cli ("req2", NULL, &status, &out, &err, "--db", db, "sla", "show", "1", NULL);
-  g_assert_cmpint (status, ==, 4);
+  g_assert_cmpint (status, ==, 2);
   assert_one_line_error (out, err, NULL);
   run_cli ("disp", NULL, &status, &out, &err, "--db", db, "sla", "show", "9", NULL);
   g_assert_cmpint (status, ==, 2);
@@ -4053,6 +4111,7 @@ main (int   argc,
   g_test_add_func ("/cli/ticket/show/history", test_ticket_show_history);
   g_test_add_func ("/cli/ticket/show/requester", test_ticket_show_requester);
   g_test_add_func ("/cli/ticket/show/missing", test_ticket_show_missing);
+  g_test_add_func ("/cli/ticket/someone-elses", test_ticket_someone_elses);
   g_test_add_func ("/cli/ticket/update/if-version", test_ticket_update_if_version);
   g_test_add_func ("/cli/ticket/update/rules", test_ticket_update_rules);
   g_test_add_func ("/cli/ticket/assign/rules", test_ticket_assign);

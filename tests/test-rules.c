@@ -87,7 +87,15 @@ test_visibility (Fixture       *f,
   g_assert_true (hd_rules_can_see_ticket (f->req1, f->ticket));
   g_assert_false (hd_rules_can_see_ticket (f->req2, f->ticket));
   g_assert_false (hd_rules_check_see_ticket (f->req2, f->ticket, &error));
-  g_assert_error (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
+
+  /* Someone else's ticket is one that does not exist, in the same words. */
+  g_assert_error (error, HD_ERROR, HD_ERROR_NOT_FOUND);
+  {
+    g_autoptr(GError) missing = NULL;
+
+    hd_rules_no_ticket (hd_ticket_get_number (f->ticket), &missing);
+    g_assert_cmpstr (error->message, ==, missing->message);
+  }
 }
 
 static void
@@ -115,7 +123,7 @@ test_edit (Fixture       *f,
   g_assert_false (hd_rules_check_edit (f->req1, f->ticket, TRUE, &e1));
   g_assert_error (e1, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
   g_assert_false (hd_rules_check_edit (f->req2, f->ticket, FALSE, &e2));
-  g_assert_error (e2, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
+  g_assert_error (e2, HD_ERROR, HD_ERROR_NOT_FOUND);
 }
 
 static void
@@ -160,7 +168,7 @@ test_comment (Fixture       *f,
   g_assert_false (hd_rules_check_comment (f->req1, f->ticket, TRUE, &e1));
   g_assert_error (e1, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
   g_assert_false (hd_rules_check_comment (f->req2, f->ticket, FALSE, &e2));
-  g_assert_error (e2, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
+  g_assert_error (e2, HD_ERROR, HD_ERROR_NOT_FOUND);
 }
 
 static void

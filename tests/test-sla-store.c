@@ -591,14 +591,15 @@ test_explain (Fixture       *f,
   g_assert_cmpint (result.response.state, ==, HD_SLA_BREACHED);
   g_assert_cmpint (result.response.due, ==, at (23, 13, 0));
 
-  /* Whoever may not see the ticket may not read its deadlines. */
+  /* Whoever may not see the ticket may not read its deadlines: for them
+   * it does not exist. */
   g_clear_pointer (&lines, g_strfreev);
   lines = hd_store_explain_sla (req2, 5, 0, &error);
-  g_assert_error (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
+  g_assert_error (error, HD_ERROR, HD_ERROR_NOT_FOUND);
   g_assert_null (lines);
   g_clear_error (&error);
   g_assert_false (hd_store_get_sla (req2, 5, 0, &result, NULL, &error));
-  g_assert_error (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
+  g_assert_error (error, HD_ERROR, HD_ERROR_NOT_FOUND);
   g_clear_error (&error);
   g_assert_false (hd_store_get_sla (f->disp, 99, 0, &result, NULL, &error));
   g_assert_error (error, HD_ERROR, HD_ERROR_NOT_FOUND);

@@ -334,9 +334,9 @@ test_update_rules (Fixture       *f,
   g_assert_error (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
   g_clear_error (&error);
 
-  /* Nobody else's ticket. */
+  /* Nobody else's ticket: for them it does not exist. */
   result = hd_store_update_ticket (f->req2, 1, 0, &fix, &error);
-  g_assert_error (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
+  g_assert_error (error, HD_ERROR, HD_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
   /* Once a technician has it, the requester replies instead. */
@@ -489,7 +489,7 @@ test_status_requester_limits (Fixture       *f,
   resolved = hd_store_set_ticket_status (f->tech1, 1, 0, HD_STATUS_RESOLVED, &error);
   g_assert_no_error (error);
   result = hd_store_set_ticket_status (f->req2, 1, 0, HD_STATUS_OPEN, &error);
-  g_assert_error (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
+  g_assert_error (error, HD_ERROR, HD_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
   result = hd_store_set_ticket_status (f->disp, 1, 0, 99, &error);
@@ -590,7 +590,7 @@ test_comment_refusals (Fixture       *f,
   g_assert_error (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
   g_clear_error (&error);
   result = hd_store_add_comment (f->req2, 1, "me too", FALSE, &error);
-  g_assert_error (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
+  g_assert_error (error, HD_ERROR, HD_ERROR_NOT_FOUND);
   g_clear_error (&error);
   result = hd_store_add_comment (f->tech1, 1, " \n ", FALSE, &error);
   g_assert_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT);
@@ -640,11 +640,12 @@ test_visibility (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (sneaky->len, ==, 0);
 
+  /* Someone else's ticket does not exist for a requester. */
   denied = hd_store_get_ticket (f->req1, hd_ticket_get_number (theirs), &error);
-  g_assert_error (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
+  g_assert_error (error, HD_ERROR, HD_ERROR_NOT_FOUND);
   g_clear_error (&error);
   events = hd_store_list_events (f->req1, hd_ticket_get_number (theirs), &error);
-  g_assert_error (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
+  g_assert_error (error, HD_ERROR, HD_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
   staff_list = hd_store_list_tickets (f->tech1, NULL, &error);
@@ -1037,7 +1038,7 @@ test_escalate_refusals (Fixture       *f,
     { f->disp, 2, 0, 4, "Beyond tier 3", HD_ERROR_INVALID_INPUT },
     { f->tech1, 2, 0, 2, "Not my tier", HD_ERROR_PERMISSION_DENIED },
     { f->req1, 1, 0, 2, "Hurry up", HD_ERROR_PERMISSION_DENIED },
-    { f->req2, 1, 0, 2, "Not even mine", HD_ERROR_PERMISSION_DENIED },
+    { f->req2, 1, 0, 2, "Not even mine", HD_ERROR_NOT_FOUND },
     { f->tech1, 1, 7, 2, "Stale", HD_ERROR_CONFLICT },
     { f->disp, 3, 0, 2, "Closed", HD_ERROR_INVALID_INPUT },
     { f->disp, 4, 0, 2, "Resolved", HD_ERROR_INVALID_INPUT },

@@ -78,6 +78,20 @@ hd_rules_can_see_ticket (HdPerson *me,
   return hd_person_is_staff (me) || is_own (me, ticket);
 }
 
+/**
+ * hd_rules_no_ticket:
+ *
+ * Sets %HD_ERROR_NOT_FOUND for ticket @number: for a number nobody filed,
+ * and, in the very same words, for a ticket a requester may not see.
+ */
+void
+hd_rules_no_ticket (gint64   number,
+                    GError **error)
+{
+  g_set_error (error, HD_ERROR, HD_ERROR_NOT_FOUND,
+               _("There is no ticket #%" G_GINT64_FORMAT "."), number);
+}
+
 gboolean
 hd_rules_check_see_ticket (HdPerson  *me,
                            HdTicket  *ticket,
@@ -86,7 +100,10 @@ hd_rules_check_see_ticket (HdPerson  *me,
   if (hd_rules_can_see_ticket (me, ticket))
     return TRUE;
 
-  return deny (error, _("This ticket belongs to someone else; requesters see only their own tickets."));
+  /* Not "permission denied": the same words as for a number nobody filed,
+   * so that a requester cannot learn which numbers exist. */
+  hd_rules_no_ticket (hd_ticket_get_number (ticket), error);
+  return FALSE;
 }
 
 gboolean

@@ -20,6 +20,8 @@ gboolean hd_rules_can_see_ticket      (HdPerson  *me,
 gboolean hd_rules_check_see_ticket    (HdPerson  *me,
                                        HdTicket  *ticket,
                                        GError   **error);
+void     hd_rules_no_ticket           (gint64     number,
+                                       GError   **error);
 gboolean hd_rules_check_create        (HdPerson  *me,
                                        HdPerson  *requester,
                                        GError   **error);

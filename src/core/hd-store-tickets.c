@@ -54,8 +54,7 @@ load_ticket (HdStore  *self,
       return NULL;
     }
 
-  g_set_error (error, HD_ERROR, HD_ERROR_NOT_FOUND,
-               _("There is no ticket #%" G_GINT64_FORMAT "."), number);
+  hd_rules_no_ticket (number, error);
   return NULL;
 }
 
