@@ -854,6 +854,40 @@ test_help_names_command (void)
   g_assert_cmpstr (wrong->str, ==, "");
 }
 
+/* "helpdesk-cli ticket --help" lists the group's commands: the very lines
+ * of the tool's own list, and no other group's. */
+static void
+test_help_groups (void)
+{
+  static const char * const groups[] = { "person", "ticket", "sla", "kb" };
+  g_autofree char *tool = cli_ok (NULL, "--help", NULL);
+  g_auto(GStrv) lines = g_strsplit (tool, "\n", -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+    for (guint h = 0; h < 2; h++)
+      {
+        g_autofree char *prefix = g_strdup_printf ("  %s ", groups[i]);
+        g_autofree char *out = NULL, *err = NULL;
+        guint listed = 0;
+        int status = -1;
+
+        run_cli (NULL, NULL, &status, &out, &err, groups[i], h == 0 ? "--help" : "-h", NULL);
+        assert_status (status, 0, err);
+        g_assert_cmpstr (err, ==, "");
+        g_assert_true (g_str_has_prefix (out, "Usage: helpdesk-cli"));
+        for (guint l = 0; lines[l] != NULL; l++)
+          if (g_str_has_prefix (lines[l], prefix))
+            {
+              g_autofree char *line = g_strconcat ("\n", lines[l], "\n", NULL);
+
+              g_assert_nonnull (strstr (out, line));
+              listed++;
+            }
+        g_assert_cmpuint (listed, >, 1);
+        g_assert_cmpuint (count_lines (out), ==, listed + 5);
+      }
+}
+
 /* README: "Errors are one line on standard error that says what to do." */
 static void
 test_usage_one_line (void)
@@ -1001,7 +1035,8 @@ test_usage_missing_argument (void)
 static void
 test_usage_bad_number (void)
 {
-  const char *bad[] = { "abc", "0", "12x", "1.5", "", "#", "99999999999999999999", "0x10" };
+  const char *bad[] = { "abc", "0", "12x", "1.5", "", "#", "99999999999999999999", "0x10", "01",
+                        " 1", "+1", "#01" };
   g_autofree char *db = new_helpdesk ();
   g_autofree char *out = NULL, *err = NULL;
   int status = -1;
@@ -1028,6 +1063,91 @@ test_usage_bad_number (void)
   /* "#1" is how people write ticket numbers. */
   g_free (cli_ok ("disp", "--db", db, "ticket", "show", "#1", NULL));
   assert_numbers (db, "disp", "1", "--status", "new", NULL);
+}
+
+/* Numbers are decimal digits, in range, written the one plain way; any
+ * other spelling is a usage error (exit 1) that names the option, and the
+ * file stays as it was. */
+static void
+test_usage_strict_numbers (void)
+{
+  static const char * const bad[] = {
+    "-1", "0x10", "-9223372036854775808", " 1", "+1", "01", "1 ", "", "9223372036854775808",
+  };
+  static const char * const commands[][8] = {
+    { "ticket", "update", "1", "--title", "T", "--if-version", NULL },
+    { "ticket", "assign", "1", "tech1", "--if-version", NULL },
+    { "ticket", "status", "1", "open", "--if-version", NULL },
+    { "ticket", "escalate", "1", "--note", "N", "--if-version", NULL },
+    { "kb", "update", "1", "--title", "T", "--if-version", NULL },
+    { "kb", "archive", "1", "--if-version", NULL },
+    { "kb", "add", "--title", "T", "--file", "-", "--ticket", NULL },
+    { "person", "update", "tech1", "--tier", NULL },
+    { "person", "add", "newbie", "--name", "N", "--tier", NULL },
+    { "ticket", "list", "--tier", NULL },
+    { "sla", "policy", "set", "high", "--response", "1h", "--resolve", NULL },
+    { "alerts", "--limit", NULL },
+    { "kb", "search", "printer", "--limit", NULL },
+  };
+  g_autofree char *db = new_helpdesk ();
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GString) wrong = g_string_new (NULL);
+  int status = -1;
+
+  new_ticket (db, "req1", "First");
+  run_cli ("disp", "Text", &status, &out, &err, "--db", db, "kb", "add", "--title", "A",
+           "--file", "-", NULL);
+  assert_status (status, 0, err);
+  before = hd_test_read_bytes (db);
+
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr(GPtrArray) args = g_ptr_array_new ();
+        g_autoptr(GBytes) input = g_bytes_new_static ("Text", 4);
+        const char *option = NULL;
+
+        g_ptr_array_add (args, (char *) "--db");
+        g_ptr_array_add (args, db);
+        for (guint w = 0; commands[c][w] != NULL; w++)
+          g_ptr_array_add (args, (char *) (option = commands[c][w]));
+        /* sla policy set: --resolve 8h, then --warn */
+        if (g_str_equal (option, "--resolve"))
+          {
+            g_ptr_array_add (args, (char *) "8h");
+            g_ptr_array_add (args, (char *) (option = "--warn"));
+          }
+        g_ptr_array_add (args, (char *) bad[i]);
+        run_cli_argv (NULL, "disp", input, &status, &out, &err, args);
+
+        if (status != 1 || strstr (err, option) == NULL || count_lines (err) != 1)
+          g_string_append_printf (wrong, " %s %s %s “%s”: exit %d, %s;", commands[c][0],
+                                  commands[c][1], option, bad[i], status, err);
+      }
+  g_assert_cmpstr (wrong->str, ==, "");
+  assert_unchanged (db, before);
+
+  /* Ticket and article numbers given as words, too. */
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      run_cli ("disp", NULL, &status, &out, &err, "--db", db, "ticket", "comment", bad[i],
+               "--body", "Hi", NULL);
+      g_assert_cmpint (status, ==, 1);
+      assert_one_line_error (out, err, NULL);
+      run_cli ("disp", NULL, &status, &out, &err, "--db", db, "kb", "archive", bad[i], NULL);
+      g_assert_cmpint (status, ==, 1);
+      assert_one_line_error (out, err, NULL);
+    }
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "ticket", "show", "#01", NULL);
+  g_assert_cmpint (status, ==, 1);
+  assert_one_line_error (out, err, "is not a ticket number");
+  assert_unchanged (db, before);
+
+  /* The plain spellings work. */
+  g_free (cli_ok ("disp", "--db", db, "ticket", "update", "1", "--title", "T", "--if-version",
+                  "1", NULL));
+  assert_numbers (db, "disp", "1", "--tier", "1", NULL);
 }
 
 static void
@@ -4086,11 +4206,13 @@ main (int   argc,
   g_test_add_func ("/cli/help/tool", test_help_tool);
   g_test_add_func ("/cli/help/commands", test_help_commands);
   g_test_add_func ("/cli/help/names-command", test_help_names_command);
+  g_test_add_func ("/cli/help/groups", test_help_groups);
   g_test_add_func ("/cli/usage/one-line", test_usage_one_line);
   g_test_add_func ("/cli/usage/unknown-command", test_usage_unknown_command);
   g_test_add_func ("/cli/usage/unknown-option", test_usage_unknown_option);
   g_test_add_func ("/cli/usage/missing-argument", test_usage_missing_argument);
   g_test_add_func ("/cli/usage/bad-number", test_usage_bad_number);
+  g_test_add_func ("/cli/usage/strict-numbers", test_usage_strict_numbers);
   g_test_add_func ("/cli/usage/bad-enum", test_usage_bad_enum);
   g_test_add_func ("/cli/init/creates", test_init_creates);
   g_test_add_func ("/cli/init/existing", test_init_existing);

@@ -168,6 +168,39 @@ test_tier (void)
   ASSERT_INVALID (hd_validate_tier (4, &e2), e2);
 }
 
+/* One plain way to write a number; everything else is a typo to refuse. */
+static void
+test_decimal (void)
+{
+  static const char * const bad[] = {
+    "", " 1", "1 ", "+1", "01", "00", "0x10", "1e3", "1.0", "1,000", "１", "-0", "--1", "-",
+    "9223372036854775808", "99999999999999999999",
+  };
+  gint64 value = 0;
+
+  g_assert_true (hd_parse_decimal ("0", 0, 10, &value));
+  g_assert_cmpint (value, ==, 0);
+  g_assert_true (hd_parse_decimal ("10", 0, 10, &value));
+  g_assert_cmpint (value, ==, 10);
+  g_assert_true (hd_parse_decimal ("9223372036854775807", 1, G_MAXINT64, &value));
+  g_assert_cmpint (value, ==, G_MAXINT64);
+  g_assert_true (hd_parse_decimal ("-5", -10, 10, &value));
+  g_assert_cmpint (value, ==, -5);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_test_message ("“%s”", bad[i]);
+      g_assert_false (hd_parse_decimal (bad[i], -10, G_MAXINT64, &value));
+    }
+
+  /* In range, and a sign only where negatives are allowed. */
+  g_assert_false (hd_parse_decimal ("11", 0, 10, &value));
+  g_assert_false (hd_parse_decimal ("0", 1, 10, &value));
+  g_assert_false (hd_parse_decimal ("-1", 0, 10, &value));
+  g_assert_false (hd_parse_decimal ("-9223372036854775808", 1, G_MAXINT64, &value));
+  g_assert_false (hd_parse_decimal (NULL, 0, 10, &value));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -182,6 +215,7 @@ main (int   argc,
   g_test_add_func ("/validate/login", test_login);
   g_test_add_func ("/validate/email", test_email);
   g_test_add_func ("/validate/tier", test_tier);
+  g_test_add_func ("/validate/decimal", test_decimal);
 
   return g_test_run ();
 }

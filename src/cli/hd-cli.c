@@ -227,18 +227,18 @@ parse (const Command       *command,
   return TRUE;
 }
 
+/* A ticket number as people write it, "12" or "#12"; strictly decimal, so
+ * that "012" or "0x1" never names another ticket than the one meant. */
 static gboolean
 parse_number (const Command *command,
               const char    *text,
               gint64        *number,
               int           *status)
 {
-  guint64 value = 0;
-
   if (text[0] == '#')
     text++;
 
-  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
+  if (!hd_parse_decimal (text, 1, G_MAXINT64, number))
     {
       g_autofree char *message = g_strdup_printf (_("“%s” is not a ticket number."), text);
 
@@ -246,8 +246,35 @@ parse_number (const Command *command,
       return FALSE;
     }
 
-  *number = value;
   return TRUE;
+}
+
+/* Number options are taken as text and read here: GOption's own would
+ * take "0x10" as 16 and " 1", "+1" or "-1" as numbers. @text is %NULL
+ * when the option was not given, and @value keeps its default. */
+static gboolean
+parse_option_number (const Command *command,
+                     const char    *option,
+                     const char    *text,
+                     gint64         min,
+                     gint64         max,
+                     gint64        *value,
+                     int           *status)
+{
+  g_autofree char *message = NULL;
+
+  if (text == NULL || hd_parse_decimal (text, min, max, value))
+    return TRUE;
+
+  /* "1 to 2147483647" says less than "1 or more". */
+  if (max >= G_MAXINT)
+    message = g_strdup_printf (_("%s takes a number of %" G_GINT64_FORMAT " or more, in digits only, not “%s”."),
+                               option, min, text);
+  else
+    message = g_strdup_printf (_("%s takes a number from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT ", in digits only, not “%s”."),
+                               option, min, max, text);
+  *status = usage_error (command, message);
+  return FALSE;
 }
 
 static gboolean
@@ -601,19 +628,19 @@ cmd_person_add (const Command  *command,
                 char          **args)
 {
   g_autofree char *name = NULL, *email = NULL, *role = NULL;
-  g_autofree char *department = NULL, *location = NULL;
+  g_autofree char *department = NULL, *location = NULL, *tier_text = NULL;
   g_autoptr(HdStore) store = NULL;
   g_autoptr(HdPerson) person = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) positional = NULL;
-  int tier = 0;
+  gint64 tier = 0;
   int role_value = HD_ROLE_REQUESTER;
   const GOptionEntry entries[] = {
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("Full name (required)"), N_("NAME") },
     { "email", 0, 0, G_OPTION_ARG_STRING, &email, N_("Email address"), N_("EMAIL") },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role,
       N_("requester (default), technician or dispatcher"), N_("ROLE") },
-    { "tier", 0, 0, G_OPTION_ARG_INT, &tier, N_("Support tier 1–3 (technicians)"), N_("N") },
+    { "tier", 0, 0, G_OPTION_ARG_STRING, &tier_text, N_("Support tier 1–3 (technicians)"), N_("N") },
     { "department", 0, 0, G_OPTION_ARG_STRING, &department, N_("Department"), N_("TEXT") },
     { "location", 0, 0, G_OPTION_ARG_STRING, &location, N_("Location"), N_("TEXT") },
     { NULL }
@@ -621,7 +648,9 @@ cmd_person_add (const Command  *command,
   HdPersonDraft draft = { 0 };
   int status = EXIT_OK;
 
-  if (!parse (command, entries, args, 1, &positional, &status))
+  if (!parse (command, entries, args, 1, &positional, &status) ||
+      !parse_option_number (command, "--tier", tier_text, HD_TIER_MIN, HD_TIER_MAX, &tier,
+                            &status))
     return status;
   if (name == NULL)
     return usage_error (command, _("--name is required."));
@@ -632,7 +661,7 @@ cmd_person_add (const Command  *command,
   draft.name = name;
   draft.email = email;
   draft.role = role_value;
-  draft.tier = tier;
+  draft.tier = (int) tier;
   draft.department = department;
   draft.location = location;
 
@@ -650,21 +679,21 @@ cmd_person_update (const Command  *command,
                    char          **args)
 {
   g_autofree char *name = NULL, *email = NULL, *role = NULL, *active = NULL;
-  g_autofree char *department = NULL, *location = NULL;
+  g_autofree char *department = NULL, *location = NULL, *tier_text = NULL;
   g_autoptr(HdStore) store = NULL;
   g_autoptr(HdPerson) person = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) positional = NULL;
   HdPersonChanges changes = HD_PERSON_CHANGES_INIT;
   int role_value = HD_ROLE_REQUESTER;
-  int tier = 0;
+  gint64 tier = 0;
   const GOptionEntry entries[] = {
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("Full name"), N_("NAME") },
     { "email", 0, 0, G_OPTION_ARG_STRING, &email, N_("Email address (\"\" clears it)"),
       N_("EMAIL") },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, N_("requester, technician or dispatcher"),
       N_("ROLE") },
-    { "tier", 0, 0, G_OPTION_ARG_INT, &tier, N_("Support tier 1–3"), N_("N") },
+    { "tier", 0, 0, G_OPTION_ARG_STRING, &tier_text, N_("Support tier 1–3"), N_("N") },
     { "active", 0, 0, G_OPTION_ARG_STRING, &active, N_("yes, or no to deactivate"),
       N_("yes|no") },
     { "department", 0, 0, G_OPTION_ARG_STRING, &department, N_("Department"), N_("TEXT") },
@@ -673,7 +702,9 @@ cmd_person_update (const Command  *command,
   };
   int status = EXIT_OK;
 
-  if (!parse (command, entries, args, 1, &positional, &status))
+  if (!parse (command, entries, args, 1, &positional, &status) ||
+      !parse_option_number (command, "--tier", tier_text, HD_TIER_MIN, HD_TIER_MAX, &tier,
+                            &status))
     return status;
   if (role != NULL && !parse_enum (command, HD_TYPE_ROLE, _("role"), role, &role_value, &status))
     return status;
@@ -686,7 +717,7 @@ cmd_person_update (const Command  *command,
   changes.location = location;
   changes.set_role = role != NULL;
   changes.role = role_value;
-  changes.tier = tier;
+  changes.tier = (int) tier;
   changes.active = active == NULL ? -1 : g_strcmp0 (active, "yes") == 0;
 
   store = open_store_for_change (&error);
@@ -807,11 +838,13 @@ cmd_ticket_list (const Command  *command,
 {
   g_autofree char *search = NULL;
   g_autofree char *status_list = NULL, *assignee = NULL, *requester = NULL, *sort = NULL;
+  g_autofree char *tier_text = NULL;
   g_autoptr(HdStore) store = NULL;
   g_autoptr(GPtrArray) tickets = NULL;
   g_autoptr(GError) error = NULL;
   gboolean json = FALSE, csv = FALSE;
   HdTicketFilter filter = { 0 };
+  gint64 tier = 0;
   const GOptionEntry entries[] = {
     { "status", 0, 0, G_OPTION_ARG_STRING, &status_list,
       N_("Only these statuses, comma-separated: new, open, pending, resolved, closed"),
@@ -820,7 +853,7 @@ cmd_ticket_list (const Command  *command,
       N_("Only tickets assigned to LOGIN, or none for unassigned ones"), N_("LOGIN|none") },
     { "requester", 0, 0, G_OPTION_ARG_STRING, &requester, N_("Only tickets filed by LOGIN"),
       N_("LOGIN") },
-    { "tier", 0, 0, G_OPTION_ARG_INT, &filter.tier, N_("Only tickets at support tier 1, 2 or 3"),
+    { "tier", 0, 0, G_OPTION_ARG_STRING, &tier_text, N_("Only tickets at support tier 1, 2 or 3"),
       N_("N") },
     { "at-risk", 0, 0, G_OPTION_ARG_NONE, &filter.at_risk,
       N_("Only tickets at risk of missing their SLA deadline, or past it"), NULL },
@@ -842,7 +875,9 @@ cmd_ticket_list (const Command  *command,
   };
   int status = EXIT_OK;
 
-  if (!parse (command, entries, args, 0, NULL, &status))
+  if (!parse (command, entries, args, 0, NULL, &status) ||
+      !parse_option_number (command, "--tier", tier_text, HD_TIER_MIN, HD_TIER_MAX, &tier,
+                            &status))
     return status;
   if (sort != NULL)
     {
@@ -856,12 +891,11 @@ cmd_ticket_list (const Command  *command,
     }
   if (json && csv)
     return usage_error (command, _("Choose --json or --csv, not both."));
-  if (filter.tier != 0 && (filter.tier < HD_TIER_MIN || filter.tier > HD_TIER_MAX))
-    return usage_error (command, _("--tier takes 1, 2 or 3."));
   if (status_list != NULL && !parse_status_list (command, status_list, &filter.status_mask,
                                                  &status))
     return status;
 
+  filter.tier = (int) tier;
   filter.unassigned = g_strcmp0 (assignee, "none") == 0;
   filter.assignee = filter.unassigned ? NULL : assignee;
   filter.requester = requester;
@@ -923,6 +957,7 @@ cmd_ticket_update (const Command  *command,
   g_autofree char *title = NULL, *description = NULL, *description_file = NULL;
   g_autofree char *priority = NULL, *category = NULL, *department = NULL, *location = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *if_version_text = NULL;
   g_autoptr(HdStore) store = NULL;
   g_autoptr(HdTicket) ticket = NULL;
   g_autoptr(GError) error = NULL;
@@ -943,13 +978,15 @@ cmd_ticket_update (const Command  *command,
       N_("TEXT") },
     { "location", 0, 0, G_OPTION_ARG_STRING, &location, N_("Location (\"\" clears it)"),
       N_("TEXT") },
-    { "if-version", 0, 0, G_OPTION_ARG_INT64, &if_version,
+    { "if-version", 0, 0, G_OPTION_ARG_STRING, &if_version_text,
       N_("Refuse (exit 3) if the ticket is no longer at version V"), N_("V") },
     { NULL }
   };
   int status = EXIT_OK;
 
   if (!parse (command, entries, args, 1, &positional, &status) ||
+      !parse_option_number (command, "--if-version", if_version_text, 1, G_MAXINT64,
+                            &if_version, &status) ||
       !parse_number (command, positional[0], &number, &status))
     return status;
   if (priority != NULL &&
@@ -981,19 +1018,22 @@ cmd_ticket_assign (const Command  *command,
                    char          **args)
 {
   g_autoptr(HdStore) store = NULL;
+  g_autofree char *if_version_text = NULL;
   g_autoptr(HdTicket) ticket = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) positional = NULL;
   gint64 number = 0, if_version = 0;
   const char *assignee;
   const GOptionEntry entries[] = {
-    { "if-version", 0, 0, G_OPTION_ARG_INT64, &if_version,
+    { "if-version", 0, 0, G_OPTION_ARG_STRING, &if_version_text,
       N_("Refuse (exit 3) if the ticket is no longer at version V"), N_("V") },
     { NULL }
   };
   int status = EXIT_OK;
 
   if (!parse (command, entries, args, 2, &positional, &status) ||
+      !parse_option_number (command, "--if-version", if_version_text, 1, G_MAXINT64,
+                            &if_version, &status) ||
       !parse_number (command, positional[0], &number, &status))
     return status;
 
@@ -1016,19 +1056,22 @@ cmd_ticket_status (const Command  *command,
                    char          **args)
 {
   g_autoptr(HdStore) store = NULL;
+  g_autofree char *if_version_text = NULL;
   g_autoptr(HdTicket) ticket = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) positional = NULL;
   gint64 number = 0, if_version = 0;
   int value = 0;
   const GOptionEntry entries[] = {
-    { "if-version", 0, 0, G_OPTION_ARG_INT64, &if_version,
+    { "if-version", 0, 0, G_OPTION_ARG_STRING, &if_version_text,
       N_("Refuse (exit 3) if the ticket is no longer at version V"), N_("V") },
     { NULL }
   };
   int status = EXIT_OK;
 
   if (!parse (command, entries, args, 2, &positional, &status) ||
+      !parse_option_number (command, "--if-version", if_version_text, 1, G_MAXINT64,
+                            &if_version, &status) ||
       !parse_number (command, positional[0], &number, &status) ||
       !parse_enum (command, HD_TYPE_STATUS, _("status"), positional[1], &value, &status))
     return status;
@@ -1085,6 +1128,7 @@ cmd_ticket_escalate (const Command  *command,
                      char          **args)
 {
   g_autofree char *note = NULL, *note_file = NULL, *text = NULL;
+  g_autofree char *if_version_text = NULL;
   g_autoptr(HdStore) store = NULL;
   g_autoptr(HdTicket) before = NULL;
   g_autoptr(HdTicket) ticket = NULL;
@@ -1100,13 +1144,15 @@ cmd_ticket_escalate (const Command  *command,
       N_("Read the note from a file, or - for standard input"), N_("FILE") },
     { "down", 0, 0, G_OPTION_ARG_NONE, &down,
       N_("Return the ticket to the tier below instead"), NULL },
-    { "if-version", 0, 0, G_OPTION_ARG_INT64, &if_version,
+    { "if-version", 0, 0, G_OPTION_ARG_STRING, &if_version_text,
       N_("Refuse (exit 3) if the ticket is no longer at version V"), N_("V") },
     { NULL }
   };
   int status = EXIT_OK;
 
   if (!parse (command, entries, args, 1, &positional, &status) ||
+      !parse_option_number (command, "--if-version", if_version_text, 1, G_MAXINT64,
+                            &if_version, &status) ||
       !parse_number (command, positional[0], &number, &status))
     return status;
   if (note == NULL && note_file == NULL)
@@ -1254,12 +1300,12 @@ static int
 cmd_sla_policy (const Command  *command,
                 char          **args)
 {
-  g_autofree char *category = NULL, *response = NULL, *resolve = NULL;
+  g_autofree char *category = NULL, *response = NULL, *resolve = NULL, *warn_text = NULL;
   g_autoptr(HdStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) positional = NULL;
   gboolean json = FALSE;
-  int warn = HD_SLA_DEFAULT_WARN_PERCENT;
+  gint64 warn = HD_SLA_DEFAULT_WARN_PERCENT;
   const GOptionEntry entries[] = {
     { "category", 0, 0, G_OPTION_ARG_STRING, &category,
       N_("set, delete: the policy of tickets in this category (default: the priority’s own)"),
@@ -1269,7 +1315,7 @@ cmd_sla_policy (const Command  *command,
       N_("DURATION") },
     { "resolve", 0, 0, G_OPTION_ARG_STRING, &resolve,
       N_("set: the resolution target, likewise (required)"), N_("DURATION") },
-    { "warn", 0, 0, G_OPTION_ARG_INT, &warn,
+    { "warn", 0, 0, G_OPTION_ARG_STRING, &warn_text,
       N_("set: warn at this share of a target, 1–99 % (default 75)"), N_("PERCENT") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("list: print JSON"), NULL },
     { NULL }
@@ -1320,10 +1366,9 @@ cmd_sla_policy (const Command  *command,
       if (response == NULL || resolve == NULL)
         return usage_error (command, _("--response and --resolve are required."));
       if (!parse_target (command, "--response", response, &response_minutes, &status) ||
-          !parse_target (command, "--resolve", resolve, &resolve_minutes, &status))
+          !parse_target (command, "--resolve", resolve, &resolve_minutes, &status) ||
+          !parse_option_number (command, "--warn", warn_text, 1, 99, &warn, &status))
         return status;
-      if (warn < 1 || warn > 99)
-        return usage_error (command, _("--warn takes a share between 1 and 99."));
 
       policy = hd_sla_policy_new (NULL, response_minutes, resolve_minutes, (guint) warn);
       store = open_store_for_change (&error);
@@ -1368,22 +1413,22 @@ cmd_alerts (const Command  *command,
   g_autoptr(HdStore) store = NULL;
   g_autoptr(GPtrArray) alerts = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *limit_text = NULL;
   gboolean json = FALSE, all = FALSE;
-  int limit = 50;
+  gint64 limit = 50;
   const GOptionEntry entries[] = {
     { "all", 0, 0, G_OPTION_ARG_NONE, &all,
       N_("Also the alerts a desktop has shown already"), NULL },
-    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most N alerts, newest first (default 50)"),
+    { "limit", 0, 0, G_OPTION_ARG_STRING, &limit_text, N_("At most N alerts, newest first (default 50)"),
       N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
   };
   int status = EXIT_OK;
 
-  if (!parse (command, entries, args, 0, NULL, &status))
+  if (!parse (command, entries, args, 0, NULL, &status) ||
+      !parse_option_number (command, "--limit", limit_text, 1, G_MAXINT, &limit, &status))
     return status;
-  if (limit < 1)
-    return usage_error (command, _("--limit takes a number above 0."));
 
   /* It may store alerts: like every change, only into a sound file. */
   store = open_store_for_change (&error);
@@ -1412,9 +1457,7 @@ parse_article_id (const Command *command,
                   gint64        *id,
                   int           *status)
 {
-  guint64 value = 0;
-
-  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
+  if (!hd_parse_decimal (text, 1, G_MAXINT64, id))
     {
       g_autofree char *message = g_strdup_printf (_("“%s” is not an article number."), text);
 
@@ -1422,7 +1465,6 @@ parse_article_id (const Command *command,
       return FALSE;
     }
 
-  *id = value;
   return TRUE;
 }
 
@@ -1448,7 +1490,7 @@ cmd_kb_add (const Command  *command,
             char          **args)
 {
   g_autofree char *title = NULL, *file = NULL, *category = NULL, *tags_text = NULL;
-  g_autofree char *body = NULL;
+  g_autofree char *body = NULL, *ticket_text = NULL;
   g_auto(GStrv) tags = NULL;
   g_autoptr(HdStore) store = NULL;
   g_autoptr(HdArticle) article = NULL;
@@ -1463,14 +1505,15 @@ cmd_kb_add (const Command  *command,
       N_("Category path such as Hardware/Printers; made when missing"), N_("PATH") },
     { "faq", 0, 0, G_OPTION_ARG_NONE, &faq, N_("Requesters may read it (default: internal)"), NULL },
     { "tags", 0, 0, G_OPTION_ARG_STRING, &tags_text, N_("Tags, separated by commas"), N_("A,B") },
-    { "ticket", 0, 0, G_OPTION_ARG_INT64, &ticket, N_("Link the new article to this ticket"),
+    { "ticket", 0, 0, G_OPTION_ARG_STRING, &ticket_text, N_("Link the new article to this ticket"),
       N_("NUMBER") },
     { NULL }
   };
   HdArticleDraft draft = HD_ARTICLE_DRAFT_INIT;
   int status = EXIT_OK;
 
-  if (!parse (command, entries, args, 0, NULL, &status))
+  if (!parse (command, entries, args, 0, NULL, &status) ||
+      !parse_option_number (command, "--ticket", ticket_text, 1, G_MAXINT64, &ticket, &status))
     return status;
   if (title == NULL)
     return usage_error (command, _("--title is required."));
@@ -1503,6 +1546,7 @@ cmd_kb_update (const Command  *command,
 {
   g_autofree char *title = NULL, *file = NULL, *category = NULL, *tags_text = NULL;
   g_autofree char *body = NULL;
+  g_autofree char *if_version_text = NULL;
   g_auto(GStrv) tags = NULL;
   g_auto(GStrv) positional = NULL;
   g_autoptr(HdStore) store = NULL;
@@ -1521,7 +1565,7 @@ cmd_kb_update (const Command  *command,
       N_("Replace the tags (commas between; \"\" clears them)"), N_("A,B") },
     { "faq", 0, 0, G_OPTION_ARG_NONE, &faq, N_("Requesters may read it"), NULL },
     { "internal", 0, 0, G_OPTION_ARG_NONE, &internal, N_("Only staff may read it"), NULL },
-    { "if-version", 0, 0, G_OPTION_ARG_INT64, &if_version,
+    { "if-version", 0, 0, G_OPTION_ARG_STRING, &if_version_text,
       N_("Refuse the change if the article is no longer at version V"), N_("V") },
     { NULL }
   };
@@ -1529,6 +1573,8 @@ cmd_kb_update (const Command  *command,
   int status = EXIT_OK;
 
   if (!parse (command, entries, args, 1, &positional, &status) ||
+      !parse_option_number (command, "--if-version", if_version_text, 1, G_MAXINT64,
+                            &if_version, &status) ||
       !parse_article_id (command, positional[0], &id, &status))
     return status;
   if (faq && internal)
@@ -1564,6 +1610,7 @@ cmd_kb_archive (const Command  *command,
                 char          **args)
 {
   g_auto(GStrv) positional = NULL;
+  g_autofree char *if_version_text = NULL;
   g_autoptr(HdStore) store = NULL;
   g_autoptr(HdArticle) article = NULL;
   g_autoptr(GError) error = NULL;
@@ -1572,13 +1619,15 @@ cmd_kb_archive (const Command  *command,
   gint64 id = 0;
   const GOptionEntry entries[] = {
     { "restore", 0, 0, G_OPTION_ARG_NONE, &restore, N_("Bring an archived article back"), NULL },
-    { "if-version", 0, 0, G_OPTION_ARG_INT64, &if_version,
+    { "if-version", 0, 0, G_OPTION_ARG_STRING, &if_version_text,
       N_("Refuse the change if the article is no longer at version V"), N_("V") },
     { NULL }
   };
   int status = EXIT_OK;
 
   if (!parse (command, entries, args, 1, &positional, &status) ||
+      !parse_option_number (command, "--if-version", if_version_text, 1, G_MAXINT64,
+                            &if_version, &status) ||
       !parse_article_id (command, positional[0], &id, &status))
     return status;
 
@@ -1692,19 +1741,19 @@ cmd_kb_search (const Command  *command,
   g_autoptr(HdStore) store = NULL;
   g_autoptr(GPtrArray) hits = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *limit_text = NULL;
   gboolean json = FALSE;
-  int limit = 20;
+  gint64 limit = 20;
   const GOptionEntry entries[] = {
-    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most N articles (default 20)"), N_("N") },
+    { "limit", 0, 0, G_OPTION_ARG_STRING, &limit_text, N_("At most N articles (default 20)"), N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
   };
   int status = EXIT_OK;
 
-  if (!parse (command, entries, args, 1, &positional, &status))
+  if (!parse (command, entries, args, 1, &positional, &status) ||
+      !parse_option_number (command, "--limit", limit_text, 1, G_MAXINT, &limit, &status))
     return status;
-  if (limit < 1)
-    return usage_error (command, _("--limit takes a number above 0."));
 
   store = open_store (&error);
   if (store == NULL ||
@@ -2362,16 +2411,17 @@ static const Command commands[] = {
     N_("Replace the file's contents with the backup SRC, keeping a copy of what it was (dispatcher only).") },
 };
 
+/* Every command, or those of @group ("ticket") when not %NULL. */
 static void
-print_help (FILE *stream)
+print_commands (FILE       *stream,
+                const char *group)
 {
-  fprintf (stream, "%s\n\n", _("Usage: helpdesk-cli [--db FILE] COMMAND [OPTIONS…]"));
-  fprintf (stream, "%s\n\n", _("Work with a Helpdesk file from the command line."));
-  fprintf (stream, "%s\n", _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       g_autoptr(GString) words = g_string_new (NULL);
 
+      if (group != NULL && g_strcmp0 (commands[i].group, group) != 0)
+        continue;
       if (commands[i].group != NULL)
         g_string_append_printf (words, "%s ", commands[i].group);
       g_string_append (words, commands[i].name);
@@ -2379,9 +2429,68 @@ print_help (FILE *stream)
         g_string_append_printf (words, " %s", commands[i].parameters);
       fprintf (stream, "  %-32s %s\n", words->str, _(commands[i].summary));
     }
+}
+
+static void
+print_help (FILE *stream)
+{
+  fprintf (stream, "%s\n\n", _("Usage: helpdesk-cli [--db FILE] COMMAND [OPTIONS…]"));
+  fprintf (stream, "%s\n\n", _("Work with a Helpdesk file from the command line."));
+  fprintf (stream, "%s\n", _("Commands:"));
+  print_commands (stream, NULL);
   fprintf (stream, "\n%s\n", _("Run “helpdesk-cli COMMAND --help” for a command’s options."));
   fprintf (stream, "%s\n", _("The file is --db FILE, else $HELPDESK_DB, else the per-user default."));
   fprintf (stream, "%s\n", _("You act as your login; $HELPDESK_LOGIN overrides it (tests, administration)."));
+}
+
+/* "helpdesk-cli ticket --help": the group's commands. */
+static void
+print_group_help (FILE       *stream,
+                  const char *group)
+{
+  fprintf (stream, _("Usage: helpdesk-cli [--db FILE] %s COMMAND [OPTIONS…]\n\n"), group);
+  fprintf (stream, "%s\n", _("Commands:"));
+  print_commands (stream, group);
+  fprintf (stream, "\n");
+  fprintf (stream, _("Run “helpdesk-cli %s COMMAND --help” for a command’s options.\n"), group);
+}
+
+static gboolean
+is_group (const char *word)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_strcmp0 (commands[i].group, word) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* The words name no command: the help of a group when asked for, else
+ * one line that says where to look. */
+static int
+no_command (char **args)
+{
+  const char *next = args[1];
+
+  if (!is_group (args[0]))
+    {
+      g_printerr (_("helpdesk-cli: unknown command “%s”. Run “helpdesk-cli --help”.\n"), args[0]);
+      return EXIT_USAGE;
+    }
+
+  if (g_strcmp0 (next, "--help") == 0 || g_strcmp0 (next, "-h") == 0)
+    {
+      print_group_help (stdout, args[0]);
+      return EXIT_OK;
+    }
+
+  if (next == NULL)
+    g_printerr (_("helpdesk-cli: “%s” needs a command. Run “helpdesk-cli %s --help” for its commands.\n"),
+                args[0], args[0]);
+  else
+    g_printerr (_("helpdesk-cli: unknown command “%s %s”. Run “helpdesk-cli %s --help” for its commands.\n"),
+                args[0], next, args[0]);
+  return EXIT_USAGE;
 }
 
 static const Command *
@@ -2484,9 +2593,9 @@ main (int   argc,
   command = find_command (&args);
   if (command == NULL)
     {
-      g_printerr (_("helpdesk-cli: unknown command “%s”. Run “helpdesk-cli --help”.\n"),
-                  args[0]);
-      return EXIT_USAGE;
+      status = no_command (args);
+      g_free (opt_db);
+      return status;
     }
 
   status = command->run (command, args);

@@ -179,3 +179,37 @@ hd_validate_tier (int       tier,
 
   return TRUE;
 }
+
+/**
+ * hd_parse_decimal:
+ * @text: a number as someone typed it
+ * @value: (out): the number, when it is one
+ *
+ * Reads @text as a number from @min to @max written the one plain way:
+ * decimal digits only, no leading zero but in "0" itself, no spaces, no
+ * "+", and "-" only when @min is below zero. g_ascii_string_to_signed()
+ * alone takes "+1" and "007", and GOption's number options "0x10" and
+ * " 1": a typo must not become another number.
+ */
+gboolean
+hd_parse_decimal (const char *text,
+                  gint64      min,
+                  gint64      max,
+                  gint64     *value)
+{
+  const char *digits = text;
+
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  if (text == NULL)
+    return FALSE;
+  if (digits[0] == '-' && min < 0)
+    digits++;
+  if (digits[0] == '\0' || (digits[0] == '0' && (digits[1] != '\0' || digits != text)))
+    return FALSE;
+  for (const char *p = digits; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+
+  return g_ascii_string_to_signed (text, 10, min, max, value, NULL);
+}

@@ -34,4 +34,9 @@ gboolean hd_validate_email (const char  *email,
 gboolean hd_validate_tier  (int          tier,
                             GError     **error);
 
+gboolean hd_parse_decimal  (const char  *text,
+                            gint64       min,
+                            gint64       max,
+                            gint64      *value);
+
 G_END_DECLS
