@@ -9,12 +9,14 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _POSIX_C_SOURCE 200809L  /* mkfifo, symlink, link */
 #include "config.h"
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hd-schema.h"
@@ -3879,6 +3881,144 @@ test_ticket_list_due (void)
 }
 
 
+/* Files to read: bounded, regular files only, never waited on */
+
+/* Runs the tool with standard input from @stdin_path under timeout(1), so
+ * that a command that waits forever (on a FIFO, say) fails the test with
+ * exit 124 instead of hanging it. */
+static void
+run_cli_guarded (const char  *login,
+                 const char  *stdin_path,
+                 int         *exit_status,
+                 char       **out,
+                 char       **err,
+                 GPtrArray   *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GBytes) stdout_bytes = NULL;
+  g_autoptr(GBytes) stderr_bytes = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) envp = child_environment (NULL, login);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_stdin_file_path (launcher, stdin_path);
+  g_subprocess_launcher_set_environ (launcher, envp);
+  g_ptr_array_add (argv, (char *) "timeout");
+  g_ptr_array_add (argv, (char *) "--kill-after=10");
+  g_ptr_array_add (argv, (char *) "60");
+  g_ptr_array_add (argv, cli_path);
+  for (guint i = 0; i < args->len; i++)
+    g_ptr_array_add (argv, g_ptr_array_index (args, i));
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate (process, NULL, NULL, &stdout_bytes, &stderr_bytes, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  *exit_status = g_subprocess_get_exit_status (process);
+  g_free (*out);
+  *out = bytes_to_string (stdout_bytes);
+  g_free (*err);
+  *err = bytes_to_string (stderr_bytes);
+}
+
+/* "ticket comment 1 --body-file @path" and the like, guarded. */
+static void
+run_reading (const char  *db,
+             const char  *command,
+             const char  *path,
+             const char  *stdin_path,
+             int         *status,
+             char       **out,
+             char       **err)
+{
+  g_auto(GStrv) words = g_strsplit (command, " ", -1);
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+
+  g_ptr_array_add (args, (char *) "--db");
+  g_ptr_array_add (args, (char *) db);
+  for (guint w = 0; words[w] != NULL; w++)
+    g_ptr_array_add (args, g_str_equal (words[w], "FILE") ? (char *) path : words[w]);
+  run_cli_guarded ("disp", stdin_path, status, out, err, args);
+}
+
+/* Every command that reads a text file refuses a device, a FIFO, a file
+ * too large, a symbolic-link loop, a link to a device and a folder: exit
+ * 1, one line naming the file and what is wrong with it, at once, and the
+ * helpdesk file stays as it was. */
+static void
+test_input_files_refused (void)
+{
+  static const char * const commands[] = {
+    "ticket new --title T --description-file FILE",
+    "ticket update 1 --description-file FILE",
+    "ticket comment 1 --body-file FILE",
+    "ticket escalate 1 --note-file FILE",
+    "kb add --title T --file FILE",
+    "kb update 1 --file FILE",
+  };
+  g_autofree char *db = new_helpdesk ();
+  g_autofree char *dir = new_dir ("inputs");
+  g_autofree char *fifo = g_build_filename (dir, "fifo.txt", NULL);
+  g_autofree char *big = g_build_filename (dir, "big.txt", NULL);
+  g_autofree char *loop = g_build_filename (dir, "loop.txt", NULL);
+  g_autofree char *loop2 = g_build_filename (dir, "loop2.txt", NULL);
+  g_autofree char *zero = g_build_filename (dir, "zero.txt", NULL);
+  g_autofree char *big_text = g_malloc (10 * 1024 * 1024);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GBytes) before = NULL;
+  int status = -1;
+  struct {
+    const char *path;
+    const char *says;
+  } cases[] = {
+    { "/dev/zero", "is a device" },
+    { fifo, "is a pipe (FIFO)" },
+    { big, "is too long: 128 KiB at most" },
+    { loop, "Too many levels of symbolic links" },
+    { zero, "is a device" },
+    { dir, "is a folder" },
+  };
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  memset (big_text, 'x', 10 * 1024 * 1024);
+  write_file (big, big_text, 10 * 1024 * 1024);
+  g_assert_cmpint (symlink (loop2, loop), ==, 0);
+  g_assert_cmpint (symlink (loop, loop2), ==, 0);
+  g_assert_cmpint (symlink ("/dev/zero", zero), ==, 0);
+  new_ticket (db, "req1", "First");
+  run_cli ("disp", "Text", &status, &out, &err, "--db", db, "kb", "add", "--title", "A",
+           "--file", "-", NULL);
+  assert_status (status, 0, err);
+  before = hd_test_read_bytes (db);
+
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_test_message ("%s with %s", commands[c], cases[i].path);
+        run_reading (db, commands[c], cases[i].path, "/dev/null", &status, &out, &err);
+        g_assert_cmpint (status, ==, 1);
+        assert_one_line_error (out, err, cases[i].says);
+        g_assert_nonnull (strstr (err, cases[i].path));
+        g_assert_nonnull (strstr (err, "Nothing was changed."));
+      }
+
+  /* Standard input stays allowed, with the same bound. */
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    {
+      run_reading (db, commands[c], "-", "/dev/zero", &status, &out, &err);
+      g_assert_cmpint (status, ==, 1);
+      assert_one_line_error (out, err, "from standard input is too long: 128 KiB at most");
+    }
+
+  assert_unchanged (db, before);
+  g_assert_cmpuint (count_tickets (db), ==, 1);
+}
+
 /* Knowledge base */
 
 static void
@@ -4213,6 +4353,7 @@ main (int   argc,
   g_test_add_func ("/cli/usage/missing-argument", test_usage_missing_argument);
   g_test_add_func ("/cli/usage/bad-number", test_usage_bad_number);
   g_test_add_func ("/cli/usage/strict-numbers", test_usage_strict_numbers);
+  g_test_add_func ("/cli/input/refused", test_input_files_refused);
   g_test_add_func ("/cli/usage/bad-enum", test_usage_bad_enum);
   g_test_add_func ("/cli/init/creates", test_init_creates);
   g_test_add_func ("/cli/init/existing", test_init_existing);

@@ -2,9 +2,12 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _POSIX_C_SOURCE 200809L  /* mkfifo */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "hd-error.h"
 #include "hd-validate.h"
@@ -168,6 +171,49 @@ test_tier (void)
   ASSERT_INVALID (hd_validate_tier (4, &e2), e2);
 }
 
+/* A text file is read up to its limit and no further, and only when it
+ * is a regular file. */
+static void
+test_read_text_input (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hd-validate-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "text", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "fifo", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) e1 = NULL;
+  g_autoptr(GError) e2 = NULL;
+  g_autoptr(GError) e3 = NULL;
+  g_autoptr(GError) e4 = NULL;
+  g_autoptr(GError) e5 = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_set_contents (path, "12345678", 8, NULL));
+  text = hd_read_text_input ("The reply", path, 8, &length, NULL);
+  g_assert_cmpstr (text, ==, "12345678");
+  g_assert_cmpuint (length, ==, 8);
+
+  ASSERT_INVALID (hd_read_text_input ("The reply", path, 7, &length, &e1) != NULL, e1);
+  g_assert_nonnull (strstr (e1->message, path));
+  g_assert_nonnull (strstr (e1->message, "too long"));
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  ASSERT_INVALID (hd_read_text_input ("The reply", fifo, 8, &length, &e2) != NULL, e2);
+  g_assert_nonnull (strstr (e2->message, "FIFO"));
+  ASSERT_INVALID (hd_read_text_input ("The reply", "/dev/zero", 8, &length, &e3) != NULL, e3);
+  g_assert_nonnull (strstr (e3->message, "device"));
+  ASSERT_INVALID (hd_read_text_input ("The reply", dir, 8, &length, &e4) != NULL, e4);
+  g_assert_nonnull (strstr (e4->message, "folder"));
+
+  g_assert_null (hd_read_text_input ("The reply", missing, 8, &length, &e5));
+  g_assert_error (e5, HD_ERROR, HD_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (e5->message, missing));
+
+  g_unlink (fifo);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* One plain way to write a number; everything else is a typo to refuse. */
 static void
 test_decimal (void)
@@ -216,6 +262,7 @@ main (int   argc,
   g_test_add_func ("/validate/email", test_email);
   g_test_add_func ("/validate/tier", test_tier);
   g_test_add_func ("/validate/decimal", test_decimal);
+  g_test_add_func ("/validate/read-text-input", test_read_text_input);
 
   return g_test_run ();
 }

@@ -302,8 +302,10 @@ parse_enum (const Command *command,
   return FALSE;
 }
 
-/* Reads text for a description or reply from a file or standard input
- * ("-"), refusing binary data and invalid UTF-8. */
+/* Reads text for a description, reply or article from a file or standard
+ * input ("-"): at most the size the file accepts, from a regular file
+ * only, and refusing binary data and invalid UTF-8. It happens before the
+ * helpdesk file is opened, so a refusal has changed nothing. */
 static char *
 read_text_file (const char  *path,
                 const char  *field,
@@ -312,33 +314,14 @@ read_text_file (const char  *path,
   g_autofree char *contents = NULL;
   gsize length = 0;
 
-  if (g_strcmp0 (path, "-") == 0)
+  contents = hd_read_text_input (field, path, HD_MAX_BODY_BYTES, &length, error);
+  if (contents == NULL || !hd_validate_bytes (field, contents, length, error))
     {
-      g_autoptr(GString) buffer = g_string_new (NULL);
-      char chunk[4096];
-      size_t n;
+      g_autofree char *message = g_steal_pointer (&(*error)->message);
 
-      while ((n = fread (chunk, 1, sizeof chunk, stdin)) > 0)
-        g_string_append_len (buffer, chunk, n);
-      length = buffer->len;
-      contents = g_string_free (g_steal_pointer (&buffer), FALSE);
+      (*error)->message = g_strconcat (message, " ", _("Nothing was changed."), NULL);
+      return NULL;
     }
-  else
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      if (!g_file_get_contents (path, &contents, &length, &local_error))
-        {
-          g_set_error_literal (error, HD_ERROR,
-                               g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
-                                 ? HD_ERROR_NOT_FOUND : HD_ERROR_INVALID_INPUT,
-                               local_error->message);
-          return NULL;
-        }
-    }
-
-  if (!hd_validate_bytes (field, contents, length, error))
-    return NULL;
 
   return g_steal_pointer (&contents);
 }

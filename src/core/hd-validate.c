@@ -7,10 +7,17 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _POSIX_C_SOURCE 200809L  /* O_CLOEXEC */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "hd-error.h"
 #include "hd-validate.h"
@@ -178,6 +185,148 @@ hd_validate_tier (int       tier,
     return hd_error_invalid_input (error, _("The tier must be 1, 2 or 3, not %d."), tier);
 
   return TRUE;
+}
+
+/* Text from files
+ *
+ * A file given for a reply or an article is read with a bound: at most
+ * @limit + 1 bytes, enough to tell that it is too long, so that /dev/zero
+ * or a 10 GB log costs no more than the limit. Only regular files are
+ * read: a device never ends, and a FIFO's open waits for a writer that
+ * may never come. */
+
+static void *
+cannot_read (const char  *shown,
+             int          saved_errno,
+             GError     **error)
+{
+  g_set_error (error, HD_ERROR, saved_errno == ENOENT ? HD_ERROR_NOT_FOUND : HD_ERROR_INVALID_INPUT,
+               _("Cannot read “%s”: %s."), shown, g_strerror (saved_errno));
+  return NULL;
+}
+
+/**
+ * hd_check_text_file:
+ * @shown: the file as the person named it, for the message
+ * @mode: its st_mode, from fstat() on the opened file
+ *
+ * Refuses anything but a regular file, saying what it is instead.
+ */
+gboolean
+hd_check_text_file (const char  *shown,
+                    mode_t       mode,
+                    GError     **error)
+{
+  if (S_ISREG (mode))
+    return TRUE;
+  if (S_ISDIR (mode))
+    return hd_error_invalid_input (error, _("“%s” is a folder, not a text file."), shown);
+  if (S_ISFIFO (mode))
+    return hd_error_invalid_input (error, _("“%s” is a pipe (FIFO), not a text file."), shown);
+  if (S_ISCHR (mode) || S_ISBLK (mode))
+    return hd_error_invalid_input (error, _("“%s” is a device, not a text file."), shown);
+
+  return hd_error_invalid_input (error, _("“%s” is not a regular file; give a text file."), shown);
+}
+
+/* Standard input may have been left non-blocking by whoever made it. */
+static gboolean
+wait_readable (int fd)
+{
+  struct pollfd poller = { .fd = fd, .events = POLLIN };
+
+  return poll (&poller, 1, -1) >= 0 || errno == EINTR;
+}
+
+/**
+ * hd_read_text_fd:
+ * @field: what the text is, for messages ("The reply")
+ * @shown: where it comes from, for messages; %NULL for standard input
+ * @length: (out): how many bytes were read
+ *
+ * Reads what @fd holds, refusing it once it passes @limit bytes.
+ *
+ * Returns: (transfer full): the bytes, NUL-terminated (they may hold NUL
+ *   bytes: check them with hd_validate_bytes()), or %NULL
+ */
+char *
+hd_read_text_fd (int          fd,
+                 const char  *field,
+                 const char  *shown,
+                 gsize        limit,
+                 gsize       *length,
+                 GError     **error)
+{
+  g_autofree char *data = g_malloc (limit + 2);
+  gsize used = 0;
+
+  while (used <= limit)
+    {
+      gssize n = read (fd, data + used, limit + 1 - used);
+
+      if (n == 0)
+        break;
+      if (n > 0)
+        used += n;
+      else if (errno == EAGAIN ? !wait_readable (fd) : errno != EINTR)
+        return cannot_read (shown != NULL ? shown : "-", errno, error);
+    }
+
+  if (used > limit)
+    {
+      if (shown != NULL)
+        hd_error_invalid_input (error, _("%s in “%s” is too long: %" G_GSIZE_FORMAT " KiB at most."),
+                                field, shown, limit / 1024);
+      else
+        hd_error_invalid_input (error, _("%s from standard input is too long: %" G_GSIZE_FORMAT " KiB at most."),
+                                field, limit / 1024);
+      return NULL;
+    }
+
+  data[used] = '\0';
+  *length = used;
+  return g_steal_pointer (&data);
+}
+
+/**
+ * hd_read_text_input:
+ * @path: a file, or "-" for standard input
+ *
+ * Reads a text input as hd_read_text_fd() does. A file is looked at
+ * before it is opened, and opened without waiting, so that neither a
+ * device nor a FIFO is ever read; standard input is whatever the caller
+ * was given, read with the same bound.
+ */
+char *
+hd_read_text_input (const char  *field,
+                    const char  *path,
+                    gsize        limit,
+                    gsize       *length,
+                    GError     **error)
+{
+  struct stat st;
+  char *text = NULL;
+  int fd;
+
+  if (g_str_equal (path, "-"))
+    return hd_read_text_fd (STDIN_FILENO, field, NULL, limit, length, error);
+
+  if (g_stat (path, &st) != 0)
+    return cannot_read (path, errno, error);
+  if (!hd_check_text_file (path, st.st_mode, error))
+    return NULL;
+
+  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+  if (fd < 0)
+    return cannot_read (path, errno, error);
+
+  /* What was opened may not be what was looked at a moment before. */
+  if (fstat (fd, &st) != 0)
+    cannot_read (path, errno, error);
+  else if (hd_check_text_file (path, st.st_mode, error))
+    text = hd_read_text_fd (fd, field, path, limit, length, error);
+  close (fd);
+  return text;
 }
 
 /**

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include <sys/types.h>
 
 G_BEGIN_DECLS
 
@@ -33,6 +34,21 @@ gboolean hd_validate_email (const char  *email,
                             GError     **error);
 gboolean hd_validate_tier  (int          tier,
                             GError     **error);
+
+gboolean hd_check_text_file (const char  *shown,
+                             mode_t       mode,
+                             GError     **error);
+char    *hd_read_text_fd    (int          fd,
+                             const char  *field,
+                             const char  *shown,
+                             gsize        limit,
+                             gsize       *length,
+                             GError     **error);
+char    *hd_read_text_input (const char  *field,
+                             const char  *path,
+                             gsize        limit,
+                             gsize       *length,
+                             GError     **error);
 
 gboolean hd_parse_decimal  (const char  *text,
                             gint64       min,
