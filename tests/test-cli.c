@@ -4019,6 +4019,121 @@ test_input_files_refused (void)
   g_assert_cmpuint (count_tickets (db), ==, 1);
 }
 
+/* Imports @dir as disp, guarded. */
+static void
+run_import (const char  *db,
+            const char  *dir,
+            int         *status,
+            char       **out,
+            char       **err)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+
+  g_ptr_array_add (args, (char *) "--db");
+  g_ptr_array_add (args, (char *) db);
+  g_ptr_array_add (args, (char *) "kb");
+  g_ptr_array_add (args, (char *) "import");
+  g_ptr_array_add (args, (char *) dir);
+  run_cli_guarded ("disp", "/dev/null", status, out, err, args);
+}
+
+/* kb import never reads a device or a FIFO, nor more than an article may
+ * hold, and follows no link below the folder: each such file is "not
+ * imported", the import goes on, exits 1, and here, where nothing else is
+ * there, the file stays as it was. */
+static void
+test_kb_import_refuses (void)
+{
+  g_autofree char *db = new_helpdesk ();
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *big_text = g_malloc (10 * 1024 * 1024);
+  g_autoptr(GBytes) before = hd_test_read_bytes (db);
+  int status = -1;
+  struct {
+    const char *name;
+    const char *says;
+  } cases[] = {
+    { "zero.md", "zero.md: not imported: it is a symbolic link, which import does not follow" },
+    { "fifo.md", "fifo.md: not imported: “fifo.md” is a pipe (FIFO)" },
+    { "big.md", "big.md: not imported: The article in “big.md” is too long: 128 KiB at most." },
+    { "loop.md", "loop.md: not imported: it is a symbolic link" },
+    { "up", "Sub/up: not imported: it is a symbolic link" },
+  };
+
+  memset (big_text, 'x', 10 * 1024 * 1024);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *dir = new_dir ("import");
+      g_autofree char *path = g_build_filename (dir, cases[i].name, NULL);
+      g_autofree char *sub = g_build_filename (dir, "Sub", NULL);
+      g_autofree char *up = g_build_filename (sub, "up", NULL);
+
+      if (g_str_equal (cases[i].name, "zero.md"))
+        g_assert_cmpint (symlink ("/dev/zero", path), ==, 0);
+      else if (g_str_equal (cases[i].name, "fifo.md"))
+        g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+      else if (g_str_equal (cases[i].name, "big.md"))
+        write_file (path, big_text, 10 * 1024 * 1024);
+      else if (g_str_equal (cases[i].name, "loop.md"))
+        g_assert_cmpint (symlink ("loop.md", path), ==, 0);
+      else
+        {
+          /* A folder that leads back up into itself, for ever. */
+          g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+          g_assert_cmpint (symlink ("..", up), ==, 0);
+        }
+
+      g_test_message ("%s", cases[i].name);
+      run_import (db, dir, &status, &out, &err);
+      g_assert_cmpint (status, ==, 1);
+      g_assert_true (g_str_has_prefix (err, cases[i].says));
+      g_assert_cmpuint (count_lines (err), ==, 1);
+      g_assert_nonnull (strstr (out, "Imported 0 articles; 1 file failed."));
+      assert_unchanged (db, before);
+    }
+}
+
+/* One file reached twice, through links of either kind, is imported once. */
+static void
+test_kb_import_once (void)
+{
+  g_autofree char *db = new_helpdesk ();
+  g_autofree char *dir = new_dir ("import");
+  /* Lower case: imported in name order, jam.md comes before sub/. */
+  g_autofree char *sub = g_build_filename (dir, "sub", NULL);
+  g_autofree char *jam = g_build_filename (dir, "jam.md", NULL);
+  g_autofree char *hard = g_build_filename (sub, "hard.md", NULL);
+  g_autofree char *soft = g_build_filename (sub, "soft.md", NULL);
+  g_autofree char *again = g_build_filename (dir, "again", NULL);
+  g_autofree char *out = NULL, *err = NULL, *listed = NULL;
+  g_autoptr(JsonNode) list_json = NULL;
+  int status = -1;
+
+  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+  write_file (jam, "# Printer jams\n\nOpen tray 2.\n", -1);
+  g_assert_cmpint (link (jam, hard), ==, 0);
+  g_assert_cmpint (symlink ("../jam.md", soft), ==, 0);
+  g_assert_cmpint (symlink (".", again), ==, 0);
+
+  run_import (db, dir, &status, &out, &err);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (out, "jam.md: article 1\n"));
+  g_assert_nonnull (strstr (out, "Imported 1 article; 2 files failed."));
+  g_assert_nonnull (strstr (err, "again: not imported: it is a symbolic link"));
+  g_assert_nonnull (strstr (err, "sub/hard.md: skipped: it is the same file as jam.md"));
+  g_assert_nonnull (strstr (err, "sub/soft.md: not imported: it is a symbolic link"));
+  g_assert_cmpuint (count_lines (err), ==, 3);
+
+  listed = cli_ok ("disp", "--db", db, "kb", "list", "--json", NULL);
+  list_json = parse_json (listed);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (list_json)), ==, 1);
+
+  /* The folder named may itself be a link: it was chosen. */
+  run_import (db, again, &status, &out, &err);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (out, "jam.md: article 2\n"));
+}
+
 /* Knowledge base */
 
 static void
@@ -4354,6 +4469,8 @@ main (int   argc,
   g_test_add_func ("/cli/usage/bad-number", test_usage_bad_number);
   g_test_add_func ("/cli/usage/strict-numbers", test_usage_strict_numbers);
   g_test_add_func ("/cli/input/refused", test_input_files_refused);
+  g_test_add_func ("/cli/input/kb-import-refuses", test_kb_import_refuses);
+  g_test_add_func ("/cli/input/kb-import-once", test_kb_import_once);
   g_test_add_func ("/cli/usage/bad-enum", test_usage_bad_enum);
   g_test_add_func ("/cli/init/creates", test_init_creates);
   g_test_add_func ("/cli/init/existing", test_init_existing);

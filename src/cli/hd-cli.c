@@ -7,13 +7,19 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _POSIX_C_SOURCE 200809L  /* openat, fdopendir, O_NOFOLLOW */
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "hd-cli-output.h"
 #include "hd-enum-types.h"
@@ -2050,109 +2056,238 @@ compare_names (gconstpointer a,
 }
 
 typedef struct {
-  HdStore  *store;
-  gboolean  faq;
-  guint     imported;
-  guint     failed;
+  HdStore    *store;
+  gboolean    faq;
+  GHashTable *seen;   /* "dev:ino" of each file and folder → where it was met */
+  guint       imported;
+  guint       failed;
 } Import;
 
-static void
-import_dir (Import     *import,
-            const char *root,
-            const char *relative)
-{
-  g_autofree char *dir_path = g_build_filename (root, relative, NULL);
-  g_autoptr(GDir) dir = NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) error = NULL;
-  const char *name;
+static void import_folder (Import     *import,
+                           int         fd,
+                           const char *relative);
 
-  dir = g_dir_open (dir_path, 0, &error);
-  if (dir == NULL)
+static void
+not_imported (Import     *import,
+              const char *rel,
+              const char *why)
+{
+  g_printerr (_("%s: not imported: %s\n"), rel, why);
+  import->failed++;
+}
+
+/* Where the file or folder @st was met before (through a hard link or a
+ * bind mount); else %NULL, and it is remembered as met at @rel. */
+static const char *
+seen_before (Import            *import,
+             const struct stat *st,
+             const char        *rel)
+{
+  g_autofree char *key = g_strdup_printf ("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT,
+                                          (guint64) st->st_dev, (guint64) st->st_ino);
+  const char *first = g_hash_table_lookup (import->seen, key);
+
+  if (first == NULL)
+    g_hash_table_insert (import->seen, g_steal_pointer (&key),
+                         g_strdup (rel[0] != '\0' ? rel : "."));
+  return first;
+}
+
+/* Opens @name in @dir_fd (seen as @st) to read it, and says what it is in
+ * @opened; -1 with @error set when it is not a regular file. */
+static int
+open_article_file (int                dir_fd,
+                   const char        *name,
+                   const char        *rel,
+                   const struct stat *st,
+                   struct stat       *opened,
+                   GError           **error)
+{
+  int fd;
+
+  /* Looked at first, so that a device or a FIFO is never even opened. */
+  if (!hd_check_text_file (rel, st->st_mode, error))
+    return -1;
+
+  fd = openat (dir_fd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0 || fstat (fd, opened) != 0)
     {
-      g_printerr ("%s: %s\n", dir_path, error->message);
+      int saved_errno = errno;
+
+      g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                           g_strerror (saved_errno));
+    }
+  else if (hd_check_text_file (rel, opened->st_mode, error))
+    return fd;
+
+  if (fd >= 0)
+    close (fd);
+  return -1;
+}
+
+/* The Markdown of @rel, read from @dir_fd; %NULL when it is refused or was
+ * imported already. */
+static char *
+read_article_file (Import            *import,
+                   int                dir_fd,
+                   const char        *name,
+                   const char        *rel,
+                   const struct stat *st)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  const char *first = NULL;
+  struct stat opened;
+  gsize length = 0;
+  int fd;
+
+  fd = open_article_file (dir_fd, name, rel, st, &opened, &error);
+  if (fd >= 0 && (first = seen_before (import, &opened, rel)) == NULL)
+    contents = hd_read_text_fd (fd, _("The article"), rel, HD_MAX_BODY_BYTES, &length, &error);
+  if (fd >= 0)
+    close (fd);
+
+  if (first != NULL)
+    g_printerr (_("%s: skipped: it is the same file as %s, imported once.\n"), rel, first);
+  else if (contents == NULL)
+    not_imported (import, rel, error->message);
+  else if (!g_utf8_validate_len (contents, length, NULL))
+    {
+      not_imported (import, rel, _("it is not UTF-8 text. Convert it (e.g. with iconv) and import it again."));
+      g_clear_pointer (&contents, g_free);
+    }
+  return g_steal_pointer (&contents);
+}
+
+static void
+import_article (Import     *import,
+                const char *rel,
+                const char *name,
+                const char *relative,
+                const char *contents)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(HdArticle) article = NULL;
+  g_auto(GStrv) tags = NULL;
+  HdArticleDraft draft = HD_ARTICLE_DRAFT_INIT;
+  FrontMatter front = { NULL, NULL, NULL };
+  const char *markdown;
+  int visibility;
+
+  markdown = read_front_matter (contents, &front);
+  split_markdown (markdown, name, &title, &body);
+  draft.title = title;
+  draft.body = body;
+  draft.category = front.category != NULL ? front.category : relative;
+  visibility = import->faq ? HD_VISIBILITY_FAQ : HD_VISIBILITY_INTERNAL;
+  if (front.visibility != NULL &&
+      !hd_enum_from_nick (HD_TYPE_VISIBILITY, front.visibility, &visibility))
+    {
+      g_printerr (_("%s: not imported: its visibility “%s” is neither internal nor faq.\n"),
+                  rel, front.visibility);
       import->failed++;
+      front_matter_clear (&front);
+      return;
+    }
+  draft.visibility = visibility;
+  if (front.tags != NULL)
+    {
+      tags = g_strsplit (front.tags, ",", -1);
+      draft.tags = (const char * const *) tags;
+    }
+  article = hd_store_add_article (import->store, &draft, &local_error);
+  front_matter_clear (&front);
+  if (article == NULL)
+    {
+      not_imported (import, rel, local_error->message);
       return;
     }
 
-  while ((name = g_dir_read_name (dir)) != NULL)
-    if (name[0] != '.')
-      g_ptr_array_add (names, g_strdup (name));
+  g_print (_("%s: article %" G_GINT64_FORMAT "\n"), rel, hd_article_get_id (article));
+  import->imported++;
+}
+
+/* Links are not followed: one may lead out of the folder (to a private
+ * key, say) or back into it, in a loop or to a file imported already.
+ * Only a link that would have been imported is worth a word. */
+static void
+skip_link (Import     *import,
+           int         dir_fd,
+           const char *name,
+           const char *rel)
+{
+  struct stat target;
+
+  if (g_str_has_suffix (name, ".md") ||
+      (fstatat (dir_fd, name, &target, 0) == 0 && S_ISDIR (target.st_mode)))
+    not_imported (import, rel, _("it is a symbolic link, which import does not follow; copy what it points to into the folder instead."));
+}
+
+/* One name in the folder @dir_fd, whose category is @relative. */
+static void
+import_entry (Import     *import,
+              int         dir_fd,
+              const char *name,
+              const char *relative)
+{
+  g_autofree char *rel = relative[0] != '\0' ? g_build_filename (relative, name, NULL)
+                                             : g_strdup (name);
+  g_autofree char *contents = NULL;
+  struct stat st;
+  int fd;
+
+  if (fstatat (dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+    not_imported (import, rel, g_strerror (errno));
+  else if (S_ISLNK (st.st_mode))
+    skip_link (import, dir_fd, name, rel);
+  else if (S_ISDIR (st.st_mode))
+    {
+      fd = openat (dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (fd < 0)
+        not_imported (import, rel, g_strerror (errno));
+      else
+        import_folder (import, fd, rel);
+    }
+  else if (g_str_has_suffix (name, ".md") &&
+           (contents = read_article_file (import, dir_fd, name, rel, &st)) != NULL)
+    import_article (import, rel, name, relative, contents);
+}
+
+/* Imports the folder open as @fd, and closes it. */
+static void
+import_folder (Import     *import,
+               int         fd,
+               const char *relative)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *first;
+  struct stat st;
+  struct dirent *entry;
+  DIR *dir;
+
+  if (fstat (fd, &st) != 0 || (dir = fdopendir (fd)) == NULL)
+    {
+      not_imported (import, relative[0] != '\0' ? relative : ".", g_strerror (errno));
+      close (fd);
+      return;
+    }
+  if ((first = seen_before (import, &st, relative)) != NULL)
+    {
+      g_printerr (_("%s: skipped: it is the same folder as %s, imported once.\n"), relative, first);
+      closedir (dir);
+      return;
+    }
+
+  while ((entry = readdir (dir)) != NULL)
+    if (entry->d_name[0] != '.')
+      g_ptr_array_add (names, g_strdup (entry->d_name));
   g_ptr_array_sort (names, compare_names);
 
   for (guint i = 0; i < names->len; i++)
-    {
-      const char *entry = g_ptr_array_index (names, i);
-      g_autofree char *rel = relative[0] != '\0' ? g_build_filename (relative, entry, NULL)
-                                                 : g_strdup (entry);
-      g_autofree char *path = g_build_filename (root, rel, NULL);
-      g_autofree char *contents = NULL;
-      g_autofree char *title = NULL;
-      g_autofree char *body = NULL;
-      g_autoptr(GError) local_error = NULL;
-      g_autoptr(HdArticle) article = NULL;
-      g_auto(GStrv) tags = NULL;
-      HdArticleDraft draft = HD_ARTICLE_DRAFT_INIT;
-      FrontMatter front = { NULL, NULL, NULL };
-      const char *markdown;
-      int visibility;
-      gsize length = 0;
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        {
-          import_dir (import, root, rel);
-          continue;
-        }
-      if (!g_str_has_suffix (entry, ".md"))
-        continue;
-
-      if (!g_file_get_contents (path, &contents, &length, &local_error))
-        {
-          g_printerr (_("%s: not imported: %s\n"), rel, local_error->message);
-          import->failed++;
-          continue;
-        }
-      if (!g_utf8_validate_len (contents, length, NULL))
-        {
-          g_printerr (_("%s: not imported: it is not UTF-8 text. Convert it (e.g. with iconv) and import it again.\n"),
-                      rel);
-          import->failed++;
-          continue;
-        }
-
-      markdown = read_front_matter (contents, &front);
-      split_markdown (markdown, entry, &title, &body);
-      draft.title = title;
-      draft.body = body;
-      draft.category = front.category != NULL ? front.category : relative;
-      visibility = import->faq ? HD_VISIBILITY_FAQ : HD_VISIBILITY_INTERNAL;
-      if (front.visibility != NULL &&
-          !hd_enum_from_nick (HD_TYPE_VISIBILITY, front.visibility, &visibility))
-        {
-          g_printerr (_("%s: not imported: its visibility “%s” is neither internal nor faq.\n"),
-                      rel, front.visibility);
-          import->failed++;
-          front_matter_clear (&front);
-          continue;
-        }
-      draft.visibility = visibility;
-      if (front.tags != NULL)
-        {
-          tags = g_strsplit (front.tags, ",", -1);
-          draft.tags = (const char * const *) tags;
-        }
-      article = hd_store_add_article (import->store, &draft, &local_error);
-      front_matter_clear (&front);
-      if (article == NULL)
-        {
-          g_printerr (_("%s: not imported: %s\n"), rel, local_error->message);
-          import->failed++;
-          continue;
-        }
-
-      g_print (_("%s: article %" G_GINT64_FORMAT "\n"), rel, hd_article_get_id (article));
-      import->imported++;
-    }
+    import_entry (import, dirfd (dir), g_ptr_array_index (names, i), relative);
+  closedir (dir);
 }
 
 static int
@@ -2161,6 +2296,7 @@ cmd_kb_import (const Command  *command,
 {
   g_auto(GStrv) positional = NULL;
   g_autoptr(HdStore) store = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GError) error = NULL;
   gboolean faq = FALSE;
   const GOptionEntry entries[] = {
@@ -2170,6 +2306,7 @@ cmd_kb_import (const Command  *command,
   };
   Import import = { 0 };
   int status = EXIT_OK;
+  int fd;
 
   if (!parse (command, entries, args, 1, &positional, &status))
     return status;
@@ -2184,9 +2321,18 @@ cmd_kb_import (const Command  *command,
   if (store == NULL)
     return fail (error);
 
+  /* The folder named is followed if it is a link: it was chosen. */
+  fd = g_open (positional[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      g_printerr ("helpdesk-cli: %s: %s\n", positional[0], g_strerror (errno));
+      return EXIT_USAGE;
+    }
+
   import.store = store;
   import.faq = faq;
-  import_dir (&import, positional[0], "");
+  import.seen = seen;
+  import_folder (&import, fd, "");
 
   g_print (g_dngettext (GETTEXT_PACKAGE, "Imported %u article", "Imported %u articles",
                         import.imported), import.imported);
