@@ -888,6 +888,19 @@ test_help_groups (void)
         g_assert_cmpuint (listed, >, 1);
         g_assert_cmpuint (count_lines (out), ==, listed + 5);
       }
+
+  /* Other options may come first; an unknown command stays an error. */
+  {
+    g_autofree char *out = NULL, *err = NULL;
+    int status = -1;
+
+    run_cli (NULL, NULL, &status, &out, &err, "kb", "--db", "x.db", "--help", NULL);
+    assert_status (status, 0, err);
+    g_assert_nonnull (strstr (out, "\n  kb import DIR "));
+    run_cli (NULL, NULL, &status, &out, &err, "kb", "frobnicate", "--help", NULL);
+    g_assert_cmpint (status, ==, 1);
+    assert_one_line_error (out, err, "kb frobnicate");
+  }
 }
 
 /* README: "Errors are one line on standard error that says what to do." */

@@ -2607,18 +2607,23 @@ no_command (char **args)
       return EXIT_USAGE;
     }
 
-  if (g_strcmp0 (next, "--help") == 0 || g_strcmp0 (next, "-h") == 0)
+  if (next != NULL && next[0] != '-')
+    {
+      g_printerr (_("helpdesk-cli: unknown command “%s %s”. Run “helpdesk-cli %s --help” for its commands.\n"),
+                  args[0], next, args[0]);
+      return EXIT_USAGE;
+    }
+
+  /* Only options follow the group, as in "ticket --db FILE --help". */
+  if (g_strv_contains ((const char * const *) args, "--help") ||
+      g_strv_contains ((const char * const *) args, "-h"))
     {
       print_group_help (stdout, args[0]);
       return EXIT_OK;
     }
 
-  if (next == NULL)
-    g_printerr (_("helpdesk-cli: “%s” needs a command. Run “helpdesk-cli %s --help” for its commands.\n"),
-                args[0], args[0]);
-  else
-    g_printerr (_("helpdesk-cli: unknown command “%s %s”. Run “helpdesk-cli %s --help” for its commands.\n"),
-                args[0], next, args[0]);
+  g_printerr (_("helpdesk-cli: “%s” needs a command. Run “helpdesk-cli %s --help” for its commands.\n"),
+              args[0], args[0]);
   return EXIT_USAGE;
 }
 
