@@ -318,18 +318,16 @@ read_text_file (const char  *path,
                 GError     **error)
 {
   g_autofree char *contents = NULL;
+  g_autoptr(GError) local_error = NULL;
   gsize length = 0;
 
-  contents = hd_read_text_input (field, path, HD_MAX_BODY_BYTES, &length, error);
-  if (contents == NULL || !hd_validate_bytes (field, contents, length, error))
-    {
-      g_autofree char *message = g_steal_pointer (&(*error)->message);
+  contents = hd_read_text_input (field, path, HD_MAX_BODY_BYTES, &length, &local_error);
+  if (contents != NULL && hd_validate_bytes (field, contents, length, &local_error))
+    return g_steal_pointer (&contents);
 
-      (*error)->message = g_strconcat (message, " ", _("Nothing was changed."), NULL);
-      return NULL;
-    }
-
-  return g_steal_pointer (&contents);
+  g_set_error (error, local_error->domain, local_error->code, "%s %s", local_error->message,
+               _("Nothing was changed."));
+  return NULL;
 }
 
 static gboolean
