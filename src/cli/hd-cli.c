@@ -627,7 +627,8 @@ cmd_person_add (const Command  *command,
     { "email", 0, 0, G_OPTION_ARG_STRING, &email, N_("Email address"), N_("EMAIL") },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role,
       N_("requester (default), technician or dispatcher"), N_("ROLE") },
-    { "tier", 0, 0, G_OPTION_ARG_STRING, &tier_text, N_("Support tier 1–3 (technicians)"), N_("N") },
+    { "tier", 0, 0, G_OPTION_ARG_STRING, &tier_text, N_("Support tier 1–3 (technicians)"),
+      N_("N") },
     { "department", 0, 0, G_OPTION_ARG_STRING, &department, N_("Department"), N_("TEXT") },
     { "location", 0, 0, G_OPTION_ARG_STRING, &location, N_("Location"), N_("TEXT") },
     { NULL }
@@ -1406,7 +1407,8 @@ cmd_alerts (const Command  *command,
   const GOptionEntry entries[] = {
     { "all", 0, 0, G_OPTION_ARG_NONE, &all,
       N_("Also the alerts a desktop has shown already"), NULL },
-    { "limit", 0, 0, G_OPTION_ARG_STRING, &limit_text, N_("At most N alerts, newest first (default 50)"),
+    { "limit", 0, 0, G_OPTION_ARG_STRING, &limit_text,
+      N_("At most N alerts, newest first (default 50)"),
       N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
@@ -1732,7 +1734,8 @@ cmd_kb_search (const Command  *command,
   gboolean json = FALSE;
   gint64 limit = 20;
   const GOptionEntry entries[] = {
-    { "limit", 0, 0, G_OPTION_ARG_STRING, &limit_text, N_("At most N articles (default 20)"), N_("N") },
+    { "limit", 0, 0, G_OPTION_ARG_STRING, &limit_text, N_("At most N articles (default 20)"),
+      N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
   };
