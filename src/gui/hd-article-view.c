@@ -328,11 +328,15 @@ load_done (GObject      *source,
 
   if (l == NULL)
     {
+      g_autofree char *markup = NULL;
+
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       g_clear_object (&self->article);
+      /* The description is markup; the error may quote a path. */
+      markup = g_markup_escape_text (error->message, -1);
       adw_status_page_set_title (self->empty_page, _("This Article Cannot Be Shown"));
-      adw_status_page_set_description (self->empty_page, error->message);
+      adw_status_page_set_description (self->empty_page, markup);
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }

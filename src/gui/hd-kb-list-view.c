@@ -442,8 +442,11 @@ show_empty (HdKbListView *self,
             const char   *title,
             const char   *description)
 {
+  /* The description is markup; an error may quote a path or a name. */
+  g_autofree char *markup = description != NULL ? g_markup_escape_text (description, -1) : NULL;
+
   adw_status_page_set_title (self->empty_page, title);
-  adw_status_page_set_description (self->empty_page, description);
+  adw_status_page_set_description (self->empty_page, markup);
   gtk_stack_set_visible_child_name (self->stack, "empty");
 }
 
