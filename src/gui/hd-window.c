@@ -77,6 +77,8 @@ struct _HdWindow
 
   guint                 backup_source;
   guint                 alert_source;
+  guint                 retry_source;  /* opening a file another desk holds */
+  GtkWidget            *stop_waiting_button;
   gboolean              first_run;   /* the default file may not exist yet */
 };
 
@@ -852,6 +854,7 @@ end_session (HdWindow *self)
 
   g_clear_handle_id (&self->backup_source, g_source_remove);
   g_clear_handle_id (&self->alert_source, g_source_remove);
+  g_clear_handle_id (&self->retry_source, g_source_remove);
   unwatch_alerts (self);
   if (self->monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
@@ -1124,6 +1127,36 @@ offer_backup (HdWindow   *self,
   g_task_run_in_thread (task, (GTaskThreadFunc) find_backup_thread);
 }
 
+static void open_done (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data);
+
+static gboolean
+retry_open_cb (gpointer data)
+{
+  HdWindow *self = data;
+
+  self->retry_source = 0;
+  hd_store_open_async (self->opening, NULL, HD_STORE_OPEN_VERIFY, self->cancellable, open_done,
+                       g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* Another desk holds the file: say whose it is and keep trying. A desk
+ * that stopped loses the lock by itself after the lease time, so the
+ * wait ends either way. */
+static void
+wait_for_other_desk (HdWindow     *self,
+                     const GError *error)
+{
+  g_autofree char *markup = g_markup_escape_text (error->message, -1);
+
+  adw_status_page_set_title (self->loading_page, _("Waiting for Another Desk"));
+  adw_status_page_set_description (self->loading_page, markup);
+  gtk_widget_set_visible (self->stop_waiting_button, TRUE);
+  self->retry_source = g_timeout_add_seconds (1, retry_open_cb, self);
+}
+
 static void
 open_done (GObject      *source,
            GAsyncResult *result,
@@ -1132,6 +1165,12 @@ open_done (GObject      *source,
   g_autoptr(HdWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(HdStore) store = hd_store_open_finish (result, &error);
+
+  if (store == NULL && g_error_matches (error, HD_ERROR, HD_ERROR_BUSY) && self->opening != NULL)
+    {
+      wait_for_other_desk (self, error);
+      return;
+    }
 
   if (store == NULL)
     {
@@ -1156,11 +1195,15 @@ begin_opening (HdWindow   *self,
                const char *path)
 {
   g_autofree char *copy = g_strdup (path);
+  g_autofree char *markup = g_markup_escape_text (path, -1);
 
   end_session (self);
   g_free (self->opening);
   self->opening = g_steal_pointer (&copy);
-  adw_status_page_set_description (self->loading_page, path);
+  adw_status_page_set_title (self->loading_page, _("Opening…"));
+  gtk_widget_set_visible (self->stop_waiting_button, FALSE);
+  /* The description is markup. */
+  adw_status_page_set_description (self->loading_page, markup);
   gtk_stack_set_visible_child_name (self->stack, "loading");
 }
 
@@ -1186,6 +1229,13 @@ welcome_create_cb (HdWindow   *self,
 {
   begin_opening (self, path);
   hd_store_create_async (path, NULL, name, self->cancellable, open_done, g_object_ref (self));
+}
+
+static void
+stop_waiting_cb (HdWindow *self)
+{
+  end_session (self);
+  show_welcome (self, NULL);
 }
 
 static void
@@ -1722,6 +1772,7 @@ hd_window_class_init (HdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, welcome);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, stop_waiting_button);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, loading_page);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, sidebar_pane);
@@ -1744,6 +1795,7 @@ hd_window_class_init (HdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdWindow, article_view);
   gtk_widget_class_bind_template_callback (widget_class, welcome_create_cb);
   gtk_widget_class_bind_template_callback (widget_class, welcome_open_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stop_waiting_cb);
   gtk_widget_class_bind_template_callback (widget_class, view_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, assign_dropped_cb);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);

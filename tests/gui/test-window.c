@@ -1465,6 +1465,80 @@ test_locking_warning (void)
   fixture_tear_down (f);
 }
 
+static gboolean
+label_mentions (GtkWidget  *widget,
+                const char *text)
+{
+  return gtk_widget_get_mapped (widget) &&
+         strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
+}
+
+static gboolean
+button_is_labelled (GtkWidget  *widget,
+                    const char *label)
+{
+  return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static gboolean
+waiting_for_bob (Fixture *f)
+{
+  return hd_find_label (GTK_WIDGET (f->window), "Waiting for Another Desk") != NULL &&
+         hd_find_widget (GTK_WIDGET (f->window), GTK_TYPE_LABEL,
+                         (HdWidgetPredicate) label_mentions, "<b>bob</b> on desk-9") != NULL;
+}
+
+/* A file another desk holds: the window waits, says whose it is (as text),
+ * and opens the file as soon as that desk lets go. */
+static void
+test_wait_for_other_desk (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autofree char *path = hd_test_new_path ("held");
+  g_autofree char *lock = g_strconcat (path, ".lock", NULL);
+  g_autofree char *entry = g_build_filename (lock, "0123456789abcdef0123456789abcdef.1", NULL);
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *button;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f);
+  store = hd_store_create_full (path, "disp", "Held", HD_LOCKING_DOTFILE, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  /* Desk 9's lock, from another machine: only its owner may remove it yet. */
+  g_assert_cmpint (g_mkdir (lock, 0777), ==, 0);
+  g_assert_true (g_file_set_contents (entry, "host=desk-9\nuser=<b>bob</b>\nboot=other\n"
+                                      "pidns=x\npid=1\nstart=1\nsince=09:00\n", -1, NULL));
+  g_setenv ("HELPDESK_BUSY_TIMEOUT", "200", TRUE);
+  hd_window_open_file (f->window, path);
+  hd_wait_until (waiting_for_bob, f, HD_WAIT_MS);
+  g_assert_false (window_shows_main (f));
+
+  /* Nobody has to wait: Stop Waiting goes back to the welcome page. */
+  button = hd_find_widget (GTK_WIDGET (f->window), GTK_TYPE_BUTTON,
+                           (HdWidgetPredicate) button_is_labelled, "_Stop Waiting");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_mapped (button));
+  g_signal_emit_by_name (button, "clicked");
+  hd_wait_until (window_shows_welcome, f, HD_WAIT_MS);
+
+  /* Waiting again; then desk 9 lets go. */
+  hd_window_open_file (f->window, path);
+  hd_wait_until (waiting_for_bob, f, HD_WAIT_MS);
+  g_assert_cmpint (g_unlink (entry), ==, 0);
+  g_assert_cmpint (g_rmdir (lock), ==, 0);
+  hd_wait_until (window_shows_main, f, HD_WAIT_MS);
+  g_assert_cmpstr (hd_window_get_path (f->window), ==, path);
+  g_unsetenv ("HELPDESK_BUSY_TIMEOUT");
+
+  fixture_tear_down (f);
+}
+
 static void
 test_end_to_end (void)
 {
@@ -1631,6 +1705,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/reconnect-replaced", test_reconnect_replaced);
   g_test_add_func ("/gui/window/read-only", test_read_only);
   g_test_add_func ("/gui/window/locking-warning", test_locking_warning);
+  g_test_add_func ("/gui/window/wait-for-other-desk", test_wait_for_other_desk);
   g_test_add_func ("/gui/window/messages-are-text", test_messages_are_text);
   g_test_add_func ("/gui/window/open-default", test_open_default);
   g_test_add_func ("/gui/window/welcome", test_welcome);
