@@ -18,7 +18,12 @@
  *    clock in every process of a Linux machine;
  *  - how long WRITERS processes (this program run with --writer) take to
  *    update the same ticket UPDATES times each, all at once, and the
- *    resulting throughput.
+ *    resulting throughput; and how many of the updates they were told were
+ *    saved are missing from the ticket's version afterwards (lost). With
+ *    --second-dir (the same folder as --dir through another mount, as a
+ *    second desk sees it: two bindfs mounts of one folder) every other
+ *    writer works through it, and only dot-file locking is measured:
+ *    POSIX locks do not meet across such mounts.
  *
  * Every figure is one line
  *
@@ -554,24 +559,55 @@ bench_seen (HdStore    *store,
 }
 
 /* WRITERS processes update ticket 1 UPDATES times each, all at once. */
+static char *second_dir;
+
+/* The file as the second desk sees it, or @path without --second-dir. */
+static char *
+second_desk_path (const char *path)
+{
+  g_autofree char *file = g_path_get_basename (path);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *folder = g_path_get_basename (dir);
+
+  if (second_dir == NULL)
+    return g_strdup (path);
+  return g_build_filename (second_dir, folder, file, NULL);
+}
+
+static gint64
+ticket_version (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdStore) store = hd_store_open (path, "disp", &error);
+  g_autoptr(HdTicket) ticket = NULL;
+
+  if (store == NULL || (ticket = hd_store_get_ticket (store, 1, &error)) == NULL)
+    die ("reading the ticket", error);
+  return hd_ticket_get_version (ticket);
+}
+
 static void
 bench_writers (const char *path,
                const char *label)
 {
   g_autofree char *updates_text = g_strdup_printf ("%d", UPDATES);
+  g_autofree char *second = second_desk_path (path);
   const char *args[] = { "--writer", path, "--updates", updates_text, NULL };
   GSubprocess *children[WRITERS];
   GDataInputStream *outs[WRITERS];
   g_autofree char *total = g_strdup_printf ("writers%d_total", WRITERS);
   g_autofree char *throughput = g_strdup_printf ("writers%d_throughput", WRITERS);
+  g_autofree char *lost = g_strdup_printf ("writers%d_lost", WRITERS);
   int committed = 0, failed = 0;
-  gint64 start;
+  gint64 start, version;
   double seconds;
 
+  version = ticket_version (path);
   for (guint i = 0; i < WRITERS; i++)
     {
       g_autofree char *ready = NULL;
 
+      args[1] = i % 2 == 0 ? path : second;
       children[i] = spawn_self (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
                                 args);
       outs[i] = g_data_input_stream_new (g_subprocess_get_stdout_pipe (children[i]));
@@ -612,6 +648,7 @@ bench_writers (const char *path,
 
   report (label, total, seconds, "s");
   report (label, throughput, committed / seconds, "commits/s");
+  report (label, lost, version + committed - ticket_version (path), "updates");
   if (failed > 0 || committed != WRITERS * UPDATES)
     printf ("# %s: %d of %d updates committed, %d failed\n", label, committed,
             WRITERS * UPDATES, failed);
@@ -664,6 +701,8 @@ main (int   argc,
   const GOptionEntry entries[] = {
     { "dir", 0, 0, G_OPTION_ARG_FILENAME, &parent,
       "Where to make the temporary folder, e.g. on a network share (default: $TMPDIR)", "DIR" },
+    { "second-dir", 0, 0, G_OPTION_ARG_FILENAME, &second_dir,
+      "DIR seen through a second mount: half the writers use it (dot-file locking only)", "DIR2" },
     { "monitor", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &monitor_path, NULL, NULL },
     { "interval", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &interval, NULL, NULL },
     { "expect", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &expect, NULL, NULL },
@@ -713,7 +752,8 @@ main (int   argc,
 
   bench_fsync (dir);
   for (guint i = 0; i < G_N_ELEMENTS (lockings); i++)
-    bench_locking (dir, lockings[i].label, lockings[i].locking, rand);
+    if (second_dir == NULL || lockings[i].locking == HD_LOCKING_DOTFILE)
+      bench_locking (dir, lockings[i].label, lockings[i].locking, rand);
 
   printf ("# bench-commit: %.0f s in all\n", ms_since (start) / 1000.0);
   remove_dir (dir);
