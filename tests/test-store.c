@@ -641,6 +641,47 @@ test_dotfile_lease (void)
   g_assert_true (g_file_test (lock, G_FILE_TEST_IS_DIR));
 }
 
+/* What desks that stopped at the wrong moment leave beside the file is
+ * swept when the file is opened, and only that. */
+static void
+test_dotfile_litter (void)
+{
+  g_autofree char *path = hd_test_new_path ("dotfile");
+  g_autofree char *token = g_strnfill (32, 'a');
+  g_autofree char *other = g_strnfill (32, 'b');
+  g_autofree char *stale = g_strdup_printf ("%s.lock.stale-%s.4", path, token);
+  g_autofree char *unknown = g_strdup_printf ("%s.lock.stale-notes", path);
+  g_autofree char *dead_dir = g_strdup_printf ("%s.lock.new-%s", path, token);
+  g_autofree char *dead_entry = g_strdup_printf ("%s/%s.0", dead_dir, token);
+  g_autofree char *remote_dir = g_strdup_printf ("%s.lock.new-%s", path, other);
+  g_autofree char *remote_entry = g_strdup_printf ("%s/%s.0", remote_dir, other);
+  g_autofree char *boot = this_machine ("/proc/sys/kernel/random/boot_id");
+  g_autofree char *ns = g_file_read_link ("/proc/self/ns/pid", NULL);
+  g_autofree char *gone = ended_pid ();
+  g_autofree char *dead = g_strdup_printf ("host=here\nuser=bob\nboot=%s\npidns=%s\npid=%s\n"
+                                           "start=1\nsince=then\n", boot, ns, gone);
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdStore) again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = hd_store_create_full (path, "disp", "Office on a share", HD_LOCKING_DOTFILE, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  g_assert_true (g_file_set_contents (stale, "", -1, NULL));
+  g_assert_true (g_file_set_contents (unknown, "", -1, NULL));
+  g_assert_cmpint (g_mkdir (dead_dir, 0777), ==, 0);
+  g_assert_true (g_file_set_contents (dead_entry, dead, -1, NULL));
+  g_assert_cmpint (g_mkdir (remote_dir, 0777), ==, 0);
+  g_assert_true (g_file_set_contents (remote_entry, "host=desk-9\nboot=other\n", -1, NULL));
+
+  again = hd_test_open_as (path, "disp");
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (dead_dir, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (unknown, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (remote_entry, G_FILE_TEST_EXISTS));
+}
+
 /* A plain dot-file lock, as SQLite's unix-dotfile and older Helpdesks make
  * it, is waited for too. */
 static void
@@ -1089,6 +1130,7 @@ main (int   argc,
   g_test_add_func ("/store/locking/record", test_locking_record);
   g_test_add_func ("/store/locking/dotfile-lease", test_dotfile_lease);
   g_test_add_func ("/store/locking/dotfile-plain-lock", test_dotfile_plain_lock);
+  g_test_add_func ("/store/locking/dotfile-litter", test_dotfile_litter);
   g_test_add_func ("/store/check", test_check_sound_and_broken);
   g_test_add_func ("/store/check/kb-indexes", test_check_kb_indexes_out_of_step);
   g_test_add_func ("/store/check/tickets-index", test_check_tickets_index_out_of_step);

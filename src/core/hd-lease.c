@@ -672,6 +672,44 @@ hd_lease_release (HdLease *lease)
   lease_free (lease);
 }
 
+/**
+ * hd_lease_sweep:
+ * @path: a helpdesk file locked with dot-files
+ *
+ * Removes what desks that stopped at the wrong moment left beside the
+ * file: entries moved out of a lock that was taken over (FILE.lock.stale-*)
+ * and locks being prepared by a process of this machine that is gone
+ * (FILE.lock.new-*). Another machine's half-prepared lock is left alone:
+ * nothing tells whether its process still runs.
+ */
+void
+hd_lease_sweep (const char *path)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *stale = g_strconcat (base, ".lock.stale-", NULL);
+  g_autofree char *new = g_strconcat (base, ".lock.new-", NULL);
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *litter = g_build_filename (folder, name, NULL);
+      g_autofree char *entry = NULL;
+      g_autofree char *entry_path = NULL;
+      g_autofree char *record = NULL;
+
+      if (g_str_has_prefix (name, stale) && is_entry_name (name + strlen (stale)))
+        g_unlink (litter);
+      if (!g_str_has_prefix (name, new) || !read_entry (litter, &entry) || entry[0] == ':')
+        continue;
+      entry_path = g_build_filename (litter, entry, NULL);
+      if (g_file_get_contents (entry_path, &record, NULL, NULL) && owner_is_gone (record) &&
+          g_unlink (entry_path) == 0)
+        g_rmdir (litter);
+    }
+}
+
 /* Whether anybody holds the lock of @path. */
 gboolean
 hd_lease_is_taken (const char *path)

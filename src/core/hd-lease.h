@@ -100,6 +100,7 @@ gboolean  hd_lease_check          (HdLease       *lease,
 gboolean  hd_lease_is_lost        (HdLease       *lease);
 void      hd_lease_release        (HdLease       *lease);
 gboolean  hd_lease_is_taken       (const char    *path);
+void      hd_lease_sweep          (const char    *path);
 char     *hd_lease_explain_busy   (const char    *path,
                                    HdLeaseWatch  *watch,
                                    guint          timeout_ms);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "hd-enum-types.h"
+#include "hd-lease.h"
 #include "hd-schema.h"
 #include "hd-store-async.h"
 #include "hd-store-private.h"
@@ -903,8 +904,11 @@ open_existing (HdStore           *self,
 
   self->read_only = !file_is_writable (self->path);
 
-  if (!read_locking (self, error) ||
-      !open_connection (self, self->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE,
+  if (!read_locking (self, error))
+    return FALSE;
+  if (self->locking == HD_LOCKING_DOTFILE && !self->read_only)
+    hd_lease_sweep (self->path);
+  if (!open_connection (self, self->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE,
                         error) ||
       !identify (self, error))
     return FALSE;
