@@ -402,9 +402,62 @@ backup_target (const char *dest)
   return g_build_filename (dest, base, NULL);
 }
 
+static int      quick_check_raw (sqlite3     *db,
+                                 char       **detail);
+static gboolean verify_backup   (const char  *backup,
+                                 GError     **error);
+
+/* Whether a check or a read ended on damage, not on a failure to read. */
+static gboolean
+is_damage (int         rc,
+           const char *detail)
+{
+  return detail != NULL || (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB;
+}
+
+static int
+copy_pages (sqlite3 *src,
+            sqlite3 *dst)
+{
+  sqlite3_backup *backup = sqlite3_backup_init (dst, "main", src, "main");
+  int rc;
+
+  if (backup == NULL)
+    return sqlite3_errcode (dst);
+
+  rc = sqlite3_backup_step (backup, -1);
+  sqlite3_backup_finish (backup);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* The copy failed SQLite's check: the source pages were copied as they
+ * are, so the source is damaged, unless it passes the same check in the
+ * same read transaction, and then the copy was spoiled on its way. */
+static void
+set_damaged_copy_error (HdStore     *self,
+                        const char  *target,
+                        int          copy_rc,
+                        const char  *copy_detail,
+                        GError     **error)
+{
+  g_autofree char *detail = NULL;
+  int rc = quick_check_raw (hd_store_get_db (self), &detail);
+
+  if (is_damage (rc, detail))
+    g_set_error (error, HD_ERROR, HD_ERROR_CORRUPT,
+                 _("“%s” is damaged (%s), so no backup was written: a copy would not bring back a sound helpdesk, and the older backups were kept. See what is wrong with “helpdesk-cli check”, then restore the last good backup; the file itself was not changed."),
+                 hd_store_get_path (self), detail != NULL ? detail : sqlite3_errstr (rc));
+  else
+    g_set_error (error, HD_ERROR, HD_ERROR_FAILED,
+                 _("The backup to “%s” failed: the copy did not pass SQLite’s check (%s), though the file does, so the disk it was written to may be failing. Nothing was kept; try another folder."),
+                 target, copy_detail != NULL ? copy_detail : sqlite3_errstr (copy_rc));
+}
+
 /* Copies the open file into @tmp with the online backup API, holding a read
  * lock on the source for the whole copy so the copy is one consistent
- * moment; other desktops wait only while it runs. */
+ * moment; other desktops wait only while it runs. The copy counts only when
+ * it passes SQLite's quick check: a backup of a damaged file would, at the
+ * next rotation, push a sound one out. */
 static gboolean
 copy_to (HdStore     *self,
          const char  *tmp,
@@ -413,8 +466,7 @@ copy_to (HdStore     *self,
 {
   sqlite3 *src = hd_store_get_db (self);
   sqlite3 *dst = NULL;
-  sqlite3_backup *backup;
-  gboolean ok = FALSE;
+  g_autofree char *detail = NULL;
   int rc;
 
   rc = sqlite3_exec (src, "BEGIN; SELECT count(*) FROM sqlite_schema;", NULL, NULL, NULL);
@@ -423,33 +475,29 @@ copy_to (HdStore     *self,
 
   rc = sqlite3_open_v2 (tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc == SQLITE_OK)
-    {
-      backup = sqlite3_backup_init (dst, "main", src, "main");
-      rc = backup != NULL ? sqlite3_backup_step (backup, -1) : sqlite3_errcode (dst);
-      if (backup != NULL)
-        sqlite3_backup_finish (backup);
-      ok = rc == SQLITE_DONE;
-      if (ok)
-        rc = sqlite3_exec (dst, "PRAGMA quick_check", NULL, NULL, NULL);
-      ok = ok && rc == SQLITE_OK;
-    }
+    rc = copy_pages (src, dst);
 
   /* A copy that took longer than the lease: was it one moment? */
-  if (ok && !hd_lease_vfs_check (src, error))
+  if (rc == SQLITE_OK && !hd_lease_vfs_check (src, error))
     {
       sqlite3_close (dst);
       sqlite3_exec (src, "COMMIT", NULL, NULL, NULL);
       return FALSE;
     }
 
-  if (!ok)
-    g_set_error (error, HD_ERROR, rc == SQLITE_FULL ? HD_ERROR_DISK_FULL : HD_ERROR_FAILED,
+  if (rc == SQLITE_OK)
+    rc = quick_check_raw (dst, &detail);
+
+  if (is_damage (rc, detail))
+    set_damaged_copy_error (self, target, rc, detail, error);
+  else if (rc != SQLITE_OK)
+    g_set_error (error, HD_ERROR, (rc & 0xff) == SQLITE_FULL ? HD_ERROR_DISK_FULL : HD_ERROR_FAILED,
                  _("The backup to “%s” failed: %s."), target,
                  dst != NULL ? sqlite3_errmsg (dst) : sqlite3_errstr (rc));
 
   sqlite3_close (dst);
   sqlite3_exec (src, "COMMIT", NULL, NULL, NULL);
-  return ok;
+  return rc == SQLITE_OK && detail == NULL;
 }
 
 /**
@@ -458,8 +506,10 @@ copy_to (HdStore     *self,
  * @written_path: (out) (optional) (transfer full): the file written
  *
  * Writes a consistent copy of the open file while others keep working. The
- * copy is written beside @dest and renamed into place only once complete,
- * so an interrupted backup never replaces a good one.
+ * copy is written beside @dest and renamed into place only once complete
+ * and sound (SQLite's quick check), so an interrupted backup never
+ * replaces a good one. A damaged file is refused with %HD_ERROR_CORRUPT,
+ * and nothing is left behind.
  */
 gboolean
 hd_store_backup (HdStore     *self,
@@ -486,7 +536,10 @@ hd_store_backup (HdStore     *self,
 
   if (!copy_to (self, tmp, target, error))
     {
+      g_autofree char *tmp_journal = g_strconcat (tmp, "-journal", NULL);
+
       g_unlink (tmp);
+      g_unlink (tmp_journal);
       return FALSE;
     }
 
@@ -563,12 +616,53 @@ list_backups (const char *dir)
   return names;
 }
 
+/* Whether @path could stand in for the file: a sound helpdesk backup. */
+static gboolean
+is_sound_backup (const char *path)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (verify_backup (path, &local_error))
+    return TRUE;
+
+  g_debug ("The backup %s does not count as a sound one: %s", path, local_error->message);
+  return FALSE;
+}
+
+/* Keeps the @keep newest sound backups and whatever is newer than the
+ * oldest of them. A backup that is damaged, or cannot be checked, counts
+ * for nothing: it never pushes a sound one out, and goes once @keep sound
+ * ones are newer. @written was checked as it was written. */
+static void
+rotate_backups (const char *dir,
+                const char *written,
+                guint       keep)
+{
+  g_autoptr(GPtrArray) backups = list_backups (dir);
+  guint sound = 0;
+
+  for (guint i = backups->len; i > 0; i--)
+    {
+      const char *path = g_ptr_array_index (backups, i - 1);
+
+      if (sound >= keep)
+        g_unlink (path);
+      else if (g_strcmp0 (path, written) == 0 || is_sound_backup (path))
+        sound++;
+    }
+}
+
 /**
  * hd_store_backup_rotating:
  * @dir: the backup folder, created when missing
- * @keep: how many backups to keep; older ones are removed after a new one
- *   was written and checked
+ * @keep: how many sound backups to keep
  * @written_path: (out) (optional) (transfer full): the new backup
+ *
+ * Like hd_store_backup() into @dir, then removes older backups: only after
+ * the new one was written and passed the check, and only those older than
+ * the @keep newest sound ones (each checked as hd_store_find_last_good_backup()
+ * checks it). A damaged file writes no backup and removes none, so the
+ * last sound backup is never lost to damaged ones.
  */
 gboolean
 hd_store_backup_rotating (HdStore     *self,
@@ -577,7 +671,7 @@ hd_store_backup_rotating (HdStore     *self,
                           char       **written_path,
                           GError     **error)
 {
-  g_autoptr(GPtrArray) backups = NULL;
+  g_autofree char *written = NULL;
 
   g_return_val_if_fail (HD_IS_STORE (self), FALSE);
   g_return_val_if_fail (dir != NULL, FALSE);
@@ -592,13 +686,13 @@ hd_store_backup_rotating (HdStore     *self,
       return FALSE;
     }
 
-  if (!hd_store_backup (self, dir, written_path, error))
+  if (!hd_store_backup (self, dir, &written, error))
     return FALSE;
 
-  backups = list_backups (dir);
-  for (guint i = 0; i + keep < backups->len; i++)
-    g_unlink (g_ptr_array_index (backups, i));
+  rotate_backups (dir, written, keep);
 
+  if (written_path != NULL)
+    *written_path = g_steal_pointer (&written);
   return TRUE;
 }
 

@@ -377,8 +377,21 @@ backup_done (GObject      *source,
   g_autoptr(HdWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (hd_store_run_finish (HD_STORE (source), result, &error) == NULL &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (hd_store_run_finish (HD_STORE (source), result, &error) != NULL ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* Damage stays until someone acts on it: a banner, not a toast that goes
+   * by. Opening the file again checks it and offers the last good backup. */
+  if (g_error_matches (error, HD_ERROR, HD_ERROR_CORRUPT))
+    {
+      g_autofree char *text = g_strdup_printf (_("Helpdesk made no automatic backup. %s To put the last good backup back, open the file again with “Open Helpdesk File…”: Helpdesk offers it."),
+                                               error->message);
+
+      gtk_label_set_text (self->trouble_label, text);
+      gtk_revealer_set_reveal_child (self->trouble_revealer, TRUE);
+    }
+  else
     {
       g_autofree char *text = g_strdup_printf (_("The automatic backup failed: %s"),
                                                error->message);
