@@ -1093,18 +1093,27 @@ read_locking_record (const char  *path,
   return TRUE;
 }
 
-typedef enum {
-  HEADER_NONE,      /* empty, short or garbage: no SQLite header */
-  HEADER_OTHER,     /* an SQLite header without our application_id */
-  HEADER_HELPDESK,
-} HeaderKind;
+static guint32
+header_uint32 (const guint8 *bytes)
+{
+  return (guint32) bytes[0] << 24 | (guint32) bytes[1] << 16 |
+         (guint32) bytes[2] << 8 | (guint32) bytes[3];
+}
 
-/* What the first 100 bytes of @path say, read without SQLite. */
-static HeaderKind
-read_header (const char *path)
+/**
+ * hd_store_read_header:
+ * @user_version: (out) (optional): the schema version the header records
+ *
+ * What the first 100 bytes of @path say, read with plain reads as they are
+ * on disk: SQLite would first roll back a hot journal left beside the
+ * file, which writes the file. application_id is at offset 68 of the
+ * header and user_version at 60, both big-endian.
+ */
+HdHeaderKind
+hd_store_read_header (const char *path,
+                      gint64     *user_version)
 {
   guint8 header[100] = { 0 };
-  guint32 app_id;
   FILE *file;
   size_t n = 0;
 
@@ -1116,11 +1125,12 @@ read_header (const char *path)
     }
 
   if (n < sizeof header || memcmp (header, sqlite_magic, sizeof sqlite_magic) != 0)
-    return HEADER_NONE;
+    return HD_HEADER_NONE;
 
-  app_id = (guint32) header[68] << 24 | (guint32) header[69] << 16 |
-           (guint32) header[70] << 8 | (guint32) header[71];
-  return app_id == HD_APPLICATION_ID ? HEADER_HELPDESK : HEADER_OTHER;
+  if (user_version != NULL)
+    *user_version = (gint32) header_uint32 (header + 60);
+  return header_uint32 (header + 68) == HD_APPLICATION_ID ? HD_HEADER_HELPDESK
+                                                          : HD_HEADER_OTHER;
 }
 
 /* Whether a file that SQLite may be unable to read is a helpdesk file: its
@@ -1130,15 +1140,15 @@ read_header (const char *path)
  * ours. */
 static gboolean
 is_ours (const char *path,
-         HeaderKind  header,
+         HdHeaderKind header,
          gboolean    recorded)
 {
   g_autofree char *dir = NULL;
   g_autoptr(GPtrArray) backups = NULL;
 
-  if (header == HEADER_HELPDESK || recorded)
+  if (header == HD_HEADER_HELPDESK || recorded)
     return TRUE;
-  if (header == HEADER_OTHER)
+  if (header == HD_HEADER_OTHER)
     return FALSE;
 
   dir = hd_store_default_backup_dir (path);
@@ -1492,7 +1502,7 @@ hd_store_recover (const char  *path,
   gboolean recorded = FALSE;
   gboolean damaged = FALSE;
   gboolean journal_moved = FALSE;
-  HeaderKind header;
+  HdHeaderKind header;
   GStatBuf st;
   GStatBuf backup_st;
 
@@ -1544,7 +1554,7 @@ hd_store_recover (const char  *path,
   if (!read_locking_record (path, &locking, &recorded, error))
     return FALSE;
 
-  header = read_header (path);
+  header = hd_store_read_header (path, NULL);
   if (!is_ours (path, header, recorded))
     {
       g_set_error (error, HD_ERROR, HD_ERROR_NOT_HELPDESK,
@@ -1562,8 +1572,8 @@ hd_store_recover (const char  *path,
   if (!probe_damaged (path, &damaged, error))
     goto fail;
   /* SQLite reads an empty file as an empty database; it is no helpdesk. */
-  damaged = damaged || read_header (path) == HEADER_NONE;
-  if (!damaged && read_header (path) == HEADER_OTHER)
+  damaged = damaged || hd_store_read_header (path, NULL) == HD_HEADER_NONE;
+  if (!damaged && hd_store_read_header (path, NULL) == HD_HEADER_OTHER)
     {
       g_set_error (error, HD_ERROR, HD_ERROR_NOT_HELPDESK,
                    _("“%s” is another program’s database, not a damaged helpdesk file, so it is not replaced; nothing was changed."),
@@ -1636,3 +1646,4 @@ fail:
   unlock_file (&lock);
   return FALSE;
 }
+

@@ -147,6 +147,16 @@ gboolean       hd_store_alert_assigned_locked (HdStore    *self,
                                                HdPerson   *actor,
                                                GError    **error);
 
+/* What a file's header says (hd-store-maint.c). */
+typedef enum {
+  HD_HEADER_NONE,      /* empty, short or garbage: no SQLite header */
+  HD_HEADER_OTHER,     /* an SQLite header without our application_id */
+  HD_HEADER_HELPDESK,
+} HdHeaderKind;
+
+HdHeaderKind   hd_store_read_header (const char *path,
+                                     gint64     *user_version);
+
 /* Binds a UTF-8 string, or NULL when @text is NULL or empty. */
 void           hd_bind_text_or_null (sqlite3_stmt *stmt,
                                      int           index,

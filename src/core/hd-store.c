@@ -811,7 +811,56 @@ file_is_writable (const char *path)
   return g_access (path, W_OK) == 0 && g_access (dir, W_OK) == 0;
 }
 
-/* Reads only: whether the file is ours and not too new for us. */
+static gboolean
+refuse_not_helpdesk (HdStore  *self,
+                     GError  **error)
+{
+  g_set_error (error, HD_ERROR, HD_ERROR_NOT_HELPDESK,
+               _("“%s” is not a helpdesk file; it was left as it was. Check that it is the file you meant."),
+               self->path);
+  return FALSE;
+}
+
+static gboolean
+refuse_newer (HdStore  *self,
+              gint64    version,
+              GError  **error)
+{
+  g_set_error (error, HD_ERROR, HD_ERROR_NEWER_VERSION,
+               _("“%s” was made by a newer version of Helpdesk (file version %d, this program knows %d). Update Helpdesk to open it; the file was not changed."),
+               self->path, (int) version, HD_SCHEMA_VERSION);
+  return FALSE;
+}
+
+/* Before SQLite opens the file: its first read rolls back a hot journal
+ * left beside the file by a writer that was killed, and that writes the
+ * file. For a file of ours that is crash recovery and must happen; another
+ * program's file, or a newer Helpdesk's, is left exactly as it is, journal
+ * and all. It is judged by its header as it is on disk, which may be the
+ * half-committed one of the writer that was killed: whatever the journal
+ * holds, that writer's program is the one to roll it back. A file with no
+ * SQLite header at all (a torn first page, or no database) is left to
+ * SQLite, which recovers the one and refuses the other. */
+static gboolean
+identify_on_disk (HdStore  *self,
+                  GError  **error)
+{
+  gint64 version = 0;
+
+  switch (hd_store_read_header (self->path, &version))
+    {
+    case HD_HEADER_OTHER:
+      return refuse_not_helpdesk (self, error);
+    case HD_HEADER_HELPDESK:
+      return version <= HD_SCHEMA_VERSION || refuse_newer (self, version, error);
+    case HD_HEADER_NONE:
+    default:
+      return TRUE;
+    }
+}
+
+/* Reads only: whether the file is ours and not too new for us, as SQLite
+ * reads it (another desk may have changed it since identify_on_disk()). */
 static gboolean
 identify (HdStore  *self,
           GError  **error)
@@ -824,19 +873,10 @@ identify (HdStore  *self,
     return FALSE;
 
   if (app_id != HD_APPLICATION_ID)
-    {
-      g_set_error (error, HD_ERROR, HD_ERROR_NOT_HELPDESK,
-                   _("“%s” is not a helpdesk file."), self->path);
-      return FALSE;
-    }
+    return refuse_not_helpdesk (self, error);
 
   if (version > HD_SCHEMA_VERSION)
-    {
-      g_set_error (error, HD_ERROR, HD_ERROR_NEWER_VERSION,
-                   _("“%s” was made by a newer version of Helpdesk (file version %d, this program knows %d). Update Helpdesk to open it; the file was not changed."),
-                   self->path, (int) version, HD_SCHEMA_VERSION);
-      return FALSE;
-    }
+    return refuse_newer (self, version, error);
 
   self->schema_version = version;
   return TRUE;
@@ -896,11 +936,10 @@ open_existing (HdStore           *self,
     }
 
   if (!S_ISREG (st.st_mode) || st.st_size == 0)
-    {
-      g_set_error (error, HD_ERROR, HD_ERROR_NOT_HELPDESK,
-                   _("“%s” is not a helpdesk file."), self->path);
-      return FALSE;
-    }
+    return refuse_not_helpdesk (self, error);
+
+  if (!identify_on_disk (self, error))
+    return FALSE;
 
   self->read_only = !file_is_writable (self->path);
 
