@@ -11,7 +11,10 @@
  * core's, as the window opens it too) refuses it with a clear error and
  * leaves the file and its journal byte for byte as they were. The hot
  * journal of a helpdesk file of this version is still rolled back: that is
- * the crash recovery of every desk, and it must go on working.
+ * the crash recovery of every desk, and it must go on working, with either
+ * locking method. (The writer locks the POSIX way either way: a killed
+ * dot-file writer also leaves FILE.lock, which only clearing a stale lock
+ * removes; here it is as if that had happened.)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -467,6 +470,8 @@ main (int   argc,
   g_test_add_func ("/fault/refused-file/foreign", test_foreign);
   g_test_add_data_func ("/fault/refused-file/own-rolled-back/posix",
                         GINT_TO_POINTER (HD_LOCKING_POSIX), test_own_rolled_back);
+  g_test_add_data_func ("/fault/refused-file/own-rolled-back/dotfile",
+                        GINT_TO_POINTER (HD_LOCKING_DOTFILE), test_own_rolled_back);
 
   return g_test_run ();
 }
