@@ -431,8 +431,8 @@ copy_pages (sqlite3 *src,
 }
 
 /* The copy failed SQLite's check: the source pages were copied as they
- * are, so the source is damaged, unless it passes the same check in the
- * same read transaction, and then the copy was spoiled on its way. */
+ * are, so the source is damaged, unless it passes the same check, and
+ * then the copy was spoiled on its way. */
 static void
 set_damaged_copy_error (HdStore     *self,
                         const char  *target,
@@ -456,8 +456,8 @@ set_damaged_copy_error (HdStore     *self,
 /* Copies the open file into @tmp with the online backup API, holding a read
  * lock on the source for the whole copy so the copy is one consistent
  * moment; other desktops wait only while it runs. The copy counts only when
- * it passes SQLite's quick check: a backup of a damaged file would, at the
- * next rotation, push a sound one out. */
+ * it then passes SQLite's quick check: a backup of a damaged file would, at
+ * the next rotation, push a sound one out. */
 static gboolean
 copy_to (HdStore     *self,
          const char  *tmp,
@@ -485,6 +485,8 @@ copy_to (HdStore     *self,
       return FALSE;
     }
 
+  /* The copy is complete: other desks need not wait for its check. */
+  sqlite3_exec (src, "COMMIT", NULL, NULL, NULL);
   if (rc == SQLITE_OK)
     rc = quick_check_raw (dst, &detail);
 
@@ -496,7 +498,6 @@ copy_to (HdStore     *self,
                  dst != NULL ? sqlite3_errmsg (dst) : sqlite3_errstr (rc));
 
   sqlite3_close (dst);
-  sqlite3_exec (src, "COMMIT", NULL, NULL, NULL);
   return rc == SQLITE_OK && detail == NULL;
 }
 
