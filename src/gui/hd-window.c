@@ -484,15 +484,47 @@ restore_job (HdStore  *store,
   return safety;
 }
 
+/* A restore in flight: the window, and the backup it restores. */
+typedef struct {
+  HdWindow *window;
+  char     *backup;
+} Restoring;
+
+static void
+restoring_free (Restoring *r)
+{
+  g_object_unref (r->window);
+  g_free (r->backup);
+  g_free (r);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Restoring, restoring_free)
+
+static void recover_from_backup (HdWindow   *self,
+                                 const char *path,
+                                 const char *backup);
+
 static void
 restore_done (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(HdWindow) self = user_data;
+  g_autoptr(Restoring) r = user_data;
+  HdWindow *self = r->window;
   g_autoptr(GError) error = NULL;
   g_autofree char *safety = hd_store_run_finish (HD_STORE (source), result, &error);
   g_autofree char *text = NULL;
+
+  /* Damaged since it was opened, the file cannot be saved among the
+   * backups first: it is replaced the way a damaged file is, and kept
+   * beside itself instead. */
+  if (g_error_matches (error, HD_ERROR, HD_ERROR_CORRUPT) && self->store != NULL)
+    {
+      g_autofree char *path = g_strdup (hd_store_get_path (self->store));
+
+      recover_from_backup (self, path, r->backup);
+      return;
+    }
 
   if (safety == NULL)
     {
@@ -515,12 +547,16 @@ restore_confirmed_cb (AdwMessageDialog *dialog,
                       HdWindow         *self)
 {
   const char *backup = g_object_get_data (G_OBJECT (dialog), "hd-backup");
+  Restoring *r;
 
   if (g_strcmp0 (response, "restore") != 0 || self->store == NULL)
     return;
 
+  r = g_new0 (Restoring, 1);
+  r->window = g_object_ref (self);
+  r->backup = g_strdup (backup);
   hd_store_run_async (self->store, restore_job, g_strdup (backup), g_free, g_free,
-                      self->cancellable, restore_done, g_object_ref (self));
+                      self->cancellable, restore_done, r);
 }
 
 /**
@@ -529,7 +565,9 @@ restore_confirmed_cb (AdwMessageDialog *dialog,
  *
  * Asks the dispatcher to confirm, then restores @backup into the open file.
  * Everyone keeps the file open meanwhile: the backup's pages are copied into
- * it under its lock, so every desk then reads them.
+ * it under its lock, so every desk then reads them. A file damaged since it
+ * was opened cannot be saved among the backups first; it is replaced by
+ * @backup as a damaged file is (hd_store_recover()), and kept beside it.
  */
 void
 hd_window_restore (HdWindow   *self,
@@ -1056,13 +1094,26 @@ recover_done (GObject      *source,
   recovery_free (r);
 }
 
+/* Closes the session (hd_store_recover() wants every store of the file
+ * closed), then replaces the file on a worker. */
+static void
+start_recovery (HdWindow *self,
+                Recovery *r)
+{
+  g_autoptr(GTask) task = NULL;
+
+  begin_opening (self, r->path);
+  task = g_task_new (self, self->cancellable, recover_done, r);
+  g_task_set_task_data (task, r, NULL);
+  g_task_run_in_thread (task, recover_thread);
+}
+
 static void
 recover_response_cb (AdwMessageDialog *dialog,
                      const char       *response,
                      HdWindow         *self)
 {
   Recovery *r = g_object_steal_data (G_OBJECT (dialog), "hd-recovery");
-  g_autoptr(GTask) task = NULL;
 
   if (g_strcmp0 (response, "restore") != 0)
     {
@@ -1070,10 +1121,19 @@ recover_response_cb (AdwMessageDialog *dialog,
       return;
     }
 
-  begin_opening (self, r->path);
-  task = g_task_new (self, self->cancellable, recover_done, r);
-  g_task_set_task_data (task, r, NULL);
-  g_task_run_in_thread (task, recover_thread);
+  start_recovery (self, r);
+}
+
+static void
+recover_from_backup (HdWindow   *self,
+                     const char *path,
+                     const char *backup)
+{
+  Recovery *r = g_new0 (Recovery, 1);
+
+  r->path = g_strdup (path);
+  r->backup = g_strdup (backup);
+  start_recovery (self, r);
 }
 
 static void

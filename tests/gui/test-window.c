@@ -1151,6 +1151,100 @@ test_recover_damaged (void)
   fixture_tear_down (f);
 }
 
+/* The file is damaged while the window has it open, and the dispatcher
+ * restores a backup: a damaged file is never saved among the backups, so
+ * it is replaced the way a damaged file is, kept beside it, and the
+ * helpdesk opens again with the backup's tickets. */
+static void
+test_restore_damaged (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autofree char *backup = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdTicket) extra = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *zeros = NULL;
+  HdTicketDraft draft = HD_TICKET_DRAFT_INIT;
+  AdwMessageDialog *dialog;
+  sqlite3_stmt *stmt = NULL;
+  gint64 page, page_size;
+  guint32 counter;
+  FILE *file;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f);
+  open_and_load (f);
+
+  backup = hd_test_new_path ("before-the-damage");
+  g_assert_true (hd_store_backup (f->checker, backup, NULL, &error));
+  g_assert_no_error (error);
+  draft.title = "Filed after the backup";
+  extra = hd_store_create_ticket (f->checker, &draft, &error);
+  g_assert_no_error (error);
+  f->n_expected = 6;
+  hd_wait_until (list_has_expected_count, f, HD_WAIT_MS);
+
+  /* A bad sector over the history's root page, written behind SQLite's
+   * back; the change counter tells every connection to read again. */
+  g_assert_cmpint (sqlite3_prepare_v2 (hd_store_get_db (f->checker),
+                                       "SELECT rootpage, (SELECT page_size FROM pragma_page_size)"
+                                       " FROM sqlite_schema WHERE name = 'ticket_events'",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  page = sqlite3_column_int64 (stmt, 0);
+  page_size = sqlite3_column_int64 (stmt, 1);
+  sqlite3_finalize (stmt);
+  g_clear_object (&f->checker);
+  bytes = hd_test_read_bytes (f->path);
+  g_assert_cmpint (page * page_size, <=, (gint64) g_bytes_get_size (bytes));
+  counter = GUINT32_FROM_BE (*(const guint32 *) ((const guint8 *) g_bytes_get_data (bytes, NULL) + 24));
+  counter = GUINT32_TO_BE (counter + 1);
+  zeros = g_malloc0 (page_size);
+  /* In place: a file put there anew would be another file to the window. */
+  file = g_fopen (f->path, "r+b");
+  g_assert_nonnull (file);
+  g_assert_cmpint (fseek (file, (page - 1) * page_size, SEEK_SET), ==, 0);
+  g_assert_cmpuint (fwrite (zeros, 1, page_size, file), ==, (gsize) page_size);
+  g_assert_cmpint (fseek (file, 24, SEEK_SET), ==, 0);
+  g_assert_cmpuint (fwrite (&counter, 1, sizeof counter, file), ==, sizeof counter);
+  g_assert_cmpint (fclose (file), ==, 0);
+
+  hd_window_restore (f->window, backup);
+  hd_wait_until (restore_dialog_shown, f, HD_WAIT_MS);
+  dialog = ADW_MESSAGE_DIALOG (hd_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  adw_message_dialog_response (dialog, "restore");
+
+  f->n_expected = HD_GUI_TEST_N_SEEDED;
+  hd_wait_until (list_has_expected_count, f, HD_WAIT_MS);
+  g_assert_cmpstr (hd_window_get_path (f->window), ==, f->path);
+  g_assert_true (damaged_copy_exists (f->path));
+  hd_destroy_and_wait (GTK_WINDOW (dialog));
+
+  /* No damaged copy went among the automatic backups. */
+  dir = hd_store_default_backup_dir (f->path);
+  f->checker = hd_test_open_as (f->path, "disp");
+  {
+    g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_autoptr(HdStore) copy = hd_store_open_full (path, "disp", HD_STORE_OPEN_VERIFY,
+                                                      &error);
+
+        g_assert_no_error (error);
+        g_assert_nonnull (copy);
+      }
+  }
+
+  fixture_tear_down (f);
+}
+
 /* A file chosen from a place that passes no locks between computers (a
  * gvfs mount: here a bindfs mount with gvfs's FUSE subtype) is explained
  * before it is opened, and opened only on request. */
@@ -1701,6 +1795,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/team-drag", test_team_drag);
   g_test_add_func ("/gui/window/show-ticket-while-opening", test_show_ticket_while_opening);
   g_test_add_func ("/gui/window/recover-damaged", test_recover_damaged);
+  g_test_add_func ("/gui/window/restore-damaged", test_restore_damaged);
   g_test_add_func ("/gui/window/open-unsafe-location", test_open_unsafe_location);
   g_test_add_func ("/gui/window/reconnect-replaced", test_reconnect_replaced);
   g_test_add_func ("/gui/window/read-only", test_read_only);
