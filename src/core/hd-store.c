@@ -1133,9 +1133,11 @@ store_new (const char  *path,
  * @path: the helpdesk file
  * @login: (nullable): who is acting; %NULL for hd_store_current_login()
  *
- * Opens an existing helpdesk file, upgrading its schema when it is older.
- * A file that is refused (not a helpdesk file, newer, damaged) is not
- * written to.
+ * Opens an existing helpdesk file, upgrading its schema when it is older,
+ * and rolling back a change that a killed writer left unfinished. A file
+ * that is refused (not a helpdesk file, newer, damaged) is not written
+ * to: another program's file or a newer Helpdesk's is refused by its
+ * header before SQLite could roll back a journal left beside it.
  */
 HdStore *
 hd_store_open (const char  *path,
