@@ -657,6 +657,7 @@ hd_lease_release (HdLease *lease)
 {
   g_autofree char *name = NULL;
   g_autofree char *entry = NULL;
+  g_autofree char *aside = NULL;
 
   if (lease == NULL)
     return;
@@ -665,8 +666,15 @@ hd_lease_release (HdLease *lease)
   g_ptr_array_remove_fast (leases_held, lease);
   name = entry_name (lease->token, lease->counter);
   entry = g_build_filename (lease->lock_dir, name, NULL);
-  if (!lease->lost && g_unlink (entry) == 0)
-    g_rmdir (lease->lock_dir);
+  aside = g_strdup_printf ("%s.stale-%s", lease->lock_dir, name);
+  /* Moved out, not deleted in place: a share deletes a file that a waiting
+   * desk has open by renaming it inside the folder (.nfsXXXX,
+   * .fuse_hiddenXXXX), which would keep the folder from being removed. */
+  if (!lease->lost && g_rename (entry, aside) == 0)
+    {
+      g_rmdir (lease->lock_dir);
+      g_unlink (aside);
+    }
   g_mutex_unlock (&leases_mutex);
 
   lease_free (lease);

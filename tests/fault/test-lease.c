@@ -13,10 +13,12 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "hd-fault-share.h"
 #include "hd-lease.h"
@@ -539,6 +541,46 @@ test_slow_restore (void)
   g_assert_cmpint (count_tickets (path, "Filed during the restore"), ==, 1);
 }
 
+/* A desk waiting for the lock reads the holder's entry at the moment the
+ * holder lets go. A share deletes a file that is open by renaming it in
+ * the folder (.fuse_hidden…, .nfs…); the lock folder must still go, or
+ * every desk waits a whole lease for a lock that nobody holds. */
+static void
+test_release_while_read (void)
+{
+  g_autoptr(HdFaultShare) share = hd_fault_share_new ();
+  g_autofree char *path = NULL;
+  g_autofree char *desk1 = NULL;
+  g_autofree char *lock = NULL;
+  g_autofree char *entry = NULL;
+  g_autofree char *seen = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GError) error = NULL;
+  HdLease *lease;
+  int fd;
+
+  if (share == NULL)
+    return;
+
+  path = hd_fault_seed (share, HD_LOCKING_DOTFILE);
+  desk1 = desk_path (share, 0);
+  lease = hd_lease_take (desk1, 1000, &error);
+  g_assert_no_error (error);
+
+  /* Read through the holder's own mount, as a desk there would. */
+  lock = g_build_filename (share->mounts[0], "helpdesk.db.lock", NULL);
+  dir = g_dir_open (lock, 0, &error);
+  g_assert_no_error (error);
+  entry = g_build_filename (lock, g_dir_read_name (dir), NULL);
+  fd = g_open (entry, O_RDONLY, 0);
+  g_assert_cmpint (fd, >=, 0);
+
+  hd_lease_release (lease);
+  seen = g_strconcat (path, ".lock", NULL);
+  g_assert_false (g_file_test (seen, G_FILE_TEST_EXISTS));
+  close (fd);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -568,6 +610,7 @@ main (int   argc,
   g_test_add_data_func ("/fault/lease/clock/ahead-1h", "3600", test_clock_skew);
   g_test_add_func ("/fault/lease/slow-backup", test_slow_backup);
   g_test_add_func ("/fault/lease/slow-restore", test_slow_restore);
+  g_test_add_func ("/fault/lease/release-while-read", test_release_while_read);
 
   return g_test_run ();
 }
