@@ -13,8 +13,8 @@ G_BEGIN_DECLS
  * @HD_LOCKING_POSIX: SQLite's default POSIX advisory locks; right where
  *   every desktop sees the same locks (a local disk, a share that carries
  *   them)
- * @HD_LOCKING_DOTFILE: SQLite's unix-dotfile VFS: a lock is a directory
- *   beside the file, which every client of any share sees; readers then
+ * @HD_LOCKING_DOTFILE: a lock is a directory beside the file, which every
+ *   client of any share sees, held as a lease (hd-lease.h); readers then
  *   wait for each other too
  *
  * One method per helpdesk file, recorded beside it (FILE.locking) and used

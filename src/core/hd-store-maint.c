@@ -1160,8 +1160,8 @@ is_ours (const char *path,
 /* Takes the lock every desk takes before it writes @path, so that no desk
  * is in the middle of a change while the file is copied and replaced:
  *
- * - dotfile: FILE.lock, made the way SQLite's unix-dotfile VFS makes it;
- *   a stale one is cleared as the store clears it.
+ * - dotfile: the lease on FILE.lock that the store's VFS takes (hd-lease.h),
+ *   taken over from a desk that stopped the same way.
  * - posix: a write lock over SQLite's lock bytes, as an open file
  *   description lock (Linux): it is not lost when SQLite closes its own
  *   descriptors of the same file in this process. Where the system has no
