@@ -630,6 +630,82 @@ is_sound_backup (const char *path)
   return FALSE;
 }
 
+/* The backups found sound are remembered in DIR/.checked, a line
+ * "NAME SIZE MTIME" each, so that a rotation checks only the backups it
+ * has not checked before: a check reads the whole backup, seconds for a
+ * large helpdesk, and rotations run while the window is open. A backup
+ * changed since (another size or time) is checked again. */
+#define CHECKED_NAME ".checked"
+
+static char *
+backup_stamp (const char *path)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    return NULL;
+  return g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT ".%09ld",
+                          (gint64) st.st_size, (gint64) st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+}
+
+static GHashTable *
+read_checked (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, CHECKED_NAME, NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  GHashTable *checked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return checked;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *space = strchr (lines[i], ' ');
+
+      if (space != NULL)
+        g_hash_table_insert (checked, g_strndup (lines[i], space - lines[i]), g_strdup (space + 1));
+    }
+  return checked;
+}
+
+static void
+write_checked (const char *dir,
+               GHashTable *checked)
+{
+  g_autofree char *path = g_build_filename (dir, CHECKED_NAME, NULL);
+  GString *text = g_string_new (NULL);
+  GHashTableIter iter;
+  gpointer name, stamp;
+
+  g_hash_table_iter_init (&iter, checked);
+  while (g_hash_table_iter_next (&iter, &name, &stamp))
+    g_string_append_printf (text, "%s %s\n", (char *) name, (char *) stamp);
+  g_file_set_contents (path, text->str, text->len, NULL);
+  g_string_free (text, TRUE);
+}
+
+/* Whether @path counts as sound: checked before and not changed since, or
+ * checked now. */
+static gboolean
+is_checked_sound (const char *path,
+                  gboolean    just_written,
+                  GHashTable *checked,
+                  GHashTable *still_sound)
+{
+  g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *stamp = backup_stamp (path);
+
+  if (stamp == NULL)
+    return FALSE;
+  if (!just_written && g_strcmp0 (g_hash_table_lookup (checked, name), stamp) != 0 &&
+      !is_sound_backup (path))
+    return FALSE;
+
+  g_hash_table_insert (still_sound, g_steal_pointer (&name), g_steal_pointer (&stamp));
+  return TRUE;
+}
+
 /* Keeps the @keep newest sound backups and whatever is newer than the
  * oldest of them. A backup that is damaged, or cannot be checked, counts
  * for nothing: it never pushes a sound one out, and goes once @keep sound
@@ -640,6 +716,9 @@ rotate_backups (const char *dir,
                 guint       keep)
 {
   g_autoptr(GPtrArray) backups = list_backups (dir);
+  g_autoptr(GHashTable) checked = read_checked (dir);
+  g_autoptr(GHashTable) still_sound = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                             g_free, g_free);
   guint sound = 0;
 
   for (guint i = backups->len; i > 0; i--)
@@ -648,9 +727,11 @@ rotate_backups (const char *dir,
 
       if (sound >= keep)
         g_unlink (path);
-      else if (g_strcmp0 (path, written) == 0 || is_sound_backup (path))
+      else if (is_checked_sound (path, g_strcmp0 (path, written) == 0, checked, still_sound))
         sound++;
     }
+
+  write_checked (dir, still_sound);
 }
 
 /**

@@ -126,7 +126,7 @@ compare_names (gconstpointer a,
   return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
 }
 
-/* The names in @dir, sorted. */
+/* The names in @dir but its hidden record of checked backups, sorted. */
 static GPtrArray *
 list_dir (const char *dir)
 {
@@ -135,7 +135,8 @@ list_dir (const char *dir)
   const char *name;
 
   while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
+    if (name[0] != '.')
+      g_ptr_array_add (names, g_strdup (name));
   g_ptr_array_sort (names, compare_names);
   return names;
 }
@@ -495,6 +496,45 @@ test_rotation_ignores_damaged_backups (void)
   }
 }
 
+/* A rotation remembers which backups it found sound, and checks again one
+ * that changed since: spoiled, it no longer counts. */
+static void
+test_rotation_rechecks_changed (void)
+{
+  g_autofree char *path = make_helpdesk (40);
+  g_autofree char *dir = g_build_filename (hd_test_dir (), "backups", NULL);
+  g_autofree char *record = g_build_filename (dir, ".checked", NULL);
+  g_autoptr(HdStore) store = hd_test_open_as (path, "disp");
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  char *made[3] = { NULL };
+  char *base[3] = { NULL };
+
+  for (guint i = 0; i < 3; i++)
+    {
+      if (i == 2)
+        damage_table (made[1], "tickets");
+      g_assert_true (hd_store_backup_rotating (store, dir, 2, &made[i], &error));
+      g_assert_no_error (error);
+      base[i] = g_path_get_basename (made[i]);
+    }
+
+  /* The spoiled backup counts for nothing, so the oldest sound one stays. */
+  names = list_dir (dir);
+  assert_names (names, (const char * const *) base, 3);
+  g_assert_true (g_file_get_contents (record, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, base[0]));
+  g_assert_null (strstr (text, base[1]));
+  g_assert_nonnull (strstr (text, base[2]));
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_free (made[i]);
+      g_free (base[i]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -512,6 +552,8 @@ main (int   argc,
 
   g_test_add_func ("/fault/damaged-backup/cli-refuses-damaged", test_cli_refuses_damaged);
   g_test_add_func ("/fault/damaged-backup/rotation-keeps-sound", test_rotation_keeps_sound);
+  g_test_add_func ("/fault/damaged-backup/rotation-rechecks-changed",
+                   test_rotation_rechecks_changed);
   g_test_add_func ("/fault/damaged-backup/rotation-ignores-damaged-backups",
                    test_rotation_ignores_damaged_backups);
 
