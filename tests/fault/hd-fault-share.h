@@ -29,6 +29,14 @@ gboolean      hd_fault_run           (const char * const *argv);
 char         *hd_fault_seed          (HdFaultShare *share,
                                       HdLocking     locking);
 
+/* Runs this build's helpdesk-cli ($HELPDESK_CLI, as meson sets it) as
+ * "disp" on @path, with the arguments that follow up to NULL; returns its
+ * exit status. @out and @err are replaced, so one pair serves a case. */
+int           hd_fault_run_cli       (const char   *path,
+                                      char        **out,
+                                      char        **err,
+                                      ...) G_GNUC_NULL_TERMINATED;
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdFaultShare, hd_fault_share_free)
 
 G_END_DECLS

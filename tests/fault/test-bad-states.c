@@ -37,6 +37,7 @@
 #include <sqlite3.h>
 
 #include "hd-store-monitor.h"
+#include "hd-fault-share.h"
 #include "hd-store-private.h"
 #include "hd-test-util.h"
 
@@ -53,7 +54,6 @@
 #define MAX_CHANGES 200
 
 static char *self_path;
-static char *cli_path;
 
 /* Commands */
 
@@ -77,44 +77,6 @@ run (const char * const  *argv,
                             err != NULL ? "; " : "",
                             err != NULL ? g_strstrip (err) : "");
   return FALSE;
-}
-
-/* Runs helpdesk-cli as "disp" on @path; returns its exit status. @out and
- * @err are replaced, so one pair serves a whole case. */
-static int
-run_cli (const char  *path,
-         char       **out,
-         char       **err,
-         ...)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *arg;
-  va_list ap;
-
-  g_clear_pointer (out, g_free);
-  g_clear_pointer (err, g_free);
-  g_ptr_array_add (argv, cli_path);
-  g_ptr_array_add (argv, (char *) "--db");
-  g_ptr_array_add (argv, (char *) path);
-  va_start (ap, err);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "HELPDESK_LOGIN", "disp", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "HELPDESK_DB");
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  return g_subprocess_get_exit_status (process);
 }
 
 /* One line, as every message of the tool. */
@@ -607,7 +569,7 @@ test_disk_full (Fixture       *f,
   g_assert_true (g_file_set_contents (big, big_text, -1, NULL));
   fill_disk (filler, 4096);
   before_cli = hd_test_read_bytes (path);
-  status = run_cli (path, &out, &err, "ticket", "new", "--title", "Too big for the disk",
+  status = hd_fault_run_cli (path, &out, &err, "ticket", "new", "--title", "Too big for the disk",
                     "--description-file", big, NULL);
   g_test_message ("helpdesk-cli on a full disk: exit %d, %s", status, err);
   g_assert_cmpint (status, ==, 5);
@@ -779,9 +741,9 @@ test_read_only_mount (Fixture       *f,
   g_clear_object (&store);
 
   /* The same through the command-line tool. */
-  g_assert_cmpint (run_cli (ro_path, &out, &err, "ticket", "list", NULL), ==, 0);
+  g_assert_cmpint (hd_fault_run_cli (ro_path, &out, &err, "ticket", "list", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Printer jams"));
-  g_assert_cmpint (run_cli (ro_path, &out, &err, "ticket", "new", "--title", "Refused", NULL),
+  g_assert_cmpint (hd_fault_run_cli (ro_path, &out, &err, "ticket", "new", "--title", "Refused", NULL),
                    ==, 5);
   g_test_message ("helpdesk-cli on a read-only mount: %s", err);
   assert_one_line (err);
@@ -1247,7 +1209,6 @@ main (int   argc,
       char *argv[])
 {
   const char *reader = g_getenv ("HD_TEST_READER");
-  const char *cli = g_getenv ("HELPDESK_CLI");
 
   /* The messages are UTF-8, and so is what the reader prints. */
   setlocale (LC_ALL, "");
@@ -1265,11 +1226,6 @@ main (int   argc,
   self_path = g_canonicalize_filename (argv[0], NULL);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  if (cli != NULL && cli[0] != '\0')
-    cli_path = g_strdup (cli);
-  else
-    cli_path = g_test_build_filename (G_TEST_BUILT, "..", "..", "src", "cli", "helpdesk-cli",
-                                      NULL);
 
 #define ADD_WITH(name, data, func) \
   g_test_add ("/fault/bad-states/" name, Fixture, data, fixture_set_up, func, fixture_tear_down)

@@ -22,50 +22,13 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "hd-fault-share.h"
 #include "hd-test-util.h"
 
 #define N_TICKETS 300
 #define N_ZEROED 12
 #define N_GARBAGE_BYTES 256
 
-static char *cli_path;
-
-/* Runs helpdesk-cli as "disp" on @path; returns its exit status. */
-static int
-run_cli (const char  *path,
-         char       **out,
-         char       **err,
-         ...)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *arg;
-  va_list ap;
-
-  g_clear_pointer (out, g_free);
-  g_clear_pointer (err, g_free);
-  g_ptr_array_add (argv, cli_path);
-  g_ptr_array_add (argv, (char *) "--db");
-  g_ptr_array_add (argv, (char *) path);
-  va_start (ap, err);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "HELPDESK_LOGIN", "disp", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "HELPDESK_DB");
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  return g_subprocess_get_exit_status (process);
-}
 
 /* SQLite's own verdict, read-only: "ok" or the first line of its report,
  * or the error that stopped it; @reported is FALSE when an error stopped
@@ -234,7 +197,7 @@ backup_variant (const char *path,
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr(GPtrArray) written = NULL;
-  int status = run_cli (path, &out, &err, "backup", backups, NULL);
+  int status = hd_fault_run_cli (path, &out, &err, "backup", backups, NULL);
 
   written = list_dir (backups);
   if (status == 0)
@@ -539,16 +502,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *cli = g_getenv ("HELPDESK_CLI");
 
   setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  if (cli != NULL && cli[0] != '\0')
-    cli_path = g_strdup (cli);
-  else
-    cli_path = g_test_build_filename (G_TEST_BUILT, "..", "..", "src", "cli", "helpdesk-cli",
-                                      NULL);
 
   g_test_add_func ("/fault/damaged-backup/cli-refuses-damaged", test_cli_refuses_damaged);
   g_test_add_func ("/fault/damaged-backup/rotation-keeps-sound", test_rotation_keeps_sound);

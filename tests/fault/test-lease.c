@@ -71,30 +71,24 @@ worker_replies (const char *path,
     }
 }
 
+/* A backup to @arg, or a restore from it: both have this shape. */
+typedef gboolean (*CopyFunc) (HdStore     *store,
+                              const char  *arg,
+                              char       **written,
+                              GError     **error);
+
 static void
-worker_backup (const char *path,
-               const char *dest)
+worker_copy (const char *path,
+             const char *arg,
+             const char *what,
+             CopyFunc    copy)
 {
   g_autoptr(HdStore) store = worker_open (path, "disp");
   g_autoptr(GError) error = NULL;
   gint64 start = hd_lease_now ();
 
-  if (hd_store_backup (store, dest, NULL, &error))
-    g_print ("saved backup in %.1f s\n", (hd_lease_now () - start) / 1e6);
-  else
-    g_print ("refused: %s\n", error->message);
-}
-
-static void
-worker_restore (const char *path,
-                const char *backup)
-{
-  g_autoptr(HdStore) store = worker_open (path, "disp");
-  g_autoptr(GError) error = NULL;
-  gint64 start = hd_lease_now ();
-
-  if (hd_store_restore (store, backup, NULL, &error))
-    g_print ("saved restore in %.1f s\n", (hd_lease_now () - start) / 1e6);
+  if (copy (store, arg, NULL, &error))
+    g_print ("saved %s in %.1f s\n", what, (hd_lease_now () - start) / 1e6);
   else
     g_print ("refused: %s\n", error->message);
 }
@@ -108,9 +102,9 @@ worker_main (const char *worker)
   if (g_str_equal (worker, "replies"))
     worker_replies (path, atoi (arg));
   else if (g_str_equal (worker, "backup"))
-    worker_backup (path, arg);
+    worker_copy (path, arg, worker, hd_store_backup);
   else if (g_str_equal (worker, "restore"))
-    worker_restore (path, arg);
+    worker_copy (path, arg, worker, hd_store_restore);
   return 0;
 }
 

@@ -31,13 +31,13 @@
 
 #include "hd-schema.h"
 #include "hd-store-async.h"
+#include "hd-fault-share.h"
 #include "hd-test-util.h"
 
 #define FOREIGN_APPLICATION_ID 0x4e4f5445  /* 'NOTE' */
 #define N_TICKETS 20
 
 static char *self_path;
-static char *cli_path;
 
 /* Writer */
 
@@ -222,44 +222,6 @@ make_foreign (void)
 
 /* Commands */
 
-/* Runs helpdesk-cli as "disp" on @path; returns its exit status. */
-static int
-run_cli (const char  *path,
-         char       **out,
-         char       **err,
-         const char  *first,
-         ...)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *arg;
-  va_list ap;
-
-  g_clear_pointer (out, g_free);
-  g_clear_pointer (err, g_free);
-  g_ptr_array_add (argv, cli_path);
-  g_ptr_array_add (argv, (char *) "--db");
-  g_ptr_array_add (argv, (char *) path);
-  va_start (ap, first);
-  for (arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "HELPDESK_LOGIN", "disp", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "HELPDESK_DB");
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  return g_subprocess_get_exit_status (process);
-}
-
 /* A sound backup of a helpdesk of this version, for "restore". */
 static char *
 make_backup (void)
@@ -307,7 +269,7 @@ assert_cli_refuses (const Snapshot *snapshot,
       g_autofree char *what = g_strjoinv (" ", (char **) c);
       int status;
 
-      status = run_cli (snapshot->path, &out, &err, c[0], c[1], c[2], c[3], c[4], c[5], NULL);
+      status = hd_fault_run_cli (snapshot->path, &out, &err, c[0], c[1], c[2], c[3], c[4], c[5], NULL);
       g_test_message ("helpdesk-cli %s: %d, %s", what, status, err);
       g_assert_cmpint (status, !=, 0);
       g_assert_cmpstr (out, ==, "");
@@ -448,7 +410,6 @@ main (int   argc,
       char *argv[])
 {
   const char *writer = g_getenv ("HD_JOURNAL_WRITER");
-  const char *cli = g_getenv ("HELPDESK_CLI");
 
   if (writer != NULL)
     return writer_main (writer);
@@ -457,11 +418,6 @@ main (int   argc,
   self_path = g_canonicalize_filename (argv[0], NULL);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  if (cli != NULL && cli[0] != '\0')
-    cli_path = g_strdup (cli);
-  else
-    cli_path = g_test_build_filename (G_TEST_BUILT, "..", "..", "src", "cli", "helpdesk-cli",
-                                      NULL);
 
   g_test_add_data_func ("/fault/refused-file/newer/posix", GINT_TO_POINTER (HD_LOCKING_POSIX),
                         test_newer);
