@@ -641,6 +641,30 @@ test_dotfile_lease (void)
   g_assert_true (g_file_test (lock, G_FILE_TEST_IS_DIR));
 }
 
+/* A lock's record is anyone's text: read a page of it at most, and only
+ * valid UTF-8 reaches a message. */
+static void
+test_dotfile_hostile_record (void)
+{
+  g_autofree char *path = hd_test_new_path ("dotfile");
+  g_autoptr(GString) record = g_string_new ("host=desk-9\nuser=b\xffob\nboot=other\nsince=9:00\n");
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = hd_store_create_full (path, "disp", "Office on a share", HD_LOCKING_DOTFILE, &error);
+  g_assert_no_error (error);
+  hd_store_set_busy_timeout (store, 200);
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append (record, "padding=0123456789\n");
+  leave_lock (path, record->str);
+
+  g_assert_null (try_ticket (store, "While desk-9 holds it", &error));
+  g_assert_error (error, HD_ERROR, HD_ERROR_BUSY);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_nonnull (strstr (error->message, "b\xef\xbf\xbdob on desk-9 since 9:00"));
+}
+
 /* What desks that stopped at the wrong moment leave beside the file is
  * swept when the file is opened, and only that. */
 static void
@@ -1131,6 +1155,7 @@ main (int   argc,
   g_test_add_func ("/store/locking/dotfile-lease", test_dotfile_lease);
   g_test_add_func ("/store/locking/dotfile-plain-lock", test_dotfile_plain_lock);
   g_test_add_func ("/store/locking/dotfile-litter", test_dotfile_litter);
+  g_test_add_func ("/store/locking/dotfile-hostile-record", test_dotfile_hostile_record);
   g_test_add_func ("/store/check", test_check_sound_and_broken);
   g_test_add_func ("/store/check/kb-indexes", test_check_kb_indexes_out_of_step);
   g_test_add_func ("/store/check/tickets-index", test_check_tickets_index_out_of_step);

@@ -154,6 +154,26 @@ owner_record (void)
                           pid_namespace (), pid, start != NULL ? start : "", since);
 }
 
+/* An entry's contents are written by whichever desk took the lock, or by
+ * anyone who can write the folder: read at most a page, never block on a
+ * FIFO, and keep only valid text. */
+#define RECORD_MAX 4096
+
+static char *
+read_record (const char *path)
+{
+  char buffer[RECORD_MAX];
+  int fd = g_open (path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC, 0);
+  ssize_t n;
+  GStatBuf st;
+
+  if (fd < 0)
+    return NULL;
+  n = fstat (fd, &st) == 0 && S_ISREG (st.st_mode) ? read (fd, buffer, sizeof buffer) : -1;
+  close (fd);
+  return n >= 0 ? g_utf8_make_valid (buffer, n) : NULL;
+}
+
 /* Entries */
 
 static char *
@@ -337,7 +357,7 @@ watch_see (HdLeaseWatch *watch,
   g_clear_pointer (&watch->holder, g_free);
   g_clear_pointer (&watch->record, g_free);
   record_path = g_build_filename (lock_dir, entry, NULL);
-  if (entry[0] != ':' && g_file_get_contents (record_path, &watch->record, NULL, NULL))
+  if (entry[0] != ':' && (watch->record = read_record (record_path)) != NULL)
     watch->holder = describe_holder (watch->record);
 }
 
@@ -712,7 +732,8 @@ hd_lease_sweep (const char *path)
       if (!g_str_has_prefix (name, new) || !read_entry (litter, &entry) || entry[0] == ':')
         continue;
       entry_path = g_build_filename (litter, entry, NULL);
-      if (g_file_get_contents (entry_path, &record, NULL, NULL) && owner_is_gone (record) &&
+      record = read_record (entry_path);
+      if (record != NULL && owner_is_gone (record) &&
           g_unlink (entry_path) == 0)
         g_rmdir (litter);
     }
