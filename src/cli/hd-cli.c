@@ -140,6 +140,8 @@ exit_code_for (const GError *error)
     case HD_ERROR_BUSY:
     case HD_ERROR_DISK_FULL:
     case HD_ERROR_CORRUPT:
+    case HD_ERROR_WRONG_LOCKING:
+    case HD_ERROR_LOCKING_CHANGED:
     default: return EXIT_UNUSABLE;
     }
 }

@@ -24,6 +24,11 @@ G_BEGIN_DECLS
  * @HD_ERROR_PERMISSION_DENIED: the person's role does not allow the action
  * @HD_ERROR_INVALID_INPUT: a value was refused by validation
  * @HD_ERROR_EXISTS: the thing to create exists already
+ * @HD_ERROR_WRONG_LOCKING: the file is recorded to be locked with POSIX locks
+ *   where they may not reach the other desks (a network share, FUSE): every
+ *   write is refused until it is switched to dot-file locking
+ * @HD_ERROR_LOCKING_CHANGED: the file's locking method was changed after it
+ *   was opened here: open it again to write
  *
  * Callers act on these codes: the command-line tool maps them to exit codes,
  * the window to the matching message and recovery.
@@ -41,6 +46,8 @@ typedef enum {
   HD_ERROR_PERMISSION_DENIED,
   HD_ERROR_INVALID_INPUT,
   HD_ERROR_EXISTS,
+  HD_ERROR_WRONG_LOCKING,
+  HD_ERROR_LOCKING_CHANGED,
 } HdError;
 
 GQuark   hd_error_quark         (void);

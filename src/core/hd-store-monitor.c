@@ -18,6 +18,10 @@
  * and with it the connection, and only a weak reference to the monitor,
  * which is always freed on its own thread.
  *
+ * A switch of the file's locking method (hd_store_set_locking()) is reported
+ * as %HD_ERROR_LOCKING_CHANGED, once: the next poll opens the file with the
+ * new method, and whoever shows the file opens it again too.
+ *
  * SQLite goes on reading the inode it opened: a file deleted, renamed away or
  * replaced behind its back keeps answering, unchanged, for ever. So a poll
  * also stats the path and compares it with the file it opened; a difference
@@ -289,6 +293,14 @@ worker_poll (Worker     *worker,
 
   if (!check_file (worker, &st, error))
     return FALSE;
+
+  /* A connection with the old locking method could read a change half
+   * made with the new one: the next poll opens the file anew. */
+  if (worker->store != NULL && !hd_store_is_locking_current (worker->store, error))
+    {
+      g_clear_object (&worker->store);
+      return FALSE;
+    }
 
   if (worker->store == NULL)
     {

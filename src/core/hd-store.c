@@ -8,11 +8,15 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _DEFAULT_SOURCE /* st_mtim under -std=c17 */
+
 #include "config.h"
 
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hd-enum-types.h"
@@ -20,6 +24,16 @@
 #include "hd-schema.h"
 #include "hd-store-async.h"
 #include "hd-store-private.h"
+
+/* What FILE.locking looked like when it was read: a write compares it with
+ * a stat of the record and reads the record again only when it differs. */
+typedef struct {
+  gboolean exists;
+  dev_t    dev;
+  ino_t    ino;
+  gint64   mtime_ns;
+  gint64   size;
+} RecordStamp;
 
 struct _HdStore
 {
@@ -40,6 +54,8 @@ struct _HdStore
   dev_t     dev;           /* the file the connection opened */
   ino_t     ino;
   HdLocking locking;
+  RecordStamp record;      /* FILE.locking when it said @locking */
+  gboolean  locking_unsafe; /* POSIX locks where they may not reach other desks */
   guint     busy_timeout;
   int       schema_version;
   gboolean  read_only;
@@ -304,6 +320,146 @@ hd_store_is_still_there (HdStore  *self,
   return check_still_there (self, error);
 }
 
+/* The locking method
+ *
+ * Every desk must lock the file the way FILE.locking says, or desks do not
+ * see each other's locks. Two things can break that: the file was made
+ * with POSIX locks on a local disk and then copied, record and all, to a
+ * share whose POSIX locks may not reach the other computers; or the
+ * dispatcher switched the method (hd_store_set_locking()) while this
+ * store had the file open with the old one. The first is known at open
+ * and every write is refused; the second is found by the write itself. */
+
+static gboolean read_locking_record (HdStore    *self,
+                                     HdLocking  *locking,
+                                     GError    **error);
+
+static void
+stamp_record (HdStore     *self,
+              RecordStamp *stamp)
+{
+  g_autofree char *record = hd_store_locking_path (self->path);
+  struct stat st;
+
+  memset (stamp, 0, sizeof *stamp);
+  if (stat (record, &st) != 0)
+    return;
+
+  stamp->exists = TRUE;
+  stamp->dev = st.st_dev;
+  stamp->ino = st.st_ino;
+  stamp->mtime_ns = (gint64) st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) +
+                    st.st_mtim.tv_nsec;
+  stamp->size = st.st_size;
+}
+
+static gboolean
+stamps_equal (const RecordStamp *a,
+              const RecordStamp *b)
+{
+  return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino &&
+         a->mtime_ns == b->mtime_ns && a->size == b->size;
+}
+
+static gboolean
+set_wrong_locking_error (HdStore  *self,
+                         GError  **error)
+{
+  g_set_error (error, HD_ERROR, HD_ERROR_WRONG_LOCKING,
+               _("“%s” is locked with POSIX locks, which may not reach the other computers that use it where it is now, so two desks could overwrite each other’s work. Nothing was changed. Switch it to dot-file locking with “helpdesk-cli location --set-locking dotfile” (the dispatcher, while no other desk is writing), then open it again."),
+               self->path);
+  return FALSE;
+}
+
+/* A stat of the record per write; read again only when it changed. The
+ * stamp is taken before the record is read: a change in between is read
+ * again by the next write, never missed. */
+static gboolean
+check_locking_current (HdStore  *self,
+                       GError  **error)
+{
+  RecordStamp now;
+  HdLocking recorded;
+
+  stamp_record (self, &now);
+  if (stamps_equal (&now, &self->record))
+    return TRUE;
+
+  if (!read_locking_record (self, &recorded, error))
+    return FALSE;
+
+  if (recorded != self->locking)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_LOCKING_CHANGED,
+                   _("The way “%s” is locked was changed to “%s” after it was opened here, so this desk no longer sees the other desks’ locks. Nothing was saved; open the file again to go on."),
+                   self->path, hd_locking_to_string (recorded));
+      return FALSE;
+    }
+
+  self->record = now;
+  return TRUE;
+}
+
+/**
+ * hd_store_is_locking_current:
+ *
+ * Whether FILE.locking still says the method this store locks the file
+ * with. After the dispatcher switched it, every write is refused with
+ * %HD_ERROR_LOCKING_CHANGED: open the path again to go on.
+ *
+ * Returns: %FALSE, with @error saying what happened, if it does not
+ */
+gboolean
+hd_store_is_locking_current (HdStore  *self,
+                             GError  **error)
+{
+  g_return_val_if_fail (HD_IS_STORE (self), FALSE);
+
+  return check_locking_current (self, error);
+}
+
+/**
+ * hd_store_is_locking_unsafe:
+ *
+ * Whether the file is locked with POSIX locks where they may not reach the
+ * other desks (hd_location_recommended_locking() says dot-files): then
+ * every write is refused with %HD_ERROR_WRONG_LOCKING, and reading works.
+ */
+gboolean
+hd_store_is_locking_unsafe (HdStore *self)
+{
+  g_return_val_if_fail (HD_IS_STORE (self), FALSE);
+  return self->locking_unsafe;
+}
+
+/* Where the file lives, looked at once per open. A location that cannot
+ * be told is taken as it is recorded: detection reads only our own
+ * mountinfo and statfs, which fail only without /proc and a reachable
+ * folder, and then the open itself fails next. */
+static void
+detect_unsafe_locking (HdStore *self)
+{
+  g_autoptr(HdLocation) location = hd_location_detect (self->path, NULL);
+
+  self->locking_unsafe = location != NULL && self->locking == HD_LOCKING_POSIX &&
+                         hd_location_recommended_locking (location->kind) != HD_LOCKING_POSIX;
+}
+
+/* A new file is not made with a method that every write would refuse. */
+static gboolean
+check_locking_fits (HdStore  *self,
+                    GError  **error)
+{
+  detect_unsafe_locking (self);
+  if (!self->locking_unsafe)
+    return TRUE;
+
+  g_set_error (error, HD_ERROR, HD_ERROR_WRONG_LOCKING,
+               _("“%s” cannot be locked with POSIX locks where it would live: they may not reach the other computers that use it. Create it with dot-file locking (“--locking dotfile”, or leave the choice to Helpdesk); nothing was created."),
+               self->path);
+  return FALSE;
+}
+
 /* IMMEDIATE takes the write lock up front, through the busy handler. A plain
  * BEGIN that later upgrades fails with SQLITE_BUSY at once instead. */
 gboolean
@@ -313,10 +469,16 @@ hd_store_begin_write (HdStore  *self,
   if (self->read_only)
     return hd_store_set_error_from_db (self, SQLITE_READONLY, error);
 
+  if (self->locking_unsafe)
+    return set_wrong_locking_error (self, error);
+
   if (!exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
 
-  if (!check_still_there (self, error))
+  /* Under the lock, which a switch of the method holds while it writes
+   * the record: a method changed before now is seen now. */
+  if (!check_still_there (self, error) ||
+      !check_locking_current (self, error))
     {
       hd_store_rollback (self);
       return FALSE;
@@ -577,7 +739,7 @@ apply_pragmas (HdStore  *self,
   is_delete = g_ascii_strcasecmp (hd_column_text (stmt, 0), "delete") == 0;
   g_clear_pointer (&stmt, sqlite3_finalize);
 
-  if (!is_delete && !self->read_only)
+  if (!is_delete && !self->read_only && !self->locking_unsafe)
     return exec (self, "PRAGMA journal_mode = DELETE", error);
 
   return TRUE;
@@ -698,19 +860,19 @@ hd_store_locking_path (const char *path)
 /* Reads FILE.locking; a file without one was made before locking methods
  * were recorded, on a local disk: POSIX. */
 static gboolean
-read_locking (HdStore  *self,
-              GError  **error)
+read_locking_record (HdStore    *self,
+                     HdLocking  *locking,
+                     GError    **error)
 {
   g_autofree char *record = hd_store_locking_path (self->path);
   g_autofree char *text = NULL;
   g_autoptr(GError) local_error = NULL;
-  HdLocking locking;
 
   if (!g_file_get_contents (record, &text, NULL, &local_error))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         {
-          self->locking = HD_LOCKING_POSIX;
+          *locking = HD_LOCKING_POSIX;
           return TRUE;
         }
       g_set_error (error, HD_ERROR, HD_ERROR_FAILED,
@@ -719,7 +881,7 @@ read_locking (HdStore  *self,
       return FALSE;
     }
 
-  if (!hd_locking_from_string (text, &locking))
+  if (!hd_locking_from_string (text, locking))
     {
       g_set_error (error, HD_ERROR, HD_ERROR_CORRUPT,
                    _("The locking record “%s” must say “posix” or “dotfile”. Restore it; every desk must lock the file the same way."),
@@ -727,7 +889,6 @@ read_locking (HdStore  *self,
       return FALSE;
     }
 
-  self->locking = locking;
   return TRUE;
 }
 
@@ -915,6 +1076,44 @@ hd_store_quick_check (HdStore  *self,
   return TRUE;
 }
 
+/* The stamp first: a record changed while it is read is read again by
+ * the first write (check_locking_current()). */
+static gboolean
+read_locking (HdStore  *self,
+              GError  **error)
+{
+  stamp_record (self, &self->record);
+  return read_locking_record (self, &self->locking, error);
+}
+
+/* An older file is upgraded when it is opened, which writes it. */
+static gboolean
+check_upgradable (HdStore           *self,
+                  HdStoreOpenFlags   flags,
+                  GError           **error)
+{
+  if (self->schema_version >= HD_SCHEMA_VERSION)
+    return TRUE;
+
+  if (self->read_only)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_READ_ONLY,
+                   _("“%s” needs upgrading to this version of Helpdesk but cannot be written. Ask for write access to it and its folder."),
+                   self->path);
+      return FALSE;
+    }
+
+  if (self->locking_unsafe && !(flags & HD_STORE_OPEN_KEEP_VERSION))
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_WRONG_LOCKING,
+                   _("“%s” needs upgrading to this version of Helpdesk, but it is locked with POSIX locks, which may not reach the other computers that use it where it is now; nothing was changed. Switch it to dot-file locking first with “helpdesk-cli location --set-locking dotfile” (the dispatcher), then open it again."),
+                   self->path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static gboolean
 open_existing (HdStore           *self,
                HdStoreOpenFlags   flags,
@@ -951,20 +1150,17 @@ open_existing (HdStore           *self,
                         error) ||
       !identify (self, error))
     return FALSE;
+  detect_unsafe_locking (self);
 
   if ((flags & HD_STORE_OPEN_VERIFY) && !hd_store_quick_check (self, error))
     return FALSE;
 
-  if (self->read_only && self->schema_version < HD_SCHEMA_VERSION)
-    {
-      g_set_error (error, HD_ERROR, HD_ERROR_READ_ONLY,
-                   _("“%s” needs upgrading to this version of Helpdesk but cannot be written. Ask for write access to it and its folder."),
-                   self->path);
-      return FALSE;
-    }
+  if (!check_upgradable (self, flags, error))
+    return FALSE;
 
+  /* A file that may not be written stays as old as it is. */
   return apply_pragmas (self, error) &&
-         migrate (self, error) &&
+         (self->locking_unsafe || migrate (self, error)) &&
          load_settings (self, error) &&
          load_me (self, error);
 }
@@ -985,6 +1181,7 @@ create_new (HdStore     *self,
 
   /* The record comes first: whoever opens the new file locks it our way. */
   if (!write_locking (self, error) ||
+      !read_locking (self, error) ||
       !open_connection (self, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error) ||
       !apply_pragmas (self, error))
     return FALSE;
@@ -1232,7 +1429,8 @@ hd_store_create_full (const char  *path,
     }
 
   self->locking = locking;
-  if (!create_new (self, name, error))
+  if (!check_locking_fits (self, error) ||
+      !create_new (self, name, error))
     {
       g_clear_pointer (&self->db, sqlite3_close);
       if (!existed)

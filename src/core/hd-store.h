@@ -59,6 +59,9 @@ char       *hd_store_locking_path   (const char   *path);
 typedef enum {
   HD_STORE_OPEN_DEFAULT = 0,
   HD_STORE_OPEN_VERIFY  = 1 << 0,  /* quick_check first; refuse a damaged file */
+  /* An older file locked the wrong way for where it lives is opened as it
+   * is, not refused: enough to switch its method (hd_store_set_locking()) */
+  HD_STORE_OPEN_KEEP_VERSION = 1 << 1,
 } HdStoreOpenFlags;
 
 HdStore    *hd_store_open_full      (const char       *path,
@@ -66,6 +69,12 @@ HdStore    *hd_store_open_full      (const char       *path,
                                      HdStoreOpenFlags  flags,
                                      GError          **error);
 gboolean    hd_store_is_still_there (HdStore      *self,
+                                     GError      **error);
+gboolean    hd_store_is_locking_current (HdStore  *self,
+                                         GError  **error);
+gboolean    hd_store_is_locking_unsafe (HdStore   *self);
+gboolean    hd_store_set_locking    (HdStore      *self,
+                                     HdLocking     locking,
                                      GError      **error);
 gboolean    hd_store_quick_check    (HdStore      *self,
                                      GError      **error);
