@@ -231,6 +231,18 @@ hd_rules_check_manage_people (HdPerson  *me,
   return deny (error, _("Only the dispatcher manages people."));
 }
 
+/* How every desk locks the file is the dispatcher's to change: a switch
+ * makes every other desk open the file again. */
+gboolean
+hd_rules_check_set_locking (HdPerson  *me,
+                            GError   **error)
+{
+  if (hd_person_get_active (me) && hd_person_get_role (me) == HD_ROLE_DISPATCHER)
+    return TRUE;
+
+  return deny (error, _("Only the dispatcher changes how the helpdesk file is locked; ask them to. Nothing was changed."));
+}
+
 /* The SLA calendar and policies are the dispatcher's, like people. */
 gboolean
 hd_rules_check_manage_sla (HdPerson  *me,

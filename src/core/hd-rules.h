@@ -45,6 +45,8 @@ gboolean hd_rules_check_manage_people (HdPerson  *me,
                                        GError   **error);
 gboolean hd_rules_check_manage_sla    (HdPerson  *me,
                                        GError   **error);
+gboolean hd_rules_check_set_locking   (HdPerson  *me,
+                                       GError   **error);
 gboolean hd_rules_check_escalate      (HdPerson  *actor,
                                        HdTicket  *ticket,
                                        int        to_tier,

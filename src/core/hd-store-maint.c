@@ -1729,3 +1729,134 @@ fail:
   return FALSE;
 }
 
+/* Switching the locking method
+ *
+ * Every desk locks the file the way FILE.locking says. The switch takes
+ * both methods' locks, as every desk takes them before it writes, so no
+ * desk of either method is in the middle of a change while the record is
+ * replaced; each desk checks the record under its lock at the start of
+ * every write (hd_store_begin_write()), and one that still uses the old
+ * method refuses to write and opens the file again.
+ *
+ * Not covered: a desk whose POSIX locks do not reach this one (another
+ * computer, where they do not cross the share: the very case that calls
+ * for the switch) may be in a change it began before the record changed.
+ * Its own writes were refused there already (hd_store_is_locking_unsafe())
+ * unless it sees the file as local, such as on the file server itself.
+ *
+ * Within this process, taking the POSIX lock opens and closes the file,
+ * which drops the POSIX locks other connections of this process hold on
+ * it (lock_file()); every write of this process with POSIX locks was
+ * already refused where the switch matters, so only a read can be cut
+ * short, and the caller opens the file again anyway. */
+
+static gboolean
+check_switch_allowed (HdStore    *self,
+                      HdLocking   locking,
+                      GError    **error)
+{
+  g_autoptr(HdPerson) me = NULL;
+  g_autoptr(HdLocation) location = NULL;
+
+  me = hd_store_lookup_person (self, hd_person_get_login (hd_store_get_me (self)), NULL);
+  if (!hd_rules_check_set_locking (me != NULL ? me : hd_store_get_me (self), error))
+    return FALSE;
+
+  location = hd_location_detect (hd_store_get_path (self), NULL);
+  if (locking == HD_LOCKING_POSIX && location != NULL &&
+      hd_location_recommended_locking (location->kind) != HD_LOCKING_POSIX)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                   _("“%s” cannot be switched to POSIX locks: where it lives they may not reach the other computers that use it, so two desks could overwrite each other’s work. It keeps its locking method; nothing was changed."),
+                   hd_store_get_path (self));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+lock_both (const char  *path,
+           FileLock    *dotfile,
+           FileLock    *posix,
+           GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (lock_file (path, HD_LOCKING_DOTFILE, dotfile, &local_error) &&
+      lock_file (path, HD_LOCKING_POSIX, posix, &local_error))
+    return TRUE;
+
+  unlock_file (dotfile);
+  /* lock_file()'s own messages speak of replacing a damaged file. */
+  if (g_error_matches (local_error, HD_ERROR, HD_ERROR_BUSY))
+    g_set_error (error, HD_ERROR, HD_ERROR_BUSY,
+                 _("Another desk is working with “%s” right now, so its locking method was not changed. Try again when no other desk is saving a change."),
+                 path);
+  else
+    g_set_error (error, HD_ERROR, local_error->code,
+                 _("“%s” could not be locked to switch its locking method. Check that you may write it and its folder, and that the disk or share is there; nothing was changed."),
+                 path);
+  return FALSE;
+}
+
+static gboolean
+write_record (const char  *path,
+              HdLocking    locking,
+              GError     **error)
+{
+  g_autofree char *record = hd_store_locking_path (path);
+  g_autofree char *text = g_strconcat (hd_locking_to_string (locking), "\n", NULL);
+  g_autoptr(GError) local_error = NULL;
+
+  if (g_file_set_contents (record, text, -1, &local_error))
+    return TRUE;
+
+  g_set_error (error, HD_ERROR, HD_ERROR_FAILED,
+               _("The locking record “%s” cannot be written (%s); the locking method was not changed."),
+               record, local_error->message);
+  return FALSE;
+}
+
+/**
+ * hd_store_set_locking:
+ * @locking: how every desk is to lock the file from now on
+ *
+ * Switches the file's locking method: only the dispatcher may, and only
+ * while no other desk holds the file (%HD_ERROR_BUSY after the busy
+ * timeout). POSIX locks are refused where they may not reach the other
+ * desks (%HD_ERROR_INVALID_INPUT). Every store that has the file open,
+ * this one included, refuses its next write with
+ * %HD_ERROR_LOCKING_CHANGED: open the file again to go on.
+ *
+ * Returns: whether the record now says @locking
+ */
+gboolean
+hd_store_set_locking (HdStore    *self,
+                      HdLocking   locking,
+                      GError    **error)
+{
+  const char *path;
+  FileLock dotfile = { .fd = -1 };
+  FileLock posix = { .fd = -1 };
+  gboolean ok;
+
+  g_return_val_if_fail (HD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  path = hd_store_get_path (self);
+  if (!check_switch_allowed (self, locking, error))
+    return FALSE;
+
+  /* Nothing to do: no desk need open the file again. */
+  if (hd_store_get_locking (self) == locking && hd_store_is_locking_current (self, NULL))
+    return TRUE;
+
+  if (!lock_both (path, &dotfile, &posix, error))
+    return FALSE;
+
+  ok = write_record (path, locking, error);
+  unlock_file (&posix);
+  unlock_file (&dotfile);
+  return ok;
+}
