@@ -425,27 +425,97 @@ cmd_init (const Command  *command,
   return EXIT_OK;
 }
 
+/* "helpdesk-cli [--db FILE] location --set-locking METHOD", as the person
+ * typed the file. */
+static char *
+set_locking_command (HdLocking locking)
+{
+  g_autofree char *quoted_db = NULL;
+
+  if (opt_db == NULL)
+    return g_strconcat ("helpdesk-cli location --set-locking ", hd_locking_to_string (locking),
+                        NULL);
+
+  quoted_db = shell_word (opt_db);
+  return g_strdup_printf ("helpdesk-cli --db %s location --set-locking %s", quoted_db,
+                          hd_locking_to_string (locking));
+}
+
+/* Only POSIX where it may not reach the other desks is wrong; dot-files
+ * work everywhere, only slower where POSIX would do. */
+static void
+advise_locking (HdStore          *store,
+                const HdLocation *location)
+{
+  HdLocking recommended = hd_location_recommended_locking (location->kind);
+  g_autofree char *command = set_locking_command (recommended);
+
+  if (hd_store_is_locking_unsafe (store))
+    g_printerr (_("helpdesk-cli: POSIX locks may not reach the other computers that use the file here, so every change to it is refused until it is switched to dot-file locking (the dispatcher, while no other desk is writing): %s\n"),
+                command);
+  else if (hd_store_get_locking (store) != recommended)
+    g_print (_("\nPOSIX locks would be faster here; the dispatcher can switch to them, while no other desk is writing, with: %s\n"),
+             command);
+}
+
+static int
+switch_locking (HdStore   *store,
+                HdLocking  locking)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* POSIX where it is wrong is not "already" right: the core refuses it. */
+  if (hd_store_get_locking (store) == locking && hd_store_is_locking_current (store, NULL) &&
+      !hd_store_is_locking_unsafe (store))
+    {
+      g_print (_("“%s” is locked with “%s” already; nothing was changed.\n"),
+               hd_store_get_path (store), hd_locking_to_string (locking));
+      return EXIT_OK;
+    }
+
+  if (!hd_store_set_locking (store, locking, &error))
+    return fail (error);
+
+  g_print (_("“%s” is now locked with “%s”. Desks that have it open open it again before their next change.\n"),
+           hd_store_get_path (store), hd_locking_to_string (locking));
+  return EXIT_OK;
+}
+
 static int
 cmd_location (const Command  *command,
               char          **args)
 {
   g_autofree char *path = NULL;
+  g_autofree char *set_locking = NULL;
   g_autoptr(HdLocation) location = NULL;
   g_autoptr(HdStore) store = NULL;
   g_autoptr(GError) error = NULL;
+  const GOptionEntry entries[] = {
+    { "set-locking", 0, 0, G_OPTION_ARG_STRING, &set_locking,
+      N_("Switch how every desk locks the file: dotfile or posix (the dispatcher, while no other desk is writing)"),
+      N_("METHOD") },
+    { NULL }
+  };
+  HdLocking locking = HD_LOCKING_DOTFILE;
   int status = EXIT_OK;
 
-  if (!parse (command, NULL, args, 0, NULL, &status))
+  if (!parse (command, entries, args, 0, NULL, &status))
     return status;
+  if (set_locking != NULL && !hd_locking_from_string (set_locking, &locking))
+    return usage_error (command, _("--set-locking takes dotfile or posix."));
 
   path = db_path ();
   location = hd_location_detect (path, &error);
   if (location == NULL)
     return fail (error);
 
-  store = open_store (&error);
+  /* An older file locked the wrong way is upgraded only once switched. */
+  store = open_store_full (HD_STORE_OPEN_KEEP_VERSION, &error);
   if (store == NULL)
     return fail (error);
+
+  if (set_locking != NULL)
+    return switch_locking (store, locking);
 
   g_print (_("File:        %s\n"), path);
   g_print (_("File system: %s, mounted at %s\n"), location->fs_type, location->mount_point);
@@ -453,16 +523,7 @@ cmd_location (const Command  *command,
            hd_locking_to_string (hd_store_get_locking (store)),
            hd_locking_to_string (hd_location_recommended_locking (location->kind)));
   g_print ("\n%s\n", hd_location_explain (location->kind));
-
-  if (hd_store_get_locking (store) != hd_location_recommended_locking (location->kind))
-    {
-      g_autofree char *record = hd_store_locking_path (path);
-
-      g_printerr (_("helpdesk-cli: the file is locked with “%s” but “%s” is right where it lives now. Have every desk close Helpdesk, then change %s.\n"),
-                  hd_locking_to_string (hd_store_get_locking (store)),
-                  hd_locking_to_string (hd_location_recommended_locking (location->kind)),
-                  record);
-    }
+  advise_locking (store, location);
   return EXIT_OK;
 }
 
@@ -2530,7 +2591,7 @@ static const Command commands[] = {
   { NULL, "alerts", "", cmd_alerts,
     N_("List your alerts that no desktop has shown yet (--all: recent ones too).") },
   { NULL, "location", "", cmd_location,
-    N_("Say where the file lives, how it is locked, and whether that is safe there.") },
+    N_("Say where the file lives, how it is locked, and whether that is safe there; --set-locking switches the method.") },
   { NULL, "path", "", cmd_path,
     N_("Print the helpdesk file that commands use (--db, $HELPDESK_DB or the default).") },
   { NULL, "check", "", cmd_check,
