@@ -575,7 +575,8 @@ hd_ticket_list_view_set_compact (HdTicketListView *self,
    * the title would not grow: take columns out instead of hiding them, and
    * put them all back in their order. self->columns keeps them alive. */
   for (guint i = 2; i < G_N_ELEMENTS (self->columns); i++)
-    gtk_column_view_remove_column (self->column_view, self->columns[i]);
+    if (gtk_column_view_column_get_column_view (self->columns[i]) == self->column_view)
+      gtk_column_view_remove_column (self->column_view, self->columns[i]);
   for (guint i = 2; i < G_N_ELEMENTS (self->columns); i++)
     if (!compact || self->columns[i] == self->status_column)
       gtk_column_view_append_column (self->column_view, self->columns[i]);
