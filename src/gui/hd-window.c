@@ -50,6 +50,7 @@ struct _HdWindow
   GtkMenuButton        *assign_button;
   GtkRevealer          *trouble_revealer;
   GtkLabel             *trouble_label;
+  GtkWidget            *trouble_button;
   HdTicketListView     *list_view;
   HdTicketView         *ticket_view;
   GtkStack             *list_header_stack;
@@ -70,6 +71,9 @@ struct _HdWindow
   HdDrafts             *drafts;
   AdwToast             *message_toast;  /* weak */
   char                 *opening;        /* the file opened last */
+  char                 *location_warning; /* where the file lives passes no locks */
+  char                 *reopen_message; /* the toast once the file is open again */
+  gboolean              switching;      /* the locking method, from this window */
   gboolean              trouble;        /* the monitor failed since the session began */
   gint64                pending_ticket; /* to show once the helpdesk opening now is open */
   HdView                ticket_view_kind; /* the tickets' view last chosen, to go back to */
@@ -418,9 +422,40 @@ backup_tick_cb (gpointer data)
 }
 
 #define READ_ONLY_TEXT N_("This helpdesk can only be read here: you may not write the file or its folder. Ask for write access to both.")
+#define WRONG_LOCKING_TEXT N_("Nothing can be changed here: this helpdesk is locked with POSIX locks, which may not reach the other computers that share it, so two desks could overwrite each other’s work. Dot-file locking works here.")
+#define ASK_DISPATCHER_TEXT N_("Ask the dispatcher to switch it to dot-file locking.")
 
-/* Where the file lives: warn when no lock reaches the other desks, or when
- * the file is locked in a way that does not suit the place. */
+/* What stays wrong with the open file while it is open: it cannot be
+ * written; it is locked in a way that does not reach the other desks
+ * (the dispatcher is offered the switch); it lives where no locks pass
+ * between computers. @detail, when set, follows: why a switch failed. */
+static void
+show_file_trouble (HdWindow   *self,
+                   const char *detail)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  gboolean read_only = hd_store_is_read_only (self->store);
+  gboolean unsafe = hd_store_is_locking_unsafe (self->store);
+  gboolean dispatcher = hd_person_get_role (self->me) == HD_ROLE_DISPATCHER;
+
+  if (read_only)
+    g_string_append (text, _(READ_ONLY_TEXT));
+  if (unsafe)
+    g_string_append_printf (text, "%s%s%s%s", text->len > 0 ? "\n" : "", _(WRONG_LOCKING_TEXT),
+                            dispatcher ? "" : " ", dispatcher ? "" : _(ASK_DISPATCHER_TEXT));
+  if (self->location_warning != NULL)
+    g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "", self->location_warning);
+  /* What just happened stands apart, next to the button. */
+  if (detail != NULL)
+    g_string_append_printf (text, "%s%s", text->len > 0 ? "\n\n" : "", detail);
+
+  gtk_widget_set_visible (self->trouble_button, unsafe && dispatcher && !read_only);
+  gtk_label_set_text (self->trouble_label, text->str);
+  gtk_revealer_set_reveal_child (self->trouble_revealer, text->len > 0);
+}
+
+/* Where the file lives: some places pass no locks between computers at
+ * all. A method that does not suit the place, the store knows itself. */
 
 static gpointer
 location_job (HdStore  *store,
@@ -435,11 +470,6 @@ location_job (HdStore  *store,
   if (hd_location_is_unsafe (location->kind))
     return g_strdup (hd_location_explain (location->kind));
 
-  if (hd_location_recommended_locking (location->kind) != hd_store_get_locking (store))
-    return g_strdup_printf (_("This helpdesk is locked with “%s”, but “%s” is right where it lives now; until it changes, desks may not see each other’s locks. Run “helpdesk-cli location” for what to do."),
-                            hd_locking_to_string (hd_store_get_locking (store)),
-                            hd_locking_to_string (hd_location_recommended_locking (location->kind)));
-
   return g_strdup ("");
 }
 
@@ -450,16 +480,13 @@ location_done (GObject      *source,
 {
   g_autoptr(HdWindow) self = user_data;
   g_autofree char *warning = hd_store_run_finish (HD_STORE (source), result, NULL);
-  g_autofree char *text = NULL;
 
   if (warning == NULL || warning[0] == '\0' || self->store == NULL)
     return;
 
-  /* Both, when the file can only be read too. */
-  if (hd_store_is_read_only (self->store))
-    text = g_strdup_printf ("%s\n%s", _(READ_ONLY_TEXT), warning);
-  gtk_label_set_text (self->trouble_label, text != NULL ? text : warning);
-  gtk_revealer_set_reveal_child (self->trouble_revealer, TRUE);
+  g_free (self->location_warning);
+  self->location_warning = g_steal_pointer (&warning);
+  show_file_trouble (self, NULL);
 }
 
 static void
@@ -467,6 +494,57 @@ check_location (HdWindow *self)
 {
   hd_store_run_async (self->store, location_job, NULL, NULL, g_free, self->cancellable,
                       location_done, g_object_ref (self));
+}
+
+/* Switching to dot-file locking (the dispatcher): every desk opens the
+ * file again, this window too. */
+
+static void reopen (HdWindow   *self,
+                    const char *message);
+
+static gpointer
+switch_locking_job (HdStore  *store,
+                    gpointer  data,
+                    GError  **error)
+{
+  return hd_store_set_locking (store, HD_LOCKING_DOTFILE, error) ? store : NULL;
+}
+
+static void
+switch_locking_done (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(HdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->switching = FALSE;
+  if (hd_store_run_finish (HD_STORE (source), result, &error) == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->store == NULL)
+        return;
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.switch-locking", TRUE);
+      show_file_trouble (self, error->message);
+      return;
+    }
+
+  reopen (self, _("Switched to dot-file locking: changes can be saved again"));
+}
+
+static void
+switch_locking_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  HdWindow *self = HD_WINDOW (widget);
+
+  if (self->store == NULL || self->switching)
+    return;
+
+  self->switching = TRUE;
+  gtk_widget_action_set_enabled (widget, "win.switch-locking", FALSE);
+  hd_store_run_async (self->store, switch_locking_job, NULL, NULL, NULL, self->cancellable,
+                      switch_locking_done, g_object_ref (self));
 }
 
 /* Restoring from a backup (the dispatcher) */
@@ -742,9 +820,19 @@ static void
 monitor_failed_cb (HdWindow *self,
                    GError   *error)
 {
-  g_autofree char *text = g_strdup_printf (_("%s Helpdesk keeps trying; nothing you typed is lost."),
-                                           error->message);
+  g_autofree char *text = NULL;
 
+  /* Writes with the old method are refused from now on: go on with the
+   * new one. A switch made here reopens the file itself. */
+  if (g_error_matches (error, HD_ERROR, HD_ERROR_LOCKING_CHANGED))
+    {
+      if (!self->switching)
+        reopen (self, _("The dispatcher changed how this helpdesk is locked; Helpdesk opened it again"));
+      return;
+    }
+
+  text = g_strdup_printf (_("%s Helpdesk keeps trying; nothing you typed is lost."),
+                          error->message);
   self->trouble = TRUE;
   gtk_label_set_text (self->trouble_label, text);
   gtk_revealer_set_reveal_child (self->trouble_revealer, TRUE);
@@ -788,7 +876,19 @@ reconnected_cb (GObject      *source,
       hd_ticket_list_view_select (self->list_view, shown);
       ticket_selected_cb (self, shown);
     }
-  toast (self, _("The helpdesk file is back; Helpdesk opened it again"));
+  toast (self, self->reopen_message);
+  g_clear_pointer (&self->reopen_message, g_free);
+}
+
+/* Opens the session's file again, going on where the person was. */
+static void
+reopen (HdWindow   *self,
+        const char *message)
+{
+  g_free (self->reopen_message);
+  self->reopen_message = g_strdup (message);
+  hd_store_open_async (hd_store_get_path (self->store), NULL, HD_STORE_OPEN_DEFAULT,
+                       self->cancellable, reconnected_cb, g_object_ref (self));
 }
 
 static gpointer
@@ -811,8 +911,7 @@ still_there_done (GObject      *source,
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->store == NULL)
     return;
 
-  hd_store_open_async (hd_store_get_path (self->store), NULL, HD_STORE_OPEN_DEFAULT,
-                       self->cancellable, reconnected_cb, g_object_ref (self));
+  reopen (self, _("The helpdesk file is back; Helpdesk opened it again"));
 }
 
 static void
@@ -821,7 +920,7 @@ monitor_healthy_cb (HdWindow *self)
   if (!hd_store_monitor_is_healthy (self->monitor))
     return;
 
-  gtk_revealer_set_reveal_child (self->trouble_revealer, FALSE);
+  show_file_trouble (self, NULL);
   if (self->trouble)
     {
       self->trouble = FALSE;
@@ -927,6 +1026,8 @@ end_session (HdWindow *self)
   g_clear_object (&self->list);
   g_clear_object (&self->store);
   g_clear_object (&self->me);
+  g_clear_pointer (&self->location_warning, g_free);
+  self->switching = FALSE;
 }
 
 static void
@@ -947,6 +1048,9 @@ start_session (HdWindow *self,
                HdStore  *store)
 {
   const char *path = hd_store_get_path (store);
+  /* Refused writes are not offered: the file cannot be written, or not
+   * with its locking method. */
+  gboolean writable = !hd_store_is_read_only (store) && !hd_store_is_locking_unsafe (store);
 
   end_session (self);
   self->trouble = FALSE;
@@ -977,10 +1081,9 @@ start_session (HdWindow *self,
   /* Requesters read the answers written for them, and nothing else. */
   adw_window_title_set_title (self->kb_title, hd_person_is_staff (self->me) ? _("Knowledge Base")
                                                                            : _("FAQ"));
-  gtk_widget_set_visible (self->new_article_button,
-                          hd_person_is_staff (self->me) && !hd_store_is_read_only (store));
+  gtk_widget_set_visible (self->new_article_button, hd_person_is_staff (self->me) && writable);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-article",
-                                 hd_person_is_staff (self->me) && !hd_store_is_read_only (store));
+                                 hd_person_is_staff (self->me) && writable);
   hd_sidebar_set_person (self->sidebar, self->me);   /* selects a view: applies the filter */
   self->ticket_view_kind = hd_sidebar_get_view (self->sidebar);
   show_pages (self);
@@ -995,19 +1098,15 @@ start_session (HdWindow *self,
   watch_alerts (self);
   gtk_widget_set_visible (GTK_WIDGET (self->assign_button), hd_person_is_staff (self->me));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore",
-                                 hd_person_get_role (self->me) == HD_ROLE_DISPATCHER &&
-                                 !hd_store_is_read_only (store));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-ticket",
-                                 !hd_store_is_read_only (store));
+                                 hd_person_get_role (self->me) == HD_ROLE_DISPATCHER && writable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-ticket", writable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.switch-locking",
+                                 hd_person_get_role (self->me) == HD_ROLE_DISPATCHER);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.people",
                                  hd_person_get_role (self->me) == HD_ROLE_DISPATCHER);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.service-levels",
                                  hd_person_get_role (self->me) == HD_ROLE_DISPATCHER);
-  if (hd_store_is_read_only (store))
-    {
-      gtk_label_set_text (self->trouble_label, _(READ_ONLY_TEXT));
-      gtk_revealer_set_reveal_child (self->trouble_revealer, TRUE);
-    }
+  show_file_trouble (self, NULL);
 
   remember_file (self, path);
   gtk_stack_set_visible_child_name (self->stack, "main");
@@ -1793,6 +1892,7 @@ hd_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
   g_free (self->opening);
+  g_free (self->reopen_message);
 
   G_OBJECT_CLASS (hd_window_parent_class)->finalize (object);
 }
@@ -1857,6 +1957,7 @@ hd_window_class_init (HdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdWindow, assign_button);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, trouble_revealer);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, trouble_label);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, trouble_button);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, list_view);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, ticket_view);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, list_header_stack);
@@ -1900,6 +2001,8 @@ hd_window_class_init (HdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-chosen", "s", open_chosen_activated);
   gtk_widget_class_install_action (widget_class, "win.close-helpdesk", NULL,
                                    close_helpdesk_activated);
+  gtk_widget_class_install_action (widget_class, "win.switch-locking", NULL,
+                                   switch_locking_activated);
 }
 
 static void
@@ -1920,6 +2023,7 @@ hd_window_init (HdWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.people", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.service-levels", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-article", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.switch-locking", FALSE);
 
   if (g_str_has_suffix (APPLICATION_ID, ".Devel"))
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

@@ -23,6 +23,7 @@
 #include "hd-new-ticket-dialog.h"
 #include "hd-sidebar.h"
 #include "hd-store-private.h"
+#include "hd-test-share.h"
 #include "hd-test-util.h"
 #include "hd-ticket-list.h"
 #include "hd-ticket-list-view.h"
@@ -44,6 +45,7 @@ typedef struct {
   GtkWidget     *sidebar;
   GtkWidget     *list_view;
   HdTicketView  *ticket_view;
+  GtkWidget     *switch_button; /* in the trouble area */
 
   /* what a wait waits for */
   guint          n_expected;
@@ -1514,10 +1516,26 @@ warning_label_is (GtkWidget *widget,
 }
 
 static gboolean
-locking_warning_shown (Fixture *f)
+button_label_is (GtkWidget *widget,
+                 gpointer   data)
 {
-  return hd_find_widget (GTK_WIDGET (f->window), GTK_TYPE_LABEL, warning_label_is,
-                         (gpointer) "locked with “dotfile”") != NULL;
+  return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), data) == 0;
+}
+
+static GtkRevealer *
+trouble_revealer (Fixture *f)
+{
+  GtkWidget *button = hd_find_widget (GTK_WIDGET (f->window), GTK_TYPE_BUTTON, button_label_is,
+                                      (gpointer) "Switch to Dot-File Locking");
+
+  g_assert_nonnull (button);
+  return GTK_REVEALER (gtk_widget_get_ancestor (button, GTK_TYPE_REVEALER));
+}
+
+static gboolean
+leaflet_unfolded (Fixture *f)
+{
+  return !leaflet_folded (f);
 }
 
 static gboolean
@@ -1526,9 +1544,8 @@ window_shows_main (Fixture *f)
   return hd_window_get_ticket_list (f->window) != NULL;
 }
 
-/* A file locked in a way that does not suit where it lives is pointed
- * out: here dot-file locks on this computer's disk, where POSIX locks are
- * right. */
+/* Dot-file locks on this computer's disk, where POSIX locks would be
+ * faster, are safe: nothing is refused and nothing is pointed out. */
 static void
 test_locking_warning (void)
 {
@@ -1542,19 +1559,132 @@ test_locking_warning (void)
     return;
 
   fixture_set_up (f);
-  store = hd_store_create_full (path, "disp", "Misconfigured", HD_LOCKING_DOTFILE, &error);
+  store = hd_store_create_full (path, "disp", "Dot-files here", HD_LOCKING_DOTFILE, &error);
   g_assert_no_error (error);
   g_clear_object (&store);
 
   hd_window_open_file (f->window, path);
   hd_wait_until (window_shows_main, f, HD_WAIT_MS);
-  hd_wait_until (locking_warning_shown, f, HD_WAIT_MS);
-
-  /* The seeded file is on the same disk with POSIX locks: no warning. */
-  hd_window_open_file (f->window, f->path);
-  hd_wait_until (window_shows_main, f, HD_WAIT_MS);
   hd_wait_frames (GTK_WIDGET (f->window), 10);
-  g_assert_false (locking_warning_shown (f));
+  g_assert_false (gtk_revealer_get_reveal_child (trouble_revealer (f)));
+
+  fixture_tear_down (f);
+}
+
+/* A helpdesk made with POSIX locks on a local disk and copied, record and
+ * all, onto a share: the window says that nothing can be changed and why,
+ * and offers the dispatcher the switch. A switch that another desk holds
+ * off says so there; once it goes through, the window opens the file
+ * again and changes are saved. */
+
+static gboolean
+switch_offered (Fixture *f)
+{
+  return hd_find_widget (GTK_WIDGET (f->window), GTK_TYPE_LABEL, warning_label_is,
+                         (gpointer) "locked with POSIX locks") != NULL &&
+         gtk_widget_get_mapped (f->switch_button);
+}
+
+static gboolean
+switch_failed_told (Fixture *f)
+{
+  return hd_find_widget (GTK_WIDGET (f->window), GTK_TYPE_LABEL, warning_label_is,
+                         (gpointer) "Another desk is working with") != NULL &&
+         gtk_widget_get_sensitive (f->switch_button);
+}
+
+static gboolean
+switched_and_reopened (Fixture *f)
+{
+  HdStore *store = hd_window_get_store (f->window);
+
+  return store != NULL && hd_store_get_locking (store) == HD_LOCKING_DOTFILE &&
+         !gtk_revealer_get_reveal_child (trouble_revealer (f)) && list_loaded (f);
+}
+
+static void
+copy_file (const char *from,
+           const char *to)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (from, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (to, contents, length, NULL));
+}
+
+static void
+test_switch_locking (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autoptr(HdTestShare) share = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *record = NULL;
+  g_autofree char *copied_record = NULL;
+  g_autofree char *lock = NULL;
+  g_autofree char *text = NULL;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  share = hd_test_share_new ();
+  if (share == NULL)
+    return;
+
+  /* A short wait for a held file. */
+  g_setenv ("HELPDESK_BUSY_TIMEOUT", "300", TRUE);
+  fixture_set_up (f);
+  copy = g_build_filename (share->src, "office.db", NULL);
+  record = g_strconcat (f->path, ".locking", NULL);
+  copied_record = g_strconcat (copy, ".locking", NULL);
+  copy_file (f->path, copy);
+  copy_file (record, copied_record);
+  g_clear_object (&f->checker);
+  g_free (f->path);
+  f->path = g_build_filename (share->mounts[0], "office.db", NULL);
+  f->checker = hd_test_open_as (f->path, "disp");
+
+  open_and_load (f);
+  f->switch_button = hd_find_widget (GTK_WIDGET (f->window), GTK_TYPE_BUTTON, button_label_is,
+                                     (gpointer) "Switch to Dot-File Locking");
+  g_assert_nonnull (f->switch_button);
+  hd_wait_until (switch_offered, f, HD_WAIT_MS);
+  /* Nothing to file until it is switched: the form does not open. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-ticket", NULL);
+  hd_wait_frames (GTK_WIDGET (f->window), 3);
+  g_assert_null (hd_find_toplevel (HD_TYPE_NEW_TICKET_DIALOG));
+  g_free (hd_save_screenshot (GTK_WIDGET (f->window), "screenshot-wrong-locking.png"));
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 400, 700);
+  hd_wait_until (leaflet_folded, f, HD_WAIT_MS);
+  hd_wait_frames (GTK_WIDGET (f->window), 5);
+  g_free (hd_save_screenshot (GTK_WIDGET (f->window), "screenshot-wrong-locking-narrow.png"));
+
+  /* Another desk holds the file (its dot-file lock): refused, said there. */
+  lock = g_strconcat (copy, ".lock", NULL);
+  g_assert_cmpint (g_mkdir (lock, 0755), ==, 0);
+  gtk_widget_activate (f->switch_button);
+  hd_wait_until (switch_failed_told, f, HD_WAIT_MS);
+  g_assert_true (g_file_get_contents (copied_record, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "posix\n");
+  g_clear_pointer (&text, g_free);
+  hd_wait_frames (GTK_WIDGET (f->window), 3);
+  g_free (hd_save_screenshot (GTK_WIDGET (f->window), "screenshot-switch-refused-narrow.png"));
+  g_assert_cmpint (g_rmdir (lock), ==, 0);
+  /* Dot-file readers wait for each other: the usual wait from now on. */
+  g_unsetenv ("HELPDESK_BUSY_TIMEOUT");
+
+  /* Nobody holds it: switched, opened again, and changes are saved. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1366, 768);
+  hd_wait_until (leaflet_unfolded, f, HD_WAIT_MS);
+  gtk_widget_activate (f->switch_button);
+  f->n_expected = HD_GUI_TEST_N_SEEDED;
+  hd_wait_until (switched_and_reopened, f, HD_WAIT_MS);
+  g_assert_true (g_file_get_contents (copied_record, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "dotfile\n");
+  g_clear_object (&f->checker);
+  f->checker = hd_test_open_as (f->path, "disp");
+  file_through_the_form (f);
 
   fixture_tear_down (f);
 }
@@ -1801,6 +1931,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/read-only", test_read_only);
   g_test_add_func ("/gui/window/locking-warning", test_locking_warning);
   g_test_add_func ("/gui/window/wait-for-other-desk", test_wait_for_other_desk);
+  g_test_add_func ("/gui/window/switch-locking", test_switch_locking);
   g_test_add_func ("/gui/window/messages-are-text", test_messages_are_text);
   g_test_add_func ("/gui/window/open-default", test_open_default);
   g_test_add_func ("/gui/window/welcome", test_welcome);
