@@ -530,6 +530,43 @@ test_file_replaced (Fixture       *f,
   }, 1);
 }
 
+static gboolean
+got_locking_changed (Fixture *f)
+{
+  return f->errors->len > 0 &&
+         g_error_matches (error_at (f, f->errors->len - 1), HD_ERROR, HD_ERROR_LOCKING_CHANGED);
+}
+
+/* The dispatcher switches the locking method: the monitor's connection,
+ * with the old method, would read changes half made with the new one.
+ * The switch is reported once, and the next poll reads with the new
+ * method and hears of what follows. */
+static void
+test_locking_switched (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(HdStore) switched = NULL;
+  g_autoptr(HdTicket) ticket = NULL;
+  g_autoptr(GError) error = NULL;
+
+  wait_started (f, f->disp);
+  g_assert_true (hd_store_set_locking (f->disp, HD_LOCKING_DOTFILE, &error));
+  g_assert_no_error (error);
+  wait_for (f, got_locking_changed, "the switch to be reported");
+  wait_for (f, healthy, "the file to be read with dot-files");
+  g_assert_cmpuint (f->errors->len, ==, 1);
+  g_assert_cmpuint (f->batches->len, ==, 0);
+
+  switched = hd_test_open_as (f->path, "disp");
+  g_assert_cmpint (hd_store_get_locking (switched), ==, HD_LOCKING_DOTFILE);
+  ticket = hd_test_file_ticket (switched, "After the switch");
+  wait_for (f, got_batch, "a change after the switch");
+  assert_batch (f, 0, (Expected[]) {
+    { "tickets", hd_ticket_get_number (ticket), "created", "disp" },
+  }, 1);
+  g_assert_cmpuint (f->errors->len, ==, 1);
+}
+
 static void
 finalized_cb (gpointer data)
 {
@@ -648,6 +685,7 @@ main (int   argc,
   ADD ("/store-monitor/poll-now-while-polling", NEVER_MS, test_poll_now_while_polling);
   ADD ("/store-monitor/file-moved-away", FAST_MS, test_file_moved_away);
   ADD ("/store-monitor/file-replaced", FAST_MS, test_file_replaced);
+  ADD ("/store-monitor/locking-switched", FAST_MS, test_locking_switched);
   ADD ("/store-monitor/unref-while-polling", FAST_MS, test_unref_while_polling);
   ADD ("/store-monitor/dispose-while-polling", FAST_MS, test_dispose_while_polling);
 #undef ADD

@@ -1725,6 +1725,23 @@ test_wait_for_other_desk (void)
   g_autoptr(HdStore) store = NULL;
   g_autoptr(GError) error = NULL;
   GtkWidget *button;
+/* Another desk switches the method while the window has the file open:
+ * the window opens it again with the new one, and saves with it. */
+
+static gboolean
+reopened_with_dotfile (Fixture *f)
+{
+  HdStore *store = hd_window_get_store (f->window);
+
+  return store != NULL && hd_store_get_locking (store) == HD_LOCKING_DOTFILE &&
+         list_loaded (f);
+}
+
+static void
+test_locking_switched_elsewhere (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
 
   if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
     return;
@@ -1759,6 +1776,15 @@ test_wait_for_other_desk (void)
   hd_wait_until (window_shows_main, f, HD_WAIT_MS);
   g_assert_cmpstr (hd_window_get_path (f->window), ==, path);
   g_unsetenv ("HELPDESK_BUSY_TIMEOUT");
+  open_and_load (f);
+  g_assert_cmpint (hd_store_get_locking (hd_window_get_store (f->window)), ==,
+                   HD_LOCKING_POSIX);
+
+  g_free (run_cli (f, "location", "--set-locking", "dotfile", NULL));
+  hd_wait_until (reopened_with_dotfile, f, HD_WAIT_MS);
+  g_clear_object (&f->checker);
+  f->checker = hd_test_open_as (f->path, "disp");
+  file_through_the_form (f);
 
   fixture_tear_down (f);
 }
@@ -1932,6 +1958,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/locking-warning", test_locking_warning);
   g_test_add_func ("/gui/window/wait-for-other-desk", test_wait_for_other_desk);
   g_test_add_func ("/gui/window/switch-locking", test_switch_locking);
+  g_test_add_func ("/gui/window/locking-switched-elsewhere", test_locking_switched_elsewhere);
   g_test_add_func ("/gui/window/messages-are-text", test_messages_are_text);
   g_test_add_func ("/gui/window/open-default", test_open_default);
   g_test_add_func ("/gui/window/welcome", test_welcome);
