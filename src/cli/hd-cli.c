@@ -546,6 +546,9 @@ cmd_check (const Command  *command,
   if (hd_store_is_read_only (store))
     g_printerr (_("helpdesk-cli: %s cannot be written here, so the search indexes were only compared with the tickets: SQLite checks them only with write access.\n"),
                 hd_store_get_path (store));
+  else if (!hd_store_can_write (store))
+    g_printerr (_("helpdesk-cli: %s is locked with POSIX locks where they may not reach the other desks, so the search indexes were only compared with the tickets: SQLite checks them only under the write lock.\n"),
+                hd_store_get_path (store));
   for (guint i = 0; i < problems->len; i++)
     g_print ("%s\n", (char *) g_ptr_array_index (problems, i));
 
@@ -1489,7 +1492,7 @@ cmd_alerts (const Command  *command,
 
   /* Whichever client runs computes the deadlines that passed; listing
    * marks nothing delivered, so the desktop still shows them. */
-  if (!hd_store_is_read_only (store) && !hd_store_raise_due_alerts (store, 0, NULL, &error))
+  if (hd_store_can_write (store) && !hd_store_raise_due_alerts (store, 0, NULL, &error))
     return fail (error);
 
   alerts = hd_store_list_alerts (store, !all, (guint) limit, &error);

@@ -263,7 +263,7 @@ check_search_indexes (HdStore    *self,
     return FALSE;
 
   /* A file this program cannot write cannot run FTS5's own check. */
-  for (guint i = 0; i < G_N_ELEMENTS (search_indexes) && !hd_store_is_read_only (self); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (search_indexes) && hd_store_can_write (self); i++)
     {
       gboolean sound = TRUE;
 

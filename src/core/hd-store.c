@@ -1513,6 +1513,21 @@ hd_store_is_read_only (HdStore *self)
   return self->read_only;
 }
 
+/**
+ * hd_store_can_write:
+ *
+ * Whether any change can be made here: the file can be written, and is
+ * locked the way its place needs (hd_store_is_locking_unsafe()). Work
+ * that only writes on the side (alerts, FTS5's own check) is left out
+ * when it cannot.
+ */
+gboolean
+hd_store_can_write (HdStore *self)
+{
+  g_return_val_if_fail (HD_IS_STORE (self), FALSE);
+  return !self->read_only && !self->locking_unsafe;
+}
+
 int
 hd_store_get_schema_version (HdStore *self)
 {

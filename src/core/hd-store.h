@@ -83,6 +83,7 @@ const char *hd_store_get_path       (HdStore      *self);
 const char *hd_store_get_name       (HdStore      *self);
 HdPerson   *hd_store_get_me         (HdStore      *self);
 gboolean    hd_store_is_read_only   (HdStore      *self);
+gboolean    hd_store_can_write      (HdStore      *self);
 HdLocking   hd_store_get_locking    (HdStore      *self);
 int         hd_store_get_schema_version (HdStore  *self);
 void        hd_store_set_busy_timeout (HdStore    *self,

@@ -78,7 +78,7 @@ alerts_job (HdStore  *store,
             gpointer  data,
             GError  **error)
 {
-  if (!hd_store_is_read_only (store) &&
+  if (hd_store_can_write (store) &&
       !hd_store_raise_due_alerts (store, g_get_real_time (), NULL, error))
     return NULL;
 

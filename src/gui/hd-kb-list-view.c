@@ -730,7 +730,7 @@ hd_kb_list_view_set_store (HdKbListView *self,
   g_set_object (&self->me, me);
   gtk_widget_set_visible (GTK_WIDGET (self->categories_button),
                           store != NULL && me != NULL && hd_person_is_staff (me) &&
-                          !hd_store_is_read_only (store));
+                          hd_store_can_write (store));
   self->selected = 0;
   g_clear_pointer (&self->categories_key, g_free);
   g_clear_pointer (&self->tag, g_free);

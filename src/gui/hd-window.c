@@ -1050,7 +1050,7 @@ start_session (HdWindow *self,
   const char *path = hd_store_get_path (store);
   /* Refused writes are not offered: the file cannot be written, or not
    * with its locking method. */
-  gboolean writable = !hd_store_is_read_only (store) && !hd_store_is_locking_unsafe (store);
+  gboolean writable = hd_store_can_write (store);
 
   end_session (self);
   self->trouble = FALSE;
