@@ -832,6 +832,11 @@ hd_store_restore (HdStore     *self,
       return FALSE;
     }
 
+  /* The copy writes pages itself, not in hd_store_begin_write(). A switch
+   * of the method between this check and the copy's lock is not caught. */
+  if (!hd_store_check_locking (self, error))
+    return FALSE;
+
   source = hd_store_open_full (backup, hd_person_get_login (hd_store_get_me (self)),
                                HD_STORE_OPEN_VERIFY, error);
   if (source == NULL)

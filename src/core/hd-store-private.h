@@ -106,6 +106,8 @@ gboolean       hd_store_step_done   (HdStore      *self,
                                      GError      **error);
 gboolean       hd_store_begin_write (HdStore      *self,
                                      GError      **error);
+gboolean       hd_store_check_locking (HdStore    *self,
+                                       GError    **error);
 gboolean       hd_store_commit      (HdStore      *self,
                                      GError      **error);
 void           hd_store_rollback    (HdStore      *self);

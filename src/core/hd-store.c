@@ -418,6 +418,18 @@ hd_store_is_locking_current (HdStore  *self,
   return check_locking_current (self, error);
 }
 
+/* For writes that do not go through hd_store_begin_write() (a restore's
+ * page copy): the same refusals, checked before the copy takes its lock. */
+gboolean
+hd_store_check_locking (HdStore  *self,
+                        GError  **error)
+{
+  if (self->locking_unsafe)
+    return set_wrong_locking_error (self, error);
+
+  return check_locking_current (self, error);
+}
+
 /**
  * hd_store_is_locking_unsafe:
  *

@@ -91,6 +91,7 @@ test_posix_on_share_refuses_writes (void)
   g_autoptr(GBytes) before = NULL;
   g_autoptr(GBytes) after = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *backup = NULL;
   HdTicketDraft draft = HD_TICKET_DRAFT_INIT;
 
   if (share == NULL)
@@ -117,6 +118,17 @@ test_posix_on_share_refuses_writes (void)
   g_clear_error (&error);
   event = hd_store_add_comment (store, 1, "Through the share", FALSE, &error);
   g_assert_null (event);
+  g_assert_error (error, HD_ERROR, HD_ERROR_WRONG_LOCKING);
+
+  g_clear_error (&error);
+  g_clear_object (&store);
+
+  /* A restore copies pages into the file itself: refused the same way. */
+  store = hd_test_open_as (path, "disp");
+  backup = g_build_filename (hd_test_dir (), "backup.db", NULL);
+  g_assert_true (hd_store_backup (store, backup, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (hd_store_restore (store, backup, NULL, &error));
   g_assert_error (error, HD_ERROR, HD_ERROR_WRONG_LOCKING);
 
   g_clear_object (&store);
