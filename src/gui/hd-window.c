@@ -518,11 +518,13 @@ switch_locking_done (GObject      *source,
   g_autoptr(HdWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  self->switching = FALSE;
+  /* Still switching until the file is open again (end_session()): the
+   * monitor's report of the switch is ours. */
   if (hd_store_run_finish (HD_STORE (source), result, &error) == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->store == NULL)
         return;
+      self->switching = FALSE;
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.switch-locking", TRUE);
       show_file_trouble (self, error->message);
       return;
