@@ -476,7 +476,7 @@ switch_locking (HdStore   *store,
   if (!hd_store_set_locking (store, locking, &error))
     return fail (error);
 
-  g_print (_("“%s” is now locked with “%s”. Desks that have it open open it again before their next change.\n"),
+  g_print (_("“%s” is now locked with “%s”. A desk that has it open refuses its next change until it opens the file again; the window does that by itself.\n"),
            hd_store_get_path (store), hd_locking_to_string (locking));
   return EXIT_OK;
 }
