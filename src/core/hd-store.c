@@ -1346,7 +1346,10 @@ store_new (const char  *path,
  * and rolling back a change that a killed writer left unfinished. A file
  * that is refused (not a helpdesk file, newer, damaged) is not written
  * to: another program's file or a newer Helpdesk's is refused by its
- * header before SQLite could roll back a journal left beside it.
+ * header before SQLite could roll back a journal left beside it. A file
+ * locked with POSIX locks where they may not reach the other desks opens
+ * for reading, and refuses every write with %HD_ERROR_WRONG_LOCKING
+ * (hd_store_is_locking_unsafe()).
  */
 HdStore *
 hd_store_open (const char  *path,
@@ -1404,7 +1407,9 @@ hd_store_create (const char  *path,
 /**
  * hd_store_create_full:
  * @locking: how every client will lock the file; recorded beside it as
- *   FILE.locking
+ *   FILE.locking. POSIX locks where they may not reach the other desks
+ *   (hd_location_recommended_locking()) are refused with
+ *   %HD_ERROR_WRONG_LOCKING, and nothing is created.
  *
  * Like hd_store_create(), which picks the locking method from where the
  * file lives (hd_location_detect()).
