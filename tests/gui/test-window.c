@@ -1733,23 +1733,6 @@ test_wait_for_other_desk (void)
   g_autoptr(HdStore) store = NULL;
   g_autoptr(GError) error = NULL;
   GtkWidget *button;
-/* Another desk switches the method while the window has the file open:
- * the window opens it again with the new one, and saves with it. */
-
-static gboolean
-reopened_with_dotfile (Fixture *f)
-{
-  HdStore *store = hd_window_get_store (f->window);
-
-  return store != NULL && hd_store_get_locking (store) == HD_LOCKING_DOTFILE &&
-         list_loaded (f);
-}
-
-static void
-test_locking_switched_elsewhere (void)
-{
-  Fixture fixture = { 0 };
-  Fixture *f = &fixture;
 
   if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
     return;
@@ -1784,6 +1767,32 @@ test_locking_switched_elsewhere (void)
   hd_wait_until (window_shows_main, f, HD_WAIT_MS);
   g_assert_cmpstr (hd_window_get_path (f->window), ==, path);
   g_unsetenv ("HELPDESK_BUSY_TIMEOUT");
+
+  fixture_tear_down (f);
+}
+
+/* Another desk switches the method while the window has the file open:
+ * the window opens it again with the new one, and saves with it. */
+
+static gboolean
+reopened_with_dotfile (Fixture *f)
+{
+  HdStore *store = hd_window_get_store (f->window);
+
+  return store != NULL && hd_store_get_locking (store) == HD_LOCKING_DOTFILE &&
+         list_loaded (f);
+}
+
+static void
+test_locking_switched_elsewhere (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f);
   open_and_load (f);
   g_assert_cmpint (hd_store_get_locking (hd_window_get_store (f->window)), ==,
                    HD_LOCKING_POSIX);
