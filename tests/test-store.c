@@ -1033,6 +1033,7 @@ test_backup_rotating (void)
   g_autofree char *dir = g_build_filename (hd_test_dir (), "rotating", NULL);
   g_autoptr(GDir) listing = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *record = g_build_filename (dir, ".checked", NULL);
   guint n = 0;
 
   g_assert_cmpint (hd_store_newest_backup_age (dir), ==, -1);
@@ -1045,10 +1046,12 @@ test_backup_rotating (void)
       g_assert_true (g_file_test (written, G_FILE_TEST_IS_REGULAR));
     }
 
+  /* The three newest, and the record of the backups found sound. */
   listing = g_dir_open (dir, 0, NULL);
   while (g_dir_read_name (listing) != NULL)
     n++;
-  g_assert_cmpuint (n, ==, 3);
+  g_assert_cmpuint (n, ==, 4);
+  g_assert_true (g_file_test (record, G_FILE_TEST_IS_REGULAR));
   g_assert_cmpint (hd_store_newest_backup_age (dir), >=, 0);
   g_assert_cmpint (hd_store_newest_backup_age (dir), <, 60);
 }
