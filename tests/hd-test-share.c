@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
+#include "hd-store.h"
 #include "hd-test-share.h"
 
 static gboolean
@@ -92,4 +93,25 @@ hd_test_share_new (void)
     }
 
   return g_steal_pointer (&share);
+}
+
+char *
+hd_test_share_seed (HdTestShare *share,
+                    HdLocking    locking)
+{
+  g_autofree char *path = g_build_filename (share->src, "helpdesk.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdStore) store = hd_store_create_full (path, "disp", "Shared office", locking,
+                                                   &error);
+  g_autoptr(HdTicket) ticket = NULL;
+  HdPersonDraft tech = { .login = "tech1", .name = "Tech", .role = HD_ROLE_TECHNICIAN };
+  HdTicketDraft draft = { .title = "Shared printer", .priority = HD_PRIORITY_NORMAL };
+  g_autoptr(HdPerson) person = NULL;
+
+  g_assert_no_error (error);
+  person = hd_store_add_person (store, &tech, &error);
+  g_assert_no_error (error);
+  ticket = hd_store_create_ticket (store, &draft, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
 }

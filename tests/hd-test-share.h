@@ -12,6 +12,8 @@
 
 #include <glib.h>
 
+#include "hd-location.h"
+
 G_BEGIN_DECLS
 
 typedef struct {
@@ -25,6 +27,11 @@ typedef struct {
 HdTestShare *hd_test_share_new     (void);
 void         hd_test_share_unmount (HdTestShare *share);
 void         hd_test_share_free    (HdTestShare *share);
+
+/* A helpdesk in the shared folder with a technician, tech1, and ticket 1;
+ * returns its path as the server sees it. */
+char        *hd_test_share_seed    (HdTestShare *share,
+                                    HdLocking    locking);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdTestShare, hd_test_share_free)
 

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <gio/gio.h>
+
 #include "hd-test-util.h"
 
 /* G_TEST_OPTION_ISOLATE_DIRS gives every test case its own XDG folders
@@ -225,4 +227,42 @@ hd_test_assert_instant (const char *file,
 
       g_assertion_message (G_LOG_DOMAIN, file, line, func, message);
     }
+}
+
+int
+hd_test_run_cli (const char  *path,
+                  char       **out,
+                  char       **err,
+                  ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *cli = g_getenv ("HELPDESK_CLI");
+  const char *arg;
+  va_list ap;
+
+  g_assert_true (cli != NULL && cli[0] != '\0');
+  g_clear_pointer (out, g_free);
+  g_clear_pointer (err, g_free);
+  g_ptr_array_add (argv, (char *) cli);
+  g_ptr_array_add (argv, (char *) "--db");
+  g_ptr_array_add (argv, (char *) path);
+  va_start (ap, err);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "HELPDESK_LOGIN", "disp", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "HELPDESK_DB");
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
 }

@@ -73,4 +73,12 @@ void        hd_test_assert_instant (const char *file,
 #define assert_instant(cal, actual, expected) \
   hd_test_assert_instant (__FILE__, __LINE__, G_STRFUNC, (cal), (actual), (expected))
 
+/* Runs this build's helpdesk-cli ($HELPDESK_CLI, as meson sets it) as
+ * "disp" on @path, with the arguments that follow up to NULL; returns its
+ * exit status. @out and @err are replaced, so one pair serves a case. */
+int         hd_test_run_cli        (const char   *path,
+                                    char        **out,
+                                    char        **err,
+                                    ...) G_GNUC_NULL_TERMINATED;
+
 G_END_DECLS

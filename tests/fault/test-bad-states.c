@@ -37,7 +37,6 @@
 #include <sqlite3.h>
 
 #include "hd-store-monitor.h"
-#include "hd-fault-share.h"
 #include "hd-store-private.h"
 #include "hd-test-util.h"
 
@@ -569,7 +568,7 @@ test_disk_full (Fixture       *f,
   g_assert_true (g_file_set_contents (big, big_text, -1, NULL));
   fill_disk (filler, 4096);
   before_cli = hd_test_read_bytes (path);
-  status = hd_fault_run_cli (path, &out, &err, "ticket", "new", "--title", "Too big for the disk",
+  status = hd_test_run_cli (path, &out, &err, "ticket", "new", "--title", "Too big for the disk",
                     "--description-file", big, NULL);
   g_test_message ("helpdesk-cli on a full disk: exit %d, %s", status, err);
   g_assert_cmpint (status, ==, 5);
@@ -741,9 +740,9 @@ test_read_only_mount (Fixture       *f,
   g_clear_object (&store);
 
   /* The same through the command-line tool. */
-  g_assert_cmpint (hd_fault_run_cli (ro_path, &out, &err, "ticket", "list", NULL), ==, 0);
+  g_assert_cmpint (hd_test_run_cli (ro_path, &out, &err, "ticket", "list", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Printer jams"));
-  g_assert_cmpint (hd_fault_run_cli (ro_path, &out, &err, "ticket", "new", "--title", "Refused", NULL),
+  g_assert_cmpint (hd_test_run_cli (ro_path, &out, &err, "ticket", "new", "--title", "Refused", NULL),
                    ==, 5);
   g_test_message ("helpdesk-cli on a read-only mount: %s", err);
   assert_one_line (err);

@@ -22,7 +22,6 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
-#include "hd-fault-share.h"
 #include "hd-test-util.h"
 
 #define N_TICKETS 300
@@ -197,7 +196,7 @@ backup_variant (const char *path,
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr(GPtrArray) written = NULL;
-  int status = hd_fault_run_cli (path, &out, &err, "backup", backups, NULL);
+  int status = hd_test_run_cli (path, &out, &err, "backup", backups, NULL);
 
   written = list_dir (backups);
   if (status == 0)

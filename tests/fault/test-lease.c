@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "hd-fault-share.h"
+#include "hd-test-share.h"
 #include "hd-lease.h"
 #include "hd-store-private.h"
 
@@ -275,7 +275,7 @@ assert_sound (const char *path)
 }
 
 static char *
-desk_path (HdFaultShare *share,
+desk_path (HdTestShare *share,
            int           desk)
 {
   return g_build_filename (share->mounts[desk], "helpdesk.db", NULL);
@@ -288,7 +288,7 @@ static void
 test_stalled_writer (gconstpointer data)
 {
   const char *point = data;
-  g_autoptr(HdFaultShare) share = hd_fault_share_new ();
+  g_autoptr(HdTestShare) share = hd_test_share_new ();
   g_autofree char *path = NULL;
   g_autofree char *desk1 = NULL;
   g_autofree char *desk2 = NULL;
@@ -302,7 +302,7 @@ test_stalled_writer (gconstpointer data)
   if (share == NULL)
     return;
 
-  path = hd_fault_seed (share, HD_LOCKING_DOTFILE);
+  path = hd_test_share_seed (share, HD_LOCKING_DOTFILE);
   desk1 = desk_path (share, 0);
   desk2 = desk_path (share, 1);
 
@@ -329,7 +329,7 @@ test_stalled_writer (gconstpointer data)
   g_assert_cmpint (refused, ==, 1);
   g_assert_nonnull (strstr (out, "lost its lock"));
 
-  hd_fault_share_unmount (share);
+  hd_test_share_unmount (share);
   assert_sound (path);
   g_assert_cmpint (count_replies (path, NULL), ==, 3);
   for (int i = 0; i < 3; i++)
@@ -345,7 +345,7 @@ static void
 test_clock_skew (gconstpointer data)
 {
   const char *shift = data;
-  g_autoptr(HdFaultShare) share = hd_fault_share_new ();
+  g_autoptr(HdTestShare) share = hd_test_share_new ();
   g_autofree char *path = NULL;
   g_autofree char *desk1 = NULL;
   g_autofree char *desk2 = NULL;
@@ -363,7 +363,7 @@ test_clock_skew (gconstpointer data)
   if (share == NULL)
     return;
 
-  path = hd_fault_seed (share, HD_LOCKING_DOTFILE);
+  path = hd_test_share_seed (share, HD_LOCKING_DOTFILE);
   desk1 = desk_path (share, 0);
   desk2 = desk_path (share, 1);
 
@@ -383,7 +383,7 @@ test_clock_skew (gconstpointer data)
   saved_plain = saved_lines (plain_out, &refused);
   g_assert_cmpint (refused, ==, 0);
 
-  hd_fault_share_unmount (share);
+  hd_test_share_unmount (share);
   assert_sound (path);
   g_assert_cmpint (count_replies (path, NULL), ==, 2 * REPLIES);
   for (guint i = 0; i < saved_skewed->len; i++)
@@ -436,7 +436,7 @@ write_while_held (const char *desk,
 static void
 test_slow_backup (void)
 {
-  g_autoptr(HdFaultShare) share = hd_fault_share_new ();
+  g_autoptr(HdTestShare) share = hd_test_share_new ();
   g_autofree char *path = NULL;
   g_autofree char *desk1 = NULL;
   g_autofree char *desk2 = NULL;
@@ -450,7 +450,7 @@ test_slow_backup (void)
   if (share == NULL)
     return;
 
-  path = hd_fault_seed (share, HD_LOCKING_DOTFILE);
+  path = hd_test_share_seed (share, HD_LOCKING_DOTFILE);
   add_tickets (path, 40, "Filled before the backup");
   desk1 = desk_path (share, 0);
   desk2 = desk_path (share, 1);
@@ -472,7 +472,7 @@ test_slow_backup (void)
   g_assert_cmpfloat (g_ascii_strtod ((char *) saved->pdata[0] + strlen ("backup in "), NULL),
                      >, 2 * LEASE_SECONDS);
 
-  hd_fault_share_unmount (share);
+  hd_test_share_unmount (share);
   assert_sound (path);
   g_assert_cmpint (count_tickets (path, "Filed during the backup"), ==, 1);
   assert_sound (backup);
@@ -485,7 +485,7 @@ test_slow_backup (void)
 static void
 test_slow_restore (void)
 {
-  g_autoptr(HdFaultShare) share = hd_fault_share_new ();
+  g_autoptr(HdTestShare) share = hd_test_share_new ();
   g_autofree char *path = NULL;
   g_autofree char *desk1 = NULL;
   g_autofree char *desk2 = NULL;
@@ -501,7 +501,7 @@ test_slow_restore (void)
   if (share == NULL)
     return;
 
-  path = hd_fault_seed (share, HD_LOCKING_DOTFILE);
+  path = hd_test_share_seed (share, HD_LOCKING_DOTFILE);
   add_tickets (path, 40, "Filled before the backup");
   backup = g_build_filename (share->root, "backup.db", NULL);
   store = hd_store_open (path, "disp", &error);
@@ -528,7 +528,7 @@ test_slow_restore (void)
   g_assert_cmpfloat (g_ascii_strtod ((char *) saved->pdata[0] + strlen ("restore in "), NULL),
                      >, 2 * LEASE_SECONDS);
 
-  hd_fault_share_unmount (share);
+  hd_test_share_unmount (share);
   assert_sound (path);
   g_assert_cmpint (count_tickets (path, "Filled before the backup"), ==, 40);
   g_assert_cmpint (count_tickets (path, "Filed after the backup"), ==, 0);
@@ -542,7 +542,7 @@ test_slow_restore (void)
 static void
 test_release_while_read (void)
 {
-  g_autoptr(HdFaultShare) share = hd_fault_share_new ();
+  g_autoptr(HdTestShare) share = hd_test_share_new ();
   g_autofree char *path = NULL;
   g_autofree char *desk1 = NULL;
   g_autofree char *lock = NULL;
@@ -556,7 +556,7 @@ test_release_while_read (void)
   if (share == NULL)
     return;
 
-  path = hd_fault_seed (share, HD_LOCKING_DOTFILE);
+  path = hd_test_share_seed (share, HD_LOCKING_DOTFILE);
   desk1 = desk_path (share, 0);
   lease = hd_lease_take (desk1, 1000, &error);
   g_assert_no_error (error);

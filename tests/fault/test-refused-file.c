@@ -31,7 +31,6 @@
 
 #include "hd-schema.h"
 #include "hd-store-async.h"
-#include "hd-fault-share.h"
 #include "hd-test-util.h"
 
 #define FOREIGN_APPLICATION_ID 0x4e4f5445  /* 'NOTE' */
@@ -269,7 +268,7 @@ assert_cli_refuses (const Snapshot *snapshot,
       g_autofree char *what = g_strjoinv (" ", (char **) c);
       int status;
 
-      status = hd_fault_run_cli (snapshot->path, &out, &err, c[0], c[1], c[2], c[3], c[4], c[5], NULL);
+      status = hd_test_run_cli (snapshot->path, &out, &err, c[0], c[1], c[2], c[3], c[4], c[5], NULL);
       g_test_message ("helpdesk-cli %s: %d, %s", what, status, err);
       g_assert_cmpint (status, !=, 0);
       g_assert_cmpstr (out, ==, "");

@@ -118,27 +118,6 @@ count_replies (const char *path,
   return replies;
 }
 
-static char *
-seed (HdTestShare *share,
-      HdLocking    locking)
-{
-  g_autofree char *path = g_build_filename (share->src, "helpdesk.db", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HdStore) store = hd_store_create_full (path, "disp", "Shared office", locking,
-                                                   &error);
-  g_autoptr(HdTicket) ticket = NULL;
-  HdPersonDraft tech = { .login = "tech1", .name = "Tech", .role = HD_ROLE_TECHNICIAN };
-  HdTicketDraft draft = { .title = "Shared printer", .priority = HD_PRIORITY_NORMAL };
-  g_autoptr(HdPerson) person = NULL;
-
-  g_assert_no_error (error);
-  person = hd_store_add_person (store, &tech, &error);
-  g_assert_no_error (error);
-  ticket = hd_store_create_ticket (store, &draft, &error);
-  g_assert_no_error (error);
-  return g_steal_pointer (&path);
-}
-
 static void
 test_dotfile_loses_nothing (void)
 {
@@ -150,7 +129,7 @@ test_dotfile_loses_nothing (void)
   if (share == NULL)
     return;
 
-  path = seed (share, HD_LOCKING_DOTFILE);
+  path = hd_test_share_seed (share, HD_LOCKING_DOTFILE);
   committed = run_writers (share, &refused);
   hd_test_share_unmount (share);
   stored = count_replies (path, &sound);
@@ -178,7 +157,7 @@ test_posix_on_such_a_share_is_refused (void)
   if (share == NULL)
     return;
 
-  path = seed (share, HD_LOCKING_POSIX);
+  path = hd_test_share_seed (share, HD_LOCKING_POSIX);
   committed = run_writers (share, &refused);
   hd_test_share_unmount (share);
   stored = count_replies (path, &sound);
