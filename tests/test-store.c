@@ -618,7 +618,7 @@ test_dotfile_lease (void)
   g_assert_nonnull (strstr (error->message, g_get_host_name ()));
   g_assert_nonnull (strstr (error->message, "taken over once it has not been renewed for 30 s"));
   g_clear_error (&error);
-  hd_lease_release (held);
+  hd_lease_free (held);
   g_assert_false (g_file_test (lock, G_FILE_TEST_EXISTS));
 
   /* A lock left on this machine by a process that is gone is free at once. */
@@ -636,7 +636,7 @@ test_dotfile_lease (void)
   leave_lock (path, remote);
   g_assert_null (try_ticket (other, "While desk-9 may still work", &error));
   g_assert_error (error, HD_ERROR, HD_ERROR_BUSY);
-  g_assert_nonnull (strstr (error->message, "bob on desk-9 since then"));
+  g_assert_nonnull (strstr (error->message, "bob on desk-9"));
   g_clear_error (&error);
   g_assert_true (g_file_test (lock, G_FILE_TEST_IS_DIR));
 }
@@ -662,7 +662,7 @@ test_dotfile_hostile_record (void)
   g_assert_null (try_ticket (store, "While desk-9 holds it", &error));
   g_assert_error (error, HD_ERROR, HD_ERROR_BUSY);
   g_assert_true (g_utf8_validate (error->message, -1, NULL));
-  g_assert_nonnull (strstr (error->message, "b\xef\xbf\xbdob on desk-9 since 9:00"));
+  g_assert_nonnull (strstr (error->message, "b\xef\xbf\xbdob on desk-9"));
 }
 
 /* What desks that stopped at the wrong moment leave beside the file is

@@ -85,7 +85,7 @@ fence (LeaseFile *db,
 {
   g_autoptr(GError) error = NULL;
 
-  if (db != NULL && db->lease != NULL && hd_lease_check (db->lease, owned, &error))
+  if (db != NULL && hd_lease_is_held (db->lease) && hd_lease_check (db->lease, owned, &error))
     return TRUE;
 
   if (db != NULL)
@@ -109,7 +109,8 @@ find_holder (const char *db_path)
     {
       LeaseFile *file = g_ptr_array_index (db_files, i);
 
-      if (file->lease != NULL && strcmp (file->path, db_path) == 0)
+      if (file->lease != NULL && hd_lease_is_held (file->lease) &&
+          strcmp (file->path, db_path) == 0)
         holder = file;
     }
   g_mutex_unlock (&files_mutex);
@@ -137,7 +138,7 @@ lease_close (sqlite3_file *file)
       g_mutex_lock (&files_mutex);
       g_ptr_array_remove_fast (db_files, self);
       g_mutex_unlock (&files_mutex);
-      g_clear_pointer (&self->lease, hd_lease_release);
+      g_clear_pointer (&self->lease, hd_lease_free);
       hd_lease_watch_clear (&self->watch);
       g_clear_error (&self->refusal);
     }
@@ -216,19 +217,20 @@ lease_lock (sqlite3_file *file,
 {
   LeaseFile *self = (LeaseFile *) file;
   g_autoptr(GError) error = NULL;
+  gboolean taken;
 
   if (self->kind != KIND_DB || level <= self->level)
     return SQLITE_OK;
 
-  if (self->lease == NULL)
+  if (!hd_lease_is_held (self->lease))
     {
-      if (!hd_lease_try_take (self->path, &self->watch, &self->lease, &error))
+      if (!hd_lease_try_take (self->lease, self->path, &self->watch, &taken, &error))
         {
           g_clear_error (&self->refusal);
           self->refusal = g_steal_pointer (&error);
           return SQLITE_IOERR_LOCK;
         }
-      if (self->lease == NULL)
+      if (!taken)
         return SQLITE_BUSY;
     }
   else if (level >= SQLITE_LOCK_RESERVED && self->level < SQLITE_LOCK_RESERVED &&
@@ -252,7 +254,7 @@ lease_unlock (sqlite3_file *file,
 
   self->level = level;
   if (level == SQLITE_LOCK_NONE)
-    g_clear_pointer (&self->lease, hd_lease_release);
+    hd_lease_release (self->lease);
   return SQLITE_OK;
 }
 
@@ -266,7 +268,7 @@ lease_check_reserved_lock (sqlite3_file *file,
     *reserved = 0;
   else if (self->level > SQLITE_LOCK_SHARED)
     *reserved = 1;
-  else if (self->lease != NULL)
+  else if (hd_lease_is_held (self->lease))
     *reserved = 0;  /* ours alone: nobody else can be writing */
   else
     *reserved = hd_lease_is_taken (self->path);
@@ -356,6 +358,7 @@ lease_open (sqlite3_vfs  *vfs,
   if (self->kind == KIND_DB)
     {
       self->path = g_strdup (name);
+      self->lease = hd_lease_new (name);
       g_mutex_lock (&files_mutex);
       if (db_files == NULL)
         db_files = g_ptr_array_new ();
@@ -502,7 +505,8 @@ hd_lease_vfs_check (sqlite3  *db,
 {
   LeaseFile *file = main_file (db);
 
-  return file == NULL || file->lease == NULL || hd_lease_check (file->lease, TRUE, error);
+  return file == NULL || !hd_lease_is_held (file->lease) ||
+         hd_lease_check (file->lease, TRUE, error);
 }
 
 /**

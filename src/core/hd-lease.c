@@ -24,16 +24,21 @@
 struct _HdLease
 {
   char   *lock_dir;      /* FILE.lock */
-  char   *token;
-  guint64 counter;       /* guarded by leases_mutex, as are the two below */
+  char   *private_dir;   /* FILE.lock.new-TOKEN: the next hold, prepared */
+  char   *token;         /* this lease's for its whole life; the counter tells holds apart */
+  guint64 counter;       /* guarded by leases_mutex while held, as are the two below */
   gint64  renewed;       /* CLOCK_BOOTTIME µs before the last renewal that succeeded */
   gboolean lost;         /* a renewal found the entry gone: taken over */
+  gboolean held;
+  gboolean prepared;     /* private_dir holds TOKEN.COUNTER */
+  gint64  prepared_at;   /* CLOCK_BOOTTIME µs; an unused one is removed after a period */
 };
 
 /* Every lease this process holds, renewed by one thread. */
 static GMutex     leases_mutex;
 static GCond      leases_cond;
 static GPtrArray *leases_held;
+static GPtrArray *leases_prepared;  /* likewise; their folders are removed when unused */
 
 /* Clocks and settings */
 
@@ -146,12 +151,10 @@ owner_record (void)
 {
   g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
   g_autofree char *start = process_start (pid);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *since = g_date_time_format (now, "%Y-%m-%d %H:%M:%S");
 
-  return g_strdup_printf ("host=%s\nuser=%s\nboot=%s\npidns=%s\npid=%s\nstart=%s\nsince=%s\n",
+  return g_strdup_printf ("host=%s\nuser=%s\nboot=%s\npidns=%s\npid=%s\nstart=%s\n",
                           g_get_host_name (), g_get_user_name (), boot_id (),
-                          pid_namespace (), pid, start != NULL ? start : "", since);
+                          pid_namespace (), pid, start != NULL ? start : "");
 }
 
 /* An entry's contents are written by whichever desk took the lock, or by
@@ -278,12 +281,11 @@ describe_holder (const char *record)
 {
   g_autofree char *user = record_value (record, "user");
   g_autofree char *host = record_value (record, "host");
-  g_autofree char *since = record_value (record, "since");
 
-  if (user == NULL || host == NULL || since == NULL)
+  if (user == NULL || host == NULL)
     return NULL;
-  /* TRANSLATORS: who holds a helpdesk file's lock: "alice on desk-3 since 2026-12-07 14:02:11" */
-  return g_strdup_printf (_("%s on %s since %s"), user, host, since);
+  /* TRANSLATORS: who holds a helpdesk file's lock: "alice on desk-3" */
+  return g_strdup_printf (_("%s on %s"), user, host);
 }
 
 /* Observations shared by the processes of this machine */
@@ -333,6 +335,11 @@ shared_watch_save (const char *lock_dir,
     g_file_set_contents (path, text, -1, NULL);
 }
 
+/* Most locks are held for milliseconds: who holds one is looked up, and
+ * the watch shared with this machine's other processes, only once it has
+ * been held this long. */
+#define SETTLE_USEC (100 * 1000)
+
 /* Records that @entry is what the lock holds now. */
 static void
 watch_see (HdLeaseWatch *watch,
@@ -342,20 +349,26 @@ watch_see (HdLeaseWatch *watch,
   g_autofree char *record_path = NULL;
   gint64 shared;
 
-  if (watch->entry != NULL && strcmp (watch->entry, entry) == 0)
+  if (watch->entry == NULL || strcmp (watch->entry, entry) != 0)
+    {
+      g_free (watch->entry);
+      watch->entry = g_strdup (entry);
+      watch->since = hd_lease_now ();
+      watch->settled = FALSE;
+      g_clear_pointer (&watch->holder, g_free);
+      g_clear_pointer (&watch->record, g_free);
+    }
+
+  if (watch->settled || hd_lease_now () - watch->since < SETTLE_USEC)
     return;
 
-  g_free (watch->entry);
-  watch->entry = g_strdup (entry);
-  watch->since = hd_lease_now ();
+  watch->settled = TRUE;
   shared = shared_watch_since (lock_dir, entry);
   if (shared >= 0 && shared < watch->since)
     watch->since = shared;
   else
     shared_watch_save (lock_dir, entry, watch->since);
 
-  g_clear_pointer (&watch->holder, g_free);
-  g_clear_pointer (&watch->record, g_free);
   record_path = g_build_filename (lock_dir, entry, NULL);
   if (entry[0] != ':' && (watch->record = read_record (record_path)) != NULL)
     watch->holder = describe_holder (watch->record);
@@ -384,14 +397,22 @@ take_over (const char *lock_dir,
   return TRUE;
 }
 
+/* A lock folder without an entry is what a desk killed while it released
+ * or took over a lock leaves; or a plain dot-file lock of an older
+ * Helpdesk, which holds it for a moment only. Either is taken over once it
+ * stayed so for a renewal period. */
 static gboolean
 is_abandoned (HdLeaseWatch *watch)
 {
-  return hd_lease_now () - watch->since >= lease_usec () ||
+  gint64 limit = watch->entry[0] == ':' ? lease_usec () / HD_LEASE_RENEW_DIVISOR : lease_usec ();
+
+  return hd_lease_now () - watch->since >= limit ||
          (watch->record != NULL && owner_is_gone (watch->record));
 }
 
 /* The heartbeat */
+
+static void unprepare (HdLease *lease);
 
 static void
 renew (HdLease *lease)
@@ -425,37 +446,36 @@ heartbeat_thread (gpointer data)
       g_cond_wait_until (&leases_cond, &leases_mutex, g_get_monotonic_time () + period);
       for (guint i = 0; i < leases_held->len; i++)
         renew (g_ptr_array_index (leases_held, i));
+      /* A prepared hold left unused for a period goes, so that an idle
+       * desk leaves nothing in the shared folder. */
+      for (guint i = leases_prepared->len; i > 0; i--)
+        {
+          HdLease *lease = g_ptr_array_index (leases_prepared, i - 1);
+
+          if (hd_lease_now () - lease->prepared_at >= period)
+            unprepare (lease);
+        }
     }
   g_mutex_unlock (&leases_mutex);
   return NULL;
 }
 
+/* Called with leases_mutex held. */
 static void
 hold (HdLease *lease)
 {
-  static gsize started;
-
-  if (g_once_init_enter (&started))
-    {
-      leases_held = g_ptr_array_new ();
-      g_thread_unref (g_thread_new ("hd-lease", heartbeat_thread, NULL));
-      g_once_init_leave (&started, 1);
-    }
-
-  g_mutex_lock (&leases_mutex);
+  lease->held = TRUE;
+  lease->lost = FALSE;
   g_ptr_array_add (leases_held, lease);
-  g_mutex_unlock (&leases_mutex);
 }
 
-/* Taking and releasing */
-
-static void
-lease_free (HdLease *lease)
-{
-  g_free (lease->lock_dir);
-  g_free (lease->token);
-  g_free (lease);
-}
+/* Taking and releasing
+ *
+ * A lease prepares its next hold beside the lock, in FILE.lock.new-TOKEN
+ * holding TOKEN.COUNTER, and takes the lock by renaming that folder to
+ * FILE.lock. Releasing moves the entry back into a new private folder,
+ * under the next counter, and removes FILE.lock: a lock taken and
+ * released is four operations on the share. */
 
 static gboolean
 write_new_file (const char *path,
@@ -467,7 +487,6 @@ write_new_file (const char *path,
 
   if (fd < 0)
     return FALSE;
-  fchmod (fd, 0666);
   if (write (fd, text, len) == len && close (fd) == 0)
     return TRUE;
 
@@ -478,47 +497,195 @@ write_new_file (const char *path,
   return FALSE;
 }
 
-/* Prepares FILE.lock.new-TOKEN holding TOKEN.0 and renames it to FILE.lock.
- * Returns the lease; NULL with errno EEXIST when a lock is there. */
-static HdLease *
-install (const char *lock_dir)
+/* Whether this process's umask keeps others from writing a folder it
+ * makes; read once from /proc, which does not change the umask. */
+static gboolean
+umask_restricts_others (void)
 {
-  g_autofree char *token = new_token ();
-  g_autofree char *private = g_strdup_printf ("%s.new-%s", lock_dir, token);
-  g_autofree char *name = entry_name (token, 0);
-  g_autofree char *entry = g_build_filename (private, name, NULL);
+  static gsize restricts;
+
+  if (g_once_init_enter (&restricts))
+    {
+      g_autofree char *status = NULL;
+      const char *line;
+      guint64 mask = 022;
+
+      if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) &&
+          (line = strstr (status, "\nUmask:")) != NULL)
+        mask = g_ascii_strtoull (line + strlen ("\nUmask:"), NULL, 8);
+      g_once_init_leave (&restricts, (mask & 022) != 0 ? 2 : 1);
+    }
+  return restricts == 2;
+}
+
+/* Called with leases_mutex held. */
+static void
+set_prepared (HdLease  *lease,
+              gboolean  prepared)
+{
+  if (lease->prepared == prepared)
+    return;
+
+  lease->prepared = prepared;
+  lease->prepared_at = hd_lease_now ();
+  if (prepared)
+    g_ptr_array_add (leases_prepared, lease);
+  else
+    g_ptr_array_remove_fast (leases_prepared, lease);
+}
+
+/* Every desk must be able to take over the lock of any other, so the lock
+ * folder is writable by all. */
+static gboolean
+make_private_dir (HdLease *lease)
+{
+  if (g_mkdir (lease->private_dir, 0777) != 0)
+    return FALSE;
+  if (umask_restricts_others ())
+    g_chmod (lease->private_dir, 0777);
+  return TRUE;
+}
+
+static gboolean
+prepare (HdLease *lease)
+{
+  g_autofree char *name = entry_name (lease->token, lease->counter);
+  g_autofree char *entry = g_build_filename (lease->private_dir, name, NULL);
   g_autofree char *record = owner_record ();
-  HdLease *lease;
-  gint64 before;
   int saved_errno;
 
-  /* Every desk must be able to take over the lock of any other. */
-  if (g_mkdir (private, 0777) != 0)
-    return NULL;
-  g_chmod (private, 0777);
+  if (lease->prepared)
+    return TRUE;
+  if (!make_private_dir (lease))
+    return FALSE;
   if (!write_new_file (entry, record))
     {
       saved_errno = errno;
-      g_rmdir (private);
+      g_rmdir (lease->private_dir);
       errno = saved_errno;
-      return NULL;
+      return FALSE;
     }
+
+  set_prepared (lease, TRUE);
+  return TRUE;
+}
+
+/* Removes the prepared hold. */
+static void
+unprepare (HdLease *lease)
+{
+  g_autofree char *name = entry_name (lease->token, lease->counter);
+  g_autofree char *entry = g_build_filename (lease->private_dir, name, NULL);
+
+  if (!lease->prepared)
+    return;
+  g_unlink (entry);
+  g_rmdir (lease->private_dir);
+  set_prepared (lease, FALSE);
+}
+
+/* Renames the prepared folder to FILE.lock. FALSE with errno EEXIST when a
+ * lock is there. Called with leases_mutex held, so that the heartbeat does
+ * not remove the folder meanwhile. */
+static gboolean
+install_locked (HdLease *lease)
+{
+  gint64 before;
+  int renamed;
+
+  if (!prepare (lease))
+    return FALSE;
 
   before = hd_lease_now ();
-  if (g_rename (private, lock_dir) != 0)
+  renamed = g_rename (lease->private_dir, lease->lock_dir);
+  if (renamed != 0 && errno == ENOENT)
     {
-      saved_errno = errno == ENOTEMPTY ? EEXIST : errno;
-      g_unlink (entry);
-      g_rmdir (private);
-      errno = saved_errno;
-      return NULL;
+      /* The prepared folder is gone (a share mounted anew): once more. */
+      set_prepared (lease, FALSE);
+      if (!prepare (lease))
+        return FALSE;
+      before = hd_lease_now ();
+      renamed = g_rename (lease->private_dir, lease->lock_dir);
+    }
+  if (renamed != 0)
+    {
+      if (errno == ENOTEMPTY)
+        errno = EEXIST;
+      return FALSE;
     }
 
-  lease = g_new0 (HdLease, 1);
-  lease->lock_dir = g_strdup (lock_dir);
-  lease->token = g_steal_pointer (&token);
+  set_prepared (lease, FALSE);
   lease->renewed = before;
+  hold (lease);
+  return TRUE;
+}
+
+static gboolean
+install (HdLease *lease)
+{
+  gboolean installed;
+  int saved_errno;
+
+  g_mutex_lock (&leases_mutex);
+  installed = install_locked (lease);
+  saved_errno = errno;
+  g_mutex_unlock (&leases_mutex);
+  errno = saved_errno;
+  return installed;
+}
+
+/**
+ * hd_lease_new:
+ * @path: the helpdesk file
+ *
+ * A lease on @path's dot-file lock, not taken yet: hd_lease_try_take().
+ * Free it with hd_lease_free().
+ */
+HdLease *
+hd_lease_new (const char *path)
+{
+  static gsize started;
+  HdLease *lease = g_new0 (HdLease, 1);
+
+  if (g_once_init_enter (&started))
+    {
+      leases_held = g_ptr_array_new ();
+      leases_prepared = g_ptr_array_new ();
+      g_thread_unref (g_thread_new ("hd-lease", heartbeat_thread, NULL));
+      g_once_init_leave (&started, 1);
+    }
+
+  lease->lock_dir = g_strconcat (path, ".lock", NULL);
+  lease->token = new_token ();
+  lease->private_dir = g_strdup_printf ("%s.new-%s", lease->lock_dir, lease->token);
   return lease;
+}
+
+void
+hd_lease_free (HdLease *lease)
+{
+  if (lease == NULL)
+    return;
+
+  hd_lease_release (lease);
+  g_mutex_lock (&leases_mutex);
+  unprepare (lease);
+  g_mutex_unlock (&leases_mutex);
+  g_free (lease->lock_dir);
+  g_free (lease->private_dir);
+  g_free (lease->token);
+  g_free (lease);
+}
+
+gboolean
+hd_lease_is_held (HdLease *lease)
+{
+  gboolean held;
+
+  g_mutex_lock (&leases_mutex);
+  held = lease->held;
+  g_mutex_unlock (&leases_mutex);
+  return held;
 }
 
 /* Worded as the store words the same trouble with the file itself. */
@@ -540,9 +707,9 @@ set_lock_error (const char  *path,
 
 /**
  * hd_lease_try_take:
- * @path: the helpdesk file
+ * @path: the helpdesk file, for messages
  * @watch: what this caller has seen of the lock so far; updated
- * @lease: (out): the lease, or %NULL while another desk holds the lock
+ * @taken: (out): whether @lease holds the lock now
  *
  * Takes the lock if it is free, or was abandoned as @watch tells. Call it
  * again with the same @watch while waiting.
@@ -550,39 +717,34 @@ set_lock_error (const char  *path,
  * Returns: %FALSE when the lock can be neither taken nor read
  */
 gboolean
-hd_lease_try_take (const char    *path,
+hd_lease_try_take (HdLease       *lease,
+                   const char    *path,
                    HdLeaseWatch  *watch,
-                   HdLease      **lease,
+                   gboolean      *taken,
                    GError       **error)
 {
-  g_autofree char *lock_dir = g_strconcat (path, ".lock", NULL);
-
-  *lease = NULL;
-  for (guint attempt = 0; attempt < 4; attempt++)
+  *taken = lease->held;
+  for (guint attempt = 0; attempt < 4 && !*taken; attempt++)
     {
       g_autofree char *entry = NULL;
 
-      if (!read_entry (lock_dir, &entry))
+      if (!read_entry (lease->lock_dir, &entry))
         {
           if (errno != ENOENT)
             return set_lock_error (path, errno, error);
-          *lease = install (lock_dir);
-          if (*lease != NULL)
-            {
-              hold (*lease);
-              hd_lease_watch_clear (watch);
-              return TRUE;
-            }
-          if (errno != EEXIST)
+          *taken = install (lease);
+          if (!*taken && errno != EEXIST)
             return set_lock_error (path, errno, error);
           continue;
         }
 
-      watch_see (watch, lock_dir, entry);
-      if (!is_abandoned (watch) || !take_over (lock_dir, entry))
+      watch_see (watch, lease->lock_dir, entry);
+      if (!is_abandoned (watch) || !take_over (lease->lock_dir, entry))
         return TRUE;
     }
 
+  if (*taken)
+    hd_lease_watch_clear (watch);
   return TRUE;
 }
 
@@ -592,7 +754,8 @@ hd_lease_try_take (const char    *path,
  *
  * Takes the lock of @path, waiting as SQLite's busy handler would.
  *
- * Returns: (transfer full): the lease, or %NULL with %HD_ERROR_BUSY
+ * Returns: (transfer full): the lease, to free with hd_lease_free(), or
+ *   %NULL with %HD_ERROR_BUSY
  */
 HdLease *
 hd_lease_take (const char  *path,
@@ -601,9 +764,10 @@ hd_lease_take (const char  *path,
 {
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
   HdLeaseWatch watch = { 0 };
-  HdLease *lease = NULL;
+  HdLease *lease = hd_lease_new (path);
+  gboolean taken = FALSE;
 
-  while (hd_lease_try_take (path, &watch, &lease, error) && lease == NULL)
+  while (hd_lease_try_take (lease, path, &watch, &taken, error) && !taken)
     {
       if (g_get_monotonic_time () >= deadline)
         {
@@ -616,6 +780,8 @@ hd_lease_take (const char  *path,
     }
 
   hd_lease_watch_clear (&watch);
+  if (!taken)
+    g_clear_pointer (&lease, hd_lease_free);
   return lease;
 }
 
@@ -669,35 +835,49 @@ hd_lease_is_lost (HdLease *lease)
 /**
  * hd_lease_release:
  *
- * Releases and frees @lease. A lease that was taken over is only freed:
- * the lock there now is another desk's.
+ * Lets go of the lock, if @lease holds it. A lease that was taken over
+ * only forgets it: the lock there now is another desk's. The entry is
+ * moved out of FILE.lock, not deleted in place: a share deletes a file
+ * that a waiting desk has open by renaming it inside its folder
+ * (.nfsXXXX, .fuse_hiddenXXXX), which would keep FILE.lock from being
+ * removed. It moves into the next hold's private folder, under the next
+ * counter.
  */
 void
 hd_lease_release (HdLease *lease)
 {
   g_autofree char *name = NULL;
+  g_autofree char *next = NULL;
   g_autofree char *entry = NULL;
-  g_autofree char *aside = NULL;
-
-  if (lease == NULL)
-    return;
+  g_autofree char *prepared = NULL;
 
   g_mutex_lock (&leases_mutex);
-  g_ptr_array_remove_fast (leases_held, lease);
-  name = entry_name (lease->token, lease->counter);
-  entry = g_build_filename (lease->lock_dir, name, NULL);
-  aside = g_strdup_printf ("%s.stale-%s", lease->lock_dir, name);
-  /* Moved out, not deleted in place: a share deletes a file that a waiting
-   * desk has open by renaming it inside the folder (.nfsXXXX,
-   * .fuse_hiddenXXXX), which would keep the folder from being removed. */
-  if (!lease->lost && g_rename (entry, aside) == 0)
+  if (!lease->held)
     {
-      g_rmdir (lease->lock_dir);
-      g_unlink (aside);
+      g_mutex_unlock (&leases_mutex);
+      return;
     }
-  g_mutex_unlock (&leases_mutex);
 
-  lease_free (lease);
+  g_ptr_array_remove_fast (leases_held, lease);
+  lease->held = FALSE;
+  name = entry_name (lease->token, lease->counter);
+  next = entry_name (lease->token, lease->counter + 1);
+  entry = g_build_filename (lease->lock_dir, name, NULL);
+  prepared = g_build_filename (lease->private_dir, next, NULL);
+  if (!lease->lost && make_private_dir (lease))
+    {
+      if (g_rename (entry, prepared) == 0)
+        {
+          set_prepared (lease, TRUE);
+          g_rmdir (lease->lock_dir);
+        }
+      else
+        g_rmdir (lease->private_dir);
+    }
+  /* Never the same entry name for two holds: a desk that watched this one
+   * must not take the next for it. */
+  lease->counter++;
+  g_mutex_unlock (&leases_mutex);
 }
 
 /**
@@ -772,4 +952,5 @@ hd_lease_watch_clear (HdLeaseWatch *watch)
   g_clear_pointer (&watch->holder, g_free);
   g_clear_pointer (&watch->record, g_free);
   watch->since = 0;
+  watch->settled = FALSE;
 }

@@ -82,18 +82,23 @@ typedef struct {
   gint64  since;   /* CLOCK_BOOTTIME µs at which it was first seen */
   char   *record;  /* the entry's contents; NULL when unknown */
   char   *holder;  /* who holds it, for messages; NULL when unknown */
+  gboolean settled; /* held long enough to look up who holds it */
 } HdLeaseWatch;
 
 gint64    hd_lease_get_seconds    (void);
 gint64    hd_lease_now            (void);
 
-gboolean  hd_lease_try_take       (const char    *path,
+HdLease  *hd_lease_new            (const char    *path);
+void      hd_lease_free           (HdLease       *lease);
+gboolean  hd_lease_try_take       (HdLease       *lease,
+                                   const char    *path,
                                    HdLeaseWatch  *watch,
-                                   HdLease      **lease,
+                                   gboolean      *taken,
                                    GError       **error);
 HdLease  *hd_lease_take           (const char    *path,
                                    guint          timeout_ms,
                                    GError       **error);
+gboolean  hd_lease_is_held        (HdLease       *lease);
 gboolean  hd_lease_check          (HdLease       *lease,
                                    gboolean       owned,
                                    GError       **error);
@@ -105,5 +110,7 @@ char     *hd_lease_explain_busy   (const char    *path,
                                    HdLeaseWatch  *watch,
                                    guint          timeout_ms);
 void      hd_lease_watch_clear    (HdLeaseWatch  *watch);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdLease, hd_lease_free)
 
 G_END_DECLS

@@ -1343,7 +1343,7 @@ still_locked (FileLock  *lock,
 static void
 unlock_file (FileLock *lock)
 {
-  g_clear_pointer (&lock->lease, hd_lease_release);
+  g_clear_pointer (&lock->lease, hd_lease_free);
   if (lock->fd >= 0)
     close (lock->fd);
   lock->fd = -1;

@@ -573,6 +573,7 @@ test_release_while_read (void)
   seen = g_strconcat (path, ".lock", NULL);
   g_assert_false (g_file_test (seen, G_FILE_TEST_EXISTS));
   close (fd);
+  hd_lease_free (lease);
 }
 
 int
