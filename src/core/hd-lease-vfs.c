@@ -234,8 +234,8 @@ lease_lock (sqlite3_file *file,
         return SQLITE_BUSY;
     }
   else if (level >= SQLITE_LOCK_RESERVED && self->level < SQLITE_LOCK_RESERVED &&
-           !fence (self, TRUE))
-    return SQLITE_IOERR_LOCK;
+           !fence (self, FALSE))
+    return SQLITE_IOERR_LOCK;  /* a read that outlived the lease; the journal's check follows */
 
   if (level == SQLITE_LOCK_EXCLUSIVE)
     self->owned_checked = FALSE;
