@@ -435,24 +435,32 @@ renew (HdLease *lease)
     lease->lost = TRUE;
 }
 
+/* The thread wakes this often; a prepared hold unused for two ticks goes,
+ * so that a desk that only looks leaves little in the shared folder. */
+#define TICK_USEC (250 * 1000)
+
 static gpointer
 heartbeat_thread (gpointer data)
 {
   gint64 period = lease_usec () / HD_LEASE_RENEW_DIVISOR;
+  gint64 tick = MIN (period, TICK_USEC);
 
   g_mutex_lock (&leases_mutex);
   for (;;)
     {
-      g_cond_wait_until (&leases_cond, &leases_mutex, g_get_monotonic_time () + period);
+      g_cond_wait_until (&leases_cond, &leases_mutex, g_get_monotonic_time () + tick);
       for (guint i = 0; i < leases_held->len; i++)
-        renew (g_ptr_array_index (leases_held, i));
-      /* A prepared hold left unused for a period goes, so that an idle
-       * desk leaves nothing in the shared folder. */
+        {
+          HdLease *lease = g_ptr_array_index (leases_held, i);
+
+          if (hd_lease_now () - lease->renewed >= period - tick / 2)
+            renew (lease);
+        }
       for (guint i = leases_prepared->len; i > 0; i--)
         {
           HdLease *lease = g_ptr_array_index (leases_prepared, i - 1);
 
-          if (hd_lease_now () - lease->prepared_at >= period)
+          if (hd_lease_now () - lease->prepared_at >= 2 * tick)
             unprepare (lease);
         }
     }

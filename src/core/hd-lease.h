@@ -18,7 +18,7 @@
  *   while another lock is there, so the lock appears whole, entry
  *   included, or not at all. Releasing moves the entry back into a new
  *   private folder under the next counter, ready for the next hold, and
- *   removes FILE.lock; a prepared folder unused for a renewal period is
+ *   removes FILE.lock; a prepared folder unused for half a second is
  *   removed. So a lock taken and released costs four operations on the
  *   share, and no two holds ever show the same entry.
  *

@@ -1119,7 +1119,7 @@ test_share_unmounted (Fixture       *f,
 
   /* Nothing was left in the bare mount point, where a journal or lock
    * would be out of everyone's sight. A desk prepares its next dot-file
-   * lock beside the file and removes it when unused for a renewal period
+   * lock beside the file and removes it when unused for half a second
    * (hd-lease.h): wait that long. */
   for (int i = 0; i < 100; i++)
     {
