@@ -617,6 +617,8 @@ install_locked (HdLease *lease)
     }
   if (renamed != 0)
     {
+      /* Still wanted: not unused while this desk waits for the lock. */
+      lease->prepared_at = hd_lease_now ();
       if (errno == ENOTEMPTY)
         errno = EEXIST;
       return FALSE;
