@@ -1112,6 +1112,51 @@ test_restore (void)
   g_assert_cmpuint (seen->len, ==, 2);
 }
 
+/* A backup of an older Helpdesk is restored upgraded, and stays exactly
+ * as it was: opening it would have upgraded it in place. */
+static void
+test_restore_older_backup (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) disp = hd_test_new_helpdesk (&path);
+  g_autofree char *backup = hd_test_new_path ("schema-4");
+  g_autofree char *sql_path = g_test_build_filename (G_TEST_DIST, "fixtures", "schema-4.sql",
+                                                     NULL);
+  g_autofree char *dir = hd_store_default_backup_dir (path);
+  g_autofree char *sql = NULL;
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(HdStore) reopened = NULL;
+  g_autoptr(GPtrArray) tickets = NULL;
+  g_autoptr(GDir) listing = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *name;
+  sqlite3 *db = NULL;
+
+  g_assert_true (g_file_get_contents (sql_path, &sql, NULL, NULL));
+  g_assert_cmpint (sqlite3_open (backup, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  before = hd_test_read_bytes (backup);
+
+  g_assert_true (hd_store_restore (disp, backup, NULL, &error));
+  g_assert_no_error (error);
+  after = hd_test_read_bytes (backup);
+  g_assert_true (g_bytes_equal (before, after));
+  g_assert_cmpint (query_int (hd_store_get_db (disp), "PRAGMA user_version"), ==,
+                   HD_SCHEMA_VERSION);
+
+  reopened = hd_test_open_as (path, "dana");
+  tickets = hd_store_list_tickets (reopened, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tickets->len, >, 0);
+
+  /* The copy it was restored from is gone. */
+  listing = g_dir_open (dir, 0, NULL);
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    g_assert_false (g_str_has_prefix (name, "restoring-"));
+}
+
 static void
 test_change_log (void)
 {
@@ -1169,6 +1214,7 @@ main (int   argc,
   g_test_add_func ("/store/backup/refusals", test_backup_refusals);
   g_test_add_func ("/store/backup/rotating", test_backup_rotating);
   g_test_add_func ("/store/restore", test_restore);
+  g_test_add_func ("/store/restore-older-backup", test_restore_older_backup);
   g_test_add_func ("/store/change-log", test_change_log);
 
   return g_test_run ();

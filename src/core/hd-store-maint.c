@@ -447,6 +447,65 @@ hd_store_newest_backup_age (const char *dir)
   return MAX (0, g_get_real_time () / G_USEC_PER_SEC - (gint64) st.st_mtime);
 }
 
+/* Opening a helpdesk file upgrades an older one in place, and a backup
+ * must stay as it was (it may be read-only, too). So a restore copies the
+ * backup into @dir and opens the copy; the caller removes @copy. */
+static HdStore *
+open_copy_of_backup (HdStore     *self,
+                     const char  *backup,
+                     const char  *dir,
+                     char       **copy,
+                     GError     **error)
+{
+  sqlite3 *src = NULL;
+  sqlite3 *dst = NULL;
+  int rc;
+
+  if (!verify_backup (backup, error))
+    return NULL;
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, HD_ERROR, HD_ERROR_FAILED, _("The backup folder “%s” cannot be made: %s."),
+                   dir, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  *copy = g_strdup_printf ("%s/restoring-%d-%08x.db", dir, (int) getpid (), g_random_int ());
+  rc = sqlite3_open_v2 (backup, &src, SQLITE_OPEN_READONLY, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_open_v2 (*copy, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (rc == SQLITE_OK)
+    rc = copy_pages (src, dst);
+  sqlite3_close (dst);
+  sqlite3_close (src);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, HD_ERROR, (rc & 0xff) == SQLITE_FULL ? HD_ERROR_DISK_FULL : HD_ERROR_FAILED,
+                   _("The backup “%s” could not be copied to restore it (%s); nothing was changed."),
+                   backup, sqlite3_errstr (rc));
+      return NULL;
+    }
+
+  return hd_store_open_full (*copy, hd_person_get_login (hd_store_get_me (self)),
+                             HD_STORE_OPEN_VERIFY, error);
+}
+
+typedef char HdRestoreCopy;
+
+static void
+remove_copy (HdRestoreCopy *copy)
+{
+  g_autofree char *journal = g_strconcat (copy, "-journal", NULL);
+
+  g_unlink (copy);
+  g_unlink (journal);
+  g_free (copy);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdRestoreCopy, remove_copy)
+
 /**
  * hd_store_restore:
  * @backup: a backup of this helpdesk (or of any helpdesk file)
@@ -469,7 +528,8 @@ hd_store_restore (HdStore     *self,
   g_autoptr(HdStore) source = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *dir = NULL;
-  sqlite3_backup *copy;
+  g_autoptr(HdRestoreCopy) copy = NULL;
+  sqlite3_backup *pages;
   gint64 last_seq;
   int rc;
 
@@ -488,8 +548,8 @@ hd_store_restore (HdStore     *self,
   if (!hd_store_check_locking (self, error))
     return FALSE;
 
-  source = hd_store_open_full (backup, hd_person_get_login (hd_store_get_me (self)),
-                               HD_STORE_OPEN_VERIFY, error);
+  dir = hd_store_default_backup_dir (hd_store_get_path (self));
+  source = open_copy_of_backup (self, backup, dir, &copy, error);
   if (source == NULL)
     return FALSE;
   if (hd_store_get_schema_version (source) > hd_store_get_schema_version (self))
@@ -499,7 +559,6 @@ hd_store_restore (HdStore     *self,
       return FALSE;
     }
 
-  dir = hd_store_default_backup_dir (hd_store_get_path (self));
   if (!hd_store_backup_rotating (self, dir, HD_STORE_BACKUPS_KEPT, safety_copy, error))
     return FALSE;
 
@@ -512,25 +571,27 @@ hd_store_restore (HdStore     *self,
   last_seq = sqlite3_column_int64 (stmt, 0);
   g_clear_pointer (&stmt, sqlite3_finalize);
 
-  copy = sqlite3_backup_init (hd_store_get_db (self), "main", hd_store_get_db (source), "main");
-  if (copy == NULL)
+  pages = sqlite3_backup_init (hd_store_get_db (self), "main", hd_store_get_db (source), "main");
+  if (pages == NULL)
     return hd_store_set_error_from_db (self, sqlite3_errcode (hd_store_get_db (self)), error);
 
-  rc = sqlite3_backup_step (copy, -1);
-  sqlite3_backup_finish (copy);
+  rc = sqlite3_backup_step (pages, -1);
+  sqlite3_backup_finish (pages);
   if (rc != SQLITE_DONE)
     return hd_store_set_error_from_db (self, rc, error);
 
   /* Tell every open window to read everything again. Other desks' monitors
    * have seen the old file's changes, so the row must come after all of
-   * them, not after the backup's. No actor: the restored people may not
+   * them, and after the backup's (a backup of another file may count
+   * further). No actor: the restored people may not
    * include whoever restored. */
   stmt = hd_store_prepare (self,
                            "INSERT INTO change_log (seq, at, tbl, row_id, kind)"
-                           " VALUES (?, ?, 'settings', 0, 'restored')", error);
+                           " SELECT max(?, coalesce(max(seq), 0)) + 1, ?, 'settings', 0, 'restored'"
+                           " FROM change_log", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, MAX (last_seq + 1, 1));
+  sqlite3_bind_int64 (stmt, 1, last_seq);
   sqlite3_bind_int64 (stmt, 2, g_get_real_time ());
   return hd_store_step_done (self, stmt, error);
 }
