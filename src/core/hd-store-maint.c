@@ -856,42 +856,6 @@ hd_store_find_last_good_backup (const char  *path,
   return NULL;
 }
 
-/* Reads FILE.locking as the store does; without one, POSIX. */
-static gboolean
-read_locking_record (const char  *path,
-                     HdLocking   *locking,
-                     gboolean    *recorded,
-                     GError     **error)
-{
-  g_autofree char *record = hd_store_locking_path (path);
-  g_autofree char *text = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  *locking = HD_LOCKING_POSIX;
-  *recorded = FALSE;
-
-  if (!g_file_get_contents (record, &text, NULL, &local_error))
-    {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        return TRUE;
-      g_set_error (error, HD_ERROR, HD_ERROR_FAILED,
-                   _("The locking record “%s” cannot be read: %s"), record,
-                   local_error->message);
-      return FALSE;
-    }
-
-  if (!hd_locking_from_string (text, locking))
-    {
-      g_set_error (error, HD_ERROR, HD_ERROR_CORRUPT,
-                   _("The locking record “%s” must say “posix” or “dotfile”. Restore it; every desk must lock the file the same way."),
-                   record);
-      return FALSE;
-    }
-
-  *recorded = TRUE;
-  return TRUE;
-}
-
 static guint32
 header_uint32 (const guint8 *bytes)
 {
@@ -1350,7 +1314,7 @@ hd_store_recover (const char  *path,
       return FALSE;
     }
 
-  if (!read_locking_record (path, &locking, &recorded, error))
+  if (!hd_store_read_locking_record (path, &locking, &recorded, error))
     return FALSE;
 
   header = hd_store_read_header (path, NULL);

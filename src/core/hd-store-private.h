@@ -90,6 +90,11 @@ HdTicketEvent *hd_ticket_event_new_from_row (sqlite3_stmt *stmt);
 #define HD_LEASE_VFS_NAME "helpdesk-lease"
 #define HD_LEASE_FCNTL_FILE 0x48440001
 
+gboolean       hd_store_read_locking_record (const char  *path,
+                                             HdLocking   *locking,
+                                             gboolean    *recorded,
+                                             GError     **error);
+
 gboolean       hd_lease_vfs_register      (void);
 gboolean       hd_lease_vfs_check         (sqlite3      *db,
                                            GError      **error);

@@ -330,9 +330,6 @@ hd_store_is_still_there (HdStore  *self,
  * store had the file open with the old one. The first is known at open
  * and every write is refused; the second is found by the write itself. */
 
-static gboolean read_locking_record (HdStore    *self,
-                                     HdLocking  *locking,
-                                     GError    **error);
 
 static void
 stamp_record (HdStore     *self,
@@ -385,7 +382,7 @@ check_locking_current (HdStore  *self,
   if (stamps_equal (&now, &self->record))
     return TRUE;
 
-  if (!read_locking_record (self, &recorded, error))
+  if (!hd_store_read_locking_record (self->path, &recorded, NULL, error))
     return FALSE;
 
   if (recorded != self->locking)
@@ -869,24 +866,31 @@ hd_store_locking_path (const char *path)
   return g_strconcat (path, ".locking", NULL);
 }
 
-/* Reads FILE.locking; a file without one was made before locking methods
- * were recorded, on a local disk: POSIX. */
-static gboolean
-read_locking_record (HdStore    *self,
-                     HdLocking  *locking,
-                     GError    **error)
+/**
+ * hd_store_read_locking_record:
+ * @recorded: (out) (optional): whether there was a record
+ *
+ * Reads FILE.locking beside @path; a file without one was made before
+ * locking methods were recorded, on a local disk: POSIX.
+ */
+gboolean
+hd_store_read_locking_record (const char  *path,
+                              HdLocking   *locking,
+                              gboolean    *recorded,
+                              GError     **error)
 {
-  g_autofree char *record = hd_store_locking_path (self->path);
+  g_autofree char *record = hd_store_locking_path (path);
   g_autofree char *text = NULL;
   g_autoptr(GError) local_error = NULL;
+
+  *locking = HD_LOCKING_POSIX;
+  if (recorded != NULL)
+    *recorded = FALSE;
 
   if (!g_file_get_contents (record, &text, NULL, &local_error))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        {
-          *locking = HD_LOCKING_POSIX;
-          return TRUE;
-        }
+        return TRUE;
       g_set_error (error, HD_ERROR, HD_ERROR_FAILED,
                    _("The locking record “%s” cannot be read: %s"), record,
                    local_error->message);
@@ -901,6 +905,8 @@ read_locking_record (HdStore    *self,
       return FALSE;
     }
 
+  if (recorded != NULL)
+    *recorded = TRUE;
   return TRUE;
 }
 
@@ -1095,7 +1101,7 @@ read_locking (HdStore  *self,
               GError  **error)
 {
   stamp_record (self, &self->record);
-  return read_locking_record (self, &self->locking, error);
+  return hd_store_read_locking_record (self->path, &self->locking, NULL, error);
 }
 
 /* An older file is upgraded when it is opened, which writes it. */
