@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hd-bench-marks.h"
 #include "hd-sidebar.h"
 
 struct _HdSidebar
@@ -381,6 +382,7 @@ hd_sidebar_set_count (HdSidebar *self,
 
   text = g_strdup_printf ("%u", count);
   gtk_label_set_label (self->counts[view], text);
+  hd_bench_marks_count (view, count);
 }
 
 /**
