@@ -31,9 +31,14 @@
  * use.
  *
  * Speed. The zone's offsets from 1970 to 2100 are read once into a table
- * (about 1 ms, on first use), and the engine steps a day at a time, so
- * adding N working days costs about N table lookups, never a loop over
- * minutes.
+ * (about 1 ms, on first use). The working time itself is laid out once per
+ * block of 128 local days, on the first question about one of them: each
+ * working span as instants, after the spans before it (where two overlap in
+ * a repeated hour, the later one starts where the earlier ends), with the
+ * business time before it in the block, so a question costs a few binary
+ * searches in the blocks it touches, whatever the amount of time, never a
+ * step per day or per minute. Blocks are built under g_once, so one
+ * calendar serves many threads.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -59,6 +64,15 @@
  * calendar: 100 years. */
 #define MAX_SCAN_DAYS (100 * 366)
 
+/* Blocks of local days (days since 1970-01-01) laid out from a few days
+ * before HD_CALENDAR_MIN_INSTANT to a few after HD_CALENDAR_MAX_INSTANT:
+ * every day a question can reach, and nothing after the last day can
+ * hold an answer before HD_CALENDAR_MAX_INSTANT. */
+#define BLOCK_DAYS 128
+#define FIRST_DAY  G_GINT64_CONSTANT (-25570)   /* 1899-12-29 */
+#define LAST_DAY   G_GINT64_CONSTANT (84009)    /* 2200-01-04 */
+#define N_BLOCKS   ((guint) ((LAST_DAY - FIRST_DAY) / BLOCK_DAYS + 1))
+
 typedef struct {
   gint64 start;    /* seconds since the epoch */
   gint32 offset;   /* seconds east of UTC from @start on */
@@ -75,6 +89,25 @@ typedef struct {
   gint64 end;
 } Span;
 
+/* A span of working time counted once: it starts no earlier than every
+ * span before it ended. */
+typedef struct {
+  gint64 start;    /* µs */
+  gint64 end;
+  gint64 before;   /* business µs of the spans before it in its block */
+  gint32 day;      /* the local day it belongs to */
+} Work;
+
+/* BLOCK_DAYS local days' work, in order. */
+typedef struct {
+  guint16 first[BLOCK_DAYS + 1];   /* index of each day's first span; [BLOCK_DAYS] = n */
+  guint16 lead_idle;               /* days before the first working one */
+  guint16 trail_idle;              /* days after the last working one */
+  guint   n;
+  gint64  total;                   /* business µs of the block */
+  Work    work[];
+} Block;
+
 struct _HdCalendar
 {
   gatomicrefcount     ref;
@@ -85,6 +118,7 @@ struct _HdCalendar
   gint32             *holidays;     /* local days since 1970-01-01, ascending, unique */
   guint               n_holidays;
   ZoneTable          *table;        /* built on first use */
+  Block              *blocks[N_BLOCKS];   /* each built on first use */
 };
 
 G_DEFINE_BOXED_TYPE (HdCalendar, hd_calendar, hd_calendar_ref, hd_calendar_unref)
@@ -179,6 +213,7 @@ zone_table_new (GTimeZone *tz)
   table = g_malloc (sizeof (ZoneTable) + steps->len * sizeof (ZoneStep));
   table->n_steps = steps->len;
   memcpy (table->steps, steps->data, steps->len * sizeof (ZoneStep));
+
   return table;
 }
 
@@ -348,6 +383,172 @@ day_spans (HdCalendar *self,
     }
 
   return k;
+}
+
+/* Blocks of work */
+
+static inline guint
+block_of_day (gint64 day)
+{
+  return (guint) ((day - FIRST_DAY) / BLOCK_DAYS);
+}
+
+static inline gint64
+block_first_day (guint b)
+{
+  return FIRST_DAY + (gint64) b * BLOCK_DAYS;
+}
+
+/* The end of the latest span of the three days before @day: spans of
+ * earlier days end before those days' start, so this is when everything
+ * before @day has been counted. */
+static gint64
+counted_before (HdCalendar *self,
+                gint64      day)
+{
+  Span spans[HD_CALENDAR_MAX_INTERVALS];
+  gint64 counted = G_MININT64;
+
+  for (gint64 d = day - 3; d < day; d++)
+    {
+      guint n = day_spans (self, d, spans);
+
+      for (guint k = 0; k < n; k++)
+        counted = MAX (counted, spans[k].end);
+    }
+
+  return counted;
+}
+
+static Block *
+block_new (HdCalendar *self,
+           guint       b)
+{
+  g_autoptr(GArray) work = g_array_new (FALSE, FALSE, sizeof (Work));
+  Span spans[HD_CALENDAR_MAX_INTERVALS];
+  gint64 first = block_first_day (b);
+  gint64 counted = counted_before (self, first);
+  gint64 total = 0;
+  guint16 first_index[BLOCK_DAYS + 1];
+  int first_worked = -1, last_worked = -1;
+  Block *block;
+
+  for (int i = 0; i < BLOCK_DAYS; i++)
+    {
+      guint n = day_spans (self, first + i, spans);
+
+      first_index[i] = (guint16) work->len;
+      for (guint k = 0; k < n; k++)
+        {
+          Work item = { MAX (counted, spans[k].start), spans[k].end, total, (gint32) (first + i) };
+
+          counted = MAX (counted, spans[k].end);
+          if (item.start >= item.end)
+            continue;
+
+          g_array_append_val (work, item);
+          total += item.end - item.start;
+          if (first_worked < 0)
+            first_worked = i;
+          last_worked = i;
+        }
+    }
+  first_index[BLOCK_DAYS] = (guint16) work->len;
+
+  block = g_malloc (sizeof (Block) + work->len * sizeof (Work));
+  memcpy (block->first, first_index, sizeof first_index);
+  block->lead_idle = first_worked < 0 ? BLOCK_DAYS : first_worked;
+  block->trail_idle = first_worked < 0 ? BLOCK_DAYS : BLOCK_DAYS - 1 - last_worked;
+  block->n = work->len;
+  block->total = total;
+  memcpy (block->work, work->data, work->len * sizeof (Work));
+  return block;
+}
+
+static const Block *
+get_block (HdCalendar *self,
+           guint       b)
+{
+  if (g_once_init_enter (&self->blocks[b]))
+    g_once_init_leave (&self->blocks[b], block_new (self, b));
+
+  return self->blocks[b];
+}
+
+/* The first of @block's spans from @lo on that ends after @instant, or
+ * block->n. */
+static guint
+first_ending_after (const Block *block,
+                    guint        lo,
+                    gint64       instant)
+{
+  guint hi = block->n;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (block->work[mid].end > instant)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+
+  return lo;
+}
+
+/* The first of @block's spans in [@lo, @hi) that starts at or after
+ * @instant, or @hi. */
+static guint
+first_starting_at (const Block *block,
+                   guint        lo,
+                   guint        hi,
+                   gint64       instant)
+{
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (block->work[mid].start >= instant)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+
+  return lo;
+}
+
+typedef struct {
+  const Block *block;
+  guint        b;
+  guint        index;
+} Place;
+
+/* The first span of a day from @day to @last_day that ends after
+ * @instant. */
+static gboolean
+find_work (HdCalendar *self,
+           gint64      day,
+           gint64      last_day,
+           gint64      instant,
+           Place      *place)
+{
+  guint b = block_of_day (day);
+  guint lo = get_block (self, b)->first[day - block_first_day (b)];
+
+  for (; b < N_BLOCKS && block_first_day (b) <= last_day; b++, lo = 0)
+    {
+      const Block *block = get_block (self, b);
+      guint i = first_ending_after (block, lo, instant);
+
+      if (i < block->n)
+        {
+          *place = (Place) { block, b, i };
+          return block->work[i].day <= last_day;
+        }
+    }
+
+  return FALSE;
 }
 
 /* Parsing */
@@ -1152,8 +1353,8 @@ gint64
 hd_calendar_next_working (HdCalendar *self,
                           gint64      instant)
 {
-  Span spans[HD_CALENDAR_MAX_INTERVALS];
-  gint64 day;
+  Place place;
+  gint64 day, found;
 
   g_return_val_if_fail (self != NULL, HD_CALENDAR_NEVER);
 
@@ -1162,20 +1363,42 @@ hd_calendar_next_working (HdCalendar *self,
   /* From the day before: a span may end after local midnight when clocks go
    * back at midnight. */
   day = local_day_of (self, instant) - 1;
-  for (int i = 0; i < HD_CALENDAR_SCAN_DAYS + 2; i++, day++)
+  if (!find_work (self, day, day + HD_CALENDAR_SCAN_DAYS + 1, instant, &place))
+    return HD_CALENDAR_NEVER;
+
+  found = MAX (instant, place.block->work[place.index].start);
+  return found < HD_CALENDAR_MAX_INSTANT ? found : HD_CALENDAR_NEVER;
+}
+
+/* Where @usec of business time after position @base of @place's block
+ * (business µs from the block's start) runs out, if in that block. */
+static gboolean
+run_out_in_block (const Block *block,
+                  guint        lo,
+                  gint64       base,
+                  gint64       usec,
+                  guint       *index)
+{
+  gint64 wanted = base + usec;
+  guint hi = block->n;
+
+  if (usec > block->total - base)
+    return FALSE;
+
+  /* the first span whose end is at or past @wanted */
+  while (lo < hi)
     {
-      guint n = day_spans (self, day, spans);
+      guint mid = lo + (hi - lo) / 2;
+      const Work *w = &block->work[mid];
 
-      for (guint k = 0; k < n; k++)
-        if (instant < spans[k].end)
-          {
-            gint64 found = MAX (instant, spans[k].start);
-
-            return found < HD_CALENDAR_MAX_INSTANT ? found : HD_CALENDAR_NEVER;
-          }
+      if (w->before + (w->end - w->start) >= wanted)
+        hi = mid;
+      else
+        lo = mid + 1;
     }
 
-  return HD_CALENDAR_NEVER;
+  *index = lo;
+  return TRUE;
 }
 
 /**
@@ -1195,10 +1418,10 @@ hd_calendar_add_business_usec (HdCalendar *self,
                                gint64      start,
                                gint64      usec)
 {
-  Span spans[HD_CALENDAR_MAX_INTERVALS];
-  gint64 day;
-  gint64 counted = G_MININT64;   /* time before this is counted already */
-  int idle = 0;
+  gint64 first_day, last_day, idle, base, found;
+  const Block *block;
+  Place place;
+  guint b, i;
 
   g_return_val_if_fail (self != NULL, HD_CALENDAR_NEVER);
 
@@ -1208,31 +1431,46 @@ hd_calendar_add_business_usec (HdCalendar *self,
     return HD_CALENDAR_NEVER;
 
   start = clamp_instant (start);
-  day = local_day_of (self, start) - 1;
+  first_day = local_day_of (self, start) - 1;
+  last_day = first_day + MAX_SCAN_DAYS - 1;
+  if (!find_work (self, first_day, last_day, start, &place))
+    return HD_CALENDAR_NEVER;
 
-  for (int i = 0; i < MAX_SCAN_DAYS && idle <= HD_CALENDAR_SCAN_DAYS; i++, day++)
+  /* @idle counts the days without working time in a row before the
+   * block's first working day: more than HD_CALENDAR_SCAN_DAYS of them end
+   * the search. Inside a block they are fewer. */
+  block = place.block;
+  b = place.b;
+  i = place.index;
+  idle = block->work[i].day - first_day;
+  base = block->work[i].before + MAX (0, start - block->work[i].start);
+
+  for (;;)
     {
-      guint n = day_spans (self, day, spans);
-      gboolean worked = FALSE;
+      if (idle > HD_CALENDAR_SCAN_DAYS)
+        return HD_CALENDAR_NEVER;
+      if (run_out_in_block (block, i, base, usec, &i))
+        break;
 
-      for (guint k = 0; k < n; k++)
+      usec -= block->total - base;
+      idle = block->trail_idle;
+      do
         {
-          gint64 from = MAX (MAX (start, counted), spans[k].start);
-
-          counted = MAX (counted, spans[k].end);
-          if (from >= spans[k].end)
-            continue;
-
-          worked = TRUE;
-          if (usec <= spans[k].end - from)
-            return from + usec <= HD_CALENDAR_MAX_INSTANT ? from + usec : HD_CALENDAR_NEVER;
-          usec -= spans[k].end - from;
+          if (++b >= N_BLOCKS || block_first_day (b) > last_day || idle > HD_CALENDAR_SCAN_DAYS)
+            return HD_CALENDAR_NEVER;
+          block = get_block (self, b);
+          idle += block->lead_idle;
         }
-
-      idle = worked ? 0 : idle + 1;
+      while (block->n == 0);
+      base = 0;
+      i = 0;
     }
 
-  return HD_CALENDAR_NEVER;
+  if (block->work[i].day > last_day)
+    return HD_CALENDAR_NEVER;
+
+  found = block->work[i].start + (base + usec - block->work[i].before);
+  return found <= HD_CALENDAR_MAX_INSTANT ? found : HD_CALENDAR_NEVER;
 }
 
 /**
@@ -1250,6 +1488,26 @@ hd_calendar_add_business (HdCalendar *self,
   return hd_calendar_add_business_usec (self, start, minutes * 60 * G_USEC_PER_SEC);
 }
 
+/* Business µs of @block's spans [@lo, @hi) inside [@from, @to). */
+static gint64
+block_business (const Block *block,
+                guint        lo,
+                guint        hi,
+                gint64       from,
+                gint64       to)
+{
+  const Work *first, *last;
+
+  hi = first_starting_at (block, lo, hi, to);
+  if (hi <= lo)
+    return 0;
+
+  first = &block->work[lo];
+  last = &block->work[hi - 1];
+  return last->before + (last->end - last->start) - first->before
+         - MAX (0, from - first->start) - MAX (0, last->end - to);
+}
+
 /**
  * hd_calendar_business_usec:
  * @from: µs since the epoch
@@ -1263,10 +1521,8 @@ hd_calendar_business_usec (HdCalendar *self,
                            gint64      from,
                            gint64      to)
 {
-  Span spans[HD_CALENDAR_MAX_INTERVALS];
-  gint64 total = 0;
-  gint64 counted;   /* time before this is counted already */
-  gint64 last;
+  gint64 last_day, total = 0;
+  Place place;
 
   g_return_val_if_fail (self != NULL, 0);
 
@@ -1275,23 +1531,18 @@ hd_calendar_business_usec (HdCalendar *self,
   if (to <= from)
     return 0;
 
-  counted = from;
-  last = local_day_of (self, to);
-  for (gint64 day = local_day_of (self, from) - 1; day <= last; day++)
+  /* The spans of the days from the day before @from's to @to's. */
+  last_day = local_day_of (self, to);
+  if (!find_work (self, local_day_of (self, from) - 1, last_day, from, &place))
+    return 0;
+
+  for (guint b = place.b, lo = place.index; b <= block_of_day (last_day); b++, lo = 0)
     {
-      guint n = day_spans (self, day, spans);
+      const Block *block = get_block (self, b);
+      guint hi = b == block_of_day (last_day) ? block->first[last_day + 1 - block_first_day (b)]
+                                              : block->n;
 
-      for (guint k = 0; k < n; k++)
-        {
-          gint64 a = MAX (counted, spans[k].start);
-          gint64 b = MIN (to, spans[k].end);
-
-          if (b > a)
-            {
-              total += b - a;
-              counted = b;
-            }
-        }
+      total += block_business (block, lo, hi, from, to);
     }
 
   return total;
