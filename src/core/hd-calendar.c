@@ -78,7 +78,13 @@ typedef struct {
   gint32 offset;   /* seconds east of UTC from @start on */
 } ZoneStep;
 
+/* Stretches of 2^20 s (12 days) of the table, each with its first step:
+ * no zone changes its offset more than a few times in one. */
+#define BUCKET_SHIFT 20
+#define N_BUCKETS ((guint) ((TABLE_LAST - TABLE_FIRST) >> BUCKET_SHIFT) + 1)
+
 typedef struct {
+  guint16  bucket[N_BUCKETS];   /* the step in force at each bucket's start */
   guint    n_steps;
   ZoneStep steps[];
 } ZoneTable;
@@ -214,6 +220,15 @@ zone_table_new (GTimeZone *tz)
   table->n_steps = steps->len;
   memcpy (table->steps, steps->data, steps->len * sizeof (ZoneStep));
 
+  for (guint b = 0, k = 0; b < N_BUCKETS; b++)
+    {
+      gint64 bucket_start = TABLE_FIRST + ((gint64) b << BUCKET_SHIFT);
+
+      while (k + 1 < table->n_steps && table->steps[k + 1].start <= bucket_start)
+        k++;
+      table->bucket[b] = (guint16) k;
+    }
+
   return table;
 }
 
@@ -232,24 +247,17 @@ offset_at (HdCalendar *self,
            gint64      seconds)
 {
   const ZoneTable *table = get_table (self);
-  guint lo = 0;
-  guint hi = table->n_steps;
+  guint k;
 
   if (seconds < TABLE_FIRST || seconds >= TABLE_LAST)
     return g_time_zone_get_offset (self->tz, find_interval (self->tz, seconds));
 
   /* the last step that starts at or before @seconds */
-  while (hi - lo > 1)
-    {
-      guint mid = lo + (hi - lo) / 2;
+  k = table->bucket[(seconds - TABLE_FIRST) >> BUCKET_SHIFT];
+  while (k + 1 < table->n_steps && table->steps[k + 1].start <= seconds)
+    k++;
 
-      if (table->steps[mid].start <= seconds)
-        lo = mid;
-      else
-        hi = mid;
-    }
-
-  return table->steps[lo].offset;
+  return table->steps[k].offset;
 }
 
 /* The instant (seconds) at which the local clock shows @local (seconds
