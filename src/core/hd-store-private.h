@@ -142,7 +142,10 @@ HdCalendar    *hd_store_calendar_from_text  (HdStore     *self,
                                              const char  *text,
                                              GError     **error);
 
-/* SLA (hd-store-sla.c), inside a write transaction. */
+/* Statuses in which the SLA clock runs; only these tickets have a due_at. */
+#define HD_STATUSES_RUNNING "('new', 'open')"
+
+/* SLA (hd-store-sla.c, hd-store-alerts.c), inside a write transaction. */
 gboolean       hd_store_sla_set_up_locked   (HdStore      *self,
                                              GError      **error);
 gboolean       hd_store_sla_refresh_ticket  (HdStore      *self,
