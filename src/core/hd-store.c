@@ -93,11 +93,14 @@ hd_bind_text_or_null (sqlite3_stmt *stmt,
 }
 
 /* The time of the current write transaction: every row one change writes
- * carries the same moment, so a ticket's updated_at is its last event's. */
+ * carries the same moment, so a ticket's updated_at is its last event's.
+ * Outside one, the clock (or the tests' time). */
 gint64
 hd_store_now (HdStore *self)
 {
-  return self->tx_now != 0 ? self->tx_now : g_get_real_time ();
+  if (self->tx_now != 0)
+    return self->tx_now;
+  return self->fake_now != 0 ? self->fake_now : g_get_real_time ();
 }
 
 sqlite3 *
