@@ -8,6 +8,11 @@
  *
  *   - hd_store_recompute_due() when every deadline is new (it writes every
  *     open ticket) and again when none moved (it only reads and computes);
+ *   - a change of the calendar (hd_store_set_calendar(): every open ticket
+ *     moves) and of one priority's policy (hd_store_set_sla_rule()), each
+ *     with how long it held the write lock: from the end of its BEGIN
+ *     IMMEDIATE to the end of its COMMIT, as SQLite's profile of those
+ *     statements on the store's connection says;
  *   - hd_store_raise_due_alerts() when nothing is due (an index probe), when
  *     about 1 000 tickets have just become due (it stores their alerts), and
  *     once more at that moment (nothing new: a probe over those 1 000);
@@ -18,6 +23,10 @@
  *   bench: due <what> <value> <unit>
  *
  * Run: _build/tests/bench/bench-due [--tickets N] [--dir DIR]
+ *
+ * With --dir the file stays there, and a later run with the same --dir
+ * uses it again instead of seeding (its deadlines are cleared first, so
+ * the first recomputation writes every one again).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -214,6 +223,48 @@ ms_since (gint64 started)
   return (g_get_monotonic_time () - started) / 1000.0;
 }
 
+/* The write lock, as the profile of BEGIN IMMEDIATE and COMMIT or
+ * ROLLBACK on the store's connection sees it. */
+typedef struct {
+  gint64 taken;     /* monotonic µs, 0 while not held */
+  double held_ms;   /* the longest hold since the last reset */
+} Lock;
+
+static int
+lock_trace_cb (unsigned int  type,
+               void         *data,
+               void         *p,
+               void         *x)
+{
+  Lock *lock = data;
+  const char *sql = sqlite3_sql (p);
+
+  if (sql == NULL)
+    return 0;
+
+  if (g_ascii_strncasecmp (sql, "BEGIN IMMEDIATE", 15) == 0)
+    lock->taken = g_get_monotonic_time ();
+  else if (lock->taken != 0 && (g_ascii_strncasecmp (sql, "COMMIT", 6) == 0 ||
+                                g_ascii_strncasecmp (sql, "ROLLBACK", 8) == 0))
+    {
+      lock->held_ms = MAX (lock->held_ms, ms_since (lock->taken));
+      lock->taken = 0;
+    }
+
+  return 0;
+}
+
+/* Times @what, then reports it and how long it held the lock. */
+#define TIMED(lock, name, call) \
+  G_STMT_START { \
+    gint64 started_ = g_get_monotonic_time (); \
+    (lock)->held_ms = 0; \
+    if (!(call)) \
+      die (name, error); \
+    report (name, ms_since (started_), "ms"); \
+    report (name "-lock", (lock)->held_ms, "ms"); \
+  } G_STMT_END
+
 int
 main (int   argc,
       char *argv[])
@@ -229,7 +280,9 @@ main (int   argc,
   HdPersonDraft req = { .login = "req", .name = "Req", .role = HD_ROLE_REQUESTER };
   int n_tickets = 100000;
   guint changed = 0, raised = 0, count = 0;
-  gint64 now, started, quiet, busy;
+  gint64 started, quiet, busy;
+  gboolean reuse;
+  Lock lock = { 0, };
   double ms;
   GOptionEntry entries[] = {
     { "tickets", 0, 0, G_OPTION_ARG_INT, &n_tickets, "How many open tickets", "N" },
@@ -248,39 +301,71 @@ main (int   argc,
   if (dir == NULL)
     die ("folder", error);
   path = g_build_filename (dir, "due.db", NULL);
-  g_unlink (path);
-
-  store = hd_store_create_full (path, "disp", "Bench", HD_LOCKING_POSIX, &error);
-  if (store == NULL)
-    die ("create", error);
-  g_object_unref (hd_store_add_person (store, &tech, &error));
-  g_object_unref (hd_store_add_person (store, &req, &error));
+  reuse = keep_dir != NULL && g_file_test (path, G_FILE_TEST_EXISTS);
   calendar = hd_calendar_new ("Europe/Berlin", "mon-fri 08:00-12:00,13:00-17:00",
                               "2026-12-24,2026-12-25,2026-12-31", &error);
-  if (calendar == NULL || !hd_store_set_calendar (store, calendar, &error))
+  if (calendar == NULL)
     die ("calendar", error);
 
-  now = g_get_real_time ();
-  started = g_get_monotonic_time ();
-  seed (store, n_tickets, now);
-  report ("seed", ms_since (started), "ms");
-  report ("tickets", n_tickets, "open tickets");
+  if (reuse)
+    {
+      store = hd_store_open (path, "disp", &error);
+      if (store == NULL || !hd_store_set_calendar (store, calendar, &error))
+        die ("open", error);
+      exec_or_die (hd_store_get_db (store), "DELETE FROM alerts; UPDATE tickets SET due_at = NULL, warn_at = NULL");
+      n_tickets = (int) query_int (hd_store_get_db (store), "SELECT count(*) FROM tickets");
+      report ("seed-reused", 0, "ms");
+    }
+  else
+    {
+      store = hd_store_create_full (path, "disp", "Bench", HD_LOCKING_POSIX, &error);
+      if (store == NULL)
+        die ("create", error);
+      g_object_unref (hd_store_add_person (store, &tech, &error));
+      g_object_unref (hd_store_add_person (store, &req, &error));
+      if (!hd_store_set_calendar (store, calendar, &error))
+        die ("calendar", error);
 
+      started = g_get_monotonic_time ();
+      seed (store, n_tickets, g_get_real_time ());
+      report ("seed", ms_since (started), "ms");
+    }
+  report ("tickets", n_tickets, "open tickets");
+  sqlite3_trace_v2 (hd_store_get_db (store), SQLITE_TRACE_PROFILE, lock_trace_cb, &lock);
+
+  lock.held_ms = 0;
   started = g_get_monotonic_time ();
   if (!hd_store_recompute_due (store, &changed, &error))
     die ("recompute", error);
   ms = ms_since (started);
   report ("recompute-all-new", ms, "ms");
+  report ("recompute-all-new-lock", lock.held_ms, "ms");
   report ("recompute-all-new-rate", n_tickets / (ms / 1000.0), "tickets/s");
   report ("recompute-all-new-changed", changed, "tickets");
 
+  lock.held_ms = 0;
   started = g_get_monotonic_time ();
   if (!hd_store_recompute_due (store, &changed, &error))
     die ("recompute", error);
   ms = ms_since (started);
   report ("recompute-unchanged", ms, "ms");
+  report ("recompute-unchanged-lock", lock.held_ms, "ms");
   report ("recompute-unchanged-rate", n_tickets / (ms / 1000.0), "tickets/s");
   report ("recompute-unchanged-changed", changed, "tickets");
+
+  {
+    g_autoptr(HdCalendar) later = hd_calendar_new ("Europe/Berlin", "mon-fri 08:30-12:00,13:00-17:30",
+                                                   "2026-12-24,2026-12-25,2026-12-31", &error);
+    g_autoptr(HdSlaPolicy) normal = hd_sla_policy_new ("Normal", 3 * 60, 12 * 60, 80);
+    g_autoptr(HdSlaPolicy) normal_again = hd_sla_policy_new_default (HD_PRIORITY_NORMAL);
+
+    TIMED (&lock, "set-calendar", hd_store_set_calendar (store, later, &error));
+    TIMED (&lock, "set-calendar-back", hd_store_set_calendar (store, calendar, &error));
+    TIMED (&lock, "set-policy", hd_store_set_sla_rule (store, HD_PRIORITY_NORMAL, NULL, normal, &error));
+    TIMED (&lock, "set-policy-back",
+           hd_store_set_sla_rule (store, HD_PRIORITY_NORMAL, NULL, normal_again, &error));
+  }
+  sqlite3_trace_v2 (hd_store_get_db (store), 0, NULL, NULL);
 
   /* Before the first warning, nothing is due; about 1 000 tickets reach
    * theirs by the 1 000th warning. */
