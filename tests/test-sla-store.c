@@ -930,6 +930,162 @@ test_recompute_and_calendar_setting (Fixture       *f,
                                      " AND value = '" CALENDAR "'"), ==, 1);
 }
 
+/* Changes underneath a recomputation: it works the deadlines out before
+ * it takes the write lock, then must write what is true when it holds it. */
+
+typedef struct {
+  Fixture *f;
+  guint    calls;
+  guint    act_on;     /* change the file on these calls (bits, from 1) */
+  void   (*act) (Fixture *f);
+} Underneath;
+
+static void
+underneath_cb (gpointer data)
+{
+  Underneath *u = data;
+
+  u->calls++;
+  if (u->act_on & (1u << u->calls))
+    u->act (u->f);
+}
+
+static void
+set_mornings (Fixture     *f,
+              Underneath  *u)
+{
+  hd_store_sla_set_between_for_testing (underneath_cb, u);
+  set_calendar (f->disp, "tz UTC; mon-fri 09:00-12:00");
+  hd_store_sla_set_between_for_testing (NULL, NULL);
+}
+
+static void
+assert_nothing_left (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  guint changed = 99;
+
+  g_assert_true (hd_store_recompute_due (f->disp, &changed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed, ==, 0);
+}
+
+/* Ticket 1 becomes high, ticket 2 pending, and ticket 3 is filed (on the
+ * old calendar), all by another desk. */
+static void
+change_tickets (Fixture *f)
+{
+  HdTicketChanges high = { .set_priority = TRUE, .priority = HD_PRIORITY_HIGH };
+
+  update (f->tech1, 1, &high);
+  set_status (f->tech1, 2, HD_STATUS_PENDING);
+  g_assert_cmpint (file_ticket (f->tech1, "Scanner", HD_PRIORITY_NORMAL), ==, 3);
+  assert_due (f->tech1, 3, at (23, 14, 0), at (23, 13, 0));
+}
+
+static void
+test_recompute_tickets_changed_underneath (Fixture       *f,
+                                           gconstpointer  data)
+{
+  Underneath u = { f, 0, 1u << 1, change_tickets };
+
+  clock_at (f, at (23, 10, 0));
+  file_ticket (f->disp, "Printer jams", HD_PRIORITY_NORMAL);
+  file_ticket (f->disp, "Which printer?", HD_PRIORITY_NORMAL);
+
+  /* Normal on mornings: 2 h on Monday, 2 h on Tuesday; high: 1 h. The
+   * changed tickets are worked out again under the lock, as they are
+   * now, without starting over. */
+  set_mornings (f, &u);
+  g_assert_cmpuint (u.calls, ==, 1);
+  assert_due (f->disp, 1, at (23, 11, 0), at (23, 10, 45));
+  assert_due (f->disp, 2, 0, 0);
+  assert_due (f->disp, 3, at (24, 11, 0), at (24, 10, 0));
+  assert_nothing_left (f);
+}
+
+/* Another dispatcher sets the normal policy to 2 h and 8 h. */
+static void
+change_policy (Fixture *f)
+{
+  g_autoptr(HdStore) other = hd_test_open_as (f->path, "disp");
+  g_autoptr(HdSlaPolicy) policy = hd_sla_policy_new (NULL, 120, 480, 75);
+  g_autoptr(GError) error = NULL;
+
+  hd_store_set_time_for_testing (other, at (23, 10, 0));
+  g_assert_true (hd_store_set_sla_rule (other, HD_PRIORITY_NORMAL, NULL, policy, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_recompute_settings_changed_underneath (Fixture       *f,
+                                            gconstpointer  data)
+{
+  Underneath u = { f, 0, 1u << 1, change_policy };
+
+  clock_at (f, at (23, 10, 0));
+  file_ticket (f->disp, "Printer jams", HD_PRIORITY_NORMAL);
+
+  /* The policy's own recomputation runs in between; the calendar's starts
+   * again, and its deadlines follow both changes: 2 h on Monday morning. */
+  set_mornings (f, &u);
+  g_assert_cmpuint (u.calls, ==, 3);
+  assert_due (f->disp, 1, at (23, 12, 0), at (23, 11, 30));
+  assert_nothing_left (f);
+}
+
+/* Another tool makes ticket 1 urgent and leaves no change_log row. */
+static void
+change_without_log (Fixture *f)
+{
+  g_assert_cmpint (sqlite3_exec (hd_store_get_db (f->tech2),
+                                 "UPDATE tickets SET priority = 'urgent' WHERE id = 1",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+}
+
+static void
+test_recompute_unlogged_write_underneath (Fixture       *f,
+                                          gconstpointer  data)
+{
+  Underneath u = { f, 0, 1u << 1, change_without_log };
+
+  clock_at (f, at (23, 10, 0));
+  file_ticket (f->disp, "Printer jams", HD_PRIORITY_NORMAL);
+
+  /* Urgent: 30 min, warn at 22.5. */
+  set_mornings (f, &u);
+  g_assert_cmpuint (u.calls, ==, 2);
+  assert_due (f->disp, 1, at (23, 10, 30), at (23, 10, 22) + 30 * G_USEC_PER_SEC);
+  assert_nothing_left (f);
+}
+
+/* Something that may matter changes every time it looks. */
+static void
+change_settings_row (Fixture *f)
+{
+  g_assert_cmpint (sqlite3_exec (hd_store_get_db (f->tech2),
+                                 "INSERT INTO change_log (at, tbl, row_id, kind)"
+                                 " VALUES (0, 'settings', 0, 'test');"
+                                 "UPDATE tickets SET priority = 'high' WHERE id = 1",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+}
+
+static void
+test_recompute_gives_up_on_optimism (Fixture       *f,
+                                     gconstpointer  data)
+{
+  Underneath u = { f, 0, ~0u, change_settings_row };
+
+  clock_at (f, at (23, 10, 0));
+  file_ticket (f->disp, "Printer jams", HD_PRIORITY_NORMAL);
+
+  /* After three tries it works under the lock, where nothing can change. */
+  set_mornings (f, &u);
+  g_assert_cmpuint (u.calls, ==, 3);
+  assert_due (f->disp, 1, at (23, 11, 0), at (23, 10, 45));
+  assert_nothing_left (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -943,6 +1099,10 @@ main (int   argc,
   ADD ("/sla-store/due/priority-and-category", test_due_priority_and_category);
   ADD ("/sla-store/due/calendar-change", test_calendar_change_recomputes);
   ADD ("/sla-store/due/recompute", test_recompute_and_calendar_setting);
+  ADD ("/sla-store/due/underneath/tickets", test_recompute_tickets_changed_underneath);
+  ADD ("/sla-store/due/underneath/settings", test_recompute_settings_changed_underneath);
+  ADD ("/sla-store/due/underneath/unlogged", test_recompute_unlogged_write_underneath);
+  ADD ("/sla-store/due/underneath/always", test_recompute_gives_up_on_optimism);
   ADD ("/sla-store/policies", test_policies);
   ADD ("/sla-store/list/at-risk-and-due-sort", test_at_risk_and_due_sort);
   ADD ("/sla-store/explain", test_explain);

@@ -138,6 +138,12 @@ HdPerson      *hd_store_lookup_person (HdStore    *self,
 void           hd_store_set_time_for_testing (HdStore     *self,
                                               gint64       now);
 
+/* Tests: @between runs with @data whenever a recomputation of deadlines
+ * (hd-store-sla.c) has worked them out and is about to take the write
+ * lock, so a test can change the file underneath; NULL for none. */
+void           hd_store_sla_set_between_for_testing (void         (*between) (gpointer data),
+                                                     gpointer       data);
+
 HdCalendar    *hd_store_calendar_from_text  (HdStore     *self,
                                              const char  *text,
                                              GError     **error);
