@@ -1072,24 +1072,53 @@ try_sla_change (HdStore          *self,
  * tickets written. Writes a change_log row ("settings", "sla") for a
  * change, and for a recomputation that moved a deadline. */
 static gboolean
+apply_sla_change_cached (HdStore          *self,
+                         const SlaChange  *change,
+                         guint            *n_written,
+                         GError          **error)
+{
+  gboolean again = TRUE;
+
+  for (guint attempt = 0; again; attempt++)
+    {
+      *n_written = 0;
+      if (!try_sla_change (self, change, attempt >= OPTIMISTIC_TRIES, n_written, &again, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* SQLite's page cache holds 2 MB unless told otherwise: rewriting the
+ * deadlines of 100 000 tickets touches some 20 to 40 MB of the table and
+ * its due and warn indexes, and would read them again and again and spill
+ * half-written pages into the file before the commit. While it works, the
+ * connection may keep up to RECOMPUTE_CACHE_KIB of the file. */
+#define RECOMPUTE_CACHE_KIB 65536
+
+static gboolean
 apply_sla_change (HdStore          *self,
                   const SlaChange  *change,
                   guint            *n_written,
                   GError          **error)
 {
-  gboolean again = TRUE;
+  g_autofree char *restore = NULL;
+  gint64 cache_size;
   guint written = 0;
+  gboolean ok;
 
-  for (guint attempt = 0; again; attempt++)
-    {
-      written = 0;
-      if (!try_sla_change (self, change, attempt >= OPTIMISTIC_TRIES, &written, &again, error))
-        return FALSE;
-    }
+  if (!query_int64 (self, "PRAGMA cache_size", &cache_size, error))
+    return FALSE;
 
-  if (n_written != NULL)
+  restore = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, cache_size);
+  sqlite3_exec (hd_store_get_db (self), "PRAGMA cache_size = -" G_STRINGIFY (RECOMPUTE_CACHE_KIB),
+                NULL, NULL, NULL);
+  ok = apply_sla_change_cached (self, change, &written, error);
+  sqlite3_exec (hd_store_get_db (self), restore, NULL, NULL, NULL);
+
+  if (ok && n_written != NULL)
     *n_written = written;
-  return TRUE;
+  return ok;
 }
 
 /**
