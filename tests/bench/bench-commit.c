@@ -9,6 +9,10 @@
  *    max). Every change is one BEGIN IMMEDIATE…COMMIT with synchronous=FULL,
  *    so the fsyncs dominate; a plain 4 KiB write+fsync in the same folder is
  *    measured for comparison;
+ *  - the same title updates while another process reads the file without
+ *    pause (this program run with --reader: the first page of the list and
+ *    the open count, again and again, as a busy window does), p50 … max,
+ *    and how many reads it made meanwhile;
  *  - how long a change takes to appear in another process: a child (this
  *    program run with --monitor) watches the file with a HdStoreMonitor and
  *    prints the monotonic time of every change it is told about, while this
@@ -397,6 +401,63 @@ writer_main (const char *path,
   return 0;
 }
 
+/* A reader child (--reader): opens the file, prints "ready", then reads
+ * the first page of the list and the count of open tickets, each in a
+ * read transaction of its own, until its stdin closes; prints how many
+ * times it did. */
+
+typedef struct {
+  HdStore      *store;
+  volatile gint stop;
+  guint         reads;
+} Reader;
+
+static gpointer
+reader_stdin_thread (gpointer data)
+{
+  Reader *reader = data;
+  char line[16];
+
+  while (fgets (line, sizeof line, stdin) != NULL)
+    ;
+  g_atomic_int_set (&reader->stop, 1);
+  return NULL;
+}
+
+static int
+reader_main (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdStore) store = hd_store_open (path, "tech2", &error);
+  HdTicketFilter page = { .limit = 50 };
+  HdTicketFilter open_only = { .status_mask = HD_STATUS_MASK (HD_STATUS_NEW) |
+                                              HD_STATUS_MASK (HD_STATUS_OPEN) };
+  Reader reader = { store, 0, 0 };
+  GThread *watch;
+
+  if (store == NULL)
+    die ("reader", error);
+  hd_store_set_busy_timeout (store, 60000);
+
+  watch = g_thread_new ("stdin", reader_stdin_thread, &reader);
+  printf ("ready\n");
+  fflush (stdout);
+
+  while (!g_atomic_int_get (&reader.stop))
+    {
+      g_autoptr(GPtrArray) tickets = hd_store_list_tickets (store, &page, &error);
+      guint count = 0;
+
+      if (tickets == NULL || !hd_store_count_tickets (store, &open_only, &count, &error))
+        die ("reading", error);
+      reader.reads++;
+    }
+
+  g_thread_join (watch);
+  printf ("%u\n", reader.reads);
+  return 0;
+}
+
 /* Measurements */
 
 static void
@@ -430,6 +491,49 @@ bench_fsync (const char *dir)
   close (fd);
   g_unlink (path);
   report_spread ("disk", "write4k_fsync", times, FSYNCS, FALSE);
+}
+
+/* COMMITS title updates of tickets @first … while a reader child reads
+ * the same file. */
+static void
+bench_commits_reading (HdStore    *store,
+                       const char *label,
+                       gint64      first)
+{
+  static double update[COMMITS];
+  const char *args[] = { "--reader", hd_store_get_path (store), NULL };
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *ready = NULL;
+  g_autofree char *reads = NULL;
+  g_autoptr(GError) error = NULL;
+
+  child = spawn_self (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, args);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
+  ready = read_child_line (out, "reader child");
+  if (g_strcmp0 (ready, "ready") != 0)
+    die ("the reader child did not start", NULL);
+
+  for (guint i = 0; i < COMMITS; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Printer on floor %u prints blank pages", i % 7);
+      HdTicketChanges changes = { .title = title };
+      g_autoptr(HdTicket) ticket = NULL;
+      gint64 start = g_get_monotonic_time ();
+
+      ticket = hd_store_update_ticket (store, first + i, 0, &changes, &error);
+      update[i] = ms_since (start);
+      if (ticket == NULL)
+        die ("updating a ticket while another process reads", error);
+    }
+
+  if (!g_output_stream_close (g_subprocess_get_stdin_pipe (child), NULL, &error))
+    die ("stopping the reader", error);
+  reads = read_child_line (out, "reader child");
+  wait_child (child, "reader child");
+
+  report_spread (label, "commit_update_reading", update, COMMITS, TRUE);
+  report (label, "commit_update_reading_reads", g_ascii_strtod (reads, NULL), "reads");
 }
 
 static void
@@ -497,6 +601,8 @@ bench_commits (HdStore    *store,
       if (ticket == NULL)
         die ("assigning a ticket", error);
     }
+
+  bench_commits_reading (store, label, first);
 
   report_spread (label, "commit_create", create, COMMITS, TRUE);
   report_spread (label, "commit_update", update, COMMITS, TRUE);
@@ -692,6 +798,7 @@ main (int   argc,
   g_autofree char *dir = NULL;
   g_autofree char *monitor_path = NULL;
   g_autofree char *writer_path = NULL;
+  g_autofree char *reader_path = NULL;
   g_autofree char *fs_type = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
@@ -708,6 +815,7 @@ main (int   argc,
     { "expect", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &expect, NULL, NULL },
     { "writer", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &writer_path, NULL, NULL },
     { "updates", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &updates, NULL, NULL },
+    { "reader", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &reader_path, NULL, NULL },
     { NULL }
   };
 
@@ -720,6 +828,8 @@ main (int   argc,
     return monitor_main (monitor_path, interval, expect);
   if (writer_path != NULL)
     return writer_main (writer_path, updates);
+  if (reader_path != NULL)
+    return reader_main (reader_path);
 
   if (parent != NULL)
     {
