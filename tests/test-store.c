@@ -494,6 +494,43 @@ test_busy (void)
   g_assert_cmpuint (count_tickets (store), ==, 1);
 }
 
+static gpointer
+release_later (gpointer data)
+{
+  sqlite3 *other = data;
+
+  g_usleep (100 * 1000);
+  g_assert_cmpint (sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  return NULL;
+}
+
+/* A lock held for a moment, released while the change waits: the change
+ * goes through, however often it tried meanwhile. */
+static void
+test_busy_released (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = hd_test_new_helpdesk (&path);
+  g_autoptr(HdTicket) ticket = NULL;
+  g_autoptr(GError) error = NULL;
+  HdTicketDraft draft = HD_TICKET_DRAFT_INIT;
+  sqlite3 *other = raw_open (path);
+  GThread *thread;
+
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+  thread = g_thread_new ("release", release_later, other);
+
+  hd_store_set_busy_timeout (store, 30000);
+  draft.title = "Waited";
+  ticket = hd_store_create_ticket (store, &draft, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ticket);
+
+  g_thread_join (thread);
+  sqlite3_close (other);
+  g_assert_cmpuint (count_tickets (store), ==, 1);
+}
+
 static void
 test_disk_full (void)
 {
@@ -1198,6 +1235,7 @@ main (int   argc,
   g_test_add_func ("/store/people/deactivated", test_people_deactivated);
   g_test_add_func ("/store/people/role-change-at-once", test_role_change_applies_at_once);
   g_test_add_func ("/store/busy", test_busy);
+  g_test_add_func ("/store/busy/released", test_busy_released);
   g_test_add_func ("/store/disk-full", test_disk_full);
   g_test_add_func ("/store/locking/record", test_locking_record);
   g_test_add_func ("/store/locking/dotfile-lease", test_dotfile_lease);
