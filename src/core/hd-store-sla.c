@@ -671,6 +671,10 @@ write_dues (HdStore     *self,
 {
   g_autoptr(sqlite3_stmt) update = NULL;
 
+  /* Most changes move no deadline: nothing to prepare then. */
+  if (dues->len == 0)
+    return TRUE;
+
   update = hd_store_prepare (self, "UPDATE tickets SET due_at = ?, warn_at = ? WHERE id = ?", error);
   if (update == NULL)
     return FALSE;
