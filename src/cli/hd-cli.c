@@ -50,6 +50,7 @@ struct _Command
 };
 
 static char *opt_db;
+static const Command *running;  /* the command main() runs */
 
 static const GOptionEntry db_entries[] = {
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db,
@@ -146,16 +147,41 @@ exit_code_for (const GError *error)
     }
 }
 
-/* When the file is damaged, a second line names its newest good backup and
- * the command that puts it back. */
+/* For damage a command met in the pages it read: one line with the
+ * command that reads the whole file. Not for the commands that read all
+ * of it themselves; their errors say what to do. */
+static char *
+check_hint (void)
+{
+  static const char * const whole_file[] = { "check", "backup", "reindex", "restore", NULL };
+  g_autofree char *quoted_db = NULL;
+
+  if (running != NULL && running->group == NULL &&
+      g_strv_contains (whole_file, running->name))
+    return NULL;
+  if (opt_db == NULL)
+    return g_strdup (_("see what is damaged with: helpdesk-cli check"));
+
+  quoted_db = shell_word (opt_db);
+  return g_strdup_printf (_("see what is damaged with: helpdesk-cli --db %s check"), quoted_db);
+}
+
+/* When the file is damaged, a line names the check (check_hint()), and
+ * one its newest good backup and the command that puts it back. */
 static int
 fail (const GError *error)
 {
   g_autofree char *path = db_path ();
+  g_autofree char *check = NULL;
   g_autofree char *hint = NULL;
 
   g_printerr ("helpdesk-cli: %s\n", error->message);
-  if (may_be_damaged (path, error) && (hint = last_good_backup_hint (path)) != NULL)
+  if (!may_be_damaged (path, error))
+    return exit_code_for (error);
+
+  if (g_error_matches (error, HD_ERROR, HD_ERROR_CORRUPT) && (check = check_hint ()) != NULL)
+    g_printerr ("helpdesk-cli: %s\n", check);
+  if ((hint = last_good_backup_hint (path)) != NULL)
     g_printerr ("helpdesk-cli: %s\n", hint);
   return exit_code_for (error);
 }
@@ -371,10 +397,15 @@ open_store (GError **error)
   return open_store_full (HD_STORE_OPEN_DEFAULT, error);
 }
 
-/* Commands that change the file first make sure it is sound, so nothing is
- * ever written into a damaged file. */
+/* Commands that change the file open it as reading commands do, without
+ * reading all of it first (seconds on a file of a million tickets, for
+ * every command a script runs): SQLite
+ * checks each page a command reads or writes, and a command that meets
+ * damage stops with its transaction rolled back; fail() then points to
+ * "check", which reads the whole file. restore and reindex, which work
+ * on the whole file anyway, make sure of it first. */
 static HdStore *
-open_store_for_change (GError **error)
+open_store_verified (GError **error)
 {
   return open_store_full (HD_STORE_OPEN_VERIFY, error);
 }
@@ -582,7 +613,7 @@ cmd_reindex (const Command  *command,
   if (!parse (command, NULL, args, 0, NULL, &status))
     return status;
 
-  store = open_store_for_change (&error);
+  store = open_store_verified (&error);
   if (store == NULL || !hd_store_rebuild_search_indexes (store, &error))
     return fail (error);
 
@@ -639,7 +670,7 @@ cmd_restore (const Command  *command,
   if (!parse (command, NULL, args, 1, &positional, &status))
     return status;
 
-  store = open_store_for_change (&error);
+  store = open_store_verified (&error);
   if (store == NULL)
     {
       g_autofree char *path = db_path ();
@@ -719,7 +750,7 @@ cmd_person_add (const Command  *command,
   draft.department = department;
   draft.location = location;
 
-  store = open_store_for_change (&error);
+  store = open_store (&error);
   if (store == NULL || (person = hd_store_add_person (store, &draft, &error)) == NULL)
     return fail (error);
 
@@ -774,7 +805,7 @@ cmd_person_update (const Command  *command,
   changes.tier = (int) tier;
   changes.active = active == NULL ? -1 : g_strcmp0 (active, "yes") == 0;
 
-  store = open_store_for_change (&error);
+  store = open_store (&error);
   if (store == NULL ||
       (person = hd_store_update_person (store, positional[0], &changes, &error)) == NULL)
     return fail (error);
@@ -857,7 +888,7 @@ cmd_ticket_new (const Command  *command,
   draft.department = department;
   draft.location = location;
 
-  store = open_store_for_change (&error);
+  store = open_store (&error);
   if (store == NULL || (ticket = hd_store_create_ticket (store, &draft, &error)) == NULL)
     return fail (error);
 
@@ -1057,7 +1088,7 @@ cmd_ticket_update (const Command  *command,
   changes.set_priority = priority != NULL;
   changes.priority = priority_value;
 
-  store = open_store_for_change (&error);
+  store = open_store (&error);
   if (store == NULL ||
       (ticket = hd_store_update_ticket (store, number, if_version, &changes, &error)) == NULL)
     return fail (error);
@@ -1092,7 +1123,7 @@ cmd_ticket_assign (const Command  *command,
     return status;
 
   assignee = g_strcmp0 (positional[1], "none") == 0 ? NULL : positional[1];
-  store = open_store_for_change (&error);
+  store = open_store (&error);
   if (store == NULL ||
       (ticket = hd_store_assign_ticket (store, number, if_version, assignee, &error)) == NULL)
     return fail (error);
@@ -1130,7 +1161,7 @@ cmd_ticket_status (const Command  *command,
       !parse_enum (command, HD_TYPE_STATUS, _("status"), positional[1], &value, &status))
     return status;
 
-  store = open_store_for_change (&error);
+  store = open_store (&error);
   if (store == NULL ||
       (ticket = hd_store_set_ticket_status (store, number, if_version, value, &error)) == NULL)
     return fail (error);
@@ -1169,7 +1200,7 @@ cmd_ticket_comment (const Command  *command,
   if (!pick_text (body, body_file, _("The reply"), &text, &error))
     return fail (error);
 
-  store = open_store_for_change (&error);
+  store = open_store (&error);
   if (store == NULL ||
       (event = hd_store_add_comment (store, number, text, internal, &error)) == NULL)
     return fail (error);
@@ -1216,7 +1247,7 @@ cmd_ticket_escalate (const Command  *command,
 
   /* The move is one tier from where the ticket is now; if someone moves it
    * meanwhile, the store refuses instead of skipping a tier. */
-  store = open_store_for_change (&error);
+  store = open_store (&error);
   if (store == NULL || (before = hd_store_get_ticket (store, number, &error)) == NULL)
     return fail (error);
 
@@ -1314,7 +1345,7 @@ cmd_sla_calendar (const Command  *command,
       if (calendar == NULL)
         return fail (error);
 
-      store = open_store_for_change (&error);
+      store = open_store (&error);
       if (store == NULL || !hd_store_set_calendar (store, calendar, &error))
         return fail (error);
     }
@@ -1404,7 +1435,7 @@ cmd_sla_policy (const Command  *command,
       if (category == NULL)
         return usage_error (command, _("--category is required: only a category’s own policy can be deleted."));
 
-      store = open_store_for_change (&error);
+      store = open_store (&error);
       if (store == NULL || !hd_store_delete_sla_rule (store, priority, category, &error))
         return fail (error);
 
@@ -1425,7 +1456,7 @@ cmd_sla_policy (const Command  *command,
         return status;
 
       policy = hd_sla_policy_new (NULL, response_minutes, resolve_minutes, (guint) warn);
-      store = open_store_for_change (&error);
+      store = open_store (&error);
       if (store == NULL || !hd_store_set_sla_rule (store, priority, category, policy, &error))
         return fail (error);
 
@@ -1449,7 +1480,7 @@ cmd_sla_recompute (const Command  *command,
   if (!parse (command, NULL, args, 0, NULL, &status))
     return status;
 
-  store = open_store_for_change (&error);
+  store = open_store (&error);
   if (store == NULL || !hd_store_recompute_due (store, &changed, &error))
     return fail (error);
 
@@ -1486,7 +1517,7 @@ cmd_alerts (const Command  *command,
     return status;
 
   /* It may store alerts: like every change, only into a sound file. */
-  store = open_store_for_change (&error);
+  store = open_store (&error);
   if (store == NULL)
     return fail (error);
 
@@ -1587,7 +1618,7 @@ cmd_kb_add (const Command  *command,
   draft.visibility = faq ? HD_VISIBILITY_FAQ : HD_VISIBILITY_INTERNAL;
   draft.ticket = ticket;
 
-  store = open_store_for_change (&error);
+  store = open_store (&error);
   if (store == NULL || (article = hd_store_add_article (store, &draft, &error)) == NULL)
     return fail (error);
 
@@ -1650,7 +1681,7 @@ cmd_kb_update (const Command  *command,
   changes.set_visibility = faq || internal;
   changes.visibility = faq ? HD_VISIBILITY_FAQ : HD_VISIBILITY_INTERNAL;
 
-  store = open_store_for_change (&error);
+  store = open_store (&error);
   if (store == NULL ||
       (article = hd_store_update_article (store, id, if_version, &changes, &error)) == NULL)
     return fail (error);
@@ -1686,7 +1717,7 @@ cmd_kb_archive (const Command  *command,
       !parse_article_id (command, positional[0], &id, &status))
     return status;
 
-  store = open_store_for_change (&error);
+  store = open_store (&error);
   if (store == NULL ||
       (article = hd_store_set_article_archived (store, id, if_version, !restore, &error)) == NULL)
     return fail (error);
@@ -1873,7 +1904,7 @@ cmd_kb_link (const Command  *command,
       !parse_number (command, positional[1], &number, &status))
     return status;
 
-  store = open_store_for_change (&error);
+  store = open_store (&error);
   if (store == NULL ||
       !(unlink ? hd_store_unlink_article (store, id, number, &error)
                : hd_store_link_article (store, id, number, &error)))
@@ -1961,7 +1992,7 @@ cmd_kb_category (const Command  *command,
   if (top && !g_str_equal (action, "move"))
     return usage_error (command, _("--top goes with move only."));
 
-  store = open_store_for_change (&error);
+  store = open_store (&error);
   if (store == NULL)
     return fail (error);
 
@@ -2384,7 +2415,7 @@ cmd_kb_import (const Command  *command,
       return usage_error (command, message);
     }
 
-  store = open_store_for_change (&error);
+  store = open_store (&error);
   if (store == NULL)
     return fail (error);
 
@@ -2799,6 +2830,7 @@ main (int   argc,
       return status;
     }
 
+  running = command;
   status = command->run (command, args);
   g_free (opt_db);
   return status;
