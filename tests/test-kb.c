@@ -810,8 +810,9 @@ test_ticket_search (Fixture       *f,
 }
 
 /* A word in more tickets than a page walks past (the sort order's index
- * is walked instead of reading every ticket found): the pages are the
- * same as SQL's own answer, in order, with a filter and without. */
+ * is walked instead of reading every ticket found), and all of them (read
+ * from the set of tickets found): the pages are the same as SQL's own
+ * answer, in order, with a filter and without. */
 static void
 test_ticket_search_many (Fixture       *f,
                          gconstpointer  data)
@@ -822,15 +823,22 @@ test_ticket_search_many (Fixture       *f,
     guint offset;
     guint mask;
     const char *requester;
+    guint limit;       /* 0: all */
+    guint expected;    /* rows */
   } pages[] = {
-    { 0, 0, NULL },
-    { 1000, 0, NULL },
-    { 0, HD_STATUS_MASK (HD_STATUS_NEW), NULL },
+    { 0, 0, NULL, 50, 50 },
+    { 1000, 0, NULL, 50, 50 },
+    { 0, HD_STATUS_MASK (HD_STATUS_NEW), NULL, 50, 50 },
     /* req2 filed more tickets than the search finds, req1 fewer: a page
      * walks past req2's tickets and reads req1's. */
-    { 0, 0, "req2" },
-    { 100, HD_STATUS_MASK (HD_STATUS_NEW), "req2" },
-    { 0, 0, "req1" },
+    { 0, 0, "req2", 50, 50 },
+    { 100, HD_STATUS_MASK (HD_STATUS_NEW), "req2", 50, 50 },
+    { 0, 0, "req1", 50, 50 },
+    /* Every ticket found, from an offset or not, with filters or not. */
+    { 0, 0, NULL, 0, 2080 },
+    { 2000, 0, NULL, 0, 80 },
+    { 0, HD_STATUS_MASK (HD_STATUS_NEW), NULL, 0, 1387 },
+    { 0, HD_STATUS_MASK (HD_STATUS_NEW), "req2", 0, 1189 },
   };
 
   /* 2 600 tickets, four in five about toner, at distinct times; one in
@@ -854,22 +862,47 @@ test_ticket_search_many (Fixture       *f,
       HdTicketFilter filter = { .search = "toner", .status_mask = pages[p].mask,
                                 .requester = pages[p].requester,
                                 .sort = HD_TICKET_SORT_UPDATED, .descending = TRUE,
-                                .limit = 50, .offset = pages[p].offset };
+                                .limit = pages[p].limit, .offset = pages[p].offset };
       g_autoptr(GPtrArray) tickets = hd_store_list_tickets (f->disp, &filter, &error);
       g_autofree char *sql = g_strdup_printf ("SELECT id FROM tickets WHERE title LIKE 'Toner%%'"
                                               " AND (%u = 0 OR status = 'new')"
                                               " AND ('%s' = '' OR requester_id ="
                                               "      (SELECT id FROM people WHERE login = '%s'))"
                                               " ORDER BY updated_at DESC, id DESC"
-                                              " LIMIT 50 OFFSET %u", pages[p].mask,
+                                              " LIMIT %d OFFSET %u", pages[p].mask,
                                               pages[p].requester != NULL ? pages[p].requester : "",
                                               pages[p].requester != NULL ? pages[p].requester : "",
+                                              pages[p].limit > 0 ? (int) pages[p].limit : -1,
                                               pages[p].offset);
       sqlite3_stmt *stmt = NULL;
       guint i = 0;
 
       g_assert_no_error (error);
-      g_assert_cmpuint (tickets->len, ==, 50);
+      g_assert_cmpuint (tickets->len, ==, pages[p].expected);
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          g_assert_cmpuint (i, <, tickets->len);
+          g_assert_cmpint (hd_ticket_get_number (g_ptr_array_index (tickets, i)), ==,
+                           sqlite3_column_int64 (stmt, 0));
+          i++;
+        }
+      sqlite3_finalize (stmt);
+      g_assert_cmpuint (i, ==, pages[p].expected);
+    }
+
+  /* In number order, a page deep down is read from the tickets found,
+   * one near the top by walking the tickets. */
+  for (guint offset = 0; offset <= 2000; offset += 1000)
+    {
+      HdTicketFilter filter = { .search = "toner", .limit = 50, .offset = offset };
+      g_autoptr(GPtrArray) tickets = hd_store_list_tickets (f->disp, &filter, &error);
+      g_autofree char *sql = g_strdup_printf ("SELECT id FROM tickets WHERE title LIKE 'Toner%%'"
+                                              " ORDER BY id LIMIT 50 OFFSET %u", offset);
+      sqlite3_stmt *stmt = NULL;
+      guint i = 0;
+
+      g_assert_no_error (error);
       g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
       while (sqlite3_step (stmt) == SQLITE_ROW)
         {
@@ -880,6 +913,7 @@ test_ticket_search_many (Fixture       *f,
         }
       sqlite3_finalize (stmt);
       g_assert_cmpuint (i, ==, 50);
+      g_assert_cmpuint (tickets->len, ==, 50);
     }
 
   /* Counted in full, or up to a limit (what a list's search asks). */
