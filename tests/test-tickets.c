@@ -713,6 +713,36 @@ list_numbers (HdStore              *store,
   return g_string_free (numbers, FALSE);
 }
 
+typedef struct {
+  GString *numbers;
+  guint    left;      /* stop after this many; G_MAXUINT: never */
+} Collected;
+
+static gboolean
+collect_number (HdTicket *ticket,
+                gpointer  user_data)
+{
+  Collected *collected = user_data;
+
+  g_string_append_printf (collected->numbers, "%s%" G_GINT64_FORMAT,
+                          collected->numbers->len > 0 ? "," : "", hd_ticket_get_number (ticket));
+  return --collected->left > 0;
+}
+
+/* The numbers hd_store_foreach_ticket() gives, up to @most. */
+static char *
+foreach_numbers (HdStore              *store,
+                 const HdTicketFilter *filter,
+                 guint                 most)
+{
+  g_autoptr(GError) error = NULL;
+  Collected collected = { g_string_new (NULL), most };
+
+  g_assert_true (hd_store_foreach_ticket (store, filter, collect_number, &collected, &error));
+  g_assert_no_error (error);
+  return g_string_free (collected.numbers, FALSE);
+}
+
 static void
 rename_person (HdStore    *store,
                const char *login,
@@ -752,7 +782,8 @@ file_for (HdStore    *store,
 /* The requester and assignee orders are read from people first (and the
  * assignee order in two parts, unassigned tickets first), so every page
  * boundary is tested against the whole list. Names equal but for case
- * sort by the person's id, then by number. */
+ * sort by the person's id, then by number. hd_store_foreach_ticket()
+ * gives the same, and stops where its function says, in either part. */
 static void
 test_list_by_person (Fixture       *f,
                      gconstpointer  data)
@@ -807,9 +838,21 @@ test_list_by_person (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *whole = list_numbers (cases[i].store, &cases[i].filter);
+      g_autofree char *each = foreach_numbers (cases[i].store, &cases[i].filter, G_MAXUINT);
 
       g_test_message ("case %u", i);
       g_assert_cmpstr (whole, ==, cases[i].expected);
+      g_assert_cmpstr (each, ==, whole);
+      for (guint most = 1; most <= 3; most++)
+        {
+          g_autofree char *first = foreach_numbers (cases[i].store, &cases[i].filter, most);
+          HdTicketFilter page = cases[i].filter;
+          g_autofree char *expected = NULL;
+
+          page.limit = most;
+          expected = list_numbers (cases[i].store, &page);
+          g_assert_cmpstr (first, ==, expected);
+        }
 
       /* Pages of every size, and every offset without a limit. */
       for (guint size = 1; size <= 9; size++)

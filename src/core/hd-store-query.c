@@ -625,8 +625,31 @@ walk_is_shorter (HdStore  *self,
   return TRUE;
 }
 
-/* Appends to @tickets the rows @offset to @offset + @limit (@limit -1: to
- * the end) of one query: @from, the filter's WHERE clause and @part, in
+/* Where append_tickets() puts the rows: into @tickets, or one at a time
+ * to @func, which may stop the list; @n counts them. */
+typedef struct {
+  GPtrArray    *tickets;
+  HdTicketFunc  func;
+  gpointer      data;
+  guint         n;
+  gboolean      stopped;
+} TicketSink;
+
+static void
+sink_add (TicketSink   *sink,
+          sqlite3_stmt *stmt)
+{
+  g_autoptr(HdTicket) ticket = hd_ticket_new_from_row (stmt);
+
+  sink->n++;
+  if (sink->tickets != NULL)
+    g_ptr_array_add (sink->tickets, g_steal_pointer (&ticket));
+  else if (!sink->func (ticket, sink->data))
+    sink->stopped = TRUE;
+}
+
+/* Puts into @sink the rows @offset to @offset + @limit (@limit -1: to the
+ * end) of one query: @from, the filter's WHERE clause and @part, in
  * @order. */
 static gboolean
 append_tickets (HdStore              *self,
@@ -637,7 +660,7 @@ append_tickets (HdStore              *self,
                 const char           *order,
                 gint64                limit,
                 gint64                offset,
-                GPtrArray            *tickets,
+                TicketSink           *sink,
                 GError              **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
@@ -680,10 +703,10 @@ append_tickets (HdStore              *self,
       bind_named_int (stmt, ":offset", offset);
     }
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (tickets, hd_ticket_new_from_row (stmt));
+  while (!sink->stopped && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    sink_add (sink, stmt);
 
-  if (rc != SQLITE_DONE)
+  if (!sink->stopped && rc != SQLITE_DONE)
     return hd_store_set_error_from_db (self, rc, error);
 
   return TRUE;
@@ -758,7 +781,7 @@ static gboolean
 list_by_assignee (HdStore              *self,
                   const HdTicketFilter *filter,
                   const char           *own_only,
-                  GPtrArray            *tickets,
+                  TicketSink           *sink,
                   GError              **error)
 {
   const char *by_name = filter->descending ? orders[HD_TICKET_SORT_ASSIGNEE].descending
@@ -771,28 +794,28 @@ list_by_assignee (HdStore              *self,
   /* Filters that leave only one part. */
   if (filter->assignee != NULL)
     return append_tickets (self, filter, own_only, FROM_BY_ASSIGNEE, NULL, by_name,
-                           limit, offset, tickets, error);
+                           limit, offset, sink, error);
   if (filter->unassigned)
     return append_tickets (self, filter, own_only, HD_TICKET_FROM, NULL, by_number,
-                           limit, offset, tickets, error);
+                           limit, offset, sink, error);
 
   if (!filter->descending)
     {
       if (!append_tickets (self, filter, own_only, HD_TICKET_FROM, UNASSIGNED, by_number,
-                           limit, offset, tickets, error))
+                           limit, offset, sink, error))
         return FALSE;
     }
   else if (!append_tickets (self, filter, own_only, FROM_BY_ASSIGNEE, NULL, by_name,
-                            limit, offset, tickets, error))
+                            limit, offset, sink, error))
     return FALSE;
 
-  if (limit >= 0 && tickets->len == (guint) limit)
+  if (sink->stopped || (limit >= 0 && sink->n == (guint) limit))
     return TRUE;
 
   /* The first part ended on this page, or before it. */
-  if (tickets->len > 0 || offset == 0)
+  if (sink->n > 0 || offset == 0)
     {
-      first_size = offset + tickets->len;
+      first_size = offset + sink->n;
     }
   else if (!filter->descending)
     {
@@ -813,14 +836,42 @@ list_by_assignee (HdStore              *self,
 
   offset = MAX (offset - first_size, 0);
   if (limit >= 0)
-    limit -= tickets->len;
+    limit -= sink->n;
 
   if (!filter->descending)
     return append_tickets (self, filter, own_only, FROM_BY_ASSIGNEE, NULL, by_name,
-                           limit, offset, tickets, error);
+                           limit, offset, sink, error);
   else
     return append_tickets (self, filter, own_only, HD_TICKET_FROM, UNASSIGNED, by_number,
-                           limit, offset, tickets, error);
+                           limit, offset, sink, error);
+}
+
+static gboolean
+list_tickets (HdStore              *self,
+              const HdTicketFilter *filter,
+              TicketSink           *sink,
+              GError              **error)
+{
+  HdTicketFilter all = { 0 };
+  const char *own_only;
+
+  if (filter == NULL)
+    filter = &all;
+  if (!check_filter (filter, error))
+    return FALSE;
+
+  own_only = own_only_login (self);
+  if (filter->sort == HD_TICKET_SORT_ASSIGNEE)
+    return list_by_assignee (self, filter, own_only, sink, error);
+
+  return append_tickets (self, filter, own_only,
+                         filter->sort == HD_TICKET_SORT_REQUESTER ? FROM_BY_REQUESTER
+                                                                  : HD_TICKET_FROM,
+                         NULL,
+                         filter->descending ? orders[filter->sort].descending
+                                            : orders[filter->sort].ascending,
+                         filter->limit > 0 ? (gint64) filter->limit : -1, filter->offset,
+                         sink, error);
 }
 
 /**
@@ -839,35 +890,40 @@ hd_store_list_tickets (HdStore               *self,
                        GError               **error)
 {
   g_autoptr(GPtrArray) tickets = g_ptr_array_new_with_free_func (g_object_unref);
-  HdTicketFilter all = { 0 };
-  const char *own_only;
-  gboolean ok;
+  TicketSink sink = { .tickets = tickets };
 
   g_return_val_if_fail (HD_IS_STORE (self), NULL);
 
-  if (filter == NULL)
-    filter = &all;
-  if (!check_filter (filter, error))
+  if (!list_tickets (self, filter, &sink, error))
     return NULL;
 
-  own_only = own_only_login (self);
-  if (filter->sort == HD_TICKET_SORT_ASSIGNEE)
-    {
-      ok = list_by_assignee (self, filter, own_only, tickets, error);
-    }
-  else
-    {
-      ok = append_tickets (self, filter, own_only,
-                           filter->sort == HD_TICKET_SORT_REQUESTER ? FROM_BY_REQUESTER
-                                                                    : HD_TICKET_FROM,
-                           NULL,
-                           filter->descending ? orders[filter->sort].descending
-                                              : orders[filter->sort].ascending,
-                           filter->limit > 0 ? (gint64) filter->limit : -1, filter->offset,
-                           tickets, error);
-    }
+  return g_steal_pointer (&tickets);
+}
 
-  return ok ? g_steal_pointer (&tickets) : NULL;
+/**
+ * hd_store_foreach_ticket:
+ * @filter: (nullable): as for hd_store_list_tickets()
+ * @func: (scope call): called with each ticket in turn, which it borrows
+ *   for the call; returns %FALSE to stop
+ *
+ * Lists the tickets of hd_store_list_tickets() without holding them all:
+ * every ticket of a large file, say. The file is read-locked until this
+ * returns, so other desks cannot save meanwhile: @func must never wait on
+ * anything slow, such as a pipe that a person reads.
+ */
+gboolean
+hd_store_foreach_ticket (HdStore               *self,
+                         const HdTicketFilter  *filter,
+                         HdTicketFunc           func,
+                         gpointer               user_data,
+                         GError               **error)
+{
+  TicketSink sink = { .func = func, .data = user_data };
+
+  g_return_val_if_fail (HD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  return list_tickets (self, filter, &sink, error);
 }
 
 /**

@@ -224,6 +224,14 @@ HdTicket      *hd_store_get_ticket        (HdStore               *self,
 GPtrArray     *hd_store_list_tickets      (HdStore               *self,
                                            const HdTicketFilter  *filter,
                                            GError               **error);
+/* Returns FALSE to stop the list. */
+typedef gboolean (*HdTicketFunc)          (HdTicket              *ticket,
+                                           gpointer               user_data);
+gboolean       hd_store_foreach_ticket    (HdStore               *self,
+                                           const HdTicketFilter  *filter,
+                                           HdTicketFunc           func,
+                                           gpointer               user_data,
+                                           GError               **error);
 gboolean       hd_store_count_tickets     (HdStore               *self,
                                            const HdTicketFilter  *filter,
                                            guint                 *count,
