@@ -5,156 +5,174 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _POSIX_C_SOURCE 200809L  /* gmtime_r, poll */
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "hd-cli-output.h"
 #include "hd-enum-types.h"
 
+/* Times: @usec in UTC, as ISO 8601 or, with @minutes, "YYYY-MM-DD HH:MM".
+ * Written here rather than through GDateTime: a list of a million tickets
+ * prints several million. Years outside 1–9999 print nothing. */
+static gboolean
+append_time (GString  *out,
+             gint64    usec,
+             gboolean  minutes)
+{
+  time_t seconds = usec / G_USEC_PER_SEC;
+  struct tm tm;
+
+  if (gmtime_r (&seconds, &tm) == NULL || tm.tm_year + 1900 < 1 || tm.tm_year + 1900 > 9999)
+    return FALSE;
+
+  if (minutes)
+    g_string_append_printf (out, "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                            tm.tm_mday, tm.tm_hour, tm.tm_min);
+  else
+    g_string_append_printf (out, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+                            tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return TRUE;
+}
+
 char *
 hd_cli_format_time (gint64 usec)
 {
-  g_autoptr(GDateTime) dt = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
 
-  if (usec == 0)
+  if (usec == 0 || !append_time (text, usec, FALSE))
     return NULL;
 
-  dt = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
-  return dt != NULL ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 static void
-add_string (JsonBuilder *builder,
-            const char  *key,
-            const char  *value)
+add_string (HdCliJson  *json,
+            const char *key,
+            const char *value)
 {
-  json_builder_set_member_name (builder, key);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
+  hd_cli_json_member (json, key);
+  hd_cli_json_string (json, value);
 }
 
 static void
-add_time (JsonBuilder *builder,
-          const char  *key,
-          gint64       usec)
+add_time (HdCliJson  *json,
+          const char *key,
+          gint64      usec)
 {
   g_autofree char *text = hd_cli_format_time (usec);
 
-  add_string (builder, key, text);
+  add_string (json, key, text);
 }
 
 static void
-add_int (JsonBuilder *builder,
-         const char  *key,
-         gint64       value)
+add_int (HdCliJson  *json,
+         const char *key,
+         gint64      value)
 {
-  json_builder_set_member_name (builder, key);
-  json_builder_add_int_value (builder, value);
-}
-
-JsonNode *
-hd_cli_person_to_json (HdPerson *person)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  int tier = hd_person_get_tier (person);
-
-  json_builder_begin_object (builder);
-  add_string (builder, "login", hd_person_get_login (person));
-  add_string (builder, "name", hd_person_get_name (person));
-  add_string (builder, "email", hd_person_get_email (person));
-  add_string (builder, "role", hd_enum_to_nick (HD_TYPE_ROLE, hd_person_get_role (person)));
-  json_builder_set_member_name (builder, "tier");
-  if (tier > 0)
-    json_builder_add_int_value (builder, tier);
-  else
-    json_builder_add_null_value (builder);
-  add_string (builder, "department", hd_person_get_department (person));
-  add_string (builder, "location", hd_person_get_location (person));
-  json_builder_set_member_name (builder, "active");
-  json_builder_add_boolean_value (builder, hd_person_get_active (person));
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
-}
-
-static void
-add_event (JsonBuilder   *builder,
-           HdTicketEvent *event)
-{
-  json_builder_begin_object (builder);
-  add_string (builder, "kind",
-              hd_enum_to_nick (HD_TYPE_EVENT_KIND, hd_ticket_event_get_kind (event)));
-  add_string (builder, "actor", hd_ticket_event_get_actor (event));
-  add_time (builder, "at", hd_ticket_event_get_at (event));
-  if (hd_ticket_event_get_field (event) != NULL)
-    {
-      add_string (builder, "field", hd_ticket_event_get_field (event));
-      add_string (builder, "from", hd_ticket_event_get_old_value (event));
-      add_string (builder, "to", hd_ticket_event_get_new_value (event));
-    }
-  else if (hd_ticket_event_get_new_value (event) != NULL)
-    add_string (builder, "title", hd_ticket_event_get_new_value (event));
-  if (hd_ticket_event_get_body (event) != NULL)
-    add_string (builder, "body", hd_ticket_event_get_body (event));
-  json_builder_end_object (builder);
-}
-
-/* @events: (nullable): adds the "events" array when given */
-JsonNode *
-hd_cli_ticket_to_json (HdTicket  *ticket,
-                       GPtrArray *events)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  add_int (builder, "number", hd_ticket_get_number (ticket));
-  add_string (builder, "title", hd_ticket_get_title (ticket));
-  add_string (builder, "description", hd_ticket_get_description (ticket));
-  add_string (builder, "status", hd_enum_to_nick (HD_TYPE_STATUS, hd_ticket_get_status (ticket)));
-  add_string (builder, "priority",
-              hd_enum_to_nick (HD_TYPE_PRIORITY, hd_ticket_get_priority (ticket)));
-  add_string (builder, "category", hd_ticket_get_category (ticket));
-  add_string (builder, "requester", hd_ticket_get_requester (ticket));
-  add_string (builder, "assignee", hd_ticket_get_assignee (ticket));
-  add_int (builder, "tier", hd_ticket_get_tier (ticket));
-  add_string (builder, "department", hd_ticket_get_department (ticket));
-  add_string (builder, "location", hd_ticket_get_location (ticket));
-  add_int (builder, "version", hd_ticket_get_version (ticket));
-  add_time (builder, "created_at", hd_ticket_get_created_at (ticket));
-  add_time (builder, "updated_at", hd_ticket_get_updated_at (ticket));
-  add_time (builder, "first_response_at", hd_ticket_get_first_response_at (ticket));
-  add_time (builder, "resolved_at", hd_ticket_get_resolved_at (ticket));
-  add_time (builder, "closed_at", hd_ticket_get_closed_at (ticket));
-  add_time (builder, "due_at", hd_ticket_get_due_at (ticket));
-  add_time (builder, "warn_at", hd_ticket_get_warn_at (ticket));
-
-  if (events != NULL)
-    {
-      json_builder_set_member_name (builder, "events");
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < events->len; i++)
-        add_event (builder, g_ptr_array_index (events, i));
-      json_builder_end_array (builder);
-    }
-
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
+  hd_cli_json_member (json, key);
+  hd_cli_json_int (json, value);
 }
 
 void
-hd_cli_print_json (JsonNode *node)
+hd_cli_json_person (HdCliJson *json,
+                    HdPerson  *person)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
+  int tier = hd_person_get_tier (person);
 
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_root (generator, node);
-  text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
+  hd_cli_json_begin_object (json);
+  add_string (json, "login", hd_person_get_login (person));
+  add_string (json, "name", hd_person_get_name (person));
+  add_string (json, "email", hd_person_get_email (person));
+  add_string (json, "role", hd_enum_to_nick (HD_TYPE_ROLE, hd_person_get_role (person)));
+  hd_cli_json_member (json, "tier");
+  if (tier > 0)
+    hd_cli_json_int (json, tier);
+  else
+    hd_cli_json_null (json);
+  add_string (json, "department", hd_person_get_department (person));
+  add_string (json, "location", hd_person_get_location (person));
+  hd_cli_json_member (json, "active");
+  hd_cli_json_boolean (json, hd_person_get_active (person));
+  hd_cli_json_end_object (json);
+}
+
+static void
+add_event (HdCliJson     *json,
+           HdTicketEvent *event)
+{
+  hd_cli_json_begin_object (json);
+  add_string (json, "kind",
+              hd_enum_to_nick (HD_TYPE_EVENT_KIND, hd_ticket_event_get_kind (event)));
+  add_string (json, "actor", hd_ticket_event_get_actor (event));
+  add_time (json, "at", hd_ticket_event_get_at (event));
+  if (hd_ticket_event_get_field (event) != NULL)
+    {
+      add_string (json, "field", hd_ticket_event_get_field (event));
+      add_string (json, "from", hd_ticket_event_get_old_value (event));
+      add_string (json, "to", hd_ticket_event_get_new_value (event));
+    }
+  else if (hd_ticket_event_get_new_value (event) != NULL)
+    add_string (json, "title", hd_ticket_event_get_new_value (event));
+  if (hd_ticket_event_get_body (event) != NULL)
+    add_string (json, "body", hd_ticket_event_get_body (event));
+  hd_cli_json_end_object (json);
+}
+
+/* @events: (nullable): adds the "events" array when given */
+void
+hd_cli_json_ticket (HdCliJson *json,
+                    HdTicket  *ticket,
+                    GPtrArray *events)
+{
+  hd_cli_json_begin_object (json);
+  add_int (json, "number", hd_ticket_get_number (ticket));
+  add_string (json, "title", hd_ticket_get_title (ticket));
+  add_string (json, "description", hd_ticket_get_description (ticket));
+  add_string (json, "status", hd_enum_to_nick (HD_TYPE_STATUS, hd_ticket_get_status (ticket)));
+  add_string (json, "priority",
+              hd_enum_to_nick (HD_TYPE_PRIORITY, hd_ticket_get_priority (ticket)));
+  add_string (json, "category", hd_ticket_get_category (ticket));
+  add_string (json, "requester", hd_ticket_get_requester (ticket));
+  add_string (json, "assignee", hd_ticket_get_assignee (ticket));
+  add_int (json, "tier", hd_ticket_get_tier (ticket));
+  add_string (json, "department", hd_ticket_get_department (ticket));
+  add_string (json, "location", hd_ticket_get_location (ticket));
+  add_int (json, "version", hd_ticket_get_version (ticket));
+  add_time (json, "created_at", hd_ticket_get_created_at (ticket));
+  add_time (json, "updated_at", hd_ticket_get_updated_at (ticket));
+  add_time (json, "first_response_at", hd_ticket_get_first_response_at (ticket));
+  add_time (json, "resolved_at", hd_ticket_get_resolved_at (ticket));
+  add_time (json, "closed_at", hd_ticket_get_closed_at (ticket));
+  add_time (json, "due_at", hd_ticket_get_due_at (ticket));
+  add_time (json, "warn_at", hd_ticket_get_warn_at (ticket));
+
+  if (events != NULL)
+    {
+      hd_cli_json_member (json, "events");
+      hd_cli_json_begin_array (json);
+      for (guint i = 0; i < events->len; i++)
+        add_event (json, g_ptr_array_index (events, i));
+      hd_cli_json_end_array (json);
+    }
+
+  hd_cli_json_end_object (json);
+}
+
+/* Prints JSON written into @text, and a line break. */
+void
+hd_cli_print_json (GString *text)
+{
+  g_string_append_c (text, '\n');
+  fwrite (text->str, 1, text->len, stdout);
 }
 
 /* RFC 4180: quote every field that needs it, doubling quotes. */
@@ -178,47 +196,6 @@ csv_field (GString    *line,
     g_string_append (line, value);
 
   g_string_append (line, last ? "\r\n" : ",");
-}
-
-static void
-print_tickets_csv (GPtrArray *tickets)
-{
-  static const char *columns[] = {
-    "number", "title", "status", "priority", "category", "requester", "assignee", "tier",
-    "department", "location", "version", "created_at", "updated_at", "due_at",
-  };
-  g_autoptr(GString) line = g_string_new (NULL);
-
-  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
-    csv_field (line, columns[c], c + 1 == G_N_ELEMENTS (columns));
-
-  for (guint i = 0; i < tickets->len; i++)
-    {
-      HdTicket *t = g_ptr_array_index (tickets, i);
-      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, hd_ticket_get_number (t));
-      g_autofree char *tier = g_strdup_printf ("%d", hd_ticket_get_tier (t));
-      g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, hd_ticket_get_version (t));
-      g_autofree char *created = hd_cli_format_time (hd_ticket_get_created_at (t));
-      g_autofree char *updated = hd_cli_format_time (hd_ticket_get_updated_at (t));
-      g_autofree char *due = hd_cli_format_time (hd_ticket_get_due_at (t));
-
-      csv_field (line, number, FALSE);
-      csv_field (line, hd_ticket_get_title (t), FALSE);
-      csv_field (line, hd_enum_to_nick (HD_TYPE_STATUS, hd_ticket_get_status (t)), FALSE);
-      csv_field (line, hd_enum_to_nick (HD_TYPE_PRIORITY, hd_ticket_get_priority (t)), FALSE);
-      csv_field (line, hd_ticket_get_category (t), FALSE);
-      csv_field (line, hd_ticket_get_requester (t), FALSE);
-      csv_field (line, hd_ticket_get_assignee (t), FALSE);
-      csv_field (line, tier, FALSE);
-      csv_field (line, hd_ticket_get_department (t), FALSE);
-      csv_field (line, hd_ticket_get_location (t), FALSE);
-      csv_field (line, version, FALSE);
-      csv_field (line, created, FALSE);
-      csv_field (line, updated, FALSE);
-      csv_field (line, due, TRUE);
-    }
-
-  fwrite (line->str, 1, line->len, stdout);
 }
 
 /* Pads @text with spaces to @width characters, cutting it with "…". */
@@ -249,93 +226,259 @@ append_cell (GString    *line,
 
 /* The deadline in UTC like every time the tool prints, with "!" when at
  * risk and "!!" when breached: "2026-11-24 09:00 !" */
-char *
-hd_cli_format_due (HdTicket *ticket,
-                   gint64    now)
+static void
+append_due (GString  *out,
+            HdTicket *ticket,
+            gint64    now)
 {
-  g_autoptr(GDateTime) dt = NULL;
-  g_autofree char *text = NULL;
-
-  if (hd_ticket_get_due_at (ticket) == 0)
-    return NULL;
-
-  dt = g_date_time_new_from_unix_utc (hd_ticket_get_due_at (ticket) / G_USEC_PER_SEC);
-  if (dt == NULL)
-    return NULL;
-  text = g_date_time_format (dt, "%Y-%m-%d %H:%M");
+  if (hd_ticket_get_due_at (ticket) == 0 ||
+      !append_time (out, hd_ticket_get_due_at (ticket), TRUE))
+    return;
 
   switch (hd_ticket_get_due_state (ticket, now))
     {
-    case HD_SLA_BREACHED: return g_strconcat (text, " !!", NULL);
-    case HD_SLA_AT_RISK: return g_strconcat (text, " !", NULL);
+    case HD_SLA_BREACHED: g_string_append (out, " !!"); break;
+    case HD_SLA_AT_RISK: g_string_append (out, " !"); break;
     case HD_SLA_NONE:
     case HD_SLA_OK:
     case HD_SLA_MET:
     case HD_SLA_PAUSED:
-    default: return g_steal_pointer (&text);
+    default: break;
     }
 }
 
-static void
-print_tickets_text (GPtrArray *tickets)
+char *
+hd_cli_format_due (HdTicket *ticket,
+                   gint64    now)
 {
-  g_autoptr(GString) out = g_string_new (NULL);
-  gint64 now = g_get_real_time ();
+  g_autoptr(GString) text = g_string_new (NULL);
 
-  if (tickets->len == 0)
+  append_due (text, ticket, now);
+  return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+}
+
+/* Printing a list of tickets
+ *
+ * Rows are gathered in memory and written in large writes. While the list
+ * is still being read from the file (and the file read-locked), only what
+ * standard output takes at once is written: a reader that pauses, such as
+ * a pager, must never keep other desks from saving. The rest is written
+ * by hd_cli_ticket_printer_finish(), after the file is let go. */
+
+#define WRITE_AT 65536
+
+struct _HdCliTicketPrinter
+{
+  HdCliFormat  format;
+  GString     *out;
+  HdCliJson   *json;
+  gint64       now;
+  guint        count;
+  gboolean     may_block;    /* a pipe, a socket or a terminal: a reader may pause */
+  int          write_errno;  /* 0, or why a write failed */
+};
+
+static const char * const csv_columns[] = {
+  "number", "title", "status", "priority", "category", "requester", "assignee", "tier",
+  "department", "location", "version", "created_at", "updated_at", "due_at",
+};
+
+HdCliTicketPrinter *
+hd_cli_ticket_printer_new (HdCliFormat format)
+{
+  HdCliTicketPrinter *self = g_new0 (HdCliTicketPrinter, 1);
+  struct stat st;
+
+  self->format = format;
+  self->out = g_string_sized_new (2 * WRITE_AT);
+  self->now = g_get_real_time ();
+  self->may_block = isatty (STDOUT_FILENO) ||
+                    (fstat (STDOUT_FILENO, &st) == 0 && (S_ISFIFO (st.st_mode) ||
+                                                         S_ISSOCK (st.st_mode)));
+  if (format == HD_CLI_FORMAT_JSON)
     {
-      g_printerr ("%s\n", _("No tickets."));
-      return;
+      self->json = hd_cli_json_new (self->out);
+      hd_cli_json_begin_array (self->json);
+    }
+  else if (format == HD_CLI_FORMAT_CSV)
+    for (guint c = 0; c < G_N_ELEMENTS (csv_columns); c++)
+      csv_field (self->out, csv_columns[c], c + 1 == G_N_ELEMENTS (csv_columns));
+
+  return self;
+}
+
+void
+hd_cli_ticket_printer_free (HdCliTicketPrinter *self)
+{
+  g_clear_pointer (&self->json, hd_cli_json_free);
+  g_string_free (self->out, TRUE);
+  g_free (self);
+}
+
+/* Writes the first @length bytes gathered, all of them or, with @ready,
+ * what standard output takes without waiting; drops what was written. */
+static void
+write_out (HdCliTicketPrinter *self,
+           gsize               length,
+           gboolean            ready)
+{
+  gsize done = 0;
+
+  while (done < length && self->write_errno == 0)
+    {
+      struct pollfd fd = { .fd = STDOUT_FILENO, .events = POLLOUT };
+      gsize chunk = length - done;
+      gssize n;
+
+      if (ready && self->may_block)
+        {
+          /* Ready means room for PIPE_BUF bytes, no more. */
+          if (poll (&fd, 1, 0) <= 0)
+            break;
+          chunk = MIN (chunk, PIPE_BUF);
+        }
+
+      n = write (STDOUT_FILENO, self->out->str + done, chunk);
+      if (n < 0 && errno != EINTR)
+        self->write_errno = errno;
+      else if (n > 0)
+        done += n;
     }
 
-  g_string_append_printf (out, "%-7s  ", _("NUMBER"));
-  append_cell (out, _("STATUS"), 8);
-  append_cell (out, _("PRIORITY"), 8);
-  append_cell (out, _("ASSIGNEE"), 12);
-  append_cell (out, _("DUE"), 20);
-  g_string_append_printf (out, "%s\n", _("TITLE"));
+  g_string_erase (self->out, 0, done);
+}
 
-  for (guint i = 0; i < tickets->len; i++)
+static void
+add_text_row (HdCliTicketPrinter *self,
+              HdTicket           *t)
+{
+  GString *out = self->out;
+  gsize due_start;
+
+  if (self->count == 0)
     {
-      HdTicket *t = g_ptr_array_index (tickets, i);
-      g_autofree char *due = hd_cli_format_due (t, now);
-
-      g_string_append_printf (out, "#%-6" G_GINT64_FORMAT "  ", hd_ticket_get_number (t));
-      append_cell (out, hd_enum_to_nick (HD_TYPE_STATUS, hd_ticket_get_status (t)), 8);
-      append_cell (out, hd_enum_to_nick (HD_TYPE_PRIORITY, hd_ticket_get_priority (t)), 8);
-      append_cell (out, hd_ticket_get_assignee (t), 12);
-      append_cell (out, due, 20);
-      g_string_append_printf (out, "%s\n", hd_ticket_get_title (t));
+      g_string_append_printf (out, "%-7s  ", _("NUMBER"));
+      append_cell (out, _("STATUS"), 8);
+      append_cell (out, _("PRIORITY"), 8);
+      append_cell (out, _("ASSIGNEE"), 12);
+      append_cell (out, _("DUE"), 20);
+      g_string_append_printf (out, "%s\n", _("TITLE"));
     }
 
-  fwrite (out->str, 1, out->len, stdout);
+  g_string_append_printf (out, "#%-6" G_GINT64_FORMAT "  ", hd_ticket_get_number (t));
+  append_cell (out, hd_enum_to_nick (HD_TYPE_STATUS, hd_ticket_get_status (t)), 8);
+  append_cell (out, hd_enum_to_nick (HD_TYPE_PRIORITY, hd_ticket_get_priority (t)), 8);
+  append_cell (out, hd_ticket_get_assignee (t), 12);
+  due_start = out->len;
+  append_due (out, t, self->now);
+  if (out->len == due_start)
+    g_string_append_c (out, '-');
+  for (gsize i = g_utf8_strlen (out->str + due_start, -1); i < 20; i++)
+    g_string_append_c (out, ' ');
+  g_string_append (out, "  ");
+  g_string_append (out, hd_ticket_get_title (t));
+  g_string_append_c (out, '\n');
+}
+
+static void
+csv_number (GString *out,
+            gint64   value)
+{
+  g_string_append_printf (out, "%" G_GINT64_FORMAT ",", value);
+}
+
+static void
+csv_time (GString  *out,
+          gint64    usec,
+          gboolean  last)
+{
+  if (usec != 0)
+    append_time (out, usec, FALSE);
+  g_string_append (out, last ? "\r\n" : ",");
+}
+
+static void
+add_csv_row (HdCliTicketPrinter *self,
+             HdTicket           *t)
+{
+  GString *out = self->out;
+
+  csv_number (out, hd_ticket_get_number (t));
+  csv_field (out, hd_ticket_get_title (t), FALSE);
+  csv_field (out, hd_enum_to_nick (HD_TYPE_STATUS, hd_ticket_get_status (t)), FALSE);
+  csv_field (out, hd_enum_to_nick (HD_TYPE_PRIORITY, hd_ticket_get_priority (t)), FALSE);
+  csv_field (out, hd_ticket_get_category (t), FALSE);
+  csv_field (out, hd_ticket_get_requester (t), FALSE);
+  csv_field (out, hd_ticket_get_assignee (t), FALSE);
+  csv_number (out, hd_ticket_get_tier (t));
+  csv_field (out, hd_ticket_get_department (t), FALSE);
+  csv_field (out, hd_ticket_get_location (t), FALSE);
+  csv_number (out, hd_ticket_get_version (t));
+  csv_time (out, hd_ticket_get_created_at (t), FALSE);
+  csv_time (out, hd_ticket_get_updated_at (t), FALSE);
+  csv_time (out, hd_ticket_get_due_at (t), TRUE);
+}
+
+/* An HdTicketFunc: prints @ticket; FALSE once standard output fails. */
+gboolean
+hd_cli_ticket_printer_add (HdTicket *ticket,
+                           gpointer  user_data)
+{
+  HdCliTicketPrinter *self = user_data;
+
+  switch (self->format)
+    {
+    case HD_CLI_FORMAT_JSON:
+      hd_cli_json_ticket (self->json, ticket, NULL);
+      break;
+    case HD_CLI_FORMAT_CSV:
+      add_csv_row (self, ticket);
+      break;
+    case HD_CLI_FORMAT_TEXT:
+    default:
+      add_text_row (self, ticket);
+      break;
+    }
+  self->count++;
+
+  if (self->out->len >= WRITE_AT)
+    write_out (self, self->out->len, TRUE);
+  return self->write_errno == 0;
+}
+
+guint
+hd_cli_ticket_printer_get_count (HdCliTicketPrinter *self)
+{
+  return self->count;
+}
+
+/* Ends the list and writes the rest, waiting for the reader now.
+ * Returns 0, or the error of a write that failed. */
+int
+hd_cli_ticket_printer_finish (HdCliTicketPrinter *self)
+{
+  if (self->format == HD_CLI_FORMAT_JSON)
+    {
+      hd_cli_json_end_array (self->json);
+      g_string_append_c (self->out, '\n');
+    }
+  else if (self->format == HD_CLI_FORMAT_TEXT && self->count == 0)
+    g_printerr ("%s\n", _("No tickets."));
+
+  fflush (stdout);
+  write_out (self, self->out->len, FALSE);
+  return self->write_errno;
 }
 
 void
 hd_cli_print_tickets (GPtrArray   *tickets,
                       HdCliFormat  format)
 {
-  g_autoptr(JsonArray) array = NULL;
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(HdCliTicketPrinter) printer = hd_cli_ticket_printer_new (format);
 
-  switch (format)
-    {
-    case HD_CLI_FORMAT_JSON:
-      array = json_array_new ();
-      for (guint i = 0; i < tickets->len; i++)
-        json_array_add_element (array, hd_cli_ticket_to_json (g_ptr_array_index (tickets, i),
-                                                              NULL));
-      node = json_node_init_array (json_node_alloc (), array);
-      hd_cli_print_json (node);
-      break;
-    case HD_CLI_FORMAT_CSV:
-      print_tickets_csv (tickets);
-      break;
-    case HD_CLI_FORMAT_TEXT:
-    default:
-      print_tickets_text (tickets);
-      break;
-    }
+  for (guint i = 0; i < tickets->len; i++)
+    hd_cli_ticket_printer_add (g_ptr_array_index (tickets, i), printer);
+  hd_cli_ticket_printer_finish (printer);
 }
 
 void
@@ -346,13 +489,13 @@ hd_cli_print_people (GPtrArray   *people,
 
   if (format == HD_CLI_FORMAT_JSON)
     {
-      g_autoptr(JsonArray) array = json_array_new ();
-      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(HdCliJson) json = hd_cli_json_new (out);
 
+      hd_cli_json_begin_array (json);
       for (guint i = 0; i < people->len; i++)
-        json_array_add_element (array, hd_cli_person_to_json (g_ptr_array_index (people, i)));
-      node = json_node_init_array (json_node_alloc (), array);
-      hd_cli_print_json (node);
+        hd_cli_json_person (json, g_ptr_array_index (people, i));
+      hd_cli_json_end_array (json);
+      hd_cli_print_json (out);
       return;
     }
 
@@ -500,80 +643,75 @@ hd_cli_due_state_nick (HdSlaDueState state)
 }
 
 static void
-add_instant (JsonBuilder *builder,
-             const char  *key,
-             gint64       usec)
+add_instant (HdCliJson  *json,
+             const char *key,
+             gint64      usec)
 {
-  add_time (builder, key, usec == HD_CALENDAR_NEVER ? 0 : usec);
+  add_time (json, key, usec == HD_CALENDAR_NEVER ? 0 : usec);
 }
 
 static void
-add_clock (JsonBuilder      *builder,
+add_clock (HdCliJson        *json,
            const char       *key,
            const HdSlaState *state)
 {
-  json_builder_set_member_name (builder, key);
-  json_builder_begin_object (builder);
-  add_string (builder, "state", hd_cli_due_state_nick (state->state));
-  add_instant (builder, "due", state->due);
-  add_instant (builder, "warn_at", state->warn_at);
-  add_int (builder, "elapsed", state->elapsed);
-  add_int (builder, "target", state->target);
-  add_int (builder, "paused", state->paused);
-  add_time (builder, "stopped", state->stopped);
-  json_builder_end_object (builder);
+  hd_cli_json_member (json, key);
+  hd_cli_json_begin_object (json);
+  add_string (json, "state", hd_cli_due_state_nick (state->state));
+  add_instant (json, "due", state->due);
+  add_instant (json, "warn_at", state->warn_at);
+  add_int (json, "elapsed", state->elapsed);
+  add_int (json, "target", state->target);
+  add_int (json, "paused", state->paused);
+  add_time (json, "stopped", state->stopped);
+  hd_cli_json_end_object (json);
 }
 
 /* The clock a list shows at the top level ("state", "due", "warn_at",
  * "elapsed" and "target" in seconds of business time), then both clocks
  * and the explanation. */
-JsonNode *
-hd_cli_sla_to_json (gint64              number,
-                    const HdSlaPolicy  *policy,
-                    const HdSlaResult  *result,
-                    char              **lines)
+void
+hd_cli_json_sla (HdCliJson          *json,
+                 gint64              number,
+                 const HdSlaPolicy  *policy,
+                 const HdSlaResult  *result,
+                 char              **lines)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   const HdSlaState *current = hd_sla_result_get_current (result);
 
-  json_builder_begin_object (builder);
-  add_int (builder, "number", number);
-  add_string (builder, "policy", policy->name);
-  add_string (builder, "clock", current == &result->response ? "first-response" : "resolution");
-  add_string (builder, "state", hd_cli_due_state_nick (current->state));
-  add_instant (builder, "due", current->due);
-  add_instant (builder, "warn_at", current->warn_at);
-  add_int (builder, "elapsed", current->elapsed);
-  add_int (builder, "target", current->target);
-  add_clock (builder, "first_response", &result->response);
-  add_clock (builder, "resolution", &result->resolution);
-  json_builder_set_member_name (builder, "explanation");
-  json_builder_begin_array (builder);
+  hd_cli_json_begin_object (json);
+  add_int (json, "number", number);
+  add_string (json, "policy", policy->name);
+  add_string (json, "clock", current == &result->response ? "first-response" : "resolution");
+  add_string (json, "state", hd_cli_due_state_nick (current->state));
+  add_instant (json, "due", current->due);
+  add_instant (json, "warn_at", current->warn_at);
+  add_int (json, "elapsed", current->elapsed);
+  add_int (json, "target", current->target);
+  add_clock (json, "first_response", &result->response);
+  add_clock (json, "resolution", &result->resolution);
+  hd_cli_json_member (json, "explanation");
+  hd_cli_json_begin_array (json);
   for (guint i = 0; lines != NULL && lines[i] != NULL; i++)
-    json_builder_add_string_value (builder, lines[i]);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
+    hd_cli_json_string (json, lines[i]);
+  hd_cli_json_end_array (json);
+  hd_cli_json_end_object (json);
 }
 
-static JsonNode *
-alert_to_json (HdAlert *alert)
+static void
+add_alert (HdCliJson *json,
+           HdAlert   *alert)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  add_int (builder, "id", hd_alert_get_id (alert));
-  add_string (builder, "kind", hd_enum_to_nick (HD_TYPE_ALERT_KIND, hd_alert_get_kind (alert)));
-  add_int (builder, "ticket", hd_alert_get_ticket_number (alert));
-  add_string (builder, "title", hd_alert_get_ticket_title (alert));
-  add_time (builder, "deadline", hd_alert_get_deadline (alert));
-  add_string (builder, "actor", hd_alert_get_actor (alert));
-  add_time (builder, "created_at", hd_alert_get_created_at (alert));
-  add_time (builder, "delivered_at", hd_alert_get_delivered_at (alert));
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
+  hd_cli_json_begin_object (json);
+  add_int (json, "id", hd_alert_get_id (alert));
+  add_string (json, "kind", hd_enum_to_nick (HD_TYPE_ALERT_KIND, hd_alert_get_kind (alert)));
+  add_int (json, "ticket", hd_alert_get_ticket_number (alert));
+  add_string (json, "title", hd_alert_get_ticket_title (alert));
+  add_time (json, "deadline", hd_alert_get_deadline (alert));
+  add_string (json, "actor", hd_alert_get_actor (alert));
+  add_time (json, "created_at", hd_alert_get_created_at (alert));
+  add_time (json, "delivered_at", hd_alert_get_delivered_at (alert));
+  hd_cli_json_end_object (json);
 }
 
 void
@@ -584,13 +722,13 @@ hd_cli_print_alerts (GPtrArray   *alerts,
 
   if (format == HD_CLI_FORMAT_JSON)
     {
-      g_autoptr(JsonArray) array = json_array_new ();
-      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(HdCliJson) json = hd_cli_json_new (out);
 
+      hd_cli_json_begin_array (json);
       for (guint i = 0; i < alerts->len; i++)
-        json_array_add_element (array, alert_to_json (g_ptr_array_index (alerts, i)));
-      node = json_node_init_array (json_node_alloc (), array);
-      hd_cli_print_json (node);
+        add_alert (json, g_ptr_array_index (alerts, i));
+      hd_cli_json_end_array (json);
+      hd_cli_print_json (out);
       return;
     }
 
@@ -621,25 +759,23 @@ hd_cli_print_sla_rules (GPtrArray   *rules,
 
   if (format == HD_CLI_FORMAT_JSON)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(HdCliJson) json = hd_cli_json_new (out);
 
-      json_builder_begin_array (builder);
+      hd_cli_json_begin_array (json);
       for (guint i = 0; i < rules->len; i++)
         {
           HdSlaRule *rule = g_ptr_array_index (rules, i);
 
-          json_builder_begin_object (builder);
-          add_string (builder, "priority", hd_enum_to_nick (HD_TYPE_PRIORITY, rule->priority));
-          add_string (builder, "category", rule->category[0] != '\0' ? rule->category : NULL);
-          add_int (builder, "response_minutes", rule->policy->first_response_minutes);
-          add_int (builder, "resolve_minutes", rule->policy->resolution_minutes);
-          add_int (builder, "warn_percent", rule->policy->warn_percent);
-          json_builder_end_object (builder);
+          hd_cli_json_begin_object (json);
+          add_string (json, "priority", hd_enum_to_nick (HD_TYPE_PRIORITY, rule->priority));
+          add_string (json, "category", rule->category[0] != '\0' ? rule->category : NULL);
+          add_int (json, "response_minutes", rule->policy->first_response_minutes);
+          add_int (json, "resolve_minutes", rule->policy->resolution_minutes);
+          add_int (json, "warn_percent", rule->policy->warn_percent);
+          hd_cli_json_end_object (json);
         }
-      json_builder_end_array (builder);
-      node = json_builder_get_root (builder);
-      hd_cli_print_json (node);
+      hd_cli_json_end_array (json);
+      hd_cli_print_json (out);
       return;
     }
 
@@ -668,34 +804,32 @@ hd_cli_print_sla_rules (GPtrArray   *rules,
 
 /* Knowledge base */
 
-JsonNode *
-hd_cli_article_to_json (HdArticle *article,
-                        gboolean   with_body)
+/* The article's members, inside an object the caller opens and closes,
+ * adding members of its own. */
+void
+hd_cli_json_article_members (HdCliJson *json,
+                             HdArticle *article,
+                             gboolean   with_body)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   const char * const *tags = hd_article_get_tags (article);
 
-  json_builder_begin_object (builder);
-  add_int (builder, "id", hd_article_get_id (article));
-  add_string (builder, "title", hd_article_get_title (article));
-  add_string (builder, "category", hd_article_get_category_path (article));
-  json_builder_set_member_name (builder, "tags");
-  json_builder_begin_array (builder);
+  add_int (json, "id", hd_article_get_id (article));
+  add_string (json, "title", hd_article_get_title (article));
+  add_string (json, "category", hd_article_get_category_path (article));
+  hd_cli_json_member (json, "tags");
+  hd_cli_json_begin_array (json);
   for (guint i = 0; tags[i] != NULL; i++)
-    json_builder_add_string_value (builder, tags[i]);
-  json_builder_end_array (builder);
-  add_string (builder, "visibility",
+    hd_cli_json_string (json, tags[i]);
+  hd_cli_json_end_array (json);
+  add_string (json, "visibility",
               hd_enum_to_nick (HD_TYPE_VISIBILITY, hd_article_get_visibility (article)));
-  add_string (builder, "author", hd_article_get_author (article));
-  add_time (builder, "created", hd_article_get_created_at (article));
-  add_time (builder, "updated", hd_article_get_updated_at (article));
-  add_time (builder, "archived", hd_article_get_archived_at (article));
-  add_int (builder, "version", hd_article_get_version (article));
+  add_string (json, "author", hd_article_get_author (article));
+  add_time (json, "created", hd_article_get_created_at (article));
+  add_time (json, "updated", hd_article_get_updated_at (article));
+  add_time (json, "archived", hd_article_get_archived_at (article));
+  add_int (json, "version", hd_article_get_version (article));
   if (with_body)
-    add_string (builder, "body", hd_article_get_body (article));
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
+    add_string (json, "body", hd_article_get_body (article));
 }
 
 void
@@ -706,14 +840,17 @@ hd_cli_print_articles (GPtrArray   *articles,
 
   if (format == HD_CLI_FORMAT_JSON)
     {
-      g_autoptr(JsonArray) array = json_array_new ();
-      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(HdCliJson) json = hd_cli_json_new (out);
 
+      hd_cli_json_begin_array (json);
       for (guint i = 0; i < articles->len; i++)
-        json_array_add_element (array, hd_cli_article_to_json (g_ptr_array_index (articles, i),
-                                                               FALSE));
-      node = json_node_init_array (json_node_alloc (), array);
-      hd_cli_print_json (node);
+        {
+          hd_cli_json_begin_object (json);
+          hd_cli_json_article_members (json, g_ptr_array_index (articles, i), FALSE);
+          hd_cli_json_end_object (json);
+        }
+      hd_cli_json_end_array (json);
+      hd_cli_print_json (out);
       return;
     }
 
@@ -800,28 +937,28 @@ hd_cli_print_hits (GPtrArray   *hits,
 
   if (format == HD_CLI_FORMAT_JSON)
     {
-      g_autoptr(JsonArray) array = json_array_new ();
-      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(HdCliJson) json = hd_cli_json_new (out);
 
+      hd_cli_json_begin_array (json);
       for (guint i = 0; i < hits->len; i++)
         {
           HdArticleHit *hit = g_ptr_array_index (hits, i);
-          JsonNode *element = hd_cli_article_to_json (hd_article_hit_get_article (hit), FALSE);
-          JsonObject *object = json_node_get_object (element);
-          g_autofree char *title = hd_marked_text_strip (hd_article_hit_get_marked_title (hit));
           g_autofree char *snippet = hd_marked_text_strip (hd_article_hit_get_marked_snippet (hit));
           g_autofree char *marked_title = marks_to_brackets (hd_article_hit_get_marked_title (hit));
           g_autofree char *marked_snippet = marks_to_brackets (hd_article_hit_get_marked_snippet (hit));
 
           /* The markers are control characters: JSON gets [[ ]] too. */
-          json_object_set_string_member (object, "highlighted_title", marked_title);
-          json_object_set_string_member (object, "snippet", snippet);
-          json_object_set_string_member (object, "highlighted_snippet", marked_snippet);
-          json_object_set_double_member (object, "score", hd_article_hit_get_score (hit));
-          json_array_add_element (array, element);
+          hd_cli_json_begin_object (json);
+          hd_cli_json_article_members (json, hd_article_hit_get_article (hit), FALSE);
+          add_string (json, "highlighted_title", marked_title);
+          add_string (json, "snippet", snippet);
+          add_string (json, "highlighted_snippet", marked_snippet);
+          hd_cli_json_member (json, "score");
+          hd_cli_json_double (json, hd_article_hit_get_score (hit));
+          hd_cli_json_end_object (json);
         }
-      node = json_node_init_array (json_node_alloc (), array);
-      hd_cli_print_json (node);
+      hd_cli_json_end_array (json);
+      hd_cli_print_json (out);
       return;
     }
 

@@ -1025,9 +1025,11 @@ cmd_ticket_show (const Command  *command,
 
   if (json)
     {
-      g_autoptr(JsonNode) node = hd_cli_ticket_to_json (ticket, events);
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(HdCliJson) writer = hd_cli_json_new (text);
 
-      hd_cli_print_json (node);
+      hd_cli_json_ticket (writer, ticket, events);
+      hd_cli_print_json (text);
     }
   else
     hd_cli_print_ticket (ticket, events);
@@ -1305,9 +1307,11 @@ cmd_sla_show (const Command  *command,
 
   if (json)
     {
-      g_autoptr(JsonNode) node = hd_cli_sla_to_json (number, policy, &result, lines);
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(HdCliJson) writer = hd_cli_json_new (text);
 
-      hd_cli_print_json (node);
+      hd_cli_json_sla (writer, number, policy, &result, lines);
+      hd_cli_print_json (text);
     }
   else
     {
@@ -1803,15 +1807,18 @@ cmd_kb_show (const Command  *command,
 
   if (json)
     {
-      g_autoptr(JsonNode) node = hd_cli_article_to_json (article, TRUE);
-      g_autoptr(JsonArray) numbers = json_array_new ();
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(HdCliJson) writer = hd_cli_json_new (text);
 
+      hd_cli_json_begin_object (writer);
+      hd_cli_json_article_members (writer, article, TRUE);
+      hd_cli_json_member (writer, "tickets");
+      hd_cli_json_begin_array (writer);
       for (guint i = 0; i < tickets->len; i++)
-        json_array_add_int_element (numbers,
-                                    hd_ticket_get_number (g_ptr_array_index (tickets, i)));
-      json_object_set_array_member (json_node_get_object (node), "tickets",
-                                    g_steal_pointer (&numbers));
-      hd_cli_print_json (node);
+        hd_cli_json_int (writer, hd_ticket_get_number (g_ptr_array_index (tickets, i)));
+      hd_cli_json_end_array (writer);
+      hd_cli_json_end_object (writer);
+      hd_cli_print_json (text);
       return EXIT_OK;
     }
 
