@@ -12,10 +12,12 @@
 #define _POSIX_C_SOURCE 200809L  /* mkfifo, symlink, link */
 #include "config.h"
 
+#include <gio/gunixinputstream.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -2084,6 +2086,75 @@ test_ticket_list_text (void)
   assert_status (status, 0, err);
   g_assert_cmpstr (out, ==, "");
   g_assert_cmpstr (err, ==, "No tickets.\n");
+}
+
+/* A long list */
+
+/* A helpdesk of @n tickets filed by req1, #1 to #n, titled "Ticket N",
+ * written at once. */
+static char *
+many_tickets_helpdesk (guint n)
+{
+  char *db = new_helpdesk ();
+  g_autofree char *sql = g_strdup_printf ("WITH RECURSIVE n (i) AS"
+                                          " (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %u)"
+                                          " INSERT INTO tickets (title, requester_id, created_at,"
+                                          " updated_at) SELECT 'Ticket ' || i,"
+                                          " (SELECT id FROM people WHERE login = 'req1'), i, i"
+                                          " FROM n", n);
+
+  sql_run (db, sql);
+  return db;
+}
+
+/* A list read by someone who stops reading (a pager, a full pipe) never
+ * keeps others from saving: the file is let go once the list is read,
+ * and what the reader has not taken yet waits in memory. */
+static void
+test_ticket_list_reader_pauses (void)
+{
+  g_autofree char *db = many_tickets_helpdesk (3000);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) lister = NULL;
+  g_autoptr(GBytes) listed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) envp = child_environment (NULL, "disp");
+  const char *long_wait[] = { "HELPDESK_BUSY_TIMEOUT=20000", NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *text = NULL;
+  int fd, pending = 0;
+  int status = -1;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_environ (launcher, envp);
+  lister = g_subprocess_launcher_spawn (launcher, &error, cli_path, "--db", db, "ticket", "list",
+                                        NULL);
+  g_assert_no_error (error);
+
+  /* The pipe fills, and nobody reads it. */
+  fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (lister)));
+  for (guint i = 0; i < 3000 && pending < 65536; i++)
+    {
+      g_usleep (10 * 1000);
+      g_assert_cmpint (ioctl (fd, FIONREAD, &pending), ==, 0);
+    }
+  g_assert_cmpint (pending, >=, 65536);
+
+  /* A change while the lister waits on its reader. */
+  run_cli_env (long_wait, "disp", &status, &out, &err, "--db", db, "ticket", "new", "--title",
+               "Filed while a list waits", NULL);
+  assert_status (status, 0, err);
+  g_assert_cmpstr (out, ==, "3001\n");
+
+  /* The list is whole, as the file was when it was read. */
+  g_subprocess_communicate (lister, NULL, NULL, &listed, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (lister));
+  g_assert_cmpint (g_subprocess_get_exit_status (lister), ==, 0);
+  text = g_strndup (g_bytes_get_data (listed, NULL), g_bytes_get_size (listed));
+  g_assert_cmpuint (count_lines (text), ==, 3001);
+  g_assert_null (strstr (text, "Filed while a list waits"));
 }
 
 /* ticket show */
@@ -4526,6 +4597,7 @@ main (int   argc,
   g_test_add_func ("/cli/ticket/list/json", test_ticket_list_json);
   g_test_add_func ("/cli/ticket/list/csv", test_ticket_list_csv);
   g_test_add_func ("/cli/ticket/list/text", test_ticket_list_text);
+  g_test_add_func ("/cli/ticket/list/reader-pauses", test_ticket_list_reader_pauses);
   g_test_add_func ("/cli/ticket/show/history", test_ticket_show_history);
   g_test_add_func ("/cli/ticket/show/requester", test_ticket_show_requester);
   g_test_add_func ("/cli/ticket/show/missing", test_ticket_show_missing);

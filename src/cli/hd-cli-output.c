@@ -471,17 +471,6 @@ hd_cli_ticket_printer_finish (HdCliTicketPrinter *self)
 }
 
 void
-hd_cli_print_tickets (GPtrArray   *tickets,
-                      HdCliFormat  format)
-{
-  g_autoptr(HdCliTicketPrinter) printer = hd_cli_ticket_printer_new (format);
-
-  for (guint i = 0; i < tickets->len; i++)
-    hd_cli_ticket_printer_add (g_ptr_array_index (tickets, i), printer);
-  hd_cli_ticket_printer_finish (printer);
-}
-
-void
 hd_cli_print_people (GPtrArray   *people,
                      HdCliFormat  format)
 {

@@ -24,8 +24,6 @@ void        hd_cli_json_ticket      (HdCliJson          *json,
 void        hd_cli_print_json       (GString            *text);
 void        hd_cli_print_people     (GPtrArray          *people,
                                      HdCliFormat         format);
-void        hd_cli_print_tickets    (GPtrArray          *tickets,
-                                     HdCliFormat         format);
 void        hd_cli_print_ticket     (HdTicket           *ticket,
                                      GPtrArray          *events);
 char       *hd_cli_format_due       (HdTicket           *ticket,

@@ -917,6 +917,20 @@ parse_status_list (const Command *command,
   return TRUE;
 }
 
+/* Writes what the list left to write; a reader that went away (a pager
+ * quit early) is no error, any other failure is. */
+static int
+finish_printing (HdCliTicketPrinter *printer)
+{
+  int write_errno = hd_cli_ticket_printer_finish (printer);
+
+  if (write_errno == 0 || write_errno == EPIPE)
+    return EXIT_OK;
+
+  g_printerr (_("helpdesk-cli: the list could not be written: %s\n"), g_strerror (write_errno));
+  return EXIT_UNUSABLE;
+}
+
 static int
 cmd_ticket_list (const Command  *command,
                  char          **args)
@@ -925,7 +939,7 @@ cmd_ticket_list (const Command  *command,
   g_autofree char *status_list = NULL, *assignee = NULL, *requester = NULL, *sort = NULL;
   g_autofree char *tier_text = NULL;
   g_autoptr(HdStore) store = NULL;
-  g_autoptr(GPtrArray) tickets = NULL;
+  g_autoptr(HdCliTicketPrinter) printer = NULL;
   g_autoptr(GError) error = NULL;
   gboolean json = FALSE, csv = FALSE;
   HdTicketFilter filter = { 0 };
@@ -986,13 +1000,15 @@ cmd_ticket_list (const Command  *command,
   filter.requester = requester;
   filter.search = search;
 
+  /* Printed as read, not held: a list may be a million tickets. */
+  printer = hd_cli_ticket_printer_new (json ? HD_CLI_FORMAT_JSON
+                                            : csv ? HD_CLI_FORMAT_CSV : HD_CLI_FORMAT_TEXT);
   store = open_store (&error);
-  if (store == NULL || (tickets = hd_store_list_tickets (store, &filter, &error)) == NULL)
+  if (store == NULL ||
+      !hd_store_foreach_ticket (store, &filter, hd_cli_ticket_printer_add, printer, &error))
     return fail (error);
 
-  hd_cli_print_tickets (tickets, json ? HD_CLI_FORMAT_JSON
-                                      : csv ? HD_CLI_FORMAT_CSV : HD_CLI_FORMAT_TEXT);
-  return EXIT_OK;
+  return finish_printing (printer);
 }
 
 static int
