@@ -9,13 +9,15 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define _POSIX_C_SOURCE 200809L  /* mkfifo, symlink, link */
+#define _XOPEN_SOURCE 700  /* mkfifo, symlink, link, posix_openpt */
 #include "config.h"
 
+#include <fcntl.h>
 #include <gio/gunixinputstream.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -2088,7 +2090,7 @@ test_ticket_list_text (void)
   g_assert_cmpstr (err, ==, "No tickets.\n");
 }
 
-/* A long list */
+/* Pages of a long list */
 
 /* A helpdesk of @n tickets filed by req1, #1 to #n, titled "Ticket N",
  * written at once. */
@@ -2105,6 +2107,217 @@ many_tickets_helpdesk (guint n)
 
   sql_run (db, sql);
   return db;
+}
+
+/* The numbers of the rows of a text list, "#6 … #15" as "6-15". */
+static char *
+row_range (const char *out)
+{
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+  guint64 first = 0, last = 0;
+
+  for (guint i = 1; lines[i] != NULL && lines[i][0] == '#'; i++)
+    {
+      guint64 number = g_ascii_strtoull (lines[i] + 1, NULL, 10);
+
+      first = first == 0 ? number : first;
+      last = number;
+    }
+  return g_strdup_printf ("%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT, first, last);
+}
+
+/* Piped, a list is every ticket; --limit and --offset cut a page of it,
+ * in every format and order, with a search or without. */
+static void
+test_ticket_list_pages (void)
+{
+  g_autofree char *db = many_tickets_helpdesk (120);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *range = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *array;
+  int status = -1;
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "ticket", "list", NULL);
+  assert_status (status, 0, err);
+  g_assert_cmpuint (count_lines (out), ==, 121);
+  g_assert_null (strstr (out, "more follow"));
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "ticket", "list", "--limit", "10",
+           "--offset", "5", NULL);
+  assert_status (status, 0, err);
+  g_assert_cmpuint (count_lines (out), ==, 11);
+  range = row_range (out);
+  g_assert_cmpstr (range, ==, "6-15");
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "ticket", "list", "--limit", "0", NULL);
+  assert_status (status, 0, err);
+  g_assert_cmpuint (count_lines (out), ==, 121);
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "ticket", "list", "--offset", "118",
+           NULL);
+  assert_status (status, 0, err);
+  g_free (range);
+  range = row_range (out);
+  g_assert_cmpstr (range, ==, "119-120");
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "ticket", "list", "--offset", "500",
+           NULL);
+  assert_status (status, 0, err);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_cmpstr (err, ==, "No tickets.\n");
+
+  /* Titles sort as text: "Ticket 99" before "Ticket 120" when descending. */
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "ticket", "list", "--sort", "title",
+           "--descending", "--limit", "3", NULL);
+  assert_status (status, 0, err);
+  g_free (range);
+  range = row_range (out);
+  g_assert_cmpstr (range, ==, "99-97");
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "ticket", "list", "--search", "ticket",
+           "--limit", "2", "--offset", "100", NULL);
+  assert_status (status, 0, err);
+  g_free (range);
+  range = row_range (out);
+  g_assert_cmpstr (range, ==, "101-102");
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "ticket", "list", "--json", "--limit",
+           "3", "--offset", "2", NULL);
+  assert_status (status, 0, err);
+  node = parse_json (out);
+  array = json_node_get_array (node);
+  g_assert_cmpuint (json_array_get_length (array), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (array, 0), "number"),
+                   ==, 3);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (array, 2), "number"),
+                   ==, 5);
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "ticket", "list", "--csv", "--limit",
+           "2", NULL);
+  assert_status (status, 0, err);
+  g_assert_cmpuint (count_lines (out), ==, 3);
+  g_assert_true (g_str_has_prefix (out, "number,"));
+
+  /* Numbers in digits only, as everywhere. */
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "ticket", "list", "--limit", "-1",
+           NULL);
+  g_assert_cmpint (status, ==, 1);
+  assert_one_line_error (out, err, "--limit");
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "ticket", "list", "--offset", "012",
+           NULL);
+  g_assert_cmpint (status, ==, 1);
+  assert_one_line_error (out, err, "--offset");
+}
+
+/* Runs the tool as a person at a terminal: standard output on a
+ * pseudo-terminal the test reads. Returns what it printed there, its line
+ * ends turned back into "\n". */
+static char *
+run_cli_on_terminal (const char *db,
+                     int        *exit_status,
+                     const char *first_arg,
+                     ...) G_GNUC_NULL_TERMINATED;
+
+static char *
+run_cli_on_terminal (const char *db,
+                     int        *exit_status,
+                     const char *first_arg,
+                     ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) envp = child_environment (NULL, "disp");
+  int master = posix_openpt (O_RDWR | O_NOCTTY);
+  char buffer[4096];
+  gssize n;
+  va_list ap;
+
+  g_assert_cmpint (master, >=, 0);
+  g_assert_cmpint (grantpt (master), ==, 0);
+  g_assert_cmpint (unlockpt (master), ==, 0);
+
+  g_ptr_array_add (argv, cli_path);
+  g_ptr_array_add (argv, (char *) "--db");
+  g_ptr_array_add (argv, (char *) db);
+  va_start (ap, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_environ (launcher, envp);
+  g_subprocess_launcher_take_stdout_fd (launcher, open (ptsname (master), O_RDWR | O_NOCTTY));
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  /* The launcher holds the terminal's other end until it goes. */
+  g_clear_object (&launcher);
+
+  /* Read until the tool closed the terminal (EIO). */
+  while ((n = read (master, buffer, sizeof buffer)) > 0)
+    for (gssize i = 0; i < n; i++)
+      if (buffer[i] != '\r')
+        g_string_append_c (text, buffer[i]);
+  close (master);
+
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  *exit_status = g_subprocess_get_exit_status (process);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* On a terminal a list is a page of 50, and a closing line says how to
+ * see more; --limit, --json and --csv say otherwise. */
+static void
+test_ticket_list_terminal (void)
+{
+  g_autofree char *db = many_tickets_helpdesk (120);
+  g_autofree char *out = NULL;
+  g_autofree char *range = NULL;
+  g_auto(GStrv) lines = NULL;
+  int status = -1;
+
+  out = run_cli_on_terminal (db, &status, "ticket", "list", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpuint (count_lines (out), ==, 52);
+  range = row_range (out);
+  g_assert_cmpstr (range, ==, "1-50");
+  lines = g_strsplit (out, "\n", -1);
+  g_assert_cmpstr (lines[51], ==, "Tickets 1 to 50 are shown, and more follow: add --offset 50 for the next 50, or --limit 0 for all of them.");
+
+  g_free (out);
+  out = run_cli_on_terminal (db, &status, "ticket", "list", "--offset", "50", "--limit", "20",
+                             NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "Tickets 51 to 70 are shown, and more follow: add --offset 70 for the next 20"));
+
+  /* The last page: nothing more follows. */
+  g_free (out);
+  out = run_cli_on_terminal (db, &status, "ticket", "list", "--offset", "70", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpuint (count_lines (out), ==, 51);
+  g_free (range);
+  range = row_range (out);
+  g_assert_cmpstr (range, ==, "71-120");
+  g_assert_null (strstr (out, "more follow"));
+
+  g_free (out);
+  out = run_cli_on_terminal (db, &status, "ticket", "list", "--limit", "0", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpuint (count_lines (out), ==, 121);
+  g_assert_null (strstr (out, "more follow"));
+
+  g_free (out);
+  out = run_cli_on_terminal (db, &status, "ticket", "list", "--csv", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpuint (count_lines (out), ==, 121);
+  g_assert_null (strstr (out, "more follow"));
 }
 
 /* A list read by someone who stops reading (a pager, a full pipe) never
@@ -4597,6 +4810,8 @@ main (int   argc,
   g_test_add_func ("/cli/ticket/list/json", test_ticket_list_json);
   g_test_add_func ("/cli/ticket/list/csv", test_ticket_list_csv);
   g_test_add_func ("/cli/ticket/list/text", test_ticket_list_text);
+  g_test_add_func ("/cli/ticket/list/pages", test_ticket_list_pages);
+  g_test_add_func ("/cli/ticket/list/terminal", test_ticket_list_terminal);
   g_test_add_func ("/cli/ticket/list/reader-pauses", test_ticket_list_reader_pauses);
   g_test_add_func ("/cli/ticket/show/history", test_ticket_show_history);
   g_test_add_func ("/cli/ticket/show/requester", test_ticket_show_requester);

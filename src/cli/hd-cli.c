@@ -917,18 +917,62 @@ parse_status_list (const Command *command,
   return TRUE;
 }
 
-/* Writes what the list left to write; a reader that went away (a pager
- * quit early) is no error, any other failure is. */
-static int
-finish_printing (HdCliTicketPrinter *printer)
+/* On a terminal a list is a page unless --limit says otherwise; piped,
+ * or as JSON or CSV, it is every ticket. */
+#define TERMINAL_PAGE 50
+
+typedef struct {
+  HdCliTicketPrinter *printer;
+  guint               size;     /* tickets in the page; 0: all */
+  gboolean            person;   /* text on a terminal: say when more follow */
+  gboolean            more;     /* a ticket after the page was read */
+} Page;
+
+static void
+page_free (Page *page)
 {
-  int write_errno = hd_cli_ticket_printer_finish (printer);
+  g_clear_pointer (&page->printer, hd_cli_ticket_printer_free);
+}
 
-  if (write_errno == 0 || write_errno == EPIPE)
-    return EXIT_OK;
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Page, page_free)
 
-  g_printerr (_("helpdesk-cli: the list could not be written: %s\n"), g_strerror (write_errno));
-  return EXIT_UNUSABLE;
+/* An HdTicketFunc: prints the page's tickets, and notes one after it. */
+static gboolean
+print_in_page (HdTicket *ticket,
+               gpointer  user_data)
+{
+  Page *page = user_data;
+
+  if (page->size > 0 && hd_cli_ticket_printer_get_count (page->printer) == page->size)
+    {
+      page->more = TRUE;
+      return FALSE;
+    }
+
+  return hd_cli_ticket_printer_add (ticket, page->printer);
+}
+
+/* Writes what the list left to write, and for a person at a terminal how
+ * to see more. A reader that went away (a pager quit early) is no error;
+ * any other failure to write is. */
+static int
+finish_page (Page   *page,
+             gint64  offset)
+{
+  int write_errno = hd_cli_ticket_printer_finish (page->printer);
+  guint shown = hd_cli_ticket_printer_get_count (page->printer);
+
+  if (write_errno != 0 && write_errno != EPIPE)
+    {
+      g_printerr (_("helpdesk-cli: the list could not be written: %s\n"),
+                  g_strerror (write_errno));
+      return EXIT_UNUSABLE;
+    }
+
+  if (write_errno == 0 && page->more)
+    g_print (_("Tickets %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " are shown, and more follow: add --offset %" G_GINT64_FORMAT " for the next %u, or --limit 0 for all of them.\n"),
+             offset + 1, offset + shown, offset + shown, page->size);
+  return EXIT_OK;
 }
 
 static int
@@ -937,13 +981,13 @@ cmd_ticket_list (const Command  *command,
 {
   g_autofree char *search = NULL;
   g_autofree char *status_list = NULL, *assignee = NULL, *requester = NULL, *sort = NULL;
-  g_autofree char *tier_text = NULL;
+  g_autofree char *tier_text = NULL, *limit_text = NULL, *offset_text = NULL;
   g_autoptr(HdStore) store = NULL;
-  g_autoptr(HdCliTicketPrinter) printer = NULL;
   g_autoptr(GError) error = NULL;
   gboolean json = FALSE, csv = FALSE;
   HdTicketFilter filter = { 0 };
-  gint64 tier = 0;
+  g_auto(Page) page = { 0 };
+  gint64 tier = 0, limit = -1, offset = 0;
   const GOptionEntry entries[] = {
     { "status", 0, 0, G_OPTION_ARG_STRING, &status_list,
       N_("Only these statuses, comma-separated: new, open, pending, resolved, closed"),
@@ -962,6 +1006,11 @@ cmd_ticket_list (const Command  *command,
     { "descending", 0, 0, G_OPTION_ARG_NONE, &filter.descending, N_("Reverse the order"), NULL },
     { "search", 0, 0, G_OPTION_ARG_STRING, &search,
       N_("Only tickets with these words (or words starting so)"), N_("TEXT") },
+    { "limit", 0, 0, G_OPTION_ARG_STRING, &limit_text,
+      N_("Print at most N tickets; 0 prints them all (the default, but for a page of 50 on a terminal)"),
+      N_("N") },
+    { "offset", 0, 0, G_OPTION_ARG_STRING, &offset_text, N_("Skip the first N tickets"),
+      N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, N_("Print CSV (RFC 4180)"), NULL },
     { NULL }
@@ -976,7 +1025,9 @@ cmd_ticket_list (const Command  *command,
 
   if (!parse (command, entries, args, 0, NULL, &status) ||
       !parse_option_number (command, "--tier", tier_text, HD_TIER_MIN, HD_TIER_MAX, &tier,
-                            &status))
+                            &status) ||
+      !parse_option_number (command, "--limit", limit_text, 0, G_MAXINT32, &limit, &status) ||
+      !parse_option_number (command, "--offset", offset_text, 0, G_MAXINT32, &offset, &status))
     return status;
   if (sort != NULL)
     {
@@ -1000,15 +1051,20 @@ cmd_ticket_list (const Command  *command,
   filter.requester = requester;
   filter.search = search;
 
+  filter.offset = offset;
+  page.printer = hd_cli_ticket_printer_new (json ? HD_CLI_FORMAT_JSON
+                                                 : csv ? HD_CLI_FORMAT_CSV : HD_CLI_FORMAT_TEXT);
+  page.person = !json && !csv && isatty (STDOUT_FILENO);
+  page.size = limit >= 0 ? limit : page.person ? TERMINAL_PAGE : 0;
+  /* One more than the page tells a person whether more follow. */
+  filter.limit = page.size > 0 && page.person ? page.size + 1 : page.size;
+
   /* Printed as read, not held: a list may be a million tickets. */
-  printer = hd_cli_ticket_printer_new (json ? HD_CLI_FORMAT_JSON
-                                            : csv ? HD_CLI_FORMAT_CSV : HD_CLI_FORMAT_TEXT);
   store = open_store (&error);
-  if (store == NULL ||
-      !hd_store_foreach_ticket (store, &filter, hd_cli_ticket_printer_add, printer, &error))
+  if (store == NULL || !hd_store_foreach_ticket (store, &filter, print_in_page, &page, &error))
     return fail (error);
 
-  return finish_printing (printer);
+  return finish_page (&page, offset);
 }
 
 static int
