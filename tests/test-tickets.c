@@ -695,6 +695,33 @@ test_list_filters (Fixture       *f,
       g_test_message ("case %u", i);
       g_assert_cmpstr (numbers->str, ==, cases[i].expected);
     }
+
+  /* A summary: what a list shows, read as the whole ticket has it. */
+  {
+    HdTicketFilter whole = { 0 };
+    HdTicketFilter summary = { .summary = TRUE };
+    g_autoptr(GPtrArray) full = hd_store_list_tickets (f->disp, &whole, NULL);
+    g_autoptr(GPtrArray) brief = hd_store_list_tickets (f->disp, &summary, NULL);
+
+    g_assert_cmpuint (brief->len, ==, full->len);
+    for (guint i = 0; i < full->len; i++)
+      {
+        HdTicket *t = g_ptr_array_index (full, i);
+        HdTicket *b = g_ptr_array_index (brief, i);
+
+        g_assert_cmpint (hd_ticket_get_number (b), ==, hd_ticket_get_number (t));
+        g_assert_cmpstr (hd_ticket_get_title (b), ==, hd_ticket_get_title (t));
+        g_assert_cmpint (hd_ticket_get_status (b), ==, hd_ticket_get_status (t));
+        g_assert_cmpint (hd_ticket_get_priority (b), ==, hd_ticket_get_priority (t));
+        g_assert_cmpstr (hd_ticket_get_assignee (b), ==, hd_ticket_get_assignee (t));
+        g_assert_cmpint (hd_ticket_get_due_at (b), ==, hd_ticket_get_due_at (t));
+        g_assert_cmpint (hd_ticket_get_warn_at (b), ==, hd_ticket_get_warn_at (t));
+        g_assert_null (hd_ticket_get_description (b));
+        g_assert_null (hd_ticket_get_requester (b));
+      }
+    g_assert_nonnull (hd_ticket_get_assignee (g_ptr_array_index (brief, 1)));
+    g_assert_cmpint (hd_ticket_get_due_at (g_ptr_array_index (brief, 0)), !=, 0);
+  }
 }
 
 static char *
@@ -727,6 +754,14 @@ collect_number (HdTicket *ticket,
   g_string_append_printf (collected->numbers, "%s%" G_GINT64_FORMAT,
                           collected->numbers->len > 0 ? "," : "", hd_ticket_get_number (ticket));
   return --collected->left > 0;
+}
+
+static gboolean
+keep_ticket (HdTicket *ticket,
+             gpointer  user_data)
+{
+  g_ptr_array_add (user_data, g_object_ref (ticket));
+  return TRUE;
 }
 
 /* The numbers hd_store_foreach_ticket() gives, up to @most. */
@@ -843,6 +878,19 @@ test_list_by_person (Fixture       *f,
       g_test_message ("case %u", i);
       g_assert_cmpstr (whole, ==, cases[i].expected);
       g_assert_cmpstr (each, ==, whole);
+      {
+        /* Tickets kept are left as they were read. */
+        g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func (g_object_unref);
+        g_autoptr(GString) numbers = g_string_new (NULL);
+
+        g_assert_true (hd_store_foreach_ticket (cases[i].store, &cases[i].filter, keep_ticket,
+                                                kept, &error));
+        g_assert_no_error (error);
+        for (guint j = 0; j < kept->len; j++)
+          g_string_append_printf (numbers, "%s%" G_GINT64_FORMAT, j > 0 ? "," : "",
+                                  hd_ticket_get_number (g_ptr_array_index (kept, j)));
+        g_assert_cmpstr (numbers->str, ==, whole);
+      }
       for (guint most = 1; most <= 3; most++)
         {
           g_autofree char *first = foreach_numbers (cases[i].store, &cases[i].filter, most);

@@ -198,6 +198,17 @@ csv_field (GString    *line,
   g_string_append (line, last ? "\r\n" : ",");
 }
 
+/* Characters in @text: bytes, for ASCII. */
+static glong
+text_length (const char *text)
+{
+  const char *p = text;
+
+  while (*p != '\0' && (guchar) *p < 0x80)
+    p++;
+  return *p == '\0' ? p - text : g_utf8_strlen (text, -1);
+}
+
 /* Pads @text with spaces to @width characters, cutting it with "…". */
 static void
 append_cell (GString    *line,
@@ -207,7 +218,7 @@ append_cell (GString    *line,
   glong len;
 
   text = text != NULL ? text : "-";
-  len = g_utf8_strlen (text, -1);
+  len = text_length (text);
   if ((guint) len > width)
     {
       const char *cut = g_utf8_offset_to_pointer (text, width - 1);
@@ -373,7 +384,7 @@ add_text_row (HdCliTicketPrinter *self,
   append_due (out, t, self->now);
   if (out->len == due_start)
     g_string_append_c (out, '-');
-  for (gsize i = g_utf8_strlen (out->str + due_start, -1); i < 20; i++)
+  for (glong i = text_length (out->str + due_start); i < 20; i++)
     g_string_append_c (out, ' ');
   g_string_append (out, "  ");
   g_string_append (out, hd_ticket_get_title (t));

@@ -1052,6 +1052,8 @@ cmd_ticket_list (const Command  *command,
   filter.search = search;
 
   filter.offset = offset;
+  /* Text shows only a summary of each ticket. */
+  filter.summary = !json && !csv;
   page.printer = hd_cli_ticket_printer_new (json ? HD_CLI_FORMAT_JSON
                                                  : csv ? HD_CLI_FORMAT_CSV : HD_CLI_FORMAT_TEXT);
   page.person = !json && !csv && isatty (STDOUT_FILENO);

@@ -8,14 +8,23 @@
 
 #include "hd-enums.h"
 
+/* Referenced once and kept: our enums live as long as the program, and a
+ * list of a million tickets reads two of them for each. */
+static GEnumClass *
+enum_class (GType type)
+{
+  gpointer klass = g_type_class_peek_static (type);
+
+  return klass != NULL ? klass : g_type_class_ref (type);
+}
+
 /* Returns the nick of @value in the GEnum @type, or %NULL when @value is not
  * one of its members. The string is static. */
 const char *
 hd_enum_to_nick (GType type,
                  int   value)
 {
-  g_autoptr(GEnumClass) klass = g_type_class_ref (type);
-  GEnumValue *ev = g_enum_get_value (klass, value);
+  GEnumValue *ev = g_enum_get_value (enum_class (type), value);
 
   return ev != NULL ? ev->value_nick : NULL;
 }
@@ -25,7 +34,6 @@ hd_enum_from_nick (GType       type,
                    const char *nick,
                    int        *value)
 {
-  g_autoptr(GEnumClass) klass = NULL;
   GEnumValue *ev;
 
   g_return_val_if_fail (value != NULL, FALSE);
@@ -33,8 +41,7 @@ hd_enum_from_nick (GType       type,
   if (nick == NULL)
     return FALSE;
 
-  klass = g_type_class_ref (type);
-  ev = g_enum_get_value_by_nick (klass, nick);
+  ev = g_enum_get_value_by_nick (enum_class (type), nick);
   if (ev == NULL)
     return FALSE;
 

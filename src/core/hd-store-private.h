@@ -26,6 +26,14 @@ G_BEGIN_DECLS
   " FROM tickets t JOIN people r ON r.id = t.requester_id" \
   " LEFT JOIN people a ON a.id = t.assignee_id"
 
+/* What a list shows of a ticket (HdTicketFilter.summary). Without the
+ * requester, the join from tickets needs no other person than the
+ * assignee: SQLite leaves out a LEFT JOIN whose columns are not used. */
+#define HD_TICKET_SUMMARY_COLUMNS \
+  "t.id, t.title, t.status, t.priority, a.login, t.due_at, t.warn_at"
+#define HD_TICKET_SUMMARY_FROM \
+  " FROM tickets t LEFT JOIN people a ON a.id = t.assignee_id"
+
 #define HD_EVENT_COLUMNS \
   "e.id, e.ticket_id, e.kind, p.login, p.name, e.at, e.field, " \
   "e.old_value, e.new_value, e.body"
@@ -83,6 +91,10 @@ void           hd_alert_set_delivered_at    (HdAlert      *self,
 HdPerson      *hd_person_new_unregistered   (const char   *login,
                                              const char   *name);
 HdTicket      *hd_ticket_new_from_row       (sqlite3_stmt *stmt);
+void           hd_ticket_set_from_row       (HdTicket     *self,
+                                             sqlite3_stmt *stmt);
+void           hd_ticket_set_summary_from_row (HdTicket     *self,
+                                               sqlite3_stmt *stmt);
 HdTicketEvent *hd_ticket_event_new_from_row (sqlite3_stmt *stmt);
 
 /* Dot-file locking (hd-lease-vfs.c): the SQLite VFS whose locks are

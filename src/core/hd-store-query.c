@@ -631,20 +631,43 @@ typedef struct {
   GPtrArray    *tickets;
   HdTicketFunc  func;
   gpointer      data;
+  gboolean      summary;   /* rows of HD_TICKET_SUMMARY_COLUMNS */
+  HdTicket     *ticket;    /* for @func, one object for every row */
   guint         n;
   gboolean      stopped;
 } TicketSink;
+
+static HdTicket *
+sink_ticket (TicketSink   *sink,
+             HdTicket     *ticket,
+             sqlite3_stmt *stmt)
+{
+  if (ticket == NULL)
+    ticket = g_object_new (HD_TYPE_TICKET, NULL);
+  if (sink->summary)
+    hd_ticket_set_summary_from_row (ticket, stmt);
+  else
+    hd_ticket_set_from_row (ticket, stmt);
+  return ticket;
+}
 
 static void
 sink_add (TicketSink   *sink,
           sqlite3_stmt *stmt)
 {
-  g_autoptr(HdTicket) ticket = hd_ticket_new_from_row (stmt);
-
   sink->n++;
   if (sink->tickets != NULL)
-    g_ptr_array_add (sink->tickets, g_steal_pointer (&ticket));
-  else if (!sink->func (ticket, sink->data))
+    {
+      g_ptr_array_add (sink->tickets, sink_ticket (sink, NULL, stmt));
+      return;
+    }
+
+  /* A ticket that @func kept a reference to stays as it is. */
+  if (sink->ticket != NULL && G_OBJECT (sink->ticket)->ref_count > 1)
+    g_clear_object (&sink->ticket);
+  sink->ticket = sink_ticket (sink, sink->ticket, stmt);
+
+  if (!sink->func (sink->ticket, sink->data))
     sink->stopped = TRUE;
 }
 
@@ -664,7 +687,8 @@ append_tickets (HdStore              *self,
                 GError              **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GString) sql = g_string_new ("SELECT " HD_TICKET_COLUMNS);
+  g_autoptr(GString) sql = g_string_new (filter->summary ? "SELECT " HD_TICKET_SUMMARY_COLUMNS
+                                                        : "SELECT " HD_TICKET_COLUMNS);
   g_autoptr(GArray) found = NULL;
   gboolean paged = limit >= 0 || offset > 0;
   gboolean walk = FALSE;
@@ -686,7 +710,8 @@ append_tickets (HdStore              *self,
   if (walk && !person_has_many (self, filter, own_only, found->len, &past_people, error))
     return FALSE;
 
-  g_string_append (sql, from);
+  g_string_append (sql, filter->summary && g_str_equal (from, HD_TICKET_FROM)
+                        ? HD_TICKET_SUMMARY_FROM : from);
   append_where (sql, filter, own_only, TRUE, walk, past_people, part);
   g_string_append_printf (sql, " ORDER BY %s", order);
   if (paged)
@@ -890,7 +915,7 @@ hd_store_list_tickets (HdStore               *self,
                        GError               **error)
 {
   g_autoptr(GPtrArray) tickets = g_ptr_array_new_with_free_func (g_object_unref);
-  TicketSink sink = { .tickets = tickets };
+  TicketSink sink = { .tickets = tickets, .summary = filter != NULL && filter->summary };
 
   g_return_val_if_fail (HD_IS_STORE (self), NULL);
 
@@ -903,8 +928,9 @@ hd_store_list_tickets (HdStore               *self,
 /**
  * hd_store_foreach_ticket:
  * @filter: (nullable): as for hd_store_list_tickets()
- * @func: (scope call): called with each ticket in turn, which it borrows
- *   for the call; returns %FALSE to stop
+ * @func: (scope call): called with each ticket in turn; returns %FALSE
+ *   to stop. The ticket is the same object for the next row unless @func
+ *   keeps a reference to it.
  *
  * Lists the tickets of hd_store_list_tickets() without holding them all:
  * every ticket of a large file, say. The file is read-locked until this
@@ -918,12 +944,16 @@ hd_store_foreach_ticket (HdStore               *self,
                          gpointer               user_data,
                          GError               **error)
 {
-  TicketSink sink = { .func = func, .data = user_data };
+  TicketSink sink = { .func = func, .data = user_data,
+                      .summary = filter != NULL && filter->summary };
+  gboolean ok;
 
   g_return_val_if_fail (HD_IS_STORE (self), FALSE);
   g_return_val_if_fail (func != NULL, FALSE);
 
-  return list_tickets (self, filter, &sink, error);
+  ok = list_tickets (self, filter, &sink, error);
+  g_clear_object (&sink.ticket);
+  return ok;
 }
 
 /**

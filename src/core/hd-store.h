@@ -211,6 +211,8 @@ typedef struct {
   guint        offset;
   guint        limit;       /* 0: no limit */
   guint        count_limit; /* hd_store_count_tickets() counts no further; 0: all */
+  gboolean     summary;     /* read only the number, title, status, priority, assignee and
+                             * due times (hd_ticket_get_due_state()); the rest stays empty */
 } HdTicketFilter;
 
 /* if_version: the version the change was based on; 0 means "the current

@@ -66,19 +66,23 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
+clear_text (HdTicket *self)
+{
+  g_clear_pointer (&self->title, g_free);
+  g_clear_pointer (&self->description, g_free);
+  g_clear_pointer (&self->category, g_free);
+  g_clear_pointer (&self->requester, g_free);
+  g_clear_pointer (&self->requester_name, g_free);
+  g_clear_pointer (&self->assignee, g_free);
+  g_clear_pointer (&self->assignee_name, g_free);
+  g_clear_pointer (&self->department, g_free);
+  g_clear_pointer (&self->location, g_free);
+}
+
+static void
 hd_ticket_finalize (GObject *object)
 {
-  HdTicket *self = (HdTicket *) object;
-
-  g_free (self->title);
-  g_free (self->description);
-  g_free (self->category);
-  g_free (self->requester);
-  g_free (self->requester_name);
-  g_free (self->assignee);
-  g_free (self->assignee_name);
-  g_free (self->department);
-  g_free (self->location);
+  clear_text ((HdTicket *) object);
 
   G_OBJECT_CLASS (hd_ticket_parent_class)->finalize (object);
 }
@@ -184,16 +188,40 @@ HdTicket *
 hd_ticket_new_from_row (sqlite3_stmt *stmt)
 {
   HdTicket *self = g_object_new (HD_TYPE_TICKET, NULL);
+
+  hd_ticket_set_from_row (self, stmt);
+  return self;
+}
+
+/* Drops the text of the row before, and reads the number, title, status
+ * and priority: the first columns of HD_TICKET_COLUMNS and of
+ * HD_TICKET_SUMMARY_COLUMNS, the status at @status_column and the
+ * priority after it. */
+static void
+set_heading (HdTicket     *self,
+             sqlite3_stmt *stmt,
+             int           status_column)
+{
   int status = HD_STATUS_NEW;
   int priority = HD_PRIORITY_NORMAL;
 
+  clear_text (self);
   self->number = sqlite3_column_int64 (stmt, 0);
   self->title = g_strdup (hd_column_text (stmt, 1));
-  self->description = g_strdup (hd_column_text (stmt, 2));
-  hd_enum_from_nick (HD_TYPE_STATUS, hd_column_text (stmt, 3), &status);
+  hd_enum_from_nick (HD_TYPE_STATUS, hd_column_text (stmt, status_column), &status);
   self->status = status;
-  hd_enum_from_nick (HD_TYPE_PRIORITY, hd_column_text (stmt, 4), &priority);
+  hd_enum_from_nick (HD_TYPE_PRIORITY, hd_column_text (stmt, status_column + 1), &priority);
   self->priority = priority;
+}
+
+/* Makes @self the ticket of another row: a list read one ticket at a
+ * time reuses one object (hd_store_foreach_ticket()). */
+void
+hd_ticket_set_from_row (HdTicket     *self,
+                        sqlite3_stmt *stmt)
+{
+  set_heading (self, stmt, 3);
+  self->description = g_strdup (hd_column_text (stmt, 2));
   self->category = g_strdup (hd_column_text (stmt, 5));
   self->requester = g_strdup (hd_column_text (stmt, 6));
   self->requester_name = g_strdup (hd_column_text (stmt, 7));
@@ -210,8 +238,21 @@ hd_ticket_new_from_row (sqlite3_stmt *stmt)
   self->version = sqlite3_column_int64 (stmt, 18);
   self->due_at = sqlite3_column_int64 (stmt, 19);
   self->warn_at = sqlite3_column_int64 (stmt, 20);
+}
 
-  return self;
+/* Makes @self the summary of a row selected with HD_TICKET_SUMMARY_COLUMNS:
+ * what a list shows, the rest empty. */
+void
+hd_ticket_set_summary_from_row (HdTicket     *self,
+                                sqlite3_stmt *stmt)
+{
+  set_heading (self, stmt, 2);
+  self->assignee = g_strdup (hd_column_text (stmt, 4));
+  self->due_at = sqlite3_column_int64 (stmt, 5);
+  self->warn_at = sqlite3_column_int64 (stmt, 6);
+  self->tier = HD_TIER_MIN;
+  self->created_at = self->updated_at = self->first_response_at = 0;
+  self->resolved_at = self->closed_at = self->version = 0;
 }
 
 #define GETTER(type, field, fallback) \
