@@ -267,6 +267,7 @@ test_real_local (void)
   g_autoptr(HdLocation) location = NULL;
   g_autoptr(HdLocation) later = NULL;
   g_autoptr(HdLocation) from_text = NULL;
+  HdLocationKind kind;
 
   location = hd_location_detect (file, &error);
   g_assert_no_error (error);
@@ -282,6 +283,13 @@ test_real_local (void)
   g_assert_cmpint (later->kind, ==, location->kind);
   g_assert_cmpstr (later->fs_type, ==, location->fs_type);
   g_assert_cmpstr (later->mount_point, ==, location->mount_point);
+
+  /* The kind alone, from statfs. */
+  g_assert_true (hd_location_detect_kind (file, &kind, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (kind, ==, HD_LOCATION_LOCAL);
+  g_assert_true (hd_location_detect_kind (deep, &kind, &error));
+  g_assert_cmpint (kind, ==, HD_LOCATION_LOCAL);
 
   /* With the same text, the mountinfo reading agrees with the real one. */
   if (!g_file_get_contents ("/proc/self/mountinfo", &mountinfo, NULL, NULL))
@@ -342,12 +350,16 @@ check_bindfs_mount (const char *mount)
   g_autoptr(HdLocation) location = NULL;
   g_autoptr(HdLocation) later = NULL;
   g_autoptr(HdLocation) source = NULL;
+  HdLocationKind kind;
   g_autofree char *source_dir = g_path_get_dirname (mount);
 
   location = hd_location_detect (file, &error);
   g_assert_no_error (error);
   g_test_message ("%s: %s on %s", mount, location->fs_type, location->mount_point);
   g_assert_cmpint (location->kind, ==, HD_LOCATION_FUSE);
+  g_assert_true (hd_location_detect_kind (file, &kind, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (kind, ==, HD_LOCATION_FUSE);
   g_assert_true (g_str_has_prefix (location->fs_type, "fuse"));
   g_assert_cmpstr (location->mount_point, ==, mount);
 

@@ -440,6 +440,54 @@ hd_location_detect (const char  *path,
   return location;
 }
 
+/**
+ * hd_location_detect_kind:
+ *
+ * The kind hd_location_detect() gives @path, without its name or mount
+ * point. /proc/self/mountinfo is read only when statfs says FUSE, the one
+ * kind whose subtype it tells; for any other, hd_location_detect() keeps
+ * what statfs says. Every opening of a helpdesk file asks this, and the
+ * kernel writes out every mount of the system for mountinfo, which took
+ * longer than the rest of opening a file on this machine.
+ */
+gboolean
+hd_location_detect_kind (const char      *path,
+                         HdLocationKind  *kind,
+                         GError         **error)
+{
+  g_autofree char *canonical = NULL;
+  g_autoptr(HdLocation) location = NULL;
+  const char *magic_name;
+  struct statfs fs;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (kind != NULL, FALSE);
+
+  canonical = existing_ancestor (path, error);
+  if (canonical == NULL)
+    return FALSE;
+
+  if (statfs (canonical, &fs) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, HD_ERROR, HD_ERROR_FAILED,
+                   _("Cannot tell which file system holds “%s”: %s"),
+                   canonical, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  *kind = kind_from_magic ((guint32) fs.f_type, &magic_name);
+  if (*kind != HD_LOCATION_FUSE)
+    return TRUE;
+
+  location = hd_location_detect (path, error);
+  if (location == NULL)
+    return FALSE;
+  *kind = location->kind;
+  return TRUE;
+}
+
 void
 hd_location_free (HdLocation *location)
 {

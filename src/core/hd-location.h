@@ -47,6 +47,9 @@ HdLocation *hd_location_detect                 (const char     *path,
 HdLocation *hd_location_detect_with_mountinfo  (const char     *path,
                                                 const char     *mountinfo,
                                                 GError        **error);
+gboolean    hd_location_detect_kind            (const char     *path,
+                                                HdLocationKind *kind,
+                                                GError        **error);
 void        hd_location_free                   (HdLocation     *location);
 gboolean    hd_location_is_shared              (HdLocationKind  kind);
 gboolean    hd_location_is_unsafe              (HdLocationKind  kind);

@@ -452,10 +452,11 @@ hd_store_is_locking_unsafe (HdStore *self)
 static void
 detect_unsafe_locking (HdStore *self)
 {
-  g_autoptr(HdLocation) location = hd_location_detect (self->path, NULL);
+  HdLocationKind kind;
 
-  self->locking_unsafe = location != NULL && self->locking == HD_LOCKING_POSIX &&
-                         hd_location_recommended_locking (location->kind) != HD_LOCKING_POSIX;
+  self->locking_unsafe = self->locking == HD_LOCKING_POSIX &&
+                         hd_location_detect_kind (self->path, &kind, NULL) &&
+                         hd_location_recommended_locking (kind) != HD_LOCKING_POSIX;
 }
 
 /* A new file is not made with a method that every write would refuse. */
