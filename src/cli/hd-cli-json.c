@@ -179,11 +179,33 @@ hd_cli_json_string (HdCliJson  *json,
 }
 
 void
+hd_cli_append_number (GString *out,
+                      gint64   value,
+                      guint    width)
+{
+  char digits[24];
+  guint64 rest = value < 0 ? -(guint64) value : (guint64) value;
+  guint n = 0;
+
+  do
+    {
+      digits[n++] = '0' + rest % 10;
+      rest /= 10;
+    }
+  while (rest > 0 || n < width);
+
+  if (value < 0)
+    g_string_append_c (out, '-');
+  while (n > 0)
+    g_string_append_c (out, digits[--n]);
+}
+
+void
 hd_cli_json_int (HdCliJson *json,
                  gint64     value)
 {
   begin_value (json);
-  g_string_append_printf (json->out, "%" G_GINT64_FORMAT, value);
+  hd_cli_append_number (json->out, value, 1);
 }
 
 /* Every digit a double holds, and always a fraction or an exponent, so

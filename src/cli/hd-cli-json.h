@@ -31,6 +31,12 @@ void       hd_cli_json_boolean      (HdCliJson  *json,
                                      gboolean    value);
 void       hd_cli_json_null         (HdCliJson  *json);
 
+/* @value in decimal, at least @width digits with leading zeros: for the
+ * millions of numbers and times a long list prints, without printf. */
+void       hd_cli_append_number     (GString    *out,
+                                     gint64      value,
+                                     guint       width);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdCliJson, hd_cli_json_free)
 
 G_END_DECLS

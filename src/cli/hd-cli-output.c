@@ -34,12 +34,21 @@ append_time (GString  *out,
   if (gmtime_r (&seconds, &tm) == NULL || tm.tm_year + 1900 < 1 || tm.tm_year + 1900 > 9999)
     return FALSE;
 
-  if (minutes)
-    g_string_append_printf (out, "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-                            tm.tm_mday, tm.tm_hour, tm.tm_min);
-  else
-    g_string_append_printf (out, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-                            tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  hd_cli_append_number (out, tm.tm_year + 1900, 4);
+  g_string_append_c (out, '-');
+  hd_cli_append_number (out, tm.tm_mon + 1, 2);
+  g_string_append_c (out, '-');
+  hd_cli_append_number (out, tm.tm_mday, 2);
+  g_string_append_c (out, minutes ? ' ' : 'T');
+  hd_cli_append_number (out, tm.tm_hour, 2);
+  g_string_append_c (out, ':');
+  hd_cli_append_number (out, tm.tm_min, 2);
+  if (!minutes)
+    {
+      g_string_append_c (out, ':');
+      hd_cli_append_number (out, tm.tm_sec, 2);
+      g_string_append_c (out, 'Z');
+    }
   return TRUE;
 }
 
@@ -364,7 +373,7 @@ add_text_row (HdCliTicketPrinter *self,
               HdTicket           *t)
 {
   GString *out = self->out;
-  gsize due_start;
+  gsize number_start, due_start;
 
   if (self->count == 0)
     {
@@ -376,7 +385,13 @@ add_text_row (HdCliTicketPrinter *self,
       g_string_append_printf (out, "%s\n", _("TITLE"));
     }
 
-  g_string_append_printf (out, "#%-6" G_GINT64_FORMAT "  ", hd_ticket_get_number (t));
+  /* "#%-6d  " */
+  number_start = out->len;
+  g_string_append_c (out, '#');
+  hd_cli_append_number (out, hd_ticket_get_number (t), 1);
+  while (out->len < number_start + 7)
+    g_string_append_c (out, ' ');
+  g_string_append (out, "  ");
   append_cell (out, hd_enum_to_nick (HD_TYPE_STATUS, hd_ticket_get_status (t)), 8);
   append_cell (out, hd_enum_to_nick (HD_TYPE_PRIORITY, hd_ticket_get_priority (t)), 8);
   append_cell (out, hd_ticket_get_assignee (t), 12);
@@ -395,7 +410,8 @@ static void
 csv_number (GString *out,
             gint64   value)
 {
-  g_string_append_printf (out, "%" G_GINT64_FORMAT ",", value);
+  hd_cli_append_number (out, value, 1);
+  g_string_append_c (out, ',');
 }
 
 static void
