@@ -2370,6 +2370,40 @@ test_ticket_list_reader_pauses (void)
   g_assert_null (strstr (text, "Filed while a list waits"));
 }
 
+/* JSON carries any text a ticket may hold, exactly: quotes, backslashes,
+ * line breaks and tabs escaped, other characters as they are. */
+static void
+test_ticket_json_text (void)
+{
+  const char *text = "Says \"paper\" \\ jams\n\tat <b>tray</b> 2 — café, 😀 / done";
+  g_autofree char *db = new_helpdesk ();
+  g_autofree char *out = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  JsonObject *ticket;
+  JsonArray *events;
+
+  g_free (cli_ok ("req1", "--db", db, "ticket", "new", "--title", "Tray \"2\" \\ é",
+                  "--description", text, NULL));
+  g_free (cli_ok ("tech1", "--db", db, "ticket", "comment", "1", "--body", text, NULL));
+
+  out = cli_ok ("disp", "--db", db, "ticket", "show", "1", "--json", NULL);
+  node = parse_json (out);
+  ticket = json_node_get_object (node);
+  g_assert_cmpstr (member_str (ticket, "title"), ==, "Tray \"2\" \\ é");
+  g_assert_cmpstr (member_str (ticket, "description"), ==, text);
+  events = json_object_get_array_member (ticket, "events");
+  g_assert_cmpstr (member_str (json_array_get_object_element (events, 1), "body"), ==, text);
+
+  g_free (out);
+  out = cli_ok ("disp", "--db", db, "ticket", "list", "--json", NULL);
+  list = parse_json (out);
+  ticket = json_array_get_object_element (json_node_get_array (list), 0);
+  g_assert_cmpstr (member_str (ticket, "description"), ==, text);
+  /* One value a line, as the tool always printed. */
+  g_assert_nonnull (strstr (out, "\n    \"description\" : \"Says \\\"paper\\\" \\\\ jams\\n\\tat"));
+}
+
 /* ticket show */
 
 /* Files #1 as req1 and walks it through every kind of history. */
@@ -4811,6 +4845,7 @@ main (int   argc,
   g_test_add_func ("/cli/ticket/list/csv", test_ticket_list_csv);
   g_test_add_func ("/cli/ticket/list/text", test_ticket_list_text);
   g_test_add_func ("/cli/ticket/list/pages", test_ticket_list_pages);
+  g_test_add_func ("/cli/ticket/json-text", test_ticket_json_text);
   g_test_add_func ("/cli/ticket/list/terminal", test_ticket_list_terminal);
   g_test_add_func ("/cli/ticket/list/reader-pauses", test_ticket_list_reader_pauses);
   g_test_add_func ("/cli/ticket/show/history", test_ticket_show_history);
