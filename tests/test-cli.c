@@ -2402,6 +2402,18 @@ test_ticket_json_text (void)
   g_assert_cmpstr (member_str (ticket, "description"), ==, text);
   /* One value a line, as the tool always printed. */
   g_assert_nonnull (strstr (out, "\n    \"description\" : \"Says \\\"paper\\\" \\\\ jams\\n\\tat"));
+
+  /* Bytes that are not UTF-8, written by another program, and control
+   * characters: still JSON. */
+  sql_run (db, "UPDATE tickets SET title = CAST (X'41FF42' AS TEXT),"
+               " description = CAST (X'01091F7F' AS TEXT) WHERE id = 1");
+  g_free (out);
+  out = cli_ok ("disp", "--db", db, "ticket", "list", "--json", NULL);
+  g_clear_pointer (&list, json_node_unref);
+  list = parse_json (out);
+  ticket = json_array_get_object_element (json_node_get_array (list), 0);
+  g_assert_cmpstr (member_str (ticket, "title"), ==, "A\xef\xbf\xbd" "B");
+  g_assert_cmpstr (member_str (ticket, "description"), ==, "\x01\t\x1f\x7f");
 }
 
 /* ticket show */

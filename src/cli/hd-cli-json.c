@@ -4,7 +4,9 @@
  * time, never built as a tree first. The layout is the one scripts have
  * always had: two spaces of indent per level, "name" : value, one value
  * per line, [] for an empty array. Text is UTF-8 as stored; quotes,
- * backslashes and control characters are escaped.
+ * backslashes and control characters are escaped, and bytes that are not
+ * UTF-8 (written by another program) become U+FFFD, so that the output
+ * is always JSON.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -121,7 +123,12 @@ static void
 append_quoted (GString    *out,
                const char *text)
 {
-  const char *run = text;
+  g_autofree char *valid = NULL;
+  const char *run;
+
+  if (!g_utf8_validate (text, -1, NULL))
+    text = valid = g_utf8_make_valid (text, -1);
+  run = text;
 
   g_string_append_c (out, '"');
   for (const char *p = text; *p != '\0'; p++)
