@@ -14,6 +14,7 @@ packages=(
 if [ "${1:-}" = "--tests" ]; then
   packages+=(
     xvfb xauth dbus dbus-x11   # the gui suite runs headless on a session bus
+    xdotool                    # bench-window presses keys in the real window
     flatpak-builder            # checks the Flatpak manifest
     sqlite3                    # fixtures are read and written with it by hand
     bindfs fuse3               # the fault suite mounts one folder twice: two "machines"
