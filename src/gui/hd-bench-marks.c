@@ -196,6 +196,12 @@ items_changed_cb (GListModel *model,
 {
   Range range = { position, added };
 
+  /* No frame for a long while (a hidden window): all of it changed. */
+  if (marks.changed->len >= 1000)
+    {
+      g_array_set_size (marks.changed, 0);
+      range = (Range) { 0, G_MAXUINT };
+    }
   g_array_append_val (marks.changed, range);
 }
 
@@ -267,7 +273,7 @@ was_changed (guint position)
     {
       const Range *range = &g_array_index (marks.changed, Range, i);
 
-      if (position >= range->position && position < range->position + range->added)
+      if (position >= range->position && position - range->position < range->added)
         return TRUE;
     }
 
@@ -286,7 +292,13 @@ mark_rows (gint64 at)
     for (guint position = first; position < end; position++)
       {
         g_autoptr(HdTicket) ticket = g_list_model_get_item (marks.model, position);
-        Row row = { position, hd_ticket_get_number (ticket), hd_ticket_get_version (ticket) };
+        Row row = { position, 0, 0 };
+
+        if (ticket != NULL)
+          {
+            row.number = hd_ticket_get_number (ticket);
+            row.version = hd_ticket_get_version (ticket);
+          }
 
         g_array_append_val (now, row);
         if (row.number > 0 && n_listed < MAX_ROWS_LISTED &&
