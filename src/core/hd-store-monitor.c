@@ -1,11 +1,12 @@
 /* hd-store-monitor.c — noticing every change to a helpdesk file
  *
  * Other desktops write the file over a network share, where file monitors
- * see nothing, so the monitor polls. A poll runs on a worker thread with the
- * monitor's own connection and asks PRAGMA data_version, which costs a shared
- * lock and a look at the file header and changes whenever any other
- * connection committed: another desktop, another process, or another HdStore
- * of this one. Only then does it read the change_log rows newer than the last
+ * see nothing, so the monitor polls. A poll runs on the monitor's own thread
+ * (never in GLib's shared pool, where a burst of other work would hold it
+ * up) with the monitor's own connection and asks PRAGMA data_version,
+ * which costs a shared lock and a look at the file header and changes
+ * whenever any other connection committed: another desktop, another
+ * process, or another HdStore of this one. Only then does it read the change_log rows newer than the last
  * one seen, and the monitor announces them together, one `changed` per poll.
  *
  * The monitor's connection never writes, so no commit escapes data_version;
@@ -37,6 +38,7 @@
 
 #include "hd-store-monitor.h"
 #include "hd-store-private.h"
+#include "hd-worker.h"
 
 /* Rows read per query: each query is a read transaction of its own, so a
  * long backlog never holds the shared lock that writers wait for. */
@@ -76,6 +78,7 @@ struct _HdStoreMonitor
 
   /* owned */
   Worker       *worker;
+  HdWorker     *thread;       /* polls run here, never in GLib's shared pool */
   GMainContext *context;
   GSource      *timeout;
   GCancellable *cancellable;
@@ -410,7 +413,7 @@ start_poll (HdStoreMonitor *self,
   self->polling = TRUE;
   g_task_set_source_tag (task, start_poll);
   g_task_set_task_data (task, job_new (self, force), (GDestroyNotify) job_free);
-  g_task_run_in_thread (task, run_poll);
+  hd_worker_run (self->thread, task, 0, FALSE, run_poll);
 }
 
 /* A poll outlives a monitor unreffed or disposed while it ran: the weak
@@ -501,6 +504,7 @@ hd_store_monitor_dispose (GObject *object)
   stop_timer (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->thread, hd_worker_free);
 
   G_OBJECT_CLASS (hd_store_monitor_parent_class)->dispose (object);
 }
@@ -657,6 +661,7 @@ hd_store_monitor_new (const char *path,
   g_mutex_init (&self->worker->mutex);
   self->worker->path = g_strdup (path);
   self->worker->login = g_strdup (login);
+  self->thread = hd_worker_new ();
 
   start_timer (self);
   start_poll (self, FALSE);
