@@ -129,6 +129,16 @@ gboolean       hd_store_commit      (HdStore      *self,
                                      GError      **error);
 void           hd_store_rollback    (HdStore      *self);
 gboolean       hd_store_add_query_functions (sqlite3 *db);
+
+/* For HdTicketList (hd-store-query.c). */
+gboolean       hd_store_list_ticket_numbers   (HdStore               *self,
+                                               const HdTicketFilter  *filter,
+                                               GArray                *numbers,
+                                               GError               **error);
+GPtrArray     *hd_store_get_tickets_by_number (HdStore               *self,
+                                               const guint32         *numbers,
+                                               guint                  n_numbers,
+                                               GError               **error);
 gboolean       hd_store_set_error_from_db (HdStore *self,
                                            int      rc,
                                            GError **error);

@@ -59,6 +59,12 @@ static const struct {
   " FROM people a CROSS JOIN tickets t ON t.assignee_id = a.id" \
   " JOIN people r ON r.id = t.requester_id"
 
+/* The same for reading only the numbers of a list: a join costs a lookup
+ * for every ticket of the list. */
+#define NUMBERS_FROM " FROM tickets t"
+#define NUMBERS_BY_REQUESTER " FROM people r CROSS JOIN tickets t ON t.requester_id = r.id"
+#define NUMBERS_BY_ASSIGNEE " FROM people a CROSS JOIN tickets t ON t.assignee_id = a.id"
+
 /* The type of the pointer bound as :found (read_found()). */
 #define FOUND_POINTER "hd-found-tickets"
 
@@ -626,15 +632,18 @@ walk_is_shorter (HdStore  *self,
 }
 
 /* Where append_tickets() puts the rows: into @tickets, or one at a time
- * to @func, which may stop the list; @n counts them. */
+ * to @func, which may stop the list, or only their numbers into @numbers
+ * (guint32); @n counts them. */
 typedef struct {
   GPtrArray    *tickets;
+  GArray       *numbers;
   HdTicketFunc  func;
   gpointer      data;
   gboolean      summary;   /* rows of HD_TICKET_SUMMARY_COLUMNS */
   HdTicket     *ticket;    /* for @func, one object for every row */
   guint         n;
   gboolean      stopped;
+  gboolean      out_of_range;  /* a number too large for @numbers */
 } TicketSink;
 
 static HdTicket *
@@ -656,6 +665,17 @@ sink_add (TicketSink   *sink,
           sqlite3_stmt *stmt)
 {
   sink->n++;
+  if (sink->numbers != NULL)
+    {
+      gint64 number = sqlite3_column_int64 (stmt, 0);
+
+      /* Ticket numbers start at 1 and count up: four billion is far. */
+      if (number <= 0 || number > G_MAXUINT32)
+        sink->stopped = sink->out_of_range = TRUE;
+      else
+        g_array_append_vals (sink->numbers, &(guint32) { number }, 1);
+      return;
+    }
   if (sink->tickets != NULL)
     {
       g_ptr_array_add (sink->tickets, sink_ticket (sink, NULL, stmt));
@@ -673,7 +693,13 @@ sink_add (TicketSink   *sink,
 
 /* Puts into @sink the rows @offset to @offset + @limit (@limit -1: to the
  * end) of one query: @from, the filter's WHERE clause and @part, in
- * @order. */
+ * @order.
+ *
+ * All of a list's numbers are read without the "+" before the status
+ * test (append_where()): SQLite then reads the filter's index and sorts
+ * what it found, rather than walking the order's index and reading every
+ * ticket's row to test its status (0.2 s instead of 2.4 s for the open
+ * tickets among a million, by last update). */
 static gboolean
 append_tickets (HdStore              *self,
                 const HdTicketFilter *filter,
@@ -687,8 +713,9 @@ append_tickets (HdStore              *self,
                 GError              **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GString) sql = g_string_new (filter->summary ? "SELECT " HD_TICKET_SUMMARY_COLUMNS
-                                                        : "SELECT " HD_TICKET_COLUMNS);
+  g_autoptr(GString) sql = g_string_new (sink->numbers != NULL ? "SELECT t.id"
+                                         : filter->summary ? "SELECT " HD_TICKET_SUMMARY_COLUMNS
+                                         : "SELECT " HD_TICKET_COLUMNS);
   g_autoptr(GArray) found = NULL;
   gboolean paged = limit >= 0 || offset > 0;
   gboolean walk = FALSE;
@@ -712,7 +739,7 @@ append_tickets (HdStore              *self,
 
   g_string_append (sql, filter->summary && g_str_equal (from, HD_TICKET_FROM)
                         ? HD_TICKET_SUMMARY_FROM : from);
-  append_where (sql, filter, own_only, TRUE, walk, past_people, part);
+  append_where (sql, filter, own_only, sink->numbers == NULL || paged, walk, past_people, part);
   g_string_append_printf (sql, " ORDER BY %s", order);
   if (paged)
     g_string_append (sql, " LIMIT :limit OFFSET :offset");
@@ -733,6 +760,13 @@ append_tickets (HdStore              *self,
 
   if (!sink->stopped && rc != SQLITE_DONE)
     return hd_store_set_error_from_db (self, rc, error);
+  if (sink->out_of_range)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_CORRUPT,
+                   _("A ticket number is out of range (%" G_GINT64_FORMAT ")."),
+                   (gint64) sqlite3_column_int64 (stmt, 0));
+      return FALSE;
+    }
 
   return TRUE;
 }
@@ -814,23 +848,25 @@ list_by_assignee (HdStore              *self,
   const char *by_number = filter->descending ? "t.id DESC" : "t.id";
   gint64 limit = filter->limit > 0 ? (gint64) filter->limit : -1;
   gint64 offset = filter->offset;
+  const char *by_assignee = sink->numbers != NULL ? NUMBERS_BY_ASSIGNEE : FROM_BY_ASSIGNEE;
+  const char *by_ticket = sink->numbers != NULL ? NUMBERS_FROM : HD_TICKET_FROM;
   gint64 first_size;
 
   /* Filters that leave only one part. */
   if (filter->assignee != NULL)
-    return append_tickets (self, filter, own_only, FROM_BY_ASSIGNEE, NULL, by_name,
+    return append_tickets (self, filter, own_only, by_assignee, NULL, by_name,
                            limit, offset, sink, error);
   if (filter->unassigned)
-    return append_tickets (self, filter, own_only, HD_TICKET_FROM, NULL, by_number,
+    return append_tickets (self, filter, own_only, by_ticket, NULL, by_number,
                            limit, offset, sink, error);
 
   if (!filter->descending)
     {
-      if (!append_tickets (self, filter, own_only, HD_TICKET_FROM, UNASSIGNED, by_number,
+      if (!append_tickets (self, filter, own_only, by_ticket, UNASSIGNED, by_number,
                            limit, offset, sink, error))
         return FALSE;
     }
-  else if (!append_tickets (self, filter, own_only, FROM_BY_ASSIGNEE, NULL, by_name,
+  else if (!append_tickets (self, filter, own_only, by_assignee, NULL, by_name,
                             limit, offset, sink, error))
     return FALSE;
 
@@ -864,10 +900,10 @@ list_by_assignee (HdStore              *self,
     limit -= sink->n;
 
   if (!filter->descending)
-    return append_tickets (self, filter, own_only, FROM_BY_ASSIGNEE, NULL, by_name,
+    return append_tickets (self, filter, own_only, by_assignee, NULL, by_name,
                            limit, offset, sink, error);
   else
-    return append_tickets (self, filter, own_only, HD_TICKET_FROM, UNASSIGNED, by_number,
+    return append_tickets (self, filter, own_only, by_ticket, UNASSIGNED, by_number,
                            limit, offset, sink, error);
 }
 
@@ -879,6 +915,7 @@ list_tickets (HdStore              *self,
 {
   HdTicketFilter all = { 0 };
   const char *own_only;
+  const char *from;
 
   if (filter == NULL)
     filter = &all;
@@ -889,10 +926,12 @@ list_tickets (HdStore              *self,
   if (filter->sort == HD_TICKET_SORT_ASSIGNEE)
     return list_by_assignee (self, filter, own_only, sink, error);
 
-  return append_tickets (self, filter, own_only,
-                         filter->sort == HD_TICKET_SORT_REQUESTER ? FROM_BY_REQUESTER
-                                                                  : HD_TICKET_FROM,
-                         NULL,
+  if (filter->sort == HD_TICKET_SORT_REQUESTER)
+    from = sink->numbers != NULL ? NUMBERS_BY_REQUESTER : FROM_BY_REQUESTER;
+  else
+    from = sink->numbers != NULL ? NUMBERS_FROM : HD_TICKET_FROM;
+
+  return append_tickets (self, filter, own_only, from, NULL,
                          filter->descending ? orders[filter->sort].descending
                                             : orders[filter->sort].ascending,
                          filter->limit > 0 ? (gint64) filter->limit : -1, filter->offset,
@@ -954,6 +993,84 @@ hd_store_foreach_ticket (HdStore               *self,
   ok = list_tickets (self, filter, &sink, error);
   g_clear_object (&sink.ticket);
   return ok;
+}
+
+/**
+ * hd_store_list_ticket_numbers:
+ * @filter: which tickets, in which order; offset and limit are ignored, a
+ *   count_limit limits the list
+ * @numbers: (element-type guint32): where to append the numbers
+ *
+ * The numbers of all the tickets hd_store_list_tickets() would list, in
+ * its order: 4 bytes a ticket, so a list can know every position.
+ */
+gboolean
+hd_store_list_ticket_numbers (HdStore               *self,
+                              const HdTicketFilter  *filter,
+                              GArray                *numbers,
+                              GError               **error)
+{
+  HdTicketFilter all = *filter;
+  TicketSink sink = { .numbers = numbers };
+
+  g_return_val_if_fail (HD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (g_array_get_element_size (numbers) == sizeof (guint32), FALSE);
+
+  all.offset = 0;
+  all.limit = filter->count_limit;
+  return list_tickets (self, &all, &sink, error);
+}
+
+/**
+ * hd_store_get_tickets_by_number:
+ * @numbers: (array length=n_numbers): which tickets
+ *
+ * Reads the tickets with these numbers that still exist and that the
+ * acting person may see, in no particular order: the rows of one page of
+ * a list that knows its numbers.
+ *
+ * Returns: (transfer full) (element-type HdTicket): the tickets
+ */
+GPtrArray *
+hd_store_get_tickets_by_number (HdStore        *self,
+                                const guint32  *numbers,
+                                guint           n_numbers,
+                                GError        **error)
+{
+  g_autoptr(GPtrArray) tickets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GString) sql = g_string_new ("SELECT " HD_TICKET_COLUMNS HD_TICKET_FROM);
+  g_autoptr(GString) list = g_string_new ("[");
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  HdTicketFilter none = { 0 };
+  const char *own_only = own_only_login (self);
+  TicketSink sink = { .tickets = tickets };
+  int rc;
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+
+  /* The numbers travel as one JSON array, a single bound value. */
+  for (guint i = 0; i < n_numbers; i++)
+    g_string_append_printf (list, i > 0 ? ",%u" : "%u", numbers[i]);
+  g_string_append_c (list, ']');
+
+  append_where (sql, &none, own_only, FALSE, FALSE, FALSE,
+                " AND t.id IN (SELECT value FROM json_each(:numbers))");
+  stmt = hd_store_prepare (self, sql->str, error);
+  if (stmt == NULL)
+    return NULL;
+
+  bind_filter (stmt, &none, own_only, NULL);
+  sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":numbers"), list->str,
+                     (int) list->len, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    sink_add (&sink, stmt);
+  if (rc != SQLITE_DONE)
+    {
+      hd_store_set_error_from_db (self, rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&tickets);
 }
 
 /**
