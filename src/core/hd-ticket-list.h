@@ -26,8 +26,23 @@ HdTicketList *hd_ticket_list_new        (const char           *path,
 void          hd_ticket_list_set_filter (HdTicketList         *self,
                                          const HdTicketFilter *filter);
 void          hd_ticket_list_reload     (HdTicketList         *self);
+void          hd_ticket_list_reload_tickets (HdTicketList     *self,
+                                             const gint64     *numbers,
+                                             guint             n_numbers);
 gboolean      hd_ticket_list_is_loading (HdTicketList         *self);
 guint         hd_ticket_list_get_n_loaded_pages (HdTicketList *self);
 gboolean      hd_ticket_is_placeholder  (HdTicket             *ticket);
+guint         hd_ticket_list_find       (HdTicketList         *self,
+                                         gint64                number);
+
+void          hd_ticket_list_count_async  (HdTicketList         *self,
+                                           const HdTicketFilter *filters,
+                                           guint                 n_filters,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+GArray       *hd_ticket_list_count_finish (HdTicketList         *self,
+                                           GAsyncResult         *result,
+                                           GError              **error);
 
 G_END_DECLS
