@@ -42,6 +42,7 @@ struct _HdTicketListView
   GtkWidget           *context_menu;    /* a GtkPopoverMenu, our child */
 
   gint64               selected;
+  gboolean             model_changing;  /* between the list's change and the selection's */
   int                  probed_column;   /* sort probe, see probe_sort() */
   gboolean             compact;
 };
@@ -304,8 +305,9 @@ selected_cb (HdTicketListView *self)
 {
   gint64 number = number_at (self, gtk_single_selection_get_selected (self->selection));
 
-  /* A placeholder row (its page still loading) selects nothing yet. */
-  if (number == 0 || number == self->selected)
+  /* A placeholder row (its page still loading) selects nothing yet, and a
+   * selection that moves with its row is no choice of the person's. */
+  if (number == 0 || number == self->selected || self->model_changing)
     return;
 
   self->selected = number;
@@ -332,25 +334,34 @@ update_empty_state (HdTicketListView *self)
   gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "list");
 }
 
-/* Keeps the selected ticket selected when its row moves or reloads. */
+/* Runs before the selection hears of the change. */
+static void
+items_changing_cb (HdTicketListView *self)
+{
+  self->model_changing = TRUE;
+}
+
+/* Keeps the selected ticket selected when its row moves or reloads. The
+ * list finds it by number: asking for every added row would make a row for
+ * each, and read their pages. */
 static void
 items_changed_cb (HdTicketListView *self,
                   guint             position,
                   guint             removed,
                   guint             added)
 {
+  guint found;
+
+  self->model_changing = FALSE;
   update_empty_state (self);
 
   if (self->selected == 0 || number_at (self, gtk_single_selection_get_selected (self->selection))
                              == self->selected)
     return;
 
-  for (guint i = position; i < position + added; i++)
-    if (number_at (self, i) == self->selected)
-      {
-        gtk_single_selection_set_selected (self->selection, i);
-        return;
-      }
+  found = hd_ticket_list_find (self->list, self->selected);
+  if (found >= position && found < position + added)
+    gtk_single_selection_set_selected (self->selection, found);
 }
 
 /* The context menu acts on the selected ticket: GTK 4.8 offers no way to
@@ -501,6 +512,9 @@ hd_ticket_list_view_set_model (HdTicketListView *self,
 
   self->list = list;
   self->selected = 0;
+  if (list != NULL)
+    g_signal_connect_object (list, "items-changed", G_CALLBACK (items_changing_cb), self,
+                             G_CONNECT_SWAPPED);
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (list));
 
   if (list != NULL)
@@ -646,16 +660,13 @@ void
 hd_ticket_list_view_select (HdTicketListView *self,
                             gint64            number)
 {
-  guint n;
+  guint position;
 
   g_return_if_fail (HD_IS_TICKET_LIST_VIEW (self));
 
+  /* Not in the list yet (just filed): nothing else stays selected, and
+   * the row is selected when it arrives. */
   self->selected = number;
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
-  for (guint i = 0; i < MIN (n, HD_TICKET_LIST_PAGE_SIZE); i++)
-    if (number_at (self, i) == number)
-      {
-        gtk_single_selection_set_selected (self->selection, i);
-        return;
-      }
+  position = self->list != NULL ? hd_ticket_list_find (self->list, number) : G_MAXUINT;
+  gtk_single_selection_set_selected (self->selection, position);
 }

@@ -76,6 +76,8 @@ struct _HdWindow
   char                 *reopen_message; /* the toast once the file is open again */
   gboolean              switching;      /* the locking method, from this window */
   gboolean              trouble;        /* the monitor failed since the session began */
+  gboolean              counting;       /* the views' counts are being read */
+  gboolean              count_again;    /* and are to be read once more after that */
   gint64                pending_ticket; /* to show once the helpdesk opening now is open */
   HdView                ticket_view_kind; /* the tickets' view last chosen, to go back to */
   GtkFileChooserNative *chooser;
@@ -171,30 +173,10 @@ apply_filter (HdWindow *self)
                                                              : hd_view_get_empty_text (view));
 }
 
-typedef struct {
-  guint counts[HD_N_VIEWS];
-} Counts;
-
-/* Runs on the worker: how many tickets each view of @data (the person
- * looking) holds. */
-static gpointer
-count_job (HdStore  *store,
-           gpointer  data,
-           GError  **error)
-{
-  g_autofree Counts *counts = g_new0 (Counts, 1);
-
-  for (HdView view = 0; view < HD_N_VIEWS; view++)
-    {
-      HdTicketFilter filter;
-
-      hd_view_get_filter (view, data, &filter);
-      if (!hd_store_count_tickets (store, &filter, &counts->counts[view], error))
-        return NULL;
-    }
-
-  return g_steal_pointer (&counts);
-}
+/* The views' counts are read on the list's thread after the pages it was
+ * asked for, so they never hold up the rows on screen. One count runs at a
+ * time; changes while it runs make one more afterwards. */
+static void refresh_counts (HdWindow *self);
 
 static void
 count_done (GObject      *source,
@@ -202,21 +184,41 @@ count_done (GObject      *source,
             gpointer      user_data)
 {
   g_autoptr(HdWindow) self = user_data;
-  g_autofree Counts *counts = hd_store_run_finish (HD_STORE (source), result, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) counts = hd_ticket_list_count_finish (HD_TICKET_LIST (source), result,
+                                                          &error);
 
-  /* A failed count keeps the old numbers; the monitor reports the trouble. */
-  if (counts == NULL)
+  /* The session ended meanwhile. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  for (HdView view = 0; view < HD_N_VIEWS; view++)
-    hd_sidebar_set_count (self->sidebar, view, counts->counts[view]);
+  self->counting = FALSE;
+  /* A failed count keeps the old numbers; the monitor reports the trouble. */
+  for (HdView view = 0; counts != NULL && view < HD_N_VIEWS; view++)
+    hd_sidebar_set_count (self->sidebar, view, g_array_index (counts, guint, view));
+
+  if (self->count_again)
+    refresh_counts (self);
 }
 
 static void
 refresh_counts (HdWindow *self)
 {
-  hd_store_run_async (self->store, count_job, g_object_ref (self->me), g_object_unref, g_free,
-                      self->cancellable, count_done, g_object_ref (self));
+  HdTicketFilter filters[HD_N_VIEWS];
+
+  if (self->counting)
+    {
+      self->count_again = TRUE;
+      return;
+    }
+
+  for (HdView view = 0; view < HD_N_VIEWS; view++)
+    hd_view_get_filter (view, self->me, &filters[view]);
+
+  self->counting = TRUE;
+  self->count_again = FALSE;
+  hd_ticket_list_count_async (self->list, filters, HD_N_VIEWS, self->cancellable, count_done,
+                              g_object_ref (self));
 }
 
 /* Assigning from the list */
@@ -768,6 +770,32 @@ deadline_tick_cb (gpointer data)
 
 /* The file changed (here, on another desktop, or through helpdesk-cli) */
 
+/* The list reads its rows of the tickets that changed again; a change to
+ * anything else (a person's name, the deadlines of every ticket) may show
+ * in any row. */
+static void
+reload_list (HdWindow  *self,
+             GPtrArray *changes)
+{
+  g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      HdChange *change = g_ptr_array_index (changes, i);
+
+      if (g_str_equal (change->table, "tickets"))
+        g_array_append_val (numbers, change->row);
+      else if (g_str_equal (change->table, "people") || g_str_equal (change->table, "settings"))
+        {
+          hd_ticket_list_reload (self->list);
+          return;
+        }
+    }
+
+  if (numbers->len > 0)
+    hd_ticket_list_reload_tickets (self->list, (const gint64 *) numbers->data, numbers->len);
+}
+
 static void
 monitor_changed_cb (HdWindow  *self,
                     GPtrArray *changes)
@@ -776,7 +804,7 @@ monitor_changed_cb (HdWindow  *self,
   gint64 article = hd_article_view_get_id (self->article_view);
   gboolean ticket_changed = FALSE, kb_changed = FALSE, article_changed = FALSE;
 
-  hd_ticket_list_reload (self->list);
+  reload_list (self, changes);
   refresh_counts (self);
   refresh_workload (self);
 
@@ -1004,6 +1032,8 @@ end_session (HdWindow *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  self->counting = FALSE;
+  self->count_again = FALSE;
 
   g_clear_handle_id (&self->backup_source, g_source_remove);
   g_clear_handle_id (&self->alert_source, g_source_remove);
