@@ -665,13 +665,14 @@ page_done (GObject      *source,
   if (job->generation != self->generation)
     return;
 
-  /* Dropped or failed: the page may be asked for again. */
+  /* Read, dropped or failed: the page may be asked for again, should its
+   * rows leave the cache. */
+  if (g_hash_table_lookup_extended (self->requested, GUINT_TO_POINTER (job->page), NULL, &seq) &&
+      GPOINTER_TO_INT (seq) == job->seq)
+    g_hash_table_remove (self->requested, GUINT_TO_POINTER (job->page));
+
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      if (g_hash_table_lookup_extended (self->requested, GUINT_TO_POINTER (job->page), NULL,
-                                        &seq) &&
-          GPOINTER_TO_INT (seq) == job->seq)
-        g_hash_table_remove (self->requested, GUINT_TO_POINTER (job->page));
       failed (self, error);
       return;
     }
