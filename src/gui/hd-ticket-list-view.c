@@ -43,6 +43,7 @@ struct _HdTicketListView
 
   gint64               selected;
   gboolean             model_changing;  /* between the list's change and the selection's */
+  gboolean             at_top;          /* scrolled to the top when the list changed */
   int                  probed_column;   /* sort probe, see probe_sort() */
   gboolean             compact;
 };
@@ -338,7 +339,23 @@ update_empty_state (HdTicketListView *self)
 static void
 items_changing_cb (HdTicketListView *self)
 {
+  GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+
   self->model_changing = TRUE;
+  self->at_top = vadjustment != NULL &&
+                 gtk_adjustment_get_value (vadjustment) <= gtk_adjustment_get_lower (vadjustment);
+}
+
+/* GTK keeps the first row shown where it is when rows arrive above it; a
+ * person at the top of the list wants to see them arrive. The column view
+ * scrolls with its list view's action, which GTK 4.8 offers only there. */
+static void
+stay_at_top (HdTicketListView *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      gtk_widget_activate_action (child, "list.scroll-to-item", "u", 0);
 }
 
 /* Keeps the selected ticket selected when its row moves or reloads. The
@@ -354,6 +371,8 @@ items_changed_cb (HdTicketListView *self,
 
   self->model_changing = FALSE;
   update_empty_state (self);
+  if (self->at_top && position == 0 && added > removed)
+    stay_at_top (self);
 
   if (self->selected == 0 || number_at (self, gtk_single_selection_get_selected (self->selection))
                              == self->selected)
