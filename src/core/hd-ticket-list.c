@@ -31,8 +31,9 @@
  *
  * Threads. All reading runs on the list's own worker thread (HdWorker)
  * with the list's own connection, never in GLib's shared pool of threads:
- * the first page and the numbers first, then reloads, then pages, newest
- * first, then counts for others (hd_ticket_list_count_async()). Each
+ * a new filter's first page first, then reloads, then pages, newest first,
+ * then counts for others (hd_ticket_list_count_async()), then a new
+ * filter's numbers. Each
  * change of filter starts a new generation; the worker drops the work of
  * older ones unread, and their results are dropped if they arrive.
  *
@@ -61,11 +62,16 @@
  * rest as one change: a hundred tickets moved. */
 #define MAX_EDITS 200
 
+/* The worker's order. A new filter's first page comes first, then what
+ * shows changes, then the rows views ask for and the counts beside the
+ * list; a new filter's whole list, which can take most of a second at a
+ * million tickets, waits for those. */
 enum {
   PRIORITY_FIRST,
-  PRIORITY_NUMBERS,
+  PRIORITY_RELOAD,
   PRIORITY_PAGE,
   PRIORITY_COUNT,
+  PRIORITY_NUMBERS,
 };
 
 /* What the list and its jobs share. The store is used on the worker
@@ -840,7 +846,7 @@ start_reload (HdTicketList *self)
   self->reload_again = FALSE;
   self->reload_all = FALSE;
   g_hash_table_remove_all (self->changed);
-  run_job (self, job, self->cancellable, PRIORITY_NUMBERS, run, reload_done, NULL);
+  run_job (self, job, self->cancellable, PRIORITY_RELOAD, run, reload_done, NULL);
 }
 
 static void
