@@ -32,8 +32,10 @@
  * Threads. All reading runs on the list's own worker thread (HdWorker)
  * with the list's own connection, never in GLib's shared pool of threads:
  * a new filter's first page first, then reloads, then pages, newest first,
- * then counts for others (hd_ticket_list_count_async()), then a new
- * filter's numbers. Each
+ * then a new filter's numbers. Counts for others
+ * (hd_ticket_list_count_async()) run on a second thread with a connection
+ * of their own, so they never wait for a long read of the list's. A read
+ * for a filter that was replaced meanwhile stops where it is. Each
  * change of filter starts a new generation; the worker drops the work of
  * older ones unread, and their results are dropped if they arrive.
  *
@@ -63,15 +65,15 @@
 #define MAX_EDITS 200
 
 /* The worker's order. A new filter's first page comes first, then what
- * shows changes, then the rows views ask for and the counts beside the
- * list; a new filter's whole list, which can take most of a second at a
- * million tickets, waits for those. */
+ * shows changes, then the rows views ask for; a new filter's whole list,
+ * which can take most of a second at a million tickets, waits for those.
+ * Counts run on a thread of their own. */
 enum {
   PRIORITY_FIRST,
   PRIORITY_RELOAD,
   PRIORITY_PAGE,
-  PRIORITY_COUNT,
   PRIORITY_NUMBERS,
+  PRIORITY_COUNT = 0,
 };
 
 /* What the list and its jobs share. The store is used on the worker
@@ -83,6 +85,7 @@ typedef struct {
   HdStore         *store;
   int              generation;  /* the newest filter's */
   int              page_seq;    /* the newest page request's */
+  int              reading;     /* the generation of the job running, or -1 */
 } Shared;
 
 typedef enum {
@@ -127,6 +130,8 @@ struct _HdTicketList
 
   Shared         *shared;
   HdWorker       *worker;
+  Shared         *count_shared; /* counts have a thread and connection of their own */
+  HdWorker       *count_worker;
   HdTicketFilter  filter;       /* strings owned */
   GCancellable   *cancellable;  /* the generation's work */
   int             generation;
@@ -196,13 +201,28 @@ shared_unref (Shared *shared)
   g_free (shared);
 }
 
+/* SQLite calls this every few thousand steps of a statement: a read for
+ * a filter that was replaced meanwhile (the person sorted again) stops. */
+static int
+progress_cb (void *data)
+{
+  Shared *shared = data;
+  int reading = g_atomic_int_get (&shared->reading);
+
+  return reading >= 0 && reading != g_atomic_int_get (&shared->generation);
+}
+
 /* On the worker thread. */
 static HdStore *
 shared_store (Shared  *shared,
               GError **error)
 {
   if (shared->store == NULL)
-    shared->store = hd_store_open (shared->path, shared->login, error);
+    {
+      shared->store = hd_store_open (shared->path, shared->login, error);
+      if (shared->store != NULL)
+        sqlite3_progress_handler (hd_store_get_db (shared->store), 10000, progress_cb, shared);
+    }
 
   return shared->store;
 }
@@ -291,6 +311,19 @@ set_pending (HdTicketList *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
+static Shared *
+shared_new (const char *path,
+            const char *login)
+{
+  Shared *shared = g_new0 (Shared, 1);
+
+  g_atomic_ref_count_init (&shared->ref);
+  shared->path = g_strdup (path);
+  shared->login = g_strdup (login);
+  shared->reading = -1;
+  return shared;
+}
+
 static void
 run_job (HdTicketList        *self,
          Job                 *job,
@@ -306,7 +339,8 @@ run_job (HdTicketList        *self,
     set_pending (self, 1);
   g_task_set_source_tag (task, run_job);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  hd_worker_run (self->worker, task, priority, job->kind == JOB_PAGE, func);
+  hd_worker_run (job->kind == JOB_COUNT ? self->count_worker : self->worker, task, priority,
+                 job->kind == JOB_PAGE, func);
 }
 
 /* Work on the worker thread */
@@ -408,6 +442,8 @@ run (GTask        *task,
       return;
     }
 
+  /* Counts are for others: they are never stopped. */
+  g_atomic_int_set (&job->shared->reading, job->kind == JOB_COUNT ? -1 : job->generation);
   store = shared_store (job->shared, &error);
   if (store != NULL)
     switch (job->kind)
@@ -433,8 +469,14 @@ run (GTask        *task,
         g_assert_not_reached ();
       }
 
+  g_atomic_int_set (&job->shared->reading, -1);
   if (ok)
     g_task_return_boolean (task, TRUE);
+  else if (job->kind != JOB_COUNT && job_is_stale (job))
+    {
+      g_clear_error (&error);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Not wanted any more");
+    }
   else
     g_task_return_error (task, error);
 }
@@ -957,6 +999,7 @@ hd_ticket_list_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   /* Whatever is queued still runs, finds itself cancelled and returns. */
   g_clear_pointer (&self->worker, hd_worker_free);
+  g_clear_pointer (&self->count_worker, hd_worker_free);
   g_clear_pointer (&self->rows, g_hash_table_unref);
   g_queue_init (&self->lru);
 
@@ -973,6 +1016,7 @@ hd_ticket_list_finalize (GObject *object)
   g_clear_pointer (&self->requested, g_hash_table_unref);
   g_clear_pointer (&self->changed, g_hash_table_unref);
   g_clear_pointer (&self->shared, shared_unref);
+  g_clear_pointer (&self->count_shared, shared_unref);
 
   G_OBJECT_CLASS (hd_ticket_list_parent_class)->finalize (object);
 }
@@ -1047,10 +1091,7 @@ hd_ticket_list_new (const char *path,
   g_return_val_if_fail (path != NULL, NULL);
 
   self = g_object_new (HD_TYPE_TICKET_LIST, NULL);
-  self->shared = g_new0 (Shared, 1);
-  g_atomic_ref_count_init (&self->shared->ref);
-  self->shared->path = g_strdup (path);
-  self->shared->login = g_strdup (login);
+  self->shared = shared_new (path, login);
   self->worker = hd_worker_new ();
   return self;
 }
@@ -1210,8 +1251,9 @@ count_done (GObject      *source,
  * hd_ticket_list_count_async:
  * @filters: (array length=n_filters): what to count
  *
- * Counts the tickets of each filter on the list's thread, after the pages
- * it was asked for: a window's counts never hold up its list.
+ * Counts the tickets of each filter on a thread and connection of the
+ * list's that read nothing else: a window's counts never hold up its list,
+ * nor wait for it to read a million numbers.
  */
 void
 hd_ticket_list_count_async (HdTicketList         *self,
@@ -1229,7 +1271,15 @@ hd_ticket_list_count_async (HdTicketList         *self,
   outer = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (outer, hd_ticket_list_count_async);
 
+  if (self->count_worker == NULL)
+    {
+      self->count_shared = shared_new (self->shared->path, self->shared->login);
+      self->count_worker = hd_worker_new ();
+    }
+
   job = job_new (self, JOB_COUNT);
+  g_clear_pointer (&job->shared, shared_unref);
+  job->shared = shared_ref (self->count_shared);
   job->filters = g_array_sized_new (FALSE, TRUE, sizeof (HdTicketFilter), n_filters);
   g_array_set_size (job->filters, n_filters);
   for (guint i = 0; i < n_filters; i++)
