@@ -173,9 +173,10 @@ apply_filter (HdWindow *self)
                                                              : hd_view_get_empty_text (view));
 }
 
-/* The views' counts are read on the list's thread after the pages it was
- * asked for, so they never hold up the rows on screen. One count runs at a
- * time; changes while it runs make one more afterwards. */
+/* The views' counts are read by the list, on a thread and connection that
+ * read nothing else, so they never hold up the rows on screen nor wait for
+ * a long read of the list's. One count runs at a time; changes while it
+ * runs make one more afterwards. */
 static void refresh_counts (HdWindow *self);
 
 static void
