@@ -5,8 +5,13 @@
  * articles, or the search's hits with the matches in bold. Everything is
  * read by a store job; a newer query makes the older one's answer moot
  * (it is cancelled, and ignored if it arrives anyway). A tag chosen in
- * an article, or from the Tags menu, narrows the list, the search and the
- * category alike; a chip above the list names it and clears it.
+ * an article, or from the Tags popover (hd-tag-picker.c), narrows the
+ * list, the search and the category alike; a chip above the list names it
+ * and clears it.
+ *
+ * Nothing is read before the view is first shown: a window opens on its
+ * tickets, and a knowledge base of thousands of articles costs it nothing
+ * until someone looks. A change meanwhile only marks the list stale.
  *
  * The store searches any text without error: what a person types goes to
  * it as typed. Hits carry HD_MARK_START/END around matches; they become
@@ -21,6 +26,7 @@
 
 #include "hd-kb-list-view.h"
 #include "hd-store-async.h"
+#include "hd-tag-picker.h"
 
 /* A list is a page of a window, not a report: past this, search. */
 #define LIST_LIMIT   200
@@ -40,6 +46,7 @@ struct _HdKbListView
   GtkStringList  *category_names;
   GtkButton      *categories_button;
   GtkMenuButton  *tags_button;
+  HdTagPicker    *tag_picker;
   GtkWidget      *tag_chip;
   GtkLabel       *tag_label;
   GtkStack       *stack;
@@ -50,7 +57,6 @@ struct _HdKbListView
   /* owned */
   HdStore        *store;
   HdPerson       *me;
-  GMenu          *tags_menu;      /* the Tags button's */
   GCancellable   *cancellable;    /* the query running now */
   GArray         *category_ids;   /* gint64, one per dropdown entry */
   char           *categories_key; /* what the dropdown shows, to rebuild only on change */
@@ -59,6 +65,7 @@ struct _HdKbListView
   gint64          selected;
   guint           n_shown;
   gboolean        loading;
+  gboolean        stale;          /* to read when next shown */
   gboolean        filling;        /* rows or categories set by the view, not a choice */
 };
 
@@ -82,7 +89,6 @@ typedef struct {
 
 typedef struct {
   GPtrArray *categories;     /* HdKbCategory */
-  GStrv      tags;           /* every tag this person may see, sorted */
   GPtrArray *items;          /* HdArticleHit when searching, else HdArticle */
   gboolean   hits;
   gboolean   more;           /* the list was cut at its limit */
@@ -100,7 +106,6 @@ static void
 result_free (Result *r)
 {
   g_clear_pointer (&r->categories, g_ptr_array_unref);
-  g_clear_pointer (&r->tags, g_strfreev);
   g_clear_pointer (&r->items, g_ptr_array_unref);
   g_free (r);
 }
@@ -164,11 +169,10 @@ list_job (HdStore  *store,
 {
   Query *q = data;
   g_autoptr(GPtrArray) categories = hd_store_list_kb_categories (store, error);
-  g_auto(GStrv) tags = categories != NULL ? hd_store_list_kb_tags (store, error) : NULL;
   g_autoptr(GPtrArray) items = NULL;
   Result *r;
 
-  if (tags == NULL)
+  if (categories == NULL)
     return NULL;
 
   r = g_new0 (Result, 1);
@@ -206,7 +210,6 @@ list_job (HdStore  *store,
     }
 
   r->categories = g_steal_pointer (&categories);
-  r->tags = g_steal_pointer (&tags);
   r->items = g_steal_pointer (&items);
   return r;
 }
@@ -286,41 +289,6 @@ fill_categories (HdKbListView *self,
   gtk_drop_down_set_selected (self->category_dropdown, select);
   self->filling = FALSE;
   return select == 0 && chosen != CATEGORY_ALL;
-}
-
-/* Tags */
-
-/* One item per tag, rebuilt only when they change: an open menu stays. */
-static void
-fill_tags (HdKbListView       *self,
-           const char * const *tags)
-{
-  guint n = g_menu_model_get_n_items (G_MENU_MODEL (self->tags_menu));
-  gboolean same = n == g_strv_length ((GStrv) tags);
-
-  for (guint i = 0; same && i < n; i++)
-    {
-      g_autoptr(GVariant) target = g_menu_model_get_item_attribute_value (G_MENU_MODEL (self->tags_menu),
-                                                                          i, G_MENU_ATTRIBUTE_TARGET,
-                                                                          G_VARIANT_TYPE_STRING);
-
-      same = target != NULL && g_str_equal (g_variant_get_string (target, NULL), tags[i]);
-    }
-  gtk_widget_set_sensitive (GTK_WIDGET (self->tags_button), tags[0] != NULL);
-  if (same)
-    return;
-
-  g_menu_remove_all (self->tags_menu);
-  for (guint i = 0; tags[i] != NULL; i++)
-    {
-      /* Menu labels take "_" as a mnemonic; never markup. */
-      g_auto(GStrv) parts = g_strsplit (tags[i], "_", -1);
-      g_autofree char *label = g_strjoinv ("__", parts);
-      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
-
-      g_menu_item_set_action_and_target_value (item, "kb.show-tag", g_variant_new_string (tags[i]));
-      g_menu_append_item (self->tags_menu, item);
-    }
 }
 
 /* Rows */
@@ -524,7 +492,6 @@ list_done (GObject      *source,
       load (self);
       return;
     }
-  fill_tags (self, (const char * const *) r->tags);
   fill_rows (self, r);
   result_free (r);
 }
@@ -536,9 +503,17 @@ load (HdKbListView *self)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  self->loading = FALSE;
   if (self->store == NULL)
     return;
 
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->stale = TRUE;
+      return;
+    }
+
+  self->stale = FALSE;
   self->cancellable = g_cancellable_new ();
   self->loading = TRUE;
   q = g_new0 (Query, 1);
@@ -569,6 +544,13 @@ static void
 categories_clicked_cb (HdKbListView *self)
 {
   g_signal_emit (self, signals[MANAGE_CATEGORIES], 0);
+}
+
+static void
+tag_chosen_cb (HdKbListView *self,
+               const char   *tag)
+{
+  hd_kb_list_view_set_tag (self, tag);
 }
 
 static void
@@ -607,6 +589,18 @@ row_activated_cb (HdKbListView  *self,
   g_signal_emit (self, signals[ARTICLE_SELECTED], 0, self->selected);
 }
 
+/* GtkWidget */
+
+static void
+hd_kb_list_view_map (GtkWidget *widget)
+{
+  HdKbListView *self = HD_KB_LIST_VIEW (widget);
+
+  GTK_WIDGET_CLASS (hd_kb_list_view_parent_class)->map (widget);
+  if (self->stale)
+    load (self);
+}
+
 /* GObject */
 
 static void
@@ -623,7 +617,6 @@ hd_kb_list_view_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->store);
   g_clear_object (&self->me);
-  g_clear_object (&self->tags_menu);
 
   G_OBJECT_CLASS (hd_kb_list_view_parent_class)->dispose (object);
 }
@@ -648,6 +641,7 @@ hd_kb_list_view_class_init (HdKbListViewClass *klass)
 
   object_class->dispose = hd_kb_list_view_dispose;
   object_class->finalize = hd_kb_list_view_finalize;
+  widget_class->map = hd_kb_list_view_map;
 
   /**
    * HdKbListView::article-selected:
@@ -667,6 +661,7 @@ hd_kb_list_view_class_init (HdKbListViewClass *klass)
                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                              G_TYPE_NONE, 0);
 
+  g_type_ensure (HD_TYPE_TAG_PICKER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/helpdesk/Helpdesk/hd-kb-list-view.ui");
   gtk_widget_class_bind_template_child (widget_class, HdKbListView, search_entry);
@@ -674,6 +669,7 @@ hd_kb_list_view_class_init (HdKbListViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdKbListView, category_names);
   gtk_widget_class_bind_template_child (widget_class, HdKbListView, categories_button);
   gtk_widget_class_bind_template_child (widget_class, HdKbListView, tags_button);
+  gtk_widget_class_bind_template_child (widget_class, HdKbListView, tag_picker);
   gtk_widget_class_bind_template_child (widget_class, HdKbListView, tag_chip);
   gtk_widget_class_bind_template_child (widget_class, HdKbListView, tag_label);
   gtk_widget_class_bind_template_child (widget_class, HdKbListView, stack);
@@ -684,6 +680,7 @@ hd_kb_list_view_class_init (HdKbListViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, category_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, categories_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, clear_tag_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, tag_chosen_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
   gtk_widget_class_install_action (widget_class, "kb.show-tag", "s", show_tag_activated);
@@ -697,10 +694,7 @@ hd_kb_list_view_init (HdKbListView *self)
 
   self->category_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->tags_menu = g_menu_new ();
-  gtk_menu_button_set_menu_model (self->tags_button, G_MENU_MODEL (self->tags_menu));
   fill_categories (self, none);
-  fill_tags (self, (const char * const[]) { NULL });
   show_empty (self, _("No Articles Yet"), NULL);
 }
 
@@ -735,7 +729,7 @@ hd_kb_list_view_set_store (HdKbListView *self,
   g_clear_pointer (&self->categories_key, g_free);
   g_clear_pointer (&self->tag, g_free);
   gtk_widget_set_visible (self->tag_chip, FALSE);
-  fill_tags (self, (const char * const[]) { NULL });
+  hd_tag_picker_set_store (self->tag_picker, store);
   self->filling = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   gtk_drop_down_set_selected (self->category_dropdown, 0);
@@ -747,12 +741,13 @@ hd_kb_list_view_set_store (HdKbListView *self,
  * hd_kb_list_view_reload:
  *
  * Reads the list again (the file changed), keeping the search, the
- * category and the chosen article.
+ * category and the chosen article; a view not shown reads it when shown.
  */
 void
 hd_kb_list_view_reload (HdKbListView *self)
 {
   g_return_if_fail (HD_IS_KB_LIST_VIEW (self));
+  hd_tag_picker_invalidate (self->tag_picker);
   load (self);
 }
 

@@ -31,6 +31,7 @@
 #include "hd-markdown-view.h"
 #include "hd-new-ticket-dialog.h"
 #include "hd-sidebar.h"
+#include "hd-tag-picker.h"
 #include "hd-test-util.h"
 #include "hd-ticket-view.h"
 #include "hd-window.h"
@@ -1928,22 +1929,59 @@ clear_tag_button (Fixture *f)
   return button;
 }
 
-/* The Tags menu's labels, joined by "|". */
+static HdTagPicker *
+tag_picker (Fixture *f)
+{
+  GtkWidget *button = named (GTK_WIDGET (kb_list (f)), GTK_TYPE_MENU_BUTTON, "tags_button");
+
+  return HD_TAG_PICKER (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+}
+
+static gboolean
+picker_ready (HdTagPicker *picker)
+{
+  return !hd_tag_picker_is_loading (picker);
+}
+
+/* The tags the popover lists, joined by "|". */
+static char *
+shown_tags (HdTagPicker *picker)
+{
+  GListModel *shown = hd_tag_picker_get_shown (picker);
+  GString *tags = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(GtkStringObject) tag = g_list_model_get_item (shown, i);
+
+      g_string_append_printf (tags, "%s%s", tags->len > 0 ? "|" : "",
+                              gtk_string_object_get_string (tag));
+    }
+  return g_string_free (tags, FALSE);
+}
+
+/* Opens the Tags popover, which reads the tags only then. */
+static HdTagPicker *
+open_tags (Fixture *f)
+{
+  GtkWidget *button = named (GTK_WIDGET (kb_list (f)), GTK_TYPE_MENU_BUTTON, "tags_button");
+  HdTagPicker *picker = tag_picker (f);
+
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (picker)));
+  hd_wait_until (picker_ready, picker, HD_WAIT_MS);
+  return picker;
+}
+
+/* Every tag, as typed, without an article; closed again. */
 static char *
 menu_tags (Fixture *f)
 {
-  GtkWidget *button = named (GTK_WIDGET (kb_list (f)), GTK_TYPE_MENU_BUTTON, "tags_button");
-  GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
-  GString *tags = g_string_new (NULL);
+  HdTagPicker *picker = open_tags (f);
+  char *tags = shown_tags (picker);
 
-  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
-    {
-      g_autofree char *label = NULL;
-
-      g_assert_true (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_LABEL, "s", &label));
-      g_string_append_printf (tags, "%s%s", tags->len > 0 ? "|" : "", label);
-    }
-  return g_string_free (tags, FALSE);
+  gtk_popover_popdown (GTK_POPOVER (picker));
+  return tags;
 }
 
 static gboolean
@@ -2050,6 +2088,145 @@ test_kb_tags (void)
 }
 
 /* A requester's tag lists the FAQ articles with it, never internal ones. */
+/* The Tags popover: read only when first opened, the tags of many
+ * articles listed lazily, narrowed as one types; Down goes into the list,
+ * Enter picks the first match, Escape closes without picking. */
+
+static gboolean
+picker_shows_ten (HdTagPicker *picker)
+{
+  return g_list_model_get_n_items (hd_tag_picker_get_shown (picker)) == 10;
+}
+
+static guint
+count_rows (GtkWidget *list)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (list); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n++;
+  return n;
+}
+
+static GtkEventController *
+key_controller (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller) &&
+          gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
+        return controller;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_kb_tag_picker (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autofree char *all = NULL;
+  g_autofree char *narrowed = NULL;
+  g_autofree char *shot = NULL;
+  HdTagPicker *picker;
+  GtkWidget *entry, *list;
+  gboolean handled = FALSE;
+  GString *expected = g_string_new ("account");
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f, "disp");
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Tagged %03u", i);
+      g_autofree char *tag = g_strdup_printf ("tag-%03u", i);
+      g_autofree char *topic = g_strdup_printf ("topic-%03u", i);
+      g_autofree char *area = g_strdup_printf ("area-%03u", i);
+      const char *tags[] = { tag, topic, area, NULL };
+      g_autoptr(HdArticle) article = NULL;
+      g_autoptr(GError) error = NULL;
+      HdArticleDraft draft = HD_ARTICLE_DRAFT_INIT;
+
+      draft.title = title;
+      draft.body = "Text.";
+      draft.tags = tags;
+      article = hd_store_add_article (f->disp, &draft, &error);
+      g_assert_no_error (error);
+    }
+
+  /* The window opened on its tickets: the knowledge base was not read. */
+  hd_wait_frames (GTK_WIDGET (f->window), 3);
+  g_assert_false (hd_kb_list_view_is_loading (kb_list (f)));
+  g_assert_cmpuint (hd_kb_list_view_get_n_shown (kb_list (f)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (hd_tag_picker_get_shown (tag_picker (f))), ==, 0);
+
+  open_kb (f);
+  hd_wait_until (kb_idle, f, HD_WAIT_MS);
+  g_assert_cmpuint (hd_kb_list_view_get_n_shown (kb_list (f)), >, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (hd_tag_picker_get_shown (tag_picker (f))), ==, 0);
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1366, 768);
+  picker = open_tags (f);
+  all = shown_tags (picker);
+  for (guint i = 0; i < 200; i++)
+    g_string_append_printf (expected, "|area-%03u", i);
+  g_string_append (expected, "|paper");
+  for (guint i = 0; i < 200; i++)
+    g_string_append_printf (expected, "|tag-%03u", i);
+  for (guint i = 0; i < 200; i++)
+    g_string_append_printf (expected, "|topic-%03u", i);
+  g_assert_cmpstr (all, ==, expected->str);
+  g_string_free (expected, TRUE);
+
+  /* Rows are made for what is in view, not for every tag. */
+  list = hd_find_widget (GTK_WIDGET (picker), GTK_TYPE_LIST_VIEW, NULL, NULL);
+  hd_wait_frames (GTK_WIDGET (f->window), 3);
+  g_assert_cmpuint (count_rows (list), <, 602);
+  shot = hd_save_screenshot (GTK_WIDGET (picker), "screenshot-kb-tag-picker.png");
+  hd_gui_test_message ("screenshot: %s", shot);
+
+  /* Typing narrows; Down moves into the list, at the first match. */
+  entry = hd_find_widget (GTK_WIDGET (picker), GTK_TYPE_SEARCH_ENTRY, NULL, NULL);
+  g_assert_true (gtk_widget_has_focus (entry) || gtk_widget_is_focus (entry) ||
+                 gtk_widget_get_focus_child (entry) != NULL);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "G-19");
+  hd_wait_until (picker_shows_ten, picker, HD_WAIT_MS);
+  narrowed = shown_tags (picker);
+  g_assert_cmpstr (narrowed, ==, "tag-190|tag-191|tag-192|tag-193|tag-194|tag-195|tag-196|tag-197|"
+                                 "tag-198|tag-199");
+  g_signal_emit_by_name (key_controller (entry), "key-pressed", GDK_KEY_Down, 0, 0, &handled);
+  g_assert_true (handled);
+  g_assert_true (gtk_widget_get_focus_child (list) != NULL || gtk_widget_has_focus (list));
+
+  /* Enter in the entry picks the highlighted (first) match. */
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (picker)));
+  hd_wait_until (tag_chosen, f, HD_WAIT_MS);
+  g_assert_cmpstr (hd_kb_list_view_get_tag (kb_list (f)), ==, "tag-190");
+  assert_listed (f, "Tagged 190");
+
+  /* Opened again: a fresh search; Escape closes and changes nothing. */
+  picker = open_tags (f);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  g_signal_emit_by_name (entry, "stop-search");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (picker)));
+  g_assert_cmpstr (hd_kb_list_view_get_tag (kb_list (f)), ==, "tag-190");
+
+  /* A click (activation) on a row picks it. */
+  picker = open_tags (f);
+  g_signal_emit_by_name (list, "activate", 0);
+  hd_wait_until (kb_idle, f, HD_WAIT_MS);
+  g_assert_cmpstr (hd_kb_list_view_get_tag (kb_list (f)), ==, "account");
+
+  fixture_tear_down (f);
+}
+
 static void
 test_kb_requester_tags (void)
 {
@@ -2156,6 +2333,7 @@ main (int   argc,
   g_test_add_func ("/gui/kb/categories-follow", test_kb_categories_follow);
   g_test_add_func ("/gui/kb/tags", test_kb_tags);
   g_test_add_func ("/gui/kb/requester-tags", test_kb_requester_tags);
+  g_test_add_func ("/gui/kb/tag-picker", test_kb_tag_picker);
 
   return g_test_run ();
 }
