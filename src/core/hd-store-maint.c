@@ -53,18 +53,8 @@ backup_target (const char *dest)
   return g_build_filename (dest, base, NULL);
 }
 
-static int      quick_check_raw (sqlite3     *db,
-                                 char       **detail);
 static gboolean verify_backup   (const char  *backup,
                                  GError     **error);
-
-/* Whether a check or a read ended on damage, not on a failure to read. */
-static gboolean
-is_damage (int         rc,
-           const char *detail)
-{
-  return detail != NULL || (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB;
-}
 
 static int
 copy_pages (sqlite3 *src,
@@ -81,87 +71,17 @@ copy_pages (sqlite3 *src,
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/* The copy failed SQLite's check: the source pages were copied as they
- * are, so the source is damaged, unless it passes the same check, and
- * then the copy was spoiled on its way. */
-static void
-set_damaged_copy_error (HdStore     *self,
-                        const char  *target,
-                        int          copy_rc,
-                        const char  *copy_detail,
-                        GError     **error)
-{
-  g_autofree char *detail = NULL;
-  int rc = quick_check_raw (hd_store_get_db (self), &detail);
-
-  if (is_damage (rc, detail))
-    g_set_error (error, HD_ERROR, HD_ERROR_CORRUPT,
-                 _("“%s” is damaged (%s), so no backup was written: a copy would not bring back a sound helpdesk, and the older backups were kept. See what is wrong with “helpdesk-cli check”, then restore the last good backup; the file itself was not changed."),
-                 hd_store_get_path (self), detail != NULL ? detail : sqlite3_errstr (rc));
-  else
-    g_set_error (error, HD_ERROR, HD_ERROR_FAILED,
-                 _("The backup to “%s” failed: the copy did not pass SQLite’s check (%s), though the file does, so the disk it was written to may be failing. Nothing was kept; try another folder."),
-                 target, copy_detail != NULL ? copy_detail : sqlite3_errstr (copy_rc));
-}
-
-/* Copies the open file into @tmp with the online backup API, holding a read
- * lock on the source for the whole copy so the copy is one consistent
- * moment; other desktops wait only while it runs. The copy counts only when
- * it then passes SQLite's quick check: a backup of a damaged file would, at
- * the next rotation, push a sound one out. */
-static gboolean
-copy_to (HdStore     *self,
-         const char  *tmp,
-         const char  *target,
-         GError     **error)
-{
-  sqlite3 *src = hd_store_get_db (self);
-  sqlite3 *dst = NULL;
-  g_autofree char *detail = NULL;
-  int rc;
-
-  rc = sqlite3_exec (src, "BEGIN; SELECT count(*) FROM sqlite_schema;", NULL, NULL, NULL);
-  if (rc != SQLITE_OK)
-    return hd_store_set_error_from_db (self, rc, error);
-
-  rc = sqlite3_open_v2 (tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-  if (rc == SQLITE_OK)
-    rc = copy_pages (src, dst);
-
-  /* A copy that took longer than the lease: was it one moment? */
-  if (rc == SQLITE_OK && !hd_lease_vfs_check (src, error))
-    {
-      sqlite3_close (dst);
-      sqlite3_exec (src, "COMMIT", NULL, NULL, NULL);
-      return FALSE;
-    }
-
-  /* The copy is complete: other desks need not wait for its check. */
-  sqlite3_exec (src, "COMMIT", NULL, NULL, NULL);
-  if (rc == SQLITE_OK)
-    rc = quick_check_raw (dst, &detail);
-
-  if (is_damage (rc, detail))
-    set_damaged_copy_error (self, target, rc, detail, error);
-  else if (rc != SQLITE_OK)
-    g_set_error (error, HD_ERROR, (rc & 0xff) == SQLITE_FULL ? HD_ERROR_DISK_FULL : HD_ERROR_FAILED,
-                 _("The backup to “%s” failed: %s."), target,
-                 dst != NULL ? sqlite3_errmsg (dst) : sqlite3_errstr (rc));
-
-  sqlite3_close (dst);
-  return rc == SQLITE_OK && detail == NULL;
-}
-
 /**
  * hd_store_backup:
  * @dest: a file to write, or a folder to put a dated file in
  * @written_path: (out) (optional) (transfer full): the file written
  *
- * Writes a consistent copy of the open file while others keep working. The
- * copy is written beside @dest and renamed into place only once complete
- * and sound (SQLite's quick check), so an interrupted backup never
- * replaces a good one. A damaged file is refused with %HD_ERROR_CORRUPT,
- * and nothing is left behind.
+ * Writes a consistent copy of the open file while others keep working: it
+ * is copied in short steps (hd_store_copy_checked()), and other desks
+ * commit between them. The copy is written beside @dest and renamed into
+ * place only once complete and sound (SQLite's quick check), so an
+ * interrupted backup never replaces a good one. A damaged file is refused
+ * with %HD_ERROR_CORRUPT, and nothing is left behind.
  */
 gboolean
 hd_store_backup (HdStore     *self,
@@ -184,16 +104,8 @@ hd_store_backup (HdStore     *self,
     }
 
   tmp = g_strconcat (target, ".partial", NULL);
-  g_unlink (tmp);
-
-  if (!copy_to (self, tmp, target, error))
-    {
-      g_autofree char *tmp_journal = g_strconcat (tmp, "-journal", NULL);
-
-      g_unlink (tmp);
-      g_unlink (tmp_journal);
-      return FALSE;
-    }
+  if (!hd_store_copy_checked (self, tmp, target, &(HdCopyPace) { NULL, FALSE, NULL }, error))
+    return FALSE;
 
   if (g_rename (tmp, target) != 0)
     {
@@ -222,14 +134,22 @@ hd_store_backup (HdStore     *self,
 char *
 hd_store_default_backup_dir (const char *path)
 {
+  g_autofree char *name = hd_store_file_key (path);
+
+  return g_build_filename (g_get_user_data_dir (), "helpdesk", "backups", name, NULL);
+}
+
+/* "NAME-HASH": the hash tells apart files of the same name in different
+ * folders. */
+char *
+hd_store_file_key (const char *path)
+{
   g_autofree char *canonical = g_canonicalize_filename (path, NULL);
   g_autofree char *base = g_path_get_basename (canonical);
   g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA1, canonical, -1);
-  g_autofree char *name = NULL;
 
   hash[10] = '\0';
-  name = g_strdup_printf ("%s-%s", base, hash);
-  return g_build_filename (g_get_user_data_dir (), "helpdesk", "backups", name, NULL);
+  return g_strdup_printf ("%s-%s", base, hash);
 }
 
 /* helpdesk-20261123-141500.db, then -2, -3 … -10 within that second: the
@@ -447,6 +367,101 @@ hd_store_newest_backup_age (const char *dir)
   return MAX (0, g_get_real_time () / G_USEC_PER_SEC - (gint64) st.st_mtime);
 }
 
+/**
+ * hd_store_maintain:
+ * @self: a store opened for this alone: the copy uses its connection
+ *   for as long as it takes (minutes for a large helpdesk on a share)
+ * @gate: (nullable): the copy waits here between steps, for the window
+ *   to be idle
+ * @backup_written: (out) (optional) (transfer full): the backup kept, or
+ *   %NULL when none was due
+ *
+ * What a window does for the file it has open, in the background: a
+ * backup into its automatic backup folder when the newest is older than
+ * %HD_STORE_BACKUP_EVERY_SECONDS, and a check of the file when it changed
+ * since this desk last found it sound. Both are one copy, taken in steps
+ * and checked (hd_store_copy_checked()); a copy made only to check the
+ * file is not kept. A file that other desks keep changing is given up on
+ * (%HD_ERROR_BUSY) rather than locked for the whole copy: try again
+ * later. A damaged file fails with %HD_ERROR_CORRUPT, and is not copied
+ * again while it is known damaged.
+ */
+gboolean
+hd_store_maintain (HdStore       *self,
+                   HdIdleGate    *gate,
+                   GCancellable  *cancellable,
+                   char         **backup_written,
+                   GError       **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *damage = NULL;
+  HdCopyPace pace = { gate, TRUE, cancellable };
+  HdVerified verified;
+  gint64 age;
+  gboolean keep;
+
+  g_return_val_if_fail (HD_IS_STORE (self), FALSE);
+
+  /* Not a file made, not a page read before the window is idle. */
+  if (gate != NULL)
+    hd_idle_gate_wait (gate, cancellable);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  verified = hd_store_get_verified (self, &damage);
+  if (verified == HD_VERIFIED_DAMAGED)
+    {
+      g_autofree char *message = hd_store_damage_message (hd_store_get_path (self), damage);
+
+      g_set_error_literal (error, HD_ERROR, HD_ERROR_CORRUPT, message);
+      return FALSE;
+    }
+
+  dir = hd_store_default_backup_dir (hd_store_get_path (self));
+  age = hd_store_newest_backup_age (dir);
+  keep = age < 0 || age >= HD_STORE_BACKUP_EVERY_SECONDS;
+  if (!keep && verified == HD_VERIFIED_SOUND)
+    return TRUE;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, HD_ERROR, HD_ERROR_FAILED, _("The backup folder “%s” cannot be made: %s."),
+                   dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  target = keep ? backup_target (dir)
+                : g_strdup_printf ("%s/.verifying-%d.db", dir, (int) getpid ());
+  tmp = g_strconcat (target, ".partial", NULL);
+  if (!hd_store_copy_checked (self, tmp, target, &pace, error))
+    return FALSE;
+
+  if (!keep)
+    {
+      g_unlink (tmp);
+      return TRUE;
+    }
+
+  if (g_rename (tmp, target) != 0)
+    {
+      int saved_errno = errno;
+
+      g_unlink (tmp);
+      g_set_error (error, HD_ERROR, HD_ERROR_FAILED, _("The backup could not be saved as “%s”: %s."),
+                   target, g_strerror (saved_errno));
+      return FALSE;
+    }
+  rotate_backups (dir, target, HD_STORE_BACKUPS_KEPT);
+
+  if (backup_written != NULL)
+    *backup_written = g_steal_pointer (&target);
+  return TRUE;
+}
+
 /* Opening a helpdesk file upgrades an older one in place, and a backup
  * must stay as it was (it may be read-only, too). So a restore copies the
  * backup into @dir and opens the copy; the caller removes @copy. */
@@ -529,6 +544,7 @@ hd_store_restore (HdStore     *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *dir = NULL;
   g_autoptr(HdRestoreCopy) copy = NULL;
+  g_autofree char *damage = NULL;
   sqlite3_backup *pages;
   gint64 last_seq;
   int rc;
@@ -547,6 +563,16 @@ hd_store_restore (HdStore     *self,
    * of the method between this check and the copy's lock is not caught. */
   if (!hd_store_check_locking (self, error))
     return FALSE;
+
+  /* A damaged file cannot be saved among the backups first: it is for
+   * hd_store_recover(), which keeps it beside the file instead. */
+  if (hd_store_get_verified (self, &damage) == HD_VERIFIED_DAMAGED)
+    {
+      g_autofree char *message = hd_store_damage_message (hd_store_get_path (self), damage);
+
+      g_set_error_literal (error, HD_ERROR, HD_ERROR_CORRUPT, message);
+      return FALSE;
+    }
 
   dir = hd_store_default_backup_dir (hd_store_get_path (self));
   source = open_copy_of_backup (self, backup, dir, &copy, error);
@@ -679,32 +705,6 @@ query_raw_int (sqlite3     *db,
   return SQLITE_OK;
 }
 
-/* PRAGMA quick_check(1): SQLITE_OK with @detail NULL when sound, SQLITE_OK
- * with @detail set to SQLite's one-line report when damaged, or the error
- * that stopped it. */
-static int
-quick_check_raw (sqlite3  *db,
-                 char    **detail)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check(1)", -1, &stmt, NULL);
-
-  if (rc != SQLITE_OK)
-    return rc;
-
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    return rc;
-
-  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
-    {
-      *detail = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      g_strdelimit (*detail, "\r\n", ' ');
-    }
-
-  return SQLITE_OK;
-}
-
 /* Whether @backup is a sound helpdesk file this Helpdesk can read. It is
  * opened read-only and never written: no upgrade, no journal mode, no
  * recovery of an unfinished change (that is refused instead). */
@@ -751,7 +751,7 @@ verify_backup (const char  *backup,
   if (rc == SQLITE_OK)
     rc = query_raw_int (db, "PRAGMA user_version", &version);
   if (rc == SQLITE_OK && app_id == HD_APPLICATION_ID && version <= HD_SCHEMA_VERSION)
-    rc = quick_check_raw (db, &detail);
+    rc = hd_store_quick_check_db (db, &detail);
   sqlite3_close (db);
 
   if (rc == SQLITE_OK && app_id != HD_APPLICATION_ID)
@@ -1043,7 +1043,7 @@ probe_damaged (const char  *path,
   if (rc == SQLITE_OK)
     {
       sqlite3_extended_result_codes (db, TRUE);
-      rc = quick_check_raw (db, &detail);
+      rc = hd_store_quick_check_db (db, &detail);
     }
   sqlite3_close (db);
 
@@ -1115,7 +1115,7 @@ copy_backup (const char  *backup,
   if (copy != NULL)
     sqlite3_backup_finish (copy);
   if (rc == SQLITE_DONE)
-    rc = quick_check_raw (dst, &detail);
+    rc = hd_store_quick_check_db (dst, &detail);
   if (rc == SQLITE_OK && detail != NULL)
     rc = SQLITE_CORRUPT;
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <sqlite3.h>
+#include <sys/types.h>
 
 #include "hd-store.h"
 #include "hd-validate.h"
@@ -194,6 +195,62 @@ typedef enum {
 
 HdHeaderKind   hd_store_read_header (const char *path,
                                      gint64     *user_version);
+
+/* The name of @path's backup folder and of this desk's record of it:
+ * "NAME-HASH" (hd-store-maint.c). */
+char          *hd_store_file_key    (const char *path);
+
+/* Verification (hd-store-verify.c): a file's fingerprint, this desk's
+ * record of what a check found, and damage seen in this process. */
+typedef struct {
+  guint64 ino;
+  gint64  size;
+  gint64  mtime_ns;
+  guint32 counter;   /* SQLite's file change counter, header offset 24 */
+  guint32 pages;     /* the database size in pages, header offset 28 */
+} HdFileStamp;
+
+gboolean       hd_file_stamp_read       (const char        *path,
+                                         HdFileStamp       *stamp);
+HdVerified     hd_store_lookup_verified (const char        *path,
+                                         guint64            ino,
+                                         HdFileStamp       *stamp,
+                                         char             **damage);
+void           hd_store_get_file_id     (HdStore           *self,
+                                         dev_t             *dev,
+                                         ino_t             *ino);
+gboolean       hd_store_remember_damage (HdStore           *self,
+                                         const char        *detail);
+guint64        hd_store_damage_seq      (void);
+char          *hd_store_damage_lookup   (dev_t              dev,
+                                         ino_t              ino,
+                                         guint64            open_seq,
+                                         const HdFileStamp *open_stamp);
+char          *hd_store_damage_message  (const char        *path,
+                                         const char        *detail);
+void           hd_store_note_damage     (HdStore           *self,
+                                         const char        *detail);
+void           hd_store_note_sound      (HdStore           *self,
+                                         const HdFileStamp *stamp);
+
+/* How a copy gives way: at @gate between steps (NULL: never waits), and
+ * when other desks keep changing the file, by giving up (HD_ERROR_BUSY)
+ * or by holding the lock for the rest of the copy. */
+typedef struct {
+  HdIdleGate   *gate;
+  gboolean      give_up;
+  GCancellable *cancellable;
+} HdCopyPace;
+
+gboolean       hd_store_copy_checked    (HdStore           *self,
+                                         const char        *tmp,
+                                         const char        *target,
+                                         const HdCopyPace  *pace,
+                                         GError           **error);
+int            hd_store_quick_check_db  (sqlite3           *db,
+                                         char             **detail);
+gboolean       hd_store_is_damage       (int                rc,
+                                         const char        *detail);
 
 /* Binds a UTF-8 string, or NULL when @text is NULL or empty. */
 void           hd_bind_text_or_null (sqlite3_stmt *stmt,

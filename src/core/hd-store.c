@@ -60,6 +60,9 @@ struct _HdStore
   gint64    busy_since;    /* when the current wait for a lock began */
   int       schema_version;
   gboolean  read_only;
+  HdVerified verified;     /* what this desk's record said at open */
+  guint64   open_damage_seq; /* hd_store_damage_seq() then */
+  HdFileStamp open_stamp;  /* the file's fingerprint then */
 };
 
 G_DEFINE_FINAL_TYPE (HdStore, hd_store, G_TYPE_OBJECT)
@@ -151,6 +154,19 @@ set_gone_error (HdStore  *self,
   return FALSE;
 }
 
+/* SQLite met a damaged page on this connection: the file is damaged for
+ * every store of it, and for whoever watches it. A damaged full-text
+ * index is not (helpdesk-cli reindex rebuilds it), nor is a row that a
+ * query expected and did not find: only what SQLite itself reported. */
+static void
+note_damage_seen (HdStore *self)
+{
+  int code = self->db != NULL ? sqlite3_extended_errcode (self->db) : SQLITE_OK;
+
+  if ((code & 0xff) == SQLITE_CORRUPT && code != SQLITE_CORRUPT_VTAB)
+    hd_store_note_damage (self, sqlite3_errmsg (self->db));
+}
+
 /* Turns an SQLite result code on this connection into a HdError. Always
  * returns FALSE so callers can `return hd_store_set_error_from_db (…)`. */
 gboolean
@@ -206,6 +222,7 @@ hd_store_set_error_from_db (HdStore *self,
     case SQLITE_CORRUPT:
       g_set_error (error, HD_ERROR, HD_ERROR_CORRUPT,
                    _("“%s” is damaged (%s). Restore it from a backup."), self->path, detail);
+      note_damage_seen (self);
       return FALSE;
     case SQLITE_CONSTRAINT:
       g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
@@ -474,6 +491,32 @@ check_locking_fits (HdStore  *self,
   return FALSE;
 }
 
+/* What this process found of the file, while it had it open or of it as
+ * it was when opened. */
+static char *
+find_damage (HdStore *self)
+{
+  return hd_store_damage_lookup (self->dev, self->ino, self->open_damage_seq, &self->open_stamp);
+}
+
+/* A file found damaged, here or by this desk's last check of it as it
+ * was when opened, takes no change: it would build on pages that are
+ * gone. */
+static gboolean
+check_not_damaged (HdStore  *self,
+                   GError  **error)
+{
+  g_autofree char *damage = find_damage (self);
+  g_autofree char *message = NULL;
+
+  if (damage == NULL)
+    return TRUE;
+
+  message = hd_store_damage_message (self->path, damage);
+  g_set_error_literal (error, HD_ERROR, HD_ERROR_CORRUPT, message);
+  return FALSE;
+}
+
 /* IMMEDIATE takes the write lock up front, through the busy handler. A plain
  * BEGIN that later upgrades fails with SQLITE_BUSY at once instead. */
 gboolean
@@ -485,6 +528,9 @@ hd_store_begin_write (HdStore  *self,
 
   if (self->locking_unsafe)
     return set_wrong_locking_error (self, error);
+
+  if (!check_not_damaged (self, error))
+    return FALSE;
 
   if (!exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
@@ -1003,6 +1049,9 @@ open_connection (HdStore  *self,
     }
   self->dev = st.st_dev;
   self->ino = st.st_ino;
+  /* Damage this process finds of it from now on is its own: this store
+   * keeps the inode from being reused (find_damage()). */
+  self->open_damage_seq = hd_store_damage_seq ();
 
   sqlite3_extended_result_codes (self->db, TRUE);
   if (!hd_store_add_query_functions (self->db))
@@ -1138,6 +1187,18 @@ read_locking (HdStore  *self,
   return hd_store_read_locking_record (self->path, &self->locking, NULL, error);
 }
 
+/* This desk's record of its last check: a file found damaged as it is
+ * now refuses changes at once, without reading it again. */
+static void
+look_up_verified (HdStore *self)
+{
+  g_autofree char *damage = NULL;
+
+  self->verified = hd_store_lookup_verified (self->path, self->ino, &self->open_stamp, &damage);
+  if (self->verified == HD_VERIFIED_DAMAGED)
+    hd_store_remember_damage (self, damage);
+}
+
 /* An older file is upgraded when it is opened, which writes it. */
 static gboolean
 check_upgradable (HdStore           *self,
@@ -1203,6 +1264,7 @@ open_existing (HdStore           *self,
       !identify (self, error))
     return FALSE;
   detect_unsafe_locking (self);
+  look_up_verified (self);
 
   if ((flags & HD_STORE_OPEN_VERIFY) && !hd_store_quick_check (self, error))
     return FALSE;
@@ -1573,16 +1635,60 @@ hd_store_is_read_only (HdStore *self)
 /**
  * hd_store_can_write:
  *
- * Whether any change can be made here: the file can be written, and is
- * locked the way its place needs (hd_store_is_locking_unsafe()). Work
+ * Whether any change can be made here: the file can be written, is
+ * locked the way its place needs (hd_store_is_locking_unsafe()), and was
+ * not found damaged (hd_store_get_verified()). Reads nothing. Work
  * that only writes on the side (alerts, FTS5's own check) is left out
  * when it cannot.
  */
 gboolean
 hd_store_can_write (HdStore *self)
 {
+  g_autofree char *damage = NULL;
+
   g_return_val_if_fail (HD_IS_STORE (self), FALSE);
-  return !self->read_only && !self->locking_unsafe;
+
+  if (self->read_only || self->locking_unsafe)
+    return FALSE;
+  damage = find_damage (self);
+  return damage == NULL;
+}
+
+/**
+ * hd_store_get_verified:
+ * @damage: (out) (optional) (transfer full): what was found, when damaged
+ *
+ * Whether this desk knows the file to be sound (its last check of it
+ * found it so, and it had not changed since when it was opened) or
+ * damaged (that check, or any read or write since, found damage). Reads
+ * nothing: safe on the thread that draws.
+ */
+HdVerified
+hd_store_get_verified (HdStore  *self,
+                       char    **damage)
+{
+  g_autofree char *found = NULL;
+
+  g_return_val_if_fail (HD_IS_STORE (self), HD_VERIFIED_UNKNOWN);
+
+  found = find_damage (self);
+  if (found != NULL)
+    {
+      if (damage != NULL)
+        *damage = g_steal_pointer (&found);
+      return HD_VERIFIED_DAMAGED;
+    }
+
+  return self->verified == HD_VERIFIED_SOUND ? HD_VERIFIED_SOUND : HD_VERIFIED_UNKNOWN;
+}
+
+void
+hd_store_get_file_id (HdStore *self,
+                      dev_t   *dev,
+                      ino_t   *ino)
+{
+  *dev = self->dev;
+  *ino = self->ino;
 }
 
 int

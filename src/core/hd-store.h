@@ -19,6 +19,7 @@
 #include "hd-calendar.h"
 #include "hd-enums.h"
 #include "hd-error.h"
+#include "hd-idle-gate.h"
 #include "hd-location.h"
 #include "hd-person.h"
 #include "hd-sla.h"
@@ -36,8 +37,10 @@ G_DECLARE_FINAL_TYPE (HdStore, hd_store, HD, STORE, GObject)
 
 #define HD_STORE_DEFAULT_BUSY_TIMEOUT_MS 5000
 
-/* How many backups a helpdesk's backup folder keeps. */
+/* How many backups a helpdesk's backup folder keeps, and how often a
+ * window takes one. */
 #define HD_STORE_BACKUPS_KEPT 14
+#define HD_STORE_BACKUP_EVERY_SECONDS (12 * 60 * 60)
 
 char       *hd_store_default_path   (void);
 const char *hd_store_current_login  (void);
@@ -79,6 +82,28 @@ gboolean    hd_store_set_locking    (HdStore      *self,
 gboolean    hd_store_quick_check    (HdStore      *self,
                                      GError      **error);
 
+/* What this desk knows of the file's soundness (hd-store-verify.c): found
+ * sound, or damaged, by a check of the file as it is now, or unknown (the
+ * file changed since, or was never checked here). A damaged file refuses
+ * every change with %HD_ERROR_CORRUPT. */
+typedef enum {
+  HD_VERIFIED_UNKNOWN,
+  HD_VERIFIED_SOUND,
+  HD_VERIFIED_DAMAGED,
+} HdVerified;
+
+typedef void (*HdDamageFunc) (const char *path,
+                              const char *message,
+                              gpointer    user_data);
+
+HdVerified  hd_store_get_verified   (HdStore      *self,
+                                     char        **damage);
+guint       hd_store_watch_damage   (const char     *path,
+                                     HdDamageFunc    func,
+                                     gpointer        data,
+                                     GDestroyNotify  notify);
+void        hd_store_unwatch_damage (guint           id);
+
 const char *hd_store_get_path       (HdStore      *self);
 const char *hd_store_get_name       (HdStore      *self);
 HdPerson   *hd_store_get_me         (HdStore      *self);
@@ -105,6 +130,11 @@ gboolean    hd_store_backup_rotating (HdStore     *self,
                                       char       **written_path,
                                       GError     **error);
 gint64      hd_store_newest_backup_age (const char *dir);
+gboolean    hd_store_maintain       (HdStore      *self,
+                                     HdIdleGate   *gate,
+                                     GCancellable *cancellable,
+                                     char        **backup_written,
+                                     GError      **error);
 gboolean    hd_store_restore        (HdStore      *self,
                                      const char   *backup,
                                      char        **safety_copy,

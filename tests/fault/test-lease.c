@@ -414,11 +414,12 @@ add_tickets (const char *path,
     }
 }
 
-/* While the other desk waits for the lock: it must wait the whole time,
- * however longer than the lease. */
+/* While the other desk holds the lock: it must wait the whole time,
+ * however longer than the lease, unless @timeout_ms is shorter. */
 static void
 write_while_held (const char *desk,
-                  const char *title)
+                  const char *title,
+                  guint       timeout_ms)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(HdStore) store = hd_store_open (desk, "tech1", &error);
@@ -426,13 +427,17 @@ write_while_held (const char *desk,
   HdTicketDraft draft = HD_TICKET_DRAFT_INIT;
 
   g_assert_no_error (error);
-  hd_store_set_busy_timeout (store, 60000);
+  hd_store_set_busy_timeout (store, timeout_ms);
   draft.title = title;
   ticket = hd_store_create_ticket (store, &draft, &error);
   g_assert_no_error (error);
 }
 
-/* A backup to a slow disk takes several leases; the lock stays its own. */
+/* A backup to a slow disk takes long, and a step of it longer than the
+ * lease: the lock stays its own for the step. Another desk writes between
+ * two steps, waiting less than the whole backup (its wait limit is shorter
+ * than the copy), and the backup, copied again after that change, is
+ * still one moment of the file. */
 static void
 test_slow_backup (void)
 {
@@ -461,7 +466,7 @@ test_slow_backup (void)
                          "HD_TEST_SLOW_WRITE_SUFFIX", ".partial",
                          "HD_TEST_SLOW_WRITE_MS", "60", NULL);
   wait_for_file (worker, partial);
-  write_while_held (desk2, "Filed during the backup");
+  write_while_held (desk2, "Filed during the backup", 3000);
   out = finish_worker (worker);
   g_test_message ("backup: %s", out);
 
@@ -477,7 +482,7 @@ test_slow_backup (void)
   g_assert_cmpint (count_tickets (path, "Filed during the backup"), ==, 1);
   assert_sound (backup);
   g_assert_cmpint (count_tickets (backup, "Filled before the backup"), ==, 40);
-  g_assert_cmpint (count_tickets (backup, "Filed during the backup"), ==, 0);
+  g_assert_cmpint (count_tickets (backup, "Filed during the backup"), <=, 1);
 }
 
 /* A restore into the live file through a slow share takes several leases:
@@ -518,7 +523,7 @@ test_slow_restore (void)
                          "HD_TEST_SLOW_WRITE_SUFFIX", "/desk1/helpdesk.db",
                          "HD_TEST_SLOW_WRITE_MS", "60", NULL);
   wait_for_file (worker, journal);
-  write_while_held (desk2, "Filed during the restore");
+  write_while_held (desk2, "Filed during the restore", 60000);
   out = finish_worker (worker);
   g_test_message ("restore: %s", out);
 
