@@ -52,6 +52,7 @@ struct _HdWindow
   GtkRevealer          *trouble_revealer;
   GtkLabel             *trouble_label;
   GtkWidget            *trouble_button;
+  GtkWidget            *recover_button;
   HdTicketListView     *list_view;
   HdTicketView         *ticket_view;
   GtkStack             *list_header_stack;
@@ -82,7 +83,12 @@ struct _HdWindow
   HdView                ticket_view_kind; /* the tickets' view last chosen, to go back to */
   GtkFileChooserNative *chooser;
 
-  guint                 backup_source;
+  guint                 maintain_source;
+  HdIdleGate           *idle_gate;      /* the session's background work waits here */
+  gboolean              gate_held;      /* by the list's loading */
+  gboolean              maintaining;
+  guint                 damage_watch;
+  char                 *damage;         /* what was found, once the open file is known damaged */
   guint                 alert_source;
   guint                 retry_source;  /* opening a file another desk holds */
   GtkWidget            *stop_waiting_button;
@@ -354,51 +360,99 @@ assign_selected_activated (GtkWidget  *widget,
                       g_object_unref, self->cancellable, assign_done, g_object_ref (self));
 }
 
-/* Automatic backups: a local copy of a shared file at least twice a day,
- * the last HD_STORE_BACKUPS_KEPT kept, taken on a worker while everyone
- * keeps working. */
+/* Keeping the file checked and backed up
+ *
+ * A file is opened without reading it whole (hd-store-verify.c). Once the
+ * window is idle — its first rows shown, no rows being fetched, nobody at
+ * the keys or the mouse for QUIET_MS — a thread of its own copies the file
+ * in short steps and checks the copy (hd_store_maintain()): a backup at
+ * least every 12 hours, and a check whenever the file changed since this
+ * desk last found it sound. Whenever the window gets busy again the copy
+ * waits between steps, so it never competes with rows someone waits for,
+ * and other desks commit between steps. The thread has its own connection:
+ * the session's store stays free for the person's work. */
 
-#define BACKUP_EVERY_SECONDS (12 * 60 * 60)
+#define QUIET_MS 5000
 
-static gpointer
-backup_job (HdStore  *store,
-            gpointer  data,
-            GError  **error)
+/* Tests wait less: $HELPDESK_IDLE_MS, 1 to 600 000. */
+static guint
+quiet_ms (void)
 {
-  g_autofree char *dir = hd_store_default_backup_dir (hd_store_get_path (store));
-  gint64 age = hd_store_newest_backup_age (dir);
+  const char *env = g_getenv ("HELPDESK_IDLE_MS");
+  guint64 ms = QUIET_MS;
 
-  if (age >= 0 && age < BACKUP_EVERY_SECONDS)
-    return store;
-
-  if (!hd_store_backup_rotating (store, dir, HD_STORE_BACKUPS_KEPT, NULL, error))
-    return NULL;
-
-  return store;
+  if (env != NULL && !g_ascii_string_to_unsigned (env, 10, 1, 600000, &ms, NULL))
+    ms = QUIET_MS;
+  return (guint) ms;
 }
 
+typedef struct {
+  char       *path;
+  char       *login;
+  HdIdleGate *gate;
+} Maintenance;
+
 static void
-backup_done (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+maintenance_free (Maintenance *m)
+{
+  g_free (m->path);
+  g_free (m->login);
+  hd_idle_gate_unref (m->gate);
+  g_free (m);
+}
+
+static gpointer
+maintain_thread (gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  Maintenance *m = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(HdStore) store = NULL;
+  char *written = NULL;
+  GError *error = NULL;
+
+  /* Nothing before the window is idle, not even opening the file. */
+  if (!hd_idle_gate_wait (m->gate, cancellable))
+    {
+      g_task_return_error_if_cancelled (task);
+      return NULL;
+    }
+
+  store = hd_store_open (m->path, m->login, &error);
+  if (store == NULL || !hd_store_maintain (store, m->gate, cancellable, &written, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, written != NULL ? written : g_strdup (""), g_free);
+  return NULL;
+}
+
+static void show_damage     (HdWindow   *self,
+                             const char *message);
+static void damage_found_cb (const char *path,
+                             const char *message,
+                             gpointer    data);
+
+static void
+maintain_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
   g_autoptr(HdWindow) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autofree char *written = g_task_propagate_pointer (G_TASK (result), &error);
 
-  if (hd_store_run_finish (HD_STORE (source), result, &error) != NULL ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  /* Damage stays until someone acts on it: a banner, not a toast that goes
-   * by. Opening the file again checks it and offers the last good backup. */
-  if (g_error_matches (error, HD_ERROR, HD_ERROR_CORRUPT))
-    {
-      g_autofree char *text = g_strdup_printf (_("Helpdesk made no automatic backup. %s To put the last good backup back, open the file again with “Open Helpdesk File…”: Helpdesk offers it."),
-                                               error->message);
+  self->maintaining = FALSE;
+  /* A file that kept changing is copied at the next try. */
+  if (written != NULL || g_error_matches (error, HD_ERROR, HD_ERROR_BUSY))
+    return;
 
-      gtk_label_set_text (self->trouble_label, text);
-      gtk_revealer_set_reveal_child (self->trouble_revealer, TRUE);
-    }
+  /* Damage stays until someone acts on it: a banner, not a toast that
+   * goes by. */
+  if (g_error_matches (error, HD_ERROR, HD_ERROR_CORRUPT))
+    show_damage (self, error->message);
   else
     {
       g_autofree char *text = g_strdup_printf (_("The automatic backup failed: %s"),
@@ -409,20 +463,68 @@ backup_done (GObject      *source,
 }
 
 static void
-backup_if_due (HdWindow *self)
+maintain_when_idle (HdWindow *self)
 {
-  hd_store_run_async (self->store, backup_job, NULL, NULL, NULL, self->cancellable,
-                      backup_done, g_object_ref (self));
+  g_autoptr(GTask) task = NULL;
+  Maintenance *m;
+
+  if (self->maintaining || self->store == NULL || self->damage != NULL)
+    return;
+
+  m = g_new0 (Maintenance, 1);
+  m->path = g_strdup (hd_store_get_path (self->store));
+  m->login = g_strdup (hd_person_get_login (self->me));
+  m->gate = hd_idle_gate_ref (self->idle_gate);
+  task = g_task_new (NULL, self->cancellable, maintain_done, g_object_ref (self));
+  g_task_set_source_tag (task, maintain_when_idle);
+  g_task_set_task_data (task, m, (GDestroyNotify) maintenance_free);
+  self->maintaining = TRUE;
+  g_thread_unref (g_thread_new ("hd-maintain", maintain_thread, g_steal_pointer (&task)));
 }
 
 static gboolean
-backup_tick_cb (gpointer data)
+maintain_tick_cb (gpointer data)
 {
-  HdWindow *self = data;
-
-  if (self->store != NULL)
-    backup_if_due (self);
+  maintain_when_idle (data);
   return G_SOURCE_CONTINUE;
+}
+
+/* The list is fetching rows: the window is busy. */
+static void
+list_loading_cb (HdWindow *self)
+{
+  gboolean loading = self->list != NULL && hd_ticket_list_is_loading (self->list);
+
+  if (loading == self->gate_held || self->idle_gate == NULL)
+    return;
+
+  self->gate_held = loading;
+  if (loading)
+    hd_idle_gate_hold (self->idle_gate);
+  else
+    hd_idle_gate_release (self->idle_gate);
+}
+
+/* Someone pressed a key, clicked, scrolled or touched. */
+static gboolean
+input_cb (HdWindow *self,
+          GdkEvent *event)
+{
+  switch ((int) gdk_event_get_event_type (event))
+    {
+    case GDK_KEY_PRESS:
+    case GDK_BUTTON_PRESS:
+    case GDK_SCROLL:
+    case GDK_TOUCH_BEGIN:
+    case GDK_TOUCHPAD_SWIPE:
+    case GDK_TOUCHPAD_PINCH:
+      if (self->idle_gate != NULL)
+        hd_idle_gate_touch (self->idle_gate);
+      break;
+    default:
+      break;
+    }
+  return GDK_EVENT_PROPAGATE;
 }
 
 #define READ_ONLY_TEXT N_("This helpdesk can only be read here: you may not write the file or its folder. Ask for write access to both.")
@@ -449,11 +551,15 @@ show_file_trouble (HdWindow   *self,
                             dispatcher ? "" : " ", dispatcher ? "" : _(ASK_DISPATCHER_TEXT));
   if (self->location_warning != NULL)
     g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "", self->location_warning);
+  if (self->damage != NULL)
+    g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "", self->damage);
   /* What just happened stands apart, next to the button. */
   if (detail != NULL)
     g_string_append_printf (text, "%s%s", text->len > 0 ? "\n\n" : "", detail);
 
-  gtk_widget_set_visible (self->trouble_button, unsafe && dispatcher && !read_only);
+  gtk_widget_set_visible (self->trouble_button,
+                          unsafe && dispatcher && !read_only && self->damage == NULL);
+  gtk_widget_set_visible (self->recover_button, self->damage != NULL);
   gtk_label_set_text (self->trouble_label, text->str);
   gtk_revealer_set_reveal_child (self->trouble_revealer, text->len > 0);
 }
@@ -1036,7 +1142,16 @@ end_session (HdWindow *self)
   self->counting = FALSE;
   self->count_again = FALSE;
 
-  g_clear_handle_id (&self->backup_source, g_source_remove);
+  g_clear_handle_id (&self->maintain_source, g_source_remove);
+  if (self->damage_watch != 0)
+    hd_store_unwatch_damage (self->damage_watch);
+  self->damage_watch = 0;
+  if (self->list != NULL)
+    g_signal_handlers_disconnect_by_data (self->list, self);
+  g_clear_pointer (&self->idle_gate, hd_idle_gate_unref);
+  self->gate_held = FALSE;
+  self->maintaining = FALSE;
+  g_clear_pointer (&self->damage, g_free);
   g_clear_handle_id (&self->alert_source, g_source_remove);
   g_clear_handle_id (&self->retry_source, g_source_remove);
   unwatch_alerts (self);
@@ -1091,6 +1206,13 @@ start_session (HdWindow *self,
   self->store = g_object_ref (store);
   self->me = hd_store_dup_me (store);
   self->list = hd_ticket_list_new (path, hd_person_get_login (self->me));
+  self->idle_gate = hd_idle_gate_new (quiet_ms ());
+  /* Held until the first rows are in. */
+  self->gate_held = TRUE;
+  hd_idle_gate_hold (self->idle_gate);
+  g_signal_connect_object (self->list, "notify::loading", G_CALLBACK (list_loading_cb), self,
+                           G_CONNECT_SWAPPED);
+  self->damage_watch = hd_store_watch_damage (path, damage_found_cb, self, NULL);
   self->monitor = hd_store_monitor_new (path, hd_person_get_login (self->me));
   self->drafts = hd_drafts_new (path, hd_person_get_login (self->me));
 
@@ -1124,9 +1246,9 @@ start_session (HdWindow *self,
   apply_filter (self);
   refresh_counts (self);
   refresh_workload (self);
-  backup_if_due (self);
+  maintain_when_idle (self);
   check_location (self);
-  self->backup_source = g_timeout_add_seconds (60 * 60, backup_tick_cb, self);
+  self->maintain_source = g_timeout_add_seconds (60 * 60, maintain_tick_cb, self);
   self->alert_source = g_timeout_add_seconds (hd_alert_watcher_interval (), deadline_tick_cb,
                                               self);
   watch_alerts (self);
@@ -1141,6 +1263,17 @@ start_session (HdWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.service-levels",
                                  hd_person_get_role (self->me) == HD_ROLE_DISPATCHER);
   show_file_trouble (self, NULL);
+  {
+    g_autofree char *damage = NULL;
+
+    if (hd_store_get_verified (store, &damage) == HD_VERIFIED_DAMAGED)
+      {
+        g_autofree char *message = g_strdup_printf (_("“%s” is damaged (%s). Nothing can be saved in it: restore it from a backup."),
+                                                    path, damage);
+
+        show_damage (self, message);
+      }
+  }
 
   remember_file (self, path);
   gtk_stack_set_visible_child_name (self->stack, "main");
@@ -1155,7 +1288,10 @@ start_session (HdWindow *self,
 
 /* A damaged file: offer its newest sound backup. Looking for one checks
  * each backup (quick_check), and replacing the file copies it: both run
- * on a worker thread. */
+ * on a worker thread. A file that opens but is found damaged later (a
+ * read or write met a damaged page, or the idle check found damage) stays
+ * open for reading; it takes no change, a banner says so, and the backup
+ * is offered at once and from the banner's button. */
 
 static void open_path     (HdWindow   *self,
                            const char *path,
@@ -1169,7 +1305,22 @@ find_backup_thread (GTask        *task,
                     gpointer      path,
                     GCancellable *cancellable)
 {
-  g_task_return_pointer (task, hd_store_find_last_good_backup (path, NULL), g_free);
+  GError *error = NULL;
+  char *backup = hd_store_find_last_good_backup (path, &error);
+
+  if (backup != NULL)
+    g_task_return_pointer (task, backup, g_free);
+  else
+    g_task_return_error (task, error);
+}
+
+/* The session open now is of @path, known damaged. */
+static gboolean
+is_damaged_session (HdWindow   *self,
+                    const char *path)
+{
+  return self->store != NULL && self->damage != NULL &&
+         g_strcmp0 (hd_store_get_path (self->store), path) == 0;
 }
 
 typedef struct {
@@ -1276,17 +1427,23 @@ found_backup_cb (GObject      *source,
 {
   HdWindow *self = HD_WINDOW (source);
   g_autofree char *path = user_data;
-  g_autofree char *backup = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup = g_task_propagate_pointer (G_TASK (result), &error);
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GDateTime) made = NULL;
   g_autofree char *when = NULL;
   g_autofree char *body = NULL;
+  gboolean open = is_damaged_session (self, path);
   Recovery *r;
   GtkWidget *dialog;
 
-  /* Cancelled (the person opened something else), or nothing to offer. */
-  if (backup == NULL || g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "welcome") != 0)
+  /* Cancelled (the person opened something else), or nothing to offer:
+   * a damaged file left open says so, the welcome page says enough. */
+  if (backup == NULL && open && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    toast (self, error->message);
+  if (backup == NULL ||
+      (!open && g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "welcome") != 0))
     return;
 
   file = g_file_new_for_path (backup);
@@ -1303,8 +1460,12 @@ found_backup_cb (GObject      *source,
   else
     when = g_path_get_basename (backup);
 
-  body = g_strdup_printf (_("“%s” is damaged and cannot be opened. Its newest sound backup, from %s, can take its place. The damaged file is kept beside it as a copy; changes made since the backup are not in it."),
-                          path, when);
+  if (open)
+    body = g_strdup_printf (_("“%s” is damaged: parts of it cannot be read, and nothing can be saved in it. Its newest sound backup, from %s, can take its place. The damaged file is kept beside it as a copy; changes made since the backup are not in it."),
+                            path, when);
+  else
+    body = g_strdup_printf (_("“%s” is damaged and cannot be opened. Its newest sound backup, from %s, can take its place. The damaged file is kept beside it as a copy; changes made since the backup are not in it."),
+                            path, when);
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Restore the Last Good Backup?"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
@@ -1333,6 +1494,47 @@ offer_backup (HdWindow   *self,
   g_task_run_in_thread (task, (GTaskThreadFunc) find_backup_thread);
 }
 
+/* The open file is damaged: it takes no change from now on (the store
+ * refuses them), the banner says so until the file is replaced, and the
+ * last good backup is offered once at once. */
+static void
+show_damage (HdWindow   *self,
+             const char *message)
+{
+  if (self->store == NULL || self->damage != NULL)
+    return;
+
+  self->damage = g_strdup (message);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-ticket", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-article", FALSE);
+  gtk_widget_set_visible (self->new_article_button, FALSE);
+  show_file_trouble (self, NULL);
+  offer_backup (self, hd_store_get_path (self->store));
+}
+
+/* Any connection of this process found the open file damaged. */
+static void
+damage_found_cb (const char *path,
+                 const char *message,
+                 gpointer    data)
+{
+  HdWindow *self = data;
+
+  if (self->store != NULL && g_strcmp0 (path, hd_store_get_path (self->store)) == 0)
+    show_damage (self, message);
+}
+
+static void
+recover_activated (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  HdWindow *self = HD_WINDOW (widget);
+
+  if (self->store != NULL && self->damage != NULL)
+    offer_backup (self, hd_store_get_path (self->store));
+}
+
 static void open_done (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data);
@@ -1343,7 +1545,7 @@ retry_open_cb (gpointer data)
   HdWindow *self = data;
 
   self->retry_source = 0;
-  hd_store_open_async (self->opening, NULL, HD_STORE_OPEN_VERIFY, self->cancellable, open_done,
+  hd_store_open_async (self->opening, NULL, HD_STORE_OPEN_DEFAULT, self->cancellable, open_done,
                        g_object_ref (self));
   return G_SOURCE_REMOVE;
 }
@@ -1421,7 +1623,7 @@ open_path (HdWindow   *self,
 {
   begin_opening (self, path);
   self->first_run = first_run;
-  hd_store_open_async (path, NULL, HD_STORE_OPEN_VERIFY, self->cancellable, open_done,
+  hd_store_open_async (path, NULL, HD_STORE_OPEN_DEFAULT, self->cancellable, open_done,
                        g_object_ref (self));
 }
 
@@ -1992,6 +2194,7 @@ hd_window_class_init (HdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdWindow, trouble_revealer);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, trouble_label);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, trouble_button);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, recover_button);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, list_view);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, ticket_view);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, list_header_stack);
@@ -2035,6 +2238,7 @@ hd_window_class_init (HdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-chosen", "s", open_chosen_activated);
   gtk_widget_class_install_action (widget_class, "win.close-helpdesk", NULL,
                                    close_helpdesk_activated);
+  gtk_widget_class_install_action (widget_class, "win.recover", NULL, recover_activated);
   gtk_widget_class_install_action (widget_class, "win.switch-locking", NULL,
                                    switch_locking_activated);
 }
@@ -2048,8 +2252,15 @@ folded_cb (HdWindow *self)
 static void
 hd_window_init (HdWindow *self)
 {
+  GtkEventController *controller;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  /* Background work waits while the person is at the window. */
+  controller = gtk_event_controller_legacy_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "event", G_CALLBACK (input_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
   g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (folded_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.assign-selected", FALSE);

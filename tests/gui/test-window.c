@@ -1161,6 +1161,160 @@ test_recover_damaged (void)
   fixture_tear_down (f);
 }
 
+/* The automatic backup waits until the window is idle: nothing is copied
+ * on the way to the first rows, then a backup is taken and this desk knows
+ * the file sound. */
+
+static gboolean
+backup_written (Fixture *f)
+{
+  g_autofree char *dir = hd_store_default_backup_dir (f->path);
+
+  return hd_store_newest_backup_age (dir) >= 0;
+}
+
+static void
+test_backup_when_idle (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autofree char *dir = NULL;
+  g_autoptr(HdStore) store = NULL;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  g_setenv ("HELPDESK_IDLE_MS", "1500", TRUE);
+  fixture_set_up (f);
+  dir = hd_store_default_backup_dir (f->path);
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+
+  open_and_load (f);
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+  store = hd_test_open_as (f->path, "disp");
+  g_assert_cmpint (hd_store_get_verified (store, NULL), ==, HD_VERIFIED_UNKNOWN);
+  g_clear_object (&store);
+
+  hd_wait_until (backup_written, f, HD_WAIT_MS);
+  store = hd_test_open_as (f->path, "disp");
+  g_assert_cmpint (hd_store_get_verified (store, NULL), ==, HD_VERIFIED_SOUND);
+
+  fixture_tear_down (f);
+}
+
+/* A file damaged where the first rows do not reach: it opens, and the
+ * idle check finds the damage. The window says so in the bar, refuses
+ * changes, and offers the last good backup, which puts a sound helpdesk
+ * in its place. */
+
+static gboolean
+is_recover_button (GtkWidget *widget,
+                   gpointer   data)
+{
+  return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)),
+                    "Restore the Last Good Backup…") == 0;
+}
+
+static GtkWidget *
+recover_button (Fixture *f)
+{
+  GtkWidget *button = hd_find_widget (GTK_WIDGET (f->window), GTK_TYPE_BUTTON, is_recover_button,
+                                      NULL);
+
+  g_assert_nonnull (button);
+  return button;
+}
+
+static gboolean
+damage_shown (Fixture *f)
+{
+  GtkWidget *revealer = gtk_widget_get_ancestor (recover_button (f), GTK_TYPE_REVEALER);
+
+  return gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)) &&
+         gtk_widget_get_visible (recover_button (f)) && restore_dialog_shown (f);
+}
+
+static void
+test_damage_found_when_idle (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+  sqlite3_stmt *stmt = NULL;
+  gint64 page, page_size;
+  guint8 counter[4];
+  FILE *file;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  g_setenv ("HELPDESK_IDLE_MS", "1000", TRUE);
+  fixture_set_up (f);
+  dir = hd_store_default_backup_dir (f->path);
+  g_assert_true (hd_store_backup_rotating (f->checker, dir, HD_STORE_BACKUPS_KEPT, NULL,
+                                           &error));
+  g_assert_no_error (error);
+
+  /* A bad sector over the history's root page, in place. */
+  g_assert_cmpint (sqlite3_prepare_v2 (hd_store_get_db (f->checker),
+                                       "SELECT rootpage, (SELECT page_size FROM pragma_page_size)"
+                                       " FROM sqlite_schema WHERE name = 'ticket_events'",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  page = sqlite3_column_int64 (stmt, 0);
+  page_size = sqlite3_column_int64 (stmt, 1);
+  sqlite3_finalize (stmt);
+  g_clear_object (&f->checker);
+  file = g_fopen (f->path, "r+b");
+  g_assert_nonnull (file);
+  g_assert_cmpint (fseek (file, 24, SEEK_SET), ==, 0);
+  g_assert_cmpuint (fread (counter, 1, 4, file), ==, 4);
+  counter[3]++;
+  g_assert_cmpint (fseek (file, 24, SEEK_SET), ==, 0);
+  g_assert_cmpuint (fwrite (counter, 1, 4, file), ==, 4);
+  {
+    g_autofree char *garbage = g_malloc (page_size);
+
+    memset (garbage, 0xA5, page_size);
+    g_assert_cmpint (fseek (file, (page - 1) * page_size, SEEK_SET), ==, 0);
+    g_assert_cmpuint (fwrite (garbage, 1, page_size, file), ==, (gsize) page_size);
+  }
+  g_assert_cmpint (fclose (file), ==, 0);
+
+  /* It opens, with its rows. */
+  open_and_load (f);
+
+  g_assert_false (gtk_widget_get_visible (recover_button (f)));
+  hd_wait_until (damage_shown, f, HD_WAIT_MS);
+  {
+    GtkWidget *revealer = gtk_widget_get_ancestor (recover_button (f), GTK_TYPE_REVEALER);
+    GtkWidget *label = hd_find_widget (revealer, GTK_TYPE_LABEL, NULL, NULL);
+
+    g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "is damaged"));
+  }
+  g_assert_false (hd_store_can_write (hd_window_get_store (f->window)));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-ticket", NULL);
+  g_assert_null (hd_find_toplevel (HD_TYPE_NEW_TICKET_DIALOG));
+  dialog = ADW_MESSAGE_DIALOG (hd_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Restore the Last Good Backup?");
+  hd_wait_frames (GTK_WIDGET (f->window), 3);
+  g_free (hd_save_screenshot (GTK_WIDGET (f->window), "screenshot-damaged-open.png"));
+
+  g_clear_object (&f->checker);
+  adw_message_dialog_response (dialog, "restore");
+  f->n_expected = HD_GUI_TEST_N_SEEDED;
+  hd_wait_until (list_has_expected_count, f, HD_WAIT_MS);
+  g_assert_true (damaged_copy_exists (f->path));
+  hd_destroy_and_wait (GTK_WINDOW (dialog));
+  f->checker = hd_test_open_as (f->path, "disp");
+  g_assert_true (hd_store_can_write (f->checker));
+  g_assert_false (gtk_widget_get_visible (recover_button (f)));
+
+  fixture_tear_down (f);
+}
+
 /* The file is damaged while the window has it open, and the dispatcher
  * restores a backup: a damaged file is never saved among the backups, so
  * it is replaced the way a damaged file is, kept beside it, and the
@@ -1972,6 +2126,8 @@ main (int   argc,
   g_test_add_func ("/gui/window/show-ticket-while-opening", test_show_ticket_while_opening);
   g_test_add_func ("/gui/window/recover-damaged", test_recover_damaged);
   g_test_add_func ("/gui/window/restore-damaged", test_restore_damaged);
+  g_test_add_func ("/gui/window/backup-when-idle", test_backup_when_idle);
+  g_test_add_func ("/gui/window/damage-found-when-idle", test_damage_found_when_idle);
   g_test_add_func ("/gui/window/open-unsafe-location", test_open_unsafe_location);
   g_test_add_func ("/gui/window/reconnect-replaced", test_reconnect_replaced);
   g_test_add_func ("/gui/window/read-only", test_read_only);
