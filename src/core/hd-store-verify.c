@@ -513,6 +513,7 @@ hd_store_note_sound (HdStore           *self,
 #define STEP_GAP_POSIX_US    (10 * 1000)
 #define STEP_GAP_DOTFILE_US  (120 * 1000)
 #define FIRST_STEP_PAGES     16
+#define MAX_STEP_PAGES       2048
 #define MAX_RESTARTS         3
 
 /* PRAGMA quick_check(1): SQLITE_OK with @detail NULL when sound, SQLITE_OK
@@ -606,14 +607,16 @@ pause_between_steps (HdStore           *self,
   return !g_cancellable_set_error_if_cancelled (pace->cancellable, error);
 }
 
-/* As many pages as one step copies in about STEP_HOLD_US. */
+/* As many pages as one step copies in about STEP_HOLD_US, growing at most
+ * fourfold a step: pages read from the disk take far longer than pages in
+ * the cache, and the next step may meet them. */
 static int
 next_step_pages (int    pages,
                  gint64 elapsed_us)
 {
   gint64 next = (gint64) pages * STEP_HOLD_US / MAX (elapsed_us, 1);
 
-  return (int) CLAMP (next, 16, 1 << 16);
+  return (int) CLAMP (next, 16, MIN ((gint64) pages * 4, MAX_STEP_PAGES));
 }
 
 static gboolean
@@ -641,6 +644,8 @@ copy_in_steps (HdStore           *self,
   int remaining = -1;
   guint restarts = 0;
   guint busy_steps = 0;
+  guint steps = 0;
+  gint64 longest = 0;
   gboolean hold = FALSE;
   gboolean ok = FALSE;
 
@@ -657,6 +662,7 @@ copy_in_steps (HdStore           *self,
       start = g_get_monotonic_time ();
       if (!begin_read (self, error))
         break;
+      steps++;
       rc = sqlite3_backup_step (backup, hold ? -1 : pages);
       if (rc == SQLITE_DONE && !hd_file_stamp_read (hd_store_get_path (self), stamp))
         memset (stamp, 0, sizeof *stamp);
@@ -668,6 +674,7 @@ copy_in_steps (HdStore           *self,
           break;
         }
       end_read (self);
+      longest = MAX (longest, g_get_monotonic_time () - start);
 
       if (rc == SQLITE_DONE)
         {
@@ -704,6 +711,9 @@ copy_in_steps (HdStore           *self,
     }
 
   sqlite3_backup_finish (backup);
+  g_debug ("Copied %s for %s in %u steps, %u started again, the lock held %.0f ms at most: %s",
+           hd_store_get_path (self), target, steps, restarts, longest / 1000.0,
+           ok ? "done" : "given up");
   return ok;
 }
 
