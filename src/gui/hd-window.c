@@ -374,6 +374,11 @@ assign_selected_activated (GtkWidget  *widget,
 
 #define QUIET_MS 5000
 
+/* How often the window looks whether a backup or a check is due: a copy
+ * given up on because other desks kept changing the file is tried again
+ * then, and looking costs a stat and a read of the header. */
+#define MAINTAIN_EVERY_SECONDS (10 * 60)
+
 /* Tests wait less: $HELPDESK_IDLE_MS, 1 to 600 000. */
 static guint
 quiet_ms (void)
@@ -1248,7 +1253,7 @@ start_session (HdWindow *self,
   refresh_workload (self);
   maintain_when_idle (self);
   check_location (self);
-  self->maintain_source = g_timeout_add_seconds (60 * 60, maintain_tick_cb, self);
+  self->maintain_source = g_timeout_add_seconds (MAINTAIN_EVERY_SECONDS, maintain_tick_cb, self);
   self->alert_source = g_timeout_add_seconds (hd_alert_watcher_interval (), deadline_tick_cb,
                                               self);
   watch_alerts (self);
