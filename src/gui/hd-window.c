@@ -974,6 +974,13 @@ monitor_failed_cb (HdWindow *self,
       return;
     }
 
+  /* Trying again does not mend a damaged file: it has a bar of its own. */
+  if (g_error_matches (error, HD_ERROR, HD_ERROR_CORRUPT))
+    {
+      show_damage (self, error->message);
+      return;
+    }
+
   text = g_strdup_printf (_("%s Helpdesk keeps trying; nothing you typed is lost."),
                           error->message);
   self->trouble = TRUE;
