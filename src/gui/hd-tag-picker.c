@@ -51,12 +51,24 @@ static guint signals[N_SIGNALS];
 
 /* Reading the tags (a store job) */
 
+/* A file written by other tools may hold tags that are not UTF-8: shown
+ * with replacement characters, never handed to Pango as they are. */
 static gpointer
 tags_job (HdStore  *store,
           gpointer  data,
           GError  **error)
 {
-  return hd_store_list_kb_tags (store, error);
+  char **tags = hd_store_list_kb_tags (store, error);
+
+  for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
+    if (!g_utf8_validate (tags[i], -1, NULL))
+      {
+        char *valid = g_utf8_make_valid (tags[i], -1);
+
+        g_free (tags[i]);
+        tags[i] = valid;
+      }
+  return tags;
 }
 
 static void

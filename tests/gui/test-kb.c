@@ -21,6 +21,7 @@
  */
 #include "config.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 #include "hd-article-editor.h"
@@ -31,6 +32,7 @@
 #include "hd-markdown-view.h"
 #include "hd-new-ticket-dialog.h"
 #include "hd-sidebar.h"
+#include "hd-store-private.h"
 #include "hd-tag-picker.h"
 #include "hd-test-util.h"
 #include "hd-ticket-view.h"
@@ -2132,6 +2134,7 @@ test_kb_tag_picker (void)
   Fixture *f = &fixture;
   g_autofree char *all = NULL;
   g_autofree char *narrowed = NULL;
+  g_autofree char *all_mended = NULL;
   g_autofree char *shot = NULL;
   HdTagPicker *picker;
   GtkWidget *entry, *list;
@@ -2223,6 +2226,17 @@ test_kb_tag_picker (void)
   g_signal_emit_by_name (list, "activate", 0);
   hd_wait_until (kb_idle, f, HD_WAIT_MS);
   g_assert_cmpstr (hd_kb_list_view_get_tag (kb_list (f)), ==, "account");
+
+  /* A tag that is not UTF-8 (written by another tool) is shown mended. */
+  g_assert_cmpint (sqlite3_exec (hd_store_get_db (f->disp),
+                                 "UPDATE kb_articles SET tags = CAST(x'6261ff64' AS TEXT)"
+                                 " WHERE title = 'Tagged 000'", NULL, NULL, NULL), ==, SQLITE_OK);
+  hd_kb_list_view_reload (kb_list (f));
+  picker = open_tags (f);
+  all_mended = shown_tags (picker);
+  g_assert_true (g_utf8_validate (all_mended, -1, NULL));
+  g_assert_nonnull (strstr (all_mended, "ba\xef\xbf\xbd" "d|"));
+  gtk_popover_popdown (GTK_POPOVER (picker));
 
   fixture_tear_down (f);
 }
