@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <utime.h>
 
 #include "hd-store-private.h"
 #include "hd-test-util.h"
@@ -318,6 +319,35 @@ test_damage_found_by_check (void)
   g_free (heard.message);
 }
 
+/* Copies left half-made by a desk that was killed go at the next check;
+ * one another desk is writing now stays. */
+static void
+test_stale_copies_removed (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) disp = new_office (&path);
+  g_autofree char *dir = hd_store_default_backup_dir (path);
+  g_autofree char *stale = g_build_filename (dir, "helpdesk-20200101-000000.db.partial", NULL);
+  g_autofree char *stale_journal = g_strconcat (stale, "-journal", NULL);
+  g_autofree char *fresh = g_build_filename (dir, ".verifying-1.db.partial", NULL);
+  g_autoptr(GError) error = NULL;
+  struct utimbuf old = { 0 };
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (stale, "half", -1, NULL));
+  g_assert_true (g_file_set_contents (stale_journal, "half", -1, NULL));
+  g_assert_true (g_file_set_contents (fresh, "being written", -1, NULL));
+  old.actime = old.modtime = g_get_real_time () / G_USEC_PER_SEC - 2 * 60 * 60;
+  g_assert_cmpint (g_utime (stale, &old), ==, 0);
+  g_assert_cmpint (g_utime (stale_journal, &old), ==, 0);
+
+  g_assert_true (hd_store_maintain (disp, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (stale_journal, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (fresh, G_FILE_TEST_EXISTS));
+}
+
 /* A file put in place of a damaged one (a recovery, a copy) is another
  * file: what was found of the old one does not hold for it. */
 static void
@@ -456,6 +486,7 @@ main (int   argc,
   g_test_add_func ("/verify/damage-found-reading", test_damage_found_reading);
   g_test_add_func ("/verify/damage-found-by-check", test_damage_found_by_check);
   g_test_add_func ("/verify/replaced-file-unknown", test_replaced_file_unknown);
+  g_test_add_func ("/verify/stale-copies-removed", test_stale_copies_removed);
   g_test_add_func ("/verify/waits-for-idle", test_waits_for_idle);
   g_test_add_func ("/verify/gate", test_gate);
 

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hd-rules.h"
@@ -367,6 +368,32 @@ hd_store_newest_backup_age (const char *dir)
   return MAX (0, g_get_real_time () / G_USEC_PER_SEC - (gint64) st.st_mtime);
 }
 
+/* Copies a desk left half-made in @dir when it was killed or lost power:
+ * "….partial" and what goes with it. One another desk of this computer
+ * is writing now is younger than an hour: a copy writes as it goes. */
+#define STALE_PARTIAL_SECONDS (60 * 60)
+
+static void
+remove_stale_partials (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      GStatBuf st;
+
+      if (strstr (name, ".partial") == NULL)
+        continue;
+      path = g_build_filename (dir, name, NULL);
+      if (g_stat (path, &st) == 0 && S_ISREG (st.st_mode) &&
+          now - (gint64) st.st_mtime > STALE_PARTIAL_SECONDS)
+        g_unlink (path);
+    }
+}
+
 /**
  * hd_store_maintain:
  * @self: a store opened for this alone: the copy uses its connection
@@ -433,6 +460,7 @@ hd_store_maintain (HdStore       *self,
                    dir, g_strerror (saved_errno));
       return FALSE;
     }
+  remove_stale_partials (dir);
 
   target = keep ? backup_target (dir)
                 : g_strdup_printf ("%s/.verifying-%d.db", dir, (int) getpid ());
