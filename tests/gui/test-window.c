@@ -1161,6 +1161,42 @@ test_recover_damaged (void)
   fixture_tear_down (f);
 }
 
+/* A bad sector over the history's root page, written behind SQLite's
+ * back, in place (a file put there anew would be another file to the
+ * window); the change counter tells every connection to read again. The
+ * test's own connection is closed first. */
+static void
+damage_history_in_place (Fixture *f)
+{
+  g_autofree char *zeros = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 page, page_size;
+  guint8 counter[4];
+  FILE *file;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (hd_store_get_db (f->checker),
+                                       "SELECT rootpage, (SELECT page_size FROM pragma_page_size)"
+                                       " FROM sqlite_schema WHERE name = 'ticket_events'",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  page = sqlite3_column_int64 (stmt, 0);
+  page_size = sqlite3_column_int64 (stmt, 1);
+  sqlite3_finalize (stmt);
+  g_clear_object (&f->checker);
+
+  zeros = g_malloc0 (page_size);
+  file = g_fopen (f->path, "r+b");
+  g_assert_nonnull (file);
+  g_assert_cmpint (fseek (file, 24, SEEK_SET), ==, 0);
+  g_assert_cmpuint (fread (counter, 1, 4, file), ==, 4);
+  counter[3]++;
+  g_assert_cmpint (fseek (file, 24, SEEK_SET), ==, 0);
+  g_assert_cmpuint (fwrite (counter, 1, 4, file), ==, 4);
+  g_assert_cmpint (fseek (file, (page - 1) * page_size, SEEK_SET), ==, 0);
+  g_assert_cmpuint (fwrite (zeros, 1, page_size, file), ==, (gsize) page_size);
+  g_assert_cmpint (fclose (file), ==, 0);
+}
+
 /* The automatic backup waits until the window is idle: nothing is copied
  * on the way to the first rows, then a backup is taken and this desk knows
  * the file sound. */
@@ -1242,10 +1278,6 @@ test_damage_found_when_idle (void)
   g_autofree char *dir = NULL;
   g_autoptr(GError) error = NULL;
   AdwMessageDialog *dialog;
-  sqlite3_stmt *stmt = NULL;
-  gint64 page, page_size;
-  guint8 counter[4];
-  FILE *file;
 
   if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
     return;
@@ -1257,31 +1289,7 @@ test_damage_found_when_idle (void)
                                            &error));
   g_assert_no_error (error);
 
-  /* A bad sector over the history's root page, in place. */
-  g_assert_cmpint (sqlite3_prepare_v2 (hd_store_get_db (f->checker),
-                                       "SELECT rootpage, (SELECT page_size FROM pragma_page_size)"
-                                       " FROM sqlite_schema WHERE name = 'ticket_events'",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  page = sqlite3_column_int64 (stmt, 0);
-  page_size = sqlite3_column_int64 (stmt, 1);
-  sqlite3_finalize (stmt);
-  g_clear_object (&f->checker);
-  file = g_fopen (f->path, "r+b");
-  g_assert_nonnull (file);
-  g_assert_cmpint (fseek (file, 24, SEEK_SET), ==, 0);
-  g_assert_cmpuint (fread (counter, 1, 4, file), ==, 4);
-  counter[3]++;
-  g_assert_cmpint (fseek (file, 24, SEEK_SET), ==, 0);
-  g_assert_cmpuint (fwrite (counter, 1, 4, file), ==, 4);
-  {
-    g_autofree char *garbage = g_malloc (page_size);
-
-    memset (garbage, 0xA5, page_size);
-    g_assert_cmpint (fseek (file, (page - 1) * page_size, SEEK_SET), ==, 0);
-    g_assert_cmpuint (fwrite (garbage, 1, page_size, file), ==, (gsize) page_size);
-  }
-  g_assert_cmpint (fclose (file), ==, 0);
+  damage_history_in_place (f);
 
   /* It opens, with its rows. */
   open_and_load (f);
@@ -1328,14 +1336,8 @@ test_restore_damaged (void)
   g_autofree char *dir = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(HdTicket) extra = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *zeros = NULL;
   HdTicketDraft draft = HD_TICKET_DRAFT_INIT;
   AdwMessageDialog *dialog;
-  sqlite3_stmt *stmt = NULL;
-  gint64 page, page_size;
-  guint32 counter;
-  FILE *file;
 
   if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
     return;
@@ -1352,30 +1354,7 @@ test_restore_damaged (void)
   f->n_expected = 6;
   hd_wait_until (list_has_expected_count, f, HD_WAIT_MS);
 
-  /* A bad sector over the history's root page, written behind SQLite's
-   * back; the change counter tells every connection to read again. */
-  g_assert_cmpint (sqlite3_prepare_v2 (hd_store_get_db (f->checker),
-                                       "SELECT rootpage, (SELECT page_size FROM pragma_page_size)"
-                                       " FROM sqlite_schema WHERE name = 'ticket_events'",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  page = sqlite3_column_int64 (stmt, 0);
-  page_size = sqlite3_column_int64 (stmt, 1);
-  sqlite3_finalize (stmt);
-  g_clear_object (&f->checker);
-  bytes = hd_test_read_bytes (f->path);
-  g_assert_cmpint (page * page_size, <=, (gint64) g_bytes_get_size (bytes));
-  counter = GUINT32_FROM_BE (*(const guint32 *) ((const guint8 *) g_bytes_get_data (bytes, NULL) + 24));
-  counter = GUINT32_TO_BE (counter + 1);
-  zeros = g_malloc0 (page_size);
-  /* In place: a file put there anew would be another file to the window. */
-  file = g_fopen (f->path, "r+b");
-  g_assert_nonnull (file);
-  g_assert_cmpint (fseek (file, (page - 1) * page_size, SEEK_SET), ==, 0);
-  g_assert_cmpuint (fwrite (zeros, 1, page_size, file), ==, (gsize) page_size);
-  g_assert_cmpint (fseek (file, 24, SEEK_SET), ==, 0);
-  g_assert_cmpuint (fwrite (&counter, 1, sizeof counter, file), ==, sizeof counter);
-  g_assert_cmpint (fclose (file), ==, 0);
+  damage_history_in_place (f);
 
   hd_window_restore (f->window, backup);
   hd_wait_until (restore_dialog_shown, f, HD_WAIT_MS);
