@@ -72,6 +72,24 @@ copy_pages (sqlite3 *src,
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* The checked copy @tmp becomes the backup @target, or goes. */
+static gboolean
+keep_copy (const char  *tmp,
+           const char  *target,
+           GError     **error)
+{
+  int saved_errno;
+
+  if (g_rename (tmp, target) == 0)
+    return TRUE;
+
+  saved_errno = errno;
+  g_unlink (tmp);
+  g_set_error (error, HD_ERROR, HD_ERROR_FAILED, _("The backup could not be saved as “%s”: %s."),
+               target, g_strerror (saved_errno));
+  return FALSE;
+}
+
 /**
  * hd_store_backup:
  * @dest: a file to write, or a folder to put a dated file in
@@ -108,15 +126,8 @@ hd_store_backup (HdStore     *self,
   if (!hd_store_copy_checked (self, tmp, target, &(HdCopyPace) { NULL, FALSE, NULL }, error))
     return FALSE;
 
-  if (g_rename (tmp, target) != 0)
-    {
-      int saved_errno = errno;
-
-      g_unlink (tmp);
-      g_set_error (error, HD_ERROR, HD_ERROR_FAILED, _("The backup could not be saved as “%s”: %s."),
-                   target, g_strerror (saved_errno));
-      return FALSE;
-    }
+  if (!keep_copy (tmp, target, error))
+    return FALSE;
 
   if (written_path != NULL)
     *written_path = g_steal_pointer (&target);
@@ -474,15 +485,8 @@ hd_store_maintain (HdStore       *self,
       return TRUE;
     }
 
-  if (g_rename (tmp, target) != 0)
-    {
-      int saved_errno = errno;
-
-      g_unlink (tmp);
-      g_set_error (error, HD_ERROR, HD_ERROR_FAILED, _("The backup could not be saved as “%s”: %s."),
-                   target, g_strerror (saved_errno));
-      return FALSE;
-    }
+  if (!keep_copy (tmp, target, error))
+    return FALSE;
   rotate_backups (dir, target, HD_STORE_BACKUPS_KEPT);
 
   if (backup_written != NULL)
