@@ -306,10 +306,18 @@ selected_cb (HdTicketListView *self)
 {
   gint64 number = number_at (self, gtk_single_selection_get_selected (self->selection));
 
-  /* A placeholder row (its page still loading) selects nothing yet, and a
-   * selection that moves with its row is no choice of the person's. */
-  if (number == 0 || number == self->selected || self->model_changing)
+  /* A selection that moves with its row is no choice of the person's. */
+  if (self->model_changing || number == self->selected)
     return;
+
+  /* A placeholder row (its page still loading) is the person's choice all
+   * the same: the ticket selected before is let go, and the row's ticket
+   * opens when its page arrives (items_changed_cb()). */
+  if (number == 0)
+    {
+      self->selected = 0;
+      return;
+    }
 
   self->selected = number;
   g_signal_emit (self, signals[TICKET_SELECTED], 0, number);
@@ -374,8 +382,14 @@ items_changed_cb (HdTicketListView *self,
   if (self->at_top && position == 0 && added > removed)
     stay_at_top (self);
 
-  if (self->selected == 0 || number_at (self, gtk_single_selection_get_selected (self->selection))
-                             == self->selected)
+  /* The row chosen while its page was loading has its ticket now. */
+  if (self->selected == 0)
+    {
+      selected_cb (self);
+      return;
+    }
+
+  if (number_at (self, gtk_single_selection_get_selected (self->selection)) == self->selected)
     return;
 
   found = hd_ticket_list_find (self->list, self->selected);
