@@ -43,6 +43,7 @@ struct _HdTicketListView
 
   gint64               selected;
   gboolean             model_changing;  /* between the list's change and the selection's */
+  gboolean             selecting;       /* in hd_ticket_list_view_select() */
   gboolean             at_top;          /* scrolled to the top when the list changed */
   int                  probed_column;   /* sort probe, see probe_sort() */
   gboolean             compact;
@@ -306,8 +307,9 @@ selected_cb (HdTicketListView *self)
 {
   gint64 number = number_at (self, gtk_single_selection_get_selected (self->selection));
 
-  /* A selection that moves with its row is no choice of the person's. */
-  if (self->model_changing || number == self->selected)
+  /* A selection that moves with its row, or that the window made, is no
+   * choice of the person's. */
+  if (self->model_changing || self->selecting || number == self->selected)
     return;
 
   /* A placeholder row (its page still loading) is the person's choice all
@@ -394,7 +396,11 @@ items_changed_cb (HdTicketListView *self,
 
   found = hd_ticket_list_find (self->list, self->selected);
   if (found >= position && found < position + added)
-    gtk_single_selection_set_selected (self->selection, found);
+    {
+      self->selecting = TRUE;
+      gtk_single_selection_set_selected (self->selection, found);
+      self->selecting = FALSE;
+    }
 }
 
 /* The context menu acts on the selected ticket: GTK 4.8 offers no way to
@@ -701,5 +707,7 @@ hd_ticket_list_view_select (HdTicketListView *self,
    * the row is selected when it arrives. */
   self->selected = number;
   position = self->list != NULL ? hd_ticket_list_find (self->list, number) : G_MAXUINT;
+  self->selecting = TRUE;
   gtk_single_selection_set_selected (self->selection, position);
+  self->selecting = FALSE;
 }
