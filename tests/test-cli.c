@@ -907,6 +907,90 @@ test_help_groups (void)
   }
 }
 
+/* Every command the tool's --help lists is one that runs: its own --help
+ * names it with its summary, without opening the file; and a group's
+ * --help lists exactly the group's lines. Read from the list itself, so
+ * that a group added to the dispatch table is held to it too. */
+static void
+test_help_every_command (void)
+{
+  g_autofree char *missing = hd_test_new_path ("missing");
+  g_autofree char *tool = cli_ok (NULL, "--help", NULL);
+  g_auto(GStrv) lines = g_strsplit (tool, "\n", -1);
+  g_autoptr(GHashTable) groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint commands = 0;
+
+  for (guint l = 0; lines[l] != NULL; l++)
+    {
+      g_auto(GStrv) words = NULL;
+      g_autofree char *first_help = NULL;
+      g_autofree char *group_usage = NULL;
+      g_autofree char *name = NULL;
+      g_autofree char *usage = NULL;
+      g_autofree char *out = NULL, *err = NULL;
+      g_auto(GStrv) help_lines = NULL;
+      g_autofree char *summary = NULL;
+      int status = -1;
+
+      /* "  ticket show NUMBER   Show a ticket…" */
+      if (!g_str_has_prefix (lines[l], "  ") || !g_ascii_islower (lines[l][2]))
+        continue;
+      words = g_strsplit (lines[l] + 2, " ", 3);
+      g_assert_nonnull (words[1]);
+
+      /* The first word is a group when it answers with the group's help. */
+      group_usage = g_strdup_printf ("Usage: helpdesk-cli [--db FILE] %s COMMAND", words[0]);
+      first_help = cli_ok (NULL, words[0], "--help", NULL);
+      if (g_str_has_prefix (first_help, group_usage))
+        {
+          g_autofree char *line = g_strconcat ("\n", lines[l], "\n", NULL);
+          guint listed = GPOINTER_TO_UINT (g_hash_table_lookup (groups, words[0]));
+
+          g_assert_nonnull (strstr (first_help, line));
+          g_hash_table_insert (groups, g_strdup (words[0]), GUINT_TO_POINTER (listed + 1));
+          name = g_strdup_printf ("%s %s", words[0], words[1]);
+          run_cli (NULL, NULL, &status, &out, &err, "--db", missing, words[0], words[1], "--help",
+                   NULL);
+        }
+      else
+        {
+          name = g_strdup (words[0]);
+          run_cli (NULL, NULL, &status, &out, &err, "--db", missing, words[0], "--help", NULL);
+        }
+
+      g_test_message ("helpdesk-cli %s --help", name);
+      assert_status (status, 0, err);
+      g_assert_cmpstr (err, ==, "");
+      usage = g_strdup_printf ("Usage:\n  helpdesk-cli %s [OPTION", name);
+      g_assert_true (g_str_has_prefix (out, usage));
+      /* "Usage:", the usage line, "", the summary the list shows. */
+      help_lines = g_strsplit (out, "\n", 5);
+      g_assert_cmpuint (g_strv_length (help_lines), ==, 5);
+      summary = g_strconcat (" ", help_lines[3], NULL);
+      g_assert_cmpstr (help_lines[3], !=, "");
+      g_assert_true (g_str_has_suffix (lines[l], summary));
+      g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+      commands++;
+    }
+
+  g_assert_cmpuint (commands, >=, 35);
+  g_assert_cmpuint (g_hash_table_size (groups), >=, 4);
+
+  /* A group's help has its lines and five more: nothing of another group. */
+  {
+    GHashTableIter iter;
+    gpointer group, listed;
+
+    g_hash_table_iter_init (&iter, groups);
+    while (g_hash_table_iter_next (&iter, &group, &listed))
+      {
+        g_autofree char *out = cli_ok (NULL, group, "--help", NULL);
+
+        g_assert_cmpuint (count_lines (out), ==, GPOINTER_TO_UINT (listed) + 5);
+      }
+  }
+}
+
 /* README: "Errors are one line on standard error that says what to do." */
 static void
 test_usage_one_line (void)
@@ -4830,6 +4914,7 @@ main (int   argc,
   g_test_add_func ("/cli/help/commands", test_help_commands);
   g_test_add_func ("/cli/help/names-command", test_help_names_command);
   g_test_add_func ("/cli/help/groups", test_help_groups);
+  g_test_add_func ("/cli/help/every-command", test_help_every_command);
   g_test_add_func ("/cli/usage/one-line", test_usage_one_line);
   g_test_add_func ("/cli/usage/unknown-command", test_usage_unknown_command);
   g_test_add_func ("/cli/usage/unknown-option", test_usage_unknown_option);
