@@ -27,6 +27,7 @@ typedef struct {
   GPtrArray      *errors;    /* GError, one per `failed` */
   guint           n_healthy_notifies;
   guint           n_open;    /* descriptors of the file before the monitor */
+  guint           polls_wanted;
   gboolean        expired;
   gboolean        finalized;
   GThread        *finalized_in;
@@ -350,6 +351,44 @@ test_other_connection (Fixture       *f,
   g_assert_cmpuint (f->batches->len, ==, 1);
   g_assert_true (hd_store_monitor_is_healthy (f->monitor));
   g_assert_cmpuint (f->n_healthy_notifies, ==, 0);
+}
+
+static gboolean
+polled_enough (Fixture *f)
+{
+  return hd_store_monitor_get_n_polls (f->monitor, NULL) >= f->polls_wanted;
+}
+
+/* Between the polls that take the file's lock, about one a second, the
+ * ticks only glance at the file: on a share locked with dot-files a lock
+ * is the lease, which every other desk would wait for. A change is heard
+ * all the same. */
+static void
+test_glances (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(HdTicket) ticket = NULL;
+  guint polls_before, locked_before, locked_after, polls_after;
+
+  wait_started (f, f->disp);
+
+  polls_before = hd_store_monitor_get_n_polls (f->monitor, &locked_before);
+  f->polls_wanted = polls_before + 20;
+  wait_for (f, polled_enough, "twenty polls");
+  polls_after = hd_store_monitor_get_n_polls (f->monitor, &locked_after);
+  g_test_message ("%u polls, %u of them locked", polls_after - polls_before,
+                  locked_after - locked_before);
+  /* Twenty ticks of FAST_MS are a second: one or two locked polls, or a
+   * few more on a machine so busy that ticks come late. */
+  g_assert_cmpuint (locked_after - locked_before, <, (polls_after - polls_before) / 2);
+  g_assert_cmpuint (f->batches->len, ==, 0);
+
+  ticket = hd_test_file_ticket (f->disp, "Printer jammed");
+  wait_for (f, got_batch, "the new ticket");
+  assert_batch (f, 0, (Expected[]) {
+    { "tickets", hd_ticket_get_number (ticket), "created", "disp" },
+  }, 1);
+  g_assert_cmpuint (f->errors->len, ==, 0);
 }
 
 static void
@@ -680,6 +719,7 @@ main (int   argc,
   g_test_add (path, Fixture, GUINT_TO_POINTER (interval), fixture_set_up, func, fixture_tear_down)
   ADD ("/store-monitor/other-connection", FAST_MS, test_other_connection);
   ADD ("/store-monitor/one-signal-per-poll", NEVER_MS, test_one_signal_per_poll);
+  ADD ("/store-monitor/glances", FAST_MS, test_glances);
   ADD ("/store-monitor/other-process", FAST_MS, test_other_process);
   ADD ("/store-monitor/poll-now", NEVER_MS, test_poll_now);
   ADD ("/store-monitor/poll-now-while-polling", NEVER_MS, test_poll_now_while_polling);

@@ -6,8 +6,22 @@
  * up) with the monitor's own connection and asks PRAGMA data_version,
  * which costs a shared lock and a look at the file header and changes
  * whenever any other connection committed: another desktop, another
- * process, or another HdStore of this one. Only then does it read the change_log rows newer than the last
- * one seen, and the monitor announces them together, one `changed` per poll.
+ * process, or another HdStore of this one. Only then does it read the
+ * change_log rows newer than the last one seen, and the monitor announces
+ * them together, one `changed` per poll.
+ *
+ * A shared lock is not free: on a share locked with dot-files it is the
+ * lease itself, which every other desk then waits for. So the monitor
+ * ticks every 250 ms but takes the lock about once a second; the ticks in
+ * between only glance, without a lock, at what a commit always changes:
+ * the file's size and modification time, and the change counter in its
+ * header (bytes 24–27, which SQLite raises whenever it lets go of a file
+ * it changed, the journal never being WAL here). When any of them differs
+ * from what the last locked poll saw, the tick polls at once. The counter
+ * is read through the connection's own file, never a descriptor of ours,
+ * whose closing would drop the process's POSIX locks on the file. A share
+ * may answer a glance from its cache and miss a commit; the locked poll a
+ * second later does not.
  *
  * The monitor's connection never writes, so no commit escapes data_version;
  * hd_store_monitor_poll_now() only saves the wait for the next tick.
@@ -30,6 +44,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _POSIX_C_SOURCE 200809L  /* st_mtim */
+
 #include "config.h"
 
 #include <errno.h>
@@ -44,6 +60,17 @@
  * long backlog never holds the shared lock that writers wait for. */
 #define CHANGES_PER_QUERY 1000
 
+/* The longest time between two locked polls: a glance may miss a commit
+ * on a share, never for longer than this. */
+#define LOCKED_POLL_EVERY_US (1000 * G_TIME_SPAN_MILLISECOND)
+
+/* What a glance compares: the file as the last locked poll found it. */
+typedef struct {
+  goffset  size;
+  gint64   mtime_ns;
+  guint32  counter;
+} Stamp;
+
 /* What the polls share. Never more than one runs at a time; path and login
  * do not change, the rest belongs to whichever holds the mutex. */
 typedef struct {
@@ -57,6 +84,10 @@ typedef struct {
   gint64           data_version;  /* as the store's connection last saw it */
   guint64          last_seq;
   gboolean         started;       /* last_seq is known */
+  Stamp            stamp;         /* the file when data_version was read */
+  gint64           locked_at;     /* monotonic µs of the last locked poll; 0: none yet */
+  int              n_polls;       /* atomic: polls run, glances included */
+  int              n_locked;      /* atomic: of those, the ones that took a lock */
 } Worker;
 
 /* One poll: what it needs, on the worker thread and back. */
@@ -64,6 +95,7 @@ typedef struct {
   Worker   *worker;
   GWeakRef  monitor;
   gboolean  force;
+  gint64    locked_every;   /* µs: a glance is enough when the last locked poll is newer */
 } Job;
 
 /* What a good poll brings back. */
@@ -138,6 +170,8 @@ job_new (HdStoreMonitor *self,
   job->worker = worker_ref (self->worker);
   g_weak_ref_init (&job->monitor, self);
   job->force = force;
+  /* Half a tick early: a tick that comes a little late still locks. */
+  job->locked_every = LOCKED_POLL_EVERY_US - self->interval * (G_TIME_SPAN_MILLISECOND / 2);
   return job;
 }
 
@@ -283,19 +317,70 @@ read_changes (Worker     *worker,
   return TRUE;
 }
 
+/* The file's change counter, read without a lock through the connection's
+ * own file (see the top). FALSE when it cannot be read: then poll. */
+static gboolean
+read_counter (HdStore *store,
+              guint32 *counter)
+{
+  sqlite3_file *file = NULL;
+  guchar bytes[4];
+
+  if (sqlite3_file_control (hd_store_get_db (store), "main", SQLITE_FCNTL_FILE_POINTER,
+                            &file) != SQLITE_OK ||
+      file == NULL || file->pMethods == NULL ||
+      file->pMethods->xRead (file, bytes, sizeof bytes, 24) != SQLITE_OK)
+    return FALSE;
+
+  *counter = (guint32) bytes[0] << 24 | (guint32) bytes[1] << 16 | (guint32) bytes[2] << 8 |
+             bytes[3];
+  return TRUE;
+}
+
+/* Called with the mutex held. */
+static gboolean
+take_stamp (Worker         *worker,
+            const GStatBuf *st,
+            Stamp          *stamp)
+{
+  stamp->size = st->st_size;
+  stamp->mtime_ns = (gint64) st->st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) +
+                    st->st_mtim.tv_nsec;
+  return worker->store != NULL && read_counter (worker->store, &stamp->counter);
+}
+
+static gboolean
+stamps_equal (const Stamp *a,
+              const Stamp *b)
+{
+  return a->size == b->size && a->mtime_ns == b->mtime_ns && a->counter == b->counter;
+}
+
 /* Called with the mutex held, on a worker thread. */
 static gboolean
 worker_poll (Worker     *worker,
              gboolean    force,
+             gint64      locked_every,
              GPtrArray  *changes,
              GError    **error)
 {
   GStatBuf st;
-  gint64 version = 0;
-  gboolean opened = FALSE;
+  Stamp stamp = { 0 };
+  gint64 version = 0, now;
+  gboolean opened = FALSE, stamped;
 
   if (!check_file (worker, &st, error))
     return FALSE;
+
+  /* A glance (see the top): nothing moved since the last locked poll. */
+  g_atomic_int_inc (&worker->n_polls);
+  now = g_get_monotonic_time ();
+  stamped = take_stamp (worker, &st, &stamp);
+  if (!force && stamped && worker->locked_at != 0 && now - worker->locked_at < locked_every &&
+      stamps_equal (&stamp, &worker->stamp))
+    return TRUE;
+
+  g_atomic_int_inc (&worker->n_locked);
 
   /* A connection with the old locking method could read a change half
    * made with the new one: the next poll opens the file anew. */
@@ -311,6 +396,7 @@ worker_poll (Worker     *worker,
       if (worker->store == NULL)
         return FALSE;
       opened = TRUE;
+      stamped = take_stamp (worker, &st, &stamp);
     }
 
   /* The version first: a commit that lands before the rows are read is
@@ -324,7 +410,11 @@ worker_poll (Worker     *worker,
       !read_changes (worker, changes, error))
     goto fail;
 
+  /* The stamp was taken before data_version: a commit in between makes
+   * the next glance poll again, never hides. */
   worker->data_version = version;
+  worker->stamp = stamp;
+  worker->locked_at = stamped ? now : 0;
   return TRUE;
 
 fail:
@@ -353,7 +443,7 @@ run_poll (GTask        *task,
   changes = g_ptr_array_new_with_free_func ((GDestroyNotify) hd_change_free);
 
   g_mutex_lock (&worker->mutex);
-  ok = worker_poll (worker, job->force, changes, &error);
+  ok = worker_poll (worker, job->force, job->locked_every, changes, &error);
   last_seq = worker->last_seq;
   g_mutex_unlock (&worker->mutex);
 
@@ -717,6 +807,25 @@ hd_store_monitor_get_last_seq (HdStoreMonitor *self)
 {
   g_return_val_if_fail (HD_IS_STORE_MONITOR (self), 0);
   return self->last_seq;
+}
+
+/**
+ * hd_store_monitor_get_n_polls:
+ * @locked: (out) (optional): how many of them took the file's lock
+ *
+ * For tests: how the polls went so far.
+ *
+ * Returns: how many polls ran, glances included
+ */
+guint
+hd_store_monitor_get_n_polls (HdStoreMonitor *self,
+                              guint          *locked)
+{
+  g_return_val_if_fail (HD_IS_STORE_MONITOR (self), 0);
+
+  if (locked != NULL)
+    *locked = g_atomic_int_get (&self->worker->n_locked);
+  return g_atomic_int_get (&self->worker->n_polls);
 }
 
 gboolean

@@ -47,7 +47,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdChange, hd_change_free)
 
 G_DECLARE_FINAL_TYPE (HdStoreMonitor, hd_store_monitor, HD, STORE_MONITOR, GObject)
 
-#define HD_STORE_MONITOR_DEFAULT_INTERVAL_MS 1000
+#define HD_STORE_MONITOR_DEFAULT_INTERVAL_MS 250
 
 HdStoreMonitor *hd_store_monitor_new          (const char     *path,
                                                const char     *login);
@@ -56,5 +56,7 @@ void            hd_store_monitor_set_interval (HdStoreMonitor *self,
 void            hd_store_monitor_poll_now     (HdStoreMonitor *self);
 guint64         hd_store_monitor_get_last_seq (HdStoreMonitor *self);
 gboolean        hd_store_monitor_is_healthy   (HdStoreMonitor *self);
+guint           hd_store_monitor_get_n_polls  (HdStoreMonitor *self,
+                                               guint          *locked);
 
 G_END_DECLS
