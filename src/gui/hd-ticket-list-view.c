@@ -45,6 +45,7 @@ struct _HdTicketListView
   gboolean             model_changing;  /* between the list's change and the selection's */
   gboolean             selecting;       /* in hd_ticket_list_view_select() */
   gboolean             at_top;          /* scrolled to the top when the list changed */
+  guint                loading_chosen;  /* the loading row chosen, when the list changed */
   int                  probed_column;   /* sort probe, see probe_sort() */
   gboolean             compact;
 };
@@ -352,6 +353,12 @@ items_changing_cb (HdTicketListView *self)
   GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
 
   self->model_changing = TRUE;
+  /* A loading row chosen: the selection lets it go when its ticket
+   * replaces it (GtkSingleSelection keeps only the same item), and
+   * items_changed_cb() chooses the row again. */
+  self->loading_chosen = self->selected == 0
+                         ? gtk_single_selection_get_selected (self->selection)
+                         : GTK_INVALID_LIST_POSITION;
   self->at_top = vadjustment != NULL &&
                  gtk_adjustment_get_value (vadjustment) <= gtk_adjustment_get_lower (vadjustment);
 }
@@ -384,10 +391,16 @@ items_changed_cb (HdTicketListView *self,
   if (self->at_top && position == 0 && added > removed)
     stay_at_top (self);
 
-  /* The row chosen while its page was loading has its ticket now. */
+  /* The row chosen while its page was loading has its ticket now. It is
+   * still the person's choice, and opens. */
   if (self->selected == 0)
     {
-      selected_cb (self);
+      if (removed == added && self->loading_chosen >= position &&
+          self->loading_chosen < position + added &&
+          gtk_single_selection_get_selected (self->selection) == GTK_INVALID_LIST_POSITION)
+        gtk_single_selection_set_selected (self->selection, self->loading_chosen);
+      else
+        selected_cb (self);
       return;
     }
 

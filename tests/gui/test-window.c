@@ -901,6 +901,74 @@ test_show_ticket_while_opening (void)
   fixture_tear_down (f);
 }
 
+/* A row chosen while its page is still being read (a click deep in a long
+ * list, Page Up, End) opens its ticket when the page arrives, and stays
+ * chosen: the real row replaces the loading one, which the selection by
+ * itself would let go. */
+
+#define MANY_TICKETS 600
+
+static gboolean
+list_has_many (Fixture *f)
+{
+  HdTicketList *list = hd_window_get_ticket_list (f->window);
+
+  return list != NULL &&
+         g_list_model_get_n_items (G_LIST_MODEL (list)) == MANY_TICKETS + HD_GUI_TEST_N_SEEDED &&
+         !hd_ticket_list_is_loading (list);
+}
+
+static gboolean
+row_loaded (Fixture *f)
+{
+  g_autoptr(HdTicket) ticket = g_list_model_get_item (window_list (f), f->n_expected);
+
+  return ticket != NULL && !hd_ticket_is_placeholder (ticket);
+}
+
+static void
+test_choose_loading_row (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autofree char *sql = NULL;
+  g_autoptr(HdTicket) chosen = NULL;
+  g_autoptr(HdTicket) loaded = NULL;
+  GtkSelectionModel *model;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f);
+  sql = g_strdup_printf ("WITH RECURSIVE n (i) AS"
+                         " (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)"
+                         " INSERT INTO tickets (title, requester_id, created_at, updated_at)"
+                         " SELECT 'Bulk ' || i, (SELECT id FROM people WHERE login = 'req1'), i, i"
+                         " FROM n", MANY_TICKETS);
+  g_assert_cmpint (sqlite3_exec (hd_store_get_db (f->checker), sql, NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  hd_window_open_file (f->window, f->path);
+  hd_wait_until (list_has_many, f, HD_WAIT_MS);
+  hd_wait_frames (GTK_WIDGET (f->window), 3);
+
+  /* Near the end, far below what is drawn: its page was never read. */
+  f->n_expected = MANY_TICKETS - 10;
+  model = gtk_column_view_get_model (GTK_COLUMN_VIEW (column_view (f)));
+  chosen = g_list_model_get_item (G_LIST_MODEL (model), f->n_expected);
+  g_assert_true (hd_ticket_is_placeholder (chosen));
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), f->n_expected);
+
+  hd_wait_until (row_loaded, f, HD_WAIT_MS);
+  loaded = g_list_model_get_item (window_list (f), f->n_expected);
+  f->number = hd_ticket_get_number (loaded);
+  hd_wait_until (view_shows_number, f, HD_WAIT_MS);
+  g_assert_true (row_selected (f));
+  g_assert_cmpint (hd_ticket_list_view_get_selected (HD_TICKET_LIST_VIEW (f->list_view)), ==,
+                   f->number);
+
+  fixture_tear_down (f);
+}
+
 /* The team in the sidebar: each person's open tickets, a view of them,
  * and a ticket dragged by its title and dropped on a person is theirs. */
 
@@ -2103,6 +2171,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/escalate", test_escalate);
   g_test_add_func ("/gui/window/team-drag", test_team_drag);
   g_test_add_func ("/gui/window/show-ticket-while-opening", test_show_ticket_while_opening);
+  g_test_add_func ("/gui/window/choose-loading-row", test_choose_loading_row);
   g_test_add_func ("/gui/window/recover-damaged", test_recover_damaged);
   g_test_add_func ("/gui/window/restore-damaged", test_restore_damaged);
   g_test_add_func ("/gui/window/backup-when-idle", test_backup_when_idle);
