@@ -470,6 +470,12 @@ open_and_load (Fixture *f)
   stack = gtk_widget_get_parent (gtk_widget_get_ancestor (f->sidebar, ADW_TYPE_LEAFLET));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "main");
 
+  /* Nothing spins out of sight: a spinner on a hidden page still had the
+   * window laid out at every frame. */
+  g_assert_false (gtk_spinner_get_spinning (GTK_SPINNER (hd_find_widget (GTK_WIDGET (f->window),
+                                                                          GTK_TYPE_SPINNER,
+                                                                          NULL, NULL))));
+
   /* The column view shows the window's list, every row of it drawn. */
   model = G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (column_view (f))));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, HD_GUI_TEST_N_SEEDED);
