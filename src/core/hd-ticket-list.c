@@ -695,22 +695,48 @@ failed (HdTicketList *self,
     g_signal_emit (self, signals[FAILED], 0, error);
 }
 
+/* Where every job's callback starts: the job (@job), and the list when it
+ * is still there and the job is of its filter; %NULL otherwise, and then
+ * there is nothing to do. Whether the job succeeded is in @ok; a failure
+ * is reported. */
+static HdTicketList *
+job_finish (GAsyncResult  *result,
+            Job          **job,
+            gboolean      *ok)
+{
+  g_autoptr(GError) error = NULL;
+  HdTicketList *self;
+
+  *job = g_task_get_task_data (G_TASK (result));
+  *ok = g_task_propagate_boolean (G_TASK (result), &error);
+  self = g_weak_ref_get (&(*job)->list);
+  if (self == NULL)
+    return NULL;
+
+  set_pending (self, -1);
+  if ((*job)->generation != self->generation)
+    {
+      g_object_unref (self);
+      return NULL;
+    }
+
+  if (!*ok)
+    failed (self, error);
+  return self;
+}
+
 static void
 page_done (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  Job *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr(HdTicketList) self = g_weak_ref_get (&job->list);
-  g_autoptr(GError) error = NULL;
+  Job *job;
+  gboolean ok;
+  g_autoptr(HdTicketList) self = job_finish (result, &job, &ok);
   g_autoptr(GHashTable) changed = NULL;
   gpointer seq;
 
   if (self == NULL)
-    return;
-
-  set_pending (self, -1);
-  if (job->generation != self->generation)
     return;
 
   /* Read, dropped or failed: the page may be asked for again, should its
@@ -719,11 +745,8 @@ page_done (GObject      *source,
       GPOINTER_TO_INT (seq) == job->seq)
     g_hash_table_remove (self->requested, GUINT_TO_POINTER (job->page));
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      failed (self, error);
-      return;
-    }
+  if (!ok)
+    return;
 
   changed = take_rows (self, job->rows, TRUE);
   announce_rows (self, changed, job->page * HD_TICKET_LIST_PAGE_SIZE, HD_TICKET_LIST_PAGE_SIZE);
@@ -780,21 +803,12 @@ first_done (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  Job *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr(HdTicketList) self = g_weak_ref_get (&job->list);
-  g_autoptr(GError) error = NULL;
+  Job *job;
+  gboolean ok;
+  g_autoptr(HdTicketList) self = job_finish (result, &job, &ok);
   g_autoptr(GArray) numbers = NULL;
 
-  if (self == NULL)
-    return;
-
-  set_pending (self, -1);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      failed (self, error);
-      return;
-    }
-  if (job->generation != self->generation)
+  if (self == NULL || !ok)
     return;
 
   numbers = numbers_new (job->rows->len);
@@ -829,20 +843,11 @@ numbers_done (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  Job *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr(HdTicketList) self = g_weak_ref_get (&job->list);
-  g_autoptr(GError) error = NULL;
+  Job *job;
+  gboolean ok;
+  g_autoptr(HdTicketList) self = job_finish (result, &job, &ok);
 
-  if (self == NULL)
-    return;
-
-  set_pending (self, -1);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      failed (self, error);
-      return;
-    }
-  if (job->generation != self->generation)
+  if (self == NULL || !ok)
     return;
 
   show_numbers (self, job->numbers, job->base == self->numbers ? job->hunks : NULL);
@@ -896,23 +901,18 @@ reload_done (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  Job *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr(HdTicketList) self = g_weak_ref_get (&job->list);
-  g_autoptr(GError) error = NULL;
+  Job *job;
+  gboolean ok;
+  g_autoptr(HdTicketList) self = job_finish (result, &job, &ok);
 
   if (self == NULL)
     return;
 
-  set_pending (self, -1);
-  if (job->generation != self->generation)
-    return;
-
+  /* A failure was reported; a reload asked for meanwhile still runs. */
   self->reloading = FALSE;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    failed (self, error);
-  else if (job->base != self->numbers)
+  if (ok && job->base != self->numbers)
     self->reload_again = TRUE;   /* the list moved meanwhile: compare again */
-  else
+  else if (ok)
     {
       /* Rows that arrive in a new position were just asked for again by
        * views, and got their new contents then. */
