@@ -236,6 +236,9 @@ hd_alert_watcher_constructed (GObject *object)
     self->login = g_strdup (hd_store_current_login ());
 
   self->monitor = hd_store_monitor_new (self->path, self->login);
+  /* Notifications need no quicker look than this, and a watcher left
+   * running in the background wakes the computer less. */
+  hd_store_monitor_set_interval (self->monitor, 1000);
   g_signal_connect_object (self->monitor, "changed", G_CALLBACK (monitor_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->monitor, "failed", G_CALLBACK (monitor_failed_cb), self,
