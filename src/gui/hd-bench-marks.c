@@ -19,6 +19,10 @@
  * and, when they happen:
  *
  *   bus <application id> <object path>  once: where the actions below are
+ *   heard                            the window heard of changes in the file
+ *                                    (its monitor's `changed`)
+ *   counted                          the views' counts were read, before
+ *                                    they are drawn
  *   sort <title> <asc|desc>          the bench-sort action was activated
  *   focus-list                       the bench-focus-list action was activated
  *
@@ -472,6 +476,21 @@ hd_bench_marks_watch_window (GtkWindow    *window,
     window_realized_cb (GTK_WIDGET (window));
   if (app != NULL && g_application_get_is_registered (app))
     add_actions (app);
+}
+
+/**
+ * hd_bench_marks_event:
+ * @what: one word, such as "heard"
+ *
+ * Marks @what at once: something the window learnt, not drew.
+ */
+void
+hd_bench_marks_event (const char *what)
+{
+  if (G_LIKELY (!enabled ()))
+    return;
+
+  mark (g_get_monotonic_time (), "%s", what);
 }
 
 /**

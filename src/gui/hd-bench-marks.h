@@ -19,5 +19,6 @@ void hd_bench_marks_watch_window (GtkWindow    *window,
                                   HdTicketView *ticket_view);
 void hd_bench_marks_count        (HdView        view,
                                   guint         count);
+void hd_bench_marks_event        (const char   *what);
 
 G_END_DECLS

@@ -201,6 +201,7 @@ count_done (GObject      *source,
     return;
 
   self->counting = FALSE;
+  hd_bench_marks_event ("counted");
   /* A failed count keeps the old numbers; the monitor reports the trouble. */
   for (HdView view = 0; counts != NULL && view < HD_N_VIEWS; view++)
     hd_sidebar_set_count (self->sidebar, view, g_array_index (counts, guint, view));
@@ -917,6 +918,7 @@ monitor_changed_cb (HdWindow  *self,
   gint64 article = hd_article_view_get_id (self->article_view);
   gboolean ticket_changed = FALSE, kb_changed = FALSE, article_changed = FALSE;
 
+  hd_bench_marks_event ("heard");
   reload_list (self, changes);
   refresh_counts (self);
   refresh_workload (self);
