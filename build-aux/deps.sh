@@ -10,6 +10,10 @@ packages=(
   libsqlite3-dev libjson-glib-dev
   libgtk-4-dev libadwaita-1-dev libnotify-dev libmd4c-dev
   desktop-file-utils appstream
+  # Mail: libcurl speaks IMAP and SMTP, libsecret keeps the password. The
+  # GnuTLS flavour of libcurl: the TLS library GLib's own networking and
+  # the rest of the GNOME desktop use, with the system's trust store.
+  libcurl4-gnutls-dev libsecret-1-dev
 )
 if [ "${1:-}" = "--tests" ]; then
   packages+=(
@@ -19,6 +23,9 @@ if [ "${1:-}" = "--tests" ]; then
     sqlite3                    # fixtures are read and written with it by hand
     bindfs fuse3               # the fault suite mounts one folder twice: two "machines"
     dunst dbus-bin             # a real notification server, and dbus-monitor to watch it
+    dovecot-imapd openssl      # the mail suite's IMAP server and its certificate
+    python3-aiosmtpd           # the mail suite's SMTP sink (installs without questions, unlike postfix)
+    gnome-keyring              # the keyring the mail password is kept in, under test
   )
 fi
 

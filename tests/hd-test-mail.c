@@ -1,0 +1,690 @@
+/* hd-test-mail.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "hd-test-mail.h"
+
+struct _HdTestImap
+{
+  char        *dir;
+  char        *ca_file;
+  char        *key_file;
+  guint        imaps_port;
+  guint        imap_port;
+  GSubprocess *dovecot;
+  CURL        *admin;
+};
+
+struct _HdTestSmtp
+{
+  char           *dir;
+  guint           port;
+  HdMailSecurity  security;
+  GSubprocess    *sink;
+};
+
+/* Whom Dovecot runs as. It never runs mail processes as root, nor its
+ * login processes: as root it uses the users its Debian package made. */
+typedef struct {
+  const char *internal;
+  const char *login;
+  uid_t       mail_uid;
+  gid_t       mail_gid;
+} Users;
+
+static gboolean
+skip (const char *reason)
+{
+  g_test_skip (reason);
+  g_test_message ("mail servers: %s", reason);
+  return FALSE;
+}
+
+static gboolean
+find_users (Users *users)
+{
+  static char name[256];
+  struct passwd *pw;
+
+  if (geteuid () != 0)
+    {
+      pw = getpwuid (geteuid ());
+      if (pw == NULL)
+        return skip ("the user running the tests has no name");
+      g_strlcpy (name, pw->pw_name, sizeof name);
+      *users = (Users) { name, name, pw->pw_uid, pw->pw_gid };
+      return TRUE;
+    }
+  pw = getpwnam ("dovecot");
+  if (pw == NULL || getpwnam ("dovenull") == NULL)
+    return skip ("running as root, Dovecot needs its users dovecot and dovenull "
+                 "(apt install dovecot-imapd makes them)");
+  *users = (Users) { "dovecot", "dovenull", pw->pw_uid, pw->pw_gid };
+  return TRUE;
+}
+
+static char *
+find_program (const char *name,
+              const char *fallback)
+{
+  char *path = g_find_program_in_path (name);
+
+  if (path == NULL && fallback != NULL && g_file_test (fallback, G_FILE_TEST_IS_EXECUTABLE))
+    path = g_strdup (fallback);
+  return path;
+}
+
+/* A folder every server process may enter: Dovecot's own users, too. */
+static char *
+server_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("hd-test-mail-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (chmod (dir, 0755), ==, 0);
+  return dir;
+}
+
+static gboolean
+make_certificate (const char *dir,
+                  char      **cert,
+                  char      **key)
+{
+  g_autofree char *openssl = find_program ("openssl", NULL);
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (openssl == NULL)
+    return skip ("openssl is not installed (apt install openssl)");
+  *cert = g_build_filename (dir, "cert.pem", NULL);
+  *key = g_build_filename (dir, "key.pem", NULL);
+  {
+    const char *argv[] = {
+      openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+      "-nodes", "-keyout", *key, "-out", *cert, "-days", "2", "-subj", "/CN=localhost",
+      "-addext", "subjectAltName=DNS:localhost", NULL
+    };
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                  NULL, NULL, NULL, NULL, &status, &error);
+  }
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_cmpint (chmod (*key, 0644), ==, 0);
+  return TRUE;
+}
+
+/**
+ * hd_test_mail_closed_port:
+ *
+ * Returns: a port on 127.0.0.1 that was free a moment ago
+ */
+guint
+hd_test_mail_closed_port (void)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  address = g_inet_socket_address_new (loopback, 0);
+  g_assert_true (g_socket_bind (socket, address, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/**
+ * hd_test_mail_silent_port:
+ *
+ * Returns: (transfer full): a listening socket that accepts nobody: the
+ *   kernel completes connections to it, and nothing ever answers
+ */
+GSocket *
+hd_test_mail_silent_port (guint *port)
+{
+  GSocket *socket;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  address = g_inet_socket_address_new (loopback, 0);
+  g_assert_true (g_socket_bind (socket, address, FALSE, NULL));
+  g_assert_true (g_socket_listen (socket, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  return socket;
+}
+
+/* A plain socket: GSocketClient would read the desktop's proxy settings. */
+static gboolean
+port_answers (guint port)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  return g_socket_connect (socket, address, NULL, NULL);
+}
+
+static void
+write_file (const char *path,
+            const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (chmod (path, 0644), ==, 0);
+}
+
+static void
+write_dovecot_conf (HdTestImap  *self,
+                    const Users *users,
+                    const char  *conf)
+{
+  g_autofree char *text = NULL;
+
+  text = g_strdup_printf (
+    "base_dir = %1$s/run\n"
+    "state_dir = %1$s/state\n"
+    "log_path = %1$s/dovecot.log\n"
+    "protocols = imap\n"
+    "listen = 127.0.0.1\n"
+    "ssl = yes\n"
+    "ssl_cert = <%2$s\n"
+    "ssl_key = <%3$s\n"
+    "disable_plaintext_auth = no\n"
+    "auth_mechanisms = plain login\n"
+    "default_internal_user = %4$s\n"
+    "default_internal_group = %4$s\n"
+    "default_login_user = %5$s\n"
+    "first_valid_uid = 1\n"
+    "passdb {\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%%u %1$s/passwd\n}\n"
+    "userdb {\n  driver = static\n  args = uid=%6$u gid=%7$u home=%1$s/mail/%%n\n}\n"
+    "mail_location = maildir:~/Maildir\n"
+    "service imap-login {\n  chroot =\n"
+    "  inet_listener imap {\n    port = %8$u\n  }\n"
+    "  inet_listener imaps {\n    port = %9$u\n    ssl = yes\n  }\n}\n"
+    "service anvil {\n  chroot =\n}\n"
+    "service stats {\n  chroot =\n}\n",
+    self->dir, self->ca_file, self->key_file, users->internal, users->login,
+    (guint) users->mail_uid, (guint) users->mail_gid, self->imap_port, self->imaps_port);
+  write_file (conf, text);
+}
+
+static void
+prepare_mail_dir (HdTestImap  *self,
+                  const Users *users)
+{
+  g_autofree char *mail = g_build_filename (self->dir, "mail", NULL);
+  g_autofree char *passwd = g_build_filename (self->dir, "passwd", NULL);
+  g_autofree char *line = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (mail, 0755), ==, 0);
+  g_assert_cmpint (chown (mail, users->mail_uid, users->mail_gid), ==, 0);
+  line = g_strdup_printf ("%s:{PLAIN}%s::::\n", HD_TEST_MAIL_USER, HD_TEST_MAIL_PASSWORD);
+  write_file (passwd, line);
+}
+
+static void
+print_log (HdTestImap *self)
+{
+  g_autofree char *path = g_build_filename (self->dir, "dovecot.log", NULL);
+  g_autofree char *log = NULL;
+
+  if (g_file_get_contents (path, &log, NULL, NULL))
+    g_test_message ("dovecot.log:\n%s", log);
+}
+
+/* Dovecot up and answering, or FALSE when it stopped (a port taken in
+ * between: the caller tries other ports). */
+static gboolean
+run_dovecot (HdTestImap *self,
+             const char *dovecot,
+             const char *conf)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->dovecot = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                    &error, dovecot, "-F", "-c", conf, NULL);
+  g_assert_no_error (error);
+  /* It takes a moment to start; give it up to half a minute on a busy
+   * machine. */
+  for (guint i = 0; i < 3000; i++)
+    {
+      if (g_subprocess_get_identifier (self->dovecot) == NULL)
+        break;
+      if (port_answers (self->imaps_port) && port_answers (self->imap_port))
+        return TRUE;
+      g_usleep (10 * 1000);
+    }
+  print_log (self);
+  g_subprocess_force_exit (self->dovecot);
+  g_subprocess_wait (self->dovecot, NULL, NULL);
+  g_clear_object (&self->dovecot);
+  return FALSE;
+}
+
+/**
+ * hd_test_imap_start:
+ *
+ * Returns: (transfer full) (nullable): a running Dovecot with the user
+ *   HD_TEST_MAIL_USER and an empty INBOX; %NULL with the test skipped
+ *   when Dovecot or openssl cannot run here
+ */
+HdTestImap *
+hd_test_imap_start (void)
+{
+  g_autofree char *dovecot = find_program ("dovecot", "/usr/sbin/dovecot");
+  g_autofree char *conf = NULL;
+  g_autoptr(HdTestImap) self = NULL;
+  Users users;
+
+  if (dovecot == NULL)
+    return skip ("Dovecot is not installed (apt install dovecot-imapd)"), NULL;
+  if (!find_users (&users))
+    return NULL;
+
+  self = g_new0 (HdTestImap, 1);
+  self->dir = server_dir ();
+  if (!make_certificate (self->dir, &self->ca_file, &self->key_file))
+    return NULL;
+  prepare_mail_dir (self, &users);
+  conf = g_build_filename (self->dir, "dovecot.conf", NULL);
+  for (guint attempt = 0; attempt < 5 && self->dovecot == NULL; attempt++)
+    {
+      self->imaps_port = hd_test_mail_closed_port ();
+      self->imap_port = hd_test_mail_closed_port ();
+      write_dovecot_conf (self, &users, conf);
+      run_dovecot (self, dovecot, conf);
+    }
+  g_assert_nonnull (self->dovecot);
+  self->admin = curl_easy_init ();
+  return g_steal_pointer (&self);
+}
+
+static void
+remove_tree (const char *dir)
+{
+  const char *argv[] = { "rm", "-rf", "--", dir, NULL };
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+void
+hd_test_imap_stop (HdTestImap *self)
+{
+  if (self == NULL)
+    return;
+  if (self->dovecot != NULL)
+    {
+      g_subprocess_send_signal (self->dovecot, SIGTERM);
+      g_subprocess_wait (self->dovecot, NULL, NULL);
+      g_object_unref (self->dovecot);
+    }
+  if (self->admin != NULL)
+    curl_easy_cleanup (self->admin);
+  if (self->dir != NULL)
+    remove_tree (self->dir);
+  g_free (self->dir);
+  g_free (self->ca_file);
+  g_free (self->key_file);
+  g_free (self);
+}
+
+/* IMAPS for TLS, the other port for STARTTLS and plain. */
+guint
+hd_test_imap_port (HdTestImap     *self,
+                   HdMailSecurity  security)
+{
+  return security == HD_MAIL_SECURITY_TLS ? self->imaps_port : self->imap_port;
+}
+
+const char *
+hd_test_imap_ca_file (HdTestImap *self)
+{
+  return self->ca_file;
+}
+
+static size_t
+discard_cb (char *data, size_t size, size_t count, void *user_data)
+{
+  return size * count;
+}
+
+/* The test's own look at the server, through libcurl but not through the
+ * code under test. */
+static void
+admin_request (HdTestImap *self,
+               const char *folder,
+               const char *command)
+{
+  g_autofree char *url = g_strdup_printf ("imaps://localhost:%u/%s", self->imaps_port, folder);
+  CURLcode result;
+
+  curl_easy_reset (self->admin);
+  curl_easy_setopt (self->admin, CURLOPT_URL, url);
+  curl_easy_setopt (self->admin, CURLOPT_USERNAME, HD_TEST_MAIL_USER);
+  curl_easy_setopt (self->admin, CURLOPT_PASSWORD, HD_TEST_MAIL_PASSWORD);
+  curl_easy_setopt (self->admin, CURLOPT_CAINFO, self->ca_file);
+  curl_easy_setopt (self->admin, CURLOPT_CUSTOMREQUEST, command);
+  curl_easy_setopt (self->admin, CURLOPT_WRITEFUNCTION, discard_cb);
+  result = curl_easy_perform (self->admin);
+  g_assert_cmpstr (curl_easy_strerror (result), ==, curl_easy_strerror (CURLE_OK));
+}
+
+typedef struct {
+  const char *data;
+  gsize       length;
+  gsize       offset;
+} Reader;
+
+static size_t
+read_cb (char *buffer, size_t size, size_t count, void *user_data)
+{
+  Reader *reader = user_data;
+  gsize n = MIN (size * count, reader->length - reader->offset);
+
+  memcpy (buffer, reader->data + reader->offset, n);
+  reader->offset += n;
+  return n;
+}
+
+static size_t
+collect_cb (char *data, size_t size, size_t count, void *user_data)
+{
+  g_string_append_len (user_data, data, size * count);
+  return size * count;
+}
+
+/* Delivers @message (CRLF line ends) into INBOX, as a mail server would. */
+void
+hd_test_imap_append (HdTestImap *self,
+                     const char *message)
+{
+  hd_test_imap_append_to (self, "INBOX", message);
+}
+
+void
+hd_test_imap_append_to (HdTestImap *self,
+                        const char *folder,
+                        const char *message)
+{
+  g_autofree char *url = g_strdup_printf ("imaps://localhost:%u/%s", self->imaps_port, folder);
+  Reader reader = { message, strlen (message), 0 };
+  CURLcode result;
+
+  curl_easy_reset (self->admin);
+  curl_easy_setopt (self->admin, CURLOPT_URL, url);
+  curl_easy_setopt (self->admin, CURLOPT_USERNAME, HD_TEST_MAIL_USER);
+  curl_easy_setopt (self->admin, CURLOPT_PASSWORD, HD_TEST_MAIL_PASSWORD);
+  curl_easy_setopt (self->admin, CURLOPT_CAINFO, self->ca_file);
+  curl_easy_setopt (self->admin, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt (self->admin, CURLOPT_INFILESIZE_LARGE, (curl_off_t) reader.length);
+  curl_easy_setopt (self->admin, CURLOPT_READFUNCTION, read_cb);
+  curl_easy_setopt (self->admin, CURLOPT_READDATA, &reader);
+  curl_easy_setopt (self->admin, CURLOPT_WRITEFUNCTION, discard_cb);
+  result = curl_easy_perform (self->admin);
+  g_assert_cmpstr (curl_easy_strerror (result), ==, curl_easy_strerror (CURLE_OK));
+}
+
+/**
+ * hd_test_imap_flags:
+ *
+ * Returns: the flags of INBOX's message @uid, as the server lists them
+ *   ("\Seen $HelpdeskFiled"), or NULL when there is no such message
+ */
+char *
+hd_test_imap_flags (HdTestImap *self,
+                    guint32     uid)
+{
+  g_autofree char *url = g_strdup_printf ("imaps://localhost:%u/INBOX", self->imaps_port);
+  g_autofree char *command = g_strdup_printf ("UID FETCH %u (FLAGS)", uid);
+  g_autoptr(GString) answer = g_string_new (NULL);
+  const char *start, *end;
+
+  curl_easy_reset (self->admin);
+  curl_easy_setopt (self->admin, CURLOPT_URL, url);
+  curl_easy_setopt (self->admin, CURLOPT_USERNAME, HD_TEST_MAIL_USER);
+  curl_easy_setopt (self->admin, CURLOPT_PASSWORD, HD_TEST_MAIL_PASSWORD);
+  curl_easy_setopt (self->admin, CURLOPT_CAINFO, self->ca_file);
+  curl_easy_setopt (self->admin, CURLOPT_CUSTOMREQUEST, command);
+  curl_easy_setopt (self->admin, CURLOPT_WRITEFUNCTION, collect_cb);
+  curl_easy_setopt (self->admin, CURLOPT_WRITEDATA, answer);
+  g_assert_cmpint (curl_easy_perform (self->admin), ==, CURLE_OK);
+
+  start = strstr (answer->str, "FLAGS (");
+  if (start == NULL)
+    return NULL;
+  start += strlen ("FLAGS (");
+  end = strchr (start, ')');
+  g_assert_nonnull (end);
+  return g_strndup (start, end - start);
+}
+
+void
+hd_test_imap_create_folder (HdTestImap *self,
+                            const char *folder)
+{
+  g_autofree char *command = g_strdup_printf ("CREATE \"%s\"", folder);
+
+  admin_request (self, "", command);
+}
+
+/* Sets INBOX's message @uid's flags as a person's mail client would. */
+void
+hd_test_imap_add_flags (HdTestImap *self,
+                        guint32     uid,
+                        const char *flags)
+{
+  g_autofree char *command = g_strdup_printf ("UID STORE %u +FLAGS (%s)", uid, flags);
+
+  admin_request (self, "INBOX", command);
+}
+
+/* The folder deleted and made again: a new UIDVALIDITY. */
+void
+hd_test_imap_recreate_folder (HdTestImap *self,
+                              const char *folder)
+{
+  g_autofree char *command = g_strdup_printf ("DELETE \"%s\"", folder);
+
+  admin_request (self, "", command);
+  hd_test_imap_create_folder (self, folder);
+}
+
+/**
+ * hd_test_mail_account:
+ *
+ * Returns: (transfer full): an account on the test servers, TLS both ways
+ *   (STARTTLS to @smtp when it asks for it)
+ */
+HdMailAccount *
+hd_test_mail_account (HdTestImap *imap,
+                      HdTestSmtp *smtp)
+{
+  HdMailAccount *account = hd_mail_account_new ();
+
+  account->imap.host = g_strdup ("localhost");
+  account->imap.port = imap->imaps_port;
+  account->imap.security = HD_MAIL_SECURITY_TLS;
+  account->smtp.host = g_strdup ("localhost");
+  account->smtp.port = smtp != NULL ? smtp->port : hd_test_mail_closed_port ();
+  account->smtp.security = smtp != NULL ? smtp->security : HD_MAIL_SECURITY_TLS;
+  account->user = g_strdup (HD_TEST_MAIL_USER);
+  account->address = g_strdup (HD_TEST_MAIL_USER);
+  account->ca_file = g_strdup (imap->ca_file);
+  account->timeout = 20;
+  return account;
+}
+
+/* The SMTP sink */
+
+static char *
+find_python (void)
+{
+  g_autofree char *python = find_program ("python3", NULL);
+  const char *argv[] = { NULL, "-c", "import aiosmtpd", NULL };
+  int status = 1;
+
+  /* Debian's python3-aiosmtpd is for Debian's python3, which a python of
+   * one's own earlier in PATH may not see. */
+  for (guint i = 0; i < 2; i++)
+    {
+      argv[0] = i == 0 ? "/usr/bin/python3" : python;
+      if (argv[0] == NULL || !g_file_test (argv[0], G_FILE_TEST_IS_EXECUTABLE))
+        continue;
+      if (g_spawn_sync (NULL, (char **) argv, NULL,
+                        G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                        NULL, NULL, NULL, NULL, &status, NULL) &&
+          g_spawn_check_wait_status (status, NULL))
+        return g_strdup (argv[0]);
+    }
+  return NULL;
+}
+
+static guint
+read_port (GSubprocess *sink)
+{
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sink));
+  line = g_data_input_stream_read_line (out, NULL, NULL, NULL);
+  return line != NULL ? (guint) g_ascii_strtoull (line, NULL, 10) : 0;
+}
+
+/**
+ * hd_test_smtp_start:
+ * @certificate_from: the server whose certificate the sink uses
+ * @security: how clients reach it
+ *
+ * Returns: (transfer full) (nullable): a running sink, or %NULL with the
+ *   test skipped when aiosmtpd is not installed
+ */
+HdTestSmtp *
+hd_test_smtp_start (HdTestImap     *certificate_from,
+                    HdMailSecurity  security)
+{
+  g_autofree char *python = find_python ();
+  g_autofree char *script = NULL;
+  g_autoptr(GError) error = NULL;
+  HdTestSmtp *self;
+
+  if (python == NULL)
+    return skip ("aiosmtpd is not installed (apt install python3-aiosmtpd)"), NULL;
+
+  script = g_test_build_filename (G_TEST_DIST, "mail-servers", "hd-smtp-sink.py", NULL);
+  self = g_new0 (HdTestSmtp, 1);
+  self->dir = server_dir ();
+  self->security = security;
+  self->sink = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                                 python, script, self->dir,
+                                 "--security", hd_mail_security_to_string (security),
+                                 "--cert", certificate_from->ca_file,
+                                 "--key", certificate_from->key_file,
+                                 "--user", HD_TEST_MAIL_USER,
+                                 "--password", HD_TEST_MAIL_PASSWORD, NULL);
+  g_assert_no_error (error);
+  self->port = read_port (self->sink);
+  g_assert_cmpuint (self->port, >, 0);
+  return self;
+}
+
+void
+hd_test_smtp_stop (HdTestSmtp *self)
+{
+  if (self == NULL)
+    return;
+  if (self->sink != NULL)
+    {
+      g_subprocess_send_signal (self->sink, SIGTERM);
+      g_subprocess_wait (self->sink, NULL, NULL);
+      g_object_unref (self->sink);
+    }
+  remove_tree (self->dir);
+  g_free (self->dir);
+  g_free (self);
+}
+
+guint
+hd_test_smtp_port (HdTestSmtp *self)
+{
+  return self->port;
+}
+
+HdMailSecurity
+hd_test_smtp_security (HdTestSmtp *self)
+{
+  return self->security;
+}
+
+static char *
+message_path (HdTestSmtp *self,
+              guint       n,
+              const char *suffix)
+{
+  g_autofree char *name = g_strdup_printf ("%06u.%s", n, suffix);
+
+  return g_build_filename (self->dir, name, NULL);
+}
+
+/* How many messages the sink has taken. */
+guint
+hd_test_smtp_count (HdTestSmtp *self)
+{
+  guint n = 0;
+
+  while (TRUE)
+    {
+      g_autofree char *path = message_path (self, n + 1, "eml");
+
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        return n;
+      n++;
+    }
+}
+
+/* The bytes of the @n-th message taken (from 1). */
+GBytes *
+hd_test_smtp_message (HdTestSmtp *self,
+                      guint       n)
+{
+  g_autofree char *path = message_path (self, n, "eml");
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (path, &data, &length, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (data, length);
+}
+
+/* Its envelope, as JSON: {"mail_from": …, "rcpt_tos": […]}. */
+char *
+hd_test_smtp_envelope (HdTestSmtp *self,
+                       guint       n)
+{
+  g_autofree char *path = message_path (self, n, "json");
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  return text;
+}
+
