@@ -269,7 +269,8 @@ open_folder (HdImapSession *self,
  * hd_imap_session_open:
  *
  * Connects, logs in and opens the folder: the errors of a wrong server,
- * certificate, password or folder come from here.
+ * certificate, password or folder come from here. After an
+ * %HD_MAIL_ERROR_UIDVALIDITY, open again and list again.
  */
 gboolean
 hd_imap_session_open (HdImapSession *self,
@@ -278,6 +279,9 @@ hd_imap_session_open (HdImapSession *self,
 {
   g_return_val_if_fail (self != NULL, FALSE);
 
+  /* Again after %HD_MAIL_ERROR_UIDVALIDITY: take the folder as it is now. */
+  self->uidvalidity = 0;
+  self->state = FOLDER_CLOSED;
   return open_folder (self, TRUE, cancellable, error);
 }
 
@@ -490,7 +494,12 @@ hd_imap_session_mark_handled (HdImapSession *self,
     return FALSE;
   if (n_uids == 0)
     return TRUE;
-  if (self->state != FOLDER_READ_WRITE && !open_folder (self, TRUE, cancellable, error))
+  /* The folder is opened again, whatever state we believe it is in, so
+   * that its UIDVALIDITY is checked on this very connection just before
+   * the flags are set: a folder made anew since (by another program, or
+   * a server restored from a backup) must not get the marks of messages
+   * it does not hold, or its own unfiled messages would be skipped. */
+  if (!open_folder (self, TRUE, cancellable, error))
     return FALSE;
 
   sorted = g_memdup2 (uids, n_uids * sizeof *uids);

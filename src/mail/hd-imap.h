@@ -16,8 +16,8 @@
  *
  * UIDs are only meaningful with the folder's UIDVALIDITY: every call that
  * takes UIDs takes it too, and fails with %HD_MAIL_ERROR_UIDVALIDITY when
- * the folder's changed (list again; the Message-IDs keep the file free of
- * duplicates).
+ * the folder's changed (open and list again; the Message-IDs keep the
+ * file free of duplicates).
  *
  * One session is one connection, reused from call to call; it blocks, so
  * use it from one worker thread at a time.
