@@ -8,6 +8,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,6 +43,27 @@ typedef struct {
   uid_t       mail_uid;
   gid_t       mail_gid;
 } Users;
+
+/* A server outlives no test, not even one that aborts. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static GSubprocess *
+spawn (GSubprocessFlags     flags,
+       const char * const  *argv)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  return process;
+}
 
 static gboolean
 skip (const char *reason)
@@ -257,11 +279,9 @@ run_dovecot (HdTestImap *self,
              const char *dovecot,
              const char *conf)
 {
-  g_autoptr(GError) error = NULL;
+  const char *argv[] = { dovecot, "-F", "-c", conf, NULL };
 
-  self->dovecot = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                    &error, dovecot, "-F", "-c", conf, NULL);
-  g_assert_no_error (error);
+  self->dovecot = spawn (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, argv);
   /* It takes a moment to start; give it up to half a minute on a busy
    * machine. */
   for (guint i = 0; i < 3000; i++)
@@ -608,7 +628,6 @@ hd_test_smtp_start (HdTestImap     *certificate_from,
 {
   g_autofree char *python = find_python ();
   g_autofree char *script = NULL;
-  g_autoptr(GError) error = NULL;
   HdTestSmtp *self;
 
   if (python == NULL)
@@ -618,14 +637,15 @@ hd_test_smtp_start (HdTestImap     *certificate_from,
   self = g_new0 (HdTestSmtp, 1);
   self->dir = server_dir ();
   self->security = security;
-  self->sink = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                 python, script, self->dir,
-                                 "--security", hd_mail_security_to_string (security),
-                                 "--cert", certificate_from->ca_file,
-                                 "--key", certificate_from->key_file,
-                                 "--user", HD_TEST_MAIL_USER,
-                                 "--password", HD_TEST_MAIL_PASSWORD, NULL);
-  g_assert_no_error (error);
+  {
+    const char *argv[] = {
+      python, script, self->dir, "--security", hd_mail_security_to_string (security),
+      "--cert", certificate_from->ca_file, "--key", certificate_from->key_file,
+      "--user", HD_TEST_MAIL_USER, "--password", HD_TEST_MAIL_PASSWORD, NULL
+    };
+
+    self->sink = spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE, argv);
+  }
   self->port = read_port (self->sink);
   g_assert_cmpuint (self->port, >, 0);
   return self;
