@@ -345,17 +345,22 @@ remove_tree (const char *dir)
   g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 
+static void
+stop_process (GSubprocess **process)
+{
+  if (*process == NULL)
+    return;
+  g_subprocess_send_signal (*process, SIGTERM);
+  g_subprocess_wait (*process, NULL, NULL);
+  g_clear_object (process);
+}
+
 void
 hd_test_imap_stop (HdTestImap *self)
 {
   if (self == NULL)
     return;
-  if (self->dovecot != NULL)
-    {
-      g_subprocess_send_signal (self->dovecot, SIGTERM);
-      g_subprocess_wait (self->dovecot, NULL, NULL);
-      g_object_unref (self->dovecot);
-    }
+  stop_process (&self->dovecot);
   if (self->admin != NULL)
     curl_easy_cleanup (self->admin);
   if (self->dir != NULL)
@@ -387,22 +392,30 @@ discard_cb (char *data, size_t size, size_t count, void *user_data)
 }
 
 /* The test's own look at the server, through libcurl but not through the
- * code under test. */
+ * code under test: a request on @folder, its answer discarded. */
 static void
-admin_request (HdTestImap *self,
-               const char *folder,
-               const char *command)
+admin_begin (HdTestImap *self,
+             const char *folder)
 {
   g_autofree char *url = g_strdup_printf ("imaps://localhost:%u/%s", self->imaps_port, folder);
-  CURLcode result;
 
   curl_easy_reset (self->admin);
   curl_easy_setopt (self->admin, CURLOPT_URL, url);
   curl_easy_setopt (self->admin, CURLOPT_USERNAME, HD_TEST_MAIL_USER);
   curl_easy_setopt (self->admin, CURLOPT_PASSWORD, HD_TEST_MAIL_PASSWORD);
   curl_easy_setopt (self->admin, CURLOPT_CAINFO, self->ca_file);
-  curl_easy_setopt (self->admin, CURLOPT_CUSTOMREQUEST, command);
   curl_easy_setopt (self->admin, CURLOPT_WRITEFUNCTION, discard_cb);
+}
+
+static void
+admin_request (HdTestImap *self,
+               const char *folder,
+               const char *command)
+{
+  CURLcode result;
+
+  admin_begin (self, folder);
+  curl_easy_setopt (self->admin, CURLOPT_CUSTOMREQUEST, command);
   result = curl_easy_perform (self->admin);
   g_assert_cmpstr (curl_easy_strerror (result), ==, curl_easy_strerror (CURLE_OK));
 }
@@ -445,20 +458,14 @@ hd_test_imap_append_to (HdTestImap *self,
                         const char *folder,
                         const char *message)
 {
-  g_autofree char *url = g_strdup_printf ("imaps://localhost:%u/%s", self->imaps_port, folder);
   Reader reader = { message, strlen (message), 0 };
   CURLcode result;
 
-  curl_easy_reset (self->admin);
-  curl_easy_setopt (self->admin, CURLOPT_URL, url);
-  curl_easy_setopt (self->admin, CURLOPT_USERNAME, HD_TEST_MAIL_USER);
-  curl_easy_setopt (self->admin, CURLOPT_PASSWORD, HD_TEST_MAIL_PASSWORD);
-  curl_easy_setopt (self->admin, CURLOPT_CAINFO, self->ca_file);
+  admin_begin (self, folder);
   curl_easy_setopt (self->admin, CURLOPT_UPLOAD, 1L);
   curl_easy_setopt (self->admin, CURLOPT_INFILESIZE_LARGE, (curl_off_t) reader.length);
   curl_easy_setopt (self->admin, CURLOPT_READFUNCTION, read_cb);
   curl_easy_setopt (self->admin, CURLOPT_READDATA, &reader);
-  curl_easy_setopt (self->admin, CURLOPT_WRITEFUNCTION, discard_cb);
   result = curl_easy_perform (self->admin);
   g_assert_cmpstr (curl_easy_strerror (result), ==, curl_easy_strerror (CURLE_OK));
   /* libcurl appends with \Seen; new mail has no flags. */
@@ -493,16 +500,11 @@ char *
 hd_test_imap_flags (HdTestImap *self,
                     guint32     uid)
 {
-  g_autofree char *url = g_strdup_printf ("imaps://localhost:%u/INBOX", self->imaps_port);
   g_autofree char *command = g_strdup_printf ("UID FETCH %u (FLAGS)", uid);
   g_autoptr(GString) answer = g_string_new (NULL);
   const char *start, *end;
 
-  curl_easy_reset (self->admin);
-  curl_easy_setopt (self->admin, CURLOPT_URL, url);
-  curl_easy_setopt (self->admin, CURLOPT_USERNAME, HD_TEST_MAIL_USER);
-  curl_easy_setopt (self->admin, CURLOPT_PASSWORD, HD_TEST_MAIL_PASSWORD);
-  curl_easy_setopt (self->admin, CURLOPT_CAINFO, self->ca_file);
+  admin_begin (self, "INBOX");
   curl_easy_setopt (self->admin, CURLOPT_CUSTOMREQUEST, command);
   curl_easy_setopt (self->admin, CURLOPT_WRITEFUNCTION, collect_cb);
   curl_easy_setopt (self->admin, CURLOPT_WRITEDATA, answer);
@@ -656,12 +658,7 @@ hd_test_smtp_stop (HdTestSmtp *self)
 {
   if (self == NULL)
     return;
-  if (self->sink != NULL)
-    {
-      g_subprocess_send_signal (self->sink, SIGTERM);
-      g_subprocess_wait (self->sink, NULL, NULL);
-      g_object_unref (self->sink);
-    }
+  stop_process (&self->sink);
   remove_tree (self->dir);
   g_free (self->dir);
   g_free (self);
