@@ -202,6 +202,53 @@ assert_kb_content (const char *path,
   g_assert_cmpuint (linked->len, ==, 1);
 }
 
+static gint64
+query_count (const char *path,
+             const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+/* Version 6 brought email: an older file gets empty mail tables and
+ * everyone's alerts on the desktop; a file of 6 keeps its messages, its
+ * outbox, its original bytes and attachments. */
+static void
+assert_mail_content (const char *path,
+                     int         version)
+{
+  gboolean mail = version >= 6;
+
+  g_assert_cmpint (query_count (path, "SELECT count(*) FROM mail_messages"), ==, mail ? 3 : 0);
+  g_assert_cmpint (query_count (path, "SELECT count(*) FROM mail_messages WHERE ticket_id = 2"
+                                " AND direction = 'in' AND message_id = '5f1c2e@mail.example.org'"),
+                   ==, mail ? 1 : 0);
+  g_assert_cmpint (query_count (path, "SELECT count(*) FROM mail_messages"
+                                " WHERE not_filed_reason IS NOT NULL"), ==, mail ? 1 : 0);
+  g_assert_cmpint (query_count (path, "SELECT count(*) FROM mail_outbox WHERE state = 'sent'"),
+                   ==, mail ? 1 : 0);
+  g_assert_cmpint (query_count (path, "SELECT coalesce(sum(length(raw)), 0) FROM mail_raw"),
+                   ==, mail ? 148 : 0);
+  g_assert_cmpint (query_count (path, "SELECT count(*) FROM attachments a"
+                                " JOIN attachment_blobs b ON b.id = a.blob_id"
+                                " WHERE b.data = CAST('Hello, world!' AS BLOB)"), ==, mail ? 1 : 0);
+  g_assert_cmpint (query_count (path, "SELECT count(*) FROM ticket_participants"), ==, mail ? 1 : 0);
+  g_assert_cmpint (query_count (path, "SELECT count(*) FROM mail_account"), ==, mail ? 1 : 0);
+  g_assert_cmpint (query_count (path, "SELECT count(*) FROM people WHERE alert_delivery = 'both'"),
+                   ==, mail ? 1 : 0);
+  g_assert_cmpint (query_count (path, "SELECT count(*) FROM people WHERE alert_delivery = 'desktop'"),
+                   ==, mail ? 2 : 3);
+}
+
 static void
 test_fixture (gconstpointer data)
 {
@@ -225,6 +272,7 @@ test_fixture (gconstpointer data)
   g_clear_object (&store);
   assert_fixture_alerts (path, version);
   assert_kb_content (path, version);
+  assert_mail_content (path, version);
 
   /* Opening again is a no-op, and the file still works for changes. */
   store = hd_test_open_as (path, "tom");

@@ -291,6 +291,148 @@ static const char * const migrations[] = {
   TICKETS_FTS_CREATE
   TICKETS_FTS_FILL
   TICKETS_FTS_TRIGGERS,
+
+  /* 6: email. Every message the helpdesk receives or sends is a row of
+   * mail_messages, whose message_id (without angle brackets) is unique: a
+   * message filed twice is found there and filing it again does nothing.
+   * A message without a Message-ID is known by header_hash, a SHA-256 of
+   * its headers, which every row carries. A received message either
+   * became a ticket or a reply (ticket_id, event_id), or was not filed
+   * (not_filed_reason, a sentence for the dispatcher); an outgoing one
+   * names the ticket it belongs to, so replies to it thread there. The
+   * original bytes are kept in mail_raw, apart, so that reading the
+   * message rows never reads whole mails.
+   *
+   * The outbox is one row per outgoing message, sent by whichever desk
+   * holds the mail lease: queued, then sending, then sent or failed with
+   * the server's answer; attempts and next_try_at pace the retries.
+   * to_addr is the lower-case address it goes to first, for the rate of
+   * automatic messages to one address. The MIME text is composed from the
+   * row when it is sent.
+   *
+   * mail_account is the one mailbox of the file, never its password
+   * (that lives in each desk's keyring); mail_lease says which desk
+   * fetches and sends now. Attachments are stored once per content
+   * (attachment_blobs, by SHA-256, streamed with SQLite's blob I/O) and
+   * named per message. Participants are the people Cc'd on a ticket. */
+  "CREATE TABLE mail_messages ("
+  "  id               INTEGER PRIMARY KEY,"
+  "  direction        TEXT NOT NULL CHECK (direction IN ('in', 'out')),"
+  "  message_id       TEXT UNIQUE CHECK (message_id IS NULL OR length(message_id) > 0),"
+  "  header_hash      TEXT NOT NULL,"
+  "  ticket_id        INTEGER REFERENCES tickets (id),"
+  "  event_id         INTEGER REFERENCES ticket_events (id),"
+  "  person_id        INTEGER REFERENCES people (id),"
+  "  from_addr        TEXT NOT NULL DEFAULT '',"
+  "  from_name        TEXT,"
+  "  subject          TEXT NOT NULL DEFAULT '',"
+  "  in_reply_to      TEXT,"
+  "  refs             TEXT,"
+  "  sent_at          INTEGER,"
+  "  stored_at        INTEGER NOT NULL,"
+  "  not_filed_reason TEXT,"
+  "  CHECK (direction = 'in' OR not_filed_reason IS NULL)"
+  ") STRICT;"
+  "CREATE UNIQUE INDEX mail_messages_hash ON mail_messages (header_hash)"
+  " WHERE message_id IS NULL;"
+  "CREATE INDEX mail_messages_ticket ON mail_messages (ticket_id, id);"
+  "CREATE INDEX mail_messages_not_filed ON mail_messages (stored_at)"
+  " WHERE not_filed_reason IS NOT NULL;"
+
+  "CREATE TABLE mail_raw ("
+  "  message_id INTEGER PRIMARY KEY REFERENCES mail_messages (id),"
+  "  raw        BLOB NOT NULL"
+  ") STRICT;"
+
+  "CREATE TABLE mail_outbox ("
+  "  id            INTEGER PRIMARY KEY,"
+  "  message_id    INTEGER NOT NULL UNIQUE REFERENCES mail_messages (id),"
+  "  ticket_id     INTEGER REFERENCES tickets (id),"
+  "  kind          TEXT NOT NULL"
+  "                CHECK (kind IN ('acknowledgement', 'reply', 'resolved', 'alert', 'other')),"
+  "  automatic     INTEGER NOT NULL CHECK (automatic IN (0, 1)),"
+  "  to_addr       TEXT NOT NULL,"
+  "  to_name       TEXT,"
+  "  cc            TEXT,"
+  "  subject       TEXT NOT NULL,"
+  "  body          TEXT NOT NULL,"
+  "  state         TEXT NOT NULL DEFAULT 'queued'"
+  "                CHECK (state IN ('queued', 'sending', 'sent', 'failed')),"
+  "  attempts      INTEGER NOT NULL DEFAULT 0,"
+  "  next_try_at   INTEGER,"
+  "  server_answer TEXT,"
+  "  created_at    INTEGER NOT NULL,"
+  "  sent_at       INTEGER"
+  ") STRICT;"
+  "CREATE INDEX mail_outbox_waiting ON mail_outbox (next_try_at)"
+  " WHERE state IN ('queued', 'sending');"
+  "CREATE INDEX mail_outbox_to ON mail_outbox (to_addr, created_at) WHERE automatic = 1;"
+  "CREATE INDEX mail_outbox_ticket ON mail_outbox (ticket_id);"
+
+  "CREATE TABLE mail_account ("
+  "  id            INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  address       TEXT NOT NULL DEFAULT '',"
+  "  display_name  TEXT,"
+  "  imap_host     TEXT NOT NULL DEFAULT '',"
+  "  imap_port     INTEGER NOT NULL DEFAULT 993 CHECK (imap_port BETWEEN 1 AND 65535),"
+  "  imap_security TEXT NOT NULL DEFAULT 'tls'"
+  "                CHECK (imap_security IN ('tls', 'starttls', 'plain')),"
+  "  imap_folder   TEXT NOT NULL DEFAULT 'INBOX',"
+  "  smtp_host     TEXT NOT NULL DEFAULT '',"
+  "  smtp_port     INTEGER NOT NULL DEFAULT 465 CHECK (smtp_port BETWEEN 1 AND 65535),"
+  "  smtp_security TEXT NOT NULL DEFAULT 'tls'"
+  "                CHECK (smtp_security IN ('tls', 'starttls', 'plain')),"
+  "  user_name     TEXT NOT NULL DEFAULT '',"
+  "  interval_seconds INTEGER NOT NULL DEFAULT 60 CHECK (interval_seconds >= 10),"
+  "  enabled       INTEGER NOT NULL DEFAULT 0 CHECK (enabled IN (0, 1)),"
+  "  uid_validity  INTEGER,"
+  "  last_uid      INTEGER,"
+  "  version       INTEGER NOT NULL DEFAULT 1"
+  ") STRICT;"
+
+  "CREATE TABLE mail_lease ("
+  "  id          INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  holder      TEXT NOT NULL,"
+  "  taken_at    INTEGER NOT NULL,"
+  "  expires_at  INTEGER NOT NULL"
+  ") STRICT;"
+
+  "CREATE TABLE attachment_blobs ("
+  "  id     INTEGER PRIMARY KEY,"
+  "  sha256 TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),"
+  "  size   INTEGER NOT NULL CHECK (size >= 0),"
+  "  data   BLOB NOT NULL"
+  ") STRICT;"
+
+  "CREATE TABLE attachments ("
+  "  id           INTEGER PRIMARY KEY,"
+  "  blob_id      INTEGER NOT NULL REFERENCES attachment_blobs (id),"
+  "  message_id   INTEGER REFERENCES mail_messages (id),"
+  "  ticket_id    INTEGER REFERENCES tickets (id),"
+  "  event_id     INTEGER REFERENCES ticket_events (id),"
+  "  name         TEXT NOT NULL CHECK (length(name) > 0 AND instr(name, '/') = 0),"
+  "  content_type TEXT NOT NULL DEFAULT 'application/octet-stream',"
+  "  size         INTEGER NOT NULL CHECK (size >= 0),"
+  "  inline       INTEGER NOT NULL DEFAULT 0 CHECK (inline IN (0, 1)),"
+  "  added_by     INTEGER REFERENCES people (id),"
+  "  added_at     INTEGER NOT NULL"
+  ") STRICT;"
+  "CREATE INDEX attachments_message ON attachments (message_id);"
+  "CREATE INDEX attachments_ticket ON attachments (ticket_id, id);"
+  "CREATE INDEX attachments_blob ON attachments (blob_id);"
+
+  "CREATE TABLE ticket_participants ("
+  "  ticket_id INTEGER NOT NULL REFERENCES tickets (id),"
+  "  person_id INTEGER NOT NULL REFERENCES people (id),"
+  "  added_at  INTEGER NOT NULL,"
+  "  PRIMARY KEY (ticket_id, person_id)"
+  ") STRICT, WITHOUT ROWID;"
+  "CREATE INDEX ticket_participants_person ON ticket_participants (person_id, ticket_id);"
+
+  /* How each person hears of alerts, and when not by mail. */
+  "ALTER TABLE people ADD COLUMN alert_delivery TEXT NOT NULL DEFAULT 'desktop'"
+  " CHECK (alert_delivery IN ('desktop', 'email', 'both'));"
+  "CREATE INDEX people_email ON people (lower(email)) WHERE email IS NOT NULL;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HD_SCHEMA_VERSION);

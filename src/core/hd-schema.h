@@ -19,8 +19,11 @@ G_BEGIN_DECLS
  *   5 — the knowledge base (categories, articles, their history, links to
  *       tickets), FTS5 indexes over articles (words and trigrams) and over
  *       tickets (tickets_fts)
+ *   6 — email: messages in and out (mail_messages, mail_raw), the outbox,
+ *       the mailbox settings and fetch lease, attachments, ticket
+ *       participants, and each person's alert delivery
  */
-#define HD_SCHEMA_VERSION 5
+#define HD_SCHEMA_VERSION 6
 
 /* The SQL that takes a file from version @to - 1 to @to (1 ≤ @to ≤
  * HD_SCHEMA_VERSION). Each runs in its own write transaction. */
