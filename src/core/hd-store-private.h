@@ -186,6 +186,26 @@ gboolean       hd_store_alert_assigned_locked (HdStore    *self,
                                                HdPerson   *actor,
                                                GError    **error);
 
+/* Tickets inside the caller's write transaction, acting as @actor
+ * (hd-store-tickets.c); filing mail uses them so its changes obey the
+ * same rules and leave the same history as the window's. */
+gboolean       hd_store_create_ticket_locked (HdStore             *self,
+                                              const HdTicketDraft *draft,
+                                              HdPerson            *actor,
+                                              HdPerson            *requester,
+                                              gint64              *number,
+                                              GError             **error);
+gboolean       hd_store_add_comment_locked   (HdStore             *self,
+                                              HdTicket            *ticket,
+                                              HdPerson            *actor,
+                                              const char          *body,
+                                              gboolean             internal,
+                                              gint64              *event_id,
+                                              GError             **error);
+HdTicket      *hd_store_load_ticket_locked   (HdStore             *self,
+                                              gint64               number,
+                                              GError             **error);
+
 /* What a file's header says (hd-store-maint.c). */
 typedef enum {
   HD_HEADER_NONE,      /* empty, short or garbage: no SQLite header */

@@ -270,6 +270,42 @@ insert_ticket (HdStore              *self,
   return TRUE;
 }
 
+/* Files a ticket for @requester, acting as @actor, inside the caller's
+ * write transaction: the rules, the row, its "created" history, its SLA
+ * deadlines and the change_log row. */
+gboolean
+hd_store_create_ticket_locked (HdStore              *self,
+                               const HdTicketDraft  *draft,
+                               HdPerson             *actor,
+                               HdPerson             *requester,
+                               gint64               *number,
+                               GError              **error)
+{
+  g_autofree char *title = normalize_line (draft->title);
+  g_autofree char *category = normalize_line (draft->category);
+  g_autofree char *department = normalize_line (draft->department);
+  g_autofree char *location = normalize_line (draft->location);
+  HdTicketDraft clean;
+
+  if (!hd_validate_line (_("The title"), title, HD_MAX_TITLE_CHARS, TRUE, error) ||
+      !hd_validate_body (_("The description"), draft->description, FALSE, error) ||
+      !validate_draft_lines (category, department, location, error) ||
+      !validate_priority (draft->priority, error))
+    return FALSE;
+
+  clean = *draft;
+  clean.category = category;
+  clean.department = department;
+  clean.location = location;
+
+  return hd_rules_check_create (actor, requester, error) &&
+         insert_ticket (self, &clean, title, requester, number, error) &&
+         insert_event (self, *number, actor, HD_EVENT_CREATED, NULL, NULL, title, NULL, NULL,
+                       error) &&
+         hd_store_sla_refresh_ticket (self, *number, error) &&
+         hd_store_log_change (self, "tickets", *number, "created", error);
+}
+
 /**
  * hd_store_create_ticket:
  *
@@ -284,31 +320,14 @@ hd_store_create_ticket (HdStore              *self,
 {
   g_autoptr(HdPerson) me = NULL;
   g_autoptr(HdPerson) requester = NULL;
-  g_autofree char *title = NULL;
-  g_autofree char *category = NULL;
-  g_autofree char *department = NULL;
-  g_autofree char *location = NULL;
-  HdTicketDraft clean;
+  g_autoptr(HdTicket) ticket = NULL;
   gint64 number = 0;
 
   g_return_val_if_fail (HD_IS_STORE (self), NULL);
   g_return_val_if_fail (draft != NULL, NULL);
 
-  title = normalize_line (draft->title);
-  category = normalize_line (draft->category);
-  department = normalize_line (draft->department);
-  location = normalize_line (draft->location);
-  if (!hd_validate_line (_("The title"), title, HD_MAX_TITLE_CHARS, TRUE, error) ||
-      !hd_validate_body (_("The description"), draft->description, FALSE, error) ||
-      !validate_draft_lines (category, department, location, error) ||
-      !validate_priority (draft->priority, error) ||
-      (draft->requester != NULL && !hd_validate_login (draft->requester, error)))
+  if (draft->requester != NULL && !hd_validate_login (draft->requester, error))
     return NULL;
-
-  clean = *draft;
-  clean.category = category;
-  clean.department = department;
-  clean.location = location;
 
   if (!hd_store_begin_write (self, error))
     return NULL;
@@ -320,16 +339,26 @@ hd_store_create_ticket (HdStore              *self,
   requester = draft->requester != NULL ? hd_store_lookup_person (self, draft->requester, error)
                                        : g_object_ref (me);
   if (requester == NULL ||
-      !hd_rules_check_create (me, requester, error) ||
-      !insert_ticket (self, &clean, title, requester, &number, error) ||
-      !insert_event (self, number, me, HD_EVENT_CREATED, NULL, NULL, title, NULL, NULL, error))
+      !hd_store_create_ticket_locked (self, draft, me, requester, &number, error))
     goto fail;
 
-  return finish_ticket_change (self, number, "created", error);
+  ticket = load_ticket (self, number, error);
+  if (ticket == NULL || !hd_store_commit (self, error))
+    goto fail;
+
+  return g_steal_pointer (&ticket);
 
 fail:
   hd_store_rollback (self);
   return NULL;
+}
+
+HdTicket *
+hd_store_load_ticket_locked (HdStore  *self,
+                             gint64    number,
+                             GError  **error)
+{
+  return load_ticket (self, number, error);
 }
 
 /* Read */
@@ -825,6 +854,30 @@ load_event (HdStore  *self,
   return NULL;
 }
 
+/* Adds @actor's reply or note to @ticket inside the caller's write
+ * transaction, after the caller checked that @actor may: the event, what
+ * it does to the ticket (a requester's answer reopens a pending ticket;
+ * staff's first reply is the first response), the deadlines and the
+ * change_log row. */
+gboolean
+hd_store_add_comment_locked (HdStore     *self,
+                             HdTicket    *ticket,
+                             HdPerson    *actor,
+                             const char  *body,
+                             gboolean     internal,
+                             gint64      *event_id,
+                             GError     **error)
+{
+  gint64 number = hd_ticket_get_number (ticket);
+
+  return hd_validate_body (internal ? _("The note") : _("The reply"), body, TRUE, error) &&
+         insert_event (self, number, actor, internal ? HD_EVENT_NOTE : HD_EVENT_REPLY, NULL,
+                       NULL, NULL, body, event_id, error) &&
+         write_comment_effects (self, ticket, actor, internal, error) &&
+         hd_store_sla_refresh_ticket (self, number, error) &&
+         hd_store_log_change (self, "tickets", number, "comment", error);
+}
+
 /**
  * hd_store_add_comment:
  * @internal: %TRUE for an internal note that requesters never see
@@ -855,11 +908,7 @@ hd_store_add_comment (HdStore     *self,
     return NULL;
 
   if (!hd_rules_check_comment (me, ticket, internal, error) ||
-      !insert_event (self, number, me, internal ? HD_EVENT_NOTE : HD_EVENT_REPLY, NULL, NULL,
-                     NULL, body, &event_id, error) ||
-      !write_comment_effects (self, ticket, me, internal, error) ||
-      !hd_store_sla_refresh_ticket (self, number, error) ||
-      !hd_store_log_change (self, "tickets", number, "comment", error))
+      !hd_store_add_comment_locked (self, ticket, me, body, internal, &event_id, error))
     goto fail;
 
   event = load_event (self, event_id, error);
