@@ -221,6 +221,32 @@ hd_rules_check_comment (HdPerson  *me,
   return TRUE;
 }
 
+/* Mail is filed by a staff desk (the one that holds the mailbox's
+ * password), on behalf of whoever sent it. */
+gboolean
+hd_rules_check_file_mail (HdPerson  *me,
+                          GError   **error)
+{
+  if (hd_person_get_active (me) && hd_person_is_staff (me))
+    return TRUE;
+
+  return deny (error, _("Only technicians and the dispatcher file mail."));
+}
+
+/* A reply by mail from @sender: staff and the requester reply as in the
+ * window; a participant (someone Cc'd on the ticket) replies publicly. */
+gboolean
+hd_rules_check_mail_reply (HdPerson  *sender,
+                           HdTicket  *ticket,
+                           gboolean   participant,
+                           GError   **error)
+{
+  if (participant && !hd_person_is_staff (sender))
+    return refuse_closed (ticket, error);
+
+  return hd_rules_check_comment (sender, ticket, FALSE, error);
+}
+
 gboolean
 hd_rules_check_manage_people (HdPerson  *me,
                               GError   **error)

@@ -41,6 +41,12 @@ gboolean hd_rules_check_comment       (HdPerson  *me,
                                        HdTicket  *ticket,
                                        gboolean   internal,
                                        GError   **error);
+gboolean hd_rules_check_file_mail     (HdPerson  *me,
+                                       GError   **error);
+gboolean hd_rules_check_mail_reply    (HdPerson  *sender,
+                                       HdTicket  *ticket,
+                                       gboolean   participant,
+                                       GError   **error);
 gboolean hd_rules_check_manage_people (HdPerson  *me,
                                        GError   **error);
 gboolean hd_rules_check_manage_sla    (HdPerson  *me,

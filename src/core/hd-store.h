@@ -21,6 +21,7 @@
 #include "hd-error.h"
 #include "hd-idle-gate.h"
 #include "hd-location.h"
+#include "hd-mail-message.h"
 #include "hd-person.h"
 #include "hd-sla.h"
 #include "hd-ticket.h"
@@ -296,6 +297,30 @@ HdTicketEvent *hd_store_add_comment       (HdStore               *self,
                                            GError               **error);
 GPtrArray     *hd_store_list_events       (HdStore               *self,
                                            gint64                 number,
+                                           GError               **error);
+
+/* Mail (hd-store-mail.c) */
+
+typedef enum {
+  HD_MAIL_FILED_TICKET,   /* a new ticket */
+  HD_MAIL_FILED_REPLY,    /* a reply on a ticket */
+  HD_MAIL_NOT_FILED,      /* kept among the messages not filed, with the reason */
+  HD_MAIL_ALREADY_FILED,  /* the same message was filed before; nothing changed */
+} HdMailOutcome;
+
+typedef struct {
+  HdMailOutcome outcome;
+  gint64        ticket;       /* the ticket it made or answered (or whose mail bounced); 0: none */
+  gint64        event;        /* the reply's history entry; 0: none */
+  gint64        message_row;  /* its row among the stored messages */
+  gboolean      acknowledged; /* an acknowledgement to the requester was queued */
+  char         *reason;       /* not filed: why */
+} HdMailFiling;
+
+void           hd_mail_filing_clear       (HdMailFiling          *filing);
+gboolean       hd_store_file_mail         (HdStore               *self,
+                                           const HdMailMessage   *msg,
+                                           HdMailFiling          *filing,
                                            GError               **error);
 
 /* SLA deadlines (hd-store-sla.c)

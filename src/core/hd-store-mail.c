@@ -1,0 +1,1023 @@
+/* hd-store-mail.c — a received message becomes one ticket, one reply, or
+ * one "Not filed" row
+ *
+ * Everything happens in one write transaction: the message's row (whose
+ * Message-ID or header hash is unique, so a second filing of the same
+ * message finds it and does nothing), the ticket or reply made through
+ * the same functions as the window's (rules, history, deadlines,
+ * change_log), the sender and the Cc'd people, the attachments, and the
+ * acknowledgement queued in the outbox. A fetcher flags the message on
+ * the server only after this commits; killed in between, it files the
+ * message again next time and finds it filed.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "hd-rules.h"
+#include "hd-store-private.h"
+
+/* Automatic messages (acknowledgements) to one address per hour: an
+ * autoresponder that answers each of them cannot make a loop. */
+#define AUTOMATIC_PER_HOUR 3
+/* Cc'd addresses a message may add to a ticket. */
+#define MAX_PARTICIPANTS 20
+#define BLOB_CHUNK (64 * 1024)
+
+typedef struct {
+  HdStore             *store;
+  const HdMailMessage *msg;
+  HdMailFiling        *filing;
+  HdPerson            *me;
+  char                *own_address;
+  HdPerson            *sender;
+  HdTicket            *ticket;      /* the ticket a reply goes to */
+  gboolean             participant; /* the sender is one of its participants */
+  gint64               row;         /* the message's mail_messages row */
+} Filing;
+
+static void
+filing_clear (Filing *f)
+{
+  g_clear_object (&f->me);
+  g_clear_pointer (&f->own_address, g_free);
+  g_clear_object (&f->sender);
+  g_clear_object (&f->ticket);
+}
+
+void
+hd_mail_filing_clear (HdMailFiling *filing)
+{
+  g_clear_pointer (&filing->reason, g_free);
+}
+
+static gboolean
+run (HdStore     *self,
+     const char  *sql,
+     GError     **error)
+{
+  int rc = sqlite3_exec (hd_store_get_db (self), sql, NULL, NULL, NULL);
+
+  return rc == SQLITE_OK || hd_store_set_error_from_db (self, rc, error);
+}
+
+/* Text */
+
+/* @text without control characters other than newline and tab (mail
+ * carries form feeds and escapes that no field accepts), with CRLF as LF,
+ * cut at @max_bytes on a character boundary with a note. */
+static char *
+clean_text (const char *text,
+            gsize       max_bytes,
+            gboolean    one_line)
+{
+  g_autofree char *valid = hd_mail_text_valid (text, -1);
+  GString *out = g_string_sized_new (strlen (valid));
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '\r')
+        continue;
+      if ((c == '\n' || c == '\t') && one_line)
+        c = ' ';
+      else if (c != '\n' && c != '\t' &&
+               (g_unichar_type (c) == G_UNICODE_CONTROL || c == 0x2028 || c == 0x2029))
+        c = 0xfffd;
+      if (out->len + 6 > max_bytes)
+        {
+          if (!one_line)
+            g_string_append (out, _("\n[… cut here; the whole message is kept with the ticket]"));
+          break;
+        }
+      g_string_append_unichar (out, c);
+    }
+  return g_strstrip (g_string_free (out, FALSE));
+}
+
+static char *
+ticket_title (const HdMailMessage *msg)
+{
+  g_autofree char *title = clean_text (msg->subject, HD_MAX_TITLE_CHARS * 4, TRUE);
+
+  if (title[0] == '\0')
+    return g_strdup (_("(no subject)"));
+  if (g_utf8_strlen (title, -1) > HD_MAX_TITLE_CHARS)
+    *g_utf8_offset_to_pointer (title, HD_MAX_TITLE_CHARS) = '\0';
+  return g_steal_pointer (&title);
+}
+
+static char *
+text_or_note (const char          *text,
+              const HdMailMessage *msg)
+{
+  g_autofree char *body = clean_text (text, HD_MAX_BODY_BYTES - 128, FALSE);
+
+  if (body[0] != '\0')
+    return g_steal_pointer (&body);
+  if (msg->attachments->len > 0)
+    return g_strdup (_("(The message has only attachments.)"));
+  return g_strdup (_("(The message has no text.)"));
+}
+
+/* Rows */
+
+static gboolean
+query_found (HdStore       *self,
+             sqlite3_stmt  *stmt,
+             gboolean      *found,
+             GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  *found = rc == SQLITE_ROW;
+  return rc == SQLITE_ROW || rc == SQLITE_DONE || hd_store_set_error_from_db (self, rc, error);
+}
+
+static gboolean
+find_filed (Filing   *f,
+            gboolean *found,
+            GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (f->msg->message_id != NULL)
+    stmt = hd_store_prepare (f->store, "SELECT id, ticket_id, not_filed_reason FROM mail_messages"
+                             " WHERE message_id = ?", error);
+  else
+    stmt = hd_store_prepare (f->store, "SELECT id, ticket_id, not_filed_reason FROM mail_messages"
+                             " WHERE header_hash = ? AND message_id IS NULL", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, f->msg->message_id != NULL ? f->msg->message_id
+                                                         : f->msg->header_hash, -1, SQLITE_STATIC);
+  if (!query_found (f->store, stmt, found, error))
+    return FALSE;
+
+  if (*found)
+    {
+      f->filing->outcome = HD_MAIL_ALREADY_FILED;
+      f->filing->message_row = sqlite3_column_int64 (stmt, 0);
+      f->filing->ticket = sqlite3_column_int64 (stmt, 1);
+      f->filing->reason = g_strdup (hd_column_text (stmt, 2));
+    }
+  return TRUE;
+}
+
+static gboolean
+load_own_address (Filing  *f,
+                  GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean found;
+
+  stmt = hd_store_prepare (f->store, "SELECT lower(address) FROM mail_account WHERE id = 1",
+                           error);
+  if (stmt == NULL || !query_found (f->store, stmt, &found, error))
+    return FALSE;
+
+  f->own_address = g_strdup (found ? hd_column_text (stmt, 0) : "");
+  return TRUE;
+}
+
+/* The original, byte for byte, apart from the row so that lists of
+ * messages never read it. */
+static gboolean
+insert_raw (Filing  *f,
+            GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gsize size = 0;
+  const void *data = f->msg->raw != NULL ? g_bytes_get_data (f->msg->raw, &size) : NULL;
+
+  stmt = hd_store_prepare (f->store, "INSERT INTO mail_raw (message_id, raw) VALUES (?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, f->row);
+  sqlite3_bind_blob64 (stmt, 2, data != NULL ? data : "", size, SQLITE_STATIC);
+  return hd_store_step_done (f->store, stmt, error);
+}
+
+/* The message's row; @reason set for one not filed. */
+static gboolean
+insert_message (Filing      *f,
+                gint64       ticket,
+                gint64       event,
+                const char  *reason,
+                GError     **error)
+{
+  const HdMailMessage *msg = f->msg;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GString) refs = g_string_new (NULL);
+  g_autofree char *subject = clean_text (msg->subject, 4000, TRUE);
+
+  stmt = hd_store_prepare (f->store,
+                           "INSERT INTO mail_messages (direction, message_id, header_hash,"
+                           " ticket_id, event_id, person_id, from_addr, from_name, subject,"
+                           " in_reply_to, refs, sent_at, stored_at, not_filed_reason)"
+                           " VALUES ('in', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < msg->references->len; i++)
+    g_string_append_printf (refs, "%s%s", i > 0 ? " " : "",
+                            (char *) g_ptr_array_index (msg->references, i));
+  hd_bind_text_or_null (stmt, 1, msg->message_id);
+  sqlite3_bind_text (stmt, 2, msg->header_hash, -1, SQLITE_STATIC);
+  if (ticket != 0)
+    sqlite3_bind_int64 (stmt, 3, ticket);
+  if (event != 0)
+    sqlite3_bind_int64 (stmt, 4, event);
+  if (f->sender != NULL)
+    sqlite3_bind_int64 (stmt, 5, hd_person_get_id (f->sender));
+  sqlite3_bind_text (stmt, 6, msg->from != NULL ? msg->from->address : "", -1, SQLITE_STATIC);
+  hd_bind_text_or_null (stmt, 7, msg->from != NULL ? msg->from->name : NULL);
+  sqlite3_bind_text (stmt, 8, subject, -1, SQLITE_STATIC);
+  hd_bind_text_or_null (stmt, 9, msg->in_reply_to);
+  hd_bind_text_or_null (stmt, 10, refs->str);
+  if (msg->date != 0)
+    sqlite3_bind_int64 (stmt, 11, msg->date);
+  sqlite3_bind_int64 (stmt, 12, hd_store_now (f->store));
+  hd_bind_text_or_null (stmt, 13, reason);
+  if (!hd_store_step_done (f->store, stmt, error))
+    return FALSE;
+
+  f->row = sqlite3_last_insert_rowid (hd_store_get_db (f->store));
+  f->filing->message_row = f->row;
+  return insert_raw (f, error) &&
+         hd_store_log_change (f->store, "mail_messages", f->row, "created", error);
+}
+
+/* Streams @data into the blob of row @id, as a large attachment would be
+ * written without a second copy in SQLite's memory. */
+static gboolean
+write_blob (HdStore  *self,
+            gint64    id,
+            GBytes   *data,
+            GError  **error)
+{
+  sqlite3_blob *blob = NULL;
+  gsize size;
+  const guint8 *bytes = g_bytes_get_data (data, &size);
+  int rc = sqlite3_blob_open (hd_store_get_db (self), "main", "attachment_blobs", "data", id, 1,
+                              &blob);
+
+  for (gsize at = 0; rc == SQLITE_OK && at < size; at += BLOB_CHUNK)
+    rc = sqlite3_blob_write (blob, bytes + at, (int) MIN (BLOB_CHUNK, size - at), (int) at);
+  sqlite3_blob_close (blob);
+  return rc == SQLITE_OK || hd_store_set_error_from_db (self, rc, error);
+}
+
+static gboolean
+store_blob (HdStore  *self,
+            GBytes   *data,
+            gint64   *id,
+            GError  **error)
+{
+  g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, data);
+  g_autoptr(sqlite3_stmt) find = NULL;
+  g_autoptr(sqlite3_stmt) insert = NULL;
+  gboolean found;
+
+  find = hd_store_prepare (self, "SELECT id FROM attachment_blobs WHERE sha256 = ?", error);
+  if (find == NULL)
+    return FALSE;
+  sqlite3_bind_text (find, 1, sha, -1, SQLITE_STATIC);
+  if (!query_found (self, find, &found, error))
+    return FALSE;
+  if (found)
+    {
+      *id = sqlite3_column_int64 (find, 0);
+      return TRUE;
+    }
+
+  insert = hd_store_prepare (self, "INSERT INTO attachment_blobs (sha256, size, data)"
+                             " VALUES (?, ?, zeroblob(?))", error);
+  if (insert == NULL)
+    return FALSE;
+  sqlite3_bind_text (insert, 1, sha, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (insert, 2, g_bytes_get_size (data));
+  sqlite3_bind_int64 (insert, 3, g_bytes_get_size (data));
+  if (!hd_store_step_done (self, insert, error))
+    return FALSE;
+
+  *id = sqlite3_last_insert_rowid (hd_store_get_db (self));
+  return write_blob (self, *id, data, error);
+}
+
+static gboolean
+insert_attachments (Filing  *f,
+                    gint64   ticket,
+                    gint64   event,
+                    GError **error)
+{
+  for (guint i = 0; i < f->msg->attachments->len; i++)
+    {
+      HdMailAttachment *a = g_ptr_array_index (f->msg->attachments, i);
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+      gint64 blob = 0;
+
+      if (!store_blob (f->store, a->data, &blob, error))
+        return FALSE;
+
+      stmt = hd_store_prepare (f->store,
+                               "INSERT INTO attachments (blob_id, message_id, ticket_id, event_id,"
+                               " name, content_type, size, inline, added_by, added_at)"
+                               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, blob);
+      sqlite3_bind_int64 (stmt, 2, f->row);
+      if (ticket != 0)
+        sqlite3_bind_int64 (stmt, 3, ticket);
+      if (event != 0)
+        sqlite3_bind_int64 (stmt, 4, event);
+      sqlite3_bind_text (stmt, 5, a->name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 6, a->content_type, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 7, g_bytes_get_size (a->data));
+      sqlite3_bind_int (stmt, 8, a->is_inline);
+      if (f->sender != NULL)
+        sqlite3_bind_int64 (stmt, 9, hd_person_get_id (f->sender));
+      sqlite3_bind_int64 (stmt, 10, hd_store_now (f->store));
+      if (!hd_store_step_done (f->store, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* People */
+
+static HdPerson *
+find_person_by_address (HdStore     *self,
+                        const char  *address,
+                        GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean found;
+
+  stmt = hd_store_prepare (self, "SELECT " HD_PERSON_COLUMNS " FROM people p"
+                           " WHERE lower(p.email) = ? AND p.email IS NOT NULL"
+                           " ORDER BY p.active DESC, p.id LIMIT 1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
+  if (!query_found (self, stmt, &found, error))
+    return NULL;
+  if (!found)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_NOT_FOUND, "%s", address);
+      return NULL;
+    }
+  return hd_person_new_from_row (stmt);
+}
+
+/* A login for someone known only by address: the address itself, its
+ * other characters as "_", numbered when taken. */
+static char *
+login_for_address (HdStore     *self,
+                   const char  *address,
+                   GError     **error)
+{
+  g_autofree char *base = g_strndup (address, HD_MAX_LOGIN_CHARS - 4);
+
+  for (char *p = base; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("._@-", *p) == NULL)
+      *p = '_';
+  if (base[0] == '-' || base[0] == '.' || base[0] == '\0')
+    {
+      char *prefixed = g_strconcat ("m", base, NULL);
+
+      g_free (base);
+      base = prefixed;
+    }
+
+  for (int n = 1; n < 1000; n++)
+    {
+      g_autofree char *login = n == 1 ? g_strdup (base) : g_strdup_printf ("%s-%d", base, n);
+      g_autoptr(GError) local = NULL;
+      g_autoptr(HdPerson) taken = hd_store_lookup_person (self, login, &local);
+
+      if (taken == NULL && !g_error_matches (local, HD_ERROR, HD_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+      if (taken == NULL)
+        return g_steal_pointer (&login);
+    }
+
+  g_set_error (error, HD_ERROR, HD_ERROR_EXISTS, _("No free login for “%s”."), address);
+  return NULL;
+}
+
+static char *
+person_name (const HdMailAddress *address)
+{
+  g_autofree char *name = clean_text (address->name != NULL ? address->name : "",
+                                      HD_MAX_LINE_CHARS * 4, TRUE);
+  const char *at;
+
+  if (name[0] == '\0')
+    {
+      at = strchr (address->address, '@');
+      g_free (name);
+      name = at != NULL && at != address->address ? g_strndup (address->address,
+                                                               at - address->address)
+                                                  : g_strdup (address->address);
+    }
+  if (g_utf8_strlen (name, -1) > HD_MAX_LINE_CHARS)
+    *g_utf8_offset_to_pointer (name, HD_MAX_LINE_CHARS) = '\0';
+  return g_steal_pointer (&name);
+}
+
+/* The person with @address, or a new requester with the mail's name. */
+static HdPerson *
+person_for_address (HdStore              *self,
+                    const HdMailAddress  *address,
+                    GError              **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(HdPerson) person = find_person_by_address (self, address->address, &local);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *login = NULL;
+  g_autofree char *name = NULL;
+
+  if (person != NULL || !g_error_matches (local, HD_ERROR, HD_ERROR_NOT_FOUND))
+    {
+      if (person == NULL)
+        g_propagate_error (error, g_steal_pointer (&local));
+      return g_steal_pointer (&person);
+    }
+
+  login = login_for_address (self, address->address, error);
+  if (login == NULL)
+    return NULL;
+  name = person_name (address);
+
+  stmt = hd_store_prepare (self, "INSERT INTO people (login, name, email, role, created_at)"
+                           " VALUES (?, ?, ?, 'requester', ?)", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, login, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, address->address, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, hd_store_now (self));
+  if (!hd_store_step_done (self, stmt, error) ||
+      !hd_store_log_change (self, "people", sqlite3_last_insert_rowid (hd_store_get_db (self)),
+                            "created", error))
+    return NULL;
+
+  return hd_store_lookup_person (self, login, error);
+}
+
+static gboolean
+is_participant (HdStore   *self,
+                gint64     ticket,
+                HdPerson  *person,
+                gboolean  *found,
+                GError   **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  stmt = hd_store_prepare (self, "SELECT 1 FROM ticket_participants"
+                           " WHERE ticket_id = ? AND person_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, ticket);
+  sqlite3_bind_int64 (stmt, 2, hd_person_get_id (person));
+  return query_found (self, stmt, found, error);
+}
+
+static gboolean
+add_participant (HdStore   *self,
+                 gint64     ticket,
+                 HdPerson  *person,
+                 GError   **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  stmt = hd_store_prepare (self, "INSERT OR IGNORE INTO ticket_participants"
+                           " (ticket_id, person_id, added_at) VALUES (?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, ticket);
+  sqlite3_bind_int64 (stmt, 2, hd_person_get_id (person));
+  sqlite3_bind_int64 (stmt, 3, hd_store_now (self));
+  return hd_store_step_done (self, stmt, error);
+}
+
+/* Everyone the message went to besides the sender and the helpdesk
+ * becomes a participant of @ticket (the requester needs not). */
+static gboolean
+add_recipients (Filing  *f,
+                HdTicket *ticket,
+                GError **error)
+{
+  GPtrArray *lists[] = { f->msg->to, f->msg->cc };
+  guint added = 0;
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; i < lists[l]->len && added < MAX_PARTICIPANTS; i++)
+      {
+        HdMailAddress *a = g_ptr_array_index (lists[l], i);
+        g_autoptr(HdPerson) person = NULL;
+
+        if (g_strcmp0 (a->address, f->own_address) == 0 ||
+            g_strcmp0 (a->address, f->msg->from->address) == 0 ||
+            !hd_validate_email (a->address, NULL))
+          continue;
+        person = person_for_address (f->store, a, error);
+        if (person == NULL)
+          return FALSE;
+        if (g_strcmp0 (hd_person_get_login (person), hd_ticket_get_requester (ticket)) == 0)
+          continue;
+        if (!add_participant (f->store, hd_ticket_get_number (ticket), person, error))
+          return FALSE;
+        added++;
+      }
+  return TRUE;
+}
+
+/* Not filed */
+
+static gboolean
+mark_bounced (Filing  *f,
+              gint64  *ticket,
+              GError **error)
+{
+  g_autoptr(sqlite3_stmt) find = NULL;
+  g_autoptr(sqlite3_stmt) update = NULL;
+  gboolean found;
+
+  find = hd_store_prepare (f->store, "SELECT o.id, o.ticket_id FROM mail_outbox o"
+                           " JOIN mail_messages m ON m.id = o.message_id"
+                           " WHERE m.message_id = ? AND m.direction = 'out'", error);
+  if (find == NULL)
+    return FALSE;
+  sqlite3_bind_text (find, 1, f->msg->bounced_id, -1, SQLITE_STATIC);
+  if (!query_found (f->store, find, &found, error))
+    return FALSE;
+  if (!found)
+    return TRUE;
+
+  *ticket = sqlite3_column_int64 (find, 1);
+  update = hd_store_prepare (f->store, "UPDATE mail_outbox SET state = 'failed', server_answer = ?"
+                             " WHERE id = ?", error);
+  if (update == NULL)
+    return FALSE;
+  hd_bind_text_or_null (update, 1, f->msg->bounce_status != NULL ? f->msg->bounce_status
+                                                                  : _("The message bounced."));
+  sqlite3_bind_int64 (update, 2, sqlite3_column_int64 (find, 0));
+  return hd_store_step_done (f->store, update, error) &&
+         hd_store_log_change (f->store, "mail_outbox", sqlite3_column_int64 (find, 0), "failed",
+                              error);
+}
+
+static gboolean
+file_not_filed (Filing      *f,
+                const char  *reason,
+                GError     **error)
+{
+  gint64 ticket = 0;
+
+  if (f->msg->bounced_id != NULL && !mark_bounced (f, &ticket, error))
+    return FALSE;
+
+  f->filing->outcome = HD_MAIL_NOT_FILED;
+  f->filing->ticket = ticket;
+  f->filing->reason = g_strdup (reason);
+  return insert_message (f, ticket, 0, reason, error);
+}
+
+/* Why a message may not be filed: automatic, without a sender, or from
+ * the helpdesk itself. NULL when it may. */
+static char *
+refusal (Filing *f)
+{
+  const HdMailMessage *msg = f->msg;
+
+  if (msg->automatic != NULL)
+    return g_strdup (msg->automatic);
+  if (msg->from == NULL || !hd_validate_email (msg->from->address, NULL))
+    return g_strdup (_("The message has no sender address."));
+  if (f->own_address[0] != '\0' && g_strcmp0 (msg->from->address, f->own_address) == 0)
+    return g_strdup (_("The message comes from the helpdesk’s own address."));
+  return NULL;
+}
+
+/* Threading */
+
+static gboolean
+ticket_of_message_id (HdStore     *self,
+                      const char  *id,
+                      gint64      *ticket,
+                      GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean found;
+
+  stmt = hd_store_prepare (self, "SELECT ticket_id FROM mail_messages"
+                           " WHERE message_id = ? AND ticket_id IS NOT NULL", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  if (!query_found (self, stmt, &found, error))
+    return FALSE;
+  if (found)
+    *ticket = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+/* In-Reply-To, then References newest first, against every message the
+ * helpdesk stored, received or sent. */
+static gboolean
+thread_by_headers (Filing  *f,
+                   gint64  *ticket,
+                   GError **error)
+{
+  const HdMailMessage *msg = f->msg;
+
+  if (msg->in_reply_to != NULL && !ticket_of_message_id (f->store, msg->in_reply_to, ticket, error))
+    return FALSE;
+
+  for (guint i = msg->references->len; *ticket == 0 && i > 0; i--)
+    if (!ticket_of_message_id (f->store, g_ptr_array_index (msg->references, i - 1), ticket, error))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* The number of the first "[#N]" in @subject, or 0. */
+static gint64
+subject_number (const char *subject)
+{
+  for (const char *p = strstr (subject, "[#"); p != NULL; p = strstr (p + 2, "[#"))
+    {
+      const char *digits = p + 2;
+      char *end = NULL;
+      guint64 n;
+
+      if (!g_ascii_isdigit (*digits))
+        continue;
+      n = g_ascii_strtoull (digits, &end, 10);
+      if (*end == ']' && n > 0 && n < G_MAXINT64 && end - digits <= 18)
+        return (gint64) n;
+    }
+  return 0;
+}
+
+/* The subject's [#N] counts only for the ticket's requester, its
+ * participants and staff: anyone else naming a number files a ticket. */
+static gboolean
+thread_by_subject (Filing  *f,
+                   gint64  *ticket,
+                   GError **error)
+{
+  gint64 number = subject_number (f->msg->subject);
+  g_autoptr(HdTicket) named = NULL;
+  g_autoptr(GError) local = NULL;
+  gboolean participant = FALSE;
+
+  if (number == 0)
+    return TRUE;
+
+  named = hd_store_load_ticket_locked (f->store, number, &local);
+  if (named == NULL)
+    {
+      if (g_error_matches (local, HD_ERROR, HD_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+
+  if (!is_participant (f->store, number, f->sender, &participant, error))
+    return FALSE;
+  if (participant || hd_person_is_staff (f->sender) ||
+      g_strcmp0 (hd_ticket_get_requester (named), hd_person_get_login (f->sender)) == 0)
+    *ticket = number;
+  return TRUE;
+}
+
+/* The ticket the message answers, if any; a closed ticket takes no more
+ * replies, so an answer to it files a follow-up ticket. */
+static gboolean
+find_thread (Filing  *f,
+             GError **error)
+{
+  gint64 number = 0;
+  g_autoptr(HdTicket) ticket = NULL;
+
+  if (!thread_by_headers (f, &number, error) ||
+      (number == 0 && !thread_by_subject (f, &number, error)))
+    return FALSE;
+  if (number == 0)
+    return TRUE;
+
+  ticket = hd_store_load_ticket_locked (f->store, number, error);
+  if (ticket == NULL)
+    return FALSE;
+  if (hd_ticket_get_status (ticket) == HD_STATUS_CLOSED)
+    return TRUE;
+
+  if (!is_participant (f->store, number, f->sender, &f->participant, error))
+    return FALSE;
+  f->ticket = g_steal_pointer (&ticket);
+  return TRUE;
+}
+
+/* Outgoing */
+
+static char *
+new_message_id (Filing *f)
+{
+  const char *at = strchr (f->own_address, '@');
+  g_autofree char *uuid = g_uuid_string_random ();
+
+  return g_strdup_printf ("helpdesk.%" G_GINT64_FORMAT ".%s@%s", f->filing->ticket, uuid,
+                          at != NULL && at[1] != '\0' ? at + 1 : "helpdesk.invalid");
+}
+
+static gboolean
+too_many_automatic (Filing      *f,
+                    const char  *address,
+                    gboolean    *too_many,
+                    GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  stmt = hd_store_prepare (f->store, "SELECT count(*) FROM mail_outbox"
+                           " WHERE automatic = 1 AND to_addr = ? AND created_at > ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, hd_store_now (f->store) - (gint64) G_USEC_PER_SEC * 3600);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return hd_store_set_error_from_db (f->store, sqlite3_errcode (hd_store_get_db (f->store)),
+                                       error);
+  *too_many = sqlite3_column_int64 (stmt, 0) >= AUTOMATIC_PER_HOUR;
+  return TRUE;
+}
+
+static gboolean
+insert_outgoing (Filing      *f,
+                 const char  *message_id,
+                 const char  *subject,
+                 gint64      *row,
+                 GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GString) refs = g_string_new (NULL);
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, message_id, -1);
+
+  for (guint i = 0; i < f->msg->references->len; i++)
+    g_string_append_printf (refs, "%s ", (char *) g_ptr_array_index (f->msg->references, i));
+  if (f->msg->message_id != NULL)
+    g_string_append (refs, f->msg->message_id);
+  g_strchomp (refs->str);
+
+  stmt = hd_store_prepare (f->store,
+                           "INSERT INTO mail_messages (direction, message_id, header_hash,"
+                           " ticket_id, from_addr, subject, in_reply_to, refs, stored_at)"
+                           " VALUES ('out', ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, message_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, f->filing->ticket);
+  sqlite3_bind_text (stmt, 4, f->own_address, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, subject, -1, SQLITE_STATIC);
+  hd_bind_text_or_null (stmt, 6, f->msg->message_id);
+  hd_bind_text_or_null (stmt, 7, refs->str);
+  sqlite3_bind_int64 (stmt, 8, hd_store_now (f->store));
+  if (!hd_store_step_done (f->store, stmt, error))
+    return FALSE;
+
+  *row = sqlite3_last_insert_rowid (hd_store_get_db (f->store));
+  return TRUE;
+}
+
+static char *
+acknowledgement_text (HdTicket *ticket)
+{
+  g_autofree char *intro = NULL;
+
+  intro = g_strdup_printf (_("Your request has been received as ticket #%" G_GINT64_FORMAT ", “%s”.\n"
+                             "We will answer you by mail. To add to it, reply to this message."),
+                           hd_ticket_get_number (ticket), hd_ticket_get_title (ticket));
+  return g_strconcat (HD_MAIL_REPLY_SEPARATOR, "\n\n", intro, "\n", NULL);
+}
+
+/* The requester's acknowledgement of a new ticket, in the outbox, with
+ * a Message-ID of its own that answers to it will thread by. */
+static gboolean
+queue_acknowledgement (Filing    *f,
+                       HdTicket  *ticket,
+                       GError   **error)
+{
+  const char *to = hd_person_get_email (f->sender);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *message_id = NULL;
+  g_autofree char *subject = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *to_lower = NULL;
+  gboolean too_many = FALSE;
+  gint64 row = 0;
+
+  if (to == NULL || to[0] == '\0')
+    return TRUE;
+  to_lower = g_utf8_strdown (to, -1);
+  if (!too_many_automatic (f, to_lower, &too_many, error))
+    return FALSE;
+  if (too_many)
+    return TRUE;
+
+  message_id = new_message_id (f);
+  subject = g_strdup_printf ("[#%" G_GINT64_FORMAT "] %s", hd_ticket_get_number (ticket),
+                             hd_ticket_get_title (ticket));
+  body = acknowledgement_text (ticket);
+  if (!insert_outgoing (f, message_id, subject, &row, error))
+    return FALSE;
+
+  stmt = hd_store_prepare (f->store,
+                           "INSERT INTO mail_outbox (message_id, ticket_id, kind, automatic,"
+                           " to_addr, to_name, subject, body, next_try_at, created_at)"
+                           " VALUES (?1, ?2, 'acknowledgement', 1, ?3, ?4, ?5, ?6, ?7, ?7)",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, row);
+  sqlite3_bind_int64 (stmt, 2, hd_ticket_get_number (ticket));
+  sqlite3_bind_text (stmt, 3, to_lower, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, hd_person_get_name (f->sender), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, subject, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, body, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 7, hd_store_now (f->store));
+  if (!hd_store_step_done (f->store, stmt, error))
+    return FALSE;
+
+  f->filing->acknowledged = TRUE;
+  return hd_store_log_change (f->store, "mail_outbox",
+                              sqlite3_last_insert_rowid (hd_store_get_db (f->store)), "queued",
+                              error);
+}
+
+/* Filing */
+
+static gboolean
+file_reply (Filing  *f,
+            GError **error)
+{
+  const HdMailMessage *msg = f->msg;
+  g_autofree char *body = text_or_note (msg->reply_body[0] != '\0' ? msg->reply_body : msg->body,
+                                        msg);
+  gint64 number = hd_ticket_get_number (f->ticket);
+  gint64 event = 0;
+
+  /* Whoever answers the thread the helpdesk started is taking part in it. */
+  if (!f->participant && !hd_person_is_staff (f->sender) &&
+      g_strcmp0 (hd_ticket_get_requester (f->ticket), hd_person_get_login (f->sender)) != 0)
+    {
+      if (!add_participant (f->store, number, f->sender, error))
+        return FALSE;
+      f->participant = TRUE;
+    }
+
+  if (!hd_rules_check_mail_reply (f->sender, f->ticket, f->participant, error) ||
+      !hd_store_add_comment_locked (f->store, f->ticket, f->sender, body, FALSE, &event, error))
+    return FALSE;
+
+  f->filing->outcome = HD_MAIL_FILED_REPLY;
+  f->filing->ticket = number;
+  f->filing->event = event;
+  return insert_message (f, number, event, NULL, error) &&
+         insert_attachments (f, number, event, error) &&
+         add_recipients (f, f->ticket, error);
+}
+
+static gboolean
+file_ticket (Filing  *f,
+             GError **error)
+{
+  HdTicketDraft draft = HD_TICKET_DRAFT_INIT;
+  g_autofree char *title = ticket_title (f->msg);
+  g_autofree char *body = text_or_note (f->msg->body, f->msg);
+  g_autoptr(HdTicket) ticket = NULL;
+  gint64 number = 0;
+
+  draft.title = title;
+  draft.description = body;
+  if (!hd_store_create_ticket_locked (f->store, &draft, f->sender, f->sender, &number, error))
+    return FALSE;
+
+  ticket = hd_store_load_ticket_locked (f->store, number, error);
+  if (ticket == NULL)
+    return FALSE;
+
+  f->filing->outcome = HD_MAIL_FILED_TICKET;
+  f->filing->ticket = number;
+  return insert_message (f, number, 0, NULL, error) &&
+         insert_attachments (f, number, 0, error) &&
+         add_recipients (f, ticket, error) &&
+         queue_acknowledgement (f, ticket, error);
+}
+
+static gboolean
+file_locked (Filing  *f,
+             GError **error)
+{
+  g_autofree char *reason = NULL;
+  g_autoptr(GError) refused = NULL;
+
+  if (!load_own_address (f, error))
+    return FALSE;
+
+  reason = refusal (f);
+  if (reason != NULL)
+    return file_not_filed (f, reason, error);
+
+  f->sender = person_for_address (f->store, f->msg->from, error);
+  if (f->sender == NULL)
+    return FALSE;
+  if (!hd_person_get_active (f->sender))
+    {
+      g_autofree char *why = g_strdup_printf (_("The sender “%s” has been deactivated."),
+                                              hd_person_get_login (f->sender));
+
+      return file_not_filed (f, why, error);
+    }
+
+  if (!find_thread (f, error))
+    return FALSE;
+
+  if (f->ticket != NULL ? file_reply (f, &refused) : file_ticket (f, &refused))
+    return TRUE;
+
+  /* A rule refused it (a requester answering another's ticket, say):
+   * nothing of it is kept but the row that says why. */
+  if (!g_error_matches (refused, HD_ERROR, HD_ERROR_PERMISSION_DENIED) &&
+      !g_error_matches (refused, HD_ERROR, HD_ERROR_INVALID_INPUT))
+    {
+      g_propagate_error (error, g_steal_pointer (&refused));
+      return FALSE;
+    }
+  g_clear_object (&f->sender);
+  g_clear_object (&f->ticket);
+  f->filing->event = 0;
+  f->filing->acknowledged = FALSE;
+  return run (f->store, "ROLLBACK TO filing", error) &&
+         file_not_filed (f, refused->message, error);
+}
+
+/**
+ * hd_store_file_mail:
+ * @msg: the message, read and classified by the mail floor
+ * @filing: (out caller-allocates): what became of it; clear it with
+ *   hd_mail_filing_clear()
+ *
+ * Files @msg as exactly one new ticket, one reply, or one "Not filed"
+ * row, in one transaction; a message filed before is left alone
+ * (%HD_MAIL_ALREADY_FILED). Only staff file mail.
+ *
+ * Returns: %FALSE on an error of the file, with nothing written
+ */
+gboolean
+hd_store_file_mail (HdStore              *self,
+                    const HdMailMessage  *msg,
+                    HdMailFiling         *filing,
+                    GError              **error)
+{
+  Filing f = { .store = self, .msg = msg, .filing = filing };
+  gboolean found = FALSE;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (HD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (msg != NULL && msg->header_hash != NULL, FALSE);
+
+  memset (filing, 0, sizeof *filing);
+  if (!hd_store_begin_write (self, error))
+    return FALSE;
+
+  f.me = hd_store_lock_me (self, error);
+  ok = f.me != NULL && hd_rules_check_file_mail (f.me, error) && find_filed (&f, &found, error);
+  if (ok && found)
+    {
+      hd_store_rollback (self);
+      filing_clear (&f);
+      return TRUE;
+    }
+
+  ok = ok && run (self, "SAVEPOINT filing", error) && file_locked (&f, error) &&
+       hd_store_commit (self, error);
+  if (!ok)
+    {
+      hd_store_rollback (self);
+      hd_mail_filing_clear (filing);
+    }
+  filing_clear (&f);
+  return ok;
+}
