@@ -9,6 +9,7 @@ packages=(
   libglib2.0-dev libglib2.0-dev-bin libglib2.0-bin
   libsqlite3-dev libjson-glib-dev
   libgtk-4-dev libadwaita-1-dev libnotify-dev libmd4c-dev
+  libgmime-3.0-dev libxml2-dev   # the mail floor: MIME, and HTML-only mail read as text
   desktop-file-utils appstream
   # Mail: libcurl speaks IMAP and SMTP, libsecret keeps the password. The
   # GnuTLS flavour of libcurl: the TLS library GLib's own networking and
