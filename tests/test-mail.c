@@ -711,6 +711,83 @@ test_attachments_stored (Desk          *desk,
   hd_mail_filing_clear (&filing);
 }
 
+static HdMailOutgoing *
+first_outgoing (Desk *desk)
+{
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+
+  all = hd_store_list_outgoing (desk->disp, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, >=, 1);
+  return g_ptr_array_steal_index (all, 0);
+}
+
+/* The acknowledgement as sent: its own Message-ID, threaded to the
+ * request, marked automatic, CRLF; read back, it would never be filed. */
+static void
+test_compose_acknowledgement (Desk          *desk,
+                              gconstpointer  data)
+{
+  HdMailFiling first;
+  g_autoptr(HdMailOutgoing) ack = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(HdMailMessage) back = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_utc (2026, 12, 7, 9, 0, 0);
+  const char *text;
+
+  file_corpus (desk, "thunderbird-plain.eml", &first);
+  ack = first_outgoing (desk);
+  g_assert_cmpstr (ack->from_address, ==, SUPPORT);
+  bytes = hd_mail_compose (ack, now);
+  text = g_bytes_get_data (bytes, NULL);
+  g_assert_nonnull (strstr (text, "\r\nAuto-Submitted: auto-generated\r\n"));
+  g_assert_nonnull (strstr (text, "X-Auto-Response-Suppress: All"));
+  g_assert_nonnull (strstr (text, "In-Reply-To: <4b9e1c2a-7d1f-4c8e-9a55-1f0e2d3c4b5a@example.org>"));
+  g_assert_null (strstr (text, "\n\n"));
+
+  back = hd_mail_parse (bytes);
+  g_assert_cmpstr (back->message_id, ==, ack->message_id);
+  g_assert_cmpstr (back->subject, ==, "[#1] Printer on the second floor jams");
+  g_assert_cmpstr (back->to->len > 0 ? ((HdMailAddress *) g_ptr_array_index (back->to, 0))->address
+                                     : NULL, ==, "rita@example.org");
+  g_assert_nonnull (strstr (back->body, "ticket #1"));
+  g_assert_nonnull (back->automatic);
+  hd_mail_filing_clear (&first);
+}
+
+/* A reply that quotes the acknowledgement under the separator keeps only
+ * what the requester wrote. */
+static void
+test_reply_quoting_acknowledgement (Desk          *desk,
+                                    gconstpointer  data)
+{
+  HdMailFiling first, reply;
+  g_autoptr(HdMailOutgoing) ack = NULL;
+  g_autoptr(GBytes) sent = NULL;
+  g_autoptr(HdMailMessage) parsed = NULL;
+  g_autoptr(GString) quoted = g_string_new ("It works again, thanks.\n\n");
+  g_autoptr(GBytes) raw = NULL;
+  g_autoptr(HdTicketEvent) event = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  file_corpus (desk, "thunderbird-plain.eml", &first);
+  ack = first_outgoing (desk);
+  sent = hd_mail_compose (ack, NULL);
+  parsed = hd_mail_parse (sent);
+  lines = g_strsplit (parsed->body, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_string_append_printf (quoted, "> %s\n", lines[i]);
+
+  raw = reply_mail ("rita@example.org", "thanks@example.org", ack->message_id, NULL,
+                    "Re: [#1] Printer on the second floor jams", NULL, quoted->str);
+  g_assert_cmpint (file_bytes (desk, raw, &reply), ==, HD_MAIL_FILED_REPLY);
+  event = last_event (desk->disp, first.ticket);
+  g_assert_cmpstr (hd_ticket_event_get_body (event), ==, "It works again, thanks.");
+  hd_mail_filing_clear (&first);
+  hd_mail_filing_clear (&reply);
+}
+
 /* Only staff desks file mail. */
 static void
 test_requester_desk_refused (Desk          *desk,
@@ -802,6 +879,8 @@ main (int   argc,
   ADD ("/mail/file/autoresponder-rate", test_autoresponder_rate);
   ADD ("/mail/file/attachments", test_attachments_stored);
   ADD ("/mail/file/requester-desk-refused", test_requester_desk_refused);
+  ADD ("/mail/compose/acknowledgement", test_compose_acknowledgement);
+  ADD ("/mail/compose/reply-quoting-acknowledgement", test_reply_quoting_acknowledgement);
   ADD ("/mail/import/mbox", test_import_mbox);
 #undef ADD
 

@@ -108,6 +108,27 @@ hd_mail_message_free (HdMailMessage *self)
   g_free (self);
 }
 
+void
+hd_mail_outgoing_free (HdMailOutgoing *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->kind);
+  g_free (self->message_id);
+  g_free (self->in_reply_to);
+  g_free (self->references);
+  g_free (self->from_address);
+  g_free (self->from_name);
+  g_free (self->to_address);
+  g_free (self->to_name);
+  g_free (self->cc);
+  g_free (self->subject);
+  g_free (self->body);
+  g_free (self->state);
+  g_free (self);
+}
+
 /**
  * hd_mail_text_valid:
  *

@@ -54,6 +54,30 @@ typedef struct {
   char          *bounce_status;
 } HdMailMessage;
 
+/* An outgoing message as the outbox holds it (hd_store_get_outgoing());
+ * the mail floor composes its MIME from this when it sends it. */
+typedef struct {
+  gint64   id;            /* the outbox row */
+  gint64   ticket;        /* 0: none */
+  char    *kind;          /* "acknowledgement", "reply", … */
+  gboolean automatic;     /* sent by Helpdesk on its own: Auto-Submitted */
+  char    *message_id;    /* without angle brackets */
+  char    *in_reply_to;   /* or NULL */
+  char    *references;    /* space-separated, without angle brackets; or NULL */
+  char    *from_address;  /* the mailbox's address; "" when none is set up */
+  char    *from_name;     /* or NULL */
+  char    *to_address;
+  char    *to_name;       /* or NULL */
+  char    *cc;            /* comma-separated addresses, or NULL */
+  char    *subject;
+  char    *body;
+  char    *state;         /* "queued", "sending", "sent", "failed" */
+  int      attempts;
+  gint64   created_at;
+} HdMailOutgoing;
+
+void              hd_mail_outgoing_free    (HdMailOutgoing   *outgoing);
+
 HdMailAddress    *hd_mail_address_new      (const char       *address,
                                             const char       *name);
 void              hd_mail_address_free     (HdMailAddress    *address);
@@ -72,5 +96,6 @@ char             *hd_mail_text_valid       (const char       *text,
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdMailAddress, hd_mail_address_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdMailAttachment, hd_mail_attachment_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdMailMessage, hd_mail_message_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdMailOutgoing, hd_mail_outgoing_free)
 
 G_END_DECLS

@@ -1021,3 +1021,76 @@ hd_store_file_mail (HdStore              *self,
   filing_clear (&f);
   return ok;
 }
+
+/* The outbox */
+
+static HdMailOutgoing *
+outgoing_from_row (sqlite3_stmt *stmt)
+{
+  HdMailOutgoing *out = g_new0 (HdMailOutgoing, 1);
+
+  out->id = sqlite3_column_int64 (stmt, 0);
+  out->ticket = sqlite3_column_int64 (stmt, 1);
+  out->kind = g_strdup (hd_column_text (stmt, 2));
+  out->automatic = sqlite3_column_int (stmt, 3);
+  out->message_id = g_strdup (hd_column_text (stmt, 4));
+  out->in_reply_to = g_strdup (hd_column_text (stmt, 5));
+  out->references = g_strdup (hd_column_text (stmt, 6));
+  out->from_address = g_strdup (hd_column_text (stmt, 7) != NULL ? hd_column_text (stmt, 7) : "");
+  out->from_name = g_strdup (hd_column_text (stmt, 8));
+  out->to_address = g_strdup (hd_column_text (stmt, 9));
+  out->to_name = g_strdup (hd_column_text (stmt, 10));
+  out->cc = g_strdup (hd_column_text (stmt, 11));
+  out->subject = g_strdup (hd_column_text (stmt, 12));
+  out->body = g_strdup (hd_column_text (stmt, 13));
+  out->state = g_strdup (hd_column_text (stmt, 14));
+  out->attempts = sqlite3_column_int (stmt, 15);
+  out->created_at = sqlite3_column_int64 (stmt, 16);
+  return out;
+}
+
+/**
+ * hd_store_list_outgoing:
+ * @waiting_only: only the messages still to be sent (queued or sending)
+ *
+ * The outbox, oldest first, with what composing each message needs: its
+ * Message-ID and threading headers, and the mailbox it is sent from.
+ * Only staff read it: it holds every requester's mail.
+ *
+ * Returns: (transfer full) (element-type HdMailOutgoing):
+ */
+GPtrArray *
+hd_store_list_outgoing (HdStore   *self,
+                        gboolean   waiting_only,
+                        GError   **error)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) hd_mail_outgoing_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+
+  if (!hd_rules_check_file_mail (hd_store_get_me (self), error))
+    return NULL;
+
+  stmt = hd_store_prepare (self,
+                           "SELECT o.id, o.ticket_id, o.kind, o.automatic, m.message_id,"
+                           " m.in_reply_to, m.refs, a.address, a.display_name, o.to_addr,"
+                           " o.to_name, o.cc, o.subject, o.body, o.state, o.attempts, o.created_at"
+                           " FROM mail_outbox o JOIN mail_messages m ON m.id = o.message_id"
+                           " LEFT JOIN mail_account a ON a.id = 1"
+                           " WHERE NOT ?1 OR o.state IN ('queued', 'sending') ORDER BY o.id",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int (stmt, 1, waiting_only);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (all, outgoing_from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      hd_store_set_error_from_db (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&all);
+}

@@ -322,6 +322,10 @@ gboolean       hd_store_file_mail         (HdStore               *self,
                                            const HdMailMessage   *msg,
                                            HdMailFiling          *filing,
                                            GError               **error);
+/* The outbox, oldest first; @waiting_only: only queued and sending rows. */
+GPtrArray     *hd_store_list_outgoing     (HdStore               *self,
+                                           gboolean               waiting_only,
+                                           GError               **error);
 
 /* SLA deadlines (hd-store-sla.c)
  *

@@ -27,6 +27,10 @@ char          *hd_mail_to_utf8       (const guint8 *data,
 char          *hd_mail_html_to_text  (const char   *html);
 char          *hd_mail_trim_quote    (const char   *text);
 
+/* Composing (hd-mail-compose.c) */
+GBytes        *hd_mail_compose       (const HdMailOutgoing *out,
+                                      GDateTime            *now);
+
 /* Importing (hd-mail-import.c): each message of @data (one message, or
  * an mbox) read, classified and filed, each in its own transaction.
  * @func, if set, hears of each; an error of the file stops the import. */
