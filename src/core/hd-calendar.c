@@ -919,6 +919,8 @@ calendar_free (HdCalendar *self)
   g_clear_pointer (&self->tz, g_time_zone_unref);
   g_free (self->holidays);
   g_free (self->table);
+  for (guint b = 0; b < N_BLOCKS; b++)
+    g_free (self->blocks[b]);
   g_free (self);
 }
 
