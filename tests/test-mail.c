@@ -847,6 +847,30 @@ test_import_mbox (Desk          *desk,
   g_assert_cmpuint (counts[HD_MAIL_FILED_TICKET] + counts[HD_MAIL_FILED_REPLY], ==, n - 4);
 }
 
+/* helpdesk-cli mail import: the same path, from a file; a second run
+ * changes nothing and says so. */
+static void
+test_cli_import (Desk          *desk,
+                 gconstpointer  data)
+{
+  g_autofree char *eml = g_test_build_filename (G_TEST_DIST, "mail", "thunderbird-plain.eml", NULL);
+  g_autofree char *bounce = g_test_build_filename (G_TEST_DIST, "mail", "bounce.eml", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (hd_test_run_cli (desk->path, &out, &err, "mail", "import", eml, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "new ticket #1, acknowledgement queued"));
+  g_assert_cmpint (hd_test_run_cli (desk->path, &out, &err, "mail", "import", eml, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "filed before, nothing changed"));
+  g_assert_cmpint (hd_test_run_cli (desk->path, &out, &err, "mail", "import", bounce, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "not filed: Delivery report (bounce)"));
+  g_assert_cmpint (count_tickets (desk), ==, 1);
+
+  g_assert_cmpint (hd_test_run_cli (desk->path, &out, &err, "mail", "import", "/nonexistent", NULL),
+                   ==, 2);
+  g_assert_cmpint (hd_test_run_cli (desk->path, &out, &err, "mail", "import", NULL), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -882,6 +906,7 @@ main (int   argc,
   ADD ("/mail/compose/acknowledgement", test_compose_acknowledgement);
   ADD ("/mail/compose/reply-quoting-acknowledgement", test_reply_quoting_acknowledgement);
   ADD ("/mail/import/mbox", test_import_mbox);
+  ADD ("/mail/import/cli", test_cli_import);
 #undef ADD
 
   return g_test_run ();

@@ -55,6 +55,7 @@ extern const HdCliCommand hd_cli_sla_commands[];     /* hd-cli-sla.c */
 extern const HdCliCommand hd_cli_kb_commands[];      /* hd-cli-kb.c */
 extern const HdCliCommand hd_cli_alerts_commands[];  /* hd-cli-sla.c */
 extern const HdCliCommand hd_cli_file_commands[];    /* hd-cli-admin.c */
+extern const HdCliCommand hd_cli_mail_commands[];    /* hd-cli-mail.c */
 
 /* Running a command */
 

@@ -39,6 +39,7 @@ static const HdCliCommand * const groups[] = {
   hd_cli_sla_commands,
   hd_cli_kb_commands,
   hd_cli_alerts_commands,
+  hd_cli_mail_commands,
   hd_cli_file_commands,
 };
 

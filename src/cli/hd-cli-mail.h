@@ -1,0 +1,16 @@
+/* hd-cli-mail.h — the mail commands, run by a tool of their own
+ *
+ * Reading and sending mail needs GMime, libxml2 (and, for the network,
+ * libcurl and libsecret): a few milliseconds of loading that every other
+ * command would pay. So "helpdesk-cli mail …" runs helpdesk-cli-mail, a
+ * second executable beside it or in libexecdir, with the same words; the
+ * summaries are shared so that both print the same help.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#define HD_CLI_MAIL_TOOL "helpdesk-cli-mail"
+
+#define HD_CLI_MAIL_IMPORT_SUMMARY \
+  N_("File the messages of an .eml or mbox file as fetched mail is filed (staff only).")
