@@ -593,6 +593,42 @@ test_subject_token (Desk          *desk,
   hd_mail_filing_clear (&staff);
 }
 
+/* A requester's answer to a resolved ticket reopens it; staff's does not. */
+static void
+test_reply_reopens_resolved (Desk          *desk,
+                             gconstpointer  data)
+{
+  HdMailFiling first, staff, requester;
+  g_autoptr(GBytes) raw1 = NULL;
+  g_autoptr(GBytes) raw2 = NULL;
+  g_autoptr(HdTicket) resolved = NULL;
+  g_autoptr(HdTicket) after_staff = NULL;
+  g_autoptr(HdTicket) reopened = NULL;
+  g_autoptr(GError) error = NULL;
+
+  file_corpus (desk, "thunderbird-plain.eml", &first);
+  resolved = hd_store_set_ticket_status (desk->disp, first.ticket, 0, HD_STATUS_RESOLVED, &error);
+  g_assert_no_error (error);
+
+  raw1 = reply_mail ("tom@office.example", "tom-2@office.example",
+                     "4b9e1c2a-7d1f-4c8e-9a55-1f0e2d3c4b5a@example.org", NULL, "Re: Printer", NULL,
+                     "Replaced the roller.");
+  g_assert_cmpint (file_bytes (desk, raw1, &staff), ==, HD_MAIL_FILED_REPLY);
+  after_staff = hd_store_get_ticket (desk->disp, first.ticket, &error);
+  g_assert_cmpint (hd_ticket_get_status (after_staff), ==, HD_STATUS_RESOLVED);
+
+  raw2 = reply_mail ("rita@example.org", "rita-2@example.org", "tom-2@office.example", NULL,
+                     "Re: Printer", NULL, "It still jams.");
+  g_assert_cmpint (file_bytes (desk, raw2, &requester), ==, HD_MAIL_FILED_REPLY);
+  reopened = hd_store_get_ticket (desk->disp, first.ticket, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hd_ticket_get_status (reopened), ==, HD_STATUS_OPEN);
+  g_assert_cmpint (hd_ticket_get_resolved_at (reopened), ==, 0);
+  hd_mail_filing_clear (&first);
+  hd_mail_filing_clear (&staff);
+  hd_mail_filing_clear (&requester);
+}
+
 static void
 test_not_filed (Desk          *desk,
                 gconstpointer  data)
@@ -897,6 +933,7 @@ main (int   argc,
   ADD ("/mail/file/second-reply-names-desk-message", test_second_reply_names_desk_message);
   ADD ("/mail/file/forward-without-headers", test_forward_without_headers);
   ADD ("/mail/file/subject-token", test_subject_token);
+  ADD ("/mail/file/reply-reopens-resolved", test_reply_reopens_resolved);
   ADD ("/mail/file/not-filed", test_not_filed);
   ADD ("/mail/file/bounce", test_bounce);
   ADD ("/mail/file/autoresponder-loop", test_autoresponder_loop);

@@ -868,6 +868,25 @@ queue_acknowledgement (Filing    *f,
 
 /* Filing */
 
+/* The requester told of a solution by mail answers it: the ticket was
+ * not solved for her, so it is open again (as "Reopen" in the window). */
+static gboolean
+reopen_if_resolved (Filing  *f,
+                    GError **error)
+{
+  gint64 number = hd_ticket_get_number (f->ticket);
+
+  if (hd_ticket_get_status (f->ticket) != HD_STATUS_RESOLVED ||
+      g_strcmp0 (hd_ticket_get_requester (f->ticket), hd_person_get_login (f->sender)) != 0)
+    return TRUE;
+
+  if (!hd_store_set_status_locked (f->store, f->ticket, f->sender, HD_STATUS_OPEN, error))
+    return FALSE;
+  g_clear_object (&f->ticket);
+  f->ticket = hd_store_load_ticket_locked (f->store, number, error);
+  return f->ticket != NULL;
+}
+
 static gboolean
 file_reply (Filing  *f,
             GError **error)
@@ -888,6 +907,7 @@ file_reply (Filing  *f,
     }
 
   if (!hd_rules_check_mail_reply (f->sender, f->ticket, f->participant, error) ||
+      !reopen_if_resolved (f, error) ||
       !hd_store_add_comment_locked (f->store, f->ticket, f->sender, body, FALSE, &event, error))
     return FALSE;
 

@@ -202,6 +202,11 @@ gboolean       hd_store_add_comment_locked   (HdStore             *self,
                                               gboolean             internal,
                                               gint64              *event_id,
                                               GError             **error);
+gboolean       hd_store_set_status_locked    (HdStore             *self,
+                                              HdTicket            *ticket,
+                                              HdPerson            *actor,
+                                              HdStatus             status,
+                                              GError             **error);
 HdTicket      *hd_store_load_ticket_locked   (HdStore             *self,
                                               gint64               number,
                                               GError             **error);

@@ -854,6 +854,20 @@ load_event (HdStore  *self,
   return NULL;
 }
 
+/* Moves @ticket to @status as @actor inside the caller's write
+ * transaction, if the rules let @actor; the caller refreshes the
+ * deadlines and logs the change. */
+gboolean
+hd_store_set_status_locked (HdStore    *self,
+                            HdTicket   *ticket,
+                            HdPerson   *actor,
+                            HdStatus    status,
+                            GError    **error)
+{
+  return hd_rules_check_status (actor, ticket, status, error) &&
+         write_status (self, ticket, actor, status, error);
+}
+
 /* Adds @actor's reply or note to @ticket inside the caller's write
  * transaction, after the caller checked that @actor may: the event, what
  * it does to the ticket (a requester's answer reopens a pending ticket;
