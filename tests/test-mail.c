@@ -653,6 +653,30 @@ test_not_filed (Desk          *desk,
   g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_messages"
                               " WHERE not_filed_reason IS NOT NULL", NULL), ==, 4);
   g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_outbox", NULL), ==, 0);
+
+  /* The dispatcher's list, newest first, and each original as received. */
+  {
+    g_autoptr(GPtrArray) list = NULL;
+    g_autoptr(GBytes) original = NULL;
+    g_autoptr(GBytes) expected = corpus ("ooo-auto-submitted.eml");
+    g_autoptr(HdStore) req = hd_test_open_as (desk->path, "req1");
+    g_autoptr(GError) error = NULL;
+    HdMailNotFiled *last;
+
+    list = hd_store_list_not_filed (desk->disp, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (list->len, ==, 4);
+    last = g_ptr_array_index (list, list->len - 1);
+    g_assert_cmpstr (last->subject, ==, "Out of Office: [#1] Printer on the second floor jams");
+    g_assert_cmpstr (last->from_address, ==, "rita@example.org");
+    g_assert_nonnull (strstr (last->reason, "auto-replied"));
+    original = hd_store_get_mail_original (desk->disp, last->row, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_bytes_equal (original, expected));
+
+    g_assert_null (hd_store_list_not_filed (req, &error));
+    g_assert_error (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
+  }
   hd_mail_filing_clear (&own);
 }
 

@@ -129,6 +129,19 @@ hd_mail_outgoing_free (HdMailOutgoing *self)
   g_free (self);
 }
 
+void
+hd_mail_not_filed_free (HdMailNotFiled *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->from_address);
+  g_free (self->from_name);
+  g_free (self->subject);
+  g_free (self->reason);
+  g_free (self);
+}
+
 /**
  * hd_mail_text_valid:
  *

@@ -77,6 +77,19 @@ typedef struct {
 } HdMailOutgoing;
 
 void              hd_mail_outgoing_free    (HdMailOutgoing   *outgoing);
+/* A received message that was not filed (hd_store_list_not_filed()). */
+typedef struct {
+  gint64  row;           /* its row among the stored messages */
+  char   *from_address;
+  char   *from_name;     /* or NULL */
+  char   *subject;
+  char   *reason;
+  gint64  stored_at;
+  gint64  ticket;        /* a bounce: the ticket whose mail bounced; else 0 */
+} HdMailNotFiled;
+
+void              hd_mail_not_filed_free   (HdMailNotFiled   *item);
+
 
 HdMailAddress    *hd_mail_address_new      (const char       *address,
                                             const char       *name);
@@ -97,5 +110,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdMailAddress, hd_mail_address_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdMailAttachment, hd_mail_attachment_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdMailMessage, hd_mail_message_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdMailOutgoing, hd_mail_outgoing_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdMailNotFiled, hd_mail_not_filed_free)
 
 G_END_DECLS

@@ -1114,3 +1114,92 @@ hd_store_list_outgoing (HdStore   *self,
     }
   return g_steal_pointer (&all);
 }
+
+/* Not filed, and originals */
+
+/**
+ * hd_store_list_not_filed:
+ *
+ * The received messages that were not filed, newest first, each with
+ * the reason, for the dispatcher to look through. Staff only.
+ *
+ * Returns: (transfer full) (element-type HdMailNotFiled):
+ */
+GPtrArray *
+hd_store_list_not_filed (HdStore  *self,
+                         GError  **error)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) hd_mail_not_filed_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+
+  if (!hd_rules_check_file_mail (hd_store_get_me (self), error))
+    return NULL;
+
+  stmt = hd_store_prepare (self, "SELECT id, from_addr, from_name, subject, not_filed_reason,"
+                           " stored_at, ticket_id FROM mail_messages"
+                           " WHERE not_filed_reason IS NOT NULL ORDER BY stored_at DESC, id DESC",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      HdMailNotFiled *item = g_new0 (HdMailNotFiled, 1);
+
+      item->row = sqlite3_column_int64 (stmt, 0);
+      item->from_address = g_strdup (hd_column_text (stmt, 1));
+      item->from_name = g_strdup (hd_column_text (stmt, 2));
+      item->subject = g_strdup (hd_column_text (stmt, 3));
+      item->reason = g_strdup (hd_column_text (stmt, 4));
+      item->stored_at = sqlite3_column_int64 (stmt, 5);
+      item->ticket = sqlite3_column_int64 (stmt, 6);
+      g_ptr_array_add (all, item);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      hd_store_set_error_from_db (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&all);
+}
+
+/**
+ * hd_store_get_mail_original:
+ * @message_row: a stored message's row (#HdMailFiling.message_row)
+ *
+ * The message exactly as it was received, to be viewed as text (never
+ * rendered) or saved. Staff only: it may hold what a reply's trimming
+ * left out, internal addresses, anything.
+ *
+ * Returns: (transfer full): its bytes
+ */
+GBytes *
+hd_store_get_mail_original (HdStore  *self,
+                            gint64    message_row,
+                            GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+
+  if (!hd_rules_check_file_mail (hd_store_get_me (self), error))
+    return NULL;
+
+  stmt = hd_store_prepare (self, "SELECT raw FROM mail_raw WHERE message_id = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, message_row);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  if (rc == SQLITE_DONE)
+    g_set_error (error, HD_ERROR, HD_ERROR_NOT_FOUND,
+                 _("No message %" G_GINT64_FORMAT " was received."), message_row);
+  else
+    hd_store_set_error_from_db (self, rc, error);
+  return NULL;
+}

@@ -322,6 +322,11 @@ gboolean       hd_store_file_mail         (HdStore               *self,
                                            const HdMailMessage   *msg,
                                            HdMailFiling          *filing,
                                            GError               **error);
+GPtrArray     *hd_store_list_not_filed    (HdStore               *self,
+                                           GError               **error);
+GBytes        *hd_store_get_mail_original (HdStore               *self,
+                                           gint64                 message_row,
+                                           GError               **error);
 /* The outbox, oldest first; @waiting_only: only queued and sending rows. */
 GPtrArray     *hd_store_list_outgoing     (HdStore               *self,
                                            gboolean               waiting_only,
