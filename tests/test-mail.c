@@ -848,6 +848,55 @@ test_reply_quoting_acknowledgement (Desk          *desk,
   hd_mail_filing_clear (&reply);
 }
 
+/* A file over the limit is not kept: the ticket says so, and so does
+ * the acknowledgement; within the limit, files are kept. */
+static void
+test_attachment_limits (Desk          *desk,
+                        gconstpointer  data)
+{
+  HdMailFiling filing, reply;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdStore) tech = hd_test_open_as (desk->path, "tech1");
+  g_autoptr(HdTicket) ticket = NULL;
+  g_autoptr(GBytes) raw = NULL;
+  g_autofree char *ack = NULL;
+  g_autofree char *notice = NULL;
+
+  g_assert_false (hd_store_set_attachment_limits (tech, 10, 0, &error));
+  g_assert_error (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  /* The two PDFs are 45 bytes each: one fits 60 bytes a message, not both. */
+  g_assert_true (hd_store_set_attachment_limits (desk->disp, 50, 60, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (file_corpus (desk, "thunderbird-attachment.eml", &filing), ==,
+                   HD_MAIL_FILED_TICKET);
+  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM attachments", NULL), ==, 1);
+  ticket = hd_store_get_ticket (desk->disp, filing.ticket, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (hd_ticket_get_description (ticket), "was not kept"));
+  ack = query_text (desk->path, "SELECT body FROM mail_outbox WHERE kind = 'acknowledgement'", NULL);
+  g_assert_nonnull (strstr (ack, "was not kept: a message’s files may be 60 bytes at most together."));
+
+  /* A reply with a file over the limit: the sender is told apart. */
+  g_assert_true (hd_store_set_attachment_limits (desk->disp, 10, 0, &error));
+  {
+    g_autoptr(GBytes) template = corpus ("thunderbird-attachment.eml");
+    g_autoptr(GString) s = g_string_new_len (g_bytes_get_data (template, NULL),
+                                             g_bytes_get_size (template));
+
+    g_string_replace (s, "Message-ID: <7c0ffee0-aaaa-bbbb-cccc-ddddeeeeffff@example.org>",
+                      "Message-ID: <second@example.org>\nIn-Reply-To: <7c0ffee0-aaaa-bbbb-cccc-ddddeeeeffff@example.org>", 1);
+    raw = g_bytes_new (s->str, s->len);
+  }
+  g_assert_cmpint (file_bytes (desk, raw, &reply), ==, HD_MAIL_FILED_REPLY);
+  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM attachments", NULL), ==, 1);
+  notice = query_text (desk->path, "SELECT body FROM mail_outbox WHERE kind = 'other'", NULL);
+  g_assert_nonnull (strstr (notice, "files may be 10 bytes at most"));
+  hd_mail_filing_clear (&filing);
+  hd_mail_filing_clear (&reply);
+}
+
 /* Only staff desks file mail. */
 static void
 test_requester_desk_refused (Desk          *desk,
@@ -963,6 +1012,7 @@ main (int   argc,
   ADD ("/mail/file/autoresponder-loop", test_autoresponder_loop);
   ADD ("/mail/file/autoresponder-rate", test_autoresponder_rate);
   ADD ("/mail/file/attachments", test_attachments_stored);
+  ADD ("/mail/file/attachment-limits", test_attachment_limits);
   ADD ("/mail/file/requester-desk-refused", test_requester_desk_refused);
   ADD ("/mail/compose/acknowledgement", test_compose_acknowledgement);
   ADD ("/mail/compose/reply-quoting-acknowledgement", test_reply_quoting_acknowledgement);

@@ -233,6 +233,17 @@ hd_rules_check_file_mail (HdPerson  *me,
   return deny (error, _("Only technicians and the dispatcher file mail."));
 }
 
+/* The mailbox's settings, like the helpdesk's, are the dispatcher's. */
+gboolean
+hd_rules_check_manage_mail (HdPerson  *me,
+                            GError   **error)
+{
+  if (hd_person_get_active (me) && hd_person_get_role (me) == HD_ROLE_DISPATCHER)
+    return TRUE;
+
+  return deny (error, _("Only the dispatcher changes the mailbox’s settings."));
+}
+
 /* A reply by mail from @sender: staff and the requester reply as in the
  * window; a participant (someone Cc'd on the ticket) replies publicly. */
 gboolean

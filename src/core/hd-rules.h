@@ -43,6 +43,8 @@ gboolean hd_rules_check_comment       (HdPerson  *me,
                                        GError   **error);
 gboolean hd_rules_check_file_mail     (HdPerson  *me,
                                        GError   **error);
+gboolean hd_rules_check_manage_mail   (HdPerson  *me,
+                                       GError   **error);
 gboolean hd_rules_check_mail_reply    (HdPerson  *sender,
                                        HdTicket  *ticket,
                                        gboolean   participant,

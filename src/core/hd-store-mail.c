@@ -37,6 +37,8 @@ typedef struct {
   HdTicket            *ticket;      /* the ticket a reply goes to */
   gboolean             participant; /* the sender is one of its participants */
   gint64               row;         /* the message's mail_messages row */
+  gboolean            *keep;        /* per attachment: within the limits */
+  char                *left_out;    /* what was not kept and why, or NULL */
 } Filing;
 
 static void
@@ -46,6 +48,8 @@ filing_clear (Filing *f)
   g_clear_pointer (&f->own_address, g_free);
   g_clear_object (&f->sender);
   g_clear_object (&f->ticket);
+  g_clear_pointer (&f->keep, g_free);
+  g_clear_pointer (&f->left_out, g_free);
 }
 
 void
@@ -322,6 +326,8 @@ insert_attachments (Filing  *f,
       g_autoptr(sqlite3_stmt) stmt = NULL;
       gint64 blob = 0;
 
+      if (f->keep != NULL && !f->keep[i])
+        continue;
       if (!store_blob (f->store, a->data, &blob, error))
         return FALSE;
 
@@ -348,6 +354,143 @@ insert_attachments (Filing  *f,
         return FALSE;
     }
   return TRUE;
+}
+
+/* Limits */
+
+static gboolean
+read_limit (HdStore     *self,
+            const char  *key,
+            gint64       fallback,
+            gint64      *limit,
+            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean found;
+
+  stmt = hd_store_prepare (self, "SELECT value FROM settings WHERE key = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (!query_found (self, stmt, &found, error))
+    return FALSE;
+
+  *limit = found ? g_ascii_strtoll (hd_column_text (stmt, 0), NULL, 10) : 0;
+  if (*limit <= 0)
+    *limit = fallback;
+  return TRUE;
+}
+
+/* Which attachments are kept: each at most @per_file, all together at
+ * most @per_message, in the order the message has them. What is left out
+ * is said in @f->left_out, for the ticket and for the sender. */
+static gboolean
+plan_attachments (Filing  *f,
+                  GError **error)
+{
+  GPtrArray *all = f->msg->attachments;
+  g_autoptr(GString) note = g_string_new (NULL);
+  gint64 per_file, per_message, total = 0;
+
+  if (!read_limit (f->store, HD_MAIL_SETTING_FILE_LIMIT, HD_MAIL_DEFAULT_FILE_LIMIT, &per_file,
+                   error) ||
+      !read_limit (f->store, HD_MAIL_SETTING_MESSAGE_LIMIT, HD_MAIL_DEFAULT_MESSAGE_LIMIT,
+                   &per_message, error))
+    return FALSE;
+
+  f->keep = g_new0 (gboolean, all->len + 1);
+  for (guint i = 0; i < all->len; i++)
+    {
+      HdMailAttachment *a = g_ptr_array_index (all, i);
+      gint64 size = g_bytes_get_size (a->data);
+      g_autofree char *shown = g_format_size (size);
+
+      f->keep[i] = size <= per_file && total + size <= per_message;
+      if (f->keep[i])
+        total += size;
+      else if (size > per_file)
+        {
+          g_autofree char *limit = g_format_size (per_file);
+
+          g_string_append_printf (note, _("“%s” (%s) was not kept: files may be %s at most.\n"),
+                                  a->name, shown, limit);
+        }
+      else
+        {
+          g_autofree char *limit = g_format_size (per_message);
+
+          g_string_append_printf (note, _("“%s” (%s) was not kept: a message’s files may be %s at most together.\n"),
+                                  a->name, shown, limit);
+        }
+    }
+  if (note->len > 0)
+    f->left_out = g_string_free (g_steal_pointer (&note), FALSE);
+  return TRUE;
+}
+
+static char *
+with_left_out (Filing     *f,
+               const char *text)
+{
+  if (f->left_out == NULL)
+    return g_strdup (text);
+  return g_strconcat (text, "\n\n", f->left_out, NULL);
+}
+
+/**
+ * hd_store_set_attachment_limits:
+ * @per_file: bytes one attachment may have; 0 for the default (10 MiB)
+ * @per_message: bytes a message's attachments may have together; 0 for
+ *   the default (25 MiB)
+ *
+ * What received mail may bring into the file. A larger attachment is not
+ * kept: the ticket says so, and so does the mail that answers the sender.
+ * Dispatcher only.
+ */
+gboolean
+hd_store_set_attachment_limits (HdStore  *self,
+                                gint64    per_file,
+                                gint64    per_message,
+                                GError  **error)
+{
+  const char *keys[] = { HD_MAIL_SETTING_FILE_LIMIT, HD_MAIL_SETTING_MESSAGE_LIMIT };
+  gint64 values[] = { per_file, per_message };
+  g_autoptr(HdPerson) me = NULL;
+
+  g_return_val_if_fail (HD_IS_STORE (self), FALSE);
+
+  if (per_file < 0 || per_message < 0)
+    {
+      g_set_error_literal (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                           _("An attachment limit cannot be negative."));
+      return FALSE;
+    }
+  if (!hd_store_begin_write (self, error))
+    return FALSE;
+  me = hd_store_lock_me (self, error);
+  if (me == NULL || !hd_rules_check_manage_mail (me, error))
+    goto fail;
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+      g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, values[i]);
+
+      stmt = hd_store_prepare (self, "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                               error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_text (stmt, 1, keys[i], -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, text, -1, SQLITE_STATIC);
+      if (!hd_store_step_done (self, stmt, error))
+        goto fail;
+    }
+  if (hd_store_log_change (self, "settings", 0, "mail", error) && hd_store_commit (self, error))
+    return TRUE;
+
+fail:
+  hd_store_rollback (self);
+  return FALSE;
 }
 
 /* People */
@@ -802,28 +945,43 @@ insert_outgoing (Filing      *f,
 }
 
 static char *
-acknowledgement_text (HdTicket *ticket)
+acknowledgement_text (Filing   *f,
+                      HdTicket *ticket)
 {
   g_autofree char *intro = NULL;
 
   intro = g_strdup_printf (_("Your request has been received as ticket #%" G_GINT64_FORMAT ", “%s”.\n"
                              "We will answer you by mail. To add to it, reply to this message."),
                            hd_ticket_get_number (ticket), hd_ticket_get_title (ticket));
-  return g_strconcat (HD_MAIL_REPLY_SEPARATOR, "\n\n", intro, "\n", NULL);
+  return g_strconcat (HD_MAIL_REPLY_SEPARATOR, "\n\n", intro, "\n",
+                      f->left_out != NULL ? "\n" : "", f->left_out != NULL ? f->left_out : "",
+                      NULL);
 }
 
-/* The requester's acknowledgement of a new ticket, in the outbox, with
+static char *
+left_out_text (Filing   *f,
+               HdTicket *ticket)
+{
+  g_autofree char *intro = NULL;
+
+  intro = g_strdup_printf (_("Your message was added to ticket #%" G_GINT64_FORMAT ", “%s”, but not all of its files:"),
+                           hd_ticket_get_number (ticket), hd_ticket_get_title (ticket));
+  return g_strconcat (HD_MAIL_REPLY_SEPARATOR, "\n\n", intro, "\n\n", f->left_out, NULL);
+}
+
+/* An automatic message to the sender about @ticket, in the outbox, with
  * a Message-ID of its own that answers to it will thread by. */
 static gboolean
-queue_acknowledgement (Filing    *f,
-                       HdTicket  *ticket,
-                       GError   **error)
+queue_automatic (Filing      *f,
+                 HdTicket    *ticket,
+                 const char  *kind,
+                 const char  *body,
+                 GError     **error)
 {
   const char *to = hd_person_get_email (f->sender);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *message_id = NULL;
   g_autofree char *subject = NULL;
-  g_autofree char *body = NULL;
   g_autofree char *to_lower = NULL;
   gboolean too_many = FALSE;
   gint64 row = 0;
@@ -839,14 +997,13 @@ queue_acknowledgement (Filing    *f,
   message_id = new_message_id (f);
   subject = g_strdup_printf ("[#%" G_GINT64_FORMAT "] %s", hd_ticket_get_number (ticket),
                              hd_ticket_get_title (ticket));
-  body = acknowledgement_text (ticket);
   if (!insert_outgoing (f, message_id, subject, &row, error))
     return FALSE;
 
   stmt = hd_store_prepare (f->store,
                            "INSERT INTO mail_outbox (message_id, ticket_id, kind, automatic,"
                            " to_addr, to_name, subject, body, next_try_at, created_at)"
-                           " VALUES (?1, ?2, 'acknowledgement', 1, ?3, ?4, ?5, ?6, ?7, ?7)",
+                           " VALUES (?1, ?2, ?8, 1, ?3, ?4, ?5, ?6, ?7, ?7)",
                            error);
   if (stmt == NULL)
     return FALSE;
@@ -857,10 +1014,11 @@ queue_acknowledgement (Filing    *f,
   sqlite3_bind_text (stmt, 5, subject, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, body, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 7, hd_store_now (f->store));
+  sqlite3_bind_text (stmt, 8, kind, -1, SQLITE_STATIC);
   if (!hd_store_step_done (f->store, stmt, error))
     return FALSE;
 
-  f->filing->acknowledged = TRUE;
+  f->filing->acknowledged = f->filing->acknowledged || g_str_equal (kind, "acknowledgement");
   return hd_store_log_change (f->store, "mail_outbox",
                               sqlite3_last_insert_rowid (hd_store_get_db (f->store)), "queued",
                               error);
@@ -892,8 +1050,10 @@ file_reply (Filing  *f,
             GError **error)
 {
   const HdMailMessage *msg = f->msg;
-  g_autofree char *body = text_or_note (msg->reply_body[0] != '\0' ? msg->reply_body : msg->body,
+  g_autofree char *text = text_or_note (msg->reply_body[0] != '\0' ? msg->reply_body : msg->body,
                                         msg);
+  g_autofree char *body = with_left_out (f, text);
+  g_autofree char *notice = NULL;
   gint64 number = hd_ticket_get_number (f->ticket);
   gint64 event = 0;
 
@@ -914,9 +1074,14 @@ file_reply (Filing  *f,
   f->filing->outcome = HD_MAIL_FILED_REPLY;
   f->filing->ticket = number;
   f->filing->event = event;
-  return insert_message (f, number, event, NULL, error) &&
-         insert_attachments (f, number, event, error) &&
-         add_recipients (f, f->ticket, error);
+  if (!insert_message (f, number, event, NULL, error) ||
+      !insert_attachments (f, number, event, error) ||
+      !add_recipients (f, f->ticket, error))
+    return FALSE;
+  if (f->left_out == NULL)
+    return TRUE;
+  notice = left_out_text (f, f->ticket);
+  return queue_automatic (f, f->ticket, "other", notice, error);
 }
 
 static gboolean
@@ -925,7 +1090,9 @@ file_ticket (Filing  *f,
 {
   HdTicketDraft draft = HD_TICKET_DRAFT_INIT;
   g_autofree char *title = ticket_title (f->msg);
-  g_autofree char *body = text_or_note (f->msg->body, f->msg);
+  g_autofree char *text = text_or_note (f->msg->body, f->msg);
+  g_autofree char *body = with_left_out (f, text);
+  g_autofree char *ack = NULL;
   g_autoptr(HdTicket) ticket = NULL;
   gint64 number = 0;
 
@@ -940,10 +1107,11 @@ file_ticket (Filing  *f,
 
   f->filing->outcome = HD_MAIL_FILED_TICKET;
   f->filing->ticket = number;
+  ack = acknowledgement_text (f, ticket);
   return insert_message (f, number, 0, NULL, error) &&
          insert_attachments (f, number, 0, error) &&
          add_recipients (f, ticket, error) &&
-         queue_acknowledgement (f, ticket, error);
+         queue_automatic (f, ticket, "acknowledgement", ack, error);
 }
 
 static gboolean
@@ -971,7 +1139,7 @@ file_locked (Filing  *f,
       return file_not_filed (f, why, error);
     }
 
-  if (!find_thread (f, error))
+  if (!find_thread (f, error) || !plan_attachments (f, error))
     return FALSE;
 
   if (f->ticket != NULL ? file_reply (f, &refused) : file_ticket (f, &refused))

@@ -317,7 +317,17 @@ typedef struct {
   char         *reason;       /* not filed: why */
 } HdMailFiling;
 
+/* Attachments received mail may bring (settings keys, bytes). */
+#define HD_MAIL_SETTING_FILE_LIMIT     "mail.attachment-limit"
+#define HD_MAIL_SETTING_MESSAGE_LIMIT  "mail.message-attachments-limit"
+#define HD_MAIL_DEFAULT_FILE_LIMIT     (G_GINT64_CONSTANT (10) * 1024 * 1024)
+#define HD_MAIL_DEFAULT_MESSAGE_LIMIT  (G_GINT64_CONSTANT (25) * 1024 * 1024)
+
 void           hd_mail_filing_clear       (HdMailFiling          *filing);
+gboolean       hd_store_set_attachment_limits (HdStore           *self,
+                                               gint64             per_file,
+                                               gint64             per_message,
+                                               GError           **error);
 gboolean       hd_store_file_mail         (HdStore               *self,
                                            const HdMailMessage   *msg,
                                            HdMailFiling          *filing,
