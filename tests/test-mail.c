@@ -565,6 +565,37 @@ test_forward_without_headers (Desk          *desk,
   hd_mail_filing_clear (&filing);
 }
 
+/* Staff writing to the "+internal" address add an internal note, which
+ * the requester never sees; that address is nobody's participant. */
+static void
+test_internal_note (Desk          *desk,
+                    gconstpointer  data)
+{
+  HdMailFiling first, note;
+  g_autoptr(GBytes) raw = NULL;
+  g_autoptr(HdTicketEvent) event = NULL;
+  g_autoptr(HdStore) rita = hd_test_open_as (desk->path, "req1");
+  g_autoptr(GPtrArray) seen = NULL;
+  g_autoptr(GError) error = NULL;
+
+  file_corpus (desk, "thunderbird-plain.eml", &first);
+  raw = reply_mail ("tom@office.example", "note-1@office.example", NULL, NULL,
+                    "Re: [#1] Printer on the second floor jams",
+                    "Cc: Support internal <support+internal@office.example>\n",
+                    "The fuser is worn; order one.");
+  g_assert_cmpint (file_bytes (desk, raw, &note), ==, HD_MAIL_FILED_REPLY);
+  event = last_event (desk->disp, first.ticket);
+  g_assert_cmpint (hd_ticket_event_get_kind (event), ==, HD_EVENT_NOTE);
+  seen = hd_store_list_events (rita, first.ticket, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hd_ticket_event_get_kind (g_ptr_array_index (seen, seen->len - 1)), !=,
+                   HD_EVENT_NOTE);
+  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM people WHERE email LIKE 'support%'",
+                              NULL), ==, 0);
+  hd_mail_filing_clear (&first);
+  hd_mail_filing_clear (&note);
+}
+
 /* [#N] counts for the requester and staff, not for strangers. */
 static void
 test_subject_token (Desk          *desk,
@@ -1006,6 +1037,7 @@ main (int   argc,
   ADD ("/mail/file/second-reply-names-desk-message", test_second_reply_names_desk_message);
   ADD ("/mail/file/forward-without-headers", test_forward_without_headers);
   ADD ("/mail/file/subject-token", test_subject_token);
+  ADD ("/mail/file/internal-note", test_internal_note);
   ADD ("/mail/file/reply-reopens-resolved", test_reply_reopens_resolved);
   ADD ("/mail/file/not-filed", test_not_filed);
   ADD ("/mail/file/bounce", test_bounce);

@@ -654,6 +654,34 @@ add_participant (HdStore   *self,
   return hd_store_step_done (self, stmt, error);
 }
 
+/* The mailbox's "+internal" address (support+internal@office.example
+ * for support@office.example): staff write there to add an internal note
+ * by mail. */
+static gboolean
+is_internal_address (Filing     *f,
+                     const char *address)
+{
+  const char *at = strchr (f->own_address, '@');
+  g_autofree char *internal = NULL;
+
+  if (at == NULL || at == f->own_address)
+    return FALSE;
+  internal = g_strdup_printf ("%.*s+internal%s", (int) (at - f->own_address), f->own_address, at);
+  return g_strcmp0 (address, internal) == 0;
+}
+
+static gboolean
+sent_to_internal (Filing *f)
+{
+  GPtrArray *lists[] = { f->msg->to, f->msg->cc };
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; i < lists[l]->len; i++)
+      if (is_internal_address (f, ((HdMailAddress *) g_ptr_array_index (lists[l], i))->address))
+        return TRUE;
+  return FALSE;
+}
+
 /* Everyone the message went to besides the sender and the helpdesk
  * becomes a participant of @ticket (the requester needs not). */
 static gboolean
@@ -670,7 +698,7 @@ add_recipients (Filing  *f,
         HdMailAddress *a = g_ptr_array_index (lists[l], i);
         g_autoptr(HdPerson) person = NULL;
 
-        if (g_strcmp0 (a->address, f->own_address) == 0 ||
+        if (g_strcmp0 (a->address, f->own_address) == 0 || is_internal_address (f, a->address) ||
             g_strcmp0 (a->address, f->msg->from->address) == 0 ||
             !hd_validate_email (a->address, NULL))
           continue;
@@ -1056,6 +1084,7 @@ file_reply (Filing  *f,
   g_autofree char *notice = NULL;
   gint64 number = hd_ticket_get_number (f->ticket);
   gint64 event = 0;
+  gboolean internal;
 
   /* Whoever answers the thread the helpdesk started is taking part in it. */
   if (!f->participant && !hd_person_is_staff (f->sender) &&
@@ -1066,9 +1095,11 @@ file_reply (Filing  *f,
       f->participant = TRUE;
     }
 
-  if (!hd_rules_check_mail_reply (f->sender, f->ticket, f->participant, error) ||
+  internal = hd_person_is_staff (f->sender) && sent_to_internal (f);
+  if (!(internal ? hd_rules_check_comment (f->sender, f->ticket, TRUE, error)
+                 : hd_rules_check_mail_reply (f->sender, f->ticket, f->participant, error)) ||
       !reopen_if_resolved (f, error) ||
-      !hd_store_add_comment_locked (f->store, f->ticket, f->sender, body, FALSE, &event, error))
+      !hd_store_add_comment_locked (f->store, f->ticket, f->sender, body, internal, &event, error))
     return FALSE;
 
   f->filing->outcome = HD_MAIL_FILED_REPLY;
