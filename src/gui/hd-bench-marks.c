@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include "hd-bench-marks.h"
+#include "hd-ticket-rows.h"
 
 #define MAX_ROWS_LISTED 200
 
@@ -221,7 +222,12 @@ ensure_list (void)
   if (marks.column_view == NULL)
     return FALSE;
 
+  /* The tickets themselves, under the selection and its rows. */
   model = G_LIST_MODEL (gtk_column_view_get_model (marks.column_view));
+  if (GTK_IS_SINGLE_SELECTION (model))
+    model = gtk_single_selection_get_model (GTK_SINGLE_SELECTION (model));
+  if (model != NULL && HD_IS_TICKET_ROWS (model))
+    model = hd_ticket_rows_get_model (HD_TICKET_ROWS (model));
   if (model != marks.model)
     {
       if (marks.model != NULL)

@@ -14,6 +14,7 @@
 
 #include "hd-format.h"
 #include "hd-ticket-list-view.h"
+#include "hd-ticket-rows.h"
 
 struct _HdTicketListView
 {
@@ -39,6 +40,7 @@ struct _HdTicketListView
 
   /* owned */
   GtkColumnViewColumn *columns[8];      /* in template order */
+  HdTicketRows        *rows;            /* the selection's model: self->list as rows */
   GtkWidget           *context_menu;    /* a GtkPopoverMenu, our child */
 
   gint64               selected;
@@ -74,53 +76,177 @@ static const HdTicketSort column_sorts[] = {
   HD_TICKET_SORT_UPDATED,
 };
 
-/* Template closures */
+/* Cells
+ *
+ * Each cell is a GtkInscription, made once when GTK makes the row and
+ * filled when the row shows another ticket: on bind, and when its
+ * HdTicketRow changes ticket in place (a sort, a page arriving; see
+ * hd-ticket-rows.c). No expressions and no builder per cell: GTK 4.8 keeps
+ * some 200 rows of 8 cells, and a sort used to build all of them anew.
+ * A column is what its CellKind says; a differently shaped row (a card)
+ * would fill its own widgets with the same functions. */
 
-static char *
-number_text (gpointer unused,
-             gint64   number)
+typedef void (*CellFill) (GtkInscription *cell,
+                          HdTicket       *ticket,
+                          gint64          now);
+
+typedef struct {
+  CellFill    fill;
+  const char *style[3];     /* classes the cell always has */
+  gboolean    ellipsize;
+  gboolean    drag;         /* a ticket is dragged by this cell */
+} CellKind;
+
+static GQuark cell_kind_quark;
+
+/* Adds or removes @name as @wanted says, leaving the style alone when
+ * nothing changes. */
+static void
+set_class (GtkWidget  *cell,
+           const char *name,
+           gboolean    wanted)
 {
-  return hd_format_number (number);
+  if (wanted && !gtk_widget_has_css_class (cell, name))
+    gtk_widget_add_css_class (cell, name);
+  else if (!wanted && gtk_widget_has_css_class (cell, name))
+    gtk_widget_remove_css_class (cell, name);
 }
 
-static char *
-priority_text (gpointer   unused,
-               HdPriority priority,
-               gint64     number)
+/* Takes @text. */
+static void
+take_text (GtkInscription *cell,
+           char           *text)
 {
-  return g_strdup (number > 0 ? hd_priority_to_label (priority) : "");
+  gtk_inscription_set_text (cell, text);
+  g_free (text);
 }
 
-static GStrv
-priority_classes (gpointer   unused,
-                  HdPriority priority)
+static void
+fill_number (GtkInscription *cell,
+             HdTicket       *ticket,
+             gint64          now)
 {
-  const char *classes[] = { NULL, NULL };
-
-  if (priority == HD_PRIORITY_URGENT)
-    classes[0] = "error";
-  else if (priority == HD_PRIORITY_HIGH)
-    classes[0] = "warning";
-  else if (priority == HD_PRIORITY_LOW)
-    classes[0] = "dim-label";
-
-  return g_strdupv ((char **) classes);
+  take_text (cell, hd_format_number (hd_ticket_get_number (ticket)));
 }
 
-static char *
-status_text (gpointer unused,
-             HdStatus status,
-             gint64   number)
+static void
+fill_title (GtkInscription *cell,
+            HdTicket       *ticket,
+            gint64          now)
 {
-  return g_strdup (number > 0 ? hd_status_to_label (status) : "");
+  gtk_inscription_set_text (cell, hd_ticket_get_title (ticket));
 }
 
-static char *
-assignee_text (gpointer    unused,
-               const char *name,
-               gint64      number)
+static void
+fill_requester (GtkInscription *cell,
+                HdTicket       *ticket,
+                gint64          now)
 {
-  return number > 0 ? hd_format_assignee (name) : g_strdup ("");
+  gtk_inscription_set_text (cell, hd_ticket_get_requester_name (ticket));
+}
+
+static void
+fill_priority (GtkInscription *cell,
+               HdTicket       *ticket,
+               gint64          now)
+{
+  HdPriority priority = hd_ticket_get_priority (ticket);
+  gboolean real = !hd_ticket_is_placeholder (ticket);
+
+  gtk_inscription_set_text (cell, real ? hd_priority_to_label (priority) : "");
+  set_class (GTK_WIDGET (cell), "error", priority == HD_PRIORITY_URGENT);
+  set_class (GTK_WIDGET (cell), "warning", priority == HD_PRIORITY_HIGH);
+  set_class (GTK_WIDGET (cell), "dim-label", priority == HD_PRIORITY_LOW);
+}
+
+static void
+fill_status (GtkInscription *cell,
+             HdTicket       *ticket,
+             gint64          now)
+{
+  gboolean real = !hd_ticket_is_placeholder (ticket);
+
+  gtk_inscription_set_text (cell, real ? hd_status_to_label (hd_ticket_get_status (ticket)) : "");
+}
+
+static void
+fill_assignee (GtkInscription *cell,
+               HdTicket       *ticket,
+               gint64          now)
+{
+  if (hd_ticket_is_placeholder (ticket))
+    gtk_inscription_set_text (cell, "");
+  else
+    take_text (cell, hd_format_assignee (hd_ticket_get_assignee_name (ticket)));
+}
+
+/* The running SLA clock: its deadline, and in words (not colour alone)
+ * whether it is near or past. Nothing while the clock stands still. */
+static void
+fill_due (GtkInscription *cell,
+          HdTicket       *ticket,
+          gint64          now)
+{
+  gint64 due_at = hd_ticket_get_due_at (ticket);
+  gint64 warn_at = hd_ticket_get_warn_at (ticket);
+  gboolean overdue = due_at != 0 && now >= due_at;
+  gboolean at_risk = !overdue && due_at != 0 && warn_at != 0 && now >= warn_at;
+  g_autofree char *when = NULL;
+
+  set_class (GTK_WIDGET (cell), "error", overdue);
+  set_class (GTK_WIDGET (cell), "warning", at_risk);
+  if (due_at == 0)
+    {
+      gtk_inscription_set_text (cell, "");
+      return;
+    }
+
+  when = hd_format_deadline (due_at, now);
+  if (overdue)
+    take_text (cell, g_strdup_printf (_("Overdue · %s"), when));
+  else if (at_risk)
+    take_text (cell, g_strdup_printf (_("At risk · %s"), when));
+  else
+    gtk_inscription_set_text (cell, when);
+}
+
+static void
+fill_updated (GtkInscription *cell,
+              HdTicket       *ticket,
+              gint64          now)
+{
+  take_text (cell, hd_format_time (hd_ticket_get_updated_at (ticket), now));
+}
+
+/* In template order. */
+static const CellKind cell_kinds[] = {
+  { fill_number,    { "numeric", "dim-label" }, FALSE, FALSE },
+  { fill_title,     { NULL },                   TRUE,  TRUE  },
+  { fill_requester, { NULL },                   TRUE,  FALSE },
+  { fill_priority,  { NULL },                   TRUE,  FALSE },
+  { fill_status,    { NULL },                   TRUE,  FALSE },
+  { fill_assignee,  { NULL },                   TRUE,  FALSE },
+  { fill_due,       { "numeric" },              TRUE,  FALSE },
+  { fill_updated,   { "numeric" },              FALSE, FALSE },
+};
+
+static HdTicket *
+item_ticket (GtkListItem *item)
+{
+  HdTicketRow *row = gtk_list_item_get_item (item);
+
+  return row != NULL ? hd_ticket_row_get_ticket (row) : NULL;
+}
+
+static void
+fill_cell (GtkListItem *item)
+{
+  GtkWidget *cell = gtk_list_item_get_child (item);
+  const CellKind *kind = g_object_get_qdata (G_OBJECT (cell), cell_kind_quark);
+  HdTicket *ticket = item_ticket (item);
+
+  if (ticket != NULL)
+    kind->fill (GTK_INSCRIPTION (cell), ticket, g_get_real_time ());
 }
 
 /* Dragging a ticket by its title, onto one of the team in the sidebar,
@@ -131,7 +257,7 @@ drag_prepare_cb (GtkDragSource *source,
                  double         y,
                  GtkListItem   *item)
 {
-  HdTicket *ticket = gtk_list_item_get_item (item);
+  HdTicket *ticket = item_ticket (item);
 
   if (ticket == NULL || hd_ticket_is_placeholder (ticket))
     return NULL;
@@ -144,7 +270,7 @@ drag_begin_cb (GtkDragSource *source,
                GdkDrag       *drag,
                GtkListItem   *item)
 {
-  HdTicket *ticket = gtk_list_item_get_item (item);
+  HdTicket *ticket = item_ticket (item);
   g_autofree char *text = NULL;
   GtkWidget *label;
 
@@ -162,49 +288,59 @@ drag_begin_cb (GtkDragSource *source,
   gtk_drag_icon_set_child (GTK_DRAG_ICON (gtk_drag_icon_get_for_drag (drag)), label);
 }
 
-/* The running SLA clock: its deadline, and in words (not colour alone)
- * whether it is near or past. Nothing while the clock stands still. */
-static char *
-due_text (gpointer unused,
-          gint64   due_at,
-          gint64   warn_at)
+static void
+cell_setup_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               const CellKind           *kind)
 {
-  gint64 now = g_get_real_time ();
-  g_autofree char *when = NULL;
+  GtkWidget *cell = gtk_inscription_new (NULL);
 
-  if (due_at == 0)
-    return g_strdup ("");
+  g_object_set_qdata (G_OBJECT (cell), cell_kind_quark, (gpointer) kind);
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), 0);
+  if (kind->ellipsize)
+    gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell),
+                                       GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  for (guint i = 0; i < G_N_ELEMENTS (kind->style) && kind->style[i] != NULL; i++)
+    gtk_widget_add_css_class (cell, kind->style[i]);
 
-  when = hd_format_deadline (due_at, now);
-  if (now >= due_at)
-    return g_strdup_printf (_("Overdue · %s"), when);
-  if (warn_at != 0 && now >= warn_at)
-    return g_strdup_printf (_("At risk · %s"), when);
-  return g_steal_pointer (&when);
+  if (kind->drag)
+    {
+      GtkDragSource *source = gtk_drag_source_new ();
+
+      gtk_drag_source_set_actions (source, GDK_ACTION_COPY);
+      g_signal_connect (source, "prepare", G_CALLBACK (drag_prepare_cb), item);
+      g_signal_connect (source, "drag-begin", G_CALLBACK (drag_begin_cb), item);
+      gtk_widget_add_controller (cell, GTK_EVENT_CONTROLLER (source));
+    }
+
+  gtk_list_item_set_child (item, cell);
 }
 
-static GStrv
-due_classes (gpointer unused,
-             gint64   due_at,
-             gint64   warn_at)
+static void
+cell_bind_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item)
 {
-  gint64 now = g_get_real_time ();
-  g_autoptr(GStrvBuilder) classes = g_strv_builder_new ();
-
-  g_strv_builder_add (classes, "numeric");
-  if (due_at != 0 && now >= due_at)
-    g_strv_builder_add (classes, "error");
-  else if (due_at != 0 && warn_at != 0 && now >= warn_at)
-    g_strv_builder_add (classes, "warning");
-
-  return g_strv_builder_end (classes);
+  g_signal_connect_object (gtk_list_item_get_item (item), "notify::ticket",
+                           G_CALLBACK (fill_cell), item, G_CONNECT_SWAPPED);
+  fill_cell (item);
 }
 
-static char *
-updated_text (gpointer unused,
-              gint64   updated_at)
+static void
+cell_unbind_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item)
 {
-  return hd_format_time (updated_at, g_get_real_time ());
+  g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (item), fill_cell, item);
+}
+
+static GtkListItemFactory *
+cell_factory_new (const CellKind *kind)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), (gpointer) kind);
+  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (cell_unbind_cb), NULL);
+  return factory;
 }
 
 /* Sorting */
@@ -290,16 +426,23 @@ search_changed_cb (HdTicketListView *self)
   g_signal_emit (self, signals[SEARCH_CHANGED], 0);
 }
 
+/* The ticket at @position, as its row shows it. */
+static HdTicket *
+dup_ticket_at (HdTicketListView *self,
+               guint             position)
+{
+  if (self->list == NULL || position == GTK_INVALID_LIST_POSITION)
+    return NULL;
+
+  return g_list_model_get_item (G_LIST_MODEL (self->list), position);
+}
+
 static gint64
 number_at (HdTicketListView *self,
            guint             position)
 {
-  g_autoptr(HdTicket) ticket = NULL;
+  g_autoptr(HdTicket) ticket = dup_ticket_at (self, position);
 
-  if (position == GTK_INVALID_LIST_POSITION)
-    return 0;
-
-  ticket = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
   return ticket != NULL ? hd_ticket_get_number (ticket) : 0;
 }
 
@@ -384,7 +527,7 @@ items_changed_cb (HdTicketListView *self,
                   guint             removed,
                   guint             added)
 {
-  guint found;
+  guint found, selected;
 
   self->model_changing = FALSE;
   update_empty_state (self);
@@ -404,16 +547,23 @@ items_changed_cb (HdTicketListView *self,
       return;
     }
 
-  if (number_at (self, gtk_single_selection_get_selected (self->selection)) == self->selected)
+  selected = gtk_single_selection_get_selected (self->selection);
+  if (number_at (self, selected) == self->selected)
     return;
 
+  /* The selected row shows another ticket now (rows change in place):
+   * the selection follows the ticket, or leaves the row. */
   found = hd_ticket_list_find (self->list, self->selected);
   if (found >= position && found < position + added)
-    {
-      self->selecting = TRUE;
-      gtk_single_selection_set_selected (self->selection, found);
-      self->selecting = FALSE;
-    }
+    selected = found;
+  else if (selected >= position && selected < position + added)
+    selected = GTK_INVALID_LIST_POSITION;
+  else
+    return;
+
+  self->selecting = TRUE;
+  gtk_single_selection_set_selected (self->selection, selected);
+  self->selecting = FALSE;
 }
 
 /* The context menu acts on the selected ticket: GTK 4.8 offers no way to
@@ -458,6 +608,7 @@ hd_ticket_list_view_dispose (GObject *object)
   self->list = NULL;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), HD_TYPE_TICKET_LIST_VIEW);
+  g_clear_object (&self->rows);
   for (guint i = 0; i < G_N_ELEMENTS (self->columns); i++)
     g_clear_object (&self->columns[i]);
   /* Only bound direct children are unparented above; ours is a GtkBox. */
@@ -489,6 +640,7 @@ hd_ticket_list_view_class_init (HdTicketListViewClass *klass)
                                             G_TYPE_NONE, 1, G_TYPE_INT64);
 
   g_type_ensure (HD_TYPE_TICKET);
+  cell_kind_quark = g_quark_from_static_string ("hd-cell-kind");
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/helpdesk/Helpdesk/hd-ticket-list-view.ui");
   gtk_widget_class_bind_template_child (widget_class, HdTicketListView, search_entry);
@@ -507,16 +659,6 @@ hd_ticket_list_view_class_init (HdTicketListViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, activate_cb);
-  gtk_widget_class_bind_template_callback (widget_class, number_text);
-  gtk_widget_class_bind_template_callback (widget_class, priority_text);
-  gtk_widget_class_bind_template_callback (widget_class, priority_classes);
-  gtk_widget_class_bind_template_callback (widget_class, status_text);
-  gtk_widget_class_bind_template_callback (widget_class, assignee_text);
-  gtk_widget_class_bind_template_callback (widget_class, updated_text);
-  gtk_widget_class_bind_template_callback (widget_class, due_text);
-  gtk_widget_class_bind_template_callback (widget_class, drag_prepare_cb);
-  gtk_widget_class_bind_template_callback (widget_class, drag_begin_cb);
-  gtk_widget_class_bind_template_callback (widget_class, due_classes);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -529,7 +671,18 @@ hd_ticket_list_view_init (HdTicketListView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   for (guint i = 0; i < G_N_ELEMENTS (self->columns); i++)
-    self->columns[i] = g_object_ref (column_at (self, i));
+    {
+      g_autoptr(GtkListItemFactory) factory = cell_factory_new (&cell_kinds[i]);
+
+      self->columns[i] = g_object_ref (column_at (self, i));
+      gtk_column_view_column_set_factory (self->columns[i], factory);
+    }
+
+  /* Before the selection hears of a change. */
+  self->rows = hd_ticket_rows_new ();
+  g_signal_connect_object (self->rows, "items-changed", G_CALLBACK (items_changing_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->rows));
   install_sorters (self);
 
   click = gtk_gesture_click_new ();
@@ -564,10 +717,8 @@ hd_ticket_list_view_set_model (HdTicketListView *self,
 
   self->list = list;
   self->selected = 0;
-  if (list != NULL)
-    g_signal_connect_object (list, "items-changed", G_CALLBACK (items_changing_cb), self,
-                             G_CONNECT_SWAPPED);
-  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (list));
+  hd_ticket_rows_set_model (self->rows, G_LIST_MODEL (list));
+  self->model_changing = FALSE;
 
   if (list != NULL)
     {
@@ -666,7 +817,7 @@ hd_ticket_list_view_dup_selected_ticket (HdTicketListView *self)
   if (position == GTK_INVALID_LIST_POSITION)
     return NULL;
 
-  ticket = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  ticket = dup_ticket_at (self, position);
   if (ticket == NULL || hd_ticket_get_number (ticket) != self->selected)
     return NULL;
 

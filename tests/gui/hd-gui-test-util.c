@@ -279,18 +279,35 @@ hd_find_widgets (GtkWidget         *root,
   return found;
 }
 
-static gboolean
-label_is (GtkWidget *widget,
-          gpointer   text)
+const char *
+hd_widget_get_text (GtkWidget *widget)
 {
-  return g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+  if (GTK_IS_LABEL (widget))
+    return gtk_label_get_text (GTK_LABEL (widget));
+  if (GTK_IS_INSCRIPTION (widget))
+    return gtk_inscription_get_text (GTK_INSCRIPTION (widget));
+  return NULL;
+}
+
+static gboolean
+text_is (GtkWidget *widget,
+         gpointer   text)
+{
+  return g_strcmp0 (hd_widget_get_text (widget), text) == 0;
 }
 
 GtkWidget *
 hd_find_label (GtkWidget  *root,
                const char *text)
 {
-  return hd_find_widget (root, GTK_TYPE_LABEL, label_is, (gpointer) text);
+  return hd_find_widget (root, GTK_TYPE_LABEL, text_is, (gpointer) text);
+}
+
+GtkWidget *
+hd_find_text (GtkWidget  *root,
+              const char *text)
+{
+  return hd_find_widget (root, GTK_TYPE_WIDGET, text_is, (gpointer) text);
 }
 
 static gboolean

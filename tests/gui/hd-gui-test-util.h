@@ -82,6 +82,12 @@ GPtrArray *hd_find_widgets             (GtkWidget        *root,
 /* The first GtkLabel under @root whose text is @text. */
 GtkWidget *hd_find_label               (GtkWidget        *root,
                                         const char       *text);
+/* The text of a GtkLabel or a GtkInscription (the ticket list's cells),
+ * else NULL. */
+const char *hd_widget_get_text         (GtkWidget        *widget);
+/* The first GtkLabel or GtkInscription under @root whose text is @text. */
+GtkWidget *hd_find_text                (GtkWidget        *root,
+                                        const char       *text);
 /* The AdwPreferencesRow under @root whose title is @title. */
 GtkWidget *hd_find_row                 (GtkWidget        *root,
                                         GType             type,

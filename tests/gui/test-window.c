@@ -27,6 +27,7 @@
 #include "hd-test-util.h"
 #include "hd-ticket-list.h"
 #include "hd-ticket-list-view.h"
+#include "hd-ticket-rows.h"
 #include "hd-ticket-view.h"
 #include "hd-welcome-page.h"
 #include "hd-window.h"
@@ -131,7 +132,7 @@ rows_drawn (Fixture *f)
 {
   for (guint i = 0; hd_gui_test_seed_titles[i] != NULL; i++)
     {
-      GtkWidget *label = hd_find_label (column_view (f), hd_gui_test_seed_titles[i]);
+      GtkWidget *label = hd_find_text (column_view (f), hd_gui_test_seed_titles[i]);
 
       if (label == NULL || !gtk_widget_is_drawable (label))
         return FALSE;
@@ -202,9 +203,9 @@ static gboolean
 row_selected (Fixture *f)
 {
   GtkSelectionModel *model = gtk_column_view_get_model (GTK_COLUMN_VIEW (column_view (f)));
-  HdTicket *ticket = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (model));
+  HdTicketRow *row = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (model));
 
-  return ticket != NULL && hd_ticket_get_number (ticket) == f->number;
+  return row != NULL && hd_ticket_get_number (hd_ticket_row_get_ticket (row)) == f->number;
 }
 
 static gboolean
@@ -459,6 +460,7 @@ static void
 open_and_load (Fixture *f)
 {
   GListModel *model;
+  HdTicketRows *rows;
   GtkWidget *stack;
 
   hd_window_open_file (f->window, f->path);
@@ -479,8 +481,8 @@ open_and_load (Fixture *f)
   /* The column view shows the window's list, every row of it drawn. */
   model = G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (column_view (f))));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, HD_GUI_TEST_N_SEEDED);
-  g_assert_true (gtk_single_selection_get_model (GTK_SINGLE_SELECTION (model)) ==
-                 window_list (f));
+  rows = HD_TICKET_ROWS (gtk_single_selection_get_model (GTK_SINGLE_SELECTION (model)));
+  g_assert_true (hd_ticket_rows_get_model (rows) == window_list (f));
   hd_wait_until (rows_drawn, f, HD_WAIT_MS);
 
   /* The dispatcher's views, with their counts. */
@@ -498,7 +500,8 @@ select_row (Fixture *f,
             guint    position)
 {
   GtkSelectionModel *model = gtk_column_view_get_model (GTK_COLUMN_VIEW (column_view (f)));
-  g_autoptr(HdTicket) ticket = g_list_model_get_item (G_LIST_MODEL (model), position);
+  g_autoptr(HdTicketRow) row = g_list_model_get_item (G_LIST_MODEL (model), position);
+  HdTicket *ticket = hd_ticket_row_get_ticket (row);
 
   g_assert_false (hd_ticket_is_placeholder (ticket));
   f->number = hd_ticket_get_number (ticket);
@@ -938,7 +941,7 @@ test_choose_loading_row (void)
   Fixture fixture = { 0 };
   Fixture *f = &fixture;
   g_autofree char *sql = NULL;
-  g_autoptr(HdTicket) chosen = NULL;
+  g_autoptr(HdTicketRow) chosen = NULL;
   g_autoptr(HdTicket) loaded = NULL;
   GtkSelectionModel *model;
 
@@ -961,7 +964,7 @@ test_choose_loading_row (void)
   f->n_expected = MANY_TICKETS - 10;
   model = gtk_column_view_get_model (GTK_COLUMN_VIEW (column_view (f)));
   chosen = g_list_model_get_item (G_LIST_MODEL (model), f->n_expected);
-  g_assert_true (hd_ticket_is_placeholder (chosen));
+  g_assert_true (hd_ticket_is_placeholder (hd_ticket_row_get_ticket (chosen)));
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), f->n_expected);
 
   hd_wait_until (row_loaded, f, HD_WAIT_MS);
@@ -1030,7 +1033,7 @@ static gboolean
 label_is_title (GtkWidget *widget,
                 gpointer   title)
 {
-  return g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), title) == 0 &&
+  return g_strcmp0 (hd_widget_get_text (widget), title) == 0 &&
          controller_of (widget, GTK_TYPE_DRAG_SOURCE) != NULL;
 }
 
@@ -1055,7 +1058,7 @@ test_team_drag (void)
   g_assert_nonnull (hd_find_label (team_row (f, "tech2"), "0 open"));
 
   /* Picked up by the title of the row for ticket #3 … */
-  title = hd_find_widget (f->list_view, GTK_TYPE_LABEL, label_is_title,
+  title = hd_find_widget (f->list_view, GTK_TYPE_WIDGET, label_is_title,
                           (gpointer) hd_gui_test_seed_titles[2]);
   g_assert_nonnull (title);
   g_signal_emit_by_name (controller_of (title, GTK_TYPE_DRAG_SOURCE), "prepare", 1.0, 1.0,
