@@ -179,11 +179,23 @@ test_empty (Fixture       *f,
   g_assert_null (g_list_model_get_item (G_LIST_MODEL (f->list), 0));
 }
 
+/* The length of the list when it became complete. */
+static void
+record_complete_cb (HdTicketList *list,
+                    GParamSpec   *pspec,
+                    guint        *n_items)
+{
+  if (hd_ticket_list_is_complete (list))
+    *n_items = g_list_model_get_n_items (G_LIST_MODEL (list));
+}
+
 static void
 test_first_page_then_numbers (Fixture       *f,
                               gconstpointer  data)
 {
   HdTicketFilter all = { 0 };
+  HdTicketFilter by_title = { .sort = HD_TICKET_SORT_TITLE };
+  guint completed = 0;
   g_autoptr(HdTicket) first = NULL;
   g_autoptr(HdTicket) placeholder = NULL;
 
@@ -205,6 +217,17 @@ test_first_page_then_numbers (Fixture       *f,
   g_assert_cmpuint (hd_ticket_list_get_n_loaded_pages (f->list), ==, 2);
   g_assert_cmpuint (hd_ticket_list_find (f->list, 250), ==, 249);
   g_assert_cmpuint (hd_ticket_list_find (f->list, 251), ==, G_MAXUINT);
+
+  /* Not complete from a new filter on until its whole list is shown. */
+  g_assert_true (hd_ticket_list_is_complete (f->list));
+  g_signal_connect (f->list, "notify::complete", G_CALLBACK (record_complete_cb), &completed);
+  hd_ticket_list_set_filter (f->list, &by_title);
+  g_assert_false (hd_ticket_list_is_complete (f->list));
+  wait_idle (f);
+  assert_changes (f, (Change[]) { { 0, 250, 100 }, { 100, 0, 150 } }, 2);
+  g_assert_true (hd_ticket_list_is_complete (f->list));
+  g_assert_cmpuint (completed, ==, 250);
+  g_signal_handlers_disconnect_by_func (f->list, record_complete_cb, &completed);
 }
 
 static void

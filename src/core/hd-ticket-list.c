@@ -10,7 +10,8 @@
  * every position is known: a page is read by the numbers at its positions
  * (one lookup each), whatever its depth, and never by OFFSET, which walked
  * every row before it. A search lists at most
- * %HD_TICKET_LIST_SEARCH_LIMIT tickets.
+ * %HD_TICKET_LIST_SEARCH_LIMIT tickets. Until the numbers are in, the list
+ * is not "complete": it is a page long and about to grow.
  *
  * Rows. Rows are held by ticket number, not by position, in a cache of at
  * most MAX_ROWS with the least recently used going first, so a ticket that
@@ -167,6 +168,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (HdTicketList, hd_ticket_list, G_TYPE_OBJECT,
 enum {
   PROP_0,
   PROP_LOADING,
+  PROP_COMPLETE,
   N_PROPS
 };
 
@@ -309,6 +311,17 @@ set_pending (HdTicketList *self,
   self->pending += delta;
   if (was_loading != (self->pending > 0))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+set_complete (HdTicketList *self,
+              gboolean      complete)
+{
+  if (self->complete == complete)
+    return;
+
+  self->complete = complete;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETE]);
 }
 
 static Shared *
@@ -822,12 +835,11 @@ first_done (GObject      *source,
     }
 
   show_numbers (self, numbers, NULL);
-  self->complete = FALSE;
 
   /* A first page that is the whole list needs no second look. */
   if (job->rows->len < HD_TICKET_LIST_PAGE_SIZE)
     {
-      self->complete = TRUE;
+      set_complete (self, TRUE);
       if (self->reload_again)
         start_reload (self);
       return;
@@ -851,7 +863,7 @@ numbers_done (GObject      *source,
     return;
 
   show_numbers (self, job->numbers, job->base == self->numbers ? job->hunks : NULL);
-  self->complete = TRUE;
+  set_complete (self, TRUE);
   if (self->reload_again)
     start_reload (self);
 }
@@ -1034,6 +1046,9 @@ hd_ticket_list_get_property (GObject    *object,
     case PROP_LOADING:
       g_value_set_boolean (value, hd_ticket_list_is_loading (self));
       break;
+    case PROP_COMPLETE:
+      g_value_set_boolean (value, self->complete);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1050,6 +1065,16 @@ hd_ticket_list_class_init (HdTicketListClass *klass)
 
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * HdTicketList:complete:
+   *
+   * Whether the list holds all of its filter's tickets. From a new filter
+   * on until the rest of the list follows its first page it does not: the
+   * list may then grow. Views may keep their length meanwhile.
+   */
+  properties[PROP_COMPLETE] =
+    g_param_spec_boolean ("complete", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1136,7 +1161,7 @@ hd_ticket_list_set_filter (HdTicketList         *self,
   g_hash_table_remove_all (self->requested);
   self->reloading = FALSE;
   self->reload_again = FALSE;
-  self->complete = FALSE;
+  set_complete (self, FALSE);
 
   run_job (self, job_new (self, JOB_FIRST), self->cancellable, PRIORITY_FIRST, run,
            first_done, NULL);
@@ -1188,6 +1213,19 @@ hd_ticket_list_is_loading (HdTicketList *self)
 {
   g_return_val_if_fail (HD_IS_TICKET_LIST (self), FALSE);
   return self->pending > 0;
+}
+
+/**
+ * hd_ticket_list_is_complete:
+ *
+ * Returns: whether the list holds all of its filter's tickets (see
+ *   #HdTicketList:complete)
+ */
+gboolean
+hd_ticket_list_is_complete (HdTicketList *self)
+{
+  g_return_val_if_fail (HD_IS_TICKET_LIST (self), FALSE);
+  return self->complete;
 }
 
 /**

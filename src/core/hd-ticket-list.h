@@ -30,6 +30,7 @@ void          hd_ticket_list_reload_tickets (HdTicketList     *self,
                                              const gint64     *numbers,
                                              guint             n_numbers);
 gboolean      hd_ticket_list_is_loading (HdTicketList         *self);
+gboolean      hd_ticket_list_is_complete (HdTicketList        *self);
 guint         hd_ticket_list_get_n_loaded_pages (HdTicketList *self);
 gboolean      hd_ticket_is_placeholder  (HdTicket             *ticket);
 guint         hd_ticket_list_find       (HdTicketList         *self,
