@@ -70,7 +70,8 @@ typedef struct {
   GtkWidget         *ticket_list;
   HdTicketView      *ticket_view;
   GtkColumnView     *column_view;
-  GListModel        *model;         /* the column view's, while connected */
+  GListModel        *model;         /* the rows the column view shows (HdTicketRows) */
+  GListModel        *tickets;       /* the list they show, while connected */
   GdkFrameClock     *clock;
 
   gulong             after_paint_id;
@@ -208,6 +209,11 @@ items_changed_cb (GListModel *model,
       range = (Range) { 0, G_MAXUINT };
     }
   g_array_append_val (marks.changed, range);
+
+  /* Rows that change in place to what they showed draw nothing: a frame
+   * all the same says when the list's change was on screen. */
+  if (marks.column_view != NULL)
+    gtk_widget_queue_draw (GTK_WIDGET (marks.column_view));
 }
 
 /* The column view, and its model's changes, once there. */
@@ -222,17 +228,18 @@ ensure_list (void)
   if (marks.column_view == NULL)
     return FALSE;
 
-  /* The tickets themselves, under the selection and its rows. */
+  /* The rows shown (HdTicketRow), under the selection; the changes are
+   * the list's, whose positions are theirs. */
   model = G_LIST_MODEL (gtk_column_view_get_model (marks.column_view));
   if (GTK_IS_SINGLE_SELECTION (model))
     model = gtk_single_selection_get_model (GTK_SINGLE_SELECTION (model));
-  if (model != NULL && HD_IS_TICKET_ROWS (model))
-    model = hd_ticket_rows_get_model (HD_TICKET_ROWS (model));
-  if (model != marks.model)
+  g_set_weak_pointer (&marks.model, model);
+  model = HD_IS_TICKET_ROWS (model) ? hd_ticket_rows_get_model (HD_TICKET_ROWS (model)) : model;
+  if (model != marks.tickets)
     {
-      if (marks.model != NULL)
-        g_signal_handlers_disconnect_by_func (marks.model, items_changed_cb, NULL);
-      g_set_weak_pointer (&marks.model, model);
+      if (marks.tickets != NULL)
+        g_signal_handlers_disconnect_by_func (marks.tickets, items_changed_cb, NULL);
+      g_set_weak_pointer (&marks.tickets, model);
       if (model != NULL)
         g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), NULL);
     }
@@ -301,7 +308,9 @@ mark_rows (gint64 at)
   if (ensure_list () && visible_range (&first, &end))
     for (guint position = first; position < end; position++)
       {
-        g_autoptr(HdTicket) ticket = g_list_model_get_item (marks.model, position);
+        g_autoptr(GObject) item = g_list_model_get_item (marks.model, position);
+        HdTicket *ticket = HD_IS_TICKET_ROW (item) ? hd_ticket_row_get_ticket (HD_TICKET_ROW (item))
+                                                   : (HdTicket *) item;
         Row row = { position, 0, 0 };
 
         if (ticket != NULL)

@@ -556,7 +556,7 @@ items_changed_cb (HdTicketListView *self,
   found = hd_ticket_list_find (self->list, self->selected);
   if (found >= position && found < position + added)
     selected = found;
-  else if (selected >= position && selected < position + added)
+  else if (selected >= position && selected - position < MAX (removed, added))
     selected = GTK_INVALID_LIST_POSITION;
   else
     return;
@@ -564,6 +564,15 @@ items_changed_cb (HdTicketListView *self,
   self->selecting = TRUE;
   gtk_single_selection_set_selected (self->selection, selected);
   self->selecting = FALSE;
+}
+
+/* A new filter's first page is followed by the rest of its list: the
+ * rows past the page stay meanwhile (see hd-ticket-rows.c). */
+static void
+complete_changed_cb (HdTicketListView *self)
+{
+  hd_ticket_rows_set_partial (self->rows,
+                              self->list != NULL && !hd_ticket_list_is_complete (self->list));
 }
 
 /* The context menu acts on the selected ticket: GTK 4.8 offers no way to
@@ -717,6 +726,7 @@ hd_ticket_list_view_set_model (HdTicketListView *self,
 
   self->list = list;
   self->selected = 0;
+  complete_changed_cb (self);
   hd_ticket_rows_set_model (self->rows, G_LIST_MODEL (list));
   self->model_changing = FALSE;
 
@@ -725,6 +735,8 @@ hd_ticket_list_view_set_model (HdTicketListView *self,
       g_signal_connect_object (list, "items-changed", G_CALLBACK (items_changed_cb), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (list, "notify::loading", G_CALLBACK (update_empty_state), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (list, "notify::complete", G_CALLBACK (complete_changed_cb), self,
                                G_CONNECT_SWAPPED);
     }
   update_empty_state (self);

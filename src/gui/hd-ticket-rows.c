@@ -14,6 +14,12 @@
  * only the rest is announced with items-changed. Rows after the change move
  * with their tickets. The cells follow "ticket"; GTK keeps its widgets.
  *
+ * While the list is partial (a new filter's first page, before the rest
+ * of its numbers; hd_ticket_rows_set_partial()), it may shrink to a page
+ * and grow back a moment later: GTK would destroy the rows past the page
+ * and build them again. The rows keep their number then, those past the
+ * list's end showing a placeholder, and follow its length when it is whole.
+ *
  * A selection of a position stays on that position when its row changes
  * in place: whoever follows a ticket there looks at the row's ticket again
  * (hd-ticket-list-view.c does).
@@ -38,7 +44,10 @@ struct _HdTicketRows
   GObject     parent_instance;
 
   GListModel *tickets;      /* owned */
+  HdTicket   *placeholder;  /* owned: shown past the end of a partial list */
   GHashTable *rows;         /* position → HdTicketRow, borrowed: a row leaves when freed */
+  guint       n_items;      /* as announced */
+  gboolean    partial;
 };
 
 static void hd_ticket_rows_model_init (GListModelInterface *iface);
@@ -166,6 +175,21 @@ move_rows (HdTicketRows *self,
   self->rows = moved;
 }
 
+static guint
+n_tickets (HdTicketRows *self)
+{
+  return self->tickets != NULL ? g_list_model_get_n_items (self->tickets) : 0;
+}
+
+static HdTicket *
+dup_ticket_at (HdTicketRows *self,
+               guint         position)
+{
+  if (position < n_tickets (self))
+    return g_list_model_get_item (self->tickets, position);
+  return g_object_ref (self->placeholder);
+}
+
 /* The rows held from @start for @n_items take the tickets now there. */
 static void
 refresh_rows (HdTicketRows *self,
@@ -192,9 +216,25 @@ refresh_rows (HdTicketRows *self,
       row = g_ptr_array_index (changed, i);
       if (row->owner == NULL)
         continue;
-      ticket = g_list_model_get_item (self->tickets, row->position);
+      ticket = dup_ticket_at (self, row->position);
       row_set_ticket (row, ticket);
     }
+}
+
+/* While partial, every row from @position on takes its ticket in place,
+ * and the rows only ever grow. */
+static void
+partial_changed (HdTicketRows *self,
+                 guint         position)
+{
+  guint before = self->n_items;
+
+  refresh_rows (self, position, before - MIN (position, before));
+  if (n_tickets (self) <= before)
+    return;
+
+  self->n_items = n_tickets (self);
+  g_list_model_items_changed (G_LIST_MODEL (self), before, 0, self->n_items - before);
 }
 
 static void
@@ -205,6 +245,13 @@ tickets_changed_cb (HdTicketRows *self,
 {
   guint common = MIN (removed, added);
 
+  if (self->partial)
+    {
+      partial_changed (self, position);
+      return;
+    }
+
+  self->n_items = n_tickets (self);
   if (removed != added)
     move_rows (self, position + common, removed - common, added - common);
   refresh_rows (self, position, common);
@@ -224,9 +271,7 @@ hd_ticket_rows_get_item_type (GListModel *model)
 static guint
 hd_ticket_rows_get_n_items (GListModel *model)
 {
-  HdTicketRows *self = HD_TICKET_ROWS (model);
-
-  return self->tickets != NULL ? g_list_model_get_n_items (self->tickets) : 0;
+  return HD_TICKET_ROWS (model)->n_items;
 }
 
 static gpointer
@@ -244,7 +289,7 @@ hd_ticket_rows_get_item (GListModel *model,
     return g_object_ref (row);
 
   row = g_object_new (HD_TYPE_TICKET_ROW, NULL);
-  row->ticket = g_list_model_get_item (self->tickets, position);
+  row->ticket = dup_ticket_at (self, position);
   row->owner = self;
   row->position = position;
   g_hash_table_insert (self->rows, GUINT_TO_POINTER (position), row);
@@ -281,6 +326,7 @@ hd_ticket_rows_finalize (GObject *object)
   HdTicketRows *self = (HdTicketRows *) object;
 
   g_hash_table_unref (self->rows);
+  g_object_unref (self->placeholder);
 
   G_OBJECT_CLASS (hd_ticket_rows_parent_class)->finalize (object);
 }
@@ -298,6 +344,7 @@ static void
 hd_ticket_rows_init (HdTicketRows *self)
 {
   self->rows = g_hash_table_new (NULL, NULL);
+  self->placeholder = g_object_new (HD_TYPE_TICKET, NULL);
 }
 
 /* Public API */
@@ -326,7 +373,7 @@ hd_ticket_rows_set_model (HdTicketRows *self,
   if (tickets == self->tickets)
     return;
 
-  removed = hd_ticket_rows_get_n_items (G_LIST_MODEL (self));
+  removed = self->n_items;
   if (self->tickets != NULL)
     g_signal_handlers_disconnect_by_data (self->tickets, self);
   g_set_object (&self->tickets, tickets);
@@ -334,7 +381,7 @@ hd_ticket_rows_set_model (HdTicketRows *self,
     g_signal_connect_object (tickets, "items-changed", G_CALLBACK (tickets_changed_cb), self,
                              G_CONNECT_SWAPPED);
 
-  added = hd_ticket_rows_get_n_items (G_LIST_MODEL (self));
+  added = n_tickets (self);
   if (removed > 0 || added > 0)
     tickets_changed_cb (self, 0, removed, added);
 }
@@ -349,4 +396,33 @@ hd_ticket_rows_get_model (HdTicketRows *self)
 {
   g_return_val_if_fail (HD_IS_TICKET_ROWS (self), NULL);
   return self->tickets;
+}
+
+/**
+ * hd_ticket_rows_set_partial:
+ * @partial: %TRUE while the list may still grow (a new filter's first
+ *   page): the rows keep their number meanwhile
+ *
+ * When the list is whole again, the rows past its end go.
+ */
+void
+hd_ticket_rows_set_partial (HdTicketRows *self,
+                            gboolean      partial)
+{
+  guint removed;
+
+  g_return_if_fail (HD_IS_TICKET_ROWS (self));
+
+  partial = !!partial;
+  if (partial == self->partial)
+    return;
+
+  self->partial = partial;
+  if (partial || self->n_items <= n_tickets (self))
+    return;
+
+  removed = self->n_items - n_tickets (self);
+  self->n_items = n_tickets (self);
+  move_rows (self, self->n_items, removed, 0);
+  g_list_model_items_changed (G_LIST_MODEL (self), self->n_items, removed, 0);
 }

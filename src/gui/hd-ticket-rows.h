@@ -24,5 +24,7 @@ HdTicketRows *hd_ticket_rows_new        (void);
 void          hd_ticket_rows_set_model  (HdTicketRows *self,
                                          GListModel   *tickets);
 GListModel   *hd_ticket_rows_get_model  (HdTicketRows *self);
+void          hd_ticket_rows_set_partial (HdTicketRows *self,
+                                          gboolean      partial);
 
 G_END_DECLS

@@ -25,6 +25,7 @@
 #include "hd-store-async.h"
 #include "hd-test-util.h"
 #include "hd-ticket-list-view.h"
+#include "hd-ticket-rows.h"
 #include "hd-ticket-view.h"
 #include "hd-validate.h"
 #include "hd-welcome-page.h"
@@ -230,6 +231,167 @@ test_ticket_list_view (void)
   hd_ticket_list_view_set_model (HD_TICKET_LIST_VIEW (view), NULL);
 
   destroy_with (window, view);
+}
+
+/* HdTicketRows */
+
+typedef struct {
+  guint position, removed, added;
+  guint calls;
+} Change;
+
+static void
+change_cb (GListModel *model,
+           guint       position,
+           guint       removed,
+           guint       added,
+           Change     *change)
+{
+  *change = (Change) { position, removed, added, change->calls + 1 };
+}
+
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  (*count)++;
+}
+
+/* Tickets cannot be made with a number outside the store: ticket "n" is
+ * the n-th object made here, told apart by its address. */
+static GPtrArray *named_tickets;
+
+static HdTicket *
+named_ticket (guint n)
+{
+  if (named_tickets == NULL)
+    named_tickets = g_ptr_array_new_with_free_func (g_object_unref);
+  while (named_tickets->len <= n)
+    g_ptr_array_add (named_tickets, g_object_new (HD_TYPE_TICKET, NULL));
+  return g_ptr_array_index (named_tickets, n);
+}
+
+static void
+store_set (GListStore  *store,
+           guint        position,
+           guint        removed,
+           const guint *numbers,
+           guint        n_numbers)
+{
+  g_autoptr(GPtrArray) tickets = g_ptr_array_new ();
+
+  for (guint i = 0; i < n_numbers; i++)
+    g_ptr_array_add (tickets, named_ticket (numbers[i]));
+  g_list_store_splice (store, position, removed, tickets->pdata, tickets->len);
+}
+
+static guint
+row_number (HdTicketRow *row)
+{
+  guint n;
+
+  g_assert_true (g_ptr_array_find (named_tickets, hd_ticket_row_get_ticket (row), &n));
+  return n;
+}
+
+static void
+test_ticket_rows (void)
+{
+  static const guint five[] = { 1, 2, 3, 4, 5 };
+  static const guint sorted[] = { 9, 8 };
+  static const guint filed[] = { 7 };
+  static const guint changed[] = { 6 };
+  g_autoptr(GListStore) store = g_list_store_new (HD_TYPE_TICKET);
+  g_autoptr(HdTicketRows) rows = hd_ticket_rows_new ();
+  g_autoptr(HdTicketRow) row0 = NULL, row1 = NULL, row2 = NULL, row4 = NULL;
+  g_autoptr(HdTicketRow) again = NULL;
+  Change change = { 0 };
+  guint notified0 = 0;
+
+  store_set (store, 0, 0, five, G_N_ELEMENTS (five));
+  hd_ticket_rows_set_model (rows, G_LIST_MODEL (store));
+  g_assert_true (hd_ticket_rows_get_model (rows) == G_LIST_MODEL (store));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (rows)), ==, 5);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (rows)) == HD_TYPE_TICKET_ROW);
+  g_signal_connect (rows, "items-changed", G_CALLBACK (change_cb), &change);
+
+  /* A row is the same object while someone holds it. */
+  row0 = g_list_model_get_item (G_LIST_MODEL (rows), 0);
+  row1 = g_list_model_get_item (G_LIST_MODEL (rows), 1);
+  row2 = g_list_model_get_item (G_LIST_MODEL (rows), 2);
+  row4 = g_list_model_get_item (G_LIST_MODEL (rows), 4);
+  again = g_list_model_get_item (G_LIST_MODEL (rows), 0);
+  g_assert_true (again == row0);
+  g_assert_cmpuint (row_number (row2), ==, 3);
+  g_signal_connect (row0, "notify::ticket", G_CALLBACK (count_notify_cb), &notified0);
+
+  /* A sort to fewer tickets: the first two rows change in place, only
+   * the rest is announced, and rows in it leave. */
+  store_set (store, 0, 5, sorted, G_N_ELEMENTS (sorted));
+  g_assert_cmpuint (change.calls, ==, 1);
+  g_assert_cmpuint (change.position, ==, 2);
+  g_assert_cmpuint (change.removed, ==, 3);
+  g_assert_cmpuint (change.added, ==, 0);
+  g_assert_cmpuint (notified0, ==, 1);
+  g_assert_cmpuint (row_number (row0), ==, 9);
+  g_assert_cmpuint (row_number (row1), ==, 8);
+  g_assert_cmpuint (row_number (row2), ==, 3);     /* let go, as it was */
+  g_assert_cmpuint (row_number (row4), ==, 5);
+
+  /* A ticket filed at the top: rows move with their tickets. */
+  store_set (store, 0, 0, filed, G_N_ELEMENTS (filed));
+  g_assert_cmpuint (change.calls, ==, 2);
+  g_assert_cmpuint (change.position, ==, 0);
+  g_assert_cmpuint (change.removed, ==, 0);
+  g_assert_cmpuint (change.added, ==, 1);
+  g_clear_object (&again);
+  again = g_list_model_get_item (G_LIST_MODEL (rows), 1);
+  g_assert_true (again == row0);
+  g_assert_cmpuint (row_number (again), ==, 9);
+  g_clear_object (&again);
+  again = g_list_model_get_item (G_LIST_MODEL (rows), 0);
+  g_assert_true (again != row0 && again != row1);
+  g_assert_cmpuint (row_number (again), ==, 7);
+
+  /* A row read again: in place, nothing announced. */
+  store_set (store, 1, 1, changed, G_N_ELEMENTS (changed));
+  g_assert_cmpuint (change.calls, ==, 2);
+  g_assert_cmpuint (notified0, ==, 2);
+  g_assert_cmpuint (row_number (row0), ==, 6);
+
+  /* A new filter: its first page, then the rest. Meanwhile the rows keep
+   * their number, those past the page showing a placeholder; nothing is
+   * announced until the list is whole and longer, or whole and shorter. */
+  hd_ticket_rows_set_partial (rows, TRUE);
+  store_set (store, 0, 3, sorted, 1);                     /* 9 */
+  g_assert_cmpuint (change.calls, ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (rows)), ==, 3);
+  g_assert_true (hd_ticket_is_placeholder (hd_ticket_row_get_ticket (row0)));
+  store_set (store, 1, 0, five, G_N_ELEMENTS (five));     /* 9 1 2 3 4 5 */
+  g_assert_cmpuint (change.calls, ==, 3);
+  g_assert_cmpuint (change.position, ==, 3);
+  g_assert_cmpuint (change.removed, ==, 0);
+  g_assert_cmpuint (change.added, ==, 3);
+  g_assert_cmpuint (row_number (row0), ==, 1);
+  hd_ticket_rows_set_partial (rows, FALSE);
+  g_assert_cmpuint (change.calls, ==, 3);
+  hd_ticket_rows_set_partial (rows, TRUE);
+  store_set (store, 0, 6, filed, G_N_ELEMENTS (filed));   /* 7 */
+  g_assert_cmpuint (change.calls, ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (rows)), ==, 6);
+  hd_ticket_rows_set_partial (rows, FALSE);
+  g_assert_cmpuint (change.calls, ==, 4);
+  g_assert_cmpuint (change.position, ==, 1);
+  g_assert_cmpuint (change.removed, ==, 5);
+  g_assert_cmpuint (change.added, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (rows)), ==, 1);
+  g_assert_true (hd_ticket_is_placeholder (hd_ticket_row_get_ticket (row0)));
+
+  /* Rows outlive the list. */
+  g_clear_object (&rows);
+  g_assert_cmpuint (row_number (again), ==, 7);
+  g_clear_pointer (&named_tickets, g_ptr_array_unref);
 }
 
 /* HdTicketView */
@@ -2147,6 +2309,7 @@ main (int   argc,
 
   g_test_add_func ("/gui/widgets/sidebar", test_sidebar);
   g_test_add_func ("/gui/widgets/ticket-list-view", test_ticket_list_view);
+  g_test_add_func ("/gui/widgets/ticket-rows", test_ticket_rows);
   g_test_add_func ("/gui/widgets/ticket-view", test_ticket_view);
   g_test_add_func ("/gui/widgets/ticket-view-drafts", test_ticket_view_drafts);
   g_test_add_func ("/gui/widgets/welcome-page", test_welcome_page);

@@ -1037,6 +1037,86 @@ label_is_title (GtkWidget *widget,
          controller_of (widget, GTK_TYPE_DRAG_SOURCE) != NULL;
 }
 
+/* A sort keeps the rows GTK made and fills them anew; the selection
+ * follows its ticket to where it sorts. */
+
+static gboolean
+first_is_ticket_1 (Fixture *f)
+{
+  g_autoptr(HdTicket) ticket = NULL;
+
+  if (!hd_list_model_is_loaded (window_list (f), HD_GUI_TEST_N_SEEDED))
+    return FALSE;
+  ticket = g_list_model_get_item (window_list (f), 0);
+  return hd_ticket_get_number (ticket) == 1;
+}
+
+static gboolean
+row_selected_and_drawn (Fixture *f)
+{
+  g_autoptr(HdTicket) first = g_list_model_get_item (window_list (f), 0);
+  GtkWidget *title = hd_find_text (column_view (f), hd_ticket_get_title (first));
+
+  return row_selected (f) && title != NULL && gtk_widget_is_drawable (title);
+}
+
+static void
+test_sort_keeps_rows (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autoptr(HdTicket) first = NULL;
+  g_autoptr(HdTicket) sorted_first = NULL;
+  g_autoptr(GListModel) columns = NULL;
+  GtkWidget *cell;
+  guint position;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f);
+  open_and_load (f);
+
+  /* Newest first: ticket #1 is not the first row, its title cell is. */
+  first = g_list_model_get_item (window_list (f), 0);
+  g_assert_cmpint (hd_ticket_get_number (first), !=, 1);
+  cell = hd_find_text (column_view (f), hd_ticket_get_title (first));
+  g_assert_true (GTK_IS_INSCRIPTION (cell));
+  g_object_add_weak_pointer (G_OBJECT (cell), (gpointer *) &cell);
+  select_row (f, HD_GUI_TEST_N_SEEDED - 1);
+
+  /* Sorted by number, as a click on its header does. */
+  columns = g_object_ref (gtk_column_view_get_columns (GTK_COLUMN_VIEW (column_view (f))));
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), "Number") == 0)
+        gtk_column_view_sort_by_column (GTK_COLUMN_VIEW (column_view (f)), column,
+                                        GTK_SORT_ASCENDING);
+    }
+  hd_wait_until (first_is_ticket_1, f, HD_WAIT_MS);
+  hd_wait_until (row_selected_and_drawn, f, HD_WAIT_MS);
+
+  /* The same cell, in the same row, shows ticket #1 now. */
+  sorted_first = g_list_model_get_item (window_list (f), 0);
+  g_assert_nonnull (cell);
+  g_assert_cmpstr (gtk_inscription_get_text (GTK_INSCRIPTION (cell)), ==,
+                   hd_ticket_get_title (sorted_first));
+  g_object_remove_weak_pointer (G_OBJECT (cell), (gpointer *) &cell);
+
+  /* The selected ticket is still the one open, at its new place. */
+  position = hd_ticket_list_find (HD_TICKET_LIST (window_list (f)), f->number);
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (
+                      gtk_column_view_get_model (GTK_COLUMN_VIEW (column_view (f))))),
+                    ==, position);
+  g_assert_cmpint (hd_ticket_list_view_get_selected (HD_TICKET_LIST_VIEW (f->list_view)), ==,
+                   f->number);
+  g_assert_true (view_shows_number (f));
+
+  fixture_tear_down (f);
+}
+
 static void
 test_team_drag (void)
 {
@@ -2189,6 +2269,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/restore", test_restore);
   g_test_add_func ("/gui/window/escalate", test_escalate);
   g_test_add_func ("/gui/window/team-drag", test_team_drag);
+  g_test_add_func ("/gui/window/sort-keeps-rows", test_sort_keeps_rows);
   g_test_add_func ("/gui/window/show-ticket-while-opening", test_show_ticket_while_opening);
   g_test_add_func ("/gui/window/choose-loading-row", test_choose_loading_row);
   g_test_add_func ("/gui/window/recover-damaged", test_recover_damaged);
