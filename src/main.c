@@ -6,6 +6,9 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "hd-application.h"
 #include "hd-resources.h"
@@ -15,6 +18,15 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(HdApplication) app = NULL;
+
+#ifdef __GLIBC__
+  /* The list's, the counts' and the monitor's threads read the file
+   * (SQLite's caches, the numbers of a list) and free it again; with an
+   * arena of its own each such thread kept what it had freed, 3-4 MB more
+   * with every change another desk made (36 MB after ten, at 100 000
+   * tickets). One arena for the main thread, one shared by all others. */
+  mallopt (M_ARENA_MAX, 2);
+#endif
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
