@@ -112,12 +112,25 @@ set_class (GtkWidget  *cell,
     gtk_widget_remove_css_class (cell, name);
 }
 
+/* Text from the file, which another program may have written: what is
+ * not UTF-8 is shown mended, never handed to Pango. */
+static void
+set_file_text (GtkInscription *cell,
+               const char     *text)
+{
+  g_autofree char *mended = NULL;
+
+  if (text != NULL && !g_utf8_validate (text, -1, NULL))
+    text = mended = g_utf8_make_valid (text, -1);
+  gtk_inscription_set_text (cell, text);
+}
+
 /* Takes @text. */
 static void
 take_text (GtkInscription *cell,
            char           *text)
 {
-  gtk_inscription_set_text (cell, text);
+  set_file_text (cell, text);
   g_free (text);
 }
 
@@ -134,7 +147,7 @@ fill_title (GtkInscription *cell,
             HdTicket       *ticket,
             gint64          now)
 {
-  gtk_inscription_set_text (cell, hd_ticket_get_title (ticket));
+  set_file_text (cell, hd_ticket_get_title (ticket));
 }
 
 static void
@@ -142,7 +155,7 @@ fill_requester (GtkInscription *cell,
                 HdTicket       *ticket,
                 gint64          now)
 {
-  gtk_inscription_set_text (cell, hd_ticket_get_requester_name (ticket));
+  set_file_text (cell, hd_ticket_get_requester_name (ticket));
 }
 
 static void
@@ -280,6 +293,12 @@ drag_begin_cb (GtkDragSource *source,
   /* What is being moved, as a small card. */
   text = g_strdup_printf ("#%" G_GINT64_FORMAT " %s", hd_ticket_get_number (ticket),
                           hd_ticket_get_title (ticket));
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      g_autofree char *bad = g_steal_pointer (&text);
+
+      text = g_utf8_make_valid (bad, -1);
+    }
   label = gtk_label_new (text);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
