@@ -594,6 +594,14 @@ complete_changed_cb (HdTicketListView *self)
                               self->list != NULL && !hd_ticket_list_is_complete (self->list));
 }
 
+/* A list that could not be read further will not grow: its rows are
+ * what it has. */
+static void
+list_failed_cb (HdTicketListView *self)
+{
+  hd_ticket_rows_set_partial (self->rows, FALSE);
+}
+
 /* The context menu acts on the selected ticket: GTK 4.8 offers no way to
  * tell which row a click landed on, and a left click selects first. */
 static void
@@ -756,6 +764,8 @@ hd_ticket_list_view_set_model (HdTicketListView *self,
       g_signal_connect_object (list, "notify::loading", G_CALLBACK (update_empty_state), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (list, "notify::complete", G_CALLBACK (complete_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (list, "failed", G_CALLBACK (list_failed_cb), self,
                                G_CONNECT_SWAPPED);
     }
   update_empty_state (self);
