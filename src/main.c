@@ -11,6 +11,7 @@
 #endif
 
 #include "hd-application.h"
+#include "hd-renderer.h"
 #include "hd-resources.h"
 
 int
@@ -27,6 +28,9 @@ main (int   argc,
    * tickets). One arena for the main thread, one shared by all others. */
   mallopt (M_ARENA_MAX, 2);
 #endif
+
+  /* Before GTK and before any thread: see hd-renderer.c. */
+  hd_renderer_choose ();
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);

@@ -396,6 +396,10 @@ after_paint_cb (GdkFrameClock *clock)
 static void
 window_realized_cb (GtkWidget *window)
 {
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+
+  mark (g_get_monotonic_time (), "renderer %s",
+        renderer != NULL ? G_OBJECT_TYPE_NAME (renderer) : "none");
   g_set_weak_pointer (&marks.clock, gtk_widget_get_frame_clock (window));
   marks.after_paint_id = g_signal_connect (marks.clock, "after-paint", G_CALLBACK (after_paint_cb),
                                            NULL);

@@ -20,6 +20,7 @@
 #include "hd-new-ticket-dialog.h"
 #include "hd-people-window.h"
 #include "hd-preferences-window.h"
+#include "hd-renderer.h"
 #include "hd-sidebar.h"
 #include "hd-sla-window.h"
 #include "hd-store-async.h"
@@ -2301,6 +2302,70 @@ test_quiet_hours (void)
     }
 }
 
+/* Where no graphics processor has a render node, OpenGL could only be
+ * Mesa's software rasterizer: the window asks for cairo. A render node, or
+ * a renderer the person named, leaves the choice alone. */
+static void
+test_renderer_choice (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = NULL;
+  g_autofree char *missing = NULL;
+  g_autofree char *card = NULL;
+  g_autofree char *card0 = NULL;
+  g_autofree char *render = NULL;
+  g_autofree char *render_card0 = NULL;
+  g_autofree char *render_node = NULL;
+
+  /* The child of the last part below. */
+  if (g_test_subprocess ())
+    {
+      hd_renderer_choose ();
+      g_print ("GSK_RENDERER=%s\n", g_getenv ("GSK_RENDERER"));
+      return;
+    }
+
+  root = g_dir_make_tmp ("hd-dri-XXXXXX", &error);
+  g_assert_no_error (error);
+  missing = g_build_filename (root, "none", NULL);
+  card = g_build_filename (root, "card-only", NULL);
+  card0 = g_build_filename (card, "card0", NULL);
+  render = g_build_filename (root, "render", NULL);
+  render_card0 = g_build_filename (render, "card0", NULL);
+  render_node = g_build_filename (render, "renderD128", NULL);
+  g_assert_cmpint (g_mkdir (card, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (render, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (card0, "", 0, NULL));
+  g_assert_true (g_file_set_contents (render_card0, "", 0, NULL));
+  g_assert_true (g_file_set_contents (render_node, "", 0, NULL));
+
+  /* No /dev/dri at all: a virtual machine, Xvfb. */
+  g_assert_cmpstr (hd_renderer_for_machine (missing), ==, "cairo");
+  /* A display controller without a render node draws nothing itself. */
+  g_assert_cmpstr (hd_renderer_for_machine (card), ==, "cairo");
+  /* A graphics processor: GTK chooses. */
+  g_assert_null (hd_renderer_for_machine (render));
+
+  /* A renderer the person named is kept; none named, this machine's
+   * answer is set for GTK to read. */
+  g_setenv ("GSK_RENDERER", "ngl", TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("GSK_RENDERER=ngl\n");
+  g_unsetenv ("GSK_RENDERER");
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  if (hd_renderer_for_machine ("/dev/dri") != NULL)
+    g_test_trap_assert_stdout ("GSK_RENDERER=cairo\n");
+  else
+    g_test_trap_assert_stdout ("GSK_RENDERER=(null)\n");
+
+  for (const char *const *path = (const char *const[]) { render_node, render_card0, card0, render,
+                                                         card, root, NULL };
+       *path != NULL; path++)
+    g_assert_cmpint (g_remove (*path), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2308,6 +2373,7 @@ main (int   argc,
   hd_gui_test_init (&argc, &argv);
 
   g_test_add_func ("/gui/widgets/sidebar", test_sidebar);
+  g_test_add_func ("/gui/widgets/renderer-choice", test_renderer_choice);
   g_test_add_func ("/gui/widgets/ticket-list-view", test_ticket_list_view);
   g_test_add_func ("/gui/widgets/ticket-rows", test_ticket_rows);
   g_test_add_func ("/gui/widgets/ticket-view", test_ticket_view);
