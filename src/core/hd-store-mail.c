@@ -358,29 +358,6 @@ insert_attachments (Filing  *f,
 
 /* Limits */
 
-static gboolean
-read_limit (HdStore     *self,
-            const char  *key,
-            gint64       fallback,
-            gint64      *limit,
-            GError     **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  gboolean found;
-
-  stmt = hd_store_prepare (self, "SELECT value FROM settings WHERE key = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  if (!query_found (self, stmt, &found, error))
-    return FALSE;
-
-  *limit = found ? g_ascii_strtoll (hd_column_text (stmt, 0), NULL, 10) : 0;
-  if (*limit <= 0)
-    *limit = fallback;
-  return TRUE;
-}
-
 /* Which attachments are kept: each at most @per_file, all together at
  * most @per_message, in the order the message has them. What is left out
  * is said in @f->left_out, for the ticket and for the sender. */
@@ -392,10 +369,7 @@ plan_attachments (Filing  *f,
   g_autoptr(GString) note = g_string_new (NULL);
   gint64 per_file, per_message, total = 0;
 
-  if (!read_limit (f->store, HD_MAIL_SETTING_FILE_LIMIT, HD_MAIL_DEFAULT_FILE_LIMIT, &per_file,
-                   error) ||
-      !read_limit (f->store, HD_MAIL_SETTING_MESSAGE_LIMIT, HD_MAIL_DEFAULT_MESSAGE_LIMIT,
-                   &per_message, error))
+  if (!hd_store_get_attachment_limits (f->store, &per_file, &per_message, error))
     return FALSE;
 
   f->keep = g_new0 (gboolean, all->len + 1);

@@ -16,6 +16,7 @@
 
 #include "hd-alert.h"
 #include "hd-article.h"
+#include "hd-attachment.h"
 #include "hd-calendar.h"
 #include "hd-enums.h"
 #include "hd-error.h"
@@ -298,6 +299,43 @@ HdTicketEvent *hd_store_add_comment       (HdStore               *self,
 GPtrArray     *hd_store_list_events       (HdStore               *self,
                                            gint64                 number,
                                            GError               **error);
+
+/* Attachments (hd-store-attach.c) */
+
+gboolean       hd_store_get_attachment_limits (HdStore           *self,
+                                               gint64            *per_file,
+                                               gint64            *per_message,
+                                               GError           **error);
+gboolean       hd_store_check_attachment_sizes (HdStore          *self,
+                                                GPtrArray        *inputs,
+                                                GError          **error);
+HdTicketEvent *hd_store_add_comment_with_files (HdStore          *self,
+                                                gint64            number,
+                                                const char       *body,
+                                                gboolean          internal,
+                                                GPtrArray        *inputs,
+                                                GCancellable     *cancellable,
+                                                GError          **error);
+GPtrArray     *hd_store_list_attachments  (HdStore               *self,
+                                           gint64                 number,
+                                           GError               **error);
+HdAttachment  *hd_store_get_attachment    (HdStore               *self,
+                                           gint64                 id,
+                                           GError               **error);
+gboolean       hd_store_read_attachment   (HdStore               *self,
+                                           gint64                 id,
+                                           GOutputStream         *out,
+                                           GCancellable          *cancellable,
+                                           GError               **error);
+GFile         *hd_store_save_attachment   (HdStore               *self,
+                                           gint64                 id,
+                                           GFile                 *dest,
+                                           gboolean               overwrite,
+                                           GCancellable          *cancellable,
+                                           GError               **error);
+GPtrArray     *hd_store_list_outgoing_attachments (HdStore       *self,
+                                                   gint64         outbox_id,
+                                                   GError       **error);
 
 /* Mail (hd-store-mail.c) */
 
