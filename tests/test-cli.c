@@ -4896,6 +4896,69 @@ test_kb_category (void)
   g_assert_cmpstr (listed, ==, "Network (0)\nNetwork/VPN (0)\nPrinting (1)\n");
 }
 
+static JsonArray *
+attachments_json (const char *db,
+                  const char *login)
+{
+  g_autofree char *out = cli_ok (login, "--db", db, "ticket", "attachments", "1", "--json", NULL);
+  g_autoptr(JsonNode) node = parse_json (out);
+
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
+  return json_array_ref (json_node_get_array (node));
+}
+
+/* A file attached, listed and saved comes back byte for byte; the
+ * requester sees no note's file; saving never overwrites unless told. */
+static void
+test_ticket_attachments (void)
+{
+  g_autofree char *db = new_helpdesk ();
+  g_autofree char *dir = new_dir ("attach");
+  g_autofree char *src = g_build_filename (dir, "dump.bin", NULL);
+  g_autofree char *secret = g_build_filename (dir, "notes.txt", NULL);
+  g_autofree char *dest = g_build_filename (dir, "out", NULL);
+  g_autofree char *saved = g_build_filename (dest, "dump.bin", NULL);
+  g_autofree char *out = NULL, *err = NULL, *back = NULL;
+  g_autofree guint8 *data = g_malloc (300 * 1024);
+  g_autoptr(JsonArray) staff = NULL, requester = NULL;
+  gsize length = 0;
+  int status = -1;
+
+  for (gsize i = 0; i < 300 * 1024; i++)
+    data[i] = (guint8) (i * 31 + i / 997);
+  write_file (src, (const char *) data, 300 * 1024);
+  write_file (secret, "internal", -1);
+  g_assert_cmpint (g_mkdir (dest, 0700), ==, 0);
+  new_ticket (db, "req1", "Crash");
+
+  g_free (cli_ok ("tech1", "--db", db, "ticket", "attach", "1", src, "--body", "The dump", NULL));
+  g_free (cli_ok ("tech1", "--db", db, "ticket", "attach", "1", secret, "--internal", NULL));
+
+  staff = attachments_json (db, "tech1");
+  g_assert_cmpuint (json_array_get_length (staff), ==, 2);
+  requester = attachments_json (db, "req1");
+  g_assert_cmpuint (json_array_get_length (requester), ==, 1);
+  g_assert_cmpstr (member_str (json_array_get_object_element (requester, 0), "name"), ==,
+                   "dump.bin");
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (requester, 0),
+                                               "size"), ==, 300 * 1024);
+
+  g_free (cli_ok ("req1", "--db", db, "attachment", "save", "1", dest, NULL));
+  g_assert_true (g_file_get_contents (saved, &back, &length, NULL));
+  g_assert_cmpmem (back, length, data, 300 * 1024);
+
+  run_cli ("req1", NULL, &status, &out, &err, "--db", db, "attachment", "save", "1", dest, NULL);
+  assert_status (status, 1, err);
+  assert_one_line_error (out, err, "exists already");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_free (cli_ok ("req1", "--db", db, "attachment", "save", "1", saved, "--force", NULL));
+
+  run_cli ("req1", NULL, &status, &out, &err, "--db", db, "attachment", "save", "2", dest, NULL);
+  assert_status (status, 2, err);
+  assert_one_line_error (out, err, "no attachment 2");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -4954,6 +5017,7 @@ main (int   argc,
   g_test_add_func ("/cli/ticket/assign/rules", test_ticket_assign);
   g_test_add_func ("/cli/ticket/status/workflow", test_ticket_status);
   g_test_add_func ("/cli/ticket/comment/kinds", test_ticket_comment);
+  g_test_add_func ("/cli/ticket/attachments", test_ticket_attachments);
   g_test_add_func ("/cli/ticket/escalate/tiers", test_ticket_escalate);
   g_test_add_func ("/cli/ticket/list/due", test_ticket_list_due);
   g_test_add_func ("/cli/sla/calendar", test_sla_calendar);

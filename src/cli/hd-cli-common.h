@@ -51,6 +51,7 @@ struct _HdCliCommand
 extern const HdCliCommand hd_cli_init_commands[];    /* hd-cli-admin.c */
 extern const HdCliCommand hd_cli_person_commands[];  /* hd-cli-person.c */
 extern const HdCliCommand hd_cli_ticket_commands[];  /* hd-cli-ticket.c */
+extern const HdCliCommand hd_cli_attachment_commands[]; /* hd-cli-attachment.c */
 extern const HdCliCommand hd_cli_sla_commands[];     /* hd-cli-sla.c */
 extern const HdCliCommand hd_cli_kb_commands[];      /* hd-cli-kb.c */
 extern const HdCliCommand hd_cli_alerts_commands[];  /* hd-cli-sla.c */

@@ -36,6 +36,7 @@ static const HdCliCommand * const groups[] = {
   hd_cli_init_commands,
   hd_cli_person_commands,
   hd_cli_ticket_commands,
+  hd_cli_attachment_commands,
   hd_cli_sla_commands,
   hd_cli_kb_commands,
   hd_cli_alerts_commands,
