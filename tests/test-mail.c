@@ -1011,6 +1011,110 @@ test_cli_import (Desk          *desk,
   g_assert_cmpint (hd_test_run_cli (desk->path, &out, &err, "mail", "import", NULL), ==, 1);
 }
 
+/* Stands in for what queues a reply's mail: an outbox row for @event. */
+static gint64
+queue_reply_row (Desk       *desk,
+                 gint64      ticket,
+                 gint64      event,
+                 const char *message_id)
+{
+  g_autofree char *sql = NULL;
+  sqlite3 *db = NULL;
+  gint64 id;
+
+  sql = g_strdup_printf ("INSERT INTO mail_messages (direction, message_id, header_hash, ticket_id,"
+                         " event_id, stored_at) VALUES ('out', '%s', '%s', %" G_GINT64_FORMAT ", %"
+                         G_GINT64_FORMAT ", 0);"
+                         "INSERT INTO mail_outbox (message_id, ticket_id, kind, automatic, to_addr,"
+                         " subject, body, created_at) VALUES (last_insert_rowid (), %"
+                         G_GINT64_FORMAT ", 'reply', 0, 'rita@example.org', '[#1] Re', 'See attached.', 0);",
+                         message_id, message_id, ticket, event, ticket);
+  g_assert_cmpint (sqlite3_open (desk->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  id = sqlite3_last_insert_rowid (db);
+  sqlite3_close (db);
+  return id;
+}
+
+static HdMailOutgoing *
+outgoing_row (Desk   *desk,
+              gint64  id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = hd_store_list_outgoing (desk->disp, TRUE, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < all->len; i++)
+    if (((HdMailOutgoing *) g_ptr_array_index (all, i))->id == id)
+      return g_ptr_array_steal_index (all, i);
+  g_assert_not_reached ();
+}
+
+static HdTicketEvent *
+comment_with_file (Desk       *desk,
+                   gint64      ticket,
+                   gboolean    internal,
+                   const char *name,
+                   const char *type,
+                   GBytes     *data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (data);
+  g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) hd_attachment_input_free);
+  HdTicketEvent *event;
+
+  g_ptr_array_add (inputs, hd_attachment_input_new_for_stream (name, type, g_bytes_get_size (data),
+                                                              stream));
+  event = hd_store_add_comment_with_files (desk->disp, ticket, "See attached.", internal, inputs,
+                                           NULL, &error);
+  g_assert_no_error (error);
+  return event;
+}
+
+/* A public reply's files go with its mail, byte for byte, under their
+ * names; an internal note's never do. */
+static void
+test_compose_attachments (Desk          *desk,
+                          gconstpointer  data)
+{
+  HdMailFiling first;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *pdf = g_malloc (100 * 1024);
+  g_autoptr(GBytes) pdf_bytes = NULL, note_bytes = g_bytes_new_static ("secret", 6);
+  g_autoptr(HdTicketEvent) reply = NULL, note = NULL;
+  g_autoptr(HdMailOutgoing) reply_row = NULL, note_row = NULL;
+  g_autoptr(GBytes) sent = NULL, sent_note = NULL;
+  g_autoptr(HdMailMessage) back = NULL, back_note = NULL;
+  HdMailAttachment *a;
+
+  for (gsize i = 0; i < 100 * 1024; i++)
+    pdf[i] = (guint8) (i * 13 + i / 509);
+  pdf_bytes = g_bytes_new (pdf, 100 * 1024);
+  file_corpus (desk, "thunderbird-plain.eml", &first);
+  reply = comment_with_file (desk, first.ticket, FALSE, "quote ü.pdf", "application/pdf", pdf_bytes);
+  note = comment_with_file (desk, first.ticket, TRUE, "notes.txt", "text/plain", note_bytes);
+  reply_row = outgoing_row (desk, queue_reply_row (desk, first.ticket,
+                                                   hd_ticket_event_get_id (reply), "r1@test"));
+  note_row = outgoing_row (desk, queue_reply_row (desk, first.ticket,
+                                                  hd_ticket_event_get_id (note), "n1@test"));
+
+  sent = hd_mail_compose_with_attachments (desk->disp, reply_row, NULL, &error);
+  g_assert_no_error (error);
+  back = hd_mail_parse (sent);
+  g_assert_cmpstr (back->body, ==, "See attached.");
+  g_assert_cmpuint (back->attachments->len, ==, 1);
+  a = g_ptr_array_index (back->attachments, 0);
+  g_assert_cmpstr (a->name, ==, "quote ü.pdf");
+  g_assert_cmpstr (a->content_type, ==, "application/pdf");
+  g_assert_true (g_bytes_equal (a->data, pdf_bytes));
+
+  sent_note = hd_mail_compose_with_attachments (desk->disp, note_row, NULL, &error);
+  g_assert_no_error (error);
+  back_note = hd_mail_parse (sent_note);
+  g_assert_cmpuint (back_note->attachments->len, ==, 0);
+  hd_mail_filing_clear (&first);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1029,6 +1133,7 @@ main (int   argc,
   g_test_add_func ("/mail/classify", test_classify);
 
 #define ADD(path, func) g_test_add (path, Desk, NULL, desk_set_up, func, desk_tear_down)
+  ADD ("/mail/compose/attachments", test_compose_attachments);
   ADD ("/mail/file/new-ticket", test_new_ticket);
   ADD ("/mail/file/unknown-sender", test_unknown_sender);
   ADD ("/mail/file/twice", test_twice);

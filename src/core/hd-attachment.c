@@ -104,7 +104,7 @@ bound_length (GString *name,
  *
  * The name Helpdesk stores and saves under: valid UTF-8 (what is not is
  * replaced), only the last part of a path, control and direction
- * characters replaced by "_", no leading dot or space, at most
+ * characters replaced by "_", no leading dot, dash or space, at most
  * %HD_ATTACHMENT_NAME_MAX bytes; "attachment" when nothing is left.
  *
  * Returns: (transfer full):
@@ -116,7 +116,8 @@ hd_attachment_sanitize_name (const char *name)
   g_autofree char *clean = replace_unwanted (last_part (valid));
   g_autoptr(GString) out = g_string_new (g_strstrip (clean));
 
-  while (out->len > 0 && (out->str[0] == '.' || out->str[0] == ' '))
+  /* Hidden files, and names a shell command would read as options. */
+  while (out->len > 0 && (out->str[0] == '.' || out->str[0] == '-' || out->str[0] == ' '))
     g_string_erase (out, 0, 1);
   bound_length (out, HD_ATTACHMENT_NAME_MAX);
   g_strchomp (out->str);

@@ -6,9 +6,8 @@
 
 #include <string.h>
 
+#include "hd-attachment.h"
 #include "hd-mail-message.h"
-
-#define MAX_NAME_CHARS 200
 
 HdMailAddress *
 hd_mail_address_new (const char *address,
@@ -182,41 +181,14 @@ hd_mail_text_valid (const char *text,
 /**
  * hd_mail_sanitize_name:
  *
- * An attachment's name as it may be stored and later saved: its last
- * path part (either slash), without control characters, not "." or "..",
- * not starting with a dot or dash, at most 200 characters, never empty.
+ * An attachment's name as it may be stored and later saved: see
+ * hd_attachment_sanitize_name(), which names files attached at a desk
+ * the same way.
  *
  * Returns: (transfer full):
  */
 char *
 hd_mail_sanitize_name (const char *name)
 {
-  g_autofree char *valid = hd_mail_text_valid (name, -1);
-  const char *base = valid;
-  GString *out = g_string_new (NULL);
-  guint n = 0;
-
-  for (const char *p = valid; *p != '\0'; p++)
-    if (*p == '/' || *p == '\\')
-      base = p + 1;
-
-  for (const char *p = base; *p != '\0' && n < MAX_NAME_CHARS; p = g_utf8_next_char (p), n++)
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_type (c) == G_UNICODE_CONTROL || c == 0x2028 || c == 0x2029 ||
-          c == 0x202e || c == 0x202d)
-        g_string_append_c (out, '_');
-      else
-        g_string_append_unichar (out, c);
-    }
-
-  g_strstrip (out->str);
-  out->len = strlen (out->str);
-  while (out->len > 0 && (out->str[0] == '.' || out->str[0] == '-'))
-    g_string_erase (out, 0, 1);
-
-  if (out->len == 0)
-    g_string_assign (out, "attachment");
-  return g_string_free (out, FALSE);
+  return hd_attachment_sanitize_name (name);
 }

@@ -30,6 +30,10 @@ char          *hd_mail_trim_quote    (const char   *text);
 /* Composing (hd-mail-compose.c) */
 GBytes        *hd_mail_compose       (const HdMailOutgoing *out,
                                       GDateTime            *now);
+GBytes        *hd_mail_compose_with_attachments (HdStore              *store,
+                                                 const HdMailOutgoing *out,
+                                                 GDateTime            *now,
+                                                 GError              **error);
 
 /* Importing (hd-mail-import.c): each message of @data (one message, or
  * an mbox) read, classified and filed, each in its own transaction.
