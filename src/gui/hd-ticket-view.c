@@ -19,6 +19,8 @@
 
 #include "hd-article-editor.h"
 #include "hd-assign-menu.h"
+#include "hd-attachment-composer.h"
+#include "hd-attachment-list.h"
 #include "hd-drafts.h"
 #include "hd-enum-types.h"
 #include "hd-format.h"
@@ -53,6 +55,7 @@ struct _HdTicketView
   GtkButton      *save_description_button;
   GtkListBox     *timeline;
   GtkTextView    *composer_view;
+  HdAttachmentComposer *attachment_composer;
   GtkScrolledWindow *ticket_scroller;
   GtkWidget      *ticket_clamp;
   GtkWidget      *send_button;
@@ -113,6 +116,7 @@ typedef struct {
   gboolean         internal;
   int              tier;       /* escalating to */
   HdTicket        *before;     /* what the change undoes to */
+  GPtrArray       *inputs;     /* a comment's files (HdAttachmentInput); or NULL */
 } Change;
 
 typedef struct {
@@ -121,6 +125,7 @@ typedef struct {
   HdWorkload *workload;  /* staff only: who can be assigned */
   HdSlaResult sla;
   char      **explanation;
+  GPtrArray  *attachments;  /* HdAttachment, those this person may see */
 } Loaded;
 
 static void
@@ -133,6 +138,7 @@ change_free (Change *change)
   g_free ((char *) change->changes.location);
   g_free (change->text);
   g_clear_object (&change->before);
+  g_clear_pointer (&change->inputs, g_ptr_array_unref);
   g_free (change);
 }
 
@@ -141,6 +147,7 @@ loaded_free (Loaded *loaded)
 {
   g_clear_object (&loaded->ticket);
   g_clear_pointer (&loaded->events, g_ptr_array_unref);
+  g_clear_pointer (&loaded->attachments, g_ptr_array_unref);
   g_clear_pointer (&loaded->workload, hd_workload_free);
   g_strfreev (loaded->explanation);
   g_free (loaded);
@@ -160,14 +167,16 @@ load_job (HdStore  *store,
   loaded->ticket = hd_store_get_ticket (store, number, error);
   if (loaded->ticket != NULL)
     loaded->events = hd_store_list_events (store, number, error);
-  if (loaded->events != NULL && hd_person_is_staff (me))
+  if (loaded->events != NULL)
+    loaded->attachments = hd_store_list_attachments (store, number, error);
+  if (loaded->attachments != NULL && hd_person_is_staff (me))
     loaded->workload = hd_workload_load (store, error);
   /* Why the deadline is what it is: worth a line, not a failed load. */
   if (loaded->events != NULL &&
       hd_store_get_sla (store, number, g_get_real_time (), &loaded->sla, NULL, NULL))
     loaded->explanation = hd_store_explain_sla (store, number, g_get_real_time (), NULL);
 
-  if (loaded->events == NULL || (hd_person_is_staff (me) && loaded->workload == NULL))
+  if (loaded->attachments == NULL || (hd_person_is_staff (me) && loaded->workload == NULL))
     {
       loaded_free (loaded);
       return NULL;
@@ -195,6 +204,9 @@ change_job (HdStore  *store,
       return hd_store_assign_ticket (store, change->number, change->if_version, change->text,
                                      error);
     case CHANGE_COMMENT:
+      if (change->inputs != NULL)
+        return hd_store_add_comment_with_files (store, change->number, change->text,
+                                                change->internal, change->inputs, NULL, error);
       return hd_store_add_comment (store, change->number, change->text, change->internal,
                                    error);
     case CHANGE_ESCALATE:
@@ -304,8 +316,49 @@ create_event_row (HdTicketEvent *event)
 }
 
 static void
+report (HdTicketView *self,
+        const char   *message);
+
+static void
+attachment_message_cb (HdTicketView *self,
+                       const char   *text)
+{
+  report (self, text);
+}
+
+/* The files that came with @event, under its text: those of the message
+ * that filed the ticket (no event of their own) go with "created". */
+static void
+append_attachments (HdTicketView  *self,
+                    GtkWidget     *row,
+                    HdTicketEvent *event,
+                    GPtrArray     *attachments)
+{
+  g_autoptr(GPtrArray) mine = g_ptr_array_new_with_free_func ((GDestroyNotify) hd_attachment_free);
+  gint64 id = hd_ticket_event_get_kind (event) == HD_EVENT_CREATED ? 0
+                                                                    : hd_ticket_event_get_id (event);
+  GtkWidget *list;
+
+  for (guint i = 0; i < attachments->len; i++)
+    {
+      HdAttachment *a = g_ptr_array_index (attachments, i);
+
+      if (a->event == id)
+        g_ptr_array_add (mine, hd_attachment_copy (a));
+    }
+  if (mine->len == 0)
+    return;
+
+  list = hd_attachment_list_new (self->store, mine);
+  g_signal_connect_object (list, "message", G_CALLBACK (attachment_message_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_box_append (GTK_BOX (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row))), list);
+}
+
+static void
 fill_timeline (HdTicketView *self,
-               GPtrArray    *events)
+               GPtrArray    *events,
+               GPtrArray    *attachments)
 {
   GtkWidget *child;
 
@@ -313,7 +366,13 @@ fill_timeline (HdTicketView *self,
     gtk_list_box_remove (self->timeline, child);
 
   for (guint i = 0; i < events->len; i++)
-    gtk_list_box_append (self->timeline, create_event_row (g_ptr_array_index (events, i)));
+    {
+      HdTicketEvent *event = g_ptr_array_index (events, i);
+      GtkWidget *row = create_event_row (event);
+
+      append_attachments (self, row, event, attachments);
+      gtk_list_box_append (self->timeline, row);
+    }
 }
 
 static GMenu *
@@ -503,7 +562,7 @@ fill (HdTicketView *self,
   gtk_menu_button_set_icon_name (self->priority_button, "document-edit-symbolic");
   gtk_menu_button_set_icon_name (self->assignee_button, "system-users-symbolic");
 
-  fill_timeline (self, loaded->events);
+  fill_timeline (self, loaded->events, loaded->attachments);
   fill_deadline (self, loaded);
   update_sensitivity (self);
   self->filling = FALSE;
@@ -1171,6 +1230,10 @@ change_done (GObject      *source,
   g_object_unref (done);
   if (change->kind == CHANGE_COMMENT)
     report (self, change->internal ? _("Note added") : _("Reply sent"));
+  /* The files went with it; those the person added meanwhile did too,
+   * unless the reply was for another ticket. */
+  if (change->kind == CHANGE_COMMENT && change->inputs != NULL && change->number == self->number)
+    hd_attachment_composer_clear (self->attachment_composer);
   else if (change->kind == CHANGE_ESCALATE)
     {
       g_autofree char *text = g_strdup_printf (_("Ticket #%" G_GINT64_FORMAT " is now at tier %d"),
@@ -1709,9 +1772,12 @@ send_activated (GtkWidget  *widget,
   Change *change;
   g_autofree char *trimmed = g_strstrip (g_strdup (body));
 
-  /* Nothing typed: nothing to send. Anything else goes to the core, whose
-   * refusal (too long, control characters) the person then reads. */
-  if (self->ticket == NULL || trimmed[0] == '\0')
+  guint files = hd_attachment_composer_get_n (self->attachment_composer);
+
+  /* Nothing typed and no file: nothing to send. Anything else goes to the
+   * core, whose refusal (too long, control characters) the person then
+   * reads. */
+  if (self->ticket == NULL || (trimmed[0] == '\0' && files == 0))
     {
       gtk_widget_grab_focus (GTK_WIDGET (self->composer_view));
       return;
@@ -1720,6 +1786,8 @@ send_activated (GtkWidget  *widget,
   change = change_new (self, CHANGE_COMMENT);
   change->text = g_steal_pointer (&body);
   change->internal = gtk_check_button_get_active (self->internal_check);
+  if (files > 0)
+    change->inputs = hd_attachment_composer_dup_inputs (self->attachment_composer);
   run_change (self, change);
 }
 
@@ -1887,6 +1955,7 @@ hd_ticket_view_class_init (HdTicketViewClass *klass)
                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                              G_TYPE_NONE, 1, G_TYPE_INT64);
 
+  g_type_ensure (HD_TYPE_ATTACHMENT_COMPOSER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/helpdesk/Helpdesk/hd-ticket-view.ui");
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, stack);
@@ -1910,6 +1979,7 @@ hd_ticket_view_class_init (HdTicketViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, save_description_button);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, timeline);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, composer_view);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, attachment_composer);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, internal_check);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, ticket_scroller);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, ticket_clamp);
@@ -1955,6 +2025,9 @@ hd_ticket_view_init (HdTicketView *self)
                            G_CALLBACK (draft_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->internal_check, "toggled",
                            G_CALLBACK (internal_toggled_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->attachment_composer, "message",
+                           G_CALLBACK (attachment_message_cb), self, G_CONNECT_SWAPPED);
+  hd_attachment_composer_watch (self->attachment_composer, self->composer_view);
 
   /* Ctrl+Enter sends; the text view would otherwise take it as a newline. */
   shortcuts = gtk_shortcut_controller_new ();
@@ -1992,6 +2065,7 @@ hd_ticket_view_set_store (HdTicketView *self,
 
   g_set_object (&self->store, store);
   g_set_object (&self->me, me);
+  hd_attachment_composer_set_store (self->attachment_composer, store);
   g_clear_object (&self->ticket);
   self->number = 0;
   clear_edits (self);
@@ -2050,6 +2124,7 @@ hd_ticket_view_show (HdTicketView *self,
   self->filling = TRUE;
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->composer_view), "", -1);
   gtk_check_button_set_active (self->internal_check, FALSE);
+  hd_attachment_composer_clear (self->attachment_composer);
   self->filling = FALSE;
   if (number == 0 || self->store == NULL)
     {
