@@ -107,6 +107,19 @@ file_has_expected (Fixture *f)
   return count_in_file (f) == f->n_expected;
 }
 
+/* The conversation, at the end of the ticket, in sight. */
+static void
+scroll_to_end (Fixture   *f,
+               GtkWidget *inside)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (inside, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+  hd_wait_frames (GTK_WIDGET (f->window), 3);
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  hd_wait_frames (GTK_WIDGET (f->window), 3);
+}
+
 static void
 set_up (Fixture *f)
 {
@@ -174,10 +187,11 @@ test_list_and_save (void)
   g_assert_nonnull (hd_find_label (g_ptr_array_index (lists, 0), size));
   g_assert_nonnull (hd_find_label (f->view, "screen log.csv"));
   g_assert_nonnull (hd_find_label (f->view, "admin.txt"));
-  hd_wait_frames (GTK_WIDGET (f->window), 3);
+  scroll_to_end (f, name);
   g_free (hd_save_screenshot (GTK_WIDGET (f->window), "screenshot-attachments-1366.png"));
   gtk_window_set_default_size (f->window, 400, 800);
   hd_wait_frames (GTK_WIDGET (f->window), 5);
+  scroll_to_end (f, name);
   g_free (hd_save_screenshot (GTK_WIDGET (f->window), "screenshot-attachments-400.png"));
 
   dest = g_build_filename (hd_test_dir (), "saved-notes.txt", NULL);
