@@ -136,6 +136,8 @@ create_row (HdAttachmentComposer *self,
   gtk_widget_set_hexpand (name, TRUE);
   gtk_widget_add_css_class (size_label, "dim-label");
   gtk_widget_set_tooltip_text (remove, remove_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  remove_label, -1);
   gtk_widget_add_css_class (remove, "flat");
   g_object_set_data (G_OBJECT (remove), "pending", p);
   g_signal_connect_object (remove, "clicked", G_CALLBACK (remove_clicked_cb), self, 0);
@@ -411,6 +413,8 @@ hd_attachment_composer_init (HdAttachmentComposer *self)
   self->list = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (self->list, "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Files to send with the reply"), -1);
   gtk_widget_set_visible (self->list, FALSE);
   gtk_widget_set_parent (self->list, GTK_WIDGET (self));
 

@@ -144,6 +144,31 @@ open_copy_done (GObject      *source,
                                            launched_cb, g_object_ref (self));
 }
 
+/* Types whose default application may run them rather than show them.
+ * Not g_content_type_can_be_executable(): that says yes to all text. */
+static gboolean
+may_run (const char *type)
+{
+  static const char * const running[] = {
+    "application/x-executable", "application/x-sharedlib", "application/x-desktop",
+    "application/x-shellscript", "application/x-ms-dos-executable", "application/x-msdownload",
+    "application/x-msi", "application/x-ms-shortcut", "application/vnd.microsoft.portable-executable",
+    "application/x-python-bytecode", "text/x-python", "text/x-python3", "application/x-perl",
+    "application/x-ruby", "application/x-java-archive", "application/x-flatpakref",
+    "application/vnd.flatpak.ref", "application/x-deb", "application/vnd.debian.binary-package",
+    "application/x-rpm", "application/vnd.appimage", "application/x-iso9660-appimage",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (running); i++)
+    {
+      g_autofree char *other = g_content_type_from_mime_type (running[i]);
+
+      if (other != NULL && g_content_type_is_a (type, other))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /**
  * hd_attachment_list_open:
  *
@@ -163,7 +188,7 @@ hd_attachment_list_open (HdAttachmentList *self,
 
   a = g_ptr_array_index (self->attachments, index);
   type = g_content_type_from_mime_type (a->content_type);
-  if (type == NULL || g_content_type_can_be_executable (type))
+  if (type == NULL || may_run (type))
     {
       tell (self, _("This kind of file could run a program. Save it, and open it yourself if you trust it."));
       return;
@@ -291,12 +316,15 @@ static GtkWidget *
 row_button (HdAttachmentList *self,
             const char       *icon,
             const char       *tooltip,
+            const char       *label,
             guint             index,
             GCallback         callback)
 {
   GtkWidget *button = gtk_button_new_from_icon_name (icon);
 
   gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
   g_object_set_data (G_OBJECT (button), "index", GUINT_TO_POINTER (index));
@@ -316,6 +344,8 @@ create_row (HdAttachmentList *self,
   GtkWidget *image = gtk_image_new_from_gicon (icon);
   GtkWidget *name = gtk_label_new (a->name);
   GtkWidget *size_label = gtk_label_new (size);
+  g_autofree char *open_label = g_strdup_printf (_("Open “%s”"), a->name);
+  g_autofree char *save_label = g_strdup_printf (_("Save “%s” As…"), a->name);
 
   gtk_label_set_xalign (GTK_LABEL (name), 0);
   gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_MIDDLE);
@@ -326,10 +356,10 @@ create_row (HdAttachmentList *self,
   gtk_box_append (GTK_BOX (row), image);
   gtk_box_append (GTK_BOX (row), name);
   gtk_box_append (GTK_BOX (row), size_label);
-  gtk_box_append (GTK_BOX (row), row_button (self, "document-open-symbolic", _("Open"), index,
-                                             G_CALLBACK (open_clicked_cb)));
+  gtk_box_append (GTK_BOX (row), row_button (self, "document-open-symbolic", _("Open"), open_label,
+                                             index, G_CALLBACK (open_clicked_cb)));
   gtk_box_append (GTK_BOX (row), row_button (self, "document-save-as-symbolic", _("Save As…"),
-                                             index, G_CALLBACK (save_clicked_cb)));
+                                             save_label, index, G_CALLBACK (save_clicked_cb)));
   gtk_widget_add_css_class (row, "attachment");
   return row;
 }
@@ -367,7 +397,7 @@ hd_attachment_list_class_init (HdAttachmentListClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "attachments");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_LIST);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void
@@ -395,6 +425,8 @@ hd_attachment_list_new (HdStore   *store,
 
   self->store = g_object_ref (store);
   self->attachments = g_ptr_array_ref (attachments);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Attachments"), -1);
   for (guint i = 0; i < attachments->len; i++)
     gtk_widget_set_parent (create_row (self, g_ptr_array_index (attachments, i), i),
                            GTK_WIDGET (self));

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "hd-attachment-composer.h"
@@ -30,6 +31,14 @@ static void
 message_cb (HdTicketView *view,
             const char   *text,
             Fixture      *f)
+{
+  g_free (f->message);
+  f->message = g_strdup (text);
+}
+
+static void
+message_cb_swapped (Fixture    *f,
+                    const char *text)
 {
   g_free (f->message);
   f->message = g_strdup (text);
@@ -61,6 +70,12 @@ lists_shown (Fixture *f)
   g_autoptr(GPtrArray) lists = hd_find_widgets (f->view, HD_TYPE_ATTACHMENT_LIST, NULL, NULL);
 
   return lists->len == f->n_expected;
+}
+
+static gboolean
+open_copy_exists (Fixture *f)
+{
+  return g_file_query_exists (f->saved, NULL);
 }
 
 static gboolean
@@ -193,6 +208,46 @@ test_list_and_save (void)
   hd_wait_frames (GTK_WIDGET (f->window), 5);
   scroll_to_end (f, name);
   g_free (hd_save_screenshot (GTK_WIDGET (f->window), "screenshot-attachments-400.png"));
+
+  /* Open: a private copy nobody can write to, in a folder of its own. */
+  {
+    HdAttachmentList *first = g_ptr_array_index (lists, 0);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) in_file = hd_store_list_attachments (f->checker, 1, &error);
+    gint64 id = ((HdAttachment *) g_ptr_array_index (in_file, 0))->id;
+    g_autofree char *copy = hd_attachment_list_open_path (id, "driver-notes.txt");
+    g_autofree char *folder = g_path_get_dirname (copy);
+    g_autofree char *copied = NULL;
+    GStatBuf st;
+
+    f->saved = g_file_new_for_path (copy);
+    hd_attachment_list_open (first, 0);
+    hd_wait_until (open_copy_exists, f, HD_WAIT_MS);
+    g_assert_cmpint (g_stat (copy, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0400);
+    g_assert_cmpint (g_stat (folder, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+    g_assert_true (g_file_get_contents (copy, &copied, NULL, NULL));
+    g_assert_cmpstr (copied, ==, "Use driver 4.2, not 4.3.");
+    g_clear_object (&f->saved);
+  }
+
+  /* A file that could run a program is never opened, only saved. */
+  {
+    g_autoptr(GPtrArray) fake = g_ptr_array_new_with_free_func ((GDestroyNotify) hd_attachment_free);
+    HdAttachment script = { .id = 999, .name = (char *) "setup.sh",
+                            .content_type = (char *) "application/x-shellscript", .size = 10 };
+    GtkWidget *list;
+
+    g_ptr_array_add (fake, hd_attachment_copy (&script));
+    list = g_object_ref_sink (hd_attachment_list_new (f->store, fake));
+    g_signal_connect_swapped (list, "message", G_CALLBACK (message_cb_swapped), f);
+    g_clear_pointer (&f->message, g_free);
+    hd_attachment_list_open (HD_ATTACHMENT_LIST (list), 0);
+    g_assert_nonnull (f->message);
+    g_assert_nonnull (strstr (f->message, "could run a program"));
+    g_object_unref (list);
+  }
 
   dest = g_build_filename (hd_test_dir (), "saved-notes.txt", NULL);
   f->saved = g_file_new_for_path (dest);
