@@ -228,7 +228,8 @@ assert_mail_content (const char *path,
 {
   gboolean mail = version >= 6;
 
-  g_assert_cmpint (query_count (path, "SELECT count(*) FROM mail_messages"), ==, mail ? 3 : 0);
+  g_assert_cmpint (query_count (path, "SELECT count(*) FROM mail_messages"), ==,
+                   version >= 7 ? 5 : mail ? 3 : 0);
   g_assert_cmpint (query_count (path, "SELECT count(*) FROM mail_messages WHERE ticket_id = 2"
                                 " AND direction = 'in' AND message_id = '5f1c2e@mail.example.org'"),
                    ==, mail ? 1 : 0);
@@ -247,6 +248,40 @@ assert_mail_content (const char *path,
                    ==, mail ? 1 : 0);
   g_assert_cmpint (query_count (path, "SELECT count(*) FROM people WHERE alert_delivery = 'desktop'"),
                    ==, mail ? 2 : 3);
+}
+
+/* Version 7 brought what Helpdesk sends on its own: an older file has
+ * nobody with quiet hours, the default templates and no alert mail; a
+ * file of 7 keeps them, and its templates are read from it. */
+static void
+assert_mail_out_content (const char *path,
+                         int         version)
+{
+  gboolean seven = version >= 7;
+  g_autoptr(HdStore) dana = hd_test_open_as (path, "dana");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *resolved = NULL;
+  g_autofree char *delivery = NULL;
+  gboolean custom = TRUE;
+  int start = 0, end = 0;
+
+  g_assert_cmpint (query_count (path, "SELECT count(*) FROM people WHERE quiet_start IS NOT NULL"),
+                   ==, seven ? 1 : 0);
+  g_assert_cmpint (query_count (path, "SELECT count(*) FROM mail_outbox WHERE alert_id = 1"),
+                   ==, seven ? 1 : 0);
+  g_assert_cmpint (query_count (path, "SELECT count(*) FROM mail_outbox WHERE note IS NOT NULL"),
+                   ==, seven ? 1 : 0);
+
+  resolved = hd_store_get_mail_template (dana, "resolved", &custom, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (custom, ==, seven);
+  g_assert_cmpint (g_str_has_prefix (resolved, "Dear {requester}"), ==, seven);
+
+  g_assert_true (hd_store_get_alert_mail (dana, "tom", &delivery, &start, &end, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (delivery, ==, version >= 6 ? "both" : "desktop");
+  g_assert_cmpint (start, ==, seven ? 22 * 60 : -1);
+  g_assert_cmpint (end, ==, seven ? 7 * 60 : -1);
 }
 
 static void
@@ -273,6 +308,7 @@ test_fixture (gconstpointer data)
   assert_fixture_alerts (path, version);
   assert_kb_content (path, version);
   assert_mail_content (path, version);
+  assert_mail_out_content (path, version);
 
   /* Opening again is a no-op, and the file still works for changes. */
   store = hd_test_open_as (path, "tom");

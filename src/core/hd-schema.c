@@ -433,6 +433,32 @@ static const char * const migrations[] = {
   "ALTER TABLE people ADD COLUMN alert_delivery TEXT NOT NULL DEFAULT 'desktop'"
   " CHECK (alert_delivery IN ('desktop', 'email', 'both'));"
   "CREATE INDEX people_email ON people (lower(email)) WHERE email IS NOT NULL;",
+
+  /* 7: what Helpdesk sends on its own. Quiet hours are minutes of the
+   * day (0–1439) in the helpdesk's time zone (its SLA calendar's), start
+   * and end, across midnight when the end is the smaller; NULL for none:
+   * an alert by mail queued inside them waits until they end. An outbox
+   * row made for an alert names it (alert_id, unique), so an alert is
+   * queued once however many desks raise it; note says who was left out
+   * of a message and why (no address), or, on a row that was never sent
+   * (failed, no attempts), why nobody could be written to. mail_templates
+   * holds the dispatcher's own texts; a template without a row is the
+   * translated default. */
+  "ALTER TABLE people ADD COLUMN quiet_start INTEGER"
+  " CHECK (quiet_start IS NULL OR quiet_start BETWEEN 0 AND 1439);"
+  "ALTER TABLE people ADD COLUMN quiet_end INTEGER"
+  " CHECK (quiet_end IS NULL OR quiet_end BETWEEN 0 AND 1439);"
+  "ALTER TABLE mail_outbox ADD COLUMN alert_id INTEGER REFERENCES alerts (id);"
+  "ALTER TABLE mail_outbox ADD COLUMN note TEXT;"
+  "CREATE UNIQUE INDEX mail_outbox_alert ON mail_outbox (alert_id) WHERE alert_id IS NOT NULL;"
+
+  "CREATE TABLE mail_templates ("
+  "  name       TEXT PRIMARY KEY CHECK (name IN ('acknowledgement', 'reply', 'resolved',"
+  "             'alert-new-ticket', 'alert-assigned', 'alert-sla-warning', 'alert-sla-breach')),"
+  "  body       TEXT NOT NULL,"
+  "  updated_by INTEGER REFERENCES people (id),"
+  "  updated_at INTEGER NOT NULL"
+  ") STRICT, WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HD_SCHEMA_VERSION);

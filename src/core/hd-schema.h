@@ -23,7 +23,7 @@ G_BEGIN_DECLS
  *       the mailbox settings and fetch lease, attachments, ticket
  *       participants, and each person's alert delivery
  */
-#define HD_SCHEMA_VERSION 6
+#define HD_SCHEMA_VERSION 7
 
 /* The SQL that takes a file from version @to - 1 to @to (1 ≤ @to ≤
  * HD_SCHEMA_VERSION). Each runs in its own write transaction. */

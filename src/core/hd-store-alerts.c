@@ -44,8 +44,13 @@ hd_store_alert_assigned_locked (HdStore   *self,
   sqlite3_bind_int64 (stmt, 3, hd_store_now (self));
   sqlite3_bind_int64 (stmt, 4, hd_person_get_id (actor));
   /* No change_log row of its own: the assignment's ("tickets",
-   * "assigned") tells other clients to look, and a change stays one row. */
-  return hd_store_step_done (self, stmt, error);
+   * "assigned") tells other clients to look, and a change stays one row.
+   * The alert's mail, if the assignee chose mail, goes with it. */
+  if (!hd_store_step_done (self, stmt, error))
+    return FALSE;
+  return sqlite3_changes (hd_store_get_db (self)) == 0 ||
+         hd_store_mail_alert_locked (self, sqlite3_last_insert_rowid (hd_store_get_db (self)),
+                                     error);
 }
 
 /* The SLA alerts due at :now and not stored yet: for each running ticket
@@ -90,6 +95,7 @@ hd_store_raise_due_alerts (HdStore  *self,
   g_autoptr(sqlite3_stmt) probe = NULL;
   g_autoptr(sqlite3_stmt) insert = NULL;
   guint raised = 0;
+  gint64 before;
   int rc;
 
   g_return_val_if_fail (HD_IS_STORE (self), FALSE);
@@ -113,6 +119,19 @@ hd_store_raise_due_alerts (HdStore  *self,
   if (!hd_store_begin_write (self, error))
     return FALSE;
 
+  /* The alerts stored now are those above the highest before. */
+  probe = hd_store_prepare (self, "SELECT coalesce(max(id), 0) FROM alerts", error);
+  if (probe == NULL)
+    goto fail;
+  rc = sqlite3_step (probe);
+  if (rc != SQLITE_ROW)
+    {
+      hd_store_set_error_from_db (self, rc, error);
+      goto fail;
+    }
+  before = sqlite3_column_int64 (probe, 0);
+  g_clear_pointer (&probe, sqlite3_finalize);
+
   insert = hd_store_prepare (self,
                              "INSERT OR IGNORE INTO alerts (ticket_id, kind, recipient_id,"
                              " deadline, created_at) SELECT *, :now FROM (" DUE_ALERTS ")",
@@ -128,6 +147,31 @@ hd_store_raise_due_alerts (HdStore  *self,
       !hd_store_log_change (self, "alerts", sqlite3_last_insert_rowid (hd_store_get_db (self)),
                             "raised", error))
     goto fail;
+
+  /* Their mail, to those who chose mail, in the same transaction. */
+  if (raised > 0)
+    {
+      g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+      probe = hd_store_prepare (self, "SELECT id FROM alerts WHERE id > ? ORDER BY id", error);
+      if (probe == NULL)
+        goto fail;
+      sqlite3_bind_int64 (probe, 1, before);
+      while ((rc = sqlite3_step (probe)) == SQLITE_ROW)
+        {
+          gint64 id = sqlite3_column_int64 (probe, 0);
+
+          g_array_append_val (ids, id);
+        }
+      if (rc != SQLITE_DONE)
+        {
+          hd_store_set_error_from_db (self, rc, error);
+          goto fail;
+        }
+      for (guint i = 0; i < ids->len; i++)
+        if (!hd_store_mail_alert_locked (self, g_array_index (ids, gint64, i), error))
+          goto fail;
+    }
 
   if (!hd_store_commit (self, error))
     goto fail;

@@ -893,19 +893,7 @@ too_many_automatic (Filing      *f,
                     gboolean    *too_many,
                     GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  stmt = hd_store_prepare (f->store, "SELECT count(*) FROM mail_outbox"
-                           " WHERE automatic = 1 AND to_addr = ? AND created_at > ?", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, hd_store_now (f->store) - (gint64) G_USEC_PER_SEC * 3600);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return hd_store_set_error_from_db (f->store, sqlite3_errcode (hd_store_get_db (f->store)),
-                                       error);
-  *too_many = sqlite3_column_int64 (stmt, 0) >= AUTOMATIC_PER_HOUR;
-  return TRUE;
+  return hd_store_mail_too_many_automatic (f->store, address, too_many, error);
 }
 
 static gboolean
@@ -946,18 +934,19 @@ insert_outgoing (Filing      *f,
   return TRUE;
 }
 
+/* The acknowledgement template (hd-store-mail-out.c), and what of the
+ * message was not kept. */
 static char *
 acknowledgement_text (Filing   *f,
-                      HdTicket *ticket)
+                      HdTicket *ticket,
+                      GError  **error)
 {
-  g_autofree char *intro = NULL;
+  g_autofree char *text = hd_store_mail_render_acknowledgement (f->store, ticket, error);
 
-  intro = g_strdup_printf (_("Your request has been received as ticket #%" G_GINT64_FORMAT ", “%s”.\n"
-                             "We will answer you by mail. To add to it, reply to this message."),
-                           hd_ticket_get_number (ticket), hd_ticket_get_title (ticket));
-  return g_strconcat (HD_MAIL_REPLY_SEPARATOR, "\n\n", intro, "\n",
-                      f->left_out != NULL ? "\n" : "", f->left_out != NULL ? f->left_out : "",
-                      NULL);
+  if (text == NULL)
+    return NULL;
+  return g_strconcat (text, "\n", f->left_out != NULL ? "\n" : "",
+                      f->left_out != NULL ? f->left_out : "", NULL);
 }
 
 static char *
@@ -1076,6 +1065,19 @@ file_reply (Filing  *f,
       !hd_store_add_comment_locked (f->store, f->ticket, f->sender, body, internal, &event, error))
     return FALSE;
 
+  /* Staff answering by mail answer the requester and participants too,
+   * but not those the mail itself went to. */
+  if (!internal)
+    {
+      g_autoptr(GPtrArray) reached = g_ptr_array_new ();
+
+      g_ptr_array_extend (reached, msg->to, NULL, NULL);
+      g_ptr_array_extend (reached, msg->cc, NULL, NULL);
+      g_ptr_array_add (reached, msg->from);
+      if (!hd_store_mail_reply_locked (f->store, f->ticket, f->sender, text, reached, error))
+        return FALSE;
+    }
+
   f->filing->outcome = HD_MAIL_FILED_REPLY;
   f->filing->ticket = number;
   f->filing->event = event;
@@ -1112,7 +1114,9 @@ file_ticket (Filing  *f,
 
   f->filing->outcome = HD_MAIL_FILED_TICKET;
   f->filing->ticket = number;
-  ack = acknowledgement_text (f, ticket);
+  ack = acknowledgement_text (f, ticket, error);
+  if (ack == NULL)
+    return FALSE;
   return insert_message (f, number, 0, NULL, error) &&
          insert_attachments (f, number, 0, error) &&
          add_recipients (f, ticket, error) &&

@@ -211,6 +211,37 @@ HdTicket      *hd_store_load_ticket_locked   (HdStore             *self,
                                               gint64               number,
                                               GError             **error);
 
+/* Mail Helpdesk sends on its own, inside the caller's write transaction
+ * (hd-store-mail-out.c). */
+gboolean       hd_store_mail_reply_locked    (HdStore             *self,
+                                              HdTicket            *ticket,
+                                              HdPerson            *actor,
+                                              const char          *body,
+                                              GPtrArray           *reached,
+                                              GError             **error);
+gboolean       hd_store_mail_resolved_locked (HdStore             *self,
+                                              HdTicket            *ticket,
+                                              HdPerson            *actor,
+                                              GError             **error);
+gboolean       hd_store_mail_alert_locked    (HdStore             *self,
+                                              gint64               alert_id,
+                                              GError             **error);
+gboolean       hd_store_mail_new_ticket_locked (HdStore           *self,
+                                                gint64             number,
+                                                HdPerson          *actor,
+                                                GError           **error);
+gboolean       hd_store_mail_too_many_automatic (HdStore          *self,
+                                                 const char       *address,
+                                                 gboolean         *too_many,
+                                                 GError          **error);
+char          *hd_store_mail_render_acknowledgement (HdStore      *self,
+                                                     HdTicket     *ticket,
+                                                     GError      **error);
+gint64         hd_store_mail_after_quiet     (GTimeZone           *zone,
+                                              int                  start,
+                                              int                  end,
+                                              gint64               now);
+
 /* What a file's header says (hd-store-maint.c). */
 typedef enum {
   HD_HEADER_NONE,      /* empty, short or garbage: no SQLite header */

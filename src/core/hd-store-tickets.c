@@ -303,7 +303,8 @@ hd_store_create_ticket_locked (HdStore              *self,
          insert_event (self, *number, actor, HD_EVENT_CREATED, NULL, NULL, title, NULL, NULL,
                        error) &&
          hd_store_sla_refresh_ticket (self, *number, error) &&
-         hd_store_log_change (self, "tickets", *number, "created", error);
+         hd_store_log_change (self, "tickets", *number, "created", error) &&
+         hd_store_mail_new_ticket_locked (self, *number, actor, error);
 }
 
 /**
@@ -644,8 +645,11 @@ write_status (HdStore   *self,
 
   sqlite3_bind_text (stmt, 4, hd_enum_to_nick (HD_TYPE_STATUS, status), -1, SQLITE_STATIC);
 
+  /* Resolving tells the requester by mail, in this transaction. */
   return run_update (self, stmt, ticket, error) &&
-         record_status (self, ticket, me, status, error);
+         record_status (self, ticket, me, status, error) &&
+         (status != HD_STATUS_RESOLVED || hd_ticket_get_status (ticket) == HD_STATUS_RESOLVED ||
+          hd_store_mail_resolved_locked (self, ticket, me, error));
 }
 
 /**
@@ -921,8 +925,10 @@ hd_store_add_comment (HdStore     *self,
   if (ticket == NULL)
     return NULL;
 
+  /* A public reply by staff leaves by mail, in this transaction. */
   if (!hd_rules_check_comment (me, ticket, internal, error) ||
-      !hd_store_add_comment_locked (self, ticket, me, body, internal, &event_id, error))
+      !hd_store_add_comment_locked (self, ticket, me, body, internal, &event_id, error) ||
+      (!internal && !hd_store_mail_reply_locked (self, ticket, me, body, NULL, error)))
     goto fail;
 
   event = load_event (self, event_id, error);

@@ -380,6 +380,40 @@ GPtrArray     *hd_store_list_outgoing     (HdStore               *self,
                                            gboolean               waiting_only,
                                            GError               **error);
 
+/* What Helpdesk sends on its own (hd-store-mail-out.c): replies,
+ * resolved notices and alerts are queued by the changes that cause them;
+ * these are the templates of their texts and how each person gets alerts. */
+const char   **hd_mail_template_names      (void);
+const char    *hd_mail_template_describe   (const char            *name);
+const char    *hd_mail_template_default    (const char            *name);
+char          *hd_store_get_mail_template  (HdStore               *self,
+                                            const char            *name,
+                                            gboolean              *custom,
+                                            GError               **error);
+gboolean       hd_store_set_mail_template  (HdStore               *self,
+                                            const char            *name,
+                                            const char            *body,
+                                            GError               **error);
+gboolean       hd_store_preview_mail_template (HdStore            *self,
+                                               const char         *name,
+                                               gint64              number,
+                                               const char         *body,
+                                               char              **subject,
+                                               char              **text,
+                                               GError            **error);
+gboolean       hd_store_set_alert_mail     (HdStore               *self,
+                                            const char            *login,
+                                            const char            *delivery,
+                                            int                    quiet_start,
+                                            int                    quiet_end,
+                                            GError               **error);
+gboolean       hd_store_get_alert_mail     (HdStore               *self,
+                                            const char            *login,
+                                            char                 **delivery,
+                                            int                   *quiet_start,
+                                            int                   *quiet_end,
+                                            GError               **error);
+
 /* SLA deadlines (hd-store-sla.c)
  *
  * Every ticket change recomputes the ticket's SLA clocks with hd_sla_compute()
