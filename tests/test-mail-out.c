@@ -814,6 +814,59 @@ test_acknowledgement_template (Desk          *desk,
   g_assert_cmpstr (body, ==, HD_MAIL_REPLY_SEPARATOR "\n\nGot it, req1: #1.\n");
 }
 
+/* The CLI: helpdesk-cli mail template and mail alerts. */
+static void
+test_cli (Desk          *desk,
+          gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *stored = NULL;
+  gint64 number = ticket_by_mail (desk);
+  gint64 before = query_int (desk->path, "SELECT count(*) FROM mail_outbox", NULL);
+
+  g_assert_cmpint (number, ==, 1);
+  g_assert_cmpint (hd_test_run_cli (desk->path, &out, &err, "mail", "template", "list", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "alert-sla-breach"));
+
+  g_assert_cmpint (hd_test_run_cli (desk->path, &out, &err, "mail", "template", "set", "resolved",
+                                    "--text", "Solved, {requester}: {text}", NULL), ==, 0);
+  stored = query_text (desk->path, "SELECT body FROM mail_templates WHERE name = ?", "resolved");
+  g_assert_cmpstr (stored, ==, "Solved, {requester}: {text}");
+
+  g_assert_cmpint (hd_test_run_cli (desk->path, &out, &err, "mail", "template", "preview",
+                                    "resolved", "1", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "Subject: [#1] Printer jams\n"));
+  g_assert_nonnull (strstr (out, "Solved, req1: "));
+  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_outbox", NULL), ==, before);
+
+  g_assert_cmpint (hd_test_run_cli (desk->path, &out, &err, "mail", "template", "set", "reply",
+                                    "--text", "{nope}", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "{nope}"));
+  {
+    g_autofree char *nul = hd_test_new_path ("nul.txt");
+
+    g_assert_true (g_file_set_contents (nul, "Hi\0{requester}", 14, NULL));
+    g_assert_cmpint (hd_test_run_cli (desk->path, &out, &err, "mail", "template", "set", "reply",
+                                      "--file", nul, NULL), ==, 2);
+    g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_templates WHERE name = ?",
+                                "reply"), ==, 0);
+  }
+  g_assert_cmpint (hd_test_run_cli (desk->path, &out, &err, "mail", "template", "reset",
+                                    "resolved", NULL), ==, 0);
+  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_templates", NULL), ==, 0);
+
+  g_assert_cmpint (hd_test_run_cli (desk->path, &out, &err, "mail", "alerts", "tech1",
+                                    "--delivery", "email", "--quiet", "22:30-06:15", NULL), ==, 0);
+  g_assert_cmpint (query_int (desk->path, "SELECT quiet_start * 10000 + quiet_end FROM people"
+                              " WHERE login = ?", "tech1"), ==, 1350 * 10000 + 375);
+  g_assert_cmpint (hd_test_run_cli (desk->path, &out, &err, "mail", "alerts", "tech1",
+                                    "--quiet", "7pm", NULL), ==, 1);
+  g_assert_cmpint (hd_test_run_cli (desk->path, &out, &err, "mail", "alerts", "tech1",
+                                    "--quiet", "none", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "alerts by email, no quiet hours"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -842,6 +895,7 @@ main (int   argc,
   g_test_add_func ("/mail-out/alert/quiet-hours", test_quiet_hours);
   ADD ("template/edit-preview-reset", test_templates);
   ADD ("template/acknowledgement", test_acknowledgement_template);
+  ADD ("cli", test_cli);
 
   return g_test_run ();
 }

@@ -99,6 +99,8 @@ static const HdCliCommand commands[] = {
   { NULL }
 };
 
+static const HdCliCommand * const tables[] = { commands, hd_cli_mail_template_commands };
+
 /* helpdesk-cli runs this as "helpdesk-cli-mail [--db FILE] mail NAME …". */
 int
 main (int   argc,
@@ -118,13 +120,15 @@ main (int   argc,
       args += 2;
     }
 
-  for (const HdCliCommand *c = commands; c->name != NULL; c++)
-    if (g_strcmp0 (args[0], c->group) == 0 && args[0] != NULL && g_strcmp0 (args[1], c->name) == 0)
-      {
-        status = hd_cli_run (c, args + 2);
-        hd_cli_set_db_option (NULL);
-        return status;
-      }
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    for (const HdCliCommand *c = tables[t]; c->name != NULL; c++)
+      if (g_strcmp0 (args[0], c->group) == 0 && args[0] != NULL &&
+          g_strcmp0 (args[1], c->name) == 0)
+        {
+          status = hd_cli_run (c, args + 2);
+          hd_cli_set_db_option (NULL);
+          return status;
+        }
 
   g_printerr (_("%s runs the mail commands of helpdesk-cli; run “helpdesk-cli mail --help”.\n"),
               HD_CLI_MAIL_TOOL);

@@ -51,5 +51,8 @@ run_in_mail_tool (const HdCliCommand  *command,
 
 const HdCliCommand hd_cli_mail_commands[] = {
   { "mail", "import", "FILE", run_in_mail_tool, HD_CLI_MAIL_IMPORT_SUMMARY },
+  { "mail", "template", "list | show NAME | set NAME | reset NAME | preview NAME NUMBER",
+    run_in_mail_tool, HD_CLI_MAIL_TEMPLATE_SUMMARY },
+  { "mail", "alerts", "LOGIN", run_in_mail_tool, HD_CLI_MAIL_ALERTS_SUMMARY },
   { NULL }
 };

@@ -10,7 +10,17 @@
  */
 #pragma once
 
+#include "hd-cli-common.h"
+
 #define HD_CLI_MAIL_TOOL "helpdesk-cli-mail"
 
 #define HD_CLI_MAIL_IMPORT_SUMMARY \
   N_("File the messages of an .eml or mbox file as fetched mail is filed (staff only).")
+
+#define HD_CLI_MAIL_TEMPLATE_SUMMARY \
+  N_("List, show, change, reset or preview the texts Helpdesk mails (set, reset: dispatcher only).")
+#define HD_CLI_MAIL_ALERTS_SUMMARY \
+  N_("Show or set how someone gets alerts (desktop, email, both) and their quiet hours.")
+
+/* hd-cli-mail-template.c, in helpdesk-cli-mail */
+extern const HdCliCommand hd_cli_mail_template_commands[];
