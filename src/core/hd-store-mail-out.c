@@ -716,6 +716,47 @@ queue_to_requesters (HdStore     *self,
   return queue (self, &o, error);
 }
 
+/* An automatic message about @ticket to @to alone (the acknowledgement,
+ * what of a message was not kept), inside the caller's transaction;
+ * @queued says whether it was: not without a mailbox, an address, or
+ * beyond the rate. */
+gboolean
+hd_store_mail_queue_automatic_locked (HdStore     *self,
+                                      HdTicket    *ticket,
+                                      const char  *kind,
+                                      HdPerson    *to,
+                                      const char  *body,
+                                      gboolean    *queued,
+                                      GError     **error)
+{
+  const char *email = hd_person_get_email (to);
+  g_autofree char *address = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *subject = NULL;
+  gboolean too_many = FALSE;
+  Outgoing o = { .ticket = hd_ticket_get_number (ticket), .kind = kind, .automatic = TRUE,
+                 .body = body, .state = "queued" };
+
+  *queued = FALSE;
+  if (!mail_set_up (self) || email == NULL || !hd_validate_email (email, NULL))
+    return TRUE;
+  address = g_utf8_strdown (email, -1);
+  if (!hd_store_mail_too_many_automatic (self, address, &too_many, error))
+    return FALSE;
+  if (too_many)
+    return TRUE;
+
+  name = one_line (hd_person_get_name (to));
+  subject = ticket_subject (ticket, NULL);
+  o.to_addr = address;
+  o.to_name = name;
+  o.subject = subject;
+  if (!queue (self, &o, error))
+    return FALSE;
+  *queued = TRUE;
+  return TRUE;
+}
+
 /* Inside the transaction of @actor's public reply @body on @ticket: the
  * reply by mail to the requester and participants. */
 gboolean

@@ -877,63 +877,6 @@ find_thread (Filing  *f,
 
 /* Outgoing */
 
-static char *
-new_message_id (Filing *f)
-{
-  const char *at = strchr (f->own_address, '@');
-  g_autofree char *uuid = g_uuid_string_random ();
-
-  return g_strdup_printf ("helpdesk.%" G_GINT64_FORMAT ".%s@%s", f->filing->ticket, uuid,
-                          at != NULL && at[1] != '\0' ? at + 1 : "helpdesk.invalid");
-}
-
-static gboolean
-too_many_automatic (Filing      *f,
-                    const char  *address,
-                    gboolean    *too_many,
-                    GError     **error)
-{
-  return hd_store_mail_too_many_automatic (f->store, address, too_many, error);
-}
-
-static gboolean
-insert_outgoing (Filing      *f,
-                 const char  *message_id,
-                 const char  *subject,
-                 gint64      *row,
-                 GError     **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GString) refs = g_string_new (NULL);
-  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, message_id, -1);
-
-  for (guint i = 0; i < f->msg->references->len; i++)
-    g_string_append_printf (refs, "%s ", (char *) g_ptr_array_index (f->msg->references, i));
-  if (f->msg->message_id != NULL)
-    g_string_append (refs, f->msg->message_id);
-  g_strchomp (refs->str);
-
-  stmt = hd_store_prepare (f->store,
-                           "INSERT INTO mail_messages (direction, message_id, header_hash,"
-                           " ticket_id, from_addr, subject, in_reply_to, refs, stored_at)"
-                           " VALUES ('out', ?, ?, ?, ?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, message_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, hash, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, f->filing->ticket);
-  sqlite3_bind_text (stmt, 4, f->own_address, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, subject, -1, SQLITE_STATIC);
-  hd_bind_text_or_null (stmt, 6, f->msg->message_id);
-  hd_bind_text_or_null (stmt, 7, refs->str);
-  sqlite3_bind_int64 (stmt, 8, hd_store_now (f->store));
-  if (!hd_store_step_done (f->store, stmt, error))
-    return FALSE;
-
-  *row = sqlite3_last_insert_rowid (hd_store_get_db (f->store));
-  return TRUE;
-}
-
 /* The acknowledgement template (hd-store-mail-out.c), and what of the
  * message was not kept. */
 static char *
@@ -960,8 +903,9 @@ left_out_text (Filing   *f,
   return g_strconcat (HD_MAIL_REPLY_SEPARATOR, "\n\n", intro, "\n\n", f->left_out, NULL);
 }
 
-/* An automatic message to the sender about @ticket, in the outbox, with
- * a Message-ID of its own that answers to it will thread by. */
+/* An automatic message to the sender about @ticket, in the outbox
+ * (hd-store-mail-out.c: its own Message-ID, threaded to the ticket's
+ * mail, within the rate of automatic messages to one address). */
 static gboolean
 queue_automatic (Filing      *f,
                  HdTicket    *ticket,
@@ -969,50 +913,14 @@ queue_automatic (Filing      *f,
                  const char  *body,
                  GError     **error)
 {
-  const char *to = hd_person_get_email (f->sender);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree char *message_id = NULL;
-  g_autofree char *subject = NULL;
-  g_autofree char *to_lower = NULL;
-  gboolean too_many = FALSE;
-  gint64 row = 0;
+  gboolean queued = FALSE;
 
-  if (to == NULL || to[0] == '\0')
-    return TRUE;
-  to_lower = g_utf8_strdown (to, -1);
-  if (!too_many_automatic (f, to_lower, &too_many, error))
+  if (!hd_store_mail_queue_automatic_locked (f->store, ticket, kind, f->sender, body, &queued,
+                                             error))
     return FALSE;
-  if (too_many)
-    return TRUE;
-
-  message_id = new_message_id (f);
-  subject = g_strdup_printf ("[#%" G_GINT64_FORMAT "] %s", hd_ticket_get_number (ticket),
-                             hd_ticket_get_title (ticket));
-  if (!insert_outgoing (f, message_id, subject, &row, error))
-    return FALSE;
-
-  stmt = hd_store_prepare (f->store,
-                           "INSERT INTO mail_outbox (message_id, ticket_id, kind, automatic,"
-                           " to_addr, to_name, subject, body, next_try_at, created_at)"
-                           " VALUES (?1, ?2, ?8, 1, ?3, ?4, ?5, ?6, ?7, ?7)",
-                           error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, row);
-  sqlite3_bind_int64 (stmt, 2, hd_ticket_get_number (ticket));
-  sqlite3_bind_text (stmt, 3, to_lower, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, hd_person_get_name (f->sender), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, subject, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, body, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 7, hd_store_now (f->store));
-  sqlite3_bind_text (stmt, 8, kind, -1, SQLITE_STATIC);
-  if (!hd_store_step_done (f->store, stmt, error))
-    return FALSE;
-
-  f->filing->acknowledged = f->filing->acknowledged || g_str_equal (kind, "acknowledgement");
-  return hd_store_log_change (f->store, "mail_outbox",
-                              sqlite3_last_insert_rowid (hd_store_get_db (f->store)), "queued",
-                              error);
+  f->filing->acknowledged = f->filing->acknowledged ||
+                            (queued && g_str_equal (kind, "acknowledgement"));
+  return TRUE;
 }
 
 /* Filing */

@@ -234,6 +234,13 @@ gboolean       hd_store_mail_too_many_automatic (HdStore          *self,
                                                  const char       *address,
                                                  gboolean         *too_many,
                                                  GError          **error);
+gboolean       hd_store_mail_queue_automatic_locked (HdStore      *self,
+                                                     HdTicket     *ticket,
+                                                     const char   *kind,
+                                                     HdPerson     *to,
+                                                     const char   *body,
+                                                     gboolean     *queued,
+                                                     GError      **error);
 char          *hd_store_mail_render_acknowledgement (HdStore      *self,
                                                      HdTicket     *ticket,
                                                      GError      **error);
