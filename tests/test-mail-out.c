@@ -389,6 +389,19 @@ test_no_address (Desk          *desk,
   g_assert_nonnull (strstr (note, "req2"));
   g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_outbox"
                               " WHERE state IN ('queued', 'sending')", NULL), ==, 0);
+
+  /* The outbox as listed says it too, for the window to show. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) all = hd_store_list_outgoing (desk->disp, FALSE, &error);
+    HdMailOutgoing *out;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (all->len, ==, 1);
+    out = g_ptr_array_index (all, 0);
+    g_assert_cmpstr (out->note, ==, note);
+    g_assert_cmpstr (out->state, ==, "failed");
+  }
 }
 
 /* A title with CR/LF (another tool wrote it) cannot add a header. */

@@ -125,6 +125,7 @@ hd_mail_outgoing_free (HdMailOutgoing *self)
   g_free (self->subject);
   g_free (self->body);
   g_free (self->state);
+  g_free (self->note);
   g_free (self);
 }
 

@@ -74,6 +74,7 @@ typedef struct {
   char    *state;         /* "queued", "sending", "sent", "failed" */
   int      attempts;
   gint64   created_at;
+  char    *note;          /* who was left out and why (no address), or NULL */
 } HdMailOutgoing;
 
 void              hd_mail_outgoing_free    (HdMailOutgoing   *outgoing);

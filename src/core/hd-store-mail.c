@@ -1151,6 +1151,7 @@ outgoing_from_row (sqlite3_stmt *stmt)
   out->state = g_strdup (hd_column_text (stmt, 14));
   out->attempts = sqlite3_column_int (stmt, 15);
   out->created_at = sqlite3_column_int64 (stmt, 16);
+  out->note = g_strdup (hd_column_text (stmt, 17));
   return out;
 }
 
@@ -1181,7 +1182,8 @@ hd_store_list_outgoing (HdStore   *self,
   stmt = hd_store_prepare (self,
                            "SELECT o.id, o.ticket_id, o.kind, o.automatic, m.message_id,"
                            " m.in_reply_to, m.refs, a.address, a.display_name, o.to_addr,"
-                           " o.to_name, o.cc, o.subject, o.body, o.state, o.attempts, o.created_at"
+                           " o.to_name, o.cc, o.subject, o.body, o.state, o.attempts, o.created_at,"
+                           " o.note"
                            " FROM mail_outbox o JOIN mail_messages m ON m.id = o.message_id"
                            " LEFT JOIN mail_account a ON a.id = 1"
                            " WHERE NOT ?1 OR o.state IN ('queued', 'sending') ORDER BY o.id",
