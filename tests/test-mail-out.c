@@ -284,6 +284,62 @@ test_reply_to_requester_and_participants (Desk          *desk,
   g_assert_cmpint (count_kind (desk, "reply"), ==, 1);
 }
 
+/* A reply with files (the window's and ticket attach's way) leaves by
+ * mail with them; a note with files does not leave. */
+static void
+test_reply_with_files (Desk          *desk,
+                       gconstpointer  data)
+{
+  gint64 number = ticket_by_mail (desk);
+  g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) hd_attachment_input_free);
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func ((GDestroyNotify) hd_attachment_input_free);
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data ("%PDF-1.4", 8, NULL);
+  g_autoptr(GInputStream) secret = g_memory_input_stream_new_from_data ("secret", 6, NULL);
+  g_autoptr(HdTicketEvent) event = NULL;
+  g_autoptr(HdTicketEvent) note = NULL;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gint64 id;
+
+  g_ptr_array_add (inputs, hd_attachment_input_new_for_stream ("manual.pdf", "application/pdf", 8,
+                                                               stream));
+  event = hd_store_add_comment_with_files (desk->tech, number, "The manual.", FALSE, inputs, NULL,
+                                           &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (notes, hd_attachment_input_new_for_stream ("notes.txt", "text/plain", 6, secret));
+  note = hd_store_add_comment_with_files (desk->tech, number, "Internal.", TRUE, notes, NULL,
+                                          &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (count_kind (desk, "reply"), ==, 1);
+  id = query_int (desk->path, "SELECT id FROM mail_outbox WHERE kind = ?", "reply");
+  files = hd_store_list_outgoing_attachments (desk->disp, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (files->len, ==, 1);
+  g_assert_cmpstr (((HdAttachment *) g_ptr_array_index (files, 0))->name, ==, "manual.pdf");
+
+  {
+    g_autoptr(GPtrArray) all = hd_store_list_outgoing (desk->disp, FALSE, &error);
+
+    for (guint i = 0; i < all->len; i++)
+      {
+        HdMailOutgoing *out = g_ptr_array_index (all, i);
+
+        if (out->id == id)
+          {
+            g_autoptr(GBytes) bytes = hd_mail_compose_with_attachments (desk->disp, out, NULL,
+                                                                        &error);
+
+            g_assert_no_error (error);
+            text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+          }
+      }
+  }
+  g_assert_nonnull (strstr (text, "manual.pdf"));
+  g_assert_null (strstr (text, "notes.txt"));
+}
+
 /* Participants whose addresses contain one another's are all written
  * to, each once. */
 static void
@@ -892,6 +948,7 @@ main (int   argc,
   ADD ("reply/to-requester-and-participants", test_reply_to_requester_and_participants);
   ADD ("reply/not-to-last-writer", test_reply_not_to_last_writer);
   ADD ("reply/similar-addresses", test_reply_similar_addresses);
+  ADD ("reply/with-files", test_reply_with_files);
   ADD ("reply/internal-note-stays", test_internal_note_stays);
   ADD ("reply/staff-mail-not-echoed", test_staff_mail_reply_not_echoed);
   ADD ("reply/no-address", test_no_address);

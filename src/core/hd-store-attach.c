@@ -373,7 +373,8 @@ hd_store_add_comment_with_files (HdStore       *self,
   if (ticket == NULL ||
       !hd_rules_check_comment (me, ticket, internal, error) ||
       !hd_store_add_comment_locked (self, ticket, me, text, internal, &event, error) ||
-      !attach_all (self, inputs, number, event, me, cancellable, error))
+      !attach_all (self, inputs, number, event, me, cancellable, error) ||
+      (!internal && !hd_store_mail_reply_locked (self, ticket, me, text, event, NULL, error)))
     goto fail;
 
   added = load_event (self, event, error);

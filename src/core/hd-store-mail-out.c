@@ -396,6 +396,7 @@ ticket_subject (HdTicket   *ticket,
 
 typedef struct {
   gint64      ticket;
+  gint64      event;       /* the reply it carries, whose files go with it; 0: none */
   const char *kind;        /* mail_outbox.kind */
   gboolean    automatic;
   const char *to_addr;     /* "" when nobody can be written to */
@@ -499,8 +500,8 @@ queue (HdStore         *self,
 
   message = hd_store_prepare (self,
                               "INSERT INTO mail_messages (direction, message_id, header_hash,"
-                              " ticket_id, from_addr, subject, in_reply_to, refs, stored_at)"
-                              " VALUES ('out', ?, ?, ?, ?, ?, ?, ?, ?)", error);
+                              " ticket_id, from_addr, subject, in_reply_to, refs, stored_at,"
+                              " event_id) VALUES ('out', ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (message == NULL)
     return FALSE;
   sqlite3_bind_text (message, 1, message_id, -1, SQLITE_STATIC);
@@ -512,6 +513,8 @@ queue (HdStore         *self,
   hd_bind_text_or_null (message, 6, in_reply_to);
   hd_bind_text_or_null (message, 7, references);
   sqlite3_bind_int64 (message, 8, now);
+  if (o->event != 0)
+    sqlite3_bind_int64 (message, 9, o->event);
   if (!hd_store_step_done (self, message, error))
     return FALSE;
   row = sqlite3_last_insert_rowid (hd_store_get_db (self));
@@ -653,6 +656,7 @@ reached_already (const char *address,
 static gboolean
 queue_to_requesters (HdStore     *self,
                      HdTicket    *ticket,
+                     gint64       event,
                      HdPerson    *actor,
                      GPtrArray   *reached,
                      const char  *kind,
@@ -667,8 +671,8 @@ queue_to_requesters (HdStore     *self,
   g_autofree char *subject = ticket_subject (ticket, NULL);
   g_autofree char *note = NULL;
   Recipient *to = NULL;
-  Outgoing o = { .ticket = hd_ticket_get_number (ticket), .kind = kind, .automatic = automatic,
-                 .subject = subject, .body = body, .state = "queued" };
+  Outgoing o = { .ticket = hd_ticket_get_number (ticket), .event = event, .kind = kind,
+                 .automatic = automatic, .subject = subject, .body = body, .state = "queued" };
 
   if (all == NULL)
     return FALSE;
@@ -757,13 +761,16 @@ hd_store_mail_queue_automatic_locked (HdStore     *self,
   return TRUE;
 }
 
-/* Inside the transaction of @actor's public reply @body on @ticket: the
- * reply by mail to the requester and participants. */
+/* Inside the transaction of @actor's public reply @body on @ticket
+ * (history entry @event, whose files go with it): the reply by mail to
+ * the requester and participants. Every caller of
+ * hd_store_add_comment_locked() for a public reply calls this too. */
 gboolean
 hd_store_mail_reply_locked (HdStore     *self,
                             HdTicket    *ticket,
                             HdPerson    *actor,
                             const char  *body,
+                            gint64       event,
                             GPtrArray   *reached,
                             GError     **error)
 {
@@ -773,7 +780,7 @@ hd_store_mail_reply_locked (HdStore     *self,
     return TRUE;
   text = render (self, "reply", NULL, ticket, hd_person_get_name (actor), body, 0, error);
   return text != NULL &&
-         queue_to_requesters (self, ticket, actor, reached, "reply", FALSE, text, error);
+         queue_to_requesters (self, ticket, event, actor, reached, "reply", FALSE, text, error);
 }
 
 /* The newest public reply by someone other than the requester: what
@@ -822,7 +829,7 @@ hd_store_mail_resolved_locked (HdStore   *self,
     return FALSE;
   body = render (self, "resolved", NULL, ticket, hd_person_get_name (actor), text, 0, error);
   return body != NULL &&
-         queue_to_requesters (self, ticket, actor, NULL, "resolved", TRUE, body, error);
+         queue_to_requesters (self, ticket, 0, actor, NULL, "resolved", TRUE, body, error);
 }
 
 /* The acknowledgement's text for @ticket (hd-store-mail.c). */

@@ -982,7 +982,8 @@ file_reply (Filing  *f,
       g_ptr_array_extend (reached, msg->to, NULL, NULL);
       g_ptr_array_extend (reached, msg->cc, NULL, NULL);
       g_ptr_array_add (reached, msg->from);
-      if (!hd_store_mail_reply_locked (f->store, f->ticket, f->sender, text, reached, error))
+      if (!hd_store_mail_reply_locked (f->store, f->ticket, f->sender, text, event, reached,
+                                       error))
         return FALSE;
     }
 

@@ -217,6 +217,7 @@ gboolean       hd_store_mail_reply_locked    (HdStore             *self,
                                               HdTicket            *ticket,
                                               HdPerson            *actor,
                                               const char          *body,
+                                              gint64               event,
                                               GPtrArray           *reached,
                                               GError             **error);
 gboolean       hd_store_mail_resolved_locked (HdStore             *self,

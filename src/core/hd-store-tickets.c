@@ -876,7 +876,8 @@ hd_store_set_status_locked (HdStore    *self,
  * transaction, after the caller checked that @actor may: the event, what
  * it does to the ticket (a requester's answer reopens a pending ticket;
  * staff's first reply is the first response), the deadlines and the
- * change_log row. */
+ * change_log row. The caller queues a public reply's mail
+ * (hd_store_mail_reply_locked()) once the reply has its files. */
 gboolean
 hd_store_add_comment_locked (HdStore     *self,
                              HdTicket    *ticket,
@@ -928,7 +929,7 @@ hd_store_add_comment (HdStore     *self,
   /* A public reply by staff leaves by mail, in this transaction. */
   if (!hd_rules_check_comment (me, ticket, internal, error) ||
       !hd_store_add_comment_locked (self, ticket, me, body, internal, &event_id, error) ||
-      (!internal && !hd_store_mail_reply_locked (self, ticket, me, body, NULL, error)))
+      (!internal && !hd_store_mail_reply_locked (self, ticket, me, body, event_id, NULL, error)))
     goto fail;
 
   event = load_event (self, event_id, error);
