@@ -23,6 +23,7 @@
 #include "hd-idle-gate.h"
 #include "hd-location.h"
 #include "hd-mail-message.h"
+#include "hd-mail-settings.h"
 #include "hd-person.h"
 #include "hd-sla.h"
 #include "hd-ticket.h"
@@ -413,6 +414,32 @@ gboolean       hd_store_get_alert_mail     (HdStore               *self,
                                             int                   *quiet_start,
                                             int                   *quiet_end,
                                             GError               **error);
+/* The mailbox (hd-store-mail-account.c): its settings (hd-mail-settings.h;
+ * anyone reads them, the dispatcher writes them, versioned, with a
+ * change_log row for table "mail_account"), the file's stable id (the
+ * keyring's key for the password), the lease that lets one desk at a time
+ * fetch and send, and the folder's UIDVALIDITY as last seen. */
+HdMailSettings *hd_store_get_mail_settings (HdStore              *self,
+                                            GError              **error);
+gboolean       hd_store_set_mail_settings (HdStore               *self,
+                                           const HdMailSettings  *settings,
+                                           gint64                 if_version,
+                                           GError               **error);
+char          *hd_store_get_file_uuid     (HdStore               *self,
+                                           GError               **error);
+gboolean       hd_store_take_mail_lease   (HdStore               *self,
+                                           const char            *holder,
+                                           guint                  seconds,
+                                           gboolean              *taken,
+                                           char                 **other,
+                                           GError               **error);
+gboolean       hd_store_release_mail_lease (HdStore              *self,
+                                            const char           *holder,
+                                            GError              **error);
+gboolean       hd_store_note_mail_uidvalidity (HdStore           *self,
+                                               guint32            uidvalidity,
+                                               gboolean          *changed,
+                                               GError           **error);
 
 /* SLA deadlines (hd-store-sla.c)
  *
