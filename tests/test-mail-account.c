@@ -309,6 +309,140 @@ test_uidvalidity (HdTestOffice  *o,
   g_assert_cmpint (back->version, ==, 1);
 }
 
+/* A request from an unknown sender: a ticket and one acknowledgement queued. */
+static void
+queue_acknowledgement (HdStore    *store,
+                       const char *message_id)
+{
+  g_autoptr(HdMailMessage) msg = hd_mail_message_new ();
+  g_autoptr(GError) error = NULL;
+  HdMailFiling filing;
+
+  msg->message_id = g_strdup (message_id);
+  msg->header_hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, message_id, -1);
+  msg->from = hd_mail_address_new ("new.person@example.org", "New Person");
+  msg->subject = g_strdup ("The printer is jammed");
+  msg->body = g_strdup ("Paper everywhere.");
+  msg->reply_body = g_strdup ("Paper everywhere.");
+  msg->raw = g_bytes_new_static ("x", 1);
+  g_assert_true (hd_store_file_mail (store, msg, &filing, &error));
+  g_assert_no_error (error);
+  g_assert_true (filing.acknowledged);
+  hd_mail_filing_clear (&filing);
+}
+
+static GPtrArray *
+claim (HdStore *store,
+       gint64   now)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *rows;
+
+  hd_store_set_time_for_testing (store, now);
+  rows = hd_store_claim_outgoing (store, 10, 300, &error);
+  g_assert_no_error (error);
+  return rows;
+}
+
+static void
+test_outbox (HdTestOffice  *o,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdMailSettings) s = good_settings ();
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  gint64 now = g_get_real_time ();
+  gint64 first, second;
+  HdMailOutgoing *out;
+
+  g_assert_true (hd_store_set_mail_settings (o->disp, s, 0, &error));
+  queue_acknowledgement (o->tech1, "one@example.org");
+  queue_acknowledgement (o->tech1, "two@example.org");
+  now = g_get_real_time ();
+
+  /* Claimed once: a second desk claiming at once gets nothing. */
+  rows = claim (o->tech1, now);
+  g_assert_cmpuint (rows->len, ==, 2);
+  out = g_ptr_array_index (rows, 0);
+  g_assert_cmpstr (out->state, ==, "sending");
+  g_assert_cmpstr (out->from_address, ==, "support@office.example");
+  first = out->id;
+  second = ((HdMailOutgoing *) g_ptr_array_index (rows, 1))->id;
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = claim (o->disp, now + G_USEC_PER_SEC);
+  g_assert_cmpuint (rows->len, ==, 0);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  /* The first is sent; the second refused for now: back-off. */
+  g_assert_true (hd_store_finish_outgoing (o->tech1, first, HD_MAIL_SEND_SENT,
+                                           "250 2.0.0 Ok: queued", &error));
+  g_assert_true (hd_store_finish_outgoing (o->tech1, second, HD_MAIL_SEND_RETRY,
+                                           "451 4.3.0 Try again later", &error));
+  g_assert_no_error (error);
+  /* Marking again changes nothing: it is no longer sending. */
+  g_assert_true (hd_store_finish_outgoing (o->tech1, first, HD_MAIL_SEND_FAILED, "550", &error));
+  rows = claim (o->tech1, now + 30 * G_USEC_PER_SEC);
+  g_assert_cmpuint (rows->len, ==, 0);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = claim (o->tech1, now + 62 * G_USEC_PER_SEC);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpint (((HdMailOutgoing *) g_ptr_array_index (rows, 0))->id, ==, second);
+  g_assert_cmpint (((HdMailOutgoing *) g_ptr_array_index (rows, 0))->attempts, ==, 1);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  /* Its claimer died: once the hold ran out, another desk claims it. */
+  rows = claim (o->disp, now + 300 * G_USEC_PER_SEC);
+  g_assert_cmpuint (rows->len, ==, 0);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = claim (o->disp, now + 363 * G_USEC_PER_SEC);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  hd_store_set_time_for_testing (o->disp, now + 364 * G_USEC_PER_SEC);
+  g_assert_true (hd_store_finish_outgoing (o->disp, second, HD_MAIL_SEND_FAILED,
+                                           "550 5.1.1 No such user", &error));
+
+  all = hd_store_list_outgoing (o->disp, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 2);
+  g_assert_cmpstr (((HdMailOutgoing *) g_ptr_array_index (all, 0))->state, ==, "sent");
+  g_assert_cmpstr (((HdMailOutgoing *) g_ptr_array_index (all, 1))->state, ==, "failed");
+  g_assert_cmpint (((HdMailOutgoing *) g_ptr_array_index (all, 1))->attempts, ==, 2);
+
+  /* Requesters send nothing. */
+  g_assert_null (hd_store_claim_outgoing (o->req1, 10, 300, &error));
+  g_assert_error (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
+}
+
+static void
+test_outbox_gives_up (HdTestOffice  *o,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdMailSettings) s = good_settings ();
+  gint64 now = g_get_real_time ();
+  gint64 id = 0;
+  guint n = 0;
+
+  g_assert_true (hd_store_set_mail_settings (o->disp, s, 0, &error));
+  queue_acknowledgement (o->tech1, "three@example.org");
+  now = g_get_real_time ();
+  for (;;)
+    {
+      g_autoptr(GPtrArray) rows = claim (o->tech1, now);
+
+      now += (gint64) 7 * 60 * 60 * G_USEC_PER_SEC;
+      if (rows->len == 0)
+        break;
+      id = ((HdMailOutgoing *) g_ptr_array_index (rows, 0))->id;
+      g_assert_true (hd_store_finish_outgoing (o->tech1, id, HD_MAIL_SEND_RETRY,
+                                               "421 Service not available", &error));
+      n++;
+      g_assert_cmpuint (n, <=, HD_MAIL_SEND_MAX_ATTEMPTS);
+    }
+  g_assert_cmpuint (n, ==, HD_MAIL_SEND_MAX_ATTEMPTS);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -324,6 +458,8 @@ main (int   argc,
   ADD ("/mail-account/file-id", test_file_id);
   ADD ("/mail-account/lease", test_lease);
   ADD ("/mail-account/uidvalidity", test_uidvalidity);
+  ADD ("/mail-account/outbox", test_outbox);
+  ADD ("/mail-account/outbox-gives-up", test_outbox_gives_up);
 #undef ADD
 
   return g_test_run ();

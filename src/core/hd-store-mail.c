@@ -1130,8 +1130,8 @@ hd_store_file_mail (HdStore              *self,
 
 /* The outbox */
 
-static HdMailOutgoing *
-outgoing_from_row (sqlite3_stmt *stmt)
+HdMailOutgoing *
+hd_mail_outgoing_new_from_row (sqlite3_stmt *stmt)
 {
   HdMailOutgoing *out = g_new0 (HdMailOutgoing, 1);
 
@@ -1194,7 +1194,7 @@ hd_store_list_outgoing (HdStore   *self,
 
   sqlite3_bind_int (stmt, 1, waiting_only);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (all, outgoing_from_row (stmt));
+    g_ptr_array_add (all, hd_mail_outgoing_new_from_row (stmt));
   if (rc != SQLITE_DONE)
     {
       hd_store_set_error_from_db (self, rc, error);

@@ -60,6 +60,17 @@ G_BEGIN_DECLS
   "v.id, v.article_id, v.kind, p.login, p.name, v.at, v.version, v.fields, " \
   "v.old_title, v.old_body, v.title, v.body"
 
+/* An outbox row with what composing it needs; needs HD_OUTGOING_FROM. */
+#define HD_OUTGOING_COLUMNS \
+  "o.id, o.ticket_id, o.kind, o.automatic, m.message_id, m.in_reply_to, m.refs, " \
+  "a.address, a.display_name, o.to_addr, o.to_name, o.cc, o.subject, o.body, " \
+  "o.state, o.attempts, o.created_at"
+
+#define HD_OUTGOING_FROM \
+  " FROM mail_outbox o JOIN mail_messages m ON m.id = o.message_id" \
+  " LEFT JOIN mail_account a ON a.id = 1"
+
+HdMailOutgoing *hd_mail_outgoing_new_from_row (sqlite3_stmt *stmt);
 HdArticle     *hd_article_new_from_row      (sqlite3_stmt *stmt,
                                              GHashTable   *paths);
 HdKbCategory  *hd_kb_category_new           (gint64        id,

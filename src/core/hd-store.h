@@ -441,6 +441,28 @@ gboolean       hd_store_note_mail_uidvalidity (HdStore           *self,
                                                gboolean          *changed,
                                                GError           **error);
 
+/* Sending (hd-store-mail-send.c): the desk holding the mail lease claims
+ * the rows due (queued → sending, held for @hold_seconds so that a desk
+ * killed meanwhile leaves them to the next), sends them, and says what
+ * became of each. */
+typedef enum {
+  HD_MAIL_SEND_SENT,    /* the server took it */
+  HD_MAIL_SEND_FAILED,  /* refused for good (5xx): kept with the server's answer */
+  HD_MAIL_SEND_RETRY,   /* refused for now (4xx), or no server reached: later */
+} HdMailSendOutcome;
+
+#define HD_MAIL_SEND_MAX_ATTEMPTS 12
+
+GPtrArray     *hd_store_claim_outgoing    (HdStore               *self,
+                                           guint                  limit,
+                                           guint                  hold_seconds,
+                                           GError               **error);
+gboolean       hd_store_finish_outgoing   (HdStore               *self,
+                                           gint64                 id,
+                                           HdMailSendOutcome      outcome,
+                                           const char            *server_answer,
+                                           GError               **error);
+
 /* SLA deadlines (hd-store-sla.c)
  *
  * Every ticket change recomputes the ticket's SLA clocks with hd_sla_compute()
