@@ -408,6 +408,10 @@ test_outbox (HdTestOffice  *o,
   g_assert_cmpstr (((HdMailOutgoing *) g_ptr_array_index (all, 0))->state, ==, "sent");
   g_assert_cmpstr (((HdMailOutgoing *) g_ptr_array_index (all, 1))->state, ==, "failed");
   g_assert_cmpint (((HdMailOutgoing *) g_ptr_array_index (all, 1))->attempts, ==, 2);
+  g_assert_cmpstr (((HdMailOutgoing *) g_ptr_array_index (all, 0))->server_answer, ==,
+                   "250 2.0.0 Ok: queued");
+  g_assert_cmpstr (((HdMailOutgoing *) g_ptr_array_index (all, 1))->server_answer, ==,
+                   "550 5.1.1 No such user");
 
   /* Requesters send nothing. */
   g_assert_null (hd_store_claim_outgoing (o->req1, 10, 300, &error));

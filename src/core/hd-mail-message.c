@@ -126,6 +126,7 @@ hd_mail_outgoing_free (HdMailOutgoing *self)
   g_free (self->body);
   g_free (self->state);
   g_free (self->note);
+  g_free (self->server_answer);
   g_free (self);
 }
 

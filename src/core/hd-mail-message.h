@@ -75,6 +75,8 @@ typedef struct {
   int      attempts;
   gint64   created_at;
   char    *note;          /* who was left out and why (no address), or NULL */
+  gint64   next_try_at;   /* queued: when it is tried (again); sending: until when it is held; 0: none */
+  char    *server_answer; /* what the server said last, or NULL */
 } HdMailOutgoing;
 
 void              hd_mail_outgoing_free    (HdMailOutgoing   *outgoing);

@@ -1153,6 +1153,8 @@ hd_mail_outgoing_new_from_row (sqlite3_stmt *stmt)
   out->attempts = sqlite3_column_int (stmt, 15);
   out->created_at = sqlite3_column_int64 (stmt, 16);
   out->note = g_strdup (hd_column_text (stmt, 17));
+  out->next_try_at = sqlite3_column_int64 (stmt, 18);
+  out->server_answer = g_strdup (hd_column_text (stmt, 19));
   return out;
 }
 
@@ -1181,12 +1183,7 @@ hd_store_list_outgoing (HdStore   *self,
     return NULL;
 
   stmt = hd_store_prepare (self,
-                           "SELECT o.id, o.ticket_id, o.kind, o.automatic, m.message_id,"
-                           " m.in_reply_to, m.refs, a.address, a.display_name, o.to_addr,"
-                           " o.to_name, o.cc, o.subject, o.body, o.state, o.attempts, o.created_at,"
-                           " o.note"
-                           " FROM mail_outbox o JOIN mail_messages m ON m.id = o.message_id"
-                           " LEFT JOIN mail_account a ON a.id = 1"
+                           "SELECT " HD_OUTGOING_COLUMNS HD_OUTGOING_FROM
                            " WHERE NOT ?1 OR o.state IN ('queued', 'sending') ORDER BY o.id",
                            error);
   if (stmt == NULL)

@@ -64,7 +64,7 @@ G_BEGIN_DECLS
 #define HD_OUTGOING_COLUMNS \
   "o.id, o.ticket_id, o.kind, o.automatic, m.message_id, m.in_reply_to, m.refs, " \
   "a.address, a.display_name, o.to_addr, o.to_name, o.cc, o.subject, o.body, " \
-  "o.state, o.attempts, o.created_at"
+  "o.state, o.attempts, o.created_at, o.note, o.next_try_at, o.server_answer"
 
 #define HD_OUTGOING_FROM \
   " FROM mail_outbox o JOIN mail_messages m ON m.id = o.message_id" \
