@@ -54,5 +54,9 @@ const HdCliCommand hd_cli_mail_commands[] = {
   { "mail", "template", "list | show NAME | set NAME | reset NAME | preview NAME NUMBER",
     run_in_mail_tool, HD_CLI_MAIL_TEMPLATE_SUMMARY },
   { "mail", "alerts", "LOGIN", run_in_mail_tool, HD_CLI_MAIL_ALERTS_SUMMARY },
+  { "mail", "account", "set|show|test", run_in_mail_tool, HD_CLI_MAIL_ACCOUNT_SUMMARY },
+  { "mail", "fetch", "", run_in_mail_tool, HD_CLI_MAIL_FETCH_SUMMARY },
+  { "mail", "send", "", run_in_mail_tool, HD_CLI_MAIL_SEND_SUMMARY },
+  { "mail", "queue", "", run_in_mail_tool, HD_CLI_MAIL_QUEUE_SUMMARY },
   { NULL }
 };

@@ -22,5 +22,14 @@
 #define HD_CLI_MAIL_ALERTS_SUMMARY \
   N_("Show or set how someone gets alerts (desktop, email, both) and their quiet hours.")
 
+#define HD_CLI_MAIL_ACCOUNT_SUMMARY \
+  N_("Set, show or test the support mailbox (set: dispatcher only; the password goes to this desk’s keyring).")
+#define HD_CLI_MAIL_FETCH_SUMMARY \
+  N_("File what arrived in the mailbox, then send what is due: one pass, for cron.")
+#define HD_CLI_MAIL_SEND_SUMMARY \
+  N_("Send the messages of the outbox that are due.")
+#define HD_CLI_MAIL_QUEUE_SUMMARY \
+  N_("List the messages waiting to be sent, or that failed (--all: the sent ones too).")
+
 /* hd-cli-mail-template.c, in helpdesk-cli-mail */
 extern const HdCliCommand hd_cli_mail_template_commands[];
