@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <libsecret/secret.h>
 
 #include "hd-test-mail.h"
 
@@ -353,6 +354,133 @@ stop_process (GSubprocess **process)
   g_subprocess_send_signal (*process, SIGTERM);
   g_subprocess_wait (*process, NULL, NULL);
   g_clear_object (process);
+}
+
+/* The keyring: a D-Bus session of the test's own with GNOME Keyring in
+ * it, never the desktop's, whose keyring is a person's. */
+
+struct _HdTestKeyring
+{
+  char        *dir;
+  GSubprocess *bus;
+  GSubprocess *daemon;
+};
+
+static gboolean
+secrets_served (void)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  gboolean owned = FALSE;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", "org.freedesktop.secrets"),
+                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                                       NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &owned);
+  return owned;
+}
+
+/* Not GTestDBus, whose end waits for libsecret to let go of the
+ * connection, which it never quite does. */
+static void
+start_bus (HdTestKeyring *self)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  self->bus = g_subprocess_launcher_spawn (launcher, &error, "dbus-daemon", "--session",
+                                           "--nofork", "--print-address=1", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->bus));
+  address = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (address);
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+}
+
+static void
+start_keyring_daemon (HdTestKeyring *self,
+                      const char    *daemon)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  GOutputStream *in;
+
+  self->dir = g_dir_make_tmp ("hd-test-keyring-XXXXXX", &error);
+  g_assert_no_error (error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  /* Its keyrings and its socket in a folder of the test's own. */
+  g_subprocess_launcher_setenv (launcher, "HOME", self->dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", self->dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", self->dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", self->dir, TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  self->daemon = g_subprocess_launcher_spawn (launcher, &error, daemon, "--foreground",
+                                              "--unlock", "--components=secrets", NULL);
+  g_assert_no_error (error);
+  /* The keyring's own password, on standard input: it makes the login
+   * keyring with it and unlocks it. */
+  in = g_subprocess_get_stdin_pipe (self->daemon);
+  g_output_stream_write_all (in, "keyring password", 16, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_close (in, NULL, NULL);
+
+  for (guint i = 0; i < 3000 && !secrets_served (); i++)
+    g_usleep (10 * 1000);
+  g_assert_true (secrets_served ());
+}
+
+/**
+ * hd_test_keyring_start:
+ *
+ * Starts a bus and a keyring for the whole test program (the process's
+ * bus connection, libsecret's included, is made once) and points
+ * DBUS_SESSION_BUS_ADDRESS at it, for the programs the test runs too.
+ *
+ * Returns: (nullable): %NULL when gnome-keyring is not installed
+ */
+HdTestKeyring *
+hd_test_keyring_start (void)
+{
+  g_autofree char *daemon = g_find_program_in_path ("gnome-keyring-daemon");
+  g_autoptr(GDBusConnection) bus = NULL;
+  HdTestKeyring *self;
+
+  if (daemon == NULL)
+    return NULL;
+  self = g_new0 (HdTestKeyring, 1);
+  start_bus (self);
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_assert_nonnull (bus);
+  /* The bus goes away before the program ends: that is no reason to
+   * end it early. */
+  g_dbus_connection_set_exit_on_close (bus, FALSE);
+  start_keyring_daemon (self, daemon);
+  return self;
+}
+
+void
+hd_test_keyring_stop (HdTestKeyring *self)
+{
+  if (self == NULL)
+    return;
+  secret_service_disconnect ();
+  stop_process (&self->daemon);
+  stop_process (&self->bus);
+  if (self->dir != NULL)
+    remove_tree (self->dir);
+  g_free (self->dir);
+  g_free (self);
 }
 
 void

@@ -65,6 +65,13 @@ char          *hd_test_smtp_envelope     (HdTestSmtp     *sink,
 guint          hd_test_mail_closed_port  (void);
 GSocket       *hd_test_mail_silent_port  (guint          *port);
 
+/* A keyring of the test's own (see hd-test-mail.c); NULL when
+ * gnome-keyring is not installed. */
+typedef struct _HdTestKeyring HdTestKeyring;
+
+HdTestKeyring *hd_test_keyring_start     (void);
+void           hd_test_keyring_stop      (HdTestKeyring  *keyring);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdTestImap, hd_test_imap_stop)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdTestSmtp, hd_test_smtp_stop)
 

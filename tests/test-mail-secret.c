@@ -8,154 +8,23 @@
  */
 #include "config.h"
 
-#include <signal.h>
-#include <sys/prctl.h>
-
 #include <libsecret/secret.h>
 
 #include "hd-mail-secret.h"
+#include "hd-test-mail.h"
 
 typedef struct {
-  char            *dir;
-  GSubprocess     *bus;
-  GSubprocess     *keyring;
   HdMailAccount   *account;
 } Keyring;
 
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static gboolean
-secrets_served (void)
-{
-  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr(GVariant) reply = NULL;
-  gboolean owned = FALSE;
-
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "NameHasOwner",
-                                       g_variant_new ("(s)", "org.freedesktop.secrets"),
-                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1,
-                                       NULL, NULL);
-  if (reply != NULL)
-    g_variant_get (reply, "(b)", &owned);
-  return owned;
-}
-
-static void
-start_keyring (Keyring    *keyring,
-               const char *daemon)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GError) error = NULL;
-  GOutputStream *in;
-
-  keyring->dir = g_dir_make_tmp ("hd-test-keyring-XXXXXX", &error);
-  g_assert_no_error (error);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  /* Its keyrings and its socket in a folder of the test's own. */
-  g_subprocess_launcher_setenv (launcher, "HOME", keyring->dir, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", keyring->dir, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", keyring->dir, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", keyring->dir, TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  keyring->keyring = g_subprocess_launcher_spawn (launcher, &error, daemon, "--foreground",
-                                                  "--unlock", "--components=secrets", NULL);
-  g_assert_no_error (error);
-  /* The keyring's own password, on standard input: it makes the login
-   * keyring with it and unlocks it. */
-  in = g_subprocess_get_stdin_pipe (keyring->keyring);
-  g_output_stream_write_all (in, "keyring password", 16, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_output_stream_close (in, NULL, NULL);
-
-  for (guint i = 0; i < 3000 && !secrets_served (); i++)
-    g_usleep (10 * 1000);
-  g_assert_true (secrets_served ());
-}
-
-/* A bus of our own: never the desktop's, whose keyring is a person's. Not
- * GTestDBus, whose end waits for libsecret to let go of the connection,
- * which it never quite does. */
-static void
-start_bus (Keyring *keyring)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  keyring->bus = g_subprocess_launcher_spawn (launcher, &error, "dbus-daemon", "--session",
-                                              "--nofork", "--print-address=1", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (keyring->bus));
-  address = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (address);
-  g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
-}
-
-/* One bus and one keyring for every test: the bus connection is the
- * process's own (libsecret's included), made once. */
-static Keyring the_keyring;
-
-static gboolean
-keyring_start (Keyring *keyring)
-{
-  g_autofree char *daemon = g_find_program_in_path ("gnome-keyring-daemon");
-  g_autoptr(GDBusConnection) bus = NULL;
-
-  if (daemon == NULL)
-    return FALSE;
-  start_bus (keyring);
-  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_assert_nonnull (bus);
-  /* The bus goes away before the program ends: that is no reason to
-   * end it early. */
-  g_dbus_connection_set_exit_on_close (bus, FALSE);
-  start_keyring (keyring, daemon);
-  return TRUE;
-}
-
-static void
-stop_process (GSubprocess **process)
-{
-  if (*process == NULL)
-    return;
-  g_subprocess_send_signal (*process, SIGTERM);
-  g_subprocess_wait (*process, NULL, NULL);
-  g_clear_object (process);
-}
-
-static void
-keyring_stop (Keyring *keyring)
-{
-  secret_service_disconnect ();
-  stop_process (&keyring->keyring);
-  stop_process (&keyring->bus);
-  if (keyring->dir != NULL)
-    {
-      const char *argv[] = { "rm", "-rf", "--", keyring->dir, NULL };
-
-      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-                    NULL, NULL);
-      g_clear_pointer (&keyring->dir, g_free);
-    }
-}
+/* One bus and one keyring for every test. */
+static HdTestKeyring *the_keyring;
 
 static void
 keyring_set_up (Keyring      *keyring,
                 gconstpointer data)
 {
-  if (the_keyring.keyring == NULL)
+  if (the_keyring == NULL)
     {
       g_test_skip ("gnome-keyring is not installed (apt install gnome-keyring)");
       return;
@@ -276,8 +145,8 @@ main (int   argc,
   g_test_add ("/mail/secret/async", Keyring, NULL, keyring_set_up, test_async,
               keyring_tear_down);
 
-  keyring_start (&the_keyring);
+  the_keyring = hd_test_keyring_start ();
   status = g_test_run ();
-  keyring_stop (&the_keyring);
+  hd_test_keyring_stop (the_keyring);
   return status;
 }
