@@ -517,7 +517,8 @@ run_passes (const HdCliCommand  *command,
 
   if (fetch)
     {
-      gboolean ok = hd_mail_fetch_pass (store, account, password, holder, &report, NULL, &error);
+      gboolean ok = hd_mail_fetch_pass (store, account, password, holder, &report, NULL, NULL,
+                                        NULL, &error);
 
       if (report.busy_holder != NULL)
         {
@@ -537,7 +538,7 @@ run_passes (const HdCliCommand  *command,
         }
     }
 
-  if (!hd_mail_send_pass (store, account, password, holder, &report, NULL, &error))
+  if (!hd_mail_send_pass (store, account, password, holder, &report, NULL, NULL, NULL, &error))
     {
       print_report (&report, FALSE);
       hd_mail_pass_report_clear (&report);

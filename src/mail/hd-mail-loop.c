@@ -135,6 +135,8 @@ typedef struct {
   Lease            *lease;
   guint32           uidvalidity;
   GArray           *pending;  /* filed, not yet marked */
+  HdMailPassFunc    func;
+  gpointer          user_data;
 } Fetch;
 
 static gboolean
@@ -236,6 +238,8 @@ fetch_folder (Fetch   *f,
         return FALSE;
       if (f->pending->len >= HD_MAIL_MARK_BATCH && !mark_pending (f, error))
         return FALSE;
+      if (f->func != NULL)
+        f->func (f->report, f->user_data);
     }
   return mark_pending (f, error);
 }
@@ -248,6 +252,7 @@ fetch_folder (Fetch   *f,
  * @holder: this desk (hd_mail_desk_identity())
  * @report: (out caller-allocates): what was done; clear it with
  *   hd_mail_pass_report_clear()
+ * @func: (nullable): called after each message
  *
  * Files every message of the folder not yet handled, then marks them
  * handled on the server. When another desk holds the mail lease, does
@@ -262,13 +267,15 @@ hd_mail_fetch_pass (HdStore              *store,
                     const char           *password,
                     const char           *holder,
                     HdMailPassReport     *report,
+                    HdMailPassFunc        func,
+                    gpointer              user_data,
                     GCancellable         *cancellable,
                     GError              **error)
 {
   g_autoptr(GArray) pending = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(HdImapSession) imap = NULL;
   Lease lease = { store, holder, 0 };
-  Fetch f = { store, NULL, report, cancellable, &lease, 0, pending };
+  Fetch f = { store, NULL, report, cancellable, &lease, 0, pending, func, user_data };
   gboolean ok = FALSE;
 
   g_return_val_if_fail (HD_IS_STORE (store), FALSE);
@@ -370,6 +377,8 @@ hd_mail_send_pass (HdStore              *store,
                    const char           *password,
                    const char           *holder,
                    HdMailPassReport     *report,
+                   HdMailPassFunc        func,
+                   gpointer              user_data,
                    GCancellable         *cancellable,
                    GError              **error)
 {
@@ -432,6 +441,8 @@ hd_mail_send_pass (HdStore              *store,
             report->failed++;
           else
             report->postponed++;
+          if (func != NULL)
+            func (report, user_data);
 
           /* The server is away or refuses the login: the rest of the
            * batch is postponed untried. */

@@ -58,6 +58,11 @@ typedef struct {
 
 void           hd_mail_pass_report_clear     (HdMailPassReport       *report);
 
+/* Called after each message filed or sent, with the counts so far: for
+ * progress, and for timing each message. */
+typedef void (*HdMailPassFunc) (const HdMailPassReport *report,
+                                gpointer                user_data);
+
 char          *hd_mail_desk_identity         (void);
 HdMailAccount *hd_mail_account_from_settings (const HdMailSettings   *settings);
 
@@ -66,6 +71,8 @@ gboolean       hd_mail_fetch_pass            (HdStore                *store,
                                               const char             *password,
                                               const char             *holder,
                                               HdMailPassReport       *report,
+                                              HdMailPassFunc          func,
+                                              gpointer                user_data,
                                               GCancellable           *cancellable,
                                               GError                **error);
 gboolean       hd_mail_send_pass             (HdStore                *store,
@@ -73,6 +80,8 @@ gboolean       hd_mail_send_pass             (HdStore                *store,
                                               const char             *password,
                                               const char             *holder,
                                               HdMailPassReport       *report,
+                                              HdMailPassFunc          func,
+                                              gpointer                user_data,
                                               GCancellable           *cancellable,
                                               GError                **error);
 
