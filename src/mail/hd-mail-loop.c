@@ -211,12 +211,16 @@ file_one (Fetch   *f,
   return TRUE;
 }
 
-/* One listing of the folder, filed and marked. */
+/* The folder listed, filed and marked, then listed again until a listing
+ * names no message this pass has not looked at: what arrived meanwhile is
+ * filed too, and a listing that came back short (libcurl has been seen
+ * to hand over a long "* SEARCH" line cut after a few UIDs) costs one
+ * more listing, never a message left for the next pass. */
 static gboolean
 fetch_folder (Fetch   *f,
               GError **error)
 {
-  g_autoptr(GArray) uids = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
   gboolean changed = FALSE;
 
   if (!hd_imap_session_open (f->imap, f->cancellable, error))
@@ -226,22 +230,34 @@ fetch_folder (Fetch   *f,
     return FALSE;
   f->report->uidvalidity_changed |= changed;
 
-  uids = hd_imap_session_list_unhandled (f->imap, f->cancellable, error);
-  if (uids == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < uids->len; i++)
+  for (;;)
     {
-      if (g_cancellable_set_error_if_cancelled (f->cancellable, error) ||
-          !lease_renew_if_due (f->lease, f->report, error) ||
-          !file_one (f, g_array_index (uids, guint32, i), error))
+      g_autoptr(GArray) uids = hd_imap_session_list_unhandled (f->imap, f->cancellable, error);
+      guint fresh = 0;
+
+      if (uids == NULL)
         return FALSE;
-      if (f->pending->len >= HD_MAIL_MARK_BATCH && !mark_pending (f, error))
+      for (guint i = 0; i < uids->len; i++)
+        {
+          guint32 uid = g_array_index (uids, guint32, i);
+
+          if (!g_hash_table_add (seen, GUINT_TO_POINTER (uid)))
+            continue;
+          fresh++;
+          if (g_cancellable_set_error_if_cancelled (f->cancellable, error) ||
+              !lease_renew_if_due (f->lease, f->report, error) ||
+              !file_one (f, uid, error))
+            return FALSE;
+          if (f->pending->len >= HD_MAIL_MARK_BATCH && !mark_pending (f, error))
+            return FALSE;
+          if (f->func != NULL)
+            f->func (f->report, f->user_data);
+        }
+      if (!mark_pending (f, error))
         return FALSE;
-      if (f->func != NULL)
-        f->func (f->report, f->user_data);
+      if (fresh == 0)
+        return TRUE;
     }
-  return mark_pending (f, error);
 }
 
 /**
