@@ -268,6 +268,28 @@ test_request_and_reply (Loop          *l,
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (run (l, &out, "mail", "fetch", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Fetched: 0;"));
+
+  /* A public reply with a file leaves with the file. */
+  {
+    g_autofree char *file = g_build_filename (g_get_user_data_dir (), "driver-notes.txt", NULL);
+    g_autoptr(HdMailMessage) answer = NULL;
+    g_autoptr(GError) error = NULL;
+    HdMailAttachment *attachment;
+
+    g_assert_true (g_file_set_contents (file, "Install version 4.2, then restart.\n", -1, &error));
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (run (l, &out, "ticket", "attach", "1", file, "--body", "Here are the notes.", NULL), ==, 0);
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (run (l, &out, "mail", "send", NULL), ==, 0);
+    g_assert_cmpint (hd_test_smtp_count (l->smtp), ==, 2);
+    answer = sink_message (l, 2);
+    g_assert_nonnull (strstr (answer->body, "Here are the notes."));
+    g_assert_cmpuint (answer->attachments->len, ==, 1);
+    attachment = g_ptr_array_index (answer->attachments, 0);
+    g_assert_cmpstr (attachment->name, ==, "driver-notes.txt");
+    g_assert_cmpmem (g_bytes_get_data (attachment->data, NULL), g_bytes_get_size (attachment->data),
+                     "Install version 4.2, then restart.\n", 35);
+  }
 }
 
 static void

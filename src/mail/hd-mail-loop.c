@@ -433,7 +433,10 @@ hd_mail_send_pass (HdStore              *store,
               !lease_renew_if_due (&lease, report, &stop))
             break;
 
-          bytes = hd_mail_compose (out, NULL);
+          /* A public reply's files go with it, read from the file. */
+          bytes = hd_mail_compose_with_attachments (store, out, NULL, &stop);
+          if (bytes == NULL)
+            break;
           recipients = recipients_of (out);
           if (hd_smtp_send (account, password, NULL, (const char * const *) recipients, bytes,
                             &receipt, cancellable, &local))
