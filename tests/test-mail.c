@@ -711,6 +711,136 @@ test_not_filed (Desk          *desk,
   hd_mail_filing_clear (&own);
 }
 
+/* The dispatcher files by hand what was not filed: a mailing-list
+ * message as a new ticket, an out-of-office answer into ticket #1; what
+ * she dismisses leaves the list and stays known. */
+static void
+test_file_by_hand (Desk          *desk,
+                   gconstpointer  data)
+{
+  HdMailFiling first, list_mail, ooo, junk, hand, again;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) left = NULL;
+  g_autoptr(HdStore) req = hd_test_open_as (desk->path, "req1");
+  g_autoptr(HdTicketEvent) reply = NULL;
+  HdMailSummary summary;
+
+  file_corpus (desk, "thunderbird-plain.eml", &first);
+  g_assert_cmpint (file_corpus (desk, "mailing-list.eml", &list_mail), ==, HD_MAIL_NOT_FILED);
+  g_assert_cmpint (file_corpus (desk, "ooo-auto-submitted.eml", &ooo), ==, HD_MAIL_NOT_FILED);
+  g_assert_cmpint (file_corpus (desk, "ooo-no-auto-submitted.eml", &junk), ==, HD_MAIL_NOT_FILED);
+  g_assert_true (hd_store_get_mail_summary (desk->disp, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (summary.not_filed, ==, 3);
+
+  /* A requester's desk may not. */
+  g_assert_false (hd_mail_file_by_hand (req, list_mail.message_row, 0, &hand, &error));
+  g_assert_error (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+
+  g_assert_true (hd_mail_file_by_hand (desk->disp, list_mail.message_row, 0, &hand, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (hand.outcome, ==, HD_MAIL_FILED_TICKET);
+  g_assert_cmpint (hand.ticket, ==, 2);
+  g_assert_cmpint (count_tickets (desk), ==, 2);
+  hd_mail_filing_clear (&hand);
+
+  g_assert_true (hd_mail_file_by_hand (desk->disp, ooo.message_row, first.ticket, &hand, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (hand.outcome, ==, HD_MAIL_FILED_REPLY);
+  g_assert_cmpint (hand.ticket, ==, first.ticket);
+  reply = last_event (desk->disp, first.ticket);
+  g_assert_cmpint (hd_ticket_event_get_id (reply), ==, hand.event);
+  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_messages"
+                              " WHERE ticket_id = 1 AND direction = 'in'", NULL), ==, 2);
+  hd_mail_filing_clear (&hand);
+
+  /* Filed once: the row is gone from the list. */
+  g_assert_false (hd_mail_file_by_hand (desk->disp, ooo.message_row, 0, &hand, &error));
+  g_assert_error (error, HD_ERROR, HD_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (count_tickets (desk), ==, 2);
+
+  g_assert_true (hd_store_dismiss_not_filed (desk->disp, junk.message_row, &error));
+  g_assert_no_error (error);
+  g_assert_false (hd_store_dismiss_not_filed (desk->disp, junk.message_row, &error));
+  g_assert_error (error, HD_ERROR, HD_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  left = hd_store_list_not_filed (desk->disp, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (left->len, ==, 0);
+
+  /* Fetched again, the dismissed and the filed messages are known. */
+  g_assert_cmpint (file_corpus (desk, "ooo-no-auto-submitted.eml", &again), ==,
+                   HD_MAIL_ALREADY_FILED);
+  hd_mail_filing_clear (&again);
+  g_assert_cmpint (file_corpus (desk, "mailing-list.eml", &again), ==, HD_MAIL_ALREADY_FILED);
+  g_assert_cmpint (again.ticket, ==, 2);
+  hd_mail_filing_clear (&again);
+
+  hd_mail_filing_clear (&first);
+  hd_mail_filing_clear (&list_mail);
+  hd_mail_filing_clear (&ooo);
+  hd_mail_filing_clear (&junk);
+}
+
+/* The outbox as the window shows it: waiting, failed with the server's
+ * answer on its ticket, and Retry queues it again for now. */
+static void
+test_outbox_retry (Desk          *desk,
+                   gconstpointer  data)
+{
+  HdMailFiling first;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) mail = NULL;
+  g_autoptr(HdStore) req = hd_test_open_as (desk->path, "req1");
+  HdMailSummary summary;
+  HdMailOnTicket *ack;
+  sqlite3 *db = NULL;
+
+  file_corpus (desk, "thunderbird-plain.eml", &first);
+  g_assert_true (hd_store_get_mail_summary (desk->disp, &summary, &error));
+  g_assert_cmpint (summary.waiting, ==, 1);
+  g_assert_cmpint (summary.failed, ==, 0);
+
+  g_assert_cmpint (sqlite3_open (desk->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE mail_outbox SET state = 'failed', attempts = 5,"
+                                 " next_try_at = NULL, server_answer = '550 5.1.1 No such user'",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  g_assert_true (hd_store_get_mail_summary (desk->disp, &summary, &error));
+  g_assert_cmpint (summary.waiting, ==, 0);
+  g_assert_cmpint (summary.failed, ==, 1);
+
+  mail = hd_store_list_ticket_mail (desk->disp, first.ticket, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mail->len, ==, 2);
+  g_assert_false (((HdMailOnTicket *) mail->pdata[0])->outgoing);
+  g_assert_cmpstr (((HdMailOnTicket *) mail->pdata[0])->from_address, ==, "rita@example.org");
+  g_assert_cmpint (((HdMailOnTicket *) mail->pdata[0])->row, ==, first.message_row);
+  ack = mail->pdata[1];
+  g_assert_true (ack->outgoing);
+  g_assert_cmpstr (ack->state, ==, "failed");
+  g_assert_cmpstr (ack->to_address, ==, "rita@example.org");
+  g_assert_cmpstr (ack->server_answer, ==, "550 5.1.1 No such user");
+
+  g_assert_false (hd_store_retry_outgoing (req, ack->outbox, &error));
+  g_assert_error (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  g_assert_true (hd_store_retry_outgoing (desk->disp, ack->outbox, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_outbox WHERE state = 'queued'"
+                              " AND next_try_at IS NOT NULL", NULL), ==, 1);
+  g_assert_true (hd_store_get_mail_summary (desk->disp, &summary, &error));
+  g_assert_cmpint (summary.waiting, ==, 1);
+  g_assert_cmpint (summary.failed, ==, 0);
+  /* Only a failed message is retried. */
+  g_assert_false (hd_store_retry_outgoing (desk->disp, ack->outbox, &error));
+  g_assert_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT);
+  hd_mail_filing_clear (&first);
+}
+
 /* A bounce of the acknowledgement marks it failed, on its ticket. */
 static void
 test_bounce (Desk          *desk,
@@ -1146,6 +1276,8 @@ main (int   argc,
   ADD ("/mail/file/reply-reopens-resolved", test_reply_reopens_resolved);
   ADD ("/mail/file/not-filed", test_not_filed);
   ADD ("/mail/file/bounce", test_bounce);
+  ADD ("/mail/file/by-hand", test_file_by_hand);
+  ADD ("/mail/outbox/retry", test_outbox_retry);
   ADD ("/mail/file/autoresponder-loop", test_autoresponder_loop);
   ADD ("/mail/file/autoresponder-rate", test_autoresponder_rate);
   ADD ("/mail/file/attachments", test_attachments_stored);

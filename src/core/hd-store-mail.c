@@ -1128,6 +1128,165 @@ hd_store_file_mail (HdStore              *self,
   return ok;
 }
 
+/* Filing by hand */
+
+/* The not-filed row @row forgotten, so that the same message, filed now,
+ * takes its place with the same Message-ID. */
+static gboolean
+forget_not_filed (HdStore  *self,
+                  gint64    row,
+                  GError  **error)
+{
+  g_autoptr(sqlite3_stmt) find = NULL;
+  g_autoptr(sqlite3_stmt) raw = NULL;
+  g_autoptr(sqlite3_stmt) del = NULL;
+  gboolean found = FALSE;
+
+  find = hd_store_prepare (self, "SELECT 1 FROM mail_messages"
+                           " WHERE id = ? AND not_filed_reason IS NOT NULL", error);
+  if (find == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (find, 1, row);
+  if (!query_found (self, find, &found, error))
+    return FALSE;
+  if (!found)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_NOT_FOUND,
+                   _("Message %" G_GINT64_FORMAT " is not among the messages not filed."), row);
+      return FALSE;
+    }
+
+  raw = hd_store_prepare (self, "DELETE FROM mail_raw WHERE message_id = ?", error);
+  if (raw == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (raw, 1, row);
+  del = hd_store_prepare (self, "DELETE FROM mail_messages WHERE id = ?", error);
+  if (del == NULL || !hd_store_step_done (self, raw, error))
+    return FALSE;
+  sqlite3_bind_int64 (del, 1, row);
+  return hd_store_step_done (self, del, error) &&
+         hd_store_log_change (self, "mail_messages", row, "deleted", error);
+}
+
+static gboolean
+file_by_hand_locked (Filing  *f,
+                     gint64   row,
+                     gint64   ticket,
+                     GError **error)
+{
+  if (!forget_not_filed (f->store, row, error) || !load_own_address (f, error))
+    return FALSE;
+  if (f->msg->from == NULL || f->msg->from->address == NULL || f->msg->from->address[0] == '\0')
+    {
+      g_set_error_literal (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                           _("The message has no sender to file it for."));
+      return FALSE;
+    }
+
+  f->sender = person_for_address (f->store, f->msg->from, error);
+  if (f->sender == NULL)
+    return FALSE;
+  if (ticket != 0)
+    {
+      f->ticket = hd_store_load_ticket_locked (f->store, ticket, error);
+      if (f->ticket == NULL ||
+          !is_participant (f->store, ticket, f->sender, &f->participant, error))
+        return FALSE;
+    }
+  if (!plan_attachments (f, error))
+    return FALSE;
+  return f->ticket != NULL ? file_reply (f, error) : file_ticket (f, error);
+}
+
+/**
+ * hd_store_file_mail_by_hand:
+ * @row: a message among those not filed (#HdMailNotFiled.row)
+ * @msg: that message, read again from its original by the mail floor
+ * @ticket: the ticket to add it to as a reply; 0: file it as a new ticket
+ * @filing: (out caller-allocates): what became of it; clear it with
+ *   hd_mail_filing_clear()
+ *
+ * The dispatcher's decision for a message that was not filed: it is
+ * filed the way hd_store_file_mail() files a person's message (sender,
+ * participants, attachments, acknowledgement within the rate limit),
+ * whatever the classifier said, and leaves the list of messages not
+ * filed, in one transaction. The ticket's rules still apply. Staff only.
+ *
+ * Returns: %FALSE with nothing written on an error
+ */
+gboolean
+hd_store_file_mail_by_hand (HdStore              *self,
+                            gint64                row,
+                            const HdMailMessage  *msg,
+                            gint64                ticket,
+                            HdMailFiling         *filing,
+                            GError              **error)
+{
+  Filing f = { .store = self, .msg = msg, .filing = filing };
+  gboolean ok;
+
+  g_return_val_if_fail (HD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (msg != NULL && msg->header_hash != NULL, FALSE);
+
+  memset (filing, 0, sizeof *filing);
+  if (!hd_store_begin_write (self, error))
+    return FALSE;
+
+  f.me = hd_store_lock_me (self, error);
+  ok = f.me != NULL && hd_rules_check_file_mail (f.me, error) &&
+       file_by_hand_locked (&f, row, ticket, error) && hd_store_commit (self, error);
+  if (!ok)
+    {
+      hd_store_rollback (self);
+      hd_mail_filing_clear (filing);
+    }
+  filing_clear (&f);
+  return ok;
+}
+
+/**
+ * hd_store_dismiss_not_filed:
+ * @row: a message among those not filed
+ *
+ * Takes the message off the list of messages not filed without filing
+ * it. Its row stays, so that the same message fetched again is known
+ * and not listed a second time. Staff only.
+ */
+gboolean
+hd_store_dismiss_not_filed (HdStore  *self,
+                            gint64    row,
+                            GError  **error)
+{
+  g_autoptr(HdPerson) me = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (HD_IS_STORE (self), FALSE);
+
+  if (!hd_store_begin_write (self, error))
+    return FALSE;
+  me = hd_store_lock_me (self, error);
+  ok = me != NULL && hd_rules_check_file_mail (me, error) &&
+       (stmt = hd_store_prepare (self, "UPDATE mail_messages SET not_filed_reason = NULL"
+                                 " WHERE id = ? AND not_filed_reason IS NOT NULL", error)) != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, row);
+      ok = hd_store_step_done (self, stmt, error);
+    }
+  if (ok && sqlite3_changes (hd_store_get_db (self)) == 0)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_NOT_FOUND,
+                   _("Message %" G_GINT64_FORMAT " is not among the messages not filed."), row);
+      ok = FALSE;
+    }
+  ok = ok && hd_store_log_change (self, "mail_messages", row, "updated", error) &&
+       hd_store_commit (self, error);
+  if (!ok)
+    hd_store_rollback (self);
+  return ok;
+}
+
 /* The outbox */
 
 HdMailOutgoing *
@@ -1198,6 +1357,161 @@ hd_store_list_outgoing (HdStore   *self,
       return NULL;
     }
   return g_steal_pointer (&all);
+}
+
+void
+hd_mail_on_ticket_free (HdMailOnTicket *item)
+{
+  if (item == NULL)
+    return;
+  g_free (item->from_address);
+  g_free (item->from_name);
+  g_free (item->to_address);
+  g_free (item->subject);
+  g_free (item->state);
+  g_free (item->server_answer);
+  g_free (item);
+}
+
+/**
+ * hd_store_get_mail_summary:
+ * @summary: (out caller-allocates):
+ *
+ * How many messages wait to be sent, failed, and were not filed, for the
+ * window to say so. Staff only.
+ */
+gboolean
+hd_store_get_mail_summary (HdStore        *self,
+                           HdMailSummary  *summary,
+                           GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (HD_IS_STORE (self), FALSE);
+
+  memset (summary, 0, sizeof *summary);
+  if (!hd_rules_check_file_mail (hd_store_get_me (self), error))
+    return FALSE;
+
+  stmt = hd_store_prepare (self,
+                           "SELECT (SELECT count(*) FROM mail_outbox"
+                           "         WHERE state IN ('queued', 'sending')),"
+                           " (SELECT count(*) FROM mail_outbox WHERE state = 'failed'),"
+                           " (SELECT count(*) FROM mail_messages WHERE not_filed_reason IS NOT NULL)",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return hd_store_set_error_from_db (self, rc, error);
+  summary->waiting = sqlite3_column_int (stmt, 0);
+  summary->failed = sqlite3_column_int (stmt, 1);
+  summary->not_filed = sqlite3_column_int (stmt, 2);
+  return TRUE;
+}
+
+/**
+ * hd_store_list_ticket_mail:
+ * @ticket: the ticket's number
+ *
+ * The messages received and sent on @ticket, oldest first; a sent one
+ * with its state in the outbox and the server's last answer. Staff only.
+ *
+ * Returns: (transfer full) (element-type HdMailOnTicket):
+ */
+GPtrArray *
+hd_store_list_ticket_mail (HdStore  *self,
+                           gint64    ticket,
+                           GError  **error)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) hd_mail_on_ticket_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+
+  if (!hd_rules_check_file_mail (hd_store_get_me (self), error))
+    return NULL;
+
+  stmt = hd_store_prepare (self,
+                           "SELECT m.id, m.direction = 'out', m.event_id, m.from_addr, m.from_name,"
+                           " o.to_addr, m.subject, m.stored_at, o.id, o.state, o.server_answer,"
+                           " o.attempts"
+                           " FROM mail_messages m LEFT JOIN mail_outbox o ON o.message_id = m.id"
+                           " WHERE m.ticket_id = ? AND m.not_filed_reason IS NULL ORDER BY m.id",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, ticket);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      HdMailOnTicket *item = g_new0 (HdMailOnTicket, 1);
+
+      item->row = sqlite3_column_int64 (stmt, 0);
+      item->outgoing = sqlite3_column_int (stmt, 1);
+      item->event = sqlite3_column_int64 (stmt, 2);
+      item->from_address = g_strdup (hd_column_text (stmt, 3));
+      item->from_name = g_strdup (hd_column_text (stmt, 4));
+      item->to_address = g_strdup (hd_column_text (stmt, 5));
+      item->subject = g_strdup (hd_column_text (stmt, 6));
+      item->stored_at = sqlite3_column_int64 (stmt, 7);
+      item->outbox = sqlite3_column_int64 (stmt, 8);
+      item->state = g_strdup (hd_column_text (stmt, 9));
+      item->server_answer = g_strdup (hd_column_text (stmt, 10));
+      item->attempts = sqlite3_column_int (stmt, 11);
+      g_ptr_array_add (all, item);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      hd_store_set_error_from_db (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&all);
+}
+
+/**
+ * hd_store_retry_outgoing:
+ * @outbox: a failed message's outbox row
+ *
+ * Queues a failed message again, to be tried at the next send pass (its
+ * next try is now). Staff only.
+ */
+gboolean
+hd_store_retry_outgoing (HdStore  *self,
+                         gint64    outbox,
+                         GError  **error)
+{
+  g_autoptr(HdPerson) me = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (HD_IS_STORE (self), FALSE);
+
+  if (!hd_store_begin_write (self, error))
+    return FALSE;
+  me = hd_store_lock_me (self, error);
+  ok = me != NULL && hd_rules_check_file_mail (me, error) &&
+       (stmt = hd_store_prepare (self, "UPDATE mail_outbox SET state = 'queued', next_try_at = ?"
+                                 " WHERE id = ? AND state = 'failed'", error)) != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, hd_store_now (self));
+      sqlite3_bind_int64 (stmt, 2, outbox);
+      ok = hd_store_step_done (self, stmt, error);
+    }
+  if (ok && sqlite3_changes (hd_store_get_db (self)) == 0)
+    {
+      g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                   _("Message %" G_GINT64_FORMAT " has not failed; there is nothing to retry."),
+                   outbox);
+      ok = FALSE;
+    }
+  ok = ok && hd_store_log_change (self, "mail_outbox", outbox, "queued", error) &&
+       hd_store_commit (self, error);
+  if (!ok)
+    hd_store_rollback (self);
+  return ok;
 }
 
 /* Not filed, and originals */

@@ -380,6 +380,52 @@ GBytes        *hd_store_get_mail_original (HdStore               *self,
 GPtrArray     *hd_store_list_outgoing     (HdStore               *self,
                                            gboolean               waiting_only,
                                            GError               **error);
+gboolean       hd_store_file_mail_by_hand (HdStore               *self,
+                                           gint64                 row,
+                                           const HdMailMessage   *msg,
+                                           gint64                 ticket,
+                                           HdMailFiling          *filing,
+                                           GError               **error);
+gboolean       hd_store_dismiss_not_filed (HdStore               *self,
+                                           gint64                 row,
+                                           GError               **error);
+
+/* What the window says of the mail: messages waiting to be sent, sent
+ * in vain, and received but not filed. */
+typedef struct {
+  int waiting;    /* queued or sending */
+  int failed;
+  int not_filed;
+} HdMailSummary;
+
+/* A message on a ticket, received or sent (hd_store_list_ticket_mail()). */
+typedef struct {
+  gint64   row;            /* its row among the stored messages */
+  gboolean outgoing;
+  gint64   event;          /* the history entry it made; 0: none */
+  char    *from_address;   /* received: the sender */
+  char    *from_name;      /* or NULL */
+  char    *to_address;     /* sent: the first recipient; else NULL */
+  char    *subject;
+  gint64   stored_at;
+  gint64   outbox;         /* sent: the outbox row; else 0 */
+  char    *state;          /* sent: "queued", "sending", "sent", "failed"; else NULL */
+  char    *server_answer;  /* or NULL */
+  int      attempts;
+} HdMailOnTicket;
+
+void           hd_mail_on_ticket_free     (HdMailOnTicket        *item);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdMailOnTicket, hd_mail_on_ticket_free)
+
+gboolean       hd_store_get_mail_summary  (HdStore               *self,
+                                           HdMailSummary         *summary,
+                                           GError               **error);
+GPtrArray     *hd_store_list_ticket_mail  (HdStore               *self,
+                                           gint64                 ticket,
+                                           GError               **error);
+gboolean       hd_store_retry_outgoing    (HdStore               *self,
+                                           gint64                 outbox,
+                                           GError               **error);
 
 /* What Helpdesk sends on its own (hd-store-mail-out.c): replies,
  * resolved notices and alerts are queued by the changes that cause them;

@@ -55,3 +55,33 @@ hd_mail_import (HdStore           *store,
       return FALSE;
   return TRUE;
 }
+
+/**
+ * hd_mail_file_by_hand:
+ * @row: a message among those not filed
+ * @ticket: the ticket to add it to; 0: a new ticket
+ * @filing: (out caller-allocates): what became of it
+ *
+ * The dispatcher's decision for a message that was not filed: its
+ * original read again and filed as @ticket says
+ * (hd_store_file_mail_by_hand()).
+ */
+gboolean
+hd_mail_file_by_hand (HdStore       *store,
+                      gint64         row,
+                      gint64         ticket,
+                      HdMailFiling  *filing,
+                      GError       **error)
+{
+  g_autoptr(GBytes) raw = NULL;
+  g_autoptr(HdMailMessage) msg = NULL;
+
+  g_return_val_if_fail (HD_IS_STORE (store), FALSE);
+
+  memset (filing, 0, sizeof *filing);
+  raw = hd_store_get_mail_original (store, row, error);
+  if (raw == NULL)
+    return FALSE;
+  msg = hd_mail_parse (raw);
+  return hd_store_file_mail_by_hand (store, row, msg, ticket, filing, error);
+}

@@ -48,4 +48,10 @@ gboolean       hd_mail_import        (HdStore          *store,
                                       gpointer          user_data,
                                       GError          **error);
 
+gboolean       hd_mail_file_by_hand  (HdStore          *store,
+                                      gint64            row,
+                                      gint64            ticket,
+                                      HdMailFiling     *filing,
+                                      GError          **error);
+
 G_END_DECLS
