@@ -824,6 +824,14 @@ test_outbox_retry (Desk          *desk,
   g_assert_cmpstr (ack->state, ==, "failed");
   g_assert_cmpstr (ack->to_address, ==, "rita@example.org");
   g_assert_cmpstr (ack->server_answer, ==, "550 5.1.1 No such user");
+  {
+    g_autoptr(GPtrArray) failed = hd_store_list_failed_mail (desk->disp, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (failed->len, ==, 1);
+    g_assert_cmpint (((HdMailOnTicket *) failed->pdata[0])->outbox, ==, ack->outbox);
+    g_assert_cmpint (((HdMailOnTicket *) failed->pdata[0])->ticket, ==, first.ticket);
+  }
 
   g_assert_false (hd_store_retry_outgoing (req, ack->outbox, &error));
   g_assert_error (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
@@ -835,6 +843,11 @@ test_outbox_retry (Desk          *desk,
   g_assert_true (hd_store_get_mail_summary (desk->disp, &summary, &error));
   g_assert_cmpint (summary.waiting, ==, 1);
   g_assert_cmpint (summary.failed, ==, 0);
+  {
+    g_autoptr(GPtrArray) failed = hd_store_list_failed_mail (desk->disp, &error);
+
+    g_assert_cmpuint (failed->len, ==, 0);
+  }
   /* Only a failed message is retried. */
   g_assert_false (hd_store_retry_outgoing (desk->disp, ack->outbox, &error));
   g_assert_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT);

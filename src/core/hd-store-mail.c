@@ -1411,39 +1411,14 @@ hd_store_get_mail_summary (HdStore        *self,
   return TRUE;
 }
 
-/**
- * hd_store_list_ticket_mail:
- * @ticket: the ticket's number
- *
- * The messages received and sent on @ticket, oldest first; a sent one
- * with its state in the outbox and the server's last answer. Staff only.
- *
- * Returns: (transfer full) (element-type HdMailOnTicket):
- */
-GPtrArray *
-hd_store_list_ticket_mail (HdStore  *self,
-                           gint64    ticket,
-                           GError  **error)
+static GPtrArray *
+list_mail (HdStore      *self,
+           sqlite3_stmt *stmt,
+           GError      **error)
 {
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) hd_mail_on_ticket_free);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
-  g_return_val_if_fail (HD_IS_STORE (self), NULL);
-
-  if (!hd_rules_check_file_mail (hd_store_get_me (self), error))
-    return NULL;
-
-  stmt = hd_store_prepare (self,
-                           "SELECT m.id, m.direction = 'out', m.event_id, m.from_addr, m.from_name,"
-                           " o.to_addr, m.subject, m.stored_at, o.id, o.state, o.server_answer,"
-                           " o.attempts"
-                           " FROM mail_messages m LEFT JOIN mail_outbox o ON o.message_id = m.id"
-                           " WHERE m.ticket_id = ? AND m.not_filed_reason IS NULL ORDER BY m.id",
-                           error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, ticket);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       HdMailOnTicket *item = g_new0 (HdMailOnTicket, 1);
@@ -1460,6 +1435,7 @@ hd_store_list_ticket_mail (HdStore  *self,
       item->state = g_strdup (hd_column_text (stmt, 9));
       item->server_answer = g_strdup (hd_column_text (stmt, 10));
       item->attempts = sqlite3_column_int (stmt, 11);
+      item->ticket = sqlite3_column_int64 (stmt, 12);
       g_ptr_array_add (all, item);
     }
   if (rc != SQLITE_DONE)
@@ -1468,6 +1444,65 @@ hd_store_list_ticket_mail (HdStore  *self,
       return NULL;
     }
   return g_steal_pointer (&all);
+}
+
+#define MAIL_COLUMNS \
+  "SELECT m.id, m.direction = 'out', m.event_id, m.from_addr, m.from_name, o.to_addr," \
+  " m.subject, m.stored_at, o.id, o.state, o.server_answer, o.attempts, m.ticket_id" \
+  " FROM mail_messages m LEFT JOIN mail_outbox o ON o.message_id = m.id"
+
+/**
+ * hd_store_list_ticket_mail:
+ * @ticket: the ticket's number
+ *
+ * The messages received and sent on @ticket, oldest first; a sent one
+ * with its state in the outbox and the server's last answer. Staff only.
+ *
+ * Returns: (transfer full) (element-type HdMailOnTicket):
+ */
+GPtrArray *
+hd_store_list_ticket_mail (HdStore  *self,
+                           gint64    ticket,
+                           GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+
+  if (!hd_rules_check_file_mail (hd_store_get_me (self), error))
+    return NULL;
+
+  stmt = hd_store_prepare (self, MAIL_COLUMNS
+                           " WHERE m.ticket_id = ? AND m.not_filed_reason IS NULL ORDER BY m.id",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, ticket);
+  return list_mail (self, stmt, error);
+}
+
+/**
+ * hd_store_list_failed_mail:
+ *
+ * The outgoing messages that failed, newest first, with the server's
+ * answer, for the dispatcher to retry. Staff only.
+ *
+ * Returns: (transfer full) (element-type HdMailOnTicket):
+ */
+GPtrArray *
+hd_store_list_failed_mail (HdStore  *self,
+                           GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (HD_IS_STORE (self), NULL);
+
+  if (!hd_rules_check_file_mail (hd_store_get_me (self), error))
+    return NULL;
+
+  stmt = hd_store_prepare (self, MAIL_COLUMNS " WHERE o.state = 'failed' ORDER BY o.id DESC",
+                           error);
+  return stmt != NULL ? list_mail (self, stmt, error) : NULL;
 }
 
 /**

@@ -401,6 +401,7 @@ typedef struct {
 /* A message on a ticket, received or sent (hd_store_list_ticket_mail()). */
 typedef struct {
   gint64   row;            /* its row among the stored messages */
+  gint64   ticket;
   gboolean outgoing;
   gint64   event;          /* the history entry it made; 0: none */
   char    *from_address;   /* received: the sender */
@@ -422,6 +423,8 @@ gboolean       hd_store_get_mail_summary  (HdStore               *self,
                                            GError               **error);
 GPtrArray     *hd_store_list_ticket_mail  (HdStore               *self,
                                            gint64                 ticket,
+                                           GError               **error);
+GPtrArray     *hd_store_list_failed_mail  (HdStore               *self,
                                            GError               **error);
 gboolean       hd_store_retry_outgoing    (HdStore               *self,
                                            gint64                 outbox,
