@@ -19,6 +19,7 @@
 #include "hd-kb-list-view.h"
 #include "hd-location.h"
 #include "hd-new-ticket-dialog.h"
+#include "hd-mail-window.h"
 #include "hd-people-window.h"
 #include "hd-sidebar.h"
 #include "hd-sla-window.h"
@@ -51,6 +52,8 @@ struct _HdWindow
   HdSidebar            *sidebar;
   GtkMenuButton        *assign_button;
   GtkRevealer          *trouble_revealer;
+  GtkWidget            *mail_status_button;
+  GtkLabel             *mail_status_label;
   GtkLabel             *trouble_label;
   GtkWidget            *trouble_button;
   GtkWidget            *recover_button;
@@ -79,6 +82,8 @@ struct _HdWindow
   gboolean              switching;      /* the locking method, from this window */
   gboolean              trouble;        /* the monitor failed since the session began */
   gboolean              counting;       /* the views' counts are being read */
+  gboolean              mail_counting;  /* the mail summary is being read */
+  gboolean              mail_count_again;
   gboolean              count_again;    /* and are to be read once more after that */
   gint64                pending_ticket; /* to show once the helpdesk opening now is open */
   HdView                ticket_view_kind; /* the tickets' view last chosen, to go back to */
@@ -228,6 +233,117 @@ refresh_counts (HdWindow *self)
   self->count_again = FALSE;
   hd_ticket_list_count_async (self->list, filters, HD_N_VIEWS, self->cancellable, count_done,
                               g_object_ref (self));
+}
+
+/* The mail that needs someone: messages waiting to be sent, failed, not
+ * filed. Staff see it under the views, and it opens the Mail window; read
+ * by a store job when the window opens and whenever the outbox or the
+ * stored messages change. */
+static void refresh_mail_status (HdWindow *self);
+
+static gpointer
+mail_summary_job (HdStore  *store,
+                  gpointer  data,
+                  GError  **error)
+{
+  HdMailSummary *summary = g_new0 (HdMailSummary, 1);
+
+  if (!hd_store_get_mail_summary (store, summary, error))
+    g_clear_pointer (&summary, g_free);
+  return summary;
+}
+
+static char *
+mail_status_text (const HdMailSummary *summary)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+
+  if (summary->waiting > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                          "%d message waiting to be sent",
+                                                          "%d messages waiting to be sent",
+                                                          summary->waiting),
+                                             summary->waiting));
+  if (summary->failed > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                          "%d message could not be sent",
+                                                          "%d messages could not be sent",
+                                                          summary->failed),
+                                             summary->failed));
+  if (summary->not_filed > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                          "%d message not filed",
+                                                          "%d messages not filed",
+                                                          summary->not_filed),
+                                             summary->not_filed));
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv ("\n", (char **) parts->pdata);
+}
+
+static void
+mail_summary_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(HdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree HdMailSummary *summary = hd_store_run_finish (HD_STORE (source), result, &error);
+  g_autofree char *text = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->mail_counting = FALSE;
+  /* A failed read keeps what was shown; the monitor reports the trouble. */
+  if (summary != NULL)
+    {
+      text = mail_status_text (summary);
+      gtk_label_set_text (self->mail_status_label, text);
+      gtk_widget_set_tooltip_text (self->mail_status_button, text);
+      gtk_widget_set_visible (self->mail_status_button, text[0] != '\0');
+      gtk_widget_remove_css_class (GTK_WIDGET (self->mail_status_label), "warning");
+      if (summary->failed > 0)
+        gtk_widget_add_css_class (GTK_WIDGET (self->mail_status_label), "warning");
+    }
+  if (self->mail_count_again)
+    refresh_mail_status (self);
+}
+
+static void
+refresh_mail_status (HdWindow *self)
+{
+  if (self->store == NULL || !hd_person_is_staff (self->me))
+    {
+      gtk_widget_set_visible (self->mail_status_button, FALSE);
+      return;
+    }
+  if (self->mail_counting)
+    {
+      self->mail_count_again = TRUE;
+      return;
+    }
+
+  self->mail_counting = TRUE;
+  self->mail_count_again = FALSE;
+  hd_store_run_async (self->store, mail_summary_job, NULL, NULL, g_free, self->cancellable,
+                      mail_summary_done, g_object_ref (self));
+}
+
+static void
+follow_mail (HdWindow  *self,
+             GPtrArray *changes)
+{
+  for (guint i = 0; i < changes->len; i++)
+    {
+      HdChange *change = g_ptr_array_index (changes, i);
+
+      if (g_str_equal (change->table, "mail_outbox") ||
+          g_str_equal (change->table, "mail_messages"))
+        {
+          refresh_mail_status (self);
+          return;
+        }
+    }
 }
 
 /* Assigning from the list */
@@ -920,6 +1036,7 @@ monitor_changed_cb (HdWindow  *self,
 
   hd_bench_marks_event ("heard");
   reload_list (self, changes);
+  follow_mail (self, changes);
   refresh_counts (self);
   refresh_workload (self);
 
@@ -1185,6 +1302,10 @@ end_session (HdWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.people", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.service-levels", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-article", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mail", FALSE);
+  gtk_widget_set_visible (self->mail_status_button, FALSE);
+  self->mail_counting = FALSE;
+  self->mail_count_again = FALSE;
   g_clear_object (&self->monitor);
   g_clear_object (&self->drafts);
   g_clear_object (&self->list);
@@ -1261,6 +1382,7 @@ start_session (HdWindow *self,
   apply_filter (self);
   refresh_counts (self);
   refresh_workload (self);
+  refresh_mail_status (self);
   maintain_when_idle (self);
   check_location (self);
   self->maintain_source = g_timeout_add_seconds (MAINTAIN_EVERY_SECONDS, maintain_tick_cb, self);
@@ -1277,6 +1399,7 @@ start_session (HdWindow *self,
                                  hd_person_get_role (self->me) == HD_ROLE_DISPATCHER);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.service-levels",
                                  hd_person_get_role (self->me) == HD_ROLE_DISPATCHER);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mail", hd_person_is_staff (self->me));
   show_file_trouble (self, NULL);
   {
     g_autofree char *damage = NULL;
@@ -1846,6 +1969,23 @@ people_activated (GtkWidget  *widget,
 }
 
 static void
+mail_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  HdWindow *self = HD_WINDOW (widget);
+  GtkWidget *mail;
+
+  if (self->store == NULL)
+    return;
+
+  mail = hd_mail_window_new (GTK_WINDOW (self), self->store);
+  g_signal_connect_object (mail, "changed", G_CALLBACK (changed_here_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (mail));
+}
+
+static void
 service_levels_activated (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *parameter)
@@ -2206,6 +2346,8 @@ hd_window_class_init (HdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdWindow, helpdesk_title);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, view_title);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, mail_status_button);
+  gtk_widget_class_bind_template_child (widget_class, HdWindow, mail_status_label);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, assign_button);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, trouble_revealer);
   gtk_widget_class_bind_template_child (widget_class, HdWindow, trouble_label);
@@ -2249,6 +2391,7 @@ hd_window_class_init (HdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.restore", NULL, restore_activated);
   gtk_widget_class_install_action (widget_class, "win.open-file", NULL, open_file_activated);
   gtk_widget_class_install_action (widget_class, "win.people", NULL, people_activated);
+  gtk_widget_class_install_action (widget_class, "win.mail", NULL, mail_activated);
   gtk_widget_class_install_action (widget_class, "win.service-levels", NULL,
                                    service_levels_activated);
   gtk_widget_class_install_action (widget_class, "win.open-chosen", "s", open_chosen_activated);
@@ -2294,6 +2437,7 @@ hd_window_init (HdWindow *self)
                            self, G_CONNECT_SWAPPED);
   page_shown_cb (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.assign-selected", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mail", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.people", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.service-levels", FALSE);

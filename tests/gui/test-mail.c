@@ -1,0 +1,346 @@
+/* test-mail.c — the window's side of email: the messages not filed, the
+ * outbox with Retry, and the status under the views
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+#include "hd-gui-test-util.h"
+#include "hd-mail-window.h"
+#include "hd-mail.h"
+#include "hd-test-util.h"
+#include "hd-window.h"
+
+#define SUPPORT "support@office.example"
+
+/* Mail whose subject and body are markup and script: shown as text. */
+static const char markup_mail[] =
+  "From: Mallory <mallory@example.org>\n"
+  "To: " SUPPORT "\n"
+  "Subject: <b>Out of office</b> & <i>gone</i>\n"
+  "Date: Tue, 8 Dec 2026 09:00:00 +0100\n"
+  "Message-ID: <markup@example.org>\n"
+  "Auto-Submitted: auto-replied\n"
+  "MIME-Version: 1.0\n"
+  "Content-Type: text/plain; charset=utf-8\n"
+  "\n"
+  "<script>alert(1)</script> I am away.\n";
+
+static gboolean
+has_id (GtkWidget *widget,
+        gpointer   name)
+{
+  return g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), name) == 0;
+}
+
+static GtkWidget *
+named (GtkWidget  *root,
+       GType       type,
+       const char *name)
+{
+  GtkWidget *widget = hd_find_widget (root, type, has_id, (gpointer) name);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+static gboolean
+button_label_is (GtkWidget *widget,
+                 gpointer   label)
+{
+  return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static gboolean
+activatable (GtkWidget *widget,
+             gpointer   data)
+{
+  return gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (widget));
+}
+
+static void
+import (HdStore    *store,
+        GBytes     *raw)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (hd_mail_import (store, raw, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+import_corpus (HdStore    *store,
+               const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "mail", name, NULL);
+  g_autoptr(GBytes) raw = hd_test_read_bytes (path);
+
+  import (store, raw);
+}
+
+static void
+run_sql (const char *path,
+         const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* A helpdesk whose mailbox received a request from Rita (ticket #1, its
+ * acknowledgement failed with the server's answer), and three messages
+ * it did not file: a mailing list, an out-of-office reply, and an
+ * automatic reply written in markup. */
+static HdStore *
+mail_desk (char **path)
+{
+  HdStore *store = hd_test_new_helpdesk (path);
+  HdPersonChanges changes = HD_PERSON_CHANGES_INIT;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdPerson) rita = NULL;
+  g_autoptr(GBytes) markup = g_bytes_new_static (markup_mail, strlen (markup_mail));
+
+  changes.email = "rita@example.org";
+  rita = hd_store_update_person (store, "req1", &changes, &error);
+  g_assert_no_error (error);
+  run_sql (*path, "INSERT INTO mail_account (id, address) VALUES (1, '" SUPPORT "')");
+  import_corpus (store, "thunderbird-plain.eml");
+  import_corpus (store, "mailing-list.eml");
+  import_corpus (store, "ooo-auto-submitted.eml");
+  import (store, markup);
+  run_sql (*path, "UPDATE mail_outbox SET state = 'failed', attempts = 5, next_try_at = NULL,"
+                  " server_answer = '550 5.1.1 <rita@example.org>: Recipient address rejected'");
+  return store;
+}
+
+static HdMailSummary
+summary_of (HdStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  HdMailSummary summary;
+
+  g_assert_true (hd_store_get_mail_summary (store, &summary, &error));
+  g_assert_no_error (error);
+  return summary;
+}
+
+/* HdMailWindow */
+
+typedef struct {
+  GtkWidget *window;
+  guint      want;
+} Rows;
+
+static gboolean
+not_filed_listed (Rows *rows)
+{
+  g_autoptr(GPtrArray) found = hd_find_widgets (named (rows->window, GTK_TYPE_LIST_BOX,
+                                                       "not_filed_list"),
+                                                ADW_TYPE_ACTION_ROW, activatable, NULL);
+
+  return found->len == rows->want &&
+         gtk_widget_get_sensitive (named (rows->window, GTK_TYPE_STACK, "stack"));
+}
+
+static void
+wait_not_filed (GtkWidget *window,
+                guint      n)
+{
+  Rows rows = { window, n };
+
+  hd_wait_until (not_filed_listed, &rows, HD_WAIT_MS);
+}
+
+static gboolean
+failed_hidden (GtkWidget *window)
+{
+  return !gtk_widget_get_visible (named (window, GTK_TYPE_LIST_BOX, "failed_list"));
+}
+
+static gboolean
+showing_list (GtkWidget *window)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (named (window, GTK_TYPE_STACK,
+                                                                        "stack"))),
+                    "list") == 0 &&
+         gtk_widget_get_sensitive (named (window, GTK_TYPE_STACK, "stack"));
+}
+
+static char *
+original_text (GtkWidget *window)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (named (window,
+                                                                          GTK_TYPE_TEXT_VIEW,
+                                                                          "original_view")));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static gboolean
+original_shown (GtkWidget *window)
+{
+  g_autofree char *text = original_text (window);
+
+  return text[0] != '\0';
+}
+
+static GtkWidget *
+open_not_filed (GtkWidget  *window,
+                const char *sender)
+{
+  GtkWidget *row = hd_find_row (named (window, GTK_TYPE_LIST_BOX, "not_filed_list"),
+                                ADW_TYPE_ACTION_ROW, sender);
+
+  g_assert_nonnull (row);
+  g_assert_false (adw_preferences_row_get_use_markup (ADW_PREFERENCES_ROW (row)));
+  g_signal_emit_by_name (row, "activated");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (named (window, GTK_TYPE_STACK,
+                                                                       "stack"))), ==, "form");
+  hd_wait_until (original_shown, window, HD_WAIT_MS);
+  return row;
+}
+
+static gint64
+count_tickets (HdStore *store)
+{
+  gint64 n = 0;
+
+  for (gint64 number = 1; number < 10; number++)
+    {
+      g_autoptr(HdTicket) ticket = hd_store_get_ticket (store, number, NULL);
+
+      n += ticket != NULL;
+    }
+  return n;
+}
+
+static void
+test_mail_window (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdStore) checker = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) failed = NULL;
+  g_autoptr(GPtrArray) on_ticket = NULL;
+  g_autofree char *text = NULL;
+  GtkWidget *window, *row, *retry, *error_label;
+  const char *subtitle;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  store = mail_desk (&path);
+  checker = hd_test_open_as (path, "disp");
+  window = hd_mail_window_new (NULL, store);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* The outbox: the failed acknowledgement, the server's answer quoted. */
+  wait_not_filed (window, 3);
+  g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (named (window,
+                                                            ADW_TYPE_PREFERENCES_GROUP,
+                                                            "outbox_group"))),
+                   ==, "1 message could not be sent");
+  failed = hd_find_widgets (named (window, GTK_TYPE_LIST_BOX, "failed_list"), ADW_TYPE_ACTION_ROW,
+                            NULL, NULL);
+  g_assert_cmpuint (failed->len, ==, 1);
+  g_assert_false (adw_preferences_row_get_use_markup (failed->pdata[0]));
+  subtitle = adw_action_row_get_subtitle (failed->pdata[0]);
+  g_assert_nonnull (strstr (subtitle, "To rita@example.org · ticket #1"));
+  g_assert_nonnull (strstr (subtitle, "550 5.1.1 <rita@example.org>: Recipient address rejected"));
+
+  /* The markup stays text. */
+  row = hd_find_row (named (window, GTK_TYPE_LIST_BOX, "not_filed_list"), ADW_TYPE_ACTION_ROW,
+                     "Mallory <mallory@example.org>");
+  g_assert_nonnull (row);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                            "<b>Out of office</b> & <i>gone</i>"));
+  hd_wait_frames (window, 3);
+  g_free (hd_save_screenshot (window, "screenshot-mail-window.png"));
+
+  /* Retry: queued again, for now. */
+  retry = hd_find_widget (named (window, GTK_TYPE_LIST_BOX, "failed_list"), GTK_TYPE_BUTTON,
+                          button_label_is, "_Retry");
+  g_assert_nonnull (retry);
+  g_signal_emit_by_name (retry, "clicked");
+  hd_wait_until (failed_hidden, window, HD_WAIT_MS);
+  g_assert_cmpint (summary_of (checker).failed, ==, 0);
+  g_assert_cmpint (summary_of (checker).waiting, ==, 1);
+  g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (named (window,
+                                                            ADW_TYPE_PREFERENCES_GROUP,
+                                                            "outbox_group"))),
+                   ==, "1 message waiting to be sent");
+
+  /* The original, as text: the script is shown, not run or rendered. */
+  open_not_filed (window, "Mallory <mallory@example.org>");
+  text = original_text (window);
+  g_assert_nonnull (strstr (text, "Subject: <b>Out of office</b> & <i>gone</i>"));
+  g_assert_nonnull (strstr (text, "<script>alert(1)</script> I am away."));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (named (window, ADW_TYPE_ACTION_ROW,
+                                                                       "subject_row"))),
+                   ==, "<b>Out of office</b> & <i>gone</i>");
+  hd_wait_frames (window, 3);
+  g_free (hd_save_screenshot (window, "screenshot-mail-not-filed.png"));
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 700);
+  hd_wait_frames (window, 3);
+  g_free (hd_save_screenshot (window, "screenshot-mail-not-filed-narrow.png"));
+
+  /* Add to ticket #1: a number is needed, then it is a reply there. */
+  gtk_editable_set_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "ticket_row")), "one");
+  g_signal_emit_by_name (named (window, ADW_TYPE_ENTRY_ROW, "ticket_row"), "apply");
+  error_label = named (window, GTK_TYPE_LABEL, "form_error");
+  g_assert_true (gtk_widget_get_visible (error_label));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), ==, "“one” is not a ticket number.");
+  gtk_editable_set_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "ticket_row")), "#1");
+  g_signal_emit_by_name (named (window, ADW_TYPE_ENTRY_ROW, "ticket_row"), "apply");
+  hd_wait_until (showing_list, window, HD_WAIT_MS);
+  wait_not_filed (window, 2);
+  on_ticket = hd_store_list_ticket_mail (checker, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (on_ticket->len, ==, 3);
+  g_assert_cmpstr (((HdMailOnTicket *) on_ticket->pdata[2])->from_address, ==,
+                   "mallory@example.org");
+  g_assert_cmpint (((HdMailOnTicket *) on_ticket->pdata[2])->event, >, 0);
+
+  /* The mailing list as a new ticket. */
+  g_assert_cmpint (count_tickets (checker), ==, 1);
+  open_not_filed (window, "Announce Bot <announce@lists.example.org>");
+  g_assert_true (gtk_widget_activate_action (window, "mail.file-new", NULL));
+  hd_wait_until (showing_list, window, HD_WAIT_MS);
+  wait_not_filed (window, 1);
+  g_assert_cmpint (count_tickets (checker), ==, 2);
+
+  /* The out-of-office reply dismissed: the list is empty, and says so. */
+  row = hd_find_widget (named (window, GTK_TYPE_LIST_BOX, "not_filed_list"), ADW_TYPE_ACTION_ROW,
+                        activatable, NULL);
+  g_signal_emit_by_name (row, "activated");
+  hd_wait_until (original_shown, window, HD_WAIT_MS);
+  g_assert_true (gtk_widget_activate_action (window, "mail.dismiss", NULL));
+  hd_wait_until (showing_list, window, HD_WAIT_MS);
+  wait_not_filed (window, 0);
+  g_assert_cmpint (summary_of (checker).not_filed, ==, 0);
+  g_assert_cmpint (count_tickets (checker), ==, 2);
+  g_assert_nonnull (hd_find_row (window, ADW_TYPE_ACTION_ROW, "Every message received was filed"));
+
+  hd_destroy_and_wait (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  hd_gui_test_init (&argc, &argv);
+  hd_mail_init ();
+
+  g_test_add_func ("/gui/mail/window", test_mail_window);
+
+  return g_test_run ();
+}
