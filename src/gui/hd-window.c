@@ -1976,7 +1976,7 @@ mail_activated (GtkWidget  *widget,
   HdWindow *self = HD_WINDOW (widget);
   GtkWidget *mail;
 
-  if (self->store == NULL)
+  if (self->store == NULL || !hd_person_is_staff (self->me))
     return;
 
   mail = hd_mail_window_new (GTK_WINDOW (self), self->store);

@@ -333,6 +333,113 @@ test_mail_window (void)
   hd_destroy_and_wait (GTK_WINDOW (window));
 }
 
+/* The status under the views */
+
+typedef struct {
+  GtkWidget  *window;
+  const char *want;
+} Status;
+
+static gboolean
+status_says (Status *status)
+{
+  GtkWidget *button = named (status->window, GTK_TYPE_BUTTON, "mail_status_button");
+  GtkWidget *label = named (status->window, GTK_TYPE_LABEL, "mail_status_label");
+
+  return gtk_widget_get_visible (button) &&
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), status->want) == 0;
+}
+
+static void
+test_window_status (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdStore) checker = NULL;
+  g_autoptr(HdApplication) app = NULL;
+  g_autoptr(GPtrArray) failed = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *mail;
+  HdWindow *window;
+  Status status;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  store = mail_desk (&path);
+  g_clear_object (&store);
+  checker = hd_test_open_as (path, "disp");
+  g_setenv ("HELPDESK_LOGIN", "disp", TRUE);
+  app = hd_gui_test_new_application ();
+  window = hd_window_new (app, hd_application_get_settings (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
+  gtk_window_present (GTK_WINDOW (window));
+  hd_window_open_file (window, path);
+
+  status.window = GTK_WIDGET (window);
+  status.want = "1 message could not be sent\n3 messages not filed";
+  hd_wait_until (status_says, &status, HD_WAIT_MS);
+  hd_wait_frames (GTK_WIDGET (window), 3);
+  g_free (hd_save_screenshot (GTK_WIDGET (window), "screenshot-mail-status.png"));
+
+  /* Another desk retries the message: the status follows. */
+  failed = hd_store_list_failed_mail (checker, &error);
+  g_assert_no_error (error);
+  g_assert_true (hd_store_retry_outgoing (checker, ((HdMailOnTicket *) failed->pdata[0])->outbox,
+                                          &error));
+  g_assert_no_error (error);
+  status.want = "1 message waiting to be sent\n3 messages not filed";
+  hd_wait_until (status_says, &status, HD_WAIT_MS);
+
+  /* It opens the Mail window. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.mail", NULL));
+  mail = hd_find_toplevel (HD_TYPE_MAIL_WINDOW);
+  g_assert_nonnull (mail);
+  g_assert_true (gtk_window_get_transient_for (mail) == GTK_WINDOW (window));
+  hd_destroy_and_wait (mail);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 700);
+  hd_wait_frames (GTK_WIDGET (window), 3);
+  g_free (hd_save_screenshot (GTK_WIDGET (window), "screenshot-mail-status-narrow.png"));
+
+  hd_destroy_and_wait (GTK_WINDOW (window));
+}
+
+static gboolean
+has_store (HdWindow *window)
+{
+  return hd_window_get_store (window) != NULL;
+}
+
+/* A requester's window says nothing of the mailbox. */
+static void
+test_window_status_requester (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdApplication) app = NULL;
+  g_autoptr(GListModel) list = NULL;
+  HdWindow *window;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  store = mail_desk (&path);
+  g_clear_object (&store);
+  g_setenv ("HELPDESK_LOGIN", "req1", TRUE);
+  app = hd_gui_test_new_application ();
+  window = hd_window_new (app, hd_application_get_settings (app));
+  gtk_window_present (GTK_WINDOW (window));
+  hd_window_open_file (window, path);
+  hd_wait_until (has_store, window, HD_WAIT_MS);
+  hd_wait_frames (GTK_WIDGET (window), 10);
+  g_assert_false (gtk_widget_get_visible (named (GTK_WIDGET (window), GTK_TYPE_BUTTON,
+                                                 "mail_status_button")));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.mail", NULL);
+  g_assert_null (hd_find_toplevel (HD_TYPE_MAIL_WINDOW));
+  hd_destroy_and_wait (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -341,6 +448,8 @@ main (int   argc,
   hd_mail_init ();
 
   g_test_add_func ("/gui/mail/window", test_mail_window);
+  g_test_add_func ("/gui/mail/window-status", test_window_status);
+  g_test_add_func ("/gui/mail/window-status-requester", test_window_status_requester);
 
   return g_test_run ();
 }
