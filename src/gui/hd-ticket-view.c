@@ -25,7 +25,9 @@
 #include "hd-enum-types.h"
 #include "hd-format.h"
 #include "hd-rules.h"
+#include "hd-mail-original.h"
 #include "hd-store-async.h"
+#include "hd-ticket-mail.h"
 #include "hd-ticket-view.h"
 
 struct _HdTicketView
@@ -54,6 +56,7 @@ struct _HdTicketView
   GtkTextView    *description_view;
   GtkButton      *save_description_button;
   GtkListBox     *timeline;
+  HdTicketMail   *mail;
   GtkTextView    *composer_view;
   HdAttachmentComposer *attachment_composer;
   GtkScrolledWindow *ticket_scroller;
@@ -309,6 +312,9 @@ create_event_row (HdTicketEvent *event)
   gtk_box_append (GTK_BOX (box), body);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  g_object_set_data_full (G_OBJECT (row), "hd-event",
+                          g_memdup2 (&(gint64) { hd_ticket_event_get_id (event) }, sizeof (gint64)),
+                          g_free);
   if (kind == HD_EVENT_NOTE)
     gtk_widget_add_css_class (row, "internal-note");
 
@@ -1071,6 +1077,75 @@ publish_activated (GtkWidget  *widget,
                       draft_article_done, g_object_ref (self));
 }
 
+/* Mail (staff): the ticket's messages under its history, and on each
+ * reply that came by mail, its sender and Show Original. */
+
+static void
+original_clicked_cb (GtkButton    *button,
+                     HdTicketView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  hd_mail_original_present (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->store,
+                            *(gint64 *) g_object_get_data (G_OBJECT (button), "hd-message-row"));
+}
+
+static void
+mark_mail_event (HdTicketView         *self,
+                 GtkWidget            *row,
+                 const HdMailOnTicket *mail)
+{
+  GtkWidget *box = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row));
+  GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  g_autofree char *text = g_strdup_printf (_("By mail from %s"), mail->from_address);
+  GtkWidget *label = gtk_label_new (text);
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("Show _Original"));
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_add_css_class (label, "caption");
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "caption");
+  g_object_set_data_full (G_OBJECT (button), "hd-message-row",
+                          g_memdup2 (&mail->row, sizeof mail->row), g_free);
+  g_signal_connect (button, "clicked", G_CALLBACK (original_clicked_cb), self);
+  gtk_box_append (GTK_BOX (line), label);
+  gtk_box_append (GTK_BOX (line), button);
+  g_object_set_data (G_OBJECT (row), "hd-mail-line", line);
+  gtk_box_append (GTK_BOX (box), line);
+}
+
+static void
+mail_loaded_cb (HdTicketView *self)
+{
+  for (GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->timeline, 0);
+       row != NULL;
+       row = gtk_list_box_get_row_at_index (self->timeline, gtk_list_box_row_get_index (row) + 1))
+    {
+      gint64 *event = g_object_get_data (G_OBJECT (row), "hd-event");
+      const HdMailOnTicket *mail = event != NULL ? hd_ticket_mail_find_event (self->mail, *event)
+                                                 : NULL;
+
+      if (mail != NULL && g_object_get_data (G_OBJECT (row), "hd-mail-line") == NULL)
+        mark_mail_event (self, GTK_WIDGET (row), mail);
+    }
+}
+
+static void
+mail_message_cb (HdTicketView *self,
+                 const char   *text)
+{
+  report (self, text);
+}
+
+static void
+show_mail (HdTicketView *self)
+{
+  hd_ticket_mail_show (self->mail, self->store, self->me, self->number);
+}
+
 static void
 load_done (GObject      *source,
            GAsyncResult *result,
@@ -1091,6 +1166,7 @@ load_done (GObject      *source,
     {
       fill (self, loaded);
       start_kb_load (self);
+      show_mail (self);
     }
   loaded_free (loaded);
 }
@@ -1956,6 +2032,7 @@ hd_ticket_view_class_init (HdTicketViewClass *klass)
                                              G_TYPE_NONE, 1, G_TYPE_INT64);
 
   g_type_ensure (HD_TYPE_ATTACHMENT_COMPOSER);
+  g_type_ensure (HD_TYPE_TICKET_MAIL);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/helpdesk/Helpdesk/hd-ticket-view.ui");
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, stack);
@@ -1978,6 +2055,9 @@ hd_ticket_view_class_init (HdTicketViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, description_view);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, save_description_button);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, timeline);
+  gtk_widget_class_bind_template_child (widget_class, HdTicketView, mail);
+  gtk_widget_class_bind_template_callback (widget_class, mail_loaded_cb);
+  gtk_widget_class_bind_template_callback (widget_class, mail_message_cb);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, composer_view);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, attachment_composer);
   gtk_widget_class_bind_template_child (widget_class, HdTicketView, internal_check);
@@ -2068,6 +2148,7 @@ hd_ticket_view_set_store (HdTicketView *self,
   hd_attachment_composer_set_store (self->attachment_composer, store);
   g_clear_object (&self->ticket);
   self->number = 0;
+  show_mail (self);
   clear_edits (self);
   clear_kb (self);
   self->filling = TRUE;

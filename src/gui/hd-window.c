@@ -341,6 +341,7 @@ follow_mail (HdWindow  *self,
           g_str_equal (change->table, "mail_messages"))
         {
           refresh_mail_status (self);
+          hd_ticket_view_reload (self->ticket_view);
           return;
         }
     }

@@ -12,6 +12,8 @@
 #include "hd-mail-window.h"
 #include "hd-mail.h"
 #include "hd-test-util.h"
+#include "hd-ticket-mail.h"
+#include "hd-ticket-view.h"
 #include "hd-window.h"
 
 #define SUPPORT "support@office.example"
@@ -333,6 +335,154 @@ test_mail_window (void)
   hd_destroy_and_wait (GTK_WINDOW (window));
 }
 
+/* The mail on a ticket */
+
+static const char reply_by_mail[] =
+  "From: Rita Requester <rita@example.org>\n"
+  "To: " SUPPORT "\n"
+  "Subject: Re: [#1] Printer on the second floor jams\n"
+  "Date: Tue, 8 Dec 2026 10:00:00 +0100\n"
+  "Message-ID: <rita-reply@example.org>\n"
+  "MIME-Version: 1.0\n"
+  "Content-Type: text/plain; charset=utf-8\n"
+  "\n"
+  "It jams again <b>every</b> morning.\n";
+
+static gboolean
+mail_rows_are (GtkWidget *view)
+{
+  GtkWidget *mail = hd_find_widget (view, HD_TYPE_TICKET_MAIL, NULL, NULL);
+  g_autoptr(GPtrArray) rows = hd_find_widgets (mail, ADW_TYPE_ACTION_ROW, NULL, NULL);
+  const char *want = g_object_get_data (G_OBJECT (view), "want-state");
+
+  if (!gtk_widget_get_visible (mail) || rows->len != 3)
+    return FALSE;
+  return strstr (adw_action_row_get_subtitle (rows->pdata[1]), want) != NULL;
+}
+
+static gboolean
+original_dialog_shown (gpointer data)
+{
+  GtkWindow *window = hd_find_toplevel (ADW_TYPE_WINDOW);
+  GtkWidget *view;
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  if (window == NULL || g_strcmp0 (gtk_window_get_title (window), "Original Message") != 0)
+    return FALSE;
+  view = hd_find_widget (GTK_WIDGET (window), GTK_TYPE_TEXT_VIEW, NULL, NULL);
+  gtk_text_buffer_get_bounds (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), &start, &end);
+  text = gtk_text_buffer_get_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), &start, &end,
+                                   FALSE);
+  return strstr (text, "It jams again <b>every</b> morning.") != NULL;
+}
+
+static void
+scroll_to_end (GtkWidget *view)
+{
+  GtkWidget *scroller = hd_find_widget (view, GTK_TYPE_SCROLLED_WINDOW, has_id,
+                                        "ticket_scroller");
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+  hd_wait_frames (view, 3);
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
+                                        gtk_adjustment_get_page_size (adjustment));
+  hd_wait_frames (view, 3);
+}
+
+static gboolean
+view_loaded (HdTicketView *view)
+{
+  return hd_ticket_view_get_ticket (view) != NULL;
+}
+
+static void
+test_ticket_mail (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdStore) checker = NULL;
+  g_autoptr(HdStore) requester = NULL;
+  g_autoptr(HdPerson) me = NULL;
+  g_autoptr(HdPerson) rita = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GBytes) reply = g_bytes_new_static (reply_by_mail, strlen (reply_by_mail));
+  GtkWidget *view, *mail, *timeline, *button;
+  GtkWindow *window, *dialog;
+  const char *subtitle;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  store = mail_desk (&path);
+  import (store, reply);
+  checker = hd_test_open_as (path, "disp");
+  me = hd_store_dup_me (store);
+
+  view = hd_ticket_view_new ();
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 1366, 768);
+  gtk_window_set_child (window, view);
+  gtk_window_present (window);
+  hd_ticket_view_set_store (HD_TICKET_VIEW (view), store, me);
+  hd_ticket_view_show (HD_TICKET_VIEW (view), 1);
+  g_object_set_data (G_OBJECT (view), "want-state", (gpointer) "Not sent");
+  hd_wait_until (mail_rows_are, view, HD_WAIT_MS);
+
+  /* Received, sent and failed with the server's answer, received. */
+  mail = hd_find_widget (view, HD_TYPE_TICKET_MAIL, NULL, NULL);
+  rows = hd_find_widgets (mail, ADW_TYPE_ACTION_ROW, NULL, NULL);
+  g_assert_cmpstr (adw_preferences_row_get_title (rows->pdata[0]), ==,
+                   "From Rita Requester <rita@example.org>");
+  g_assert_cmpstr (adw_preferences_row_get_title (rows->pdata[1]), ==, "To rita@example.org");
+  subtitle = adw_action_row_get_subtitle (rows->pdata[1]);
+  g_assert_nonnull (strstr (subtitle, "550 5.1.1 <rita@example.org>: Recipient address rejected"));
+  for (guint i = 0; i < rows->len; i++)
+    g_assert_false (adw_preferences_row_get_use_markup (rows->pdata[i]));
+
+  /* The reply in the history says it came by mail, and from whom. */
+  timeline = hd_find_widget (view, GTK_TYPE_LIST_BOX, has_id, "timeline");
+  g_assert_nonnull (hd_find_label (timeline, "By mail from rita@example.org"));
+  g_assert_nonnull (hd_find_label (timeline, "It jams again <b>every</b> morning."));
+  scroll_to_end (view);
+  g_free (hd_save_screenshot (GTK_WIDGET (window), "screenshot-ticket-mail.png"));
+  gtk_window_set_default_size (window, 400, 768);
+  hd_wait_frames (GTK_WIDGET (window), 3);
+  scroll_to_end (view);
+  g_free (hd_save_screenshot (GTK_WIDGET (window), "screenshot-ticket-mail-narrow.png"));
+
+  /* Show Original: the message as text, in a dialog. */
+  button = hd_find_widget (timeline, GTK_TYPE_BUTTON, button_label_is, "Show _Original");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  hd_wait_until (original_dialog_shown, NULL, HD_WAIT_MS);
+  dialog = hd_find_toplevel (ADW_TYPE_WINDOW);
+  hd_wait_frames (GTK_WIDGET (dialog), 3);
+  g_free (hd_save_screenshot (GTK_WIDGET (dialog), "screenshot-mail-original.png"));
+  hd_destroy_and_wait (dialog);
+
+  /* Retry: queued again, and the row says so. */
+  button = hd_find_widget (mail, GTK_TYPE_BUTTON, button_label_is, "_Retry");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  g_object_set_data (G_OBJECT (view), "want-state", (gpointer) "Waiting to be sent");
+  hd_wait_until (mail_rows_are, view, HD_WAIT_MS);
+  g_assert_cmpint (summary_of (checker).failed, ==, 0);
+  g_assert_null (hd_find_widget (mail, GTK_TYPE_BUTTON, button_label_is, "_Retry"));
+
+  /* Requesters see no mail. */
+  requester = hd_test_open_as (path, "req1");
+  rita = hd_store_dup_me (requester);
+  hd_ticket_view_set_store (HD_TICKET_VIEW (view), requester, rita);
+  hd_ticket_view_show (HD_TICKET_VIEW (view), 1);
+  hd_wait_until (view_loaded, view, HD_WAIT_MS);
+  hd_wait_frames (GTK_WIDGET (window), 3);
+  g_assert_false (gtk_widget_get_visible (mail));
+  g_assert_null (hd_find_label (timeline, "By mail from rita@example.org"));
+
+  hd_destroy_and_wait (window);
+}
+
 /* The status under the views */
 
 typedef struct {
@@ -449,6 +599,7 @@ main (int   argc,
 
   g_test_add_func ("/gui/mail/window", test_mail_window);
   g_test_add_func ("/gui/mail/window-status", test_window_status);
+  g_test_add_func ("/gui/mail/ticket", test_ticket_mail);
   g_test_add_func ("/gui/mail/window-status-requester", test_window_status_requester);
 
   return g_test_run ();
