@@ -1510,7 +1510,8 @@ hd_store_list_failed_mail (HdStore  *self,
  * @outbox: a failed message's outbox row
  *
  * Queues a failed message again, to be tried at the next send pass (its
- * next try is now). Staff only.
+ * next try is now), with its attempts counted afresh: a person decided
+ * to try again, so the back-off starts over. Staff only.
  */
 gboolean
 hd_store_retry_outgoing (HdStore  *self,
@@ -1527,8 +1528,8 @@ hd_store_retry_outgoing (HdStore  *self,
     return FALSE;
   me = hd_store_lock_me (self, error);
   ok = me != NULL && hd_rules_check_file_mail (me, error) &&
-       (stmt = hd_store_prepare (self, "UPDATE mail_outbox SET state = 'queued', next_try_at = ?"
-                                 " WHERE id = ? AND state = 'failed'", error)) != NULL;
+       (stmt = hd_store_prepare (self, "UPDATE mail_outbox SET state = 'queued', next_try_at = ?,"
+                                 " attempts = 0 WHERE id = ? AND state = 'failed'", error)) != NULL;
   if (ok)
     {
       sqlite3_bind_int64 (stmt, 1, hd_store_now (self));
