@@ -19,6 +19,7 @@
 #include "hd-kb-list-view.h"
 #include "hd-location.h"
 #include "hd-new-ticket-dialog.h"
+#include "hd-mail-fetcher.h"
 #include "hd-mail-window.h"
 #include "hd-people-window.h"
 #include "hd-sidebar.h"
@@ -54,6 +55,8 @@ struct _HdWindow
   GtkRevealer          *trouble_revealer;
   GtkWidget            *mail_status_button;
   GtkLabel             *mail_status_label;
+  HdMailFetcher        *fetcher;         /* staff: fetches and sends the mail */
+  char                 *fetch_trouble;   /* what the last run on the clock said went wrong */
   GtkLabel             *trouble_label;
   GtkWidget            *trouble_button;
   GtkWidget            *recover_button;
@@ -345,6 +348,66 @@ follow_mail (HdWindow  *self,
           return;
         }
     }
+}
+
+/* Fetching: a staff member's window fetches and sends the helpdesk's mail
+ * on a thread of its own (hd-mail-fetcher.c). A run asked for (Fetch Now)
+ * says what it did; a run on the clock speaks only of new trouble, once. */
+static void
+fetch_finished_cb (HdWindow   *self,
+                   gboolean    ok,
+                   const char *text,
+                   gpointer    fetcher)
+{
+  if (ok && text == NULL)
+    {
+      g_clear_pointer (&self->fetch_trouble, g_free);
+      return;
+    }
+  if (text == NULL || (!ok && g_strcmp0 (text, self->fetch_trouble) == 0))
+    return;
+  if (!ok)
+    {
+      g_free (self->fetch_trouble);
+      self->fetch_trouble = g_strdup (text);
+    }
+  toast (self, text);
+}
+
+static void
+start_fetching (HdWindow *self,
+                HdStore  *store)
+{
+  if (!hd_person_is_staff (self->me) || !hd_store_can_write (store))
+    return;
+  self->fetcher = hd_mail_fetcher_new (hd_store_get_path (store), hd_person_get_login (self->me));
+  g_signal_connect_object (self->fetcher, "finished", G_CALLBACK (fetch_finished_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.fetch-now", TRUE);
+}
+
+static void
+stop_fetching (HdWindow *self)
+{
+  if (self->fetcher != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->fetcher, self);
+      hd_mail_fetcher_stop (self->fetcher);
+    }
+  g_clear_object (&self->fetcher);
+  g_clear_pointer (&self->fetch_trouble, g_free);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.fetch-now", FALSE);
+}
+
+static void
+fetch_now_activated (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  HdWindow *self = HD_WINDOW (widget);
+
+  if (self->fetcher != NULL)
+    hd_mail_fetcher_fetch_now (self->fetcher);
 }
 
 /* Assigning from the list */
@@ -1305,6 +1368,7 @@ end_session (HdWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-article", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mail", FALSE);
   gtk_widget_set_visible (self->mail_status_button, FALSE);
+  stop_fetching (self);
   self->mail_counting = FALSE;
   self->mail_count_again = FALSE;
   g_clear_object (&self->monitor);
@@ -1384,6 +1448,7 @@ start_session (HdWindow *self,
   refresh_counts (self);
   refresh_workload (self);
   refresh_mail_status (self);
+  start_fetching (self, store);
   maintain_when_idle (self);
   check_location (self);
   self->maintain_source = g_timeout_add_seconds (MAINTAIN_EVERY_SECONDS, maintain_tick_cb, self);
@@ -2393,6 +2458,7 @@ hd_window_class_init (HdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-file", NULL, open_file_activated);
   gtk_widget_class_install_action (widget_class, "win.people", NULL, people_activated);
   gtk_widget_class_install_action (widget_class, "win.mail", NULL, mail_activated);
+  gtk_widget_class_install_action (widget_class, "win.fetch-now", NULL, fetch_now_activated);
   gtk_widget_class_install_action (widget_class, "win.service-levels", NULL,
                                    service_levels_activated);
   gtk_widget_class_install_action (widget_class, "win.open-chosen", "s", open_chosen_activated);
@@ -2439,6 +2505,7 @@ hd_window_init (HdWindow *self)
   page_shown_cb (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.assign-selected", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mail", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.fetch-now", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.people", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.service-levels", FALSE);
