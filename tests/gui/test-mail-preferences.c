@@ -15,6 +15,7 @@
 #include "hd-mail.h"
 #include "hd-test-mail.h"
 #include "hd-test-util.h"
+#include "hd-window.h"
 
 static HdTestKeyring *keyring;
 
@@ -221,6 +222,129 @@ test_mail_preferences (void)
   hd_destroy_and_wait (GTK_WINDOW (window));
 }
 
+/* Fetching from the window */
+
+static char *
+request (guint n)
+{
+  return g_strdup_printf ("From: Person %u <person%u@example.org>\r\n"
+                          "To: " HD_TEST_MAIL_USER "\r\n"
+                          "Subject: Request %u\r\n"
+                          "Message-ID: <window-request-%u@example.org>\r\n"
+                          "Date: Mon, 07 Dec 2026 10:00:00 +0000\r\n"
+                          "\r\n"
+                          "Please help with thing %u.\r\n", n, n, n, n, n);
+}
+
+typedef struct {
+  HdStore    *checker;
+  HdTestSmtp *smtp;
+  gint64      ticket;
+  guint       sent;
+} Filed;
+
+static gboolean
+filed_and_acknowledged (Filed *f)
+{
+  g_autoptr(HdTicket) ticket = hd_store_get_ticket (f->checker, f->ticket, NULL);
+
+  return ticket != NULL && hd_test_smtp_count (f->smtp) >= f->sent;
+}
+
+static gboolean
+has_store (HdWindow *window)
+{
+  return hd_window_get_store (window) != NULL;
+}
+
+static void
+test_fetch_now (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *file_id = NULL;
+  g_autofree char *first = request (1);
+  g_autofree char *second = request (2);
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdStore) checker = NULL;
+  g_autoptr(HdMailSettings) settings = hd_mail_settings_new ();
+  g_autoptr(HdMailAccount) account = NULL;
+  g_autoptr(HdApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HdTicket) early = NULL;
+  HdTestImap *imap;
+  HdTestSmtp *smtp;
+  HdWindow *window;
+  Filed filed;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+  if (keyring == NULL)
+    {
+      g_test_skip ("gnome-keyring-daemon is not installed");
+      return;
+    }
+  imap = hd_test_imap_start ();
+  if (imap == NULL)
+    return;
+  smtp = hd_test_smtp_start (imap, HD_MAIL_SECURITY_STARTTLS);
+  if (smtp == NULL)
+    {
+      hd_test_imap_stop (imap);
+      return;
+    }
+
+  /* The mailbox on the test's servers, checked once an hour: only Fetch
+   * Now makes the window fetch again within the test. */
+  store = hd_test_new_helpdesk (&path);
+  g_free (settings->address);
+  settings->address = g_strdup (HD_TEST_MAIL_USER);
+  g_free (settings->imap_host);
+  settings->imap_host = g_strdup ("localhost");
+  settings->imap_port = hd_test_imap_port (imap, HD_MAIL_SECURITY_TLS);
+  g_free (settings->smtp_host);
+  settings->smtp_host = g_strdup ("localhost");
+  settings->smtp_port = hd_test_smtp_port (smtp);
+  g_free (settings->smtp_security);
+  settings->smtp_security = g_strdup ("starttls");
+  g_free (settings->user_name);
+  settings->user_name = g_strdup (HD_TEST_MAIL_USER);
+  settings->interval_seconds = 3600;
+  settings->enabled = TRUE;
+  g_assert_true (hd_store_set_mail_settings (store, settings, 0, &error));
+  g_assert_no_error (error);
+  file_id = hd_store_get_file_uuid (store, &error);
+  g_assert_no_error (error);
+  account = hd_mail_account_from_settings (settings);
+  g_assert_true (hd_mail_password_store (file_id, account, HD_TEST_MAIL_PASSWORD, NULL, &error));
+  g_assert_no_error (error);
+  g_setenv ("HELPDESK_MAIL_CA_FILE", hd_test_imap_ca_file (imap), TRUE);
+  hd_test_imap_append (imap, first);
+  checker = hd_test_open_as (path, "disp");
+
+  /* Opened, the window fetches: a ticket, and its acknowledgement sent. */
+  g_setenv ("HELPDESK_LOGIN", "disp", TRUE);
+  app = hd_gui_test_new_application ();
+  window = hd_window_new (app, hd_application_get_settings (app));
+  gtk_window_present (GTK_WINDOW (window));
+  hd_window_open_file (window, path);
+  hd_wait_until (has_store, window, HD_WAIT_MS);
+  filed = (Filed) { checker, smtp, 1, 1 };
+  hd_wait_until (filed_and_acknowledged, &filed, 60000);
+
+  /* Fetch Now fetches what came since. */
+  hd_test_imap_append (imap, second);
+  early = hd_store_get_ticket (checker, 2, NULL);
+  g_assert_null (early);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.fetch-now", NULL));
+  filed = (Filed) { checker, smtp, 2, 2 };
+  hd_wait_until (filed_and_acknowledged, &filed, 60000);
+
+  hd_destroy_and_wait (GTK_WINDOW (window));
+  g_unsetenv ("HELPDESK_MAIL_CA_FILE");
+  hd_test_smtp_stop (smtp);
+  hd_test_imap_stop (imap);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -234,6 +358,7 @@ main (int   argc,
   hd_mail_init ();
 
   g_test_add_func ("/gui/mail/preferences", test_mail_preferences);
+  g_test_add_func ("/gui/mail/fetch-now", test_fetch_now);
 
   status = g_test_run ();
   g_clear_pointer (&keyring, hd_test_keyring_stop);
