@@ -753,6 +753,14 @@ test_file_by_hand (Desk          *desk,
   g_assert_cmpint (hd_ticket_event_get_id (reply), ==, hand.event);
   g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_messages"
                               " WHERE ticket_id = 1 AND direction = 'in'", NULL), ==, 2);
+  /* Its original is kept with it, byte for byte. */
+  {
+    g_autoptr(GBytes) original = hd_store_get_mail_original (desk->disp, hand.message_row, &error);
+    g_autoptr(GBytes) expected = corpus ("ooo-auto-submitted.eml");
+
+    g_assert_no_error (error);
+    g_assert_true (g_bytes_equal (original, expected));
+  }
   hd_mail_filing_clear (&hand);
 
   /* Filed once: the row is gone from the list. */
