@@ -226,6 +226,16 @@ hd_destroy_and_wait_impl (GtkWindow  *window,
   g_assert_true (GTK_IS_WINDOW (window));
   what = g_strdup_printf ("the destroyed %s to be finalized", G_OBJECT_TYPE_NAME (window));
   g_object_add_weak_pointer (G_OBJECT (window), &pointer);
+  /* GTK 4.8 aims its tooltip timer (500 ms) at the surface the pointer
+   * last entered, often a popover that took a grab (the Tags picker).
+   * gtk_window_destroy() forgets that aim only when it is the window;
+   * a popover unrealized with the window keeps it, and if the window is
+   * finalized later than the timer, GTK asks for the pointer's position
+   * on the popover's NULL surface: a critical, fatal in tests. Drop the
+   * display's tooltip first, as GTK does itself when browse mode ends;
+   * its timer then finds none and does nothing. */
+  g_object_set_data (G_OBJECT (gtk_widget_get_display (GTK_WIDGET (window))),
+                     "gdk-display-current-tooltip", NULL);
   gtk_window_destroy (window);
   hd_wait_until_impl ((HdCondition) pointer_cleared, &pointer, HD_WAIT_MS, what, file, line, func);
   if (pointer != NULL)
