@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <libsecret/secret.h>
 
 #include "hd-mail-secret.h"
@@ -119,10 +121,22 @@ test_async (Keyring      *keyring,
   g_autoptr(GError) error = NULL;
   char *password;
 
+  HdMailAccount *account;
+  char *file_id;
+
   if (keyring->account == NULL)
     return;
-  hd_mail_password_store_async ("file-a", keyring->account, "s3cret: ünïcode", NULL,
+  /* The caller's strings are gone (and overwritten) before the keyring
+   * answers: the call must not need them any more. */
+  account = hd_mail_account_copy (keyring->account);
+  file_id = g_strdup ("file-a");
+  hd_mail_password_store_async (file_id, account, "s3cret: ünïcode", NULL,
                                 async_done_cb, &stored);
+  memset (account->user, 'x', strlen (account->user));
+  memset (account->imap.host, 'x', strlen (account->imap.host));
+  memset (file_id, 'x', strlen (file_id));
+  hd_mail_account_free (account);
+  g_free (file_id);
   g_assert_true (hd_mail_password_store_finish (wait_for (&stored), &error));
   g_assert_no_error (error);
   hd_mail_password_lookup_async ("file-a", keyring->account, NULL, async_done_cb, &found);

@@ -44,11 +44,14 @@ static GHashTable *
 attributes (const char          *file_id,
             const HdMailAccount *account)
 {
-  GHashTable *table = g_hash_table_new (g_str_hash, g_str_equal);
+  /* The values are copies: libsecret's asynchronous calls keep a
+   * reference to the table, not to its strings, until they finish, and
+   * the caller's account may be gone by then. */
+  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
-  g_hash_table_insert (table, (gpointer) ATTR_FILE, (gpointer) file_id);
-  g_hash_table_insert (table, (gpointer) ATTR_USER, (gpointer) account->user);
-  g_hash_table_insert (table, (gpointer) ATTR_SERVER, (gpointer) account->imap.host);
+  g_hash_table_insert (table, (gpointer) ATTR_FILE, g_strdup (file_id));
+  g_hash_table_insert (table, (gpointer) ATTR_USER, g_strdup (account->user));
+  g_hash_table_insert (table, (gpointer) ATTR_SERVER, g_strdup (account->imap.host));
   return table;
 }
 
