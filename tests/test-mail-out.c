@@ -805,6 +805,17 @@ test_alert_settings_rules (Desk          *desk,
   g_assert_cmpstr (delivery, ==, "both");
   g_assert_cmpint (start, ==, 1200);
   g_assert_cmpint (end, ==, 360);
+  g_clear_pointer (&delivery, g_free);
+
+  /* Reading them too: a technician reads their own, not a colleague's
+   * (quiet hours say when someone is off work). */
+  g_assert_false (hd_store_get_alert_mail (desk->tech, "tech2", &delivery, &start, &end, &error));
+  g_assert_error (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
+  g_assert_null (delivery);
+  g_clear_error (&error);
+  g_assert_true (hd_store_get_alert_mail (desk->tech, "tech1", &delivery, &start, &end, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (delivery, ==, "desktop");
 }
 
 /* Templates */

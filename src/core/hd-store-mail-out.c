@@ -1245,7 +1245,9 @@ fail:
  * @quiet_start: (out): minute of the day, or -1 for none
  * @quiet_end: (out): minute of the day, or -1 for none
  *
- * How @login hears of alerts (see hd_store_set_alert_mail()).
+ * How @login hears of alerts (see hd_store_set_alert_mail()). A person
+ * reads their own; only the dispatcher reads anyone's, as for changing
+ * them: quiet hours say when someone is off work.
  */
 gboolean
 hd_store_get_alert_mail (HdStore     *self,
@@ -1258,7 +1260,22 @@ hd_store_get_alert_mail (HdStore     *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
+  HdPerson *me;
+
   g_return_val_if_fail (HD_IS_STORE (self), FALSE);
+
+  me = hd_store_get_me (self);
+  if (me == NULL || g_strcmp0 (hd_person_get_login (me), login) != 0)
+    {
+      if (me == NULL)
+        {
+          g_set_error_literal (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED,
+                               _("Only the dispatcher can see how other people hear of alerts."));
+          return FALSE;
+        }
+      if (!hd_rules_check_manage_people (me, error))
+        return FALSE;
+    }
 
   stmt = hd_store_prepare (self, "SELECT alert_delivery, quiet_start, quiet_end FROM people"
                            " WHERE login = ?", error);
