@@ -856,9 +856,32 @@ test_outbox_retry (Desk          *desk,
 
     g_assert_cmpuint (failed->len, ==, 0);
   }
+  g_assert_true (hd_mail_on_ticket_can_retry (ack));
   /* Only a failed message is retried. */
   g_assert_false (hd_store_retry_outgoing (desk->disp, ack->outbox, &error));
   g_assert_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  /* Failed because nobody it was for has an address: nowhere to send it
+   * again, so no Retry is offered and none is taken. */
+  g_assert_cmpint (sqlite3_open (desk->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE mail_outbox SET state = 'failed', attempts = 0,"
+                                 " to_addr = '', next_try_at = NULL, server_answer = NULL,"
+                                 " note = 'Not sent to Rita: no mail address.'",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  {
+    g_autoptr(GPtrArray) failed = hd_store_list_failed_mail (desk->disp, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (failed->len, ==, 1);
+    g_assert_false (hd_mail_on_ticket_can_retry (failed->pdata[0]));
+  }
+  g_assert_false (hd_store_retry_outgoing (desk->disp, ack->outbox, &error));
+  g_assert_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "mail address"));
+  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_outbox WHERE state = 'failed'",
+                              NULL), ==, 1);
   hd_mail_filing_clear (&first);
 }
 

@@ -1505,6 +1505,25 @@ hd_store_list_failed_mail (HdStore  *self,
   return stmt != NULL ? list_mail (self, stmt, error) : NULL;
 }
 
+/* A message queued as failed because nobody it was for has a mail
+ * address has nowhere to go: trying it again cannot help. */
+#define OUTBOX_HAS_RECIPIENT "to_addr <> ''"
+
+/**
+ * hd_mail_on_ticket_can_retry:
+ *
+ * Whether @item is a sent message that failed and may be tried again: not
+ * one that failed because nobody it was for has a mail address.
+ */
+gboolean
+hd_mail_on_ticket_can_retry (const HdMailOnTicket *item)
+{
+  g_return_val_if_fail (item != NULL, FALSE);
+
+  return item->outgoing && g_strcmp0 (item->state, "failed") == 0 &&
+         item->to_address != NULL && item->to_address[0] != '\0';
+}
+
 /**
  * hd_store_retry_outgoing:
  * @outbox: a failed message's outbox row
@@ -1529,7 +1548,8 @@ hd_store_retry_outgoing (HdStore  *self,
   me = hd_store_lock_me (self, error);
   ok = me != NULL && hd_rules_check_file_mail (me, error) &&
        (stmt = hd_store_prepare (self, "UPDATE mail_outbox SET state = 'queued', next_try_at = ?,"
-                                 " attempts = 0 WHERE id = ? AND state = 'failed'", error)) != NULL;
+                                 " attempts = 0 WHERE id = ? AND state = 'failed' AND "
+                                 OUTBOX_HAS_RECIPIENT, error)) != NULL;
   if (ok)
     {
       sqlite3_bind_int64 (stmt, 1, hd_store_now (self));
@@ -1538,9 +1558,20 @@ hd_store_retry_outgoing (HdStore  *self,
     }
   if (ok && sqlite3_changes (hd_store_get_db (self)) == 0)
     {
-      g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
-                   _("Message %" G_GINT64_FORMAT " has not failed; there is nothing to retry."),
-                   outbox);
+      g_autoptr(sqlite3_stmt) why = hd_store_prepare (self, "SELECT 1 FROM mail_outbox"
+                                                      " WHERE id = ? AND NOT " OUTBOX_HAS_RECIPIENT,
+                                                      NULL);
+
+      if (why != NULL)
+        sqlite3_bind_int64 (why, 1, outbox);
+      if (why != NULL && sqlite3_step (why) == SQLITE_ROW)
+        g_set_error_literal (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                             _("Nobody this message was for has a mail address, so it cannot be "
+                               "sent. Add their address in People, then write again."));
+      else
+        g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
+                     _("Message %" G_GINT64_FORMAT " has not failed; there is nothing to retry."),
+                     outbox);
       ok = FALSE;
     }
   ok = ok && hd_store_log_change (self, "mail_outbox", outbox, "queued", error) &&

@@ -415,6 +415,8 @@ typedef struct {
   int      attempts;
 } HdMailOnTicket;
 
+gboolean hd_mail_on_ticket_can_retry (const HdMailOnTicket *item);
+
 void           hd_mail_on_ticket_free     (HdMailOnTicket        *item);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdMailOnTicket, hd_mail_on_ticket_free)
 

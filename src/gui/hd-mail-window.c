@@ -127,12 +127,16 @@ create_failed_row (HdMailWindow         *self,
                    const HdMailOnTicket *item)
 {
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *retry = gtk_button_new_with_mnemonic (_("_Retry"));
+  GtkWidget *retry;
   g_autofree char *subtitle = NULL;
   g_autofree char *ticket = hd_format_number (item->ticket);
 
   /* The server's answer is quoted as it came: plain text. */
-  if (item->ticket != 0)
+  if (!hd_mail_on_ticket_can_retry (item))
+    subtitle = item->ticket != 0
+               ? g_strdup_printf (_("Ticket %s\nNobody it was for has a mail address."), ticket)
+               : g_strdup (_("Nobody it was for has a mail address."));
+  else if (item->ticket != 0)
     subtitle = g_strdup_printf (_("To %s · ticket %s\n%s"), item->to_address, ticket,
                                 item->server_answer != NULL ? item->server_answer
                                                             : _("The server gave no answer."));
@@ -146,6 +150,9 @@ create_failed_row (HdMailWindow         *self,
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 4);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row),
                              gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
+  if (!hd_mail_on_ticket_can_retry (item))
+    return row;
+  retry = gtk_button_new_with_mnemonic (_("_Retry"));
   gtk_widget_set_valign (retry, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (retry, _("Send it again at the next send"));
   g_object_set_data_full (G_OBJECT (retry), "hd-outbox-id",

@@ -151,7 +151,10 @@ create_row (HdTicketMail         *self,
       gboolean failed = g_strcmp0 (item->state, "failed") == 0;
 
       title = g_strdup_printf (_("To %s"), item->to_address != NULL ? item->to_address : "");
-      if (failed)
+      if (failed && !hd_mail_on_ticket_can_retry (item))
+        subtitle = g_strdup_printf (_("%s · %s\n%s"), state_text (item), item->subject,
+                                    _("Nobody it was for has a mail address."));
+      else if (failed)
         subtitle = g_strdup_printf (_("%s · %s\n%s"), state_text (item), item->subject,
                                     item->server_answer != NULL ? item->server_answer
                                                                 : _("The server gave no answer."));
@@ -160,7 +163,7 @@ create_row (HdTicketMail         *self,
       adw_action_row_add_prefix (ADW_ACTION_ROW (row),
                                  gtk_image_new_from_icon_name (failed ? "dialog-warning-symbolic"
                                                                       : "mail-send-symbolic"));
-      if (failed)
+      if (hd_mail_on_ticket_can_retry (item))
         adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                    suffix_button (self, _("_Retry"), "hd-outbox", item->outbox,
                                                   G_CALLBACK (retry_clicked_cb)));
