@@ -27,6 +27,16 @@ HdStore  *hd_test_new_helpdesk_at (const char *path);
 /* Adds the people of hd_test_new_helpdesk() to a new helpdesk. */
 void      hd_test_add_people    (HdStore    *store);
 
+/* The first column of the first row of @sql, run on @path read-only with
+ * @arg (or nothing) bound to its one parameter: -1 / NULL when there is
+ * no row. Asserts that the file opens and the statement is valid. */
+gint64    hd_test_query_int     (const char *path,
+                                 const char *sql,
+                                 const char *arg);
+char     *hd_test_query_text    (const char *path,
+                                 const char *sql,
+                                 const char *arg);
+
 /* Opens @path as @login, asserting success. */
 HdStore  *hd_test_open_as       (const char *path,
                                  const char *login);

@@ -26,46 +26,6 @@ typedef struct {
   HdStore *tech;
 } Desk;
 
-static gint64
-query_int (const char *path,
-           const char *sql,
-           const char *arg)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 n = -1;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (arg != NULL)
-    sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return n;
-}
-
-static char *
-query_text (const char *path,
-            const char *sql,
-            const char *arg)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  char *text = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (arg != NULL)
-    sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return text;
-}
-
 static void
 exec_sql (const char *path,
           const char *sql)
@@ -179,7 +139,7 @@ static gint64
 count_kind (Desk       *desk,
             const char *kind)
 {
-  return query_int (desk->path, "SELECT count(*) FROM mail_outbox WHERE kind = ?", kind);
+  return hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox WHERE kind = ?", kind);
 }
 
 /* The outbox row @id as the send pass composes it. */
@@ -233,24 +193,24 @@ test_reply_to_requester_and_participants (Desk          *desk,
   comment (desk->tech, number, "Please open the back tray.", FALSE);
   g_assert_cmpint (count_kind (desk, "reply"), ==, 1);
 
-  to = query_text (desk->path, "SELECT to_addr FROM mail_outbox WHERE kind = ?", "reply");
-  cc = query_text (desk->path, "SELECT cc FROM mail_outbox WHERE kind = ?", "reply");
-  subject = query_text (desk->path, "SELECT subject FROM mail_outbox WHERE kind = ?", "reply");
-  body = query_text (desk->path, "SELECT body FROM mail_outbox WHERE kind = ?", "reply");
+  to = hd_test_query_text (desk->path, "SELECT to_addr FROM mail_outbox WHERE kind = ?", "reply");
+  cc = hd_test_query_text (desk->path, "SELECT cc FROM mail_outbox WHERE kind = ?", "reply");
+  subject = hd_test_query_text (desk->path, "SELECT subject FROM mail_outbox WHERE kind = ?", "reply");
+  body = hd_test_query_text (desk->path, "SELECT body FROM mail_outbox WHERE kind = ?", "reply");
   g_assert_cmpstr (to, ==, RITA);
   g_assert_cmpstr (cc, ==, "carl@example.org");
   g_assert_cmpstr (subject, ==, "[#1] Printer jams");
   g_assert_true (g_str_has_prefix (body, HD_MAIL_REPLY_SEPARATOR "\n"));
   g_assert_nonnull (strstr (body, "Please open the back tray."));
-  g_assert_cmpint (query_int (desk->path, "SELECT automatic FROM mail_outbox WHERE kind = ?",
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT automatic FROM mail_outbox WHERE kind = ?",
                               "reply"), ==, 0);
 
   /* Its own stored Message-ID, threaded to the ticket's mail. */
-  message_id = query_text (desk->path, "SELECT m.message_id FROM mail_outbox o"
+  message_id = hd_test_query_text (desk->path, "SELECT m.message_id FROM mail_outbox o"
                            " JOIN mail_messages m ON m.id = o.message_id WHERE o.kind = ?", "reply");
-  refs = query_text (desk->path, "SELECT m.refs FROM mail_outbox o"
+  refs = hd_test_query_text (desk->path, "SELECT m.refs FROM mail_outbox o"
                      " JOIN mail_messages m ON m.id = o.message_id WHERE o.kind = ?", "reply");
-  in_reply_to = query_text (desk->path, "SELECT m.in_reply_to FROM mail_outbox o"
+  in_reply_to = hd_test_query_text (desk->path, "SELECT m.in_reply_to FROM mail_outbox o"
                             " JOIN mail_messages m ON m.id = o.message_id WHERE o.kind = ?", "reply");
   g_assert_true (g_str_has_suffix (message_id, "@office.example"));
   g_assert_true (g_str_has_prefix (refs, "first@example.org "));
@@ -258,7 +218,7 @@ test_reply_to_requester_and_participants (Desk          *desk,
   g_assert_nonnull (strstr (refs, in_reply_to));
 
   /* As sent: To, Cc, threading, and no Auto-Submitted for a person's words. */
-  id = query_int (desk->path, "SELECT id FROM mail_outbox WHERE kind = ?", "reply");
+  id = hd_test_query_int (desk->path, "SELECT id FROM mail_outbox WHERE kind = ?", "reply");
   text = composed (desk, id);
   h = header (text, "Cc");
   g_assert_cmpstr (h, ==, "carl@example.org");
@@ -313,7 +273,7 @@ test_reply_with_files (Desk          *desk,
   g_assert_no_error (error);
 
   g_assert_cmpint (count_kind (desk, "reply"), ==, 1);
-  id = query_int (desk->path, "SELECT id FROM mail_outbox WHERE kind = ?", "reply");
+  id = hd_test_query_int (desk->path, "SELECT id FROM mail_outbox WHERE kind = ?", "reply");
   files = hd_store_list_outgoing_attachments (desk->disp, id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (files->len, ==, 1);
@@ -356,8 +316,8 @@ test_reply_similar_addresses (Desk          *desk,
   g_assert_cmpint (filing.outcome, ==, HD_MAIL_FILED_TICKET);
   comment (desk->tech, filing.ticket, "On it.", FALSE);
   hd_mail_filing_clear (&filing);
-  to = query_text (desk->path, "SELECT to_addr FROM mail_outbox WHERE kind = ?", "reply");
-  cc = query_text (desk->path, "SELECT cc FROM mail_outbox WHERE kind = ?", "reply");
+  to = hd_test_query_text (desk->path, "SELECT to_addr FROM mail_outbox WHERE kind = ?", "reply");
+  cc = hd_test_query_text (desk->path, "SELECT cc FROM mail_outbox WHERE kind = ?", "reply");
   g_assert_cmpstr (to, ==, RITA);
   g_assert_cmpstr (cc, ==, "arita@example.org,ita@example.org");
 }
@@ -379,8 +339,8 @@ test_reply_not_to_last_writer (Desk          *desk,
   g_assert_cmpint (count_kind (desk, "reply"), ==, 0);
 
   comment (desk->tech, number, "Both printers are being fixed.", FALSE);
-  to = query_text (desk->path, "SELECT to_addr FROM mail_outbox WHERE kind = ?", "reply");
-  cc = query_text (desk->path, "SELECT cc FROM mail_outbox WHERE kind = ?", "reply");
+  to = hd_test_query_text (desk->path, "SELECT to_addr FROM mail_outbox WHERE kind = ?", "reply");
+  cc = hd_test_query_text (desk->path, "SELECT cc FROM mail_outbox WHERE kind = ?", "reply");
   g_assert_cmpstr (to, ==, RITA);
   g_assert_cmpstr (cc, ==, "carl@example.org");
 }
@@ -390,11 +350,11 @@ test_internal_note_stays (Desk          *desk,
                           gconstpointer  data)
 {
   gint64 number = ticket_by_mail (desk);
-  gint64 before = query_int (desk->path, "SELECT count(*) FROM mail_outbox", NULL);
+  gint64 before = hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox", NULL);
 
   comment (desk->tech, number, "The toner is from the cheap supplier.", TRUE);
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_outbox", NULL), ==, before);
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_outbox WHERE body LIKE ?",
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox", NULL), ==, before);
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox WHERE body LIKE ?",
                               "%cheap supplier%"), ==, 0);
 }
 
@@ -420,9 +380,9 @@ test_staff_mail_reply_not_echoed (Desk          *desk,
   filing = file_mail (desk, alone);
   hd_mail_filing_clear (&filing);
   g_assert_cmpint (count_kind (desk, "reply"), ==, 1);
-  to = query_text (desk->path, "SELECT to_addr FROM mail_outbox WHERE kind = ?", "reply");
+  to = hd_test_query_text (desk->path, "SELECT to_addr FROM mail_outbox WHERE kind = ?", "reply");
   g_assert_cmpstr (to, ==, RITA);
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_outbox WHERE to_addr = ?",
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox WHERE to_addr = ?",
                               TOM), ==, 0);
 }
 
@@ -438,12 +398,12 @@ test_no_address (Desk          *desk,
 
   comment (desk->tech, hd_ticket_get_number (ticket), "Noted.", FALSE);
   g_assert_cmpint (count_kind (desk, "reply"), ==, 1);
-  state = query_text (desk->path, "SELECT state FROM mail_outbox WHERE kind = ?", "reply");
-  note = query_text (desk->path, "SELECT note FROM mail_outbox WHERE kind = ?", "reply");
+  state = hd_test_query_text (desk->path, "SELECT state FROM mail_outbox WHERE kind = ?", "reply");
+  note = hd_test_query_text (desk->path, "SELECT note FROM mail_outbox WHERE kind = ?", "reply");
   g_assert_cmpstr (state, ==, "failed");
   g_assert_nonnull (note);
   g_assert_nonnull (strstr (note, "req2"));
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_outbox"
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox"
                               " WHERE state IN ('queued', 'sending')", NULL), ==, 0);
 
   /* The outbox as listed says it too, for the window to show. */
@@ -474,8 +434,8 @@ test_title_cannot_inject (Desk          *desk,
   exec_sql (desk->path, "UPDATE tickets SET title = 'Jam' || char(13, 10) || 'Bcc: evil@example.net'"
                         " || char(10) || 'X-Evil: 1 <b>bold</b>' WHERE id = 1");
   comment (desk->tech, number, "Answer.", FALSE);
-  id = query_int (desk->path, "SELECT id FROM mail_outbox WHERE kind = ?", "reply");
-  subject = query_text (desk->path, "SELECT subject FROM mail_outbox WHERE kind = ?", "reply");
+  id = hd_test_query_int (desk->path, "SELECT id FROM mail_outbox WHERE kind = ?", "reply");
+  subject = hd_test_query_text (desk->path, "SELECT subject FROM mail_outbox WHERE kind = ?", "reply");
   g_assert_null (strchr (subject, '\n'));
   g_assert_null (strchr (subject, '\r'));
   g_assert_cmpstr (subject, ==, "[#1] Jam  Bcc: evil@example.net X-Evil: 1 <b>bold</b>");
@@ -504,21 +464,21 @@ test_resolved_notice (Desk          *desk,
   resolved = hd_store_set_ticket_status (desk->tech, number, 0, HD_STATUS_RESOLVED, &error);
   g_assert_no_error (error);
   g_assert_cmpint (count_kind (desk, "resolved"), ==, 1);
-  to = query_text (desk->path, "SELECT to_addr FROM mail_outbox WHERE kind = ?", "resolved");
-  body = query_text (desk->path, "SELECT body FROM mail_outbox WHERE kind = ?", "resolved");
+  to = hd_test_query_text (desk->path, "SELECT to_addr FROM mail_outbox WHERE kind = ?", "resolved");
+  body = hd_test_query_text (desk->path, "SELECT body FROM mail_outbox WHERE kind = ?", "resolved");
   g_assert_cmpstr (to, ==, RITA);
   g_assert_true (g_str_has_prefix (body, HD_MAIL_REPLY_SEPARATOR));
   g_assert_nonnull (strstr (body, "The roller was worn; replaced."));
   g_assert_nonnull (strstr (body, "reply to this message"));
 
-  text = composed (desk, query_int (desk->path, "SELECT id FROM mail_outbox WHERE kind = ?",
+  text = composed (desk, hd_test_query_int (desk->path, "SELECT id FROM mail_outbox WHERE kind = ?",
                                     "resolved"));
   h = header (text, "Auto-Submitted");
   g_assert_cmpstr (h, ==, "auto-generated");
 
   /* Answering reopens it (filing does), and resolving again tells again. */
   {
-    g_autofree char *message_id = query_text (desk->path, "SELECT m.message_id FROM mail_outbox o"
+    g_autofree char *message_id = hd_test_query_text (desk->path, "SELECT m.message_id FROM mail_outbox o"
                                               " JOIN mail_messages m ON m.id = o.message_id"
                                               " WHERE o.kind = ?", "resolved");
     g_autoptr(GBytes) raw = mail ("Rita Requester <" RITA ">", "again@example.org", message_id,
@@ -542,13 +502,13 @@ test_refused_change_queues_nothing (Desk          *desk,
   g_autoptr(GError) error = NULL;
   g_autoptr(HdTicketEvent) event = NULL;
   gint64 number = ticket_by_mail (desk);
-  gint64 before = query_int (desk->path, "SELECT count(*) FROM mail_outbox", NULL);
+  gint64 before = hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox", NULL);
 
   /* Not her ticket. */
   event = hd_store_add_comment (req2, number, "Me too", FALSE, &error);
   g_assert_null (event);
   g_assert_nonnull (error);
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_outbox", NULL), ==, before);
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox", NULL), ==, before);
 }
 
 /* Without a mailbox nothing is queued, to be sent when one is set up. */
@@ -566,7 +526,7 @@ test_no_mailbox (Desk          *desk,
   resolved = hd_store_set_ticket_status (desk->tech, hd_ticket_get_number (ticket), 0,
                                          HD_STATUS_RESOLVED, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_outbox", NULL), ==, 0);
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox", NULL), ==, 0);
 }
 
 /* Alerts */
@@ -614,13 +574,13 @@ test_alert_assigned_by_mail (Desk          *desk,
   set_alert_mail (desk->tech, "tech1", "email", -1, -1);
   assign (desk->disp, hd_ticket_get_number (ticket), "tech1");
   g_assert_cmpint (count_kind (desk, "alert"), ==, 1);
-  subject = query_text (desk->path, "SELECT subject FROM mail_outbox WHERE kind = ?", "alert");
+  subject = hd_test_query_text (desk->path, "SELECT subject FROM mail_outbox WHERE kind = ?", "alert");
   g_assert_cmpstr (subject, ==, "[#1] Assigned to you: Screen dark");
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_outbox o"
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox o"
                               " JOIN alerts a ON a.id = o.alert_id WHERE o.to_addr = ?", TOM),
                    ==, 1);
 
-  text = composed (desk, query_int (desk->path, "SELECT id FROM mail_outbox WHERE kind = ?",
+  text = composed (desk, hd_test_query_int (desk->path, "SELECT id FROM mail_outbox WHERE kind = ?",
                                     "alert"));
   h = header (text, "Auto-Submitted");
   g_assert_cmpstr (h, ==, "auto-generated");
@@ -658,7 +618,7 @@ test_alert_not_to_actor (Desk          *desk,
   g_assert_cmpint (count_kind (desk, "alert"), ==, 0);
   by_rita = hd_test_file_ticket (req1, "Filed by Rita");
   g_assert_cmpint (count_kind (desk, "alert"), ==, 1);
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_outbox"
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox"
                               " WHERE kind = 'alert' AND to_addr = ? AND alert_id IS NULL",
                               "dana@office.example"), ==, 1);
 }
@@ -683,7 +643,7 @@ test_alert_sla_once (Desk          *desk,
   g_assert_no_error (error);
   g_assert_cmpuint (raised, ==, 2);
   g_assert_cmpint (count_kind (desk, "alert"), ==, 2);
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_outbox o JOIN alerts a"
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox o JOIN alerts a"
                               " ON a.id = o.alert_id WHERE a.kind = ?", "sla-breach"), ==, 1);
 
   g_assert_true (hd_store_raise_due_alerts (other_desk, G_MAXINT64 / 2, &raised, &error));
@@ -704,8 +664,8 @@ test_alert_rate_limit (Desk          *desk,
 
       assign (desk->disp, hd_ticket_get_number (ticket), "tech1");
     }
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM alerts", NULL), ==, 5);
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_outbox WHERE to_addr = ?",
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM alerts", NULL), ==, 5);
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox WHERE to_addr = ?",
                               TOM), ==, 3);
 }
 
@@ -777,7 +737,7 @@ test_alert_waits_for_quiet_hours (Desk          *desk,
   hd_store_set_time_for_testing (desk->disp, night);
   ticket = hd_test_file_ticket (desk->disp, "At night");
   assign (desk->disp, hd_ticket_get_number (ticket), "tech1");
-  g_assert_cmpint (query_int (desk->path, "SELECT next_try_at FROM mail_outbox WHERE to_addr = ?",
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT next_try_at FROM mail_outbox WHERE to_addr = ?",
                               TOM), ==, utc_at ("2026-12-08T07:00:00+01:00"));
 }
 
@@ -857,18 +817,18 @@ test_templates (Desk          *desk,
   g_assert_no_error (error);
 
   /* The preview renders for the ticket and queues nothing. */
-  before = query_int (desk->path, "SELECT count(*) FROM mail_outbox", NULL);
+  before = hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox", NULL);
   g_assert_true (hd_store_preview_mail_template (desk->disp, "reply", number, NULL, &subject,
                                                  &preview, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_outbox", NULL), ==, before);
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox", NULL), ==, before);
   g_assert_cmpstr (subject, ==, "[#1] Printer jams");
   g_assert_true (g_str_has_prefix (preview, HD_MAIL_REPLY_SEPARATOR "\n\nDear req1, "));
   g_assert_nonnull (strstr (preview, "#1 (Printer jams)"));
 
   /* The dispatcher's text is the one sent. */
   comment (desk->tech, number, "New toner.", FALSE);
-  body = query_text (desk->path, "SELECT body FROM mail_outbox WHERE kind = ?", "reply");
+  body = hd_test_query_text (desk->path, "SELECT body FROM mail_outbox WHERE kind = ?", "reply");
   g_assert_nonnull (strstr (body, "Dear req1, tech1 says on #1 (Printer jams):\nNew toner."));
 
   /* Reset: the default again. */
@@ -890,7 +850,7 @@ test_acknowledgement_template (Desk          *desk,
   g_assert_true (hd_store_set_mail_template (desk->disp, "acknowledgement",
                                              "Got it, {requester}: #{number}.", &error));
   ticket_by_mail (desk);
-  body = query_text (desk->path, "SELECT body FROM mail_outbox WHERE kind = ?", "acknowledgement");
+  body = hd_test_query_text (desk->path, "SELECT body FROM mail_outbox WHERE kind = ?", "acknowledgement");
   g_assert_cmpstr (body, ==, HD_MAIL_REPLY_SEPARATOR "\n\nGot it, req1: #1.\n");
 }
 
@@ -903,7 +863,7 @@ test_cli (Desk          *desk,
   g_autofree char *err = NULL;
   g_autofree char *stored = NULL;
   gint64 number = ticket_by_mail (desk);
-  gint64 before = query_int (desk->path, "SELECT count(*) FROM mail_outbox", NULL);
+  gint64 before = hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox", NULL);
 
   g_assert_cmpint (number, ==, 1);
   g_assert_cmpint (hd_test_run_cli (desk->path, &out, &err, "mail", "template", "list", NULL), ==, 0);
@@ -911,14 +871,14 @@ test_cli (Desk          *desk,
 
   g_assert_cmpint (hd_test_run_cli (desk->path, &out, &err, "mail", "template", "set", "resolved",
                                     "--text", "Solved, {requester}: {text}", NULL), ==, 0);
-  stored = query_text (desk->path, "SELECT body FROM mail_templates WHERE name = ?", "resolved");
+  stored = hd_test_query_text (desk->path, "SELECT body FROM mail_templates WHERE name = ?", "resolved");
   g_assert_cmpstr (stored, ==, "Solved, {requester}: {text}");
 
   g_assert_cmpint (hd_test_run_cli (desk->path, &out, &err, "mail", "template", "preview",
                                     "resolved", "1", NULL), ==, 0);
   g_assert_true (g_str_has_prefix (out, "Subject: [#1] Printer jams\n"));
   g_assert_nonnull (strstr (out, "Solved, req1: "));
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_outbox", NULL), ==, before);
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox", NULL), ==, before);
 
   g_assert_cmpint (hd_test_run_cli (desk->path, &out, &err, "mail", "template", "set", "reply",
                                     "--text", "{nope}", NULL), ==, 1);
@@ -929,16 +889,16 @@ test_cli (Desk          *desk,
     g_assert_true (g_file_set_contents (nul, "Hi\0{requester}", 14, NULL));
     g_assert_cmpint (hd_test_run_cli (desk->path, &out, &err, "mail", "template", "set", "reply",
                                       "--file", nul, NULL), ==, 2);
-    g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_templates WHERE name = ?",
+    g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_templates WHERE name = ?",
                                 "reply"), ==, 0);
   }
   g_assert_cmpint (hd_test_run_cli (desk->path, &out, &err, "mail", "template", "reset",
                                     "resolved", NULL), ==, 0);
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_templates", NULL), ==, 0);
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_templates", NULL), ==, 0);
 
   g_assert_cmpint (hd_test_run_cli (desk->path, &out, &err, "mail", "alerts", "tech1",
                                     "--delivery", "email", "--quiet", "22:30-06:15", NULL), ==, 0);
-  g_assert_cmpint (query_int (desk->path, "SELECT quiet_start * 10000 + quiet_end FROM people"
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT quiet_start * 10000 + quiet_end FROM people"
                               " WHERE login = ?", "tech1"), ==, 1350 * 10000 + 375);
   g_assert_cmpint (hd_test_run_cli (desk->path, &out, &err, "mail", "alerts", "tech1",
                                     "--quiet", "7pm", NULL), ==, 1);

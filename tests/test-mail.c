@@ -25,46 +25,6 @@ typedef struct {
   HdStore *disp;
 } Desk;
 
-static gint64
-query_int (const char *path,
-           const char *sql,
-           const char *arg)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 n = -1;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (arg != NULL)
-    sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return n;
-}
-
-static char *
-query_text (const char *path,
-            const char *sql,
-            const char *arg)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  char *text = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (arg != NULL)
-    sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return text;
-}
-
 static void
 set_email (HdStore    *store,
            const char *login,
@@ -172,14 +132,14 @@ reply_mail (const char *from,
 static gint64
 count_tickets (Desk *desk)
 {
-  return query_int (desk->path, "SELECT count(*) FROM tickets", NULL);
+  return hd_test_query_int (desk->path, "SELECT count(*) FROM tickets", NULL);
 }
 
 static gint64
 count_acks (Desk       *desk,
             const char *to)
 {
-  return query_int (desk->path, "SELECT count(*) FROM mail_outbox"
+  return hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox"
                     " WHERE kind = 'acknowledgement' AND to_addr = ?", to);
 }
 
@@ -187,7 +147,7 @@ static char *
 last_outgoing_id (Desk       *desk,
                   const char *to)
 {
-  return query_text (desk->path, "SELECT m.message_id FROM mail_outbox o"
+  return hd_test_query_text (desk->path, "SELECT m.message_id FROM mail_outbox o"
                      " JOIN mail_messages m ON m.id = o.message_id WHERE o.to_addr = ?"
                      " ORDER BY o.id DESC LIMIT 1", to);
 }
@@ -409,16 +369,16 @@ test_new_ticket (Desk          *desk,
   g_assert_no_error (error);
   g_assert_cmpstr (hd_person_get_name (carl), ==, "Carl Colleague");
   g_assert_cmpint (hd_person_get_role (carl), ==, HD_ROLE_REQUESTER);
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM ticket_participants", NULL), ==, 1);
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM ticket_participants", NULL), ==, 1);
 
-  ack_subject = query_text (desk->path, "SELECT subject FROM mail_outbox WHERE to_addr = ?",
+  ack_subject = hd_test_query_text (desk->path, "SELECT subject FROM mail_outbox WHERE to_addr = ?",
                             "rita@example.org");
   g_assert_cmpstr (ack_subject, ==, "[#1] Printer on the second floor jams");
-  ack_body = query_text (desk->path, "SELECT body FROM mail_outbox WHERE to_addr = ?",
+  ack_body = hd_test_query_text (desk->path, "SELECT body FROM mail_outbox WHERE to_addr = ?",
                          "rita@example.org");
   g_assert_true (g_str_has_prefix (ack_body, HD_MAIL_REPLY_SEPARATOR));
-  g_assert_cmpint (query_int (desk->path, "SELECT automatic FROM mail_outbox", NULL), ==, 1);
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_raw", NULL), ==, 1);
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT automatic FROM mail_outbox", NULL), ==, 1);
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_raw", NULL), ==, 1);
   hd_mail_filing_clear (&filing);
 }
 
@@ -452,12 +412,12 @@ test_twice (Desk          *desk,
 
       file_corpus (desk, files[i], &first);
       tickets = count_tickets (desk);
-      messages = query_int (desk->path, "SELECT count(*) FROM mail_messages", NULL);
+      messages = hd_test_query_int (desk->path, "SELECT count(*) FROM mail_messages", NULL);
       g_assert_cmpint (file_corpus (desk, files[i], &second), ==, HD_MAIL_ALREADY_FILED);
       g_assert_cmpint (second.message_row, ==, first.message_row);
       g_assert_cmpint (second.ticket, ==, first.ticket);
       g_assert_cmpint (count_tickets (desk), ==, tickets);
-      g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_messages", NULL), ==,
+      g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_messages", NULL), ==,
                        messages);
       hd_mail_filing_clear (&first);
       hd_mail_filing_clear (&second);
@@ -590,7 +550,7 @@ test_internal_note (Desk          *desk,
   g_assert_no_error (error);
   g_assert_cmpint (hd_ticket_event_get_kind (g_ptr_array_index (seen, seen->len - 1)), !=,
                    HD_EVENT_NOTE);
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM people WHERE email LIKE 'support%'",
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM people WHERE email LIKE 'support%'",
                               NULL), ==, 0);
   hd_mail_filing_clear (&first);
   hd_mail_filing_clear (&note);
@@ -681,9 +641,9 @@ test_not_filed (Desk          *desk,
   g_assert_cmpint (file_bytes (desk, raw, &own), ==, HD_MAIL_NOT_FILED);
   g_assert_nonnull (strstr (own.reason, "own address"));
   g_assert_cmpint (count_tickets (desk), ==, 0);
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_messages"
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_messages"
                               " WHERE not_filed_reason IS NOT NULL", NULL), ==, 4);
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_outbox", NULL), ==, 0);
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox", NULL), ==, 0);
 
   /* The dispatcher's list, newest first, and each original as received. */
   {
@@ -751,7 +711,7 @@ test_file_by_hand (Desk          *desk,
   g_assert_cmpint (hand.ticket, ==, first.ticket);
   reply = last_event (desk->disp, first.ticket);
   g_assert_cmpint (hd_ticket_event_get_id (reply), ==, hand.event);
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_messages"
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_messages"
                               " WHERE ticket_id = 1 AND direction = 'in'", NULL), ==, 2);
   /* Its original is kept with it, byte for byte. */
   {
@@ -846,7 +806,7 @@ test_outbox_retry (Desk          *desk,
   g_clear_error (&error);
   g_assert_true (hd_store_retry_outgoing (desk->disp, ack->outbox, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_outbox WHERE state = 'queued'"
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox WHERE state = 'queued'"
                               " AND next_try_at IS NOT NULL AND attempts = 0", NULL), ==, 1);
   g_assert_true (hd_store_get_mail_summary (desk->disp, &summary, &error));
   g_assert_cmpint (summary.waiting, ==, 1);
@@ -880,7 +840,7 @@ test_outbox_retry (Desk          *desk,
   g_assert_false (hd_store_retry_outgoing (desk->disp, ack->outbox, &error));
   g_assert_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT);
   g_assert_nonnull (strstr (error->message, "mail address"));
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM mail_outbox WHERE state = 'failed'",
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox WHERE state = 'failed'",
                               NULL), ==, 1);
   hd_mail_filing_clear (&first);
 }
@@ -905,7 +865,7 @@ test_bounce (Desk          *desk,
   raw = g_bytes_new (s->str, s->len);
   g_assert_cmpint (file_bytes (desk, raw, &bounce), ==, HD_MAIL_NOT_FILED);
   g_assert_cmpint (bounce.ticket, ==, first.ticket);
-  answer = query_text (desk->path, "SELECT server_answer FROM mail_outbox WHERE state = 'failed'",
+  answer = hd_test_query_text (desk->path, "SELECT server_answer FROM mail_outbox WHERE state = 'failed'",
                        NULL);
   g_assert_nonnull (strstr (answer, "550 5.1.1"));
   g_assert_cmpint (count_tickets (desk), ==, 1);
@@ -968,11 +928,11 @@ test_attachments_stored (Desk          *desk,
 
   g_assert_cmpint (file_corpus (desk, "thunderbird-attachment.eml", &filing), ==,
                    HD_MAIL_FILED_TICKET);
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM attachments WHERE ticket_id = 1",
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM attachments WHERE ticket_id = 1",
                               NULL), ==, 2);
   /* The same bytes twice are stored once. */
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM attachment_blobs", NULL), ==, 1);
-  g_assert_cmpint (query_int (desk->path, "SELECT size FROM attachment_blobs", NULL), ==, 45);
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM attachment_blobs", NULL), ==, 1);
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT size FROM attachment_blobs", NULL), ==, 45);
   hd_mail_filing_clear (&filing);
 }
 
@@ -1076,11 +1036,11 @@ test_attachment_limits (Desk          *desk,
 
   g_assert_cmpint (file_corpus (desk, "thunderbird-attachment.eml", &filing), ==,
                    HD_MAIL_FILED_TICKET);
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM attachments", NULL), ==, 1);
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM attachments", NULL), ==, 1);
   ticket = hd_store_get_ticket (desk->disp, filing.ticket, &error);
   g_assert_no_error (error);
   g_assert_nonnull (strstr (hd_ticket_get_description (ticket), "was not kept"));
-  ack = query_text (desk->path, "SELECT body FROM mail_outbox WHERE kind = 'acknowledgement'", NULL);
+  ack = hd_test_query_text (desk->path, "SELECT body FROM mail_outbox WHERE kind = 'acknowledgement'", NULL);
   g_assert_nonnull (strstr (ack, "was not kept: a message’s files may be 60 bytes at most together."));
 
   /* A reply with a file over the limit: the sender is told apart. */
@@ -1095,8 +1055,8 @@ test_attachment_limits (Desk          *desk,
     raw = g_bytes_new (s->str, s->len);
   }
   g_assert_cmpint (file_bytes (desk, raw, &reply), ==, HD_MAIL_FILED_REPLY);
-  g_assert_cmpint (query_int (desk->path, "SELECT count(*) FROM attachments", NULL), ==, 1);
-  notice = query_text (desk->path, "SELECT body FROM mail_outbox WHERE kind = 'other'", NULL);
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM attachments", NULL), ==, 1);
+  notice = hd_test_query_text (desk->path, "SELECT body FROM mail_outbox WHERE kind = 'other'", NULL);
   g_assert_nonnull (strstr (notice, "files may be 10 bytes at most"));
   hd_mail_filing_clear (&filing);
   hd_mail_filing_clear (&reply);
