@@ -336,6 +336,24 @@ hd_find_row (GtkWidget  *root,
   return hd_find_widget (root, type, row_title_is, (gpointer) title);
 }
 
+gboolean
+hd_widget_has_id (GtkWidget *widget,
+                  gpointer   name)
+{
+  return g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), name) == 0;
+}
+
+GtkWidget *
+hd_find_named (GtkWidget  *root,
+               GType       type,
+               const char *name)
+{
+  GtkWidget *widget = hd_find_widget (root, type, hd_widget_has_id, (gpointer) name);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
 GtkWindow *
 hd_find_toplevel (GType type)
 {

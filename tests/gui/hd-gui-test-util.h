@@ -92,6 +92,14 @@ GtkWidget *hd_find_text                (GtkWidget        *root,
 GtkWidget *hd_find_row                 (GtkWidget        *root,
                                         GType             type,
                                         const char       *title);
+/* A predicate for hd_find_widget(): the widget's builder id is @name. */
+gboolean   hd_widget_has_id            (GtkWidget        *widget,
+                                        gpointer          name);
+/* The first widget of @type under @root whose builder id is @name;
+ * asserts there is one. */
+GtkWidget *hd_find_named               (GtkWidget        *root,
+                                        GType             type,
+                                        const char       *name);
 /* A toplevel window of @type, or NULL. */
 GtkWindow *hd_find_toplevel            (GType             type);
 

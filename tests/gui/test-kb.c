@@ -55,24 +55,6 @@ typedef struct {
 
 /* Finding things */
 
-static gboolean
-has_id (GtkWidget *widget,
-        gpointer   name)
-{
-  return g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), name) == 0;
-}
-
-static GtkWidget *
-named (GtkWidget  *root,
-       GType       type,
-       const char *name)
-{
-  GtkWidget *widget = hd_find_widget (root, type, has_id, (gpointer) name);
-
-  g_assert_nonnull (widget);
-  return widget;
-}
-
 static HdKbListView *
 kb_list (Fixture *f)
 {
@@ -226,7 +208,7 @@ open_kb (Fixture *f)
   g_assert_cmpint (hd_sidebar_get_view (HD_SIDEBAR (hd_find_widget (GTK_WIDGET (f->window),
                                                                     HD_TYPE_SIDEBAR, NULL, NULL))),
                    ==, HD_VIEW_KNOWLEDGE_BASE);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (named (GTK_WIDGET (f->window), GTK_TYPE_STACK, "list_stack"))),
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (hd_find_named (GTK_WIDGET (f->window), GTK_TYPE_STACK, "list_stack"))),
                    ==, "kb");
 }
 
@@ -278,7 +260,7 @@ kb_lists_three (Fixture *f)
 static gboolean
 offers_restore (Fixture *f)
 {
-  GtkWidget *button = named (GTK_WIDGET (article_view (f)), GTK_TYPE_BUTTON, "archive_button");
+  GtkWidget *button = hd_find_named (GTK_WIDGET (article_view (f)), GTK_TYPE_BUTTON, "archive_button");
 
   return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), "_Restore") == 0;
 }
@@ -318,7 +300,7 @@ test_kb_page (void)
   fixture_set_up (f, "disp");
   open_kb (f);
   hd_wait_until (kb_lists_four, f, HD_WAIT_MS);
-  list = named (GTK_WIDGET (kb_list (f)), GTK_TYPE_LIST_BOX, "article_list");
+  list = hd_find_named (GTK_WIDGET (kb_list (f)), GTK_TYPE_LIST_BOX, "article_list");
   g_assert_cmpuint (n_rows (list), ==, 4);
   entry = hd_find_widget (GTK_WIDGET (kb_list (f)), GTK_TYPE_SEARCH_ENTRY, NULL, NULL);
   g_signal_connect (entry, "search-changed", G_CALLBACK (search_counted_cb), f);
@@ -335,8 +317,8 @@ test_kb_page (void)
   g_assert_nonnull (hd_find_label (row, "Hardware/Printers"));
 
   /* Any text is a search: none of these is an error. */
-  stack = named (GTK_WIDGET (kb_list (f)), GTK_TYPE_STACK, "stack");
-  empty = named (GTK_WIDGET (kb_list (f)), ADW_TYPE_STATUS_PAGE, "empty_page");
+  stack = hd_find_named (GTK_WIDGET (kb_list (f)), GTK_TYPE_STACK, "stack");
+  empty = hd_find_named (GTK_WIDGET (kb_list (f)), ADW_TYPE_STATUS_PAGE, "empty_page");
   for (guint i = 0; awkward[i] != NULL; i++)
     {
       search (f, awkward[i]);
@@ -349,11 +331,11 @@ test_kb_page (void)
    * "Uncategorized", the printers under their category. */
   search (f, "printer");
   g_assert_cmpuint (hd_kb_list_view_get_n_shown (kb_list (f)), ==, 2);
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (named (GTK_WIDGET (kb_list (f)), GTK_TYPE_DROP_DOWN, "category_dropdown")),
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (hd_find_named (GTK_WIDGET (kb_list (f)), GTK_TYPE_DROP_DOWN, "category_dropdown")),
                               1);
   hd_wait_until (kb_idle, f, HD_WAIT_MS);
   g_assert_cmpuint (hd_kb_list_view_get_n_shown (kb_list (f)), ==, 0);
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (named (GTK_WIDGET (kb_list (f)), GTK_TYPE_DROP_DOWN, "category_dropdown")),
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (hd_find_named (GTK_WIDGET (kb_list (f)), GTK_TYPE_DROP_DOWN, "category_dropdown")),
                               0);
   hd_wait_until (kb_idle, f, HD_WAIT_MS);
 
@@ -363,12 +345,12 @@ test_kb_page (void)
   gtk_list_box_select_row (GTK_LIST_BOX (list), GTK_LIST_BOX_ROW (row));
   hd_wait_until (article_shown, f, HD_WAIT_MS);
   g_assert_cmpint (hd_article_view_get_id (article_view (f)), ==, f->printer);
-  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (named (GTK_WIDGET (article_view (f)), HD_TYPE_MARKDOWN_VIEW, "body_view")));
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (hd_find_named (GTK_WIDGET (article_view (f)), HD_TYPE_MARKDOWN_VIEW, "body_view")));
   g_assert_true (tag_covers (buffer, "h2", "Clearing a jam"));
   g_assert_true (tag_covers (buffer, "strong", "2"));
   g_assert_true (tag_covers (buffer, "em", "slowly"));
-  g_assert_true (gtk_widget_get_visible (named (GTK_WIDGET (article_view (f)), GTK_TYPE_BUTTON, "edit_button")));
-  g_assert_true (gtk_widget_get_visible (named (GTK_WIDGET (article_view (f)), GTK_TYPE_LIST_BOX, "history_list")));
+  g_assert_true (gtk_widget_get_visible (hd_find_named (GTK_WIDGET (article_view (f)), GTK_TYPE_BUTTON, "edit_button")));
+  g_assert_true (gtk_widget_get_visible (hd_find_named (GTK_WIDGET (article_view (f)), GTK_TYPE_LIST_BOX, "history_list")));
 
   hd_wait_frames (GTK_WIDGET (f->window), 3);
   shot = hd_save_screenshot (GTK_WIDGET (f->window), "screenshot-kb.png");
@@ -407,19 +389,19 @@ test_kb_requester (void)
   fixture_set_up (f, "req1");
   open_kb (f);
   hd_wait_until (kb_lists_two, f, HD_WAIT_MS);
-  list = named (GTK_WIDGET (kb_list (f)), GTK_TYPE_LIST_BOX, "article_list");
+  list = hd_find_named (GTK_WIDGET (kb_list (f)), GTK_TYPE_LIST_BOX, "article_list");
   g_assert_cmpuint (n_rows (list), ==, 2);
   g_assert_nonnull (hd_find_label (list, "Printer jams"));
   g_assert_nonnull (hd_find_label (list, "Password reset"));
   g_assert_null (hd_find_label (list, "VPN setup"));
   g_assert_null (hd_find_label (list, "Printer driver install"));
-  g_assert_cmpstr (adw_window_title_get_title (ADW_WINDOW_TITLE (named (GTK_WIDGET (f->window), ADW_TYPE_WINDOW_TITLE, "kb_title"))),
+  g_assert_cmpstr (adw_window_title_get_title (ADW_WINDOW_TITLE (hd_find_named (GTK_WIDGET (f->window), ADW_TYPE_WINDOW_TITLE, "kb_title"))),
                    ==, "FAQ");
-  g_assert_false (gtk_widget_get_visible (named (GTK_WIDGET (f->window), GTK_TYPE_BUTTON, "new_article_button")));
+  g_assert_false (gtk_widget_get_visible (hd_find_named (GTK_WIDGET (f->window), GTK_TYPE_BUTTON, "new_article_button")));
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-article", NULL) &&
                   hd_find_toplevel (HD_TYPE_ARTICLE_EDITOR) != NULL);
   /* Nor do they arrange categories: no button, and no window if asked. */
-  g_assert_false (gtk_widget_get_visible (named (GTK_WIDGET (kb_list (f)), GTK_TYPE_BUTTON, "categories_button")));
+  g_assert_false (gtk_widget_get_visible (hd_find_named (GTK_WIDGET (kb_list (f)), GTK_TYPE_BUTTON, "categories_button")));
   g_signal_emit_by_name (kb_list (f), "manage-categories");
   hd_wait_frames (GTK_WIDGET (f->window), 2);
   g_assert_null (hd_find_toplevel (HD_TYPE_KB_CATEGORIES_WINDOW));
@@ -427,8 +409,8 @@ test_kb_requester (void)
   /* Reading one: no Edit, no links, no history. */
   gtk_list_box_select_row (GTK_LIST_BOX (list), GTK_LIST_BOX_ROW (first_row (list)));
   hd_wait_until (article_shown, f, HD_WAIT_MS);
-  g_assert_false (gtk_widget_get_visible (named (GTK_WIDGET (article_view (f)), GTK_TYPE_BUTTON, "edit_button")));
-  g_assert_false (gtk_widget_get_visible (named (GTK_WIDGET (article_view (f)), GTK_TYPE_LIST_BOX, "history_list")));
+  g_assert_false (gtk_widget_get_visible (hd_find_named (GTK_WIDGET (article_view (f)), GTK_TYPE_BUTTON, "edit_button")));
+  g_assert_false (gtk_widget_get_visible (hd_find_named (GTK_WIDGET (article_view (f)), GTK_TYPE_LIST_BOX, "history_list")));
 
   fixture_tear_down (f);
 }
@@ -450,7 +432,7 @@ no_toplevel (gpointer type)
 static gboolean
 preview_has_heading (GtkWidget *editor)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (named (editor, HD_TYPE_MARKDOWN_VIEW, "preview_view")));
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (hd_find_named (editor, HD_TYPE_MARKDOWN_VIEW, "preview_view")));
 
   return tag_covers (buffer, "h1", "Toner") && tag_covers (buffer, "strong", "gloves");
 }
@@ -538,19 +520,19 @@ test_kb_editor (void)
 
   fixture_set_up (f, "disp");
   open_kb (f);
-  g_assert_true (gtk_widget_get_visible (named (GTK_WIDGET (f->window), GTK_TYPE_BUTTON, "new_article_button")));
+  g_assert_true (gtk_widget_get_visible (hd_find_named (GTK_WIDGET (f->window), GTK_TYPE_BUTTON, "new_article_button")));
 
   /* New Article: the preview renders what is typed, a moment later. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-article", NULL));
   hd_wait_until (has_toplevel, GSIZE_TO_POINTER (HD_TYPE_ARTICLE_EDITOR), HD_WAIT_MS);
   editor = GTK_WIDGET (hd_find_toplevel (HD_TYPE_ARTICLE_EDITOR));
-  gtk_editable_set_text (GTK_EDITABLE (named (editor, ADW_TYPE_ENTRY_ROW, "title_row")),
+  gtk_editable_set_text (GTK_EDITABLE (hd_find_named (editor, ADW_TYPE_ENTRY_ROW, "title_row")),
                          "Toner spills");
-  gtk_editable_set_text (GTK_EDITABLE (named (editor, ADW_TYPE_ENTRY_ROW, "category_row")),
+  gtk_editable_set_text (GTK_EDITABLE (hd_find_named (editor, ADW_TYPE_ENTRY_ROW, "category_row")),
                          "Hardware/Printers");
-  gtk_editable_set_text (GTK_EDITABLE (named (editor, ADW_TYPE_ENTRY_ROW, "tags_row")),
+  gtk_editable_set_text (GTK_EDITABLE (hd_find_named (editor, ADW_TYPE_ENTRY_ROW, "tags_row")),
                          "toner, Cleaning");
-  body = named (editor, GTK_TYPE_TEXT_VIEW, "body_view");
+  body = hd_find_named (editor, GTK_TYPE_TEXT_VIEW, "body_view");
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (body)), typed, -1);
   hd_wait_until (preview_has_heading, editor, HD_WAIT_MS);
   hd_wait_frames (editor, 3);
@@ -558,15 +540,15 @@ test_kb_editor (void)
   hd_gui_test_message ("screenshot: %s", shot);
 
   /* An empty title is refused with the core's reason, text kept. */
-  gtk_editable_set_text (GTK_EDITABLE (named (editor, ADW_TYPE_ENTRY_ROW, "title_row")), "");
+  gtk_editable_set_text (GTK_EDITABLE (hd_find_named (editor, ADW_TYPE_ENTRY_ROW, "title_row")), "");
   g_assert_true (gtk_widget_activate_action (editor, "editor.save", NULL));
-  hd_wait_until (gtk_widget_get_visible, named (editor, GTK_TYPE_LABEL, "error_label"), HD_WAIT_MS);
+  hd_wait_until (gtk_widget_get_visible, hd_find_named (editor, GTK_TYPE_LABEL, "error_label"), HD_WAIT_MS);
   kept = text_of (body);
   g_assert_cmpstr (kept, ==, typed);
   g_clear_pointer (&kept, g_free);
 
   /* Saved: in the file, and shown in the window. */
-  gtk_editable_set_text (GTK_EDITABLE (named (editor, ADW_TYPE_ENTRY_ROW, "title_row")),
+  gtk_editable_set_text (GTK_EDITABLE (hd_find_named (editor, ADW_TYPE_ENTRY_ROW, "title_row")),
                          "Toner spills");
   g_assert_true (gtk_widget_activate_action (editor, "editor.save", NULL));
   hd_wait_until (toner_saved, f, HD_WAIT_MS);
@@ -585,7 +567,7 @@ test_kb_editor (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (article_view (f)), "article.edit", NULL));
   hd_wait_until (has_toplevel, GSIZE_TO_POINTER (HD_TYPE_ARTICLE_EDITOR), HD_WAIT_MS);
   editor = GTK_WIDGET (hd_find_toplevel (HD_TYPE_ARTICLE_EDITOR));
-  body = named (editor, GTK_TYPE_TEXT_VIEW, "body_view");
+  body = hd_find_named (editor, GTK_TYPE_TEXT_VIEW, "body_view");
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (body)), mine, -1);
   changes.body = "Theirs: call the vendor.";
   theirs = hd_store_update_article (f->disp, id, 0, &changes, &error);
@@ -627,7 +609,7 @@ ticket_view (Fixture *f)
 static gboolean
 suggestions_shown (Fixture *f)
 {
-  GtkWidget *group = named (GTK_WIDGET (ticket_view (f)), ADW_TYPE_PREFERENCES_GROUP, "suggested_group");
+  GtkWidget *group = hd_find_named (GTK_WIDGET (ticket_view (f)), ADW_TYPE_PREFERENCES_GROUP, "suggested_group");
 
   return gtk_widget_get_visible (group);
 }
@@ -656,7 +638,7 @@ unlinked_in_file (Fixture *f)
 static gboolean
 linked_row_shown (Fixture *f)
 {
-  GtkWidget *list = named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_LIST_BOX, "linked_list");
+  GtkWidget *list = hd_find_named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_LIST_BOX, "linked_list");
 
   return n_rows (list) == 1 && hd_find_row (list, ADW_TYPE_ACTION_ROW, "Printer jams") != NULL;
 }
@@ -664,7 +646,7 @@ linked_row_shown (Fixture *f)
 static gboolean
 article_lists_ticket (Fixture *f)
 {
-  GtkWidget *list = named (GTK_WIDGET (article_view (f)), GTK_TYPE_LIST_BOX, "tickets_list");
+  GtkWidget *list = hd_find_named (GTK_WIDGET (article_view (f)), GTK_TYPE_LIST_BOX, "tickets_list");
   g_autofree char *title = g_strdup_printf ("#%" G_GINT64_FORMAT " Printer on floor 2 jams",
                                             (gint64) f->searches);
 
@@ -674,7 +656,7 @@ article_lists_ticket (Fixture *f)
 static gboolean
 ticket_page_shows_it (Fixture *f)
 {
-  GtkStack *stack = GTK_STACK (named (GTK_WIDGET (f->window), GTK_TYPE_STACK, "detail_stack"));
+  GtkStack *stack = GTK_STACK (hd_find_named (GTK_WIDGET (f->window), GTK_TYPE_STACK, "detail_stack"));
 
   return g_strcmp0 (gtk_stack_get_visible_child_name (stack), "tickets") == 0 &&
          hd_ticket_view_get_ticket (ticket_view (f)) != NULL &&
@@ -744,7 +726,7 @@ test_kb_ticket_links (void)
   show_printer_ticket (f);
 
   /* Suggested: the printer article first, with its match in bold. */
-  suggested = named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_LIST_BOX, "suggested_list");
+  suggested = hd_find_named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_LIST_BOX, "suggested_list");
   g_assert_cmpuint (n_rows (suggested), <=, 3);
   row = first_row (suggested);
   title = g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
@@ -764,7 +746,7 @@ test_kb_ticket_links (void)
 
     wait_for_history (f, said);
   }
-  linked = named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_LIST_BOX, "linked_list");
+  linked = hd_find_named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_LIST_BOX, "linked_list");
   g_assert_null (hd_find_row (suggested, ADW_TYPE_ACTION_ROW, "Printer jams"));
 
   g_signal_emit_by_name (linked, "row-activated", first_row (linked));
@@ -772,7 +754,7 @@ test_kb_ticket_links (void)
   g_assert_cmpint (hd_article_view_get_id (article_view (f)), ==, f->printer);
 
   /* And back: the linked ticket, from the article. */
-  tickets = named (GTK_WIDGET (article_view (f)), GTK_TYPE_LIST_BOX, "tickets_list");
+  tickets = hd_find_named (GTK_WIDGET (article_view (f)), GTK_TYPE_LIST_BOX, "tickets_list");
   g_signal_emit_by_name (tickets, "row-activated", first_row (tickets));
   hd_wait_until (ticket_page_shows_it, f, HD_WAIT_MS);
 
@@ -812,7 +794,7 @@ article_row (GtkWidget  *list,
 static GtkWidget *
 composer (Fixture *f)
 {
-  return named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_TEXT_VIEW, "composer_view");
+  return hd_find_named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_TEXT_VIEW, "composer_view");
 }
 
 static GtkWidget *
@@ -820,7 +802,7 @@ insert_button (Fixture    *f,
                const char *list,
                const char *title)
 {
-  GtkWidget *row = article_row (named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_LIST_BOX, list),
+  GtkWidget *row = article_row (hd_find_named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_LIST_BOX, list),
                                 title);
 
   g_assert_nonnull (row);
@@ -836,7 +818,7 @@ two_linked_in_file (Fixture *f)
 static gboolean
 driver_linked_shown (Fixture *f)
 {
-  GtkWidget *list = named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_LIST_BOX, "linked_list");
+  GtkWidget *list = hd_find_named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_LIST_BOX, "linked_list");
 
   return n_rows (list) == 2 && article_row (list, "Printer driver install") != NULL;
 }
@@ -868,7 +850,7 @@ assert_cursor_at_end (Fixture *f)
 static void
 scroll_to_articles (Fixture *f)
 {
-  GtkWidget *group = named (GTK_WIDGET (ticket_view (f)), ADW_TYPE_PREFERENCES_GROUP, "linked_group");
+  GtkWidget *group = hd_find_named (GTK_WIDGET (ticket_view (f)), ADW_TYPE_PREFERENCES_GROUP, "linked_group");
   GtkWidget *scrolled = gtk_widget_get_ancestor (group, GTK_TYPE_SCROLLED_WINDOW);
   GtkWidget *viewport = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
   double x, y;
@@ -884,7 +866,7 @@ scroll_to_articles (Fixture *f)
 static gboolean
 send_in_view (Fixture *f)
 {
-  GtkWidget *send = named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_BUTTON, "send_button");
+  GtkWidget *send = hd_find_named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_BUTTON, "send_button");
   GtkWidget *scrolled = gtk_widget_get_ancestor (send, GTK_TYPE_SCROLLED_WINDOW);
   GtkWidget *viewport = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
@@ -914,7 +896,7 @@ test_kb_insert_article (void)
 
   fixture_set_up (f, "disp");
   number = show_printer_ticket (f);
-  internal = GTK_CHECK_BUTTON (named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_CHECK_BUTTON, "internal_check"));
+  internal = GTK_CHECK_BUTTON (hd_find_named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_CHECK_BUTTON, "internal_check"));
   buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (composer (f)));
 
   /* A staff-only article goes into an internal note only, and says so. */
@@ -934,7 +916,7 @@ test_kb_insert_article (void)
   hd_wait_until (linked_in_file, f, HD_WAIT_MS);
   hd_wait_until (linked_row_shown, f, HD_WAIT_MS);
   hd_wait_until (reply_kept, f, HD_WAIT_MS);
-  g_assert_null (article_row (named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_LIST_BOX, "suggested_list"),
+  g_assert_null (article_row (hd_find_named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_LIST_BOX, "suggested_list"),
                               "Printer jams"));
 
   scroll_to_articles (f);
@@ -1002,7 +984,7 @@ test_kb_insert_requester (void)
 
   hd_window_show_ticket (f->window, number);
   hd_wait_until (linked_row_shown, f, HD_WAIT_MS);
-  linked = named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_LIST_BOX, "linked_list");
+  linked = hd_find_named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_LIST_BOX, "linked_list");
   g_assert_null (hd_find_widget (linked, GTK_TYPE_BUTTON, NULL, NULL));
   g_assert_true (gtk_widget_get_visible (composer (f)));
 
@@ -1013,7 +995,7 @@ static gboolean
 publish_offered (Fixture *f)
 {
   return hd_ticket_view_get_ticket (ticket_view (f)) != NULL &&
-         gtk_widget_get_visible (named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_BUTTON, "publish_button"));
+         gtk_widget_get_visible (hd_find_named (GTK_WIDGET (ticket_view (f)), GTK_TYPE_BUTTON, "publish_button"));
 }
 
 static void
@@ -1050,9 +1032,9 @@ test_kb_publish (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ticket_view (f)), "ticket.publish", NULL));
   hd_wait_until (has_toplevel, GSIZE_TO_POINTER (HD_TYPE_ARTICLE_EDITOR), HD_WAIT_MS);
   editor = GTK_WIDGET (hd_find_toplevel (HD_TYPE_ARTICLE_EDITOR));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (editor, ADW_TYPE_ENTRY_ROW, "title_row"))),
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (hd_find_named (editor, ADW_TYPE_ENTRY_ROW, "title_row"))),
                    ==, "Scanner saves to the wrong folder");
-  body = text_of (named (editor, GTK_TYPE_TEXT_VIEW, "body_view"));
+  body = text_of (hd_find_named (editor, GTK_TYPE_TEXT_VIEW, "body_view"));
   g_assert_nonnull (strstr (body, "Scans land in Documents"));
   g_assert_nonnull (strstr (body, "Settings, Destination"));
   g_assert_true (hd_article_editor_has_changes (HD_ARTICLE_EDITOR (editor)));
@@ -1080,7 +1062,7 @@ static const char *
 row_text (GtkWidget  *editor,
           const char *name)
 {
-  return gtk_editable_get_text (GTK_EDITABLE (named (editor, ADW_TYPE_ENTRY_ROW, name)));
+  return gtk_editable_get_text (GTK_EDITABLE (hd_find_named (editor, ADW_TYPE_ENTRY_ROW, name)));
 }
 
 static void
@@ -1088,14 +1070,14 @@ type_into (GtkWidget  *editor,
            const char *name,
            const char *text)
 {
-  gtk_editable_set_text (GTK_EDITABLE (named (editor, ADW_TYPE_ENTRY_ROW, name)), text);
+  gtk_editable_set_text (GTK_EDITABLE (hd_find_named (editor, ADW_TYPE_ENTRY_ROW, name)), text);
 }
 
 static void
 type_body (GtkWidget  *editor,
            const char *text)
 {
-  GtkWidget *body = named (editor, GTK_TYPE_TEXT_VIEW, "body_view");
+  GtkWidget *body = hd_find_named (editor, GTK_TYPE_TEXT_VIEW, "body_view");
 
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (body)), text, -1);
 }
@@ -1114,7 +1096,7 @@ kept_draft (Fixture *f,
 static gboolean
 notice_shown (GtkWidget *root)
 {
-  GtkWidget *revealer = named (root, GTK_TYPE_REVEALER, "draft_revealer");
+  GtkWidget *revealer = hd_find_named (root, GTK_TYPE_REVEALER, "draft_revealer");
 
   return gtk_widget_get_visible (revealer) &&
          gtk_revealer_get_reveal_child (GTK_REVEALER (revealer));
@@ -1170,7 +1152,7 @@ test_kb_editor_draft (void)
   g_assert_false (notice_shown (editor));
   type_into (editor, "title_row", "Printer jams in tray 2");
   type_into (editor, "tags_row", "paper, tray");
-  adw_combo_row_set_selected (ADW_COMBO_ROW (named (editor, ADW_TYPE_COMBO_ROW, "visibility_row")), 0);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (hd_find_named (editor, ADW_TYPE_COMBO_ROW, "visibility_row")), 0);
   type_body (editor, typed);
   hd_destroy_and_wait (GTK_WINDOW (editor));
 
@@ -1188,15 +1170,15 @@ test_kb_editor_draft (void)
 
   /* Opened again: every field back, and the notice. */
   editor = open_editor (GTK_WIDGET (article_view (f)), "article.edit");
-  body = text_of (named (editor, GTK_TYPE_TEXT_VIEW, "body_view"));
+  body = text_of (hd_find_named (editor, GTK_TYPE_TEXT_VIEW, "body_view"));
   g_assert_cmpstr (body, ==, typed);
   g_assert_cmpstr (row_text (editor, "title_row"), ==, "Printer jams in tray 2");
   g_assert_cmpstr (row_text (editor, "category_row"), ==, "Hardware/Printers");
   g_assert_cmpstr (row_text (editor, "tags_row"), ==, "paper, tray");
-  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (named (editor, ADW_TYPE_COMBO_ROW, "visibility_row"))),
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (hd_find_named (editor, ADW_TYPE_COMBO_ROW, "visibility_row"))),
                     ==, 0);
   g_assert_true (notice_shown (editor));
-  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (named (editor, GTK_TYPE_LABEL, "draft_label"))),
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (hd_find_named (editor, GTK_TYPE_LABEL, "draft_label"))),
                                    "Restored your unsaved changes from "));
   g_assert_true (hd_article_editor_has_changes (HD_ARTICLE_EDITOR (editor)));
   hd_wait_frames (editor, 3);
@@ -1259,7 +1241,7 @@ test_kb_editor_draft_conflict (void)
   hd_wait_until (vpn_reread, f, HD_WAIT_MS);
 
   editor = open_editor (GTK_WIDGET (article_view (f)), "article.edit");
-  body = text_of (named (editor, GTK_TYPE_TEXT_VIEW, "body_view"));
+  body = text_of (hd_find_named (editor, GTK_TYPE_TEXT_VIEW, "body_view"));
   g_assert_cmpstr (body, ==, mine);
   g_assert_true (notice_shown (editor));
   g_assert_true (gtk_widget_activate_action (editor, "editor.save", NULL));
@@ -1316,7 +1298,7 @@ test_kb_new_article_draft (void)
   g_assert_true (notice_shown (editor));
   g_assert_true (gtk_widget_activate_action (editor, "editor.discard-draft", NULL));
   g_assert_cmpstr (row_text (editor, "title_row"), ==, "");
-  body = text_of (named (editor, GTK_TYPE_TEXT_VIEW, "body_view"));
+  body = text_of (hd_find_named (editor, GTK_TYPE_TEXT_VIEW, "body_view"));
   g_assert_cmpstr (body, ==, "");
   g_assert_false (notice_shown (editor));
   g_assert_false (hd_article_editor_has_changes (HD_ARTICLE_EDITOR (editor)));
@@ -1385,7 +1367,7 @@ test_kb_publish_draft (void)
   g_assert_null (kept);
 
   editor = open_editor (GTK_WIDGET (ticket_view (f)), "ticket.publish");
-  body = text_of (named (editor, GTK_TYPE_TEXT_VIEW, "body_view"));
+  body = text_of (hd_find_named (editor, GTK_TYPE_TEXT_VIEW, "body_view"));
   g_assert_cmpstr (body, ==, typed);
   g_assert_cmpstr (row_text (editor, "title_row"), ==, "Scanner saves to the wrong folder");
   g_assert_true (notice_shown (editor));
@@ -1403,7 +1385,7 @@ test_kb_publish_draft (void)
 static gboolean
 form_suggests (GtkWidget *dialog)
 {
-  GtkWidget *group = named (dialog, ADW_TYPE_PREFERENCES_GROUP, "suggestions_group");
+  GtkWidget *group = hd_find_named (dialog, ADW_TYPE_PREFERENCES_GROUP, "suggestions_group");
 
   return gtk_widget_get_visible (group);
 }
@@ -1423,11 +1405,11 @@ test_kb_new_ticket_suggestions (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-ticket", NULL));
   hd_wait_until (has_toplevel, GSIZE_TO_POINTER (HD_TYPE_NEW_TICKET_DIALOG), HD_WAIT_MS);
   dialog = GTK_WIDGET (hd_find_toplevel (HD_TYPE_NEW_TICKET_DIALOG));
-  gtk_editable_set_text (GTK_EDITABLE (named (dialog, ADW_TYPE_ENTRY_ROW, "title_row")),
+  gtk_editable_set_text (GTK_EDITABLE (hd_find_named (dialog, ADW_TYPE_ENTRY_ROW, "title_row")),
                          "The printer jams again");
   hd_wait_until (form_suggests, dialog, HD_WAIT_MS);
 
-  list = named (dialog, GTK_TYPE_LIST_BOX, "suggestions_list");
+  list = hd_find_named (dialog, GTK_TYPE_LIST_BOX, "suggestions_list");
   rows = hd_find_widgets (list, ADW_TYPE_EXPANDER_ROW, NULL, NULL);
   g_assert_cmpuint (rows->len, ==, 1);
   g_assert_nonnull (strstr (adw_preferences_row_get_title (g_ptr_array_index (rows, 0)),
@@ -1467,11 +1449,11 @@ static gboolean
 categories_list_shows (Fixture *f)
 {
   GtkWidget *window = categories_window ();
-  GtkStack *stack = GTK_STACK (named (window, GTK_TYPE_STACK, "stack"));
+  GtkStack *stack = GTK_STACK (hd_find_named (window, GTK_TYPE_STACK, "stack"));
 
   return g_strcmp0 (gtk_stack_get_visible_child_name (stack), "list") == 0 &&
          gtk_widget_get_sensitive (GTK_WIDGET (stack)) &&
-         hd_find_row (named (window, GTK_TYPE_LIST_BOX, "category_list"), ADW_TYPE_ACTION_ROW,
+         hd_find_row (hd_find_named (window, GTK_TYPE_LIST_BOX, "category_list"), ADW_TYPE_ACTION_ROW,
                       f->searched) != NULL;
 }
 
@@ -1479,11 +1461,11 @@ static gboolean
 categories_list_lacks (Fixture *f)
 {
   GtkWidget *window = categories_window ();
-  GtkStack *stack = GTK_STACK (named (window, GTK_TYPE_STACK, "stack"));
+  GtkStack *stack = GTK_STACK (hd_find_named (window, GTK_TYPE_STACK, "stack"));
 
   return g_strcmp0 (gtk_stack_get_visible_child_name (stack), "list") == 0 &&
          gtk_widget_get_sensitive (GTK_WIDGET (stack)) &&
-         hd_find_row (named (window, GTK_TYPE_LIST_BOX, "category_list"), ADW_TYPE_ACTION_ROW,
+         hd_find_row (hd_find_named (window, GTK_TYPE_LIST_BOX, "category_list"), ADW_TYPE_ACTION_ROW,
                       f->searched) == NULL;
 }
 
@@ -1499,7 +1481,7 @@ wait_for_row (Fixture    *f,
 static GtkWidget *
 category_row (const char *name)
 {
-  GtkWidget *row = hd_find_row (named (categories_window (), GTK_TYPE_LIST_BOX, "category_list"),
+  GtkWidget *row = hd_find_row (hd_find_named (categories_window (), GTK_TYPE_LIST_BOX, "category_list"),
                                 ADW_TYPE_ACTION_ROW, name);
 
   g_assert_nonnull (row);
@@ -1510,7 +1492,7 @@ static void
 open_category (const char *name)
 {
   g_signal_emit_by_name (category_row (name), "activated");
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (named (categories_window (), GTK_TYPE_STACK, "stack"))),
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (hd_find_named (categories_window (), GTK_TYPE_STACK, "stack"))),
                    ==, "form");
 }
 
@@ -1518,7 +1500,7 @@ static guint
 parent_position (GtkWidget  *window,
                  const char *path)
 {
-  GListModel *model = adw_combo_row_get_model (ADW_COMBO_ROW (named (window, ADW_TYPE_COMBO_ROW, "parent_row")));
+  GListModel *model = adw_combo_row_get_model (ADW_COMBO_ROW (hd_find_named (window, ADW_TYPE_COMBO_ROW, "parent_row")));
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
@@ -1537,27 +1519,27 @@ choose_parent (GtkWidget  *window,
   guint i = parent_position (window, path);
 
   g_assert_cmpuint (i, !=, G_MAXUINT);
-  adw_combo_row_set_selected (ADW_COMBO_ROW (named (window, ADW_TYPE_COMBO_ROW, "parent_row")), i);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (hd_find_named (window, ADW_TYPE_COMBO_ROW, "parent_row")), i);
 }
 
 static void
 type_name (GtkWidget  *window,
            const char *name)
 {
-  gtk_editable_set_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "name_row")), name);
+  gtk_editable_set_text (GTK_EDITABLE (hd_find_named (window, ADW_TYPE_ENTRY_ROW, "name_row")), name);
 }
 
 static gboolean
 category_error_shown (GtkWidget *window)
 {
-  return gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "form_error")) &&
-         gtk_widget_get_sensitive (named (window, GTK_TYPE_STACK, "stack"));
+  return gtk_widget_get_visible (hd_find_named (window, GTK_TYPE_LABEL, "form_error")) &&
+         gtk_widget_get_sensitive (hd_find_named (window, GTK_TYPE_STACK, "stack"));
 }
 
 static const char *
 category_error (GtkWidget *window)
 {
-  return gtk_label_get_text (GTK_LABEL (named (window, GTK_TYPE_LABEL, "form_error")));
+  return gtk_label_get_text (GTK_LABEL (hd_find_named (window, GTK_TYPE_LABEL, "form_error")));
 }
 
 /* The position of @name (the end of a path) in the KB page's category
@@ -1566,7 +1548,7 @@ static guint
 filter_position (Fixture    *f,
                  const char *name)
 {
-  GtkDropDown *dropdown = GTK_DROP_DOWN (named (GTK_WIDGET (kb_list (f)), GTK_TYPE_DROP_DOWN, "category_dropdown"));
+  GtkDropDown *dropdown = GTK_DROP_DOWN (hd_find_named (GTK_WIDGET (kb_list (f)), GTK_TYPE_DROP_DOWN, "category_dropdown"));
   GListModel *model = gtk_drop_down_get_model (dropdown);
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
@@ -1593,7 +1575,7 @@ filter_by (Fixture    *f,
   guint position = filter_position (f, name);
 
   g_assert_cmpuint (position, !=, GTK_INVALID_LIST_POSITION);
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (named (GTK_WIDGET (kb_list (f)), GTK_TYPE_DROP_DOWN,
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (hd_find_named (GTK_WIDGET (kb_list (f)), GTK_TYPE_DROP_DOWN,
                                                     "category_dropdown")), position);
 }
 
@@ -1601,7 +1583,7 @@ filter_by (Fixture    *f,
 static gboolean
 kb_lists_all_three (Fixture *f)
 {
-  GtkDropDown *dropdown = GTK_DROP_DOWN (named (GTK_WIDGET (kb_list (f)), GTK_TYPE_DROP_DOWN, "category_dropdown"));
+  GtkDropDown *dropdown = GTK_DROP_DOWN (hd_find_named (GTK_WIDGET (kb_list (f)), GTK_TYPE_DROP_DOWN, "category_dropdown"));
 
   return gtk_drop_down_get_selected (dropdown) == 0 && kb_lists_three (f);
 }
@@ -1672,7 +1654,7 @@ test_kb_categories (void)
   fixture_set_up (f, "tech1");
   open_kb (f);
   hd_wait_until (kb_lists_four, f, HD_WAIT_MS);
-  button = named (GTK_WIDGET (kb_list (f)), GTK_TYPE_BUTTON, "categories_button");
+  button = hd_find_named (GTK_WIDGET (kb_list (f)), GTK_TYPE_BUTTON, "categories_button");
   g_assert_true (gtk_widget_get_visible (button));
   g_signal_emit_by_name (button, "clicked");
   hd_wait_until (has_toplevel, GSIZE_TO_POINTER (HD_TYPE_KB_CATEGORIES_WINDOW), HD_WAIT_MS);
@@ -1700,8 +1682,8 @@ test_kb_categories (void)
   /* Add "Software" inside "Hardware": in the file, in the list, and in
    * the KB page's category filter. */
   g_assert_true (gtk_widget_activate_action (window, "categories.add", NULL));
-  g_assert_false (gtk_widget_get_visible (named (window, ADW_TYPE_PREFERENCES_GROUP, "delete_group")));
-  g_assert_false (gtk_widget_is_sensitive (named (window, GTK_TYPE_BUTTON, "save_button")));
+  g_assert_false (gtk_widget_get_visible (hd_find_named (window, ADW_TYPE_PREFERENCES_GROUP, "delete_group")));
+  g_assert_false (gtk_widget_is_sensitive (hd_find_named (window, GTK_TYPE_BUTTON, "save_button")));
   type_name (window, "Software");
   choose_parent (window, "Hardware");
   g_assert_true (gtk_widget_activate_action (window, "categories.save", NULL));
@@ -1712,7 +1694,7 @@ test_kb_categories (void)
 
   /* Rename it. */
   open_category ("Software");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "name_row"))),
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (hd_find_named (window, ADW_TYPE_ENTRY_ROW, "name_row"))),
                    ==, "Software");
   type_name (window, "Applications");
   g_assert_true (gtk_widget_activate_action (window, "categories.save", NULL));
@@ -1729,7 +1711,7 @@ test_kb_categories (void)
   g_assert_cmpuint (parent_position (window, "Hardware/Applications"), ==, G_MAXUINT);
   g_assert_true (gtk_widget_activate_action (window, "categories.back", NULL));
   open_category ("Applications");
-  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (named (window, ADW_TYPE_COMBO_ROW, "parent_row"))),
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (hd_find_named (window, ADW_TYPE_COMBO_ROW, "parent_row"))),
                     ==, parent_position (window, "Hardware"));
   choose_parent (window, "Network");
   g_assert_true (gtk_widget_activate_action (window, "categories.save", NULL));
@@ -1744,21 +1726,21 @@ test_kb_categories (void)
   g_assert_cmpstr (category_error (window), ==,
                    "There is a category “hardware” there already. Choose another name.");
   type_name (window, "Cables/Adapters");
-  g_assert_false (gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "form_error")));
+  g_assert_false (gtk_widget_get_visible (hd_find_named (window, GTK_TYPE_LABEL, "form_error")));
   g_assert_true (gtk_widget_activate_action (window, "categories.save", NULL));
   hd_wait_until (category_error_shown, window, HD_WAIT_MS);
   g_assert_cmpstr (category_error (window), ==,
                    "A category name cannot contain “/”; it separates the levels of a path.");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "name_row"))),
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (hd_find_named (window, ADW_TYPE_ENTRY_ROW, "name_row"))),
                    ==, "Cables/Adapters");
   g_assert_false (category_in_file (f, "Cables"));
   g_assert_true (gtk_widget_activate_action (window, "categories.back", NULL));
 
   /* A category with articles: Delete is off, and says why. */
   open_category ("Printers");
-  g_assert_true (gtk_widget_get_visible (named (window, ADW_TYPE_PREFERENCES_GROUP, "delete_group")));
-  g_assert_false (gtk_widget_is_sensitive (named (window, GTK_TYPE_BUTTON, "delete_button")));
-  g_assert_true (gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "delete_note")));
+  g_assert_true (gtk_widget_get_visible (hd_find_named (window, ADW_TYPE_PREFERENCES_GROUP, "delete_group")));
+  g_assert_false (gtk_widget_is_sensitive (hd_find_named (window, GTK_TYPE_BUTTON, "delete_button")));
+  g_assert_true (gtk_widget_get_visible (hd_find_named (window, GTK_TYPE_LABEL, "delete_note")));
   hd_wait_frames (window, 3);
   shot = hd_save_screenshot (window, "screenshot-kb-category-form.png");
   hd_gui_test_message ("screenshot: %s", shot);
@@ -1778,8 +1760,8 @@ test_kb_categories (void)
   hd_wait_until (kb_idle, f, HD_WAIT_MS);
   g_assert_cmpuint (hd_kb_list_view_get_n_shown (kb_list (f)), ==, 0);
   open_category ("Applications");
-  g_assert_false (gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "delete_note")));
-  g_assert_true (gtk_widget_is_sensitive (named (window, GTK_TYPE_BUTTON, "delete_button")));
+  g_assert_false (gtk_widget_get_visible (hd_find_named (window, GTK_TYPE_LABEL, "delete_note")));
+  g_assert_true (gtk_widget_is_sensitive (hd_find_named (window, GTK_TYPE_BUTTON, "delete_button")));
   g_assert_true (gtk_widget_activate_action (window, "categories.delete", NULL));
   hd_wait_until (delete_asked, NULL, HD_WAIT_MS);
   dialog = message_dialog ("Delete Category?");
@@ -1799,7 +1781,7 @@ test_kb_categories (void)
   before = hd_store_list_kb_categories (f->disp, &error);
   g_assert_no_error (error);
   open_category ("Network");
-  g_assert_true (gtk_widget_is_sensitive (named (window, GTK_TYPE_BUTTON, "delete_button")));
+  g_assert_true (gtk_widget_is_sensitive (hd_find_named (window, GTK_TYPE_BUTTON, "delete_button")));
   g_assert_true (gtk_widget_activate_action (window, "categories.delete", NULL));
   hd_wait_until (delete_asked, NULL, HD_WAIT_MS);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (message_dialog ("Delete Category?")), "delete");
@@ -1821,7 +1803,7 @@ test_kb_categories (void)
 static char *
 listed_titles (Fixture *f)
 {
-  GtkWidget *list = named (GTK_WIDGET (kb_list (f)), GTK_TYPE_LIST_BOX, "article_list");
+  GtkWidget *list = hd_find_named (GTK_WIDGET (kb_list (f)), GTK_TYPE_LIST_BOX, "article_list");
   GString *titles = g_string_new (NULL);
 
   for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
@@ -1853,7 +1835,7 @@ static void
 show_listed (Fixture    *f,
              const char *title)
 {
-  GtkWidget *list = named (GTK_WIDGET (kb_list (f)), GTK_TYPE_LIST_BOX, "article_list");
+  GtkWidget *list = hd_find_named (GTK_WIDGET (kb_list (f)), GTK_TYPE_LIST_BOX, "article_list");
   GtkWidget *label = hd_find_label (list, title);
 
   g_assert_nonnull (label);
@@ -1876,7 +1858,7 @@ static GtkWidget *
 tag_button (Fixture    *f,
             const char *tag)
 {
-  GtkWidget *box = named (GTK_WIDGET (article_view (f)), GTK_TYPE_FLOW_BOX, "tags_box");
+  GtkWidget *box = hd_find_named (GTK_WIDGET (article_view (f)), GTK_TYPE_FLOW_BOX, "tags_box");
   GtkWidget *button = hd_find_widget (box, GTK_TYPE_BUTTON, is_labelled, (gpointer) tag);
   GtkWidget *label;
 
@@ -1909,13 +1891,13 @@ choose_tag (Fixture    *f,
             const char *tag)
 {
   g_autofree char *chip = g_strdup_printf ("Tag: %s", tag);
-  GtkWidget *label = named (GTK_WIDGET (kb_list (f)), GTK_TYPE_LABEL, "tag_label");
+  GtkWidget *label = hd_find_named (GTK_WIDGET (kb_list (f)), GTK_TYPE_LABEL, "tag_label");
 
   g_assert_null (hd_kb_list_view_get_tag (kb_list (f)));
   press (tag_button (f, tag));
   hd_wait_until (tag_chosen, f, HD_WAIT_MS);
   g_assert_cmpstr (hd_kb_list_view_get_tag (kb_list (f)), ==, tag);
-  g_assert_true (gtk_widget_is_visible (named (GTK_WIDGET (kb_list (f)), GTK_TYPE_BOX, "tag_chip")));
+  g_assert_true (gtk_widget_is_visible (hd_find_named (GTK_WIDGET (kb_list (f)), GTK_TYPE_BOX, "tag_chip")));
   g_assert_false (gtk_label_get_use_markup (GTK_LABEL (label)));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, chip);
 }
@@ -1923,7 +1905,7 @@ choose_tag (Fixture    *f,
 static GtkWidget *
 clear_tag_button (Fixture *f)
 {
-  GtkWidget *chip = named (GTK_WIDGET (kb_list (f)), GTK_TYPE_BOX, "tag_chip");
+  GtkWidget *chip = hd_find_named (GTK_WIDGET (kb_list (f)), GTK_TYPE_BOX, "tag_chip");
   GtkWidget *button = hd_find_widget (chip, GTK_TYPE_BUTTON, NULL, NULL);
 
   g_assert_nonnull (button);
@@ -1934,7 +1916,7 @@ clear_tag_button (Fixture *f)
 static HdTagPicker *
 tag_picker (Fixture *f)
 {
-  GtkWidget *button = named (GTK_WIDGET (kb_list (f)), GTK_TYPE_MENU_BUTTON, "tags_button");
+  GtkWidget *button = hd_find_named (GTK_WIDGET (kb_list (f)), GTK_TYPE_MENU_BUTTON, "tags_button");
 
   return HD_TAG_PICKER (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
 }
@@ -1966,7 +1948,7 @@ shown_tags (HdTagPicker *picker)
 static HdTagPicker *
 open_tags (Fixture *f)
 {
-  GtkWidget *button = named (GTK_WIDGET (kb_list (f)), GTK_TYPE_MENU_BUTTON, "tags_button");
+  GtkWidget *button = hd_find_named (GTK_WIDGET (kb_list (f)), GTK_TYPE_MENU_BUTTON, "tags_button");
   HdTagPicker *picker = tag_picker (f);
 
   gtk_menu_button_popup (GTK_MENU_BUTTON (button));
@@ -1996,7 +1978,7 @@ static void
 choose_category (Fixture    *f,
                  const char *name)
 {
-  GtkWidget *dropdown = named (GTK_WIDGET (kb_list (f)), GTK_TYPE_DROP_DOWN, "category_dropdown");
+  GtkWidget *dropdown = hd_find_named (GTK_WIDGET (kb_list (f)), GTK_TYPE_DROP_DOWN, "category_dropdown");
   GListModel *names = gtk_drop_down_get_model (GTK_DROP_DOWN (dropdown));
 
   for (guint i = 0; i < g_list_model_get_n_items (names); i++)
@@ -2029,13 +2011,13 @@ test_kb_tags (void)
   hd_kb_list_view_reload (kb_list (f));
   assert_listed (f, "Label printer setup|Paper sizes|Password reset|Printer driver install|"
                     "Printer jams|VPN setup");
-  g_assert_false (gtk_widget_is_visible (named (GTK_WIDGET (kb_list (f)), GTK_TYPE_BOX, "tag_chip")));
+  g_assert_false (gtk_widget_is_visible (hd_find_named (GTK_WIDGET (kb_list (f)), GTK_TYPE_BOX, "tag_chip")));
   entry = hd_find_widget (GTK_WIDGET (kb_list (f)), GTK_TYPE_SEARCH_ENTRY, NULL, NULL);
   g_signal_connect (entry, "search-changed", G_CALLBACK (search_counted_cb), f);
 
   /* The article's tag lists the articles with it, and the chip says so. */
   show_listed (f, "Printer jams");
-  g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (named (GTK_WIDGET (article_view (f)), GTK_TYPE_LABEL, "meta_label"))),
+  g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (hd_find_named (GTK_WIDGET (article_view (f)), GTK_TYPE_LABEL, "meta_label"))),
                          "paper"));
   choose_tag (f, "paper");
   assert_listed (f, "Paper sizes|Printer jams");
@@ -2061,7 +2043,7 @@ test_kb_tags (void)
   press (clear_tag_button (f));
   hd_wait_until (tag_cleared, f, HD_WAIT_MS);
   assert_listed (f, "Printer driver install|Label printer setup|Printer jams");
-  g_assert_false (gtk_widget_is_visible (named (GTK_WIDGET (kb_list (f)), GTK_TYPE_BOX, "tag_chip")));
+  g_assert_false (gtk_widget_is_visible (hd_find_named (GTK_WIDGET (kb_list (f)), GTK_TYPE_BOX, "tag_chip")));
   search (f, "");
   assert_listed (f, "Label printer setup|Paper sizes|Password reset|Printer driver install|"
                     "Printer jams|VPN setup");
@@ -2080,7 +2062,7 @@ test_kb_tags (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (kb_list (f)), "kb.show-tag", "s",
                                              "account"));
   assert_listed (f, "Password reset");
-  g_assert_true (gtk_widget_is_visible (named (GTK_WIDGET (kb_list (f)), GTK_TYPE_BOX, "tag_chip")));
+  g_assert_true (gtk_widget_is_visible (hd_find_named (GTK_WIDGET (kb_list (f)), GTK_TYPE_BOX, "tag_chip")));
   press (clear_tag_button (f));
   hd_wait_until (tag_cleared, f, HD_WAIT_MS);
   assert_listed (f, "Label printer setup|Paper sizes|Password reset|Printer driver install|"
@@ -2277,7 +2259,7 @@ test_kb_requester_tags (void)
 static gboolean
 categories_list_has (Fixture *f)
 {
-  return hd_find_row (named (categories_window (), GTK_TYPE_LIST_BOX, "category_list"),
+  return hd_find_row (hd_find_named (categories_window (), GTK_TYPE_LIST_BOX, "category_list"),
                       ADW_TYPE_ACTION_ROW, f->searched) != NULL;
 }
 
@@ -2298,7 +2280,7 @@ test_kb_categories_follow (void)
 
   fixture_set_up (f, "tech1");
   open_kb (f);
-  g_signal_emit_by_name (named (GTK_WIDGET (kb_list (f)), GTK_TYPE_BUTTON, "categories_button"),
+  g_signal_emit_by_name (hd_find_named (GTK_WIDGET (kb_list (f)), GTK_TYPE_BUTTON, "categories_button"),
                          "clicked");
   hd_wait_until (has_toplevel, GSIZE_TO_POINTER (HD_TYPE_KB_CATEGORIES_WINDOW), HD_WAIT_MS);
   window = categories_window ();
@@ -2316,9 +2298,9 @@ test_kb_categories_follow (void)
   g_free (f->searched);
   f->searched = g_strdup ("Plotters");
   hd_wait_until (categories_list_has, f, HD_WAIT_MS);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (named (window, GTK_TYPE_STACK, "stack"))),
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (hd_find_named (window, GTK_TYPE_STACK, "stack"))),
                    ==, "form");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "name_row"))),
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (hd_find_named (window, ADW_TYPE_ENTRY_ROW, "name_row"))),
                    ==, "Typed here");
 
   gtk_window_destroy (GTK_WINDOW (window));

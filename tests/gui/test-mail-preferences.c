@@ -19,30 +19,12 @@
 
 static HdTestKeyring *keyring;
 
-static gboolean
-has_id (GtkWidget *widget,
-        gpointer   name)
-{
-  return g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), name) == 0;
-}
-
-static GtkWidget *
-named (GtkWidget  *root,
-       GType       type,
-       const char *name)
-{
-  GtkWidget *widget = hd_find_widget (root, type, has_id, (gpointer) name);
-
-  g_assert_nonnull (widget);
-  return widget;
-}
-
 static void
 type_into (GtkWidget  *page,
            const char *row,
            const char *text)
 {
-  gtk_editable_set_text (GTK_EDITABLE (named (page, GTK_TYPE_WIDGET, row)), text);
+  gtk_editable_set_text (GTK_EDITABLE (hd_find_named (page, GTK_TYPE_WIDGET, row)), text);
 }
 
 static gboolean
@@ -59,24 +41,24 @@ typedef struct {
 static gboolean
 result_shown (Said *said)
 {
-  GtkWidget *label = named (said->page, GTK_TYPE_LABEL, "result_label");
+  GtkWidget *label = hd_find_named (said->page, GTK_TYPE_LABEL, "result_label");
 
   return gtk_widget_get_visible (label) && gtk_widget_has_css_class (label, said->css) &&
-         gtk_widget_get_sensitive (named (said->page, GTK_TYPE_BUTTON, "save_button"));
+         gtk_widget_get_sensitive (hd_find_named (said->page, GTK_TYPE_BUTTON, "save_button"));
 }
 
 static const char *
 result_text (GtkWidget *page)
 {
-  return gtk_label_get_text (GTK_LABEL (named (page, GTK_TYPE_LABEL, "result_label")));
+  return gtk_label_get_text (GTK_LABEL (hd_find_named (page, GTK_TYPE_LABEL, "result_label")));
 }
 
 static void
 click (GtkWidget  *page,
        const char *button)
 {
-  gtk_widget_set_visible (named (page, GTK_TYPE_LABEL, "result_label"), FALSE);
-  g_signal_emit_by_name (named (page, GTK_TYPE_BUTTON, button), "clicked");
+  gtk_widget_set_visible (hd_find_named (page, GTK_TYPE_LABEL, "result_label"), FALSE);
+  g_signal_emit_by_name (hd_find_named (page, GTK_TYPE_BUTTON, button), "clicked");
 }
 
 /* Whether the file at @path (if any) holds @text anywhere. */
@@ -142,9 +124,9 @@ test_mail_preferences (void)
   type_into (page, "folder_row", "Requests");
   type_into (page, "smtp_host_row", "127.0.0.1");
   type_into (page, "smtp_port_row", port);
-  adw_combo_row_set_selected (ADW_COMBO_ROW (named (page, ADW_TYPE_COMBO_ROW, "smtp_security_row")), 1);
-  adw_combo_row_set_selected (ADW_COMBO_ROW (named (page, ADW_TYPE_COMBO_ROW, "interval_row")), 2);
-  gtk_switch_set_active (GTK_SWITCH (named (page, GTK_TYPE_SWITCH, "enabled_switch")), TRUE);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (hd_find_named (page, ADW_TYPE_COMBO_ROW, "smtp_security_row")), 1);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (hd_find_named (page, ADW_TYPE_COMBO_ROW, "interval_row")), 2);
+  gtk_switch_set_active (GTK_SWITCH (hd_find_named (page, GTK_TYPE_SWITCH, "enabled_switch")), TRUE);
   click (page, "save_button");
   said.css = "error";
   hd_wait_until (result_shown, &said, HD_WAIT_MS);
@@ -155,11 +137,11 @@ test_mail_preferences (void)
   g_clear_pointer (&settings, hd_mail_settings_free);
 
   /* Plain IMAP may be chosen, and says what it means. */
-  adw_combo_row_set_selected (ADW_COMBO_ROW (named (page, ADW_TYPE_COMBO_ROW, "imap_security_row")), 2);
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (named (page, ADW_TYPE_COMBO_ROW,
+  adw_combo_row_set_selected (ADW_COMBO_ROW (hd_find_named (page, ADW_TYPE_COMBO_ROW, "imap_security_row")), 2);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (hd_find_named (page, ADW_TYPE_COMBO_ROW,
                                                                        "imap_security_row"))),
                    ==, "The password and every message cross the network readable");
-  g_assert_true (gtk_widget_has_css_class (named (page, ADW_TYPE_COMBO_ROW, "imap_security_row"),
+  g_assert_true (gtk_widget_has_css_class (hd_find_named (page, ADW_TYPE_COMBO_ROW, "imap_security_row"),
                                            "error"));
 
   /* Saved: the settings in the file, the password in the keyring only. */
@@ -180,7 +162,7 @@ test_mail_preferences (void)
   g_assert_cmpstr (settings->smtp_security, ==, "starttls");
   g_assert_cmpuint (settings->interval_seconds, ==, 300);
   g_assert_true (settings->enabled);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (page, GTK_TYPE_WIDGET,
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (hd_find_named (page, GTK_TYPE_WIDGET,
                                                                "password_row"))), ==, "");
   file_id = hd_store_get_file_uuid (checker, &error);
   g_assert_no_error (error);

@@ -32,24 +32,6 @@ static const char markup_mail[] =
   "<script>alert(1)</script> I am away.\n";
 
 static gboolean
-has_id (GtkWidget *widget,
-        gpointer   name)
-{
-  return g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), name) == 0;
-}
-
-static GtkWidget *
-named (GtkWidget  *root,
-       GType       type,
-       const char *name)
-{
-  GtkWidget *widget = hd_find_widget (root, type, has_id, (gpointer) name);
-
-  g_assert_nonnull (widget);
-  return widget;
-}
-
-static gboolean
 button_label_is (GtkWidget *widget,
                  gpointer   label)
 {
@@ -141,12 +123,12 @@ typedef struct {
 static gboolean
 not_filed_listed (Rows *rows)
 {
-  g_autoptr(GPtrArray) found = hd_find_widgets (named (rows->window, GTK_TYPE_LIST_BOX,
+  g_autoptr(GPtrArray) found = hd_find_widgets (hd_find_named (rows->window, GTK_TYPE_LIST_BOX,
                                                        "not_filed_list"),
                                                 ADW_TYPE_ACTION_ROW, activatable, NULL);
 
   return found->len == rows->want &&
-         gtk_widget_get_sensitive (named (rows->window, GTK_TYPE_STACK, "stack"));
+         gtk_widget_get_sensitive (hd_find_named (rows->window, GTK_TYPE_STACK, "stack"));
 }
 
 static void
@@ -161,22 +143,22 @@ wait_not_filed (GtkWidget *window,
 static gboolean
 failed_hidden (GtkWidget *window)
 {
-  return !gtk_widget_get_visible (named (window, GTK_TYPE_LIST_BOX, "failed_list"));
+  return !gtk_widget_get_visible (hd_find_named (window, GTK_TYPE_LIST_BOX, "failed_list"));
 }
 
 static gboolean
 showing_list (GtkWidget *window)
 {
-  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (named (window, GTK_TYPE_STACK,
+  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (hd_find_named (window, GTK_TYPE_STACK,
                                                                         "stack"))),
                     "list") == 0 &&
-         gtk_widget_get_sensitive (named (window, GTK_TYPE_STACK, "stack"));
+         gtk_widget_get_sensitive (hd_find_named (window, GTK_TYPE_STACK, "stack"));
 }
 
 static char *
 original_text (GtkWidget *window)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (named (window,
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (hd_find_named (window,
                                                                           GTK_TYPE_TEXT_VIEW,
                                                                           "original_view")));
   GtkTextIter start, end;
@@ -197,13 +179,13 @@ static GtkWidget *
 open_not_filed (GtkWidget  *window,
                 const char *sender)
 {
-  GtkWidget *row = hd_find_row (named (window, GTK_TYPE_LIST_BOX, "not_filed_list"),
+  GtkWidget *row = hd_find_row (hd_find_named (window, GTK_TYPE_LIST_BOX, "not_filed_list"),
                                 ADW_TYPE_ACTION_ROW, sender);
 
   g_assert_nonnull (row);
   g_assert_false (adw_preferences_row_get_use_markup (ADW_PREFERENCES_ROW (row)));
   g_signal_emit_by_name (row, "activated");
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (named (window, GTK_TYPE_STACK,
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (hd_find_named (window, GTK_TYPE_STACK,
                                                                        "stack"))), ==, "form");
   hd_wait_until (original_shown, window, HD_WAIT_MS);
   return row;
@@ -247,11 +229,11 @@ test_mail_window (void)
 
   /* The outbox: the failed acknowledgement, the server's answer quoted. */
   wait_not_filed (window, 3);
-  g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (named (window,
+  g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (hd_find_named (window,
                                                             ADW_TYPE_PREFERENCES_GROUP,
                                                             "outbox_group"))),
                    ==, "1 message could not be sent");
-  failed = hd_find_widgets (named (window, GTK_TYPE_LIST_BOX, "failed_list"), ADW_TYPE_ACTION_ROW,
+  failed = hd_find_widgets (hd_find_named (window, GTK_TYPE_LIST_BOX, "failed_list"), ADW_TYPE_ACTION_ROW,
                             NULL, NULL);
   g_assert_cmpuint (failed->len, ==, 1);
   g_assert_false (adw_preferences_row_get_use_markup (failed->pdata[0]));
@@ -260,7 +242,7 @@ test_mail_window (void)
   g_assert_nonnull (strstr (subtitle, "550 5.1.1 <rita@example.org>: Recipient address rejected"));
 
   /* The markup stays text. */
-  row = hd_find_row (named (window, GTK_TYPE_LIST_BOX, "not_filed_list"), ADW_TYPE_ACTION_ROW,
+  row = hd_find_row (hd_find_named (window, GTK_TYPE_LIST_BOX, "not_filed_list"), ADW_TYPE_ACTION_ROW,
                      "Mallory <mallory@example.org>");
   g_assert_nonnull (row);
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
@@ -269,14 +251,14 @@ test_mail_window (void)
   g_free (hd_save_screenshot (window, "screenshot-mail-window.png"));
 
   /* Retry: queued again, for now. */
-  retry = hd_find_widget (named (window, GTK_TYPE_LIST_BOX, "failed_list"), GTK_TYPE_BUTTON,
+  retry = hd_find_widget (hd_find_named (window, GTK_TYPE_LIST_BOX, "failed_list"), GTK_TYPE_BUTTON,
                           button_label_is, "_Retry");
   g_assert_nonnull (retry);
   g_signal_emit_by_name (retry, "clicked");
   hd_wait_until (failed_hidden, window, HD_WAIT_MS);
   g_assert_cmpint (summary_of (checker).failed, ==, 0);
   g_assert_cmpint (summary_of (checker).waiting, ==, 1);
-  g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (named (window,
+  g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (hd_find_named (window,
                                                             ADW_TYPE_PREFERENCES_GROUP,
                                                             "outbox_group"))),
                    ==, "1 message waiting to be sent");
@@ -286,7 +268,7 @@ test_mail_window (void)
   text = original_text (window);
   g_assert_nonnull (strstr (text, "Subject: <b>Out of office</b> & <i>gone</i>"));
   g_assert_nonnull (strstr (text, "<script>alert(1)</script> I am away."));
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (named (window, ADW_TYPE_ACTION_ROW,
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (hd_find_named (window, ADW_TYPE_ACTION_ROW,
                                                                        "subject_row"))),
                    ==, "<b>Out of office</b> & <i>gone</i>");
   hd_wait_frames (window, 3);
@@ -296,13 +278,13 @@ test_mail_window (void)
   g_free (hd_save_screenshot (window, "screenshot-mail-not-filed-narrow.png"));
 
   /* Add to ticket #1: a number is needed, then it is a reply there. */
-  gtk_editable_set_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "ticket_row")), "one");
-  g_signal_emit_by_name (named (window, ADW_TYPE_ENTRY_ROW, "ticket_row"), "apply");
-  error_label = named (window, GTK_TYPE_LABEL, "form_error");
+  gtk_editable_set_text (GTK_EDITABLE (hd_find_named (window, ADW_TYPE_ENTRY_ROW, "ticket_row")), "one");
+  g_signal_emit_by_name (hd_find_named (window, ADW_TYPE_ENTRY_ROW, "ticket_row"), "apply");
+  error_label = hd_find_named (window, GTK_TYPE_LABEL, "form_error");
   g_assert_true (gtk_widget_get_visible (error_label));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), ==, "“one” is not a ticket number.");
-  gtk_editable_set_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "ticket_row")), "#1");
-  g_signal_emit_by_name (named (window, ADW_TYPE_ENTRY_ROW, "ticket_row"), "apply");
+  gtk_editable_set_text (GTK_EDITABLE (hd_find_named (window, ADW_TYPE_ENTRY_ROW, "ticket_row")), "#1");
+  g_signal_emit_by_name (hd_find_named (window, ADW_TYPE_ENTRY_ROW, "ticket_row"), "apply");
   hd_wait_until (showing_list, window, HD_WAIT_MS);
   wait_not_filed (window, 2);
   on_ticket = hd_store_list_ticket_mail (checker, 1, &error);
@@ -321,7 +303,7 @@ test_mail_window (void)
   g_assert_cmpint (count_tickets (checker), ==, 2);
 
   /* The out-of-office reply dismissed: the list is empty, and says so. */
-  row = hd_find_widget (named (window, GTK_TYPE_LIST_BOX, "not_filed_list"), ADW_TYPE_ACTION_ROW,
+  row = hd_find_widget (hd_find_named (window, GTK_TYPE_LIST_BOX, "not_filed_list"), ADW_TYPE_ACTION_ROW,
                         activatable, NULL);
   g_signal_emit_by_name (row, "activated");
   hd_wait_until (original_shown, window, HD_WAIT_MS);
@@ -380,7 +362,7 @@ original_dialog_shown (gpointer data)
 static void
 scroll_to_end (GtkWidget *view)
 {
-  GtkWidget *scroller = hd_find_widget (view, GTK_TYPE_SCROLLED_WINDOW, has_id,
+  GtkWidget *scroller = hd_find_widget (view, GTK_TYPE_SCROLLED_WINDOW, hd_widget_has_id,
                                         "ticket_scroller");
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
 
@@ -441,7 +423,7 @@ test_ticket_mail (void)
     g_assert_false (adw_preferences_row_get_use_markup (rows->pdata[i]));
 
   /* The reply in the history says it came by mail, and from whom. */
-  timeline = hd_find_widget (view, GTK_TYPE_LIST_BOX, has_id, "timeline");
+  timeline = hd_find_widget (view, GTK_TYPE_LIST_BOX, hd_widget_has_id, "timeline");
   g_assert_nonnull (hd_find_label (timeline, "By mail from rita@example.org"));
   g_assert_nonnull (hd_find_label (timeline, "It jams again <b>every</b> morning."));
   scroll_to_end (view);
@@ -493,8 +475,8 @@ typedef struct {
 static gboolean
 status_says (Status *status)
 {
-  GtkWidget *button = named (status->window, GTK_TYPE_BUTTON, "mail_status_button");
-  GtkWidget *label = named (status->window, GTK_TYPE_LABEL, "mail_status_label");
+  GtkWidget *button = hd_find_named (status->window, GTK_TYPE_BUTTON, "mail_status_button");
+  GtkWidget *label = hd_find_named (status->window, GTK_TYPE_LABEL, "mail_status_label");
 
   return gtk_widget_get_visible (button) &&
          g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), status->want) == 0;
@@ -583,7 +565,7 @@ test_window_status_requester (void)
   hd_window_open_file (window, path);
   hd_wait_until (has_store, window, HD_WAIT_MS);
   hd_wait_frames (GTK_WIDGET (window), 10);
-  g_assert_false (gtk_widget_get_visible (named (GTK_WIDGET (window), GTK_TYPE_BUTTON,
+  g_assert_false (gtk_widget_get_visible (hd_find_named (GTK_WIDGET (window), GTK_TYPE_BUTTON,
                                                  "mail_status_button")));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.mail", NULL);
   g_assert_null (hd_find_toplevel (HD_TYPE_MAIL_WINDOW));

@@ -1242,36 +1242,18 @@ rows_listed (gpointer list)
 }
 
 static gboolean
-has_id (GtkWidget *widget,
-          gpointer   name)
-{
-  return g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), name) == 0;
-}
-
-static GtkWidget *
-named (GtkWidget  *root,
-       GType       type,
-       const char *name)
-{
-  GtkWidget *widget = hd_find_widget (root, type, has_id, (gpointer) name);
-
-  g_assert_nonnull (widget);
-  return widget;
-}
-
-static gboolean
 showing_list (gpointer window)
 {
-  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (named (window, GTK_TYPE_STACK, "stack"))),
+  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (hd_find_named (window, GTK_TYPE_STACK, "stack"))),
                     "list") == 0 &&
-         gtk_widget_get_sensitive (named (window, GTK_TYPE_STACK, "stack"));
+         gtk_widget_get_sensitive (hd_find_named (window, GTK_TYPE_STACK, "stack"));
 }
 
 static gboolean
 form_error_shown (gpointer window)
 {
-  return gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "form_error")) &&
-         gtk_widget_get_sensitive (named (window, GTK_TYPE_STACK, "stack"));
+  return gtk_widget_get_visible (hd_find_named (window, GTK_TYPE_LABEL, "form_error")) &&
+         gtk_widget_get_sensitive (hd_find_named (window, GTK_TYPE_STACK, "stack"));
 }
 
 static HdPerson *
@@ -1308,12 +1290,12 @@ test_people_window (void)
   window = hd_people_window_new (NULL, store);
   g_signal_connect (window, "changed", G_CALLBACK (count_cb), &changed);
   gtk_window_present (GTK_WINDOW (window));
-  hd_wait_until (rows_listed, named (window, GTK_TYPE_LIST_BOX, "requester_list"), HD_WAIT_MS);
+  hd_wait_until (rows_listed, hd_find_named (window, GTK_TYPE_LIST_BOX, "requester_list"), HD_WAIT_MS);
 
   /* Staff and requesters apart. */
-  staff = hd_find_widgets (named (window, GTK_TYPE_LIST_BOX, "staff_list"), ADW_TYPE_ACTION_ROW,
+  staff = hd_find_widgets (hd_find_named (window, GTK_TYPE_LIST_BOX, "staff_list"), ADW_TYPE_ACTION_ROW,
                            NULL, NULL);
-  requesters = hd_find_widgets (named (window, GTK_TYPE_LIST_BOX, "requester_list"),
+  requesters = hd_find_widgets (hd_find_named (window, GTK_TYPE_LIST_BOX, "requester_list"),
                                 ADW_TYPE_ACTION_ROW, NULL, NULL);
   g_assert_cmpuint (staff->len, ==, 3);
   g_assert_cmpuint (requesters->len, ==, 2);
@@ -1324,10 +1306,10 @@ test_people_window (void)
   row = hd_find_row (window, ADW_TYPE_ACTION_ROW, "tech1");
   g_assert_nonnull (row);
   g_signal_emit_by_name (row, "activated");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "login_row"))),
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (hd_find_named (window, ADW_TYPE_ENTRY_ROW, "login_row"))),
                    ==, "tech1");
-  g_assert_false (gtk_widget_get_sensitive (named (window, ADW_TYPE_ENTRY_ROW, "login_row")));
-  adw_combo_row_set_selected (ADW_COMBO_ROW (named (window, ADW_TYPE_COMBO_ROW, "tier_row")), 1);
+  g_assert_false (gtk_widget_get_sensitive (hd_find_named (window, ADW_TYPE_ENTRY_ROW, "login_row")));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (hd_find_named (window, ADW_TYPE_COMBO_ROW, "tier_row")), 1);
   g_assert_true (gtk_widget_activate_action (window, "people.save", NULL));
   hd_wait_until (showing_list, window, HD_WAIT_MS);
   tech1 = person_in (checker, "tech1");
@@ -1336,12 +1318,12 @@ test_people_window (void)
 
   /* Someone new, a tier-3 technician, with markup in the name. */
   g_assert_true (gtk_widget_activate_action (window, "people.add", NULL));
-  gtk_editable_set_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "login_row")), "nina");
-  gtk_editable_set_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "name_row")),
+  gtk_editable_set_text (GTK_EDITABLE (hd_find_named (window, ADW_TYPE_ENTRY_ROW, "login_row")), "nina");
+  gtk_editable_set_text (GTK_EDITABLE (hd_find_named (window, ADW_TYPE_ENTRY_ROW, "name_row")),
                          "Nina <b>Network</b> & Co");
-  adw_combo_row_set_selected (ADW_COMBO_ROW (named (window, ADW_TYPE_COMBO_ROW, "role_row")),
+  adw_combo_row_set_selected (ADW_COMBO_ROW (hd_find_named (window, ADW_TYPE_COMBO_ROW, "role_row")),
                               HD_ROLE_TECHNICIAN);
-  adw_combo_row_set_selected (ADW_COMBO_ROW (named (window, ADW_TYPE_COMBO_ROW, "tier_row")), 2);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (hd_find_named (window, ADW_TYPE_COMBO_ROW, "tier_row")), 2);
   hd_wait_frames (window, 3);
   g_free (hd_save_screenshot (window, "screenshot-person-form.png"));
   g_assert_true (gtk_widget_activate_action (window, "people.save", NULL));
@@ -1353,17 +1335,17 @@ test_people_window (void)
 
   /* A bad login is the core's rule, said as it is typed. */
   g_assert_true (gtk_widget_activate_action (window, "people.add", NULL));
-  gtk_editable_set_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "login_row")),
+  gtk_editable_set_text (GTK_EDITABLE (hd_find_named (window, ADW_TYPE_ENTRY_ROW, "login_row")),
                          "has space");
-  g_assert_true (gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "form_error")));
-  g_assert_false (gtk_widget_is_sensitive (named (window, GTK_TYPE_BUTTON, "save_button")));
+  g_assert_true (gtk_widget_get_visible (hd_find_named (window, GTK_TYPE_LABEL, "form_error")));
+  g_assert_false (gtk_widget_is_sensitive (hd_find_named (window, GTK_TYPE_BUTTON, "save_button")));
   g_assert_true (gtk_widget_activate_action (window, "people.back", NULL));
 
   /* The last dispatcher cannot stop being one: refused, with the reason,
    * the form kept, nothing changed. */
   row = hd_find_row (window, ADW_TYPE_ACTION_ROW, "disp");
   g_signal_emit_by_name (row, "activated");
-  adw_combo_row_set_selected (ADW_COMBO_ROW (named (window, ADW_TYPE_COMBO_ROW, "role_row")),
+  adw_combo_row_set_selected (ADW_COMBO_ROW (hd_find_named (window, ADW_TYPE_COMBO_ROW, "role_row")),
                               HD_ROLE_REQUESTER);
   g_assert_true (gtk_widget_activate_action (window, "people.save", NULL));
   hd_wait_until (form_error_shown, window, HD_WAIT_MS);
@@ -1787,7 +1769,7 @@ count_reached (gpointer data)
 static gboolean
 n_policies_listed (gpointer window)
 {
-  g_autoptr(GPtrArray) rows = hd_find_widgets (named (window, GTK_TYPE_LIST_BOX, "policy_list"),
+  g_autoptr(GPtrArray) rows = hd_find_widgets (hd_find_named (window, GTK_TYPE_LIST_BOX, "policy_list"),
                                                ADW_TYPE_ACTION_ROW, NULL, NULL);
 
   return rows->len == GPOINTER_TO_UINT (g_object_get_data (window, "want-rows"));
@@ -1804,8 +1786,8 @@ wait_policies (GtkWidget *window,
 static gboolean
 calendar_error_shown (gpointer window)
 {
-  return gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "calendar_error")) &&
-         gtk_widget_get_sensitive (named (window, GTK_TYPE_STACK, "stack"));
+  return gtk_widget_get_visible (hd_find_named (window, GTK_TYPE_LABEL, "calendar_error")) &&
+         gtk_widget_get_sensitive (hd_find_named (window, GTK_TYPE_STACK, "stack"));
 }
 
 static void
@@ -1817,7 +1799,7 @@ open_policy (GtkWidget  *window,
   g_assert_nonnull (row);
   g_assert_false (adw_preferences_row_get_use_markup (ADW_PREFERENCES_ROW (row)));
   g_signal_emit_by_name (row, "activated");
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (named (window, GTK_TYPE_STACK, "stack"))),
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (hd_find_named (window, GTK_TYPE_STACK, "stack"))),
                    ==, "form");
 }
 
@@ -1826,7 +1808,7 @@ type_into (GtkWidget  *window,
            const char *row,
            const char *text)
 {
-  gtk_editable_set_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, row)), text);
+  gtk_editable_set_text (GTK_EDITABLE (hd_find_named (window, ADW_TYPE_ENTRY_ROW, row)), text);
 }
 
 static guint
@@ -1879,21 +1861,21 @@ test_sla_window (void)
 
   /* The four defaults, in priority order, said in words. */
   wait_policies (window, 4);
-  rows = hd_find_widgets (named (window, GTK_TYPE_LIST_BOX, "policy_list"), ADW_TYPE_ACTION_ROW,
+  rows = hd_find_widgets (hd_find_named (window, GTK_TYPE_LIST_BOX, "policy_list"), ADW_TYPE_ACTION_ROW,
                           NULL, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
     g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), ==, titles[i]);
   g_assert_cmpstr (adw_action_row_get_subtitle (g_ptr_array_index (rows, 3)), ==,
                    "Respond within 30 min · Resolve within 4 h · warn at 75 %");
-  g_assert_true (gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "calendar_preview")));
+  g_assert_true (gtk_widget_get_visible (hd_find_named (window, GTK_TYPE_LABEL, "calendar_preview")));
   hd_wait_frames (window, 3);
   g_free (hd_save_screenshot (window, "screenshot-sla-window.png"));
 
   /* Urgent answered within 45 minutes. */
   open_policy (window, "Urgent");
-  g_assert_false (gtk_widget_get_visible (named (window, ADW_TYPE_PREFERENCES_GROUP, "delete_group")));
-  g_assert_false (gtk_widget_get_visible (named (window, ADW_TYPE_PREFERENCES_GROUP, "key_group")));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "response_row"))),
+  g_assert_false (gtk_widget_get_visible (hd_find_named (window, ADW_TYPE_PREFERENCES_GROUP, "delete_group")));
+  g_assert_false (gtk_widget_get_visible (hd_find_named (window, ADW_TYPE_PREFERENCES_GROUP, "key_group")));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (hd_find_named (window, ADW_TYPE_ENTRY_ROW, "response_row"))),
                    ==, "30min");
   type_into (window, "response_row", "45");
   g_assert_true (gtk_widget_activate_action (window, "sla.save", NULL));
@@ -1907,8 +1889,8 @@ test_sla_window (void)
 
   /* Printers get their own targets for high tickets, then lose them. */
   g_assert_true (gtk_widget_activate_action (window, "sla.add", NULL));
-  g_assert_true (gtk_widget_get_visible (named (window, ADW_TYPE_PREFERENCES_GROUP, "key_group")));
-  adw_combo_row_set_selected (ADW_COMBO_ROW (named (window, ADW_TYPE_COMBO_ROW, "priority_row")),
+  g_assert_true (gtk_widget_get_visible (hd_find_named (window, ADW_TYPE_PREFERENCES_GROUP, "key_group")));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (hd_find_named (window, ADW_TYPE_COMBO_ROW, "priority_row")),
                               HD_PRIORITY_HIGH);
   type_into (window, "category_row", "Printers");
   type_into (window, "response_row", "2h");
@@ -1917,13 +1899,13 @@ test_sla_window (void)
   policy = hd_sla_policy_new (NULL, 120, 90, HD_SLA_DEFAULT_WARN_PERCENT);
   g_assert_false (hd_sla_policy_validate (policy, &expected));
   g_clear_pointer (&policy, hd_sla_policy_free);
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (named (window, GTK_TYPE_LABEL, "form_error"))), ==,
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (hd_find_named (window, GTK_TYPE_LABEL, "form_error"))), ==,
                    expected->message);
   g_clear_error (&expected);
   type_into (window, "response_row", "30");
   type_into (window, "resolution_row", "1 h 30 min");
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (named (window, GTK_TYPE_SPIN_BUTTON, "warn_spin")), 60);
-  g_assert_false (gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "form_error")));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (hd_find_named (window, GTK_TYPE_SPIN_BUTTON, "warn_spin")), 60);
+  g_assert_false (gtk_widget_get_visible (hd_find_named (window, GTK_TYPE_LABEL, "form_error")));
   hd_wait_frames (window, 3);
   g_free (hd_save_screenshot (window, "screenshot-sla-form.png"));
   g_assert_true (gtk_widget_activate_action (window, "sla.save", NULL));
@@ -1935,10 +1917,10 @@ test_sla_window (void)
   g_clear_pointer (&policy, hd_sla_policy_free);
   wait_policies (window, 5);
   open_policy (window, "High · Printers");
-  title = hd_find_label (named (window, ADW_TYPE_WINDOW_TITLE, "window_title"), "High · Printers");
+  title = hd_find_label (hd_find_named (window, ADW_TYPE_WINDOW_TITLE, "window_title"), "High · Printers");
   g_assert_nonnull (title);
   g_assert_false (gtk_label_get_use_markup (GTK_LABEL (title)));
-  g_assert_true (gtk_widget_get_visible (named (window, ADW_TYPE_PREFERENCES_GROUP, "delete_group")));
+  g_assert_true (gtk_widget_get_visible (hd_find_named (window, ADW_TYPE_PREFERENCES_GROUP, "delete_group")));
   g_assert_true (gtk_widget_activate_action (window, "sla.delete", NULL));
   hd_wait_until (showing_list, window, HD_WAIT_MS);
   g_assert_cmpuint (policy_count (checker), ==, 4);
@@ -1947,14 +1929,14 @@ test_sla_window (void)
 
   /* "soon" is no duration: said as the engine says it, nothing saved. */
   open_policy (window, "High");
-  g_assert_false (gtk_widget_get_visible (named (window, ADW_TYPE_PREFERENCES_GROUP, "delete_group")));
+  g_assert_false (gtk_widget_get_visible (hd_find_named (window, ADW_TYPE_PREFERENCES_GROUP, "delete_group")));
   type_into (window, "response_row", "soon");
   g_assert_false (hd_sla_parse_minutes ("soon", &minutes, &expected));
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (named (window, GTK_TYPE_LABEL, "form_error"))), ==,
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (hd_find_named (window, GTK_TYPE_LABEL, "form_error"))), ==,
                    expected->message);
   g_clear_error (&expected);
-  g_assert_true (gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "form_error")));
-  g_assert_false (gtk_widget_is_sensitive (named (window, GTK_TYPE_BUTTON, "save_button")));
+  g_assert_true (gtk_widget_get_visible (hd_find_named (window, GTK_TYPE_LABEL, "form_error")));
+  g_assert_false (gtk_widget_is_sensitive (hd_find_named (window, GTK_TYPE_BUTTON, "save_button")));
   gtk_widget_activate_action (window, "sla.save", NULL);
   policy = hd_store_get_sla_policy (checker, HD_PRIORITY_HIGH, NULL, NULL);
   g_assert_cmpuint (policy->first_response_minutes, ==, 60);
@@ -1965,15 +1947,15 @@ test_sla_window (void)
    * as it was. */
   before = calendar_text (checker);
   type_into (window, "hours_row", "mon-fri 25:00-26:00");
-  bad = hd_calendar_new (gtk_editable_get_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "zone_row"))),
+  bad = hd_calendar_new (gtk_editable_get_text (GTK_EDITABLE (hd_find_named (window, ADW_TYPE_ENTRY_ROW, "zone_row"))),
                          "mon-fri 25:00-26:00", NULL, &expected);
   g_assert_null (bad);
-  g_assert_true (gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "calendar_error")));
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (named (window, GTK_TYPE_LABEL, "calendar_error"))), ==,
+  g_assert_true (gtk_widget_get_visible (hd_find_named (window, GTK_TYPE_LABEL, "calendar_error")));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (hd_find_named (window, GTK_TYPE_LABEL, "calendar_error"))), ==,
                    expected->message);
   g_clear_error (&expected);
-  g_assert_false (gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "calendar_preview")));
-  g_assert_false (gtk_widget_is_sensitive (named (window, GTK_TYPE_BUTTON, "calendar_save_button")));
+  g_assert_false (gtk_widget_get_visible (hd_find_named (window, GTK_TYPE_LABEL, "calendar_preview")));
+  g_assert_false (gtk_widget_is_sensitive (hd_find_named (window, GTK_TYPE_BUTTON, "calendar_save_button")));
   gtk_widget_activate_action (window, "sla.save-calendar", NULL);
   after = calendar_text (checker);
   g_assert_cmpstr (after, ==, before);
@@ -1981,14 +1963,14 @@ test_sla_window (void)
 
   /* Around the clock, stored. */
   type_into (window, "hours_row", "mon-sun 00:00-24:00");
-  g_assert_false (gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "calendar_error")));
-  g_assert_true (gtk_widget_get_visible (named (window, GTK_TYPE_LABEL, "calendar_preview")));
+  g_assert_false (gtk_widget_get_visible (hd_find_named (window, GTK_TYPE_LABEL, "calendar_error")));
+  g_assert_true (gtk_widget_get_visible (hd_find_named (window, GTK_TYPE_LABEL, "calendar_preview")));
   g_assert_true (gtk_widget_activate_action (window, "sla.save-calendar", NULL));
   count.want = 4;
   hd_wait_until (count_reached, &count, HD_WAIT_MS);
   after = calendar_text (checker);
   g_assert_nonnull (strstr (after, "mon-sun 00:00-24:00"));
-  g_assert_false (gtk_widget_is_sensitive (named (window, GTK_TYPE_BUTTON, "calendar_save_button")));
+  g_assert_false (gtk_widget_is_sensitive (hd_find_named (window, GTK_TYPE_BUTTON, "calendar_save_button")));
   hd_destroy_and_wait (GTK_WINDOW (window));
 
   /* A technician may look, but the core refuses every change, and the
@@ -2004,17 +1986,17 @@ test_sla_window (void)
   type_into (window, "hours_row", "mon-fri 08:00-16:00");
   g_assert_true (gtk_widget_activate_action (window, "sla.save-calendar", NULL));
   hd_wait_until (calendar_error_shown, window, HD_WAIT_MS);
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (named (window, GTK_TYPE_LABEL, "calendar_error"))), ==,
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (hd_find_named (window, GTK_TYPE_LABEL, "calendar_error"))), ==,
                    expected->message);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "hours_row"))),
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (hd_find_named (window, ADW_TYPE_ENTRY_ROW, "hours_row"))),
                    ==, "mon-fri 08:00-16:00");
   open_policy (window, "Normal");
   type_into (window, "response_row", "2h");
   g_assert_true (gtk_widget_activate_action (window, "sla.save", NULL));
   hd_wait_until (form_error_shown, window, HD_WAIT_MS);
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (named (window, GTK_TYPE_LABEL, "form_error"))), ==,
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (hd_find_named (window, GTK_TYPE_LABEL, "form_error"))), ==,
                    expected->message);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (named (window, ADW_TYPE_ENTRY_ROW, "response_row"))),
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (hd_find_named (window, ADW_TYPE_ENTRY_ROW, "response_row"))),
                    ==, "2h");
   policy = hd_store_get_sla_policy (checker, HD_PRIORITY_NORMAL, NULL, NULL);
   g_assert_cmpuint (policy->first_response_minutes, ==, 4 * 60);
