@@ -338,6 +338,126 @@ test_calendar_change_recomputes (Fixture       *f,
   g_assert_cmpstr (text, ==, "tz UTC; mon-fri 09:00-12:00");
 }
 
+/* The deadline indexes as the file defines them, one per line. */
+static char *
+due_indexes (Fixture *f)
+{
+  return hd_test_query_text (f->path,
+                             "SELECT group_concat(name || ': ' || sql, char(10)) FROM"
+                             " (SELECT name, sql FROM sqlite_schema"
+                             "  WHERE type = 'index' AND tbl_name = 'tickets' ORDER BY name)", NULL);
+}
+
+/* Numbers of the open tickets in due order, as @store lists them; with
+ * @check, asserts that this is the order of their due_at. */
+static char *
+by_due (HdStore  *store,
+        gboolean  check)
+{
+  HdTicketFilter filter = { .sort = HD_TICKET_SORT_DUE,
+                            .status_mask = HD_STATUS_MASK (HD_STATUS_NEW) |
+                                           HD_STATUS_MASK (HD_STATUS_OPEN) };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tickets = hd_store_list_tickets (store, &filter, &error);
+  GString *numbers = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < tickets->len; i++)
+    {
+      HdTicket *ticket = g_ptr_array_index (tickets, i);
+
+      if (check && i > 0)
+        g_assert_cmpint (hd_ticket_get_due_at (g_ptr_array_index (tickets, i - 1)), <=,
+                         hd_ticket_get_due_at (ticket));
+      g_string_append_printf (numbers, "%s%" G_GINT64_FORMAT, i > 0 ? " " : "",
+                              hd_ticket_get_number (ticket));
+    }
+  return g_string_free (numbers, FALSE);
+}
+
+/* A change that moves most deadlines builds the deadline indexes again
+ * rather than moving their entries one by one: the file keeps exactly
+ * its indexes, they agree with the table, and every desk sorts by them —
+ * also when the change fails half-way. */
+static void
+test_calendar_change_rebuilds_indexes (Fixture       *f,
+                                       gconstpointer  data)
+{
+  g_autoptr(HdCalendar) mornings = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *indexes = NULL;
+  g_autofree char *indexes_after = NULL;
+  g_autofree char *integrity = NULL;
+  g_autofree char *order = NULL;
+  g_autofree char *order_after = NULL;
+  g_autofree char *order_failed = NULL;
+  HdPriority priorities[] = { HD_PRIORITY_LOW, HD_PRIORITY_URGENT, HD_PRIORITY_NORMAL,
+                              HD_PRIORITY_HIGH, HD_PRIORITY_NORMAL, HD_PRIORITY_URGENT };
+  gint64 last = 0, last_due, last_warn;
+  int rc;
+
+  hd_store_sla_set_rebuild_min_for_testing (1);
+  for (guint i = 0; i < G_N_ELEMENTS (priorities); i++)
+    {
+      clock_at (f, at (23, 9 + i, 30));
+      last = file_ticket (f->disp, "Printer jams", priorities[i]);
+    }
+  indexes = due_indexes (f);
+  order = by_due (f->tech2, TRUE);
+  {
+    g_autoptr(HdTicket) ticket = reread (f->tech1, last);
+
+    last_due = hd_ticket_get_due_at (ticket);
+    last_warn = hd_ticket_get_warn_at (ticket);
+  }
+
+  /* Fails on the last ticket's write, after the indexes were dropped:
+   * nothing of it stays, the indexes included. */
+  rc = sqlite3_exec (hd_store_get_db (f->disp),
+                     "CREATE TEMP TRIGGER fail_due BEFORE UPDATE OF due_at ON main.tickets"
+                     " WHEN new.id = (SELECT max(id) FROM main.tickets)"
+                     " BEGIN SELECT RAISE(ABORT, 'the share went away'); END",
+                     NULL, NULL, NULL);
+  g_assert_cmpint (rc, ==, SQLITE_OK);
+  mornings = hd_calendar_new_from_string ("tz UTC; mon-fri 07:00-11:00", &error);
+  g_assert_no_error (error);
+  clock_at (f, at (23, 16, 0));
+  g_assert_false (hd_store_set_calendar (f->disp, mornings, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpint (sqlite3_exec (hd_store_get_db (f->disp), "DROP TRIGGER temp.fail_due",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  indexes_after = due_indexes (f);
+  g_assert_cmpstr (indexes_after, ==, indexes);
+  order_failed = by_due (f->tech2, TRUE);
+  g_assert_cmpstr (order_failed, ==, order);
+  assert_due (f->tech1, last, last_due, last_warn);
+  g_clear_pointer (&indexes_after, g_free);
+
+  /* Every deadline moves. */
+  g_assert_true (hd_store_set_calendar (f->disp, mornings, &error));
+  g_assert_no_error (error);
+  indexes_after = due_indexes (f);
+  g_assert_cmpstr (indexes_after, ==, indexes);
+  integrity = hd_test_query_text (f->path, "PRAGMA integrity_check", NULL);
+  g_assert_cmpstr (integrity, ==, "ok");
+  order_after = by_due (f->tech2, TRUE);
+  g_assert_cmpint (strlen (order_after), ==, strlen (order));
+  g_assert_cmpint (sql_int (f->tech2, "SELECT count(*) FROM tickets WHERE due_at IS NOT NULL"), ==,
+                   G_N_ELEMENTS (priorities));
+  {
+    g_autoptr(HdTicket) ticket = reread (f->tech1, last);
+
+    g_assert_cmpint (hd_ticket_get_due_at (ticket), !=, last_due);
+  }
+  hd_store_sla_set_rebuild_min_for_testing (0);
+  g_assert_cmpint (sql_int (f->tech2, "SELECT count(*) FROM tickets INDEXED BY tickets_warn"
+                                      " WHERE warn_at IS NOT NULL"), ==, G_N_ELEMENTS (priorities));
+  g_assert_cmpint (sql_int (f->tech2, "SELECT count(*) FROM tickets INDEXED BY tickets_due"
+                                      " WHERE coalesce(due_at, 9223372036854775807) > 0"),
+                   ==, G_N_ELEMENTS (priorities));
+}
+
 static void
 test_policies (Fixture       *f,
                gconstpointer  data)
@@ -1098,6 +1218,7 @@ main (int   argc,
   ADD ("/sla-store/due/pause-resume-resolve", test_due_pause_resume_resolve);
   ADD ("/sla-store/due/priority-and-category", test_due_priority_and_category);
   ADD ("/sla-store/due/calendar-change", test_calendar_change_recomputes);
+  ADD ("/sla-store/due/calendar-change-indexes", test_calendar_change_rebuilds_indexes);
   ADD ("/sla-store/due/recompute", test_recompute_and_calendar_setting);
   ADD ("/sla-store/due/underneath/tickets", test_recompute_tickets_changed_underneath);
   ADD ("/sla-store/due/underneath/settings", test_recompute_settings_changed_underneath);

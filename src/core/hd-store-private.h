@@ -178,6 +178,10 @@ void           hd_store_set_time_for_testing (HdStore     *self,
 void           hd_store_sla_set_between_for_testing (void         (*between) (gpointer data),
                                                      gpointer       data);
 
+/* Tests: from how many moved deadlines the deadline indexes are built again
+ * instead of kept up entry by entry (0: as in use). */
+void           hd_store_sla_set_rebuild_min_for_testing (guint         n_moving);
+
 HdCalendar    *hd_store_calendar_from_text  (HdStore     *self,
                                              const char  *text,
                                              GError     **error);
