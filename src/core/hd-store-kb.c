@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 #include <string.h>
 
 #include "hd-enum-types.h"
@@ -33,28 +34,44 @@
 
 /* Query building */
 
-/* Words that say nothing about a problem, left out of suggestions: a short
- * list of common English function words and helpdesk filler. Searches
- * keep every word: someone who types "the" means it. */
+/* Words that say nothing about a problem, left out of suggestions: common
+ * English function words, and the words of any request ("problem",
+ * "working", "today", "keeps") that would tie a ticket to every article.
+ * Searches keep every word: someone who types "the" means it. In strcmp()
+ * order, for bsearch(). */
 static const char * const stopwords[] = {
-  "a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at",
-  "be", "been", "before", "but", "by", "can", "cannot", "could", "did", "do", "does", "doesn",
-  "don", "for", "from", "get", "gets", "got", "had", "has", "have", "hello", "help", "hi",
-  "how", "i", "if", "in", "into", "is", "isn", "it", "its", "just", "me", "my", "no", "not",
-  "now", "of", "on", "or", "our", "please", "since", "so", "some", "still", "that", "the",
-  "their", "them", "then", "there", "this", "to", "too", "up", "us", "was", "we", "were",
-  "what", "when", "where", "which", "while", "who", "why", "will", "with", "won", "would",
-  "you", "your", "thanks", "thank", "t", "s",
+  "a", "able", "about", "after", "afternoon", "again", "all", "also", "am", "an", "and", "any",
+  "anyone", "anything", "are", "as", "at", "be", "been", "before", "big", "bit", "but", "by",
+  "came", "can", "cannot", "come", "comes", "could", "day", "days", "did", "do", "does", "doesn",
+  "don", "down", "each", "error", "even", "evening", "every", "everyone", "everything", "few",
+  "find", "fine", "for", "found", "friday", "from", "get", "gets", "getting", "give", "go",
+  "goes", "got", "had", "has", "have", "hello", "help", "hi", "hour", "hours", "how", "i", "if",
+  "in", "inside", "into", "is", "isn", "issue", "issues", "it", "its", "just", "keep", "keeps",
+  "kept", "know", "last", "let", "like", "look", "looks", "lot", "made", "make", "makes", "many",
+  "me", "minute", "minutes", "monday", "more", "morning", "most", "much", "my", "need", "needed",
+  "needs", "next", "no", "not", "now", "of", "ok", "okay", "on", "one", "only", "or", "other",
+  "others", "our", "out", "please", "problem", "problems", "put", "really", "s", "said", "same",
+  "say", "says", "see", "seem", "seems", "since", "so", "some", "someone", "something", "still",
+  "such", "t", "take", "thank", "thanks", "that", "the", "their", "them", "then", "there", "thing",
+  "things", "this", "thursday", "time", "times", "to", "today", "tomorrow", "too", "took",
+  "tried", "try", "trying", "tuesday", "two", "unable", "up", "us", "use", "used", "using",
+  "very", "want", "wants", "was", "way", "we", "wednesday", "week", "went", "were", "what",
+  "when", "where", "which", "while", "who", "why", "will", "with", "won", "work", "worked",
+  "working", "works", "would", "yesterday", "you", "your",
 };
+
+static int
+compare_stopword (const void *key,
+                  const void *member)
+{
+  return strcmp (key, *(const char * const *) member);
+}
 
 static gboolean
 is_stopword (const char *word)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (stopwords); i++)
-    if (g_str_equal (word, stopwords[i]))
-      return TRUE;
-
-  return FALSE;
+  return bsearch (word, stopwords, G_N_ELEMENTS (stopwords), sizeof stopwords[0],
+                  compare_stopword) != NULL;
 }
 
 static gboolean
@@ -2017,14 +2034,291 @@ hd_store_search_articles (HdStore     *self,
   return make_hits (self, found, match, trigram_match, error);
 }
 
-/* "jams" → "jam": a plural s, so that the prefix query finds both. */
+/* Suggestions
+ *
+ * A ticket is not a query: its title and description hold a few words
+ * that matter among many that do not, and an article sharing one common
+ * word with it is no suggestion. So suggestions work in three steps:
+ *
+ *  1. The ticket's terms: its words without the stopwords above, reduced
+ *     to a stem ("jams" → "jam", "disconnecting" → "disconnect", "jammed"
+ *     → "jam") that matches as a prefix; a hyphenated word such as
+ *     "Wi-Fi" or "e-mail" stays one term, matching the phrase "wi fi" or
+ *     the word "wifi" (never "wi" and "fi" apart, which would match
+ *     "with" and "file"); words with digits (file names, dates) are left
+ *     out.
+ *  2. Candidates: the articles matching any term, by bm25 (rank_matches),
+ *     as many as SUGGEST_CANDIDATES.
+ *  3. Each candidate's score: the sum of the weights of the terms it
+ *     matches, a term's weight being its inverse document frequency
+ *     (rare words say more), half again for a term of the ticket's title,
+ *     halved when the article has it only in its body. A candidate is
+ *     suggested when its score reaches SUGGEST_FLOOR of what an article
+ *     matching every term in its title would score, and half the best
+ *     candidate's: nothing is better than something unrelated.
+ *
+ * tests/test-kb-suggest.c measures this on a labelled set of thirty
+ * tickets and fifteen articles. */
+
+#define SUGGEST_CANDIDATES 20
+#define SUGGEST_FLOOR 0.2
+#define SUGGEST_OF_BEST 0.5
+
+typedef struct {
+  char    *match;      /* its FTS5 expression */
+  char    *key;        /* to drop repeats */
+  gboolean in_title;   /* from the ticket's title */
+  double   weight;
+} SuggestTerm;
+
 static void
-strip_plural (char *word)
+suggest_term_clear (gpointer data)
 {
+  SuggestTerm *term = data;
+
+  g_free (term->match);
+  g_free (term->key);
+}
+
+/* "jams" → "jam", "disconnecting" → "disconnect", "jammed" → "jam",
+ * "deleted" → "delet": a stem that finds the word's forms as a prefix. */
+static void
+stem (char *word)
+{
+  static const char * const endings[] = { "ing", "ed" };
   gsize len = strlen (word);
 
   if (len > 3 && word[len - 1] == 's' && word[len - 2] != 's' && word[len - 2] != 'u')
-    word[len - 1] = '\0';
+    word[--len] = '\0';
+
+  for (guint i = 0; i < G_N_ELEMENTS (endings); i++)
+    {
+      gsize ending = strlen (endings[i]);
+
+      if (len >= ending + 3 && g_str_has_suffix (word, endings[i]))
+        {
+          len -= ending;
+          word[len] = '\0';
+          /* "jamm" → "jam", but "install" and "fill" stay. */
+          if (len >= 4 && word[len - 1] == word[len - 2] && strchr ("aeioulsz", word[len - 1]) == NULL)
+            word[--len] = '\0';
+          break;
+        }
+    }
+}
+
+static gboolean
+has_digit (const char *word)
+{
+  for (const char *p = word; *p != '\0'; p++)
+    if (g_ascii_isdigit (*p))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Adds @text's terms to @terms, in order, without repeats, up to
+ * MAX_SUGGEST_WORDS. Invalid UTF-8 ends the text. */
+static void
+add_suggest_terms (GArray     *terms,
+                   const char *text,
+                   gboolean    in_title)
+{
+  const char *p = text != NULL ? text : "";
+  const char *end = NULL;
+
+  g_utf8_validate (p, -1, &end);
+  while (p < end && terms->len < MAX_SUGGEST_WORDS)
+    {
+      g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *key = NULL;
+      SuggestTerm term = { NULL, };
+      gboolean skip = FALSE;
+
+      while (p < end && !is_word_char (g_utf8_get_char (p)))
+        p = g_utf8_next_char (p);
+      if (p >= end)
+        break;
+
+      /* A word, and the words joined to it by hyphens. */
+      for (;;)
+        {
+          const char *start = p;
+
+          while (p < end && is_word_char (g_utf8_get_char (p)))
+            p = g_utf8_next_char (p);
+          g_ptr_array_add (parts, g_utf8_strdown (start, p - start));
+          if (p + 1 < end && *p == '-' && is_word_char (g_utf8_get_char (p + 1)))
+            p++;
+          else
+            break;
+        }
+      g_ptr_array_add (parts, NULL);
+
+      for (guint i = 0; parts->pdata[i] != NULL; i++)
+        skip |= has_digit (parts->pdata[i]);
+      if (skip)
+        continue;
+
+      if (parts->len == 2)
+        {
+          char *word = parts->pdata[0];
+
+          if (g_utf8_strlen (word, -1) < 2 || is_stopword (word))
+            continue;
+          stem (word);
+          key = g_strdup (word);
+          term.match = g_strdup_printf (g_utf8_strlen (word, -1) >= 3 ? "\"%s\"*" : "\"%s\"", word);
+        }
+      else
+        {
+          g_autofree char *spaced = g_strjoinv (" ", (char **) parts->pdata);
+          g_autofree char *joined = g_strjoinv ("", (char **) parts->pdata);
+
+          key = g_strjoinv ("-", (char **) parts->pdata);
+          term.match = g_strdup_printf ("(\"%s\" OR \"%s\")", spaced, joined);
+        }
+
+      for (guint i = 0; i < terms->len && !skip; i++)
+        skip = g_str_equal (g_array_index (terms, SuggestTerm, i).key, key);
+      if (skip || strchr (key, '"') != NULL)
+        {
+          g_free (term.match);
+          continue;
+        }
+
+      term.key = g_steal_pointer (&key);
+      term.in_title = in_title;
+      g_array_append_val (terms, term);
+    }
+}
+
+/* How many articles match @match; all of them, archived or not, for
+ * NULL. */
+static gboolean
+count_matches (HdStore     *self,
+               const char  *match,
+               gint64      *count,
+               GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = hd_store_prepare (self, match != NULL ? "SELECT count(*) FROM kb_fts WHERE kb_fts MATCH ?"
+                                               : "SELECT count(*) FROM kb_articles", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (match != NULL)
+    sqlite3_bind_text (stmt, 1, match, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return hd_store_set_error_from_db (self, rc, error);
+
+  *count = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+/* Adds @weight to the score (id → double *) of every candidate of @ids
+ * (a JSON array) that matches @match. */
+static gboolean
+score_matches (HdStore     *self,
+               const char  *match,
+               const char  *ids,
+               double       weight,
+               GHashTable  *scores,
+               GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = hd_store_prepare (self,
+                           "SELECT rowid FROM kb_fts WHERE kb_fts MATCH ?1"
+                           " AND +rowid IN (SELECT value FROM json_each(?2))", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, ids, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      double *score = g_hash_table_lookup (scores, &id);
+
+      if (score != NULL)
+        *score += weight;
+    }
+  if (rc != SQLITE_DONE)
+    return hd_store_set_error_from_db (self, rc, error);
+
+  return TRUE;
+}
+
+/* Weighs @terms, scores the candidates of @found by them, and keeps those
+ * worth suggesting, best first (see "Suggestions" above). */
+static gboolean
+keep_suggestions (HdStore  *self,
+                  GArray   *terms,
+                  GArray   *found,
+                  GError  **error)
+{
+  g_autoptr(GHashTable) scores = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+  g_autoptr(GString) ids = g_string_new ("[");
+  double full = 0.0, best = 0.0;
+  gint64 n_articles;
+  guint kept = 0;
+
+  if (found->len == 0)
+    return TRUE;
+  if (!count_matches (self, NULL, &n_articles, error))
+    return FALSE;
+
+  for (guint i = 0; i < found->len; i++)
+    {
+      Candidate *c = &g_array_index (found, Candidate, i);
+
+      g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", c->id);
+      g_hash_table_insert (scores, &c->id, g_new0 (double, 1));
+    }
+  g_string_append_c (ids, ']');
+
+  for (guint i = 0; i < terms->len; i++)
+    {
+      SuggestTerm *term = &g_array_index (terms, SuggestTerm, i);
+      g_autofree char *in_title = g_strdup_printf ("{title tags} : %s", term->match);
+      double boost = term->in_title ? 1.5 : 1.0;
+      gint64 df;
+
+      /* Okapi's inverse document frequency, never below zero; a term as
+       * rare as can be (one article) is what a full match counts. */
+      if (!count_matches (self, term->match, &df, error))
+        return FALSE;
+      full += boost * log ((n_articles - 1 + 0.5) / 1.5 + 1.0);
+      if (df == 0)
+        continue;
+      term->weight = boost * log ((n_articles - df + 0.5) / (df + 0.5) + 1.0);
+
+      if (!score_matches (self, term->match, ids->str, term->weight / 2, scores, error) ||
+          !score_matches (self, in_title, ids->str, term->weight / 2, scores, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < found->len; i++)
+    {
+      Candidate *c = &g_array_index (found, Candidate, i);
+
+      c->score = *(double *) g_hash_table_lookup (scores, &c->id);
+      best = MAX (best, c->score);
+    }
+
+  for (guint i = 0; i < found->len; i++)
+    {
+      Candidate c = g_array_index (found, Candidate, i);
+
+      if (c.score >= SUGGEST_FLOOR * full && c.score >= SUGGEST_OF_BEST * best)
+        g_array_index (found, Candidate, kept++) = c;
+    }
+  g_array_set_size (found, kept);
+  g_array_sort (found, compare_candidates);
+  return TRUE;
 }
 
 /**
@@ -2034,11 +2328,8 @@ strip_plural (char *word)
  * @ticket: a ticket whose linked articles to leave out, or 0
  * @limit: at most this many; 0 for 20
  *
- * Articles for a ticket: any of the significant words (the stopword list
- * above left out, and words of one character; a plural "s" dropped, each
- * word a prefix) of the title, then the description, at most 24 words.
- * Ranked by bm25, so articles with more of the words, and with them in the
- * title, come first.
+ * Articles for a ticket that a technician would call right, best first:
+ * see "Suggestions" above. Often none.
  *
  * Returns: (transfer full) (element-type HdArticleHit): the hits, best first
  */
@@ -2050,42 +2341,32 @@ hd_store_suggest_articles (HdStore     *self,
                            guint        limit,
                            GError     **error)
 {
-  g_autoptr(GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) terms = g_array_new (FALSE, TRUE, sizeof (SuggestTerm));
   g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (Candidate));
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  g_autofree char *match = NULL;
-  const char *texts[] = { title, description };
+  g_autoptr(GString) match = g_string_new (NULL);
 
   g_return_val_if_fail (HD_IS_STORE (self), NULL);
 
   limit = limit > 0 ? limit : DEFAULT_LIMIT;
-  for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
-    {
-      g_autoptr(GPtrArray) some = split_words (texts[t], MAX_SUGGEST_WORDS * 8);
-
-      for (guint i = 0; i < some->len && words->len < MAX_SUGGEST_WORDS; i++)
-        {
-          char *word = g_ptr_array_index (some, i);
-          gboolean again = FALSE;
-
-          if (g_utf8_strlen (word, -1) < 2 || is_stopword (word))
-            continue;
-          strip_plural (word);
-          for (guint j = 0; j < words->len && !again; j++)
-            again = g_str_equal (g_ptr_array_index (words, j), word);
-          if (!again)
-            g_ptr_array_add (words, g_strdup (word));
-        }
-    }
-
-  match = join_words (words, TRUE, TRUE);
-  if (match == NULL)
+  g_array_set_clear_func (terms, suggest_term_clear);
+  add_suggest_terms (terms, title, TRUE);
+  add_suggest_terms (terms, description, FALSE);
+  if (terms->len == 0)
     return g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (!rank_matches (self, FALSE, match, NULL, ticket, limit, found, seen, error))
-    return NULL;
+  for (guint i = 0; i < terms->len; i++)
+    g_string_append_printf (match, "%s%s", i > 0 ? " OR " : "",
+                            g_array_index (terms, SuggestTerm, i).match);
 
-  return make_hits (self, found, match, NULL, error);
+  if (!rank_matches (self, FALSE, match->str, NULL, ticket, MAX (limit, SUGGEST_CANDIDATES),
+                     found, seen, error) ||
+      !keep_suggestions (self, terms, found, error))
+    return NULL;
+  if (found->len > limit)
+    g_array_set_size (found, limit);
+
+  return make_hits (self, found, match->str, NULL, error);
 }
 
 /* Links */

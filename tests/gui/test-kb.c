@@ -703,7 +703,7 @@ static gint64
 show_printer_ticket (Fixture *f)
 {
   gint64 number = file_ticket (f->disp, "Printer on floor 2 jams",
-                               "Paper stuck in tray 2 every morning.");
+                               "Paper stuck in tray 2 every morning since the new driver install.");
 
   f->searches = number;
   hd_window_show_ticket (f->window, number);
