@@ -1017,6 +1017,31 @@ test_search_many_matches (Fixture       *f,
                    ==, hd_article_get_id (old_faq));
 }
 
+/* A snippet reads as text: no table bars, rules or emphasis marks. */
+static void
+test_search_snippet_plain (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(HdArticle) wifi = add (f->disp, "Wi-Fi networks",
+                                   "The office has two networks:\n\n"
+                                   "| Network | Who | Password |\n| --- | --- | --- |\n"
+                                   "| Office-Guest | **visitors** | printed at reception |\n",
+                                   NULL, HD_VISIBILITY_INTERNAL, NULL);
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *snippet;
+
+  hits = hd_store_search_articles (f->tech1, "visitors", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 1);
+  snippet = hd_article_hit_get_marked_snippet (g_ptr_array_index (hits, 0));
+  g_assert_nonnull (strstr (snippet, HD_MARK_START "visitors" HD_MARK_END));
+  g_assert_null (strchr (snippet, '|'));
+  g_assert_null (strstr (snippet, "---"));
+  g_assert_null (strstr (snippet, "**"));
+  g_assert_null (strchr (snippet, '\n'));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1034,6 +1059,7 @@ main (int   argc,
   ADD ("/kb/search/awkward", test_search_awkward);
   ADD ("/kb/search/ranking", test_search_ranking);
   ADD ("/kb/search/many-matches", test_search_many_matches);
+  ADD ("/kb/search/snippet-plain", test_search_snippet_plain);
   ADD ("/kb/suggestions", test_suggestions);
   ADD ("/kb/links", test_links);
   ADD ("/kb/publish", test_publish);

@@ -106,8 +106,9 @@ HdArticle  *hd_article_hit_get_article       (HdArticleHit *self);
 /* The title with the matches between HD_MARK_START and HD_MARK_END. */
 const char *hd_article_hit_get_marked_title  (HdArticleHit *self);
 /* A short extract of the body (about 24 words, "…" where cut) around the
- * matches, marked the same way; the title's extract when only the title
- * or tags matched. Raw Markdown: show it as plain text. */
+ * matches, marked the same way, on one line and without Markdown's syntax
+ * (hd_markdown_clean_snippet()); the title's extract when only the title
+ * or tags matched. Show it as plain text. */
 const char *hd_article_hit_get_marked_snippet (HdArticleHit *self);
 /* Higher is better; only meaningful within one result. */
 double      hd_article_hit_get_score         (HdArticleHit *self);

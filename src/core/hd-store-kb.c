@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "hd-enum-types.h"
+#include "hd-markdown-text.h"
 #include "hd-rules.h"
 #include "hd-store-private.h"
 
@@ -1973,7 +1974,11 @@ make_hits (HdStore     *self,
 
       pair = g_hash_table_lookup (marks, &c->id);
       if (pair != NULL)
-        g_ptr_array_add (hits, hd_article_hit_new (a, pair[0], pair[1], c->score));
+        {
+          g_autofree char *snippet = hd_markdown_clean_snippet (pair[1]);
+
+          g_ptr_array_add (hits, hd_article_hit_new (a, pair[0], snippet, c->score));
+        }
       else
         g_ptr_array_add (hits, hd_article_hit_new (a, hd_article_get_title (a), "", c->score));
     }

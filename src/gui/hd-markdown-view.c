@@ -19,6 +19,7 @@
 #include <md4c.h>
 #include <stdlib.h>
 
+#include "hd-markdown-text.h"
 #include "hd-markdown-view.h"
 
 struct _HdMarkdownView
@@ -345,40 +346,19 @@ leave_span (MD_SPANTYPE type,
   return 0;
 }
 
-/* The few entities people write by hand; others stay as typed. */
+/* The entities people write by hand; others stay as typed. */
 static void
 insert_entity (Render     *r,
                const char *text,
                MD_SIZE     size)
 {
-  static const struct { const char *name; const char *text; } known[] = {
-    { "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" }, { "&apos;", "'" },
-    { "&nbsp;", "\u00a0" }, { "&copy;", "©" }, { "&reg;", "®" }, { "&hellip;", "…" },
-    { "&mdash;", "—" }, { "&ndash;", "–" }, { "&euro;", "€" },
-  };
-  g_autofree char *entity = g_strndup (text, size);
+  char buffer[8];
+  const char *known = hd_markdown_entity_text (text, size, buffer);
 
-  if (size > 3 && entity[1] == '#')
-    {
-      gboolean hex = entity[2] == 'x' || entity[2] == 'X';
-      guint64 code = g_ascii_strtoull (entity + (hex ? 3 : 2), NULL, hex ? 16 : 10);
-      char utf8[8];
-
-      if (code > 0 && g_unichar_validate ((gunichar) code) && code != 0xfffe)
-        {
-          insert (r, utf8, g_unichar_to_utf8 ((gunichar) code, utf8));
-          return;
-        }
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
-    if (g_str_equal (entity, known[i].name))
-      {
-        insert (r, known[i].text, -1);
-        return;
-      }
-
-  insert (r, entity, -1);
+  if (known != NULL)
+    insert (r, known, -1);
+  else
+    insert (r, text, size);
 }
 
 static int

@@ -29,6 +29,7 @@
 #include "hd-store-async.h"
 #include "hd-ticket-mail.h"
 #include "hd-ticket-view.h"
+#include "hd-markdown-text.h"
 
 struct _HdTicketView
 {
@@ -769,6 +770,7 @@ insert_article_text (HdTicketView *self,
   g_autoptr(GString) text = g_string_new (NULL);
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
+  g_autofree char *body = NULL;
   GtkTextIter start, cursor, end;
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
@@ -778,8 +780,10 @@ insert_article_text (HdTicketView *self,
 
   if (before[0] != '\0' && !g_str_has_suffix (before, "\n\n"))
     g_string_append (text, g_str_has_suffix (before, "\n") ? "\n" : "\n\n");
-  g_string_append_printf (text, "%s\n\n%s", hd_article_get_title (article),
-                          hd_article_get_body (article));
+  /* Replies are plain text: the article's Markdown as a person would
+   * have typed it, "**" and table bars gone. */
+  body = hd_markdown_to_text (hd_article_get_body (article));
+  g_string_append_printf (text, "%s\n\n%s", hd_article_get_title (article), body);
   if (after[0] != '\0' && !g_str_has_prefix (after, "\n\n"))
     g_string_append (text, g_str_has_suffix (text->str, "\n") ? "\n" : "\n\n");
 

@@ -39,6 +39,8 @@
 #include "hd-window.h"
 
 #define PRINTER_BODY "## Clearing a jam\n\nOpen tray **2** and pull the paper out *slowly*.\n"
+/* The same in a reply: plain text. */
+#define PRINTER_TEXT "Clearing a jam\n\nOpen tray 2 and pull the paper out slowly.\n"
 
 typedef struct {
   char          *path;
@@ -909,7 +911,7 @@ test_kb_insert_article (void)
    * suggestion is linked, and the text kept as a draft. */
   g_signal_emit_by_name (insert_button (f, "suggested_list", "Printer jams"), "clicked");
   text = text_of (composer (f));
-  g_assert_cmpstr (text, ==, "Printer jams\n\n" PRINTER_BODY);
+  g_assert_cmpstr (text, ==, "Printer jams\n\n" PRINTER_TEXT);
   assert_cursor_at_end (f);
   /* The page scrolls down to the reply, Send included. */
   hd_wait_until (send_in_view, f, HD_WAIT_MS);
@@ -933,8 +935,8 @@ test_kb_insert_article (void)
   g_signal_emit_by_name (driver, "clicked");
   g_clear_pointer (&text, g_free);
   text = text_of (composer (f));
-  g_assert_cmpstr (text, ==, "Printer jams\n\n" PRINTER_BODY "\n"
-                             "Printer driver install\n\nUse the vendor's driver.");
+  g_assert_cmpstr (text, ==, "Printer jams\n\n" PRINTER_TEXT "\n"
+                             "Printer driver install\n\nUse the vendor's driver.\n");
   assert_cursor_at_end (f);
   hd_wait_until (two_linked_in_file, f, HD_WAIT_MS);
   hd_wait_until (driver_linked_shown, f, HD_WAIT_MS);
@@ -951,7 +953,7 @@ test_kb_insert_article (void)
   g_signal_emit_by_name (insert_button (f, "linked_list", "Printer jams"), "clicked");
   g_clear_pointer (&text, g_free);
   text = text_of (composer (f));
-  g_assert_cmpstr (text, ==, "Hello\n\nPrinter jams\n\n" PRINTER_BODY);
+  g_assert_cmpstr (text, ==, "Hello\n\nPrinter jams\n\n" PRINTER_TEXT);
   assert_cursor_at_end (f);
   hd_wait_until (reply_kept, f, HD_WAIT_MS);
   g_assert_cmpuint (n_links (f, number), ==, 2);
