@@ -11,6 +11,11 @@
  * http, https and mailto links with the desktop's handler, and nothing
  * else (a file: or javascript: link in an article is only text).
  *
+ * A table becomes a child anchor carrying its cells ("hd-table", a
+ * Table); the view puts a grid of labels there, header bold, columns
+ * aligned, text selectable. A buffer rendered without a view shows the
+ * anchor's placeholder.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -30,6 +35,7 @@ struct _HdMarkdownView
 G_DEFINE_FINAL_TYPE (HdMarkdownView, hd_markdown_view, GTK_TYPE_TEXT_VIEW)
 
 #define INDENT_PX 24
+#define TABLE_CELL_CHARS 24
 
 /* Rendering */
 
@@ -39,11 +45,25 @@ typedef struct {
 } List;
 
 typedef struct {
+  GPtrArray *rows;          /* GPtrArray of cell texts */
+  guint      header_rows;
+} Table;
+
+static void
+table_free (Table *table)
+{
+  g_ptr_array_unref (table->rows);
+  g_free (table);
+}
+
+typedef struct {
   GtkTextBuffer *buffer;
   GPtrArray     *tags;      /* the tags open now, innermost last */
   GArray        *lists;     /* List, innermost last */
   int            quotes;    /* blockquote depth */
   gboolean       at_mark;   /* just after a list item's mark: its first block goes on */
+  Table         *table;     /* the table being read */
+  GString       *cell;      /* the cell being read: text goes there */
 } Render;
 
 static GtkTextTag *
@@ -117,6 +137,12 @@ insert (Render     *r,
 {
   GtkTextIter end, start;
   int offset;
+
+  if (r->cell != NULL)
+    {
+      g_string_append_len (r->cell, text, length);
+      return;
+    }
 
   r->at_mark = FALSE;
   gtk_text_buffer_get_end_iter (r->buffer, &end);
@@ -217,20 +243,26 @@ enter_block (MD_BLOCKTYPE type,
       pop (r);
       break;
     case MD_BLOCK_TABLE:
+      new_line (r);
+      r->table = g_new0 (Table, 1);
+      r->table->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+      break;
     case MD_BLOCK_HTML:
       new_line (r);
       push (r, named_tag (r->buffer, "code-block"));
       break;
     case MD_BLOCK_TR:
-      new_line (r);
+      if (r->table != NULL)
+        g_ptr_array_add (r->table->rows, g_ptr_array_new_with_free_func (g_free));
       break;
     case MD_BLOCK_TH:
-      push (r, named_tag (r->buffer, "strong"));
+    case MD_BLOCK_TD:
+      if (r->table != NULL && r->table->rows->len > 0)
+        r->cell = g_string_new (NULL);
       break;
     case MD_BLOCK_DOC:
     case MD_BLOCK_THEAD:
     case MD_BLOCK_TBODY:
-    case MD_BLOCK_TD:
     default:
       break;
     }
@@ -250,10 +282,35 @@ leave_block (MD_BLOCKTYPE type,
     case MD_BLOCK_H:
     case MD_BLOCK_P:
     case MD_BLOCK_CODE:
-    case MD_BLOCK_TABLE:
     case MD_BLOCK_HTML:
-    case MD_BLOCK_TH:
       pop (r);
+      break;
+    case MD_BLOCK_TABLE:
+      if (r->table != NULL)
+        {
+          GtkTextIter end;
+          GtkTextChildAnchor *anchor;
+
+          gtk_text_buffer_get_end_iter (r->buffer, &end);
+          anchor = gtk_text_buffer_create_child_anchor (r->buffer, &end);
+          g_object_set_data_full (G_OBJECT (anchor), "hd-table", g_steal_pointer (&r->table),
+                                  (GDestroyNotify) table_free);
+          gtk_text_buffer_get_end_iter (r->buffer, &end);
+          gtk_text_buffer_insert (r->buffer, &end, "\n", 1);
+        }
+      break;
+    case MD_BLOCK_THEAD:
+      if (r->table != NULL)
+        r->table->header_rows = r->table->rows->len;
+      break;
+    case MD_BLOCK_TH:
+    case MD_BLOCK_TD:
+      if (r->cell != NULL)
+        {
+          GPtrArray *row = g_ptr_array_index (r->table->rows, r->table->rows->len - 1);
+
+          g_ptr_array_add (row, g_strstrip (g_string_free (g_steal_pointer (&r->cell), FALSE)));
+        }
       break;
     case MD_BLOCK_QUOTE:
       r->quotes--;
@@ -264,15 +321,11 @@ leave_block (MD_BLOCKTYPE type,
       g_array_set_size (r->lists, r->lists->len - 1);
       pop (r);
       break;
-    case MD_BLOCK_TD:
-      insert (r, "\t", 1);
-      break;
     case MD_BLOCK_LI:
       r->at_mark = FALSE;
       break;
     case MD_BLOCK_DOC:
     case MD_BLOCK_HR:
-    case MD_BLOCK_THEAD:
     case MD_BLOCK_TBODY:
     case MD_BLOCK_TR:
     default:
@@ -435,6 +488,9 @@ hd_markdown_render (GtkTextBuffer *buffer,
   md_parse (valid, strlen (valid), &parser, &r);
   g_ptr_array_unref (r.tags);
   g_array_unref (r.lists);
+  g_clear_pointer (&r.table, table_free);
+  if (r.cell != NULL)
+    g_string_free (r.cell, TRUE);
 
   /* No empty line at the very end. */
   gtk_text_buffer_get_end_iter (buffer, &end);
@@ -551,6 +607,47 @@ hd_markdown_view_init (HdMarkdownView *self)
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
 }
 
+/* A table's cells in a grid, columns aligned, header bold. */
+static GtkWidget *
+table_grid (Table *table)
+{
+  GtkWidget *grid = g_object_new (GTK_TYPE_GRID,
+                                  "accessible-role", GTK_ACCESSIBLE_ROLE_TABLE,
+                                  "column-spacing", 18,
+                                  "row-spacing", 6,
+                                  "margin-top", 6,
+                                  "margin-bottom", 6,
+                                  NULL);
+
+  gtk_widget_add_css_class (grid, "hd-markdown-table");
+  for (guint r = 0; r < table->rows->len; r++)
+    {
+      GPtrArray *row = g_ptr_array_index (table->rows, r);
+
+      for (guint c = 0; c < row->len; c++)
+        {
+          const char *text = g_ptr_array_index (row, c);
+          GtkWidget *label = gtk_label_new (text);
+
+          /* The view gives a child its smallest width: a cell asks for
+           * its whole text up to TABLE_CELL_CHARS, and wraps beyond. */
+          gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+          gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+          gtk_label_set_width_chars (GTK_LABEL (label),
+                                     (int) MIN (g_utf8_strlen (text, -1), TABLE_CELL_CHARS));
+          gtk_label_set_max_width_chars (GTK_LABEL (label), TABLE_CELL_CHARS);
+          gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+          gtk_widget_set_valign (label, GTK_ALIGN_START);
+          if (r < table->header_rows)
+            gtk_widget_add_css_class (label, "heading");
+          gtk_grid_attach (GTK_GRID (grid), label, c, r, 1, 1);
+        }
+    }
+
+  return grid;
+}
+
 GtkWidget *
 hd_markdown_view_new (void)
 {
@@ -565,7 +662,22 @@ void
 hd_markdown_view_set_markdown (HdMarkdownView *self,
                                const char     *markdown)
 {
+  GtkTextBuffer *buffer;
+  GtkTextIter iter;
+
   g_return_if_fail (HD_IS_MARKDOWN_VIEW (self));
 
-  hd_markdown_render (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self)), markdown);
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  hd_markdown_render (buffer, markdown);
+
+  /* Each table's anchor gets its grid. */
+  for (gtk_text_buffer_get_start_iter (buffer, &iter); !gtk_text_iter_is_end (&iter);
+       gtk_text_iter_forward_char (&iter))
+    {
+      GtkTextChildAnchor *anchor = gtk_text_iter_get_child_anchor (&iter);
+      Table *table = anchor != NULL ? g_object_get_data (G_OBJECT (anchor), "hd-table") : NULL;
+
+      if (table != NULL)
+        gtk_text_view_add_child_at_anchor (GTK_TEXT_VIEW (self), table_grid (table), anchor);
+    }
 }

@@ -1171,6 +1171,10 @@ test_markdown (void)
     "\n"
     "> Call the vendor if it smokes.\n"
     "\n"
+    "| Network | Password |\n"
+    "| --- | --- |\n"
+    "| Office-Guest | at **reception** |\n"
+    "\n"
     "~~old~~ and [local](file:///etc/passwd)\n";
   g_autoptr(GtkTextBuffer) buffer = gtk_text_buffer_new (NULL);
   GtkTextIter start, end, link;
@@ -1213,12 +1217,27 @@ test_markdown (void)
   link = iter_at_word (buffer, "Open");
   g_assert_null (hd_markdown_link_at (&link));
 
-  /* As a person sees it. */
+  /* A table is not text of the buffer: no bars, no rule. */
+  g_assert_null (strstr (text, "|"));
+  g_assert_null (strstr (text, "---"));
+  g_assert_null (strstr (text, "Office-Guest"));
+
+  /* As a person sees it: the table a grid of its cells, header first. */
     {
       GtkWidget *view = hd_markdown_view_new ();
       GtkWindow *window;
+      GtkWidget *grid, *cell;
 
       hd_markdown_view_set_markdown (HD_MARKDOWN_VIEW (view), sample);
+      grid = hd_find_widget (view, GTK_TYPE_GRID, NULL, NULL);
+      g_assert_nonnull (grid);
+      cell = gtk_grid_get_child_at (GTK_GRID (grid), 0, 0);
+      g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (cell)), ==, "Network");
+      g_assert_true (gtk_widget_has_css_class (cell, "heading"));
+      cell = gtk_grid_get_child_at (GTK_GRID (grid), 1, 1);
+      g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (cell)), ==, "at reception");
+      g_assert_false (gtk_widget_has_css_class (cell, "heading"));
+      g_assert_false (gtk_label_get_use_markup (GTK_LABEL (cell)));
       window = present_child (view);
       g_free (hd_save_screenshot (GTK_WIDGET (window), "screenshot-markdown.png"));
       destroy_with (window, view);
