@@ -284,6 +284,33 @@ assert_mail_out_content (const char *path,
   g_assert_cmpint (end, ==, seven ? 7 * 60 : -1);
 }
 
+/* Version 8 brought people's further addresses and new-ticket alerts:
+ * alerts was made again, keeping its rows, their ids and the outbox's
+ * links to them; a file of 8 keeps rita's second address and dana's
+ * new-ticket alert. */
+static void
+assert_people_content (const char *path,
+                       int         version)
+{
+  gboolean eight = version >= 8;
+  g_autoptr(HdStore) dana = hd_test_open_as (path, "dana");
+  g_autoptr(GPtrArray) alerts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (query_count (path, "SELECT count(*) FROM person_addresses"
+                                " WHERE address = 'rita@home.example' AND person_id = 3"),
+                   ==, eight ? 1 : 0);
+  g_assert_cmpint (query_count (path, "SELECT count(*) FROM alerts WHERE id = 1"
+                                " AND kind = 'assigned' AND recipient_id = 2"), ==, version >= 4);
+  g_assert_cmpint (query_count (path, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
+
+  alerts = hd_store_list_alerts (dana, FALSE, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (alerts->len, ==, eight ? 1 : 0);
+  if (eight)
+    g_assert_cmpint (hd_alert_get_kind (g_ptr_array_index (alerts, 0)), ==, HD_ALERT_NEW_TICKET);
+}
+
 static void
 test_fixture (gconstpointer data)
 {
@@ -309,6 +336,7 @@ test_fixture (gconstpointer data)
   assert_kb_content (path, version);
   assert_mail_content (path, version);
   assert_mail_out_content (path, version);
+  assert_people_content (path, version);
 
   /* Opening again is a no-op, and the file still works for changes. */
   store = hd_test_open_as (path, "tom");

@@ -189,7 +189,7 @@ GETTER (gint64, delivered_at, 0)
  * hd_alert_kind_to_label:
  *
  * Returns: what the kind is called, for people: “Assigned to you”,
- *   “Deadline near”, “Deadline missed”
+ *   “Deadline near”, “Deadline missed”, “New ticket”
  */
 const char *
 hd_alert_kind_to_label (HdAlertKind kind)
@@ -199,6 +199,7 @@ hd_alert_kind_to_label (HdAlertKind kind)
     case HD_ALERT_ASSIGNED: return _("Assigned to you");
     case HD_ALERT_SLA_WARNING: return _("Deadline near");
     case HD_ALERT_SLA_BREACH: return _("Deadline missed");
+    case HD_ALERT_NEW_TICKET: return _("New ticket");
     default: g_return_val_if_reached (NULL);
     }
 }
@@ -228,6 +229,9 @@ hd_alert_dup_summary (HdAlert *self)
                               self->ticket_number, self->ticket_title);
     case HD_ALERT_SLA_BREACH:
       return g_strdup_printf (_("Ticket #%" G_GINT64_FORMAT " “%s” missed its deadline"),
+                              self->ticket_number, self->ticket_title);
+    case HD_ALERT_NEW_TICKET:
+      return g_strdup_printf (_("Ticket #%" G_GINT64_FORMAT " “%s” was filed"),
                               self->ticket_number, self->ticket_title);
     default:
       g_return_val_if_reached (NULL);

@@ -51,6 +51,7 @@ typedef enum {
   HD_ALERT_ASSIGNED,
   HD_ALERT_SLA_WARNING,
   HD_ALERT_SLA_BREACH,
+  HD_ALERT_NEW_TICKET,
 } HdAlertKind;
 
 /* Who may read a knowledge-base article; the nicks are

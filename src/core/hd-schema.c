@@ -459,6 +459,50 @@ static const char * const migrations[] = {
   "  updated_by INTEGER REFERENCES people (id),"
   "  updated_at INTEGER NOT NULL"
   ") STRICT, WITHOUT ROWID;",
+
+  /* 8: people with more than one address, and the new-ticket alert.
+   * person_addresses holds a person's addresses besides people.email,
+   * lower case, each reaching one person: the address of a record merged
+   * into another keeps finding the person it was merged into.
+   *
+   * alerts may now be of kind 'new-ticket' (to a dispatcher), so that
+   * its mail is queued once like the other alerts' (mail_outbox.alert_id).
+   * SQLite changes a CHECK only by making the table again; foreign keys
+   * are enforced in migrations, so the outbox's links to alerts are set
+   * aside while the old table goes, and put back on the new one, whose
+   * rows keep their ids. */
+  "CREATE TABLE person_addresses ("
+  "  address   TEXT PRIMARY KEY CHECK (length(address) > 0 AND address = lower(address)),"
+  "  person_id INTEGER NOT NULL REFERENCES people (id),"
+  "  added_at  INTEGER NOT NULL"
+  ") STRICT, WITHOUT ROWID;"
+  "CREATE INDEX person_addresses_person ON person_addresses (person_id);"
+
+  "CREATE TEMP TABLE outbox_alert_links AS"
+  " SELECT id, alert_id FROM mail_outbox WHERE alert_id IS NOT NULL;"
+  "UPDATE mail_outbox SET alert_id = NULL WHERE alert_id IS NOT NULL;"
+  "CREATE TABLE alerts_8 ("
+  "  id           INTEGER PRIMARY KEY,"
+  "  ticket_id    INTEGER NOT NULL REFERENCES tickets (id),"
+  "  kind         TEXT NOT NULL"
+  "               CHECK (kind IN ('assigned', 'sla-warning', 'sla-breach', 'new-ticket')),"
+  "  recipient_id INTEGER NOT NULL REFERENCES people (id),"
+  "  deadline     INTEGER NOT NULL,"
+  "  actor_id     INTEGER REFERENCES people (id),"
+  "  created_at   INTEGER NOT NULL,"
+  "  delivered_at INTEGER,"
+  "  UNIQUE (ticket_id, kind, recipient_id, deadline)"
+  ") STRICT;"
+  "INSERT INTO alerts_8 (id, ticket_id, kind, recipient_id, deadline, actor_id, created_at,"
+  " delivered_at) SELECT id, ticket_id, kind, recipient_id, deadline, actor_id, created_at,"
+  " delivered_at FROM alerts;"
+  "DROP TABLE alerts;"
+  "ALTER TABLE alerts_8 RENAME TO alerts;"
+  "CREATE INDEX alerts_recipient ON alerts (recipient_id, delivered_at);"
+  "UPDATE mail_outbox SET alert_id = (SELECT l.alert_id FROM outbox_alert_links l"
+  "  WHERE l.id = mail_outbox.id)"
+  " WHERE id IN (SELECT id FROM outbox_alert_links);"
+  "DROP TABLE outbox_alert_links;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HD_SCHEMA_VERSION);

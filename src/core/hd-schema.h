@@ -22,8 +22,11 @@ G_BEGIN_DECLS
  *   6 — email: messages in and out (mail_messages, mail_raw), the outbox,
  *       the mailbox settings and fetch lease, attachments, ticket
  *       participants, and each person's alert delivery
+ *   7 — quiet hours, the outbox's alert links and notes, mail templates
+ *   8 — people's further addresses (person_addresses), and alerts of
+ *       kind 'new-ticket'
  */
-#define HD_SCHEMA_VERSION 7
+#define HD_SCHEMA_VERSION 8
 
 /* The SQL that takes a file from version @to - 1 to @to (1 ≤ @to ≤
  * HD_SCHEMA_VERSION). Each runs in its own write transaction. */

@@ -115,6 +115,8 @@ summary_for (HdAlert *alert)
       return g_strdup_printf (_("Ticket #%" G_GINT64_FORMAT " is close to its deadline"), number);
     case HD_ALERT_SLA_BREACH:
       return g_strdup_printf (_("Ticket #%" G_GINT64_FORMAT " missed its deadline"), number);
+    case HD_ALERT_NEW_TICKET:
+      return g_strdup_printf (_("Ticket #%" G_GINT64_FORMAT " was filed"), number);
     default:
       return g_strdup_printf (_("Ticket #%" G_GINT64_FORMAT), number);
     }
