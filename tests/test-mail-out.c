@@ -618,9 +618,72 @@ test_alert_not_to_actor (Desk          *desk,
   g_assert_cmpint (count_kind (desk, "alert"), ==, 0);
   by_rita = hd_test_file_ticket (req1, "Filed by Rita");
   g_assert_cmpint (count_kind (desk, "alert"), ==, 1);
-  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox"
-                              " WHERE kind = 'alert' AND to_addr = ? AND alert_id IS NULL",
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox o"
+                              " JOIN alerts al ON al.id = o.alert_id"
+                              " WHERE o.kind = 'alert' AND o.to_addr = ? AND al.kind = 'new-ticket'",
                               "dana@office.example"), ==, 1);
+}
+
+/* A ticket's new-ticket alert is a row like the others' (one per
+ * dispatcher who chose mail), and its mail names it: the same message
+ * filed again, from another desk, and a pass raising due alerts queue
+ * nothing more. The desktop does not show new tickets as alerts. */
+static void
+test_alert_new_ticket_once (Desk          *desk,
+                            gconstpointer  data)
+{
+  g_autoptr(GBytes) raw = mail ("Rita Requester <" RITA ">", "new-once@example.org", NULL, NULL,
+                                "Scanner offline", "The scanner is offline.");
+  g_autoptr(HdStore) disp2 = NULL;
+  g_autoptr(HdMailMessage) msg = hd_mail_parse (raw);
+  g_autoptr(GPtrArray) shown = NULL;
+  g_autoptr(GError) error = NULL;
+  HdPersonDraft draft = { .login = "disp2", .name = "Dora", .role = HD_ROLE_DISPATCHER };
+  g_autoptr(HdPerson) dora = hd_store_add_person (desk->disp, &draft, &error);
+  HdMailFiling filing;
+  gint64 number;
+
+  g_assert_no_error (error);
+  set_email (desk->disp, "disp", "dana@office.example");
+  set_email (desk->disp, "disp2", "dora@office.example");
+  set_alert_mail (desk->disp, "disp", "email", -1, -1);
+  set_alert_mail (desk->disp, "disp2", "both", -1, -1);
+
+  filing = file_mail (desk, raw);
+  number = filing.ticket;
+  g_assert_cmpint (filing.outcome, ==, HD_MAIL_FILED_TICKET);
+  hd_mail_filing_clear (&filing);
+
+  /* Again: the second desk files the same message, and raises alerts. */
+  disp2 = hd_test_open_as (desk->path, "disp2");
+  g_assert_true (hd_store_file_mail (disp2, msg, &filing, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (filing.outcome, ==, HD_MAIL_ALREADY_FILED);
+  hd_mail_filing_clear (&filing);
+  g_assert_true (hd_store_raise_due_alerts (disp2, 0, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (number, ==, 1);
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM alerts"
+                                      " WHERE kind = 'new-ticket' AND ticket_id = 1 AND deadline = 0",
+                                      NULL), ==, 2);
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox o"
+                                      " JOIN alerts al ON al.id = o.alert_id"
+                                      " WHERE al.kind = 'new-ticket' AND o.to_addr = ?",
+                                      "dana@office.example"), ==, 1);
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox o"
+                                      " JOIN alerts al ON al.id = o.alert_id"
+                                      " WHERE al.kind = 'new-ticket' AND o.to_addr = ?",
+                                      "dora@office.example"), ==, 1);
+  g_assert_cmpint (count_kind (desk, "alert"), ==, 2);
+
+  shown = hd_store_take_alerts (desk->disp, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (shown->len, ==, 0);
+  g_clear_pointer (&shown, g_ptr_array_unref);
+  shown = hd_store_take_alerts (disp2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (shown->len, ==, 0);
 }
 
 /* SLA alerts: once per alert row, however often they are raised. */
@@ -929,6 +992,7 @@ main (int   argc,
   ADD ("resolved/notice", test_resolved_notice);
   ADD ("alert/assigned-by-mail", test_alert_assigned_by_mail);
   ADD ("alert/not-to-actor", test_alert_not_to_actor);
+  ADD ("alert/new-ticket-once", test_alert_new_ticket_once);
   ADD ("alert/sla-once", test_alert_sla_once);
   ADD ("alert/rate-limit", test_alert_rate_limit);
   ADD ("alert/waits-for-quiet-hours", test_alert_waits_for_quiet_hours);

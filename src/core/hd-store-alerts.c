@@ -1,4 +1,5 @@
-/* hd-store-alerts.c — assignment and SLA alerts in the helpdesk file
+/* hd-store-alerts.c — assignment, new-ticket and SLA alerts in the
+ * helpdesk file
  *
  * Alerts are rows in the file, one per ticket, kind, recipient and
  * deadline (UNIQUE, INSERT OR IGNORE): whichever client computes one first
@@ -51,6 +52,92 @@ hd_store_alert_assigned_locked (HdStore   *self,
   return sqlite3_changes (hd_store_get_db (self)) == 0 ||
          hd_store_mail_alert_locked (self, sqlite3_last_insert_rowid (hd_store_get_db (self)),
                                      error);
+}
+
+/* The alerts stored by the statement just run, whose ids are above
+ * @before: each one's mail, to those who chose mail. */
+static gboolean
+mail_alerts_above (HdStore  *self,
+                   gint64    before,
+                   GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  stmt = hd_store_prepare (self, "SELECT id FROM alerts WHERE id > ? ORDER BY id", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, before);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  if (rc != SQLITE_DONE)
+    return hd_store_set_error_from_db (self, rc, error);
+  for (guint i = 0; i < ids->len; i++)
+    if (!hd_store_mail_alert_locked (self, g_array_index (ids, gint64, i), error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+max_alert_id (HdStore  *self,
+              gint64   *max,
+              GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = hd_store_prepare (self, "SELECT coalesce(max(id), 0) FROM alerts",
+                                                   error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return hd_store_set_error_from_db (self, rc, error);
+  *max = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+/**
+ * hd_store_alert_new_ticket_locked:
+ *
+ * Inside the transaction that files ticket @number: a "new-ticket" alert
+ * for each active dispatcher who hears of alerts by mail, but not the one
+ * who filed it, keyed on the ticket alone (deadline 0), and its mail,
+ * which names it: a ticket is mailed to each dispatcher once, like every
+ * other alert. New tickets are not shown on the desktop (the list shows
+ * them), so the rows are stored as delivered.
+ */
+gboolean
+hd_store_alert_new_ticket_locked (HdStore   *self,
+                                  gint64     number,
+                                  HdPerson  *actor,
+                                  GError   **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 before = 0;
+
+  if (!max_alert_id (self, &before, error))
+    return FALSE;
+  stmt = hd_store_prepare (self,
+                           "INSERT OR IGNORE INTO alerts (ticket_id, kind, recipient_id, deadline,"
+                           " actor_id, created_at, delivered_at)"
+                           " SELECT ?1, 'new-ticket', p.id, 0, ?2, ?3, ?3"
+                           " FROM people p WHERE p.role = 'dispatcher' AND p.active = 1"
+                           " AND p.alert_delivery != 'desktop' AND p.id IS NOT ?2 ORDER BY p.id",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, number);
+  if (actor != NULL)
+    sqlite3_bind_int64 (stmt, 2, hd_person_get_id (actor));
+  sqlite3_bind_int64 (stmt, 3, hd_store_now (self));
+  if (!hd_store_step_done (self, stmt, error))
+    return FALSE;
+  return sqlite3_changes (hd_store_get_db (self)) == 0 || mail_alerts_above (self, before, error);
 }
 
 /* The SLA alerts due at :now and not stored yet: for each running ticket
@@ -120,17 +207,8 @@ hd_store_raise_due_alerts (HdStore  *self,
     return FALSE;
 
   /* The alerts stored now are those above the highest before. */
-  probe = hd_store_prepare (self, "SELECT coalesce(max(id), 0) FROM alerts", error);
-  if (probe == NULL)
+  if (!max_alert_id (self, &before, error))
     goto fail;
-  rc = sqlite3_step (probe);
-  if (rc != SQLITE_ROW)
-    {
-      hd_store_set_error_from_db (self, rc, error);
-      goto fail;
-    }
-  before = sqlite3_column_int64 (probe, 0);
-  g_clear_pointer (&probe, sqlite3_finalize);
 
   insert = hd_store_prepare (self,
                              "INSERT OR IGNORE INTO alerts (ticket_id, kind, recipient_id,"
@@ -149,29 +227,8 @@ hd_store_raise_due_alerts (HdStore  *self,
     goto fail;
 
   /* Their mail, to those who chose mail, in the same transaction. */
-  if (raised > 0)
-    {
-      g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-
-      probe = hd_store_prepare (self, "SELECT id FROM alerts WHERE id > ? ORDER BY id", error);
-      if (probe == NULL)
-        goto fail;
-      sqlite3_bind_int64 (probe, 1, before);
-      while ((rc = sqlite3_step (probe)) == SQLITE_ROW)
-        {
-          gint64 id = sqlite3_column_int64 (probe, 0);
-
-          g_array_append_val (ids, id);
-        }
-      if (rc != SQLITE_DONE)
-        {
-          hd_store_set_error_from_db (self, rc, error);
-          goto fail;
-        }
-      for (guint i = 0; i < ids->len; i++)
-        if (!hd_store_mail_alert_locked (self, g_array_index (ids, gint64, i), error))
-          goto fail;
-    }
+  if (raised > 0 && !mail_alerts_above (self, before, error))
+    goto fail;
 
   if (!hd_store_commit (self, error))
     goto fail;

@@ -1017,6 +1017,7 @@ hd_store_mail_alert_locked (HdStore  *self,
 
   template_name = g_strconcat ("alert-", kind, NULL);
   label = g_str_equal (kind, "assigned") ? _("Assigned to you")
+        : g_str_equal (kind, "new-ticket") ? _("New ticket")
         : g_str_equal (kind, "sla-warning") ? _("Deadline near") : _("Deadline passed");
   if (g_str_equal (kind, "assigned"))
     {
@@ -1047,56 +1048,6 @@ hd_store_mail_alert_locked (HdStore  *self,
       sqlite3_bind_int64 (stmt, 1, hd_store_now (self));
       sqlite3_bind_int64 (stmt, 2, alert_id);
       return hd_store_step_done (self, stmt, error);
-    }
-  return TRUE;
-}
-
-/* Inside the transaction that filed ticket @number: each active
- * dispatcher who chose mail for alerts hears of it, but not the one who
- * filed it. */
-gboolean
-hd_store_mail_new_ticket_locked (HdStore   *self,
-                                 gint64     number,
-                                 HdPerson  *actor,
-                                 GError   **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(HdTicket) ticket = NULL;
-  g_autoptr(GArray) staff = g_array_new (FALSE, TRUE, sizeof (StaffMember));
-  int rc;
-
-  if (!mail_set_up (self))
-    return TRUE;
-  g_array_set_clear_func (staff, (GDestroyNotify) staff_member_clear);
-  stmt = hd_store_prepare (self, "SELECT " STAFF_COLUMNS " FROM people p"
-                           " WHERE p.role = 'dispatcher' AND p.active = 1 AND p.id != ?"
-                           " AND p.alert_delivery != 'desktop' ORDER BY p.id", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, actor != NULL ? hd_person_get_id (actor) : 0);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      StaffMember m = { 0, };
-
-      staff_from_row (&m, stmt, 0);
-      g_array_append_val (staff, m);
-    }
-  if (rc != SQLITE_DONE)
-    return hd_store_set_error_from_db (self, rc, error);
-  if (staff->len == 0)
-    return TRUE;
-
-  ticket = hd_store_load_ticket_locked (self, number, error);
-  if (ticket == NULL)
-    return FALSE;
-  for (guint i = 0; i < staff->len; i++)
-    {
-      gboolean queued;
-
-      if (!queue_alert (self, &g_array_index (staff, StaffMember, i), ticket, "alert-new-ticket",
-                        _("New ticket"), NULL, hd_ticket_get_description (ticket), 0, 0, &queued,
-                        error))
-        return FALSE;
     }
   return TRUE;
 }

@@ -200,6 +200,10 @@ gboolean       hd_store_alert_assigned_locked (HdStore    *self,
                                                HdPerson   *assignee,
                                                HdPerson   *actor,
                                                GError    **error);
+gboolean       hd_store_alert_new_ticket_locked (HdStore    *self,
+                                                 gint64      number,
+                                                 HdPerson   *actor,
+                                                 GError    **error);
 
 /* Tickets inside the caller's write transaction, acting as @actor
  * (hd-store-tickets.c); filing mail uses them so its changes obey the
@@ -242,10 +246,6 @@ gboolean       hd_store_mail_resolved_locked (HdStore             *self,
 gboolean       hd_store_mail_alert_locked    (HdStore             *self,
                                               gint64               alert_id,
                                               GError             **error);
-gboolean       hd_store_mail_new_ticket_locked (HdStore           *self,
-                                                gint64             number,
-                                                HdPerson          *actor,
-                                                GError           **error);
 gboolean       hd_store_mail_too_many_automatic (HdStore          *self,
                                                  const char       *address,
                                                  gboolean         *too_many,

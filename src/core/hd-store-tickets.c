@@ -304,7 +304,7 @@ hd_store_create_ticket_locked (HdStore              *self,
                        error) &&
          hd_store_sla_refresh_ticket (self, *number, error) &&
          hd_store_log_change (self, "tickets", *number, "created", error) &&
-         hd_store_mail_new_ticket_locked (self, *number, actor, error);
+         hd_store_alert_new_ticket_locked (self, *number, actor, error);
 }
 
 /**
