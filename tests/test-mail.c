@@ -399,6 +399,41 @@ test_unknown_sender (Desk          *desk,
   hd_mail_filing_clear (&filing);
 }
 
+/* Rita writes from home: a second requester is made. Once the
+ * dispatcher merged it into req1, mail from home is req1's, and no
+ * record is made again. */
+static void
+test_merged_sender (Desk          *desk,
+                    gconstpointer  data)
+{
+  g_autoptr(GBytes) first = reply_mail ("Rita at home <Rita@Home.example>", "home-1@home.example",
+                                        NULL, NULL, "Printer jams", NULL, "It jams.");
+  g_autoptr(GBytes) second = reply_mail ("Rita at home <rita@home.example>", "home-2@home.example",
+                                         NULL, NULL, "Mouse broken", NULL, "It is broken.");
+  g_autoptr(HdTicket) ticket = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(HdPersonMerge) moved = { 0, };
+  HdMailFiling filing;
+  gint64 people;
+
+  g_assert_cmpint (file_bytes (desk, first, &filing), ==, HD_MAIL_FILED_TICKET);
+  hd_mail_filing_clear (&filing);
+  g_assert_true (hd_store_merge_people (desk->disp, "req1", "rita@home.example", &moved, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (moved.address, ==, "rita@home.example");
+  people = hd_test_query_int (desk->path, "SELECT count(*) FROM people", NULL);
+
+  g_assert_cmpint (file_bytes (desk, second, &filing), ==, HD_MAIL_FILED_TICKET);
+  ticket = hd_store_get_ticket (desk->disp, filing.ticket, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hd_ticket_get_requester (ticket), ==, "req1");
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM people", NULL), ==, people);
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM tickets t"
+                                      " JOIN people p ON p.id = t.requester_id"
+                                      " WHERE p.login = 'req1'", NULL), ==, 2);
+  hd_mail_filing_clear (&filing);
+}
+
 static void
 test_twice (Desk          *desk,
             gconstpointer  data)
@@ -1270,6 +1305,7 @@ main (int   argc,
   ADD ("/mail/compose/attachments", test_compose_attachments);
   ADD ("/mail/file/new-ticket", test_new_ticket);
   ADD ("/mail/file/unknown-sender", test_unknown_sender);
+  ADD ("/mail/file/merged-sender", test_merged_sender);
   ADD ("/mail/file/twice", test_twice);
   ADD ("/mail/file/reply-to-own-sent-mail", test_reply_to_own_sent_mail);
   ADD ("/mail/file/cc-replies-to-all", test_cc_replies_to_all);

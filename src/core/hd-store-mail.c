@@ -477,9 +477,14 @@ find_person_by_address (HdStore     *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gboolean found;
 
+  /* Their own address first, then someone's further address (one merged
+   * into them, say). */
   stmt = hd_store_prepare (self, "SELECT " HD_PERSON_COLUMNS " FROM people p"
-                           " WHERE lower(p.email) = ? AND p.email IS NOT NULL"
-                           " ORDER BY p.active DESC, p.id LIMIT 1", error);
+                           " WHERE p.id IN (SELECT id FROM people"
+                           "  WHERE lower(email) = ?1 AND email IS NOT NULL"
+                           "  UNION ALL SELECT person_id FROM person_addresses WHERE address = ?1)"
+                           " ORDER BY lower(p.email) IS ?1 DESC, p.active DESC, p.id LIMIT 1",
+                           error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);

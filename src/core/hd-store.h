@@ -188,6 +188,32 @@ HdPerson   *hd_store_find_person    (HdStore               *self,
 GPtrArray  *hd_store_list_people    (HdStore               *self,
                                      GError               **error);
 
+/* What merging one record of a person into another moves (see
+ * hd_store_merge_people()). */
+typedef struct {
+  guint  requested;      /* tickets they asked for */
+  guint  assigned;       /* tickets assigned to them */
+  guint  events;         /* history rows they wrote: replies, notes, changes */
+  guint  participating;  /* tickets they take part in */
+  guint  messages;       /* mail received from them */
+  guint  articles;       /* knowledge-base articles and revisions they wrote */
+  guint  alerts;         /* alerts addressed to them */
+  guint  addresses;      /* their further addresses */
+  char  *address;        /* their address, which now reaches the kept person; or NULL */
+} HdPersonMerge;
+
+void        hd_person_merge_clear   (HdPersonMerge         *merge);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HdPersonMerge, hd_person_merge_clear)
+gboolean    hd_store_merge_people   (HdStore               *self,
+                                     const char            *keep,
+                                     const char            *remove,
+                                     HdPersonMerge         *result,
+                                     GError               **error);
+gboolean    hd_store_count_person_records (HdStore         *self,
+                                           const char      *login,
+                                           HdPersonMerge   *result,
+                                           GError         **error);
+
 /* Tickets */
 
 typedef struct {
