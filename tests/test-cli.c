@@ -699,7 +699,8 @@ parse_csv (const char *text)
 /* Help and usage */
 
 static const char * const command_words[] = {
-  "init", "person add LOGIN", "person update LOGIN", "person list", "ticket new",
+  "init", "person add LOGIN", "person update LOGIN", "person list", "person merge KEEP REMOVE",
+  "ticket new",
   "ticket list", "ticket show NUMBER", "ticket update NUMBER", "ticket assign NUMBER LOGIN|none",
   "ticket status NUMBER STATUS", "ticket comment NUMBER", "ticket escalate NUMBER", "path",
   "check", "reindex", "backup DEST",
@@ -760,6 +761,7 @@ static const CommandHelp command_help[] = {
   { "person add", "--name --email --role --tier --department --location" },
   { "person update", "--name --email --role --tier --active --department --location" },
   { "person list", "--json" },
+  { "person merge", "" },
   { "ticket new", "--title --description --description-file --requester --priority --category"
                   " --department --location" },
   { "ticket list", "--status --assignee --requester --tier --json --csv" },
@@ -1554,6 +1556,49 @@ test_person_add_list (void)
   g_clear_pointer (&people, json_array_unref);
   people = list_people_json (db);
   g_assert_cmpuint (json_array_get_length (people), ==, 7);
+}
+
+/* person merge says what moved, line by line, and refuses what would
+ * lose a role or the acting dispatcher. */
+static void
+test_person_merge (void)
+{
+  g_autofree char *db = new_helpdesk ();
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(JsonArray) people = NULL;
+  int status = -1;
+
+  g_free (cli_ok ("disp", "--db", db, "person", "update", "req1", "--email", "r1@example.org",
+                  NULL));
+  g_free (cli_ok ("disp", "--db", db, "person", "add", "r1-home", "--name", "R at home",
+                  "--email", "r1@home.example", NULL));
+  new_ticket (db, "r1-home", "From home");
+  new_ticket (db, "r1-home", "From home again");
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "person", "merge", "req1", "r1-home",
+           NULL);
+  assert_status (status, 0, err);
+  g_assert_cmpstr (out, ==,
+                   "Merged r1-home into req1; r1-home is deleted.\n"
+                   "  Tickets asked for: 2\n"
+                   "  History entries (replies, notes, changes): 2\n"
+                   "Mail from r1@home.example now reaches req1.\n");
+  people = list_people_json (db);
+  g_assert_null (find_person (people, "r1-home"));
+  assert_numbers (db, "req1", "1 2", NULL);
+
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "person", "merge", "req1", "tech1",
+           NULL);
+  g_assert_cmpint (status, ==, 1);
+  assert_one_line_error (out, err, "role");
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "person", "merge", "req1", "req1", NULL);
+  g_assert_cmpint (status, ==, 1);
+  assert_one_line_error (out, err, "themselves");
+  run_cli ("tech1", NULL, &status, &out, &err, "--db", db, "person", "merge", "req1", "req2",
+           NULL);
+  g_assert_cmpint (status, ==, 4);
+  run_cli ("disp", NULL, &status, &out, &err, "--db", db, "person", "merge", "req1", NULL);
+  g_assert_cmpint (status, ==, 1);
 }
 
 static void
@@ -4993,6 +5038,7 @@ main (int   argc,
   g_test_add_func ("/cli/init/default-path", test_default_path);
   g_test_add_func ("/cli/person/add-list", test_person_add_list);
   g_test_add_func ("/cli/person/update", test_person_update);
+  g_test_add_func ("/cli/person/merge", test_person_merge);
   g_test_add_func ("/cli/person/denied", test_person_denied);
   g_test_add_func ("/cli/ticket/new/number", test_ticket_new_number);
   g_test_add_func ("/cli/ticket/new/description-file", test_ticket_new_description_file);

@@ -144,10 +144,61 @@ cmd_person_list (const HdCliCommand  *command,
   return HD_CLI_EXIT_OK;
 }
 
+/* One line per kind of record moved, only those there were. */
+static void
+print_merge (const char          *keep,
+             const char          *remove,
+             const HdPersonMerge *moved)
+{
+  const struct { guint n; const char *what; } lines[] = {
+    { moved->requested, N_("Tickets asked for") },
+    { moved->assigned, N_("Tickets assigned") },
+    { moved->events, N_("History entries (replies, notes, changes)") },
+    { moved->participating, N_("Tickets taken part in") },
+    { moved->messages, N_("Mail messages received") },
+    { moved->articles, N_("Knowledge-base articles and revisions") },
+    { moved->alerts, N_("Alerts") },
+    { moved->addresses, N_("Further addresses") },
+  };
+
+  g_print (_("Merged %s into %s; %s is deleted.\n"), remove, keep, remove);
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    if (lines[i].n > 0)
+      g_print ("  %s: %u\n", _(lines[i].what), lines[i].n);
+  if (moved->address != NULL)
+    g_print (_("Mail from %s now reaches %s.\n"), moved->address, keep);
+}
+
+static int
+cmd_person_merge (const HdCliCommand  *command,
+                  char               **args)
+{
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) positional = NULL;
+  g_auto(HdPersonMerge) moved = { 0, };
+  const GOptionEntry entries[] = { { NULL } };
+  int status = HD_CLI_EXIT_OK;
+
+  if (!hd_cli_parse (command, entries, args, 2, &positional, &status))
+    return status;
+
+  store = hd_cli_open_store (&error);
+  if (store == NULL ||
+      !hd_store_merge_people (store, positional[0], positional[1], &moved, &error))
+    return hd_cli_fail (error);
+
+  print_merge (positional[0], positional[1], &moved);
+  return HD_CLI_EXIT_OK;
+}
+
 const HdCliCommand hd_cli_person_commands[] = {
   { "person", "add", "LOGIN", cmd_person_add, N_("Add someone to the helpdesk (dispatcher only).") },
   { "person", "update", "LOGIN", cmd_person_update,
     N_("Change someone’s details, role, tier or whether they are active (dispatcher only).") },
   { "person", "list", "", cmd_person_list, N_("List the people of the helpdesk.") },
+  { "person", "merge", "KEEP REMOVE", cmd_person_merge,
+    N_("Move everything of REMOVE — tickets, history, addresses — to KEEP and delete REMOVE, "
+       "for two records of one person (dispatcher only).") },
   { NULL }
 };
