@@ -205,6 +205,14 @@ test_parse_charsets (void)
     { "outlook-cp1252.eml", "Quotes look wrong", "Wanda Windows", "“done” – but costs € 12 are missing…" },
     { "koi8r.eml", "Принтер не печатает", "Лена Иванова", "Принтер не печатает." },
     { "phone-shiftjis.eml", "プリンターが動かない", "山田", "プリンターが動かない。" },
+    /* Headers written raw, without encoded words: in UTF-8, in the text's
+     * KOI8-R, in Windows-1252 (not read as Latin-1). */
+    { "phone-raw-utf8-headers.eml", "Drucker im 2. Stock — Papierstau", "Zoë Müller",
+      "Papierstau" },
+    { "bat-raw-koi8r-headers.eml", "Сканер не сканирует", "Лена Иванова",
+      "Сканер на третьем этаже" },
+    { "outlook-raw-cp1252-headers.eml", "“Save as” fails – again", "Wanda Windows",
+      "“Save as” fails" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -217,6 +225,28 @@ test_parse_charsets (void)
       g_assert_nonnull (strstr (msg->body, cases[i].body));
       g_assert_null (strstr (msg->body, "<div"));
     }
+}
+
+/* The same in an mbox: each message read again with its own charsets. */
+static void
+test_parse_raw_headers_mbox (void)
+{
+  g_autoptr(GBytes) koi8r = corpus ("bat-raw-koi8r-headers.eml");
+  g_autoptr(GBytes) cp1252 = corpus ("outlook-raw-cp1252-headers.eml");
+  g_autoptr(GString) mbox = g_string_new ("From lena@example.ru Mon Dec  7 16:00:00 2026\n");
+  g_autoptr(GBytes) data = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+
+  g_string_append_len (mbox, g_bytes_get_data (koi8r, NULL), g_bytes_get_size (koi8r));
+  g_string_append (mbox, "\nFrom wanda@corp.example Mon Dec  7 17:00:00 2026\n");
+  g_string_append_len (mbox, g_bytes_get_data (cp1252, NULL), g_bytes_get_size (cp1252));
+  data = g_string_free_to_bytes (g_steal_pointer (&mbox));
+  all = hd_mail_parse_mbox (data);
+  g_assert_cmpuint (all->len, ==, 2);
+  g_assert_cmpstr (((HdMailMessage *) g_ptr_array_index (all, 0))->subject, ==,
+                   "Сканер не сканирует");
+  g_assert_cmpstr (((HdMailMessage *) g_ptr_array_index (all, 1))->subject, ==,
+                   "“Save as” fails – again");
 }
 
 static void
@@ -1294,6 +1324,7 @@ main (int   argc,
   g_test_add_func ("/mail/parse/plain", test_parse_plain);
   g_test_add_func ("/mail/parse/html-only", test_parse_html_only);
   g_test_add_func ("/mail/parse/charsets", test_parse_charsets);
+  g_test_add_func ("/mail/parse/raw-headers-mbox", test_parse_raw_headers_mbox);
   g_test_add_func ("/mail/parse/invalid-bytes", test_parse_invalid_bytes);
   g_test_add_func ("/mail/parse/attachments", test_parse_attachments);
   g_test_add_func ("/mail/parse/no-message-id", test_parse_no_message_id);

@@ -346,11 +346,88 @@ read_headers (HdMailMessage *msg,
   read_references (msg, message);
 }
 
+/* Raw 8-bit headers */
+
+/* Whether the message's own headers, up to the first empty line, have
+ * bytes beyond ASCII: text a client wrote without encoded words. */
+static gboolean
+headers_have_8bit (GBytes *raw)
+{
+  gsize size;
+  const guint8 *p = g_bytes_get_data (raw, &size);
+
+  for (gsize i = 0; i < size; i++)
+    {
+      if (p[i] >= 0x80)
+        return TRUE;
+      if (p[i] == '\n' && (i + 1 == size || p[i + 1] == '\n' ||
+                           (p[i + 1] == '\r' && i + 2 < size && p[i + 2] == '\n')))
+        return FALSE;
+    }
+  return FALSE;
+}
+
+static void
+add_part_charset (GMimeObject *parent,
+                  GMimeObject *part,
+                  gpointer     data)
+{
+  GPtrArray *charsets = data;
+  const char *charset = g_mime_object_get_content_type_parameter (part, "charset");
+
+  if (charset == NULL || charsets->len >= 8 ||
+      g_ascii_strcasecmp (charset, "utf-8") == 0 || g_ascii_strcasecmp (charset, "us-ascii") == 0)
+    return;
+  for (guint i = 0; i < charsets->len; i++)
+    if (g_ascii_strcasecmp (g_ptr_array_index (charsets, i), charset) == 0)
+      return;
+  g_ptr_array_add (charsets, (gpointer) g_intern_string (charset));
+}
+
+/* GMime reads raw 8-bit header text as the first of its fallback
+ * charsets that converts it cleanly: UTF-8, else ISO-8859-1, which takes
+ * any byte, so a KOI8-R or Shift_JIS subject would come out as Latin-1
+ * and Windows-1252 quotes as control characters. A message with such
+ * headers is read again trying UTF-8, then the charsets of its own text
+ * parts (a client writes its headers in the charset of its text), then
+ * Windows-1252, then ISO-8859-1. NULL when @message needs nothing; else
+ * @options is what it was read with, to be freed after it. */
+static GMimeMessage *
+reread_8bit_headers (GMimeMessage        *message,
+                     GBytes              *raw,
+                     GMimeParserOptions **options)
+{
+  g_autoptr(GPtrArray) charsets = g_ptr_array_new ();
+  g_autoptr(GMimeStream) stream = NULL;
+  g_autoptr(GMimeParser) parser = NULL;
+  gsize size;
+  const guint8 *data = g_bytes_get_data (raw, &size);
+
+  if (!headers_have_8bit (raw))
+    return NULL;
+
+  g_ptr_array_add (charsets, (gpointer) "utf-8");
+  g_mime_message_foreach (message, add_part_charset, charsets);
+  g_ptr_array_add (charsets, (gpointer) "windows-1252");
+  g_ptr_array_add (charsets, (gpointer) "iso-8859-1");
+  g_ptr_array_add (charsets, NULL);
+
+  *options = g_mime_parser_options_new ();
+  g_mime_parser_options_set_fallback_charsets (*options, (const char **) charsets->pdata);
+  stream = g_mime_stream_mem_new_with_buffer ((const char *) data, size);
+  parser = g_mime_parser_new_with_stream (stream);
+  g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
+  return g_mime_parser_construct_message (parser, *options);
+}
+
 /* A record of @message; @raw its bytes as received. */
 static HdMailMessage *
-record_from_message (GMimeMessage *message,
+record_from_message (GMimeMessage *first,
                      GBytes       *raw)
 {
+  GMimeParserOptions *options = NULL;
+  GMimeMessage *again = reread_8bit_headers (first, raw, &options);
+  GMimeMessage *message = again != NULL ? again : first;
   HdMailMessage *msg = hd_mail_message_new ();
 
   msg->raw = g_bytes_ref (raw);
@@ -358,6 +435,11 @@ record_from_message (GMimeMessage *message,
   read_body (msg, message);
   msg->header_hash = header_hash (message, msg->body);
   hd_mail_classify (msg, message);
+
+  /* GMime's headers decode with the options they were parsed with,
+   * which they borrow: the message goes first. */
+  g_clear_object (&again);
+  g_clear_pointer (&options, g_mime_parser_options_free);
   return msg;
 }
 
