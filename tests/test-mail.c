@@ -736,6 +736,66 @@ test_not_filed (Desk          *desk,
   hd_mail_filing_clear (&own);
 }
 
+/* Mail that is not filed makes nobody a requester: not its unknown
+ * sender, not the people in its Cc. Filed by hand, it does then. */
+static void
+test_not_filed_makes_nobody (Desk          *desk,
+                             gconstpointer  data)
+{
+  g_autoptr(GBytes) spam = reply_mail ("Cheap Pills <offers@spam.example>", "spam-1@spam.example",
+                                       NULL, NULL, "Best prices",
+                                       "Cc: victim@else.example\nPrecedence: bulk\n", "Buy now.");
+  g_autoptr(GBytes) autoreply = reply_mail ("Away <away@else.example>", "away-1@else.example",
+                                           NULL, NULL, "Out of office",
+                                           "Auto-Submitted: auto-replied\n", "Back Monday.");
+  g_autoptr(GBytes) own = reply_mail ("Support <" SUPPORT ">", "own-2@office.example", NULL, NULL,
+                                      "Forwarded", "Cc: someone@else.example\n", "x");
+  const char *files[] = { "mailing-list.eml", "bounce.eml" };
+  GBytes *mails[] = { spam, autoreply, own };
+  g_autoptr(GError) error = NULL;
+  HdMailFiling filing, hand;
+  gint64 people = hd_test_query_int (desk->path, "SELECT count(*) FROM people", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_assert_cmpint (file_corpus (desk, files[i], &filing), ==, HD_MAIL_NOT_FILED);
+      hd_mail_filing_clear (&filing);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (mails); i++)
+    {
+      g_assert_cmpint (file_bytes (desk, mails[i], &filing), ==, HD_MAIL_NOT_FILED);
+      hd_mail_filing_clear (&filing);
+    }
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM people", NULL), ==, people);
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM ticket_participants",
+                                      NULL), ==, 0);
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_messages"
+                                      " WHERE person_id IS NOT NULL", NULL), ==, 0);
+
+  /* The dispatcher files the spam by hand: now its sender is a requester
+   * and its Cc a participant. */
+  {
+    g_autoptr(GPtrArray) list = hd_store_list_not_filed (desk->disp, &error);
+    gint64 row = 0;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < list->len; i++)
+      if (g_strcmp0 (((HdMailNotFiled *) g_ptr_array_index (list, i))->from_address,
+                     "offers@spam.example") == 0)
+        row = ((HdMailNotFiled *) g_ptr_array_index (list, i))->row;
+    g_assert_cmpint (row, >, 0);
+    g_assert_true (hd_mail_file_by_hand (desk->disp, row, 0, &hand, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (hand.outcome, ==, HD_MAIL_FILED_TICKET);
+    hd_mail_filing_clear (&hand);
+  }
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM people", NULL), ==,
+                   people + 2);
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM people"
+                                      " WHERE login = 'offers@spam.example' AND role = 'requester'",
+                                      NULL), ==, 1);
+}
+
 /* The dispatcher files by hand what was not filed: a mailing-list
  * message as a new ticket, an out-of-office answer into ticket #1; what
  * she dismisses leaves the list and stays known. */
@@ -1337,6 +1397,7 @@ main (int   argc,
   ADD ("/mail/file/new-ticket", test_new_ticket);
   ADD ("/mail/file/unknown-sender", test_unknown_sender);
   ADD ("/mail/file/merged-sender", test_merged_sender);
+  ADD ("/mail/file/not-filed-makes-nobody", test_not_filed_makes_nobody);
   ADD ("/mail/file/twice", test_twice);
   ADD ("/mail/file/reply-to-own-sent-mail", test_reply_to_own_sent_mail);
   ADD ("/mail/file/cc-replies-to-all", test_cc_replies_to_all);

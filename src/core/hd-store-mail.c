@@ -1047,6 +1047,9 @@ file_locked (Filing  *f,
   if (!load_own_address (f, error))
     return FALSE;
 
+  /* A sender becomes a person only with a message that is filed: one
+   * refused here never gets that far, and one a rule refuses below is
+   * rolled back to the savepoint, new person and all. */
   reason = refusal (f);
   if (reason != NULL)
     return file_not_filed (f, reason, error);
