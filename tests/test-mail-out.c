@@ -686,6 +686,52 @@ test_alert_new_ticket_once (Desk          *desk,
   g_assert_cmpuint (shown->len, ==, 0);
 }
 
+/* Tom answers the alert that the ticket is his: mail only staff had.
+ * His answer is an internal note, and nothing goes to Rita; written to
+ * the helpdesk naming the ticket, it is a public reply that does. */
+static void
+test_alert_answer_is_internal (Desk          *desk,
+                               gconstpointer  data)
+{
+  gint64 number = ticket_by_mail (desk);
+  g_autofree char *alert_id = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GBytes) public = NULL;
+  g_autoptr(HdTicketEvent) note = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  HdMailFiling filing;
+
+  set_alert_mail (desk->tech, "tech1", "email", -1, -1);
+  assign (desk->disp, number, "tech1");
+  alert_id = hd_test_query_text (desk->path, "SELECT m.message_id FROM mail_outbox o"
+                                 " JOIN mail_messages m ON m.id = o.message_id"
+                                 " WHERE o.kind = ?", "alert");
+  g_assert_nonnull (alert_id);
+
+  answer = mail ("Tom <" TOM ">", "tom-alert@office.example", alert_id, NULL,
+                 "Re: [#1] Assigned to you: Printer jams",
+                 "Rita again; her printer is the one we meant to replace.");
+  filing = file_mail (desk, answer);
+  g_assert_cmpint (filing.outcome, ==, HD_MAIL_FILED_REPLY);
+  g_assert_cmpint (filing.ticket, ==, number);
+  hd_mail_filing_clear (&filing);
+  events = hd_store_list_events (desk->disp, number, &error);
+  g_assert_no_error (error);
+  note = g_object_ref (g_ptr_array_index (events, events->len - 1));
+  g_assert_cmpint (hd_ticket_event_get_kind (note), ==, HD_EVENT_NOTE);
+  g_assert_cmpint (count_kind (desk, "reply"), ==, 0);
+  g_assert_cmpint (hd_test_query_int (desk->path, "SELECT count(*) FROM mail_outbox WHERE to_addr = ?",
+                                      RITA), ==, 1);  /* the acknowledgement */
+
+  public = mail ("Tom <" TOM ">", "tom-public@office.example", NULL, NULL,
+                 "[#1] Printer jams", "I will come by at ten.");
+  filing = file_mail (desk, public);
+  g_assert_cmpint (filing.outcome, ==, HD_MAIL_FILED_REPLY);
+  hd_mail_filing_clear (&filing);
+  g_assert_cmpint (count_kind (desk, "reply"), ==, 1);
+}
+
 /* SLA alerts: once per alert row, however often they are raised. */
 static void
 test_alert_sla_once (Desk          *desk,
@@ -993,6 +1039,7 @@ main (int   argc,
   ADD ("alert/assigned-by-mail", test_alert_assigned_by_mail);
   ADD ("alert/not-to-actor", test_alert_not_to_actor);
   ADD ("alert/new-ticket-once", test_alert_new_ticket_once);
+  ADD ("alert/answer-is-internal", test_alert_answer_is_internal);
   ADD ("alert/sla-once", test_alert_sla_once);
   ADD ("alert/rate-limit", test_alert_rate_limit);
   ADD ("alert/waits-for-quiet-hours", test_alert_waits_for_quiet_hours);

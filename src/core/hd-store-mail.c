@@ -36,6 +36,7 @@ typedef struct {
   HdPerson            *sender;
   HdTicket            *ticket;      /* the ticket a reply goes to */
   gboolean             participant; /* the sender is one of its participants */
+  gboolean             to_alert;    /* it answers an alert, mail staff alone had */
   gint64               row;         /* the message's mail_messages row */
   gboolean            *keep;        /* per attachment: within the limits */
   char                *left_out;    /* what was not kept and why, or NULL */
@@ -762,24 +763,31 @@ refusal (Filing *f)
 
 /* Threading */
 
+/* The ticket of the stored message @id, if any, and whether that message
+ * was an alert Helpdesk sent. */
 static gboolean
 ticket_of_message_id (HdStore     *self,
                       const char  *id,
                       gint64      *ticket,
+                      gboolean    *alert,
                       GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gboolean found;
 
-  stmt = hd_store_prepare (self, "SELECT ticket_id FROM mail_messages"
-                           " WHERE message_id = ? AND ticket_id IS NOT NULL", error);
+  stmt = hd_store_prepare (self, "SELECT m.ticket_id, o.kind IS 'alert' FROM mail_messages m"
+                           " LEFT JOIN mail_outbox o ON o.message_id = m.id"
+                           " WHERE m.message_id = ? AND m.ticket_id IS NOT NULL", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
   if (!query_found (self, stmt, &found, error))
     return FALSE;
   if (found)
-    *ticket = sqlite3_column_int64 (stmt, 0);
+    {
+      *ticket = sqlite3_column_int64 (stmt, 0);
+      *alert = sqlite3_column_int (stmt, 1) != 0;
+    }
   return TRUE;
 }
 
@@ -792,11 +800,13 @@ thread_by_headers (Filing  *f,
 {
   const HdMailMessage *msg = f->msg;
 
-  if (msg->in_reply_to != NULL && !ticket_of_message_id (f->store, msg->in_reply_to, ticket, error))
+  if (msg->in_reply_to != NULL &&
+      !ticket_of_message_id (f->store, msg->in_reply_to, ticket, &f->to_alert, error))
     return FALSE;
 
   for (guint i = msg->references->len; *ticket == 0 && i > 0; i--)
-    if (!ticket_of_message_id (f->store, g_ptr_array_index (msg->references, i - 1), ticket, error))
+    if (!ticket_of_message_id (f->store, g_ptr_array_index (msg->references, i - 1), ticket,
+                               &f->to_alert, error))
       return FALSE;
 
   return TRUE;
@@ -971,7 +981,13 @@ file_reply (Filing  *f,
       f->participant = TRUE;
     }
 
-  internal = hd_person_is_staff (f->sender) && sent_to_internal (f);
+  /* Staff answering an alert answer mail only staff had, which may quote
+   * what requesters must not read, and the ticket's requester is not
+   * among its recipients: it is an internal note, as one sent to the
+   * "+internal" address. A public reply by mail is a message to the
+   * helpdesk naming the ticket ("[#N]" in the subject), or an answer to
+   * the requester's mail. */
+  internal = hd_person_is_staff (f->sender) && (f->to_alert || sent_to_internal (f));
   if (!(internal ? hd_rules_check_comment (f->sender, f->ticket, TRUE, error)
                  : hd_rules_check_mail_reply (f->sender, f->ticket, f->participant, error)) ||
       !reopen_if_resolved (f, error) ||
