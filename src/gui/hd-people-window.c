@@ -6,6 +6,10 @@
  * manages people, the last dispatcher stays one): a refusal is shown
  * under the form with everything typed kept.
  *
+ * "Merge Into…" on a person's form counts what their record holds (a job:
+ * it reads every ticket's history), then asks, naming what moves, into
+ * whom to merge it; the core merges and deletes the record.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -33,9 +37,11 @@ struct _HdPeopleWindow
   GtkSwitch       *active_switch;
   AdwEntryRow     *department_row;
   AdwEntryRow     *location_row;
+  AdwPreferencesGroup *merge_group;
 
   /* owned */
   HdPerson        *editing;   /* NULL while adding */
+  GPtrArray       *people;    /* HdPerson, as last listed */
 };
 
 G_DEFINE_FINAL_TYPE (HdPeopleWindow, hd_people_window, HD_TYPE_STACK_WINDOW)
@@ -96,6 +102,8 @@ people_loaded (HdStackWindow *stack_window,
   HdPeopleWindow *self = HD_PEOPLE_WINDOW (stack_window);
   GPtrArray *people = result;
 
+  g_clear_pointer (&self->people, g_ptr_array_unref);
+  self->people = g_ptr_array_ref (people);
   clear_list (self->staff_list);
   clear_list (self->requester_list);
   for (guint i = 0; i < people->len; i++)
@@ -192,6 +200,7 @@ show_form (HdStackWindow *stack_window,
   gtk_editable_set_editable (GTK_EDITABLE (self->login_row), person == NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->login_row), person == NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->active_row), person != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->merge_group), person != NULL);
   role_changed_cb (self);
   hd_stack_window_show_error (stack_window, NULL);
   validate_cb (self);
@@ -292,6 +301,226 @@ save_activated (GtkWidget  *widget,
   hd_stack_window_run_change (HD_STACK_WINDOW (self), save_job, save, (GDestroyNotify) save_free);
 }
 
+/* Merging */
+
+typedef struct {
+  char          *keep;
+  char          *remove;
+  char          *remove_name;
+  gboolean       has_address;
+  HdPersonMerge  counted;
+} Merge;
+
+static void
+merge_free (Merge *merge)
+{
+  g_free (merge->keep);
+  g_free (merge->remove);
+  g_free (merge->remove_name);
+  hd_person_merge_clear (&merge->counted);
+  g_free (merge);
+}
+
+/* @data: the login to merge away. Returns a Merge without its keep. */
+static gpointer
+count_job (HdStore  *store,
+           gpointer  data,
+           GError  **error)
+{
+  g_autoptr(HdPerson) person = hd_store_find_person (store, data, error);
+  Merge *merge;
+
+  if (person == NULL)
+    return NULL;
+  merge = g_new0 (Merge, 1);
+  merge->remove = g_strdup (hd_person_get_login (person));
+  merge->remove_name = g_strdup (hd_person_get_name (person));
+  merge->has_address = hd_person_get_email (person) != NULL;
+  if (!hd_store_count_person_records (store, merge->remove, &merge->counted, error))
+    {
+      merge_free (merge);
+      return NULL;
+    }
+  return merge;
+}
+
+static gpointer
+merge_job (HdStore  *store,
+           gpointer  data,
+           GError  **error)
+{
+  Merge *merge = data;
+
+  if (!hd_store_merge_people (store, merge->keep, merge->remove, NULL, error))
+    return NULL;
+  return g_strdup_printf (_("%s merged into %s"), merge->remove_name, merge->keep);
+}
+
+/* "2 tickets asked for, 5 history entries and 1 alert", the kinds there
+ * are; "nothing but the record itself" when there are none. */
+static char *
+describe_counted (const HdPersonMerge *c)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *head = NULL;
+  char *last;
+
+/* A literal format for the compiler to check against the count. */
+#define add_count(parts, n, format) \
+  G_STMT_START { if ((n) > 0) g_ptr_array_add ((parts), g_strdup_printf ((format), (n))); } G_STMT_END
+
+  add_count (parts, c->requested,
+             ngettext ("%u ticket asked for", "%u tickets asked for", c->requested));
+  add_count (parts, c->assigned,
+             ngettext ("%u ticket assigned", "%u tickets assigned", c->assigned));
+  add_count (parts, c->events,
+             ngettext ("%u history entry", "%u history entries", c->events));
+  add_count (parts, c->participating,
+             ngettext ("%u ticket taken part in", "%u tickets taken part in", c->participating));
+  add_count (parts, c->messages,
+             ngettext ("%u mail message", "%u mail messages", c->messages));
+  add_count (parts, c->articles,
+             ngettext ("%u knowledge-base article or revision",
+                       "%u knowledge-base articles and revisions", c->articles));
+  add_count (parts, c->alerts, ngettext ("%u alert", "%u alerts", c->alerts));
+  add_count (parts, c->addresses,
+             ngettext ("%u further address", "%u further addresses", c->addresses));
+
+#undef add_count
+
+  if (parts->len == 0)
+    return g_strdup (_("nothing but the record itself"));
+  if (parts->len == 1)
+    return g_strdup (g_ptr_array_index (parts, 0));
+
+  /* "a, b and c" */
+  g_ptr_array_add (parts, NULL);
+  head = g_strjoinv (", ", (char **) parts->pdata);
+  last = g_strrstr (head, ", ");
+  *last = '\0';
+  return g_strdup_printf (_("%s and %s"), head, last + 2);
+}
+
+/* The people @remove may be merged into: anyone else whose role is at
+ * least theirs (the core refuses the rest). */
+static GtkStringList *
+merge_candidates (HdPeopleWindow *self,
+                  HdPerson       *remove,
+                  GPtrArray      *logins)
+{
+  GtkStringList *names = gtk_string_list_new (NULL);
+
+  for (guint i = 0; self->people != NULL && i < self->people->len; i++)
+    {
+      HdPerson *person = g_ptr_array_index (self->people, i);
+      g_autofree char *label = NULL;
+
+      if (hd_person_get_id (person) == hd_person_get_id (remove) ||
+          hd_person_get_role (person) < hd_person_get_role (remove))
+        continue;
+      label = g_strdup_printf ("%s (%s)", hd_person_get_name (person),
+                               hd_person_get_login (person));
+      gtk_string_list_append (names, label);
+      g_ptr_array_add (logins, g_strdup (hd_person_get_login (person)));
+    }
+  return names;
+}
+
+static void
+merge_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   HdPeopleWindow   *self)
+{
+  GtkDropDown *choice = GTK_DROP_DOWN (adw_message_dialog_get_extra_child (dialog));
+  GPtrArray *logins = g_object_get_data (G_OBJECT (dialog), "logins");
+  Merge *merge = g_object_steal_data (G_OBJECT (dialog), "merge");
+  guint selected = gtk_drop_down_get_selected (choice);
+
+  if (g_strcmp0 (response, "merge") != 0 || selected >= logins->len)
+    {
+      merge_free (merge);
+      return;
+    }
+  merge->keep = g_strdup (g_ptr_array_index (logins, selected));
+  hd_stack_window_run_change (HD_STACK_WINDOW (self), merge_job, merge, (GDestroyNotify) merge_free);
+}
+
+static GtkWidget *
+merge_dialog (HdPeopleWindow *self,
+              Merge          *merge)
+{
+  g_autoptr(GPtrArray) logins = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GtkStringList) names = merge_candidates (self, self->editing, logins);
+  g_autofree char *heading = g_strdup_printf (_("Merge “%s” Into…"), merge->remove_name);
+  g_autofree char *moves = describe_counted (&merge->counted);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog, *choice;
+
+  if (merge->has_address)
+    body = g_strdup_printf (_("What it holds — %s — moves to the person chosen below, and its address then reaches them. “%s” is deleted; this cannot be undone."),
+                            moves, merge->remove_name);
+  else
+    body = g_strdup_printf (_("What it holds — %s — moves to the person chosen below. “%s” is deleted; this cannot be undone."),
+                            moves, merge->remove_name);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  choice = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (names)),
+                              gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string"));
+  gtk_drop_down_set_enable_search (GTK_DROP_DOWN (choice), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (choice), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Merge into"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), choice);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "merge", _("_Merge"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "merge",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "merge", logins->len > 0);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "logins", g_steal_pointer (&logins),
+                          (GDestroyNotify) g_ptr_array_unref);
+  g_object_set_data_full (G_OBJECT (dialog), "merge", merge, (GDestroyNotify) merge_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (merge_response_cb), self, 0);
+  return dialog;
+}
+
+static void
+counted_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  g_autoptr(HdPeopleWindow) self = data;
+  g_autoptr(GError) error = NULL;
+  Merge *merge = hd_store_run_finish (HD_STORE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  hd_stack_window_set_busy (HD_STACK_WINDOW (self), FALSE);
+  if (merge == NULL)
+    {
+      hd_stack_window_show_error (HD_STACK_WINDOW (self), error);
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (merge_dialog (self, merge)));
+}
+
+static void
+merge_activated (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  HdPeopleWindow *self = HD_PEOPLE_WINDOW (widget);
+  HdStackWindow *stack_window = HD_STACK_WINDOW (self);
+
+  if (self->editing == NULL)
+    return;
+  hd_stack_window_set_busy (stack_window, TRUE);
+  hd_stack_window_show_error (stack_window, NULL);
+  hd_store_run_async (hd_stack_window_get_store (stack_window), count_job,
+                      g_strdup (hd_person_get_login (self->editing)), g_free,
+                      (GDestroyNotify) merge_free, hd_stack_window_get_cancellable (stack_window),
+                      counted_cb, g_object_ref (self));
+}
+
 /* GObject */
 
 static void
@@ -301,6 +530,7 @@ hd_people_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), HD_TYPE_PEOPLE_WINDOW);
   g_clear_object (&self->editing);
+  g_clear_pointer (&self->people, g_ptr_array_unref);
 
   G_OBJECT_CLASS (hd_people_window_parent_class)->dispose (object);
 }
@@ -340,10 +570,12 @@ hd_people_window_class_init (HdPeopleWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdPeopleWindow, active_switch);
   gtk_widget_class_bind_template_child (widget_class, HdPeopleWindow, department_row);
   gtk_widget_class_bind_template_child (widget_class, HdPeopleWindow, location_row);
+  gtk_widget_class_bind_template_child (widget_class, HdPeopleWindow, merge_group);
   gtk_widget_class_bind_template_callback (widget_class, validate_cb);
   gtk_widget_class_bind_template_callback (widget_class, role_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "people.save", NULL, save_activated);
+  gtk_widget_class_install_action (widget_class, "people.merge", NULL, merge_activated);
 }
 
 static void

@@ -1377,6 +1377,120 @@ test_people_window (void)
   g_assert_null (pointer);
 }
 
+static GtkWindow *
+merge_dialog (void)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  GtkWindow *found = NULL;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
+        g_str_has_prefix (adw_message_dialog_get_heading (l->data), "Merge "))
+      found = l->data;
+  g_list_free (toplevels);
+  return found;
+}
+
+static gboolean
+merge_dialog_shown (gpointer data)
+{
+  return merge_dialog () != NULL;
+}
+
+static gboolean
+rita_home_gone (gpointer window)
+{
+  return hd_find_row (window, ADW_TYPE_ACTION_ROW, "Rita <i>at home</i>") == NULL;
+}
+
+/* Rita wrote from home, which made a second record: the dispatcher opens
+ * it, Merge Into… counts what it holds and names it, she picks Rita's
+ * record, and the home record is gone, its ticket Rita's. */
+static void
+test_people_merge (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdStore) home = NULL;
+  g_autoptr(HdPerson) added = NULL;
+  g_autoptr(HdPerson) gone = NULL;
+  g_autoptr(HdTicket) ticket = NULL;
+  g_autoptr(HdTicket) moved = NULL;
+  g_autoptr(GError) error = NULL;
+  HdPersonDraft draft = { .login = "rita-home", .name = "Rita <i>at home</i>",
+                          .email = "rita@home.example", .role = HD_ROLE_REQUESTER };
+  GtkWidget *window, *row, *choice;
+  GtkWindow *dialog;
+  GListModel *names;
+  const char *body;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  store = hd_test_new_helpdesk (&path);
+  added = hd_store_add_person (store, &draft, &error);
+  g_assert_no_error (error);
+  home = hd_test_open_as (path, "rita-home");
+  ticket = hd_test_file_ticket (home, "Printer at home jams");
+
+  window = hd_people_window_new (NULL, store);
+  gtk_window_present (GTK_WINDOW (window));
+  hd_wait_until (rows_listed, hd_find_named (window, GTK_TYPE_LIST_BOX, "requester_list"), HD_WAIT_MS);
+
+  /* Adding someone offers no merge; a person's form does. */
+  g_assert_true (gtk_widget_activate_action (window, "people.add", NULL));
+  g_assert_false (gtk_widget_get_visible (hd_find_named (window, ADW_TYPE_PREFERENCES_GROUP,
+                                                         "merge_group")));
+  g_assert_true (gtk_widget_activate_action (window, "people.back", NULL));
+  row = hd_find_row (window, ADW_TYPE_ACTION_ROW, "Rita <i>at home</i>");
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (row, "activated");
+  g_assert_true (gtk_widget_get_visible (hd_find_named (window, ADW_TYPE_PREFERENCES_GROUP,
+                                                        "merge_group")));
+  hd_wait_frames (window, 3);
+  g_free (hd_save_screenshot (window, "screenshot-person-merge-row.png"));
+
+  g_assert_true (gtk_widget_activate_action (window, "people.merge", NULL));
+  hd_wait_until (merge_dialog_shown, NULL, HD_WAIT_MS);
+  dialog = merge_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "Merge “Rita <i>at home</i>” Into…");
+  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+  g_assert_nonnull (strstr (body, "1 ticket asked for and 1 history entry"));
+
+  /* Only those whose role is at least a requester's, not the record
+   * itself: everyone else, here. */
+  choice = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog));
+  names = gtk_drop_down_get_model (GTK_DROP_DOWN (choice));
+  g_assert_cmpuint (g_list_model_get_n_items (names), ==, 5);
+  for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+    {
+      g_autoptr(GtkStringObject) name = g_list_model_get_item (names, i);
+
+      g_assert_null (strstr (gtk_string_object_get_string (name), "rita-home"));
+      if (g_str_has_suffix (gtk_string_object_get_string (name), "(req1)"))
+        gtk_drop_down_set_selected (GTK_DROP_DOWN (choice), i);
+    }
+  hd_wait_frames (GTK_WIDGET (dialog), 3);
+  g_free (hd_save_screenshot (GTK_WIDGET (dialog), "screenshot-people-merge.png"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "merge");
+  hd_wait_until (showing_list, window, HD_WAIT_MS);
+
+  {
+    g_autoptr(HdStore) checker = hd_test_open_as (path, "disp");
+
+    gone = hd_store_find_person (checker, "rita-home", &error);
+    g_assert_error (error, HD_ERROR, HD_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+    moved = hd_store_get_ticket (checker, hd_ticket_get_number (ticket), &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (hd_ticket_get_requester (moved), ==, "req1");
+  }
+  hd_wait_until (rita_home_gone, window, HD_WAIT_MS);
+
+  hd_destroy_and_wait (GTK_WINDOW (window));
+}
+
 /* HdPreferencesWindow */
 
 static void
@@ -2387,6 +2501,7 @@ main (int   argc,
   g_test_add_func ("/gui/widgets/format-deadline", test_format_deadline);
   g_test_add_func ("/gui/widgets/markdown", test_markdown);
   g_test_add_func ("/gui/widgets/people-window", test_people_window);
+  g_test_add_func ("/gui/widgets/people-merge", test_people_merge);
   g_test_add_func ("/gui/widgets/sla-window", test_sla_window);
   g_test_add_func ("/gui/widgets/preferences-window", test_preferences_window);
   g_test_add_func ("/gui/widgets/window", test_window);
