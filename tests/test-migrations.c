@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <sqlite3.h>
+#include <string.h>
 
 #include "hd-schema.h"
 #include "hd-test-util.h"
@@ -311,6 +312,27 @@ assert_people_content (const char *path,
     g_assert_cmpint (hd_alert_get_kind (g_ptr_array_index (alerts, 0)), ==, HD_ALERT_NEW_TICKET);
 }
 
+/* 9: a ticket's deadlines read its status changes through an index of
+ * their own, not through all of its events. */
+static void
+assert_status_index (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gboolean used = FALSE;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "EXPLAIN QUERY PLAN SELECT ticket_id, at, new_value"
+                                           " FROM ticket_events WHERE ticket_id >= 1"
+                                           " AND kind = 'status' ORDER BY ticket_id, id",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    used |= strstr ((const char *) sqlite3_column_text (stmt, 3), "ticket_events_status") != NULL;
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_true (used);
+}
+
 static void
 test_fixture (gconstpointer data)
 {
@@ -337,6 +359,7 @@ test_fixture (gconstpointer data)
   assert_mail_content (path, version);
   assert_mail_out_content (path, version);
   assert_people_content (path, version);
+  assert_status_index (path);
 
   /* Opening again is a no-op, and the file still works for changes. */
   store = hd_test_open_as (path, "tom");

@@ -503,6 +503,15 @@ static const char * const migrations[] = {
   "  WHERE l.id = mail_outbox.id)"
   " WHERE id IN (SELECT id FROM outbox_alert_links);"
   "DROP TABLE outbox_alert_links;",
+
+  /* 9: a ticket's deadlines are worked out from its status changes
+   * (hd-store-sla.c). ticket_events_ticket finds all of a ticket's
+   * events, and each one's row had to be read to see its kind: with a
+   * few replies per ticket, reading the status changes of 100 000 open
+   * tickets for a calendar change took two seconds. This index holds the
+   * status changes alone, with what is read of them. */
+  "CREATE INDEX ticket_events_status ON ticket_events (ticket_id, id, at, new_value)"
+  " WHERE kind = 'status';",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HD_SCHEMA_VERSION);

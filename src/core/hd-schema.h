@@ -26,7 +26,7 @@ G_BEGIN_DECLS
  *   8 — people's further addresses (person_addresses), and alerts of
  *       kind 'new-ticket'
  */
-#define HD_SCHEMA_VERSION 8
+#define HD_SCHEMA_VERSION 9
 
 /* The SQL that takes a file from version @to - 1 to @to (1 ≤ @to ≤
  * HD_SCHEMA_VERSION). Each runs in its own write transaction. */
