@@ -95,7 +95,7 @@ hd_imap_session_new (const HdMailAccount *account,
 {
   HdImapSession *self = g_new0 (HdImapSession, 1);
 
-  g_return_val_if_fail (account != NULL && password != NULL, NULL);
+  g_return_val_if_fail (hd_mail_account_has_login (account, password), NULL);
 
   self->curl = hd_mail_curl_new (account, FALSE, password);
   self->folder = g_strdup (hd_mail_account_get_folder (account));

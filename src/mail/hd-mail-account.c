@@ -85,6 +85,7 @@ hd_mail_account_copy (const HdMailAccount *account)
   copy->address = g_strdup (account->address);
   copy->ca_file = g_strdup (account->ca_file);
   copy->timeout = account->timeout;
+  copy->goa_account = g_strdup (account->goa_account);
   return copy;
 }
 
@@ -99,6 +100,7 @@ hd_mail_account_free (HdMailAccount *account)
   g_free (account->folder);
   g_free (account->address);
   g_free (account->ca_file);
+  g_free (account->goa_account);
   g_free (account);
 }
 
@@ -187,12 +189,29 @@ hd_mail_account_validate (const HdMailAccount *account,
   if (account->address == NULL || strchr (account->address, '@') == NULL ||
       !text_is_clean (account->address) || strpbrk (account->address, "<> ") != NULL)
     return invalid (error, _("Enter the support address, such as support@example.org."));
+  if (account->goa_account != NULL && (*account->goa_account == '\0' || !text_is_clean (account->goa_account)))
+    return invalid (error, _("Choose an account of GNOME Online Accounts to sign in with."));
   return TRUE;
 }
 
 /**
+ * hd_mail_account_has_login:
+ * @password: (nullable): the password the caller has
+ *
+ * Returns: whether @account can log in: with @password, or through its
+ *   account of GNOME Online Accounts
+ */
+gboolean
+hd_mail_account_has_login (const HdMailAccount *account,
+                           const char          *password)
+{
+  return account != NULL && (password != NULL || account->goa_account != NULL);
+}
+
+/**
  * hd_mail_account_test:
- * @password: the password of @account's user
+ * @password: (nullable): the password of @account's user; %NULL when it
+ *   signs in through GNOME Online Accounts
  *
  * Logs in to both servers as Helpdesk will, opens the folder, and sends
  * nothing. Blocks: call it from a worker.
@@ -208,8 +227,7 @@ hd_mail_account_test (const HdMailAccount *account,
 {
   g_autoptr(HdImapSession) imap = NULL;
 
-  g_return_val_if_fail (account != NULL, FALSE);
-  g_return_val_if_fail (password != NULL, FALSE);
+  g_return_val_if_fail (hd_mail_account_has_login (account, password), FALSE);
 
   if (!hd_mail_account_validate (account, error))
     return FALSE;

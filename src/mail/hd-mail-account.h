@@ -43,9 +43,13 @@ typedef struct {
  *   trusted, not the system's: for the tests' own servers, and offices
  *   with a private authority
  * @timeout: seconds to wait for a connection or any answer; 0 is 30
+ * @goa_account: when set, the id of the account of GNOME Online Accounts
+ *   whose OAuth 2.0 token logs @user in (SASL XOAUTH2), instead of a
+ *   password: the functions that take a password then take %NULL, and
+ *   ask GNOME Online Accounts for the token themselves (hd-mail-goa.h)
  *
  * A plain struct the caller fills; nothing here holds the password, which
- * lives in the keyring (hd-mail-secret.h).
+ * lives in the keyring (hd-mail-secret.h), nor a token.
  */
 typedef struct {
   HdMailServer  imap;
@@ -55,6 +59,7 @@ typedef struct {
   char         *address;
   char         *ca_file;
   guint         timeout;
+  char         *goa_account;
 } HdMailAccount;
 
 HdMailAccount *hd_mail_account_new          (void);
@@ -71,6 +76,9 @@ guint          hd_mail_server_get_port      (const HdMailServer  *server,
 const char    *hd_mail_security_to_string   (HdMailSecurity       security);
 gboolean       hd_mail_security_from_string (const char          *text,
                                              HdMailSecurity      *security);
+
+gboolean       hd_mail_account_has_login    (const HdMailAccount *account,
+                                             const char          *password);
 
 gboolean       hd_mail_account_test         (const HdMailAccount *account,
                                              const char          *password,

@@ -8,6 +8,7 @@
 
 #include "hd-mail-curl.h"
 #include "hd-mail-error.h"
+#include "hd-mail-goa.h"
 
 /* The longest server answer kept for messages. */
 #define MAX_REPLY 1024
@@ -26,6 +27,10 @@ struct _HdMailCurl
   gboolean             closing;    /* we said goodbye: later answers are not news */
   HdMailCurlTraceFunc  trace;
   gpointer             trace_data;
+  /* Signing in through GNOME Online Accounts (XOAUTH2) */
+  char                *goa_account;
+  gboolean             have_token;  /* one is set on the handle */
+  GError              *sign_in_error;
 };
 
 static gsize curl_ready;
@@ -171,7 +176,13 @@ set_options (HdMailCurl          *self,
   curl_easy_setopt (easy, CURLOPT_WRITEFUNCTION, discard_cb);
   curl_easy_setopt (easy, CURLOPT_PROTOCOLS_STR, self->scheme);
   curl_easy_setopt (easy, CURLOPT_USERNAME, account->user);
-  curl_easy_setopt (easy, CURLOPT_PASSWORD, password);
+  /* With an account of GNOME Online Accounts, its token: set before each
+   * request (hd_mail_curl_run()), and only XOAUTH2, never a fallback to a
+   * login that would send something else. */
+  if (account->goa_account != NULL)
+    curl_easy_setopt (easy, CURLOPT_LOGIN_OPTIONS, "AUTH=XOAUTH2");
+  else
+    curl_easy_setopt (easy, CURLOPT_PASSWORD, password);
   curl_easy_setopt (easy, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt (easy, CURLOPT_SSL_VERIFYHOST, 2L);
   if (account->ca_file != NULL)
@@ -190,6 +201,8 @@ set_options (HdMailCurl          *self,
 /**
  * hd_mail_curl_new:
  * @smtp: %TRUE for @account's outgoing server, %FALSE for the incoming one
+ * @password: (nullable): %NULL when @account signs in through GNOME Online
+ *   Accounts
  */
 HdMailCurl *
 hd_mail_curl_new (const HdMailAccount *account,
@@ -208,6 +221,7 @@ hd_mail_curl_new (const HdMailAccount *account,
   self->port = hd_mail_server_get_port (server, smtp);
   self->timeout = hd_mail_account_get_timeout (account);
   self->reply = g_string_new (NULL);
+  self->goa_account = g_strdup (account->goa_account);
   set_security (self, server, smtp);
   set_options (self, account, password);
   return self;
@@ -224,6 +238,8 @@ hd_mail_curl_free (HdMailCurl *self)
   g_free (self->scheme);
   g_free (self->host);
   g_string_free (self->reply, TRUE);
+  g_free (self->goa_account);
+  g_clear_error (&self->sign_in_error);
   g_free (self);
 }
 
@@ -311,16 +327,9 @@ run_until_done (HdMailCurl   *self,
   return CURLE_ABORTED_BY_CALLBACK;
 }
 
-/**
- * hd_mail_curl_run:
- *
- * Runs the request set on the handle until it ends or @cancellable is
- * cancelled (%CURLE_ABORTED_BY_CALLBACK): a cancelled request's
- * connection is closed, the next request opens another.
- */
-CURLcode
-hd_mail_curl_run (HdMailCurl   *self,
-                  GCancellable *cancellable)
+static CURLcode
+run_once (HdMailCurl   *self,
+          GCancellable *cancellable)
 {
   CURLcode result;
   gulong handler = 0;
@@ -338,6 +347,65 @@ hd_mail_curl_run (HdMailCurl   *self,
   g_cancellable_disconnect (cancellable, handler);
   curl_multi_remove_handle (self->multi, self->easy);
   return result;
+}
+
+/* The token goes to libcurl, which keeps its own copy, and nowhere else.
+ * FALSE with self->sign_in_error set when there is none. */
+static gboolean
+set_token (HdMailCurl   *self,
+           gboolean      renew,
+           GCancellable *cancellable)
+{
+  char *token;
+
+  g_clear_error (&self->sign_in_error);
+  token = hd_mail_goa_get_token (self->goa_account, renew, cancellable, &self->sign_in_error);
+  if (token == NULL)
+    return FALSE;
+  curl_easy_setopt (self->easy, CURLOPT_XOAUTH2_BEARER, token);
+  memset (token, 0, strlen (token));
+  g_free (token);
+  self->have_token = TRUE;
+  return TRUE;
+}
+
+static CURLcode
+sign_in_failed (HdMailCurl *self)
+{
+  return g_error_matches (self->sign_in_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+         ? CURLE_ABORTED_BY_CALLBACK : CURLE_LOGIN_DENIED;
+}
+
+/**
+ * hd_mail_curl_run:
+ *
+ * Runs the request set on the handle until it ends or @cancellable is
+ * cancelled (%CURLE_ABORTED_BY_CALLBACK): a cancelled request's
+ * connection is closed, the next request opens another.
+ *
+ * Signing in through GNOME Online Accounts, a refused login is most
+ * likely a token that ran out: the request is run once more with a
+ * renewed one, and no more. The server refuses a login before it takes
+ * any command, so running the request again repeats nothing.
+ */
+CURLcode
+hd_mail_curl_run (HdMailCurl   *self,
+                  GCancellable *cancellable)
+{
+  CURLcode result;
+
+  g_clear_error (&self->sign_in_error);
+  if (self->goa_account == NULL)
+    return run_once (self, cancellable);
+
+  if (!self->have_token && !set_token (self, FALSE, cancellable))
+    return sign_in_failed (self);
+  result = run_once (self, cancellable);
+  if (result != CURLE_LOGIN_DENIED)
+    return result;
+  if (!set_token (self, TRUE, cancellable))
+    return sign_in_failed (self);
+  return run_once (self, cancellable);
 }
 
 gboolean
@@ -404,6 +472,23 @@ set_network_error (HdMailCurl *self,
                self->protocol, self->host, detail);
 }
 
+static void
+set_login_error (HdMailCurl  *self,
+                 GError     **error)
+{
+  if (self->sign_in_error != NULL)
+    g_propagate_error (error, g_error_copy (self->sign_in_error));
+  else if (self->goa_account != NULL)
+    g_set_error (error, HD_MAIL_ERROR, HD_MAIL_ERROR_LOGIN_REFUSED,
+                 /* Translators: the first %s is IMAP or SMTP, the second a server's name */
+                 _("The %s server “%s” refused the sign-in with the token of GNOME Online Accounts, renewed once: %s"),
+                 self->protocol, self->host, self->reply->str);
+  else
+    g_set_error (error, HD_MAIL_ERROR, HD_MAIL_ERROR_LOGIN_REFUSED,
+                 _("The %s server “%s” refused the user name or password: %s"),
+                 self->protocol, self->host, self->reply->str);
+}
+
 /**
  * hd_mail_curl_set_error:
  *
@@ -441,9 +526,7 @@ hd_mail_curl_set_error (HdMailCurl *self,
       set_tls_error (self, result, error);
       break;
     case CURLE_LOGIN_DENIED:
-      g_set_error (error, HD_MAIL_ERROR, HD_MAIL_ERROR_LOGIN_REFUSED,
-                   _("The %s server “%s” refused the user name or password: %s"),
-                   self->protocol, self->host, self->reply->str);
+      set_login_error (self, error);
       break;
     default:
       set_network_error (self, result, error);

@@ -46,6 +46,7 @@ hd_mail_error_is_temporary (const GError *error)
     case HD_MAIL_ERROR_SMTP_REFUSED:
     case HD_MAIL_ERROR_TOO_LARGE:
     case HD_MAIL_ERROR_GONE:
+    case HD_MAIL_ERROR_SIGN_IN:
     default:
       return FALSE;
     }

@@ -37,6 +37,9 @@ G_BEGIN_DECLS
  * @HD_MAIL_ERROR_TOO_LARGE: the message is larger than the caller allows
  * @HD_MAIL_ERROR_GONE: the message is no longer in the folder (another
  *   program moved or deleted it)
+ * @HD_MAIL_ERROR_SIGN_IN: no token could be had to log in with: the
+ *   account of GNOME Online Accounts is gone, wants its person to sign in
+ *   again, or GNOME Online Accounts is not there (hd-mail-goa.h)
  *
  * Cancellation is %G_IO_ERROR_CANCELLED. The message of each error is for
  * people and says which server it was; the server's own answer, when there
@@ -58,6 +61,7 @@ typedef enum {
   HD_MAIL_ERROR_UIDVALIDITY,
   HD_MAIL_ERROR_TOO_LARGE,
   HD_MAIL_ERROR_GONE,
+  HD_MAIL_ERROR_SIGN_IN,
 } HdMailError;
 
 GQuark   hd_mail_error_quark        (void);

@@ -264,7 +264,8 @@ fetch_folder (Fetch   *f,
  * hd_mail_fetch_pass:
  * @store: the file, opened as a staff member
  * @account: the mailbox (hd_mail_account_from_settings())
- * @password: its password (hd_mail_password_lookup())
+ * @password: (nullable): its password (hd_mail_sign_in_lookup()); %NULL
+ *   when @account signs in through GNOME Online Accounts
  * @holder: this desk (hd_mail_desk_identity())
  * @report: (out caller-allocates): what was done; clear it with
  *   hd_mail_pass_report_clear()
@@ -295,7 +296,7 @@ hd_mail_fetch_pass (HdStore              *store,
   gboolean ok = FALSE;
 
   g_return_val_if_fail (HD_IS_STORE (store), FALSE);
-  g_return_val_if_fail (account != NULL && password != NULL && holder != NULL, FALSE);
+  g_return_val_if_fail (hd_mail_account_has_login (account, password) && holder != NULL, FALSE);
   g_return_val_if_fail (report != NULL, FALSE);
 
   memset (report, 0, sizeof *report);
@@ -402,7 +403,7 @@ hd_mail_send_pass (HdStore              *store,
   GError *stop = NULL;
 
   g_return_val_if_fail (HD_IS_STORE (store), FALSE);
-  g_return_val_if_fail (account != NULL && password != NULL && holder != NULL, FALSE);
+  g_return_val_if_fail (hd_mail_account_has_login (account, password) && holder != NULL, FALSE);
   g_return_val_if_fail (report != NULL, FALSE);
 
   memset (report, 0, sizeof *report);

@@ -236,7 +236,7 @@ hd_smtp_send (const HdMailAccount *account,
   Transfer transfer = { 0, };
   CURLcode result;
 
-  g_return_val_if_fail (account != NULL && password != NULL, FALSE);
+  g_return_val_if_fail (hd_mail_account_has_login (account, password), FALSE);
   g_return_val_if_fail (recipients != NULL && message != NULL, FALSE);
 
   sender = sender != NULL ? sender : account->address;
@@ -286,7 +286,7 @@ hd_smtp_check (const HdMailAccount *account,
   g_autofree char *url = NULL;
   CURL *easy;
 
-  g_return_val_if_fail (account != NULL && password != NULL, FALSE);
+  g_return_val_if_fail (hd_mail_account_has_login (account, password), FALSE);
 
   curl = hd_mail_curl_new (account, TRUE, password);
   easy = hd_mail_curl_get_handle (curl);
