@@ -26,6 +26,9 @@ struct _HdTestImap
   guint        imap_port;
   GSubprocess *dovecot;
   CURL        *admin;
+  GStrv        tokens;      /* with XOAUTH2: the tokens it takes */
+  GSubprocess *introspect;  /* and the server that says so */
+  guint        introspect_port;
 };
 
 struct _HdTestSmtp
@@ -214,12 +217,35 @@ write_file (const char *path,
   g_assert_cmpint (chmod (path, 0644), ==, 0);
 }
 
+/* Dovecot's passdb for XOAUTH2: it asks the introspection server
+ * whether a token is good. */
+static char *
+oauth_passdb (HdTestImap *self)
+{
+  g_autofree char *conf = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->tokens == NULL)
+    return g_strdup ("");
+  conf = g_build_filename (self->dir, "oauth2.conf", NULL);
+  text = g_strdup_printf ("introspection_url = http://127.0.0.1:%u/\n"
+                          "introspection_mode = auth\n"
+                          "username_attribute = email\n"
+                          "active_attribute = active\n"
+                          "active_value = true\n", self->introspect_port);
+  write_file (conf, text);
+  return g_strdup_printf ("auth_failure_delay = 0\n"
+                          "passdb {\n  driver = oauth2\n  mechanisms = xoauth2\n  args = %s\n}\n",
+                          conf);
+}
+
 static void
 write_dovecot_conf (HdTestImap  *self,
                     const Users *users,
                     const char  *conf)
 {
   g_autofree char *text = NULL;
+  g_autofree char *oauth = oauth_passdb (self);
 
   text = g_strdup_printf (
     "base_dir = %1$s/run\n"
@@ -231,7 +257,8 @@ write_dovecot_conf (HdTestImap  *self,
     "ssl_cert = <%2$s\n"
     "ssl_key = <%3$s\n"
     "disable_plaintext_auth = no\n"
-    "auth_mechanisms = plain login\n"
+    "%10$s"
+    "auth_mechanisms = plain login%11$s\n"
     "default_internal_user = %4$s\n"
     "default_internal_group = %4$s\n"
     "default_login_user = %5$s\n"
@@ -245,7 +272,8 @@ write_dovecot_conf (HdTestImap  *self,
     "service anvil {\n  chroot =\n}\n"
     "service stats {\n  chroot =\n}\n",
     self->dir, self->ca_file, self->key_file, users->internal, users->login,
-    (guint) users->mail_uid, (guint) users->mail_gid, self->imap_port, self->imaps_port);
+    (guint) users->mail_uid, (guint) users->mail_gid, self->imap_port, self->imaps_port, oauth,
+    self->tokens != NULL ? " xoauth2" : "");
   write_file (conf, text);
 }
 
@@ -300,15 +328,34 @@ run_dovecot (HdTestImap *self,
   return FALSE;
 }
 
-/**
- * hd_test_imap_start:
- *
- * Returns: (transfer full) (nullable): a running Dovecot with the user
- *   HD_TEST_MAIL_USER and an empty INBOX; %NULL with the test skipped
- *   when Dovecot or openssl cannot run here
- */
-HdTestImap *
-hd_test_imap_start (void)
+static char *find_python (void);
+static char *find_python_with (const char *module);
+static guint read_port (GSubprocess *process);
+
+/* The introspection server Dovecot asks about tokens. */
+static gboolean
+start_introspection (HdTestImap *self)
+{
+  g_autofree char *python = find_python ();
+  g_autofree char *script = NULL;
+  g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
+  g_auto(GStrv) args = NULL;
+
+  if (python == NULL)
+    return skip ("python3 with aiosmtpd is not installed (apt install python3-aiosmtpd)");
+  script = g_test_build_filename (G_TEST_DIST, "mail-servers", "hd-oauth-server.py", NULL);
+  g_strv_builder_add_many (argv, python, script, self->dir, "--user", HD_TEST_MAIL_USER, NULL);
+  for (guint i = 0; self->tokens[i] != NULL; i++)
+    g_strv_builder_add_many (argv, "--token", self->tokens[i], NULL);
+  args = g_strv_builder_end (argv);
+  self->introspect = spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE, (const char * const *) args);
+  self->introspect_port = read_port (self->introspect);
+  g_assert_cmpuint (self->introspect_port, >, 0);
+  return TRUE;
+}
+
+static HdTestImap *
+imap_start (const char * const *tokens)
 {
   g_autofree char *dovecot = find_program ("dovecot", "/usr/sbin/dovecot");
   g_autofree char *conf = NULL;
@@ -322,7 +369,10 @@ hd_test_imap_start (void)
 
   self = g_new0 (HdTestImap, 1);
   self->dir = server_dir ();
+  self->tokens = g_strdupv ((char **) tokens);
   if (!make_certificate (self->dir, &self->ca_file, &self->key_file))
+    return NULL;
+  if (self->tokens != NULL && !start_introspection (self))
     return NULL;
   prepare_mail_dir (self, &users);
   conf = g_build_filename (self->dir, "dovecot.conf", NULL);
@@ -336,6 +386,52 @@ hd_test_imap_start (void)
   g_assert_nonnull (self->dovecot);
   self->admin = curl_easy_init ();
   return g_steal_pointer (&self);
+}
+
+/**
+ * hd_test_imap_start:
+ *
+ * Returns: (transfer full) (nullable): a running Dovecot with the user
+ *   HD_TEST_MAIL_USER and an empty INBOX; %NULL with the test skipped
+ *   when Dovecot or openssl cannot run here
+ */
+HdTestImap *
+hd_test_imap_start (void)
+{
+  return imap_start (NULL);
+}
+
+/**
+ * hd_test_imap_start_oauth:
+ * @tokens: the OAuth 2.0 tokens it takes for HD_TEST_MAIL_USER
+ *
+ * Returns: (transfer full) (nullable): as hd_test_imap_start(), and the
+ *   server also logs in with XOAUTH2 (Dovecot's oauth2 passdb, asking an
+ *   introspection server of the test's own)
+ */
+HdTestImap *
+hd_test_imap_start_oauth (const char * const *tokens)
+{
+  g_return_val_if_fail (tokens != NULL, NULL);
+  return imap_start (tokens);
+}
+
+static char *
+read_asked (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "asked", NULL);
+  char *text = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return g_strdup ("");
+  return text;
+}
+
+/* The tokens the server was shown, in order, one a line. */
+char *
+hd_test_imap_tokens_shown (HdTestImap *self)
+{
+  return read_asked (self->dir);
 }
 
 static void
@@ -367,7 +463,7 @@ struct _HdTestKeyring
 };
 
 static gboolean
-secrets_served (void)
+name_served (const char *name)
 {
   g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
   g_autoptr(GVariant) reply = NULL;
@@ -375,7 +471,7 @@ secrets_served (void)
 
   reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                                        "org.freedesktop.DBus", "NameHasOwner",
-                                       g_variant_new ("(s)", "org.freedesktop.secrets"),
+                                       g_variant_new ("(s)", name),
                                        G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1,
                                        NULL, NULL);
   if (reply != NULL)
@@ -383,27 +479,35 @@ secrets_served (void)
   return owned;
 }
 
+static gboolean
+secrets_served (void)
+{
+  return name_served ("org.freedesktop.secrets");
+}
+
 /* Not GTestDBus, whose end waits for libsecret to let go of the
  * connection, which it never quite does. */
-static void
-start_bus (HdTestKeyring *self)
+static GSubprocess *
+start_bus (void)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *address = NULL;
+  GSubprocess *bus;
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  self->bus = g_subprocess_launcher_spawn (launcher, &error, "dbus-daemon", "--session",
-                                           "--nofork", "--print-address=1", NULL);
+  bus = g_subprocess_launcher_spawn (launcher, &error, "dbus-daemon", "--session",
+                                     "--nofork", "--print-address=1", NULL);
   g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->bus));
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (bus));
   address = g_data_input_stream_read_line (out, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (address);
   g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+  return bus;
 }
 
 static void
@@ -459,7 +563,7 @@ hd_test_keyring_start (void)
   if (daemon == NULL)
     return NULL;
   self = g_new0 (HdTestKeyring, 1);
-  start_bus (self);
+  self->bus = start_bus ();
   bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
   g_assert_nonnull (bus);
   /* The bus goes away before the program ends: that is no reason to
@@ -489,6 +593,8 @@ hd_test_imap_stop (HdTestImap *self)
   if (self == NULL)
     return;
   stop_process (&self->dovecot);
+  stop_process (&self->introspect);
+  g_strfreev (self->tokens);
   if (self->admin != NULL)
     curl_easy_cleanup (self->admin);
   if (self->dir != NULL)
@@ -711,10 +817,11 @@ hd_test_mail_account (HdTestImap *imap,
 /* The SMTP sink */
 
 static char *
-find_python (void)
+find_python_with (const char *module)
 {
   g_autofree char *python = find_program ("python3", NULL);
-  const char *argv[] = { NULL, "-c", "import aiosmtpd", NULL };
+  g_autofree char *import = g_strdup_printf ("import %s", module);
+  const char *argv[] = { NULL, "-c", import, NULL };
   int status = 1;
 
   /* Debian's python3-aiosmtpd is for Debian's python3, which a python of
@@ -733,16 +840,25 @@ find_python (void)
   return NULL;
 }
 
+static char *
+find_python (void)
+{
+  return find_python_with ("aiosmtpd");
+}
+
 static guint
-read_port (GSubprocess *sink)
+read_port (GSubprocess *process)
 {
   g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *line = NULL;
 
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sink));
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
   line = g_data_input_stream_read_line (out, NULL, NULL, NULL);
   return line != NULL ? (guint) g_ascii_strtoull (line, NULL, 10) : 0;
 }
+
+static HdTestSmtp *smtp_start (HdTestImap *certificate_from, HdMailSecurity security,
+                               const char * const *tokens);
 
 /**
  * hd_test_smtp_start:
@@ -756,6 +872,35 @@ HdTestSmtp *
 hd_test_smtp_start (HdTestImap     *certificate_from,
                     HdMailSecurity  security)
 {
+  return smtp_start (certificate_from, security, NULL);
+}
+
+/**
+ * hd_test_smtp_start_oauth:
+ * @tokens: the OAuth 2.0 tokens it takes (AUTH XOAUTH2) for
+ *   HD_TEST_MAIL_USER, besides the password
+ */
+HdTestSmtp *
+hd_test_smtp_start_oauth (HdTestImap         *certificate_from,
+                          HdMailSecurity      security,
+                          const char * const *tokens)
+{
+  g_return_val_if_fail (tokens != NULL, NULL);
+  return smtp_start (certificate_from, security, tokens);
+}
+
+/* The tokens the sink was shown, in order, one a line. */
+char *
+hd_test_smtp_tokens_shown (HdTestSmtp *self)
+{
+  return read_asked (self->dir);
+}
+
+static HdTestSmtp *
+smtp_start (HdTestImap         *certificate_from,
+            HdMailSecurity      security,
+            const char * const *tokens)
+{
   g_autofree char *python = find_python ();
   g_autofree char *script = NULL;
   HdTestSmtp *self;
@@ -768,13 +913,17 @@ hd_test_smtp_start (HdTestImap     *certificate_from,
   self->dir = server_dir ();
   self->security = security;
   {
-    const char *argv[] = {
-      python, script, self->dir, "--security", hd_mail_security_to_string (security),
-      "--cert", certificate_from->ca_file, "--key", certificate_from->key_file,
-      "--user", HD_TEST_MAIL_USER, "--password", HD_TEST_MAIL_PASSWORD, NULL
-    };
+    g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
+    g_auto(GStrv) args = NULL;
 
-    self->sink = spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE, argv);
+    g_strv_builder_add_many (argv, python, script, self->dir, "--security",
+                             hd_mail_security_to_string (security), "--cert",
+                             certificate_from->ca_file, "--key", certificate_from->key_file,
+                             "--user", HD_TEST_MAIL_USER, "--password", HD_TEST_MAIL_PASSWORD, NULL);
+    for (guint i = 0; tokens != NULL && tokens[i] != NULL; i++)
+      g_strv_builder_add_many (argv, "--token", tokens[i], NULL);
+    args = g_strv_builder_end (argv);
+    self->sink = spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE, (const char * const *) args);
   }
   self->port = read_port (self->sink);
   g_assert_cmpuint (self->port, >, 0);
@@ -859,3 +1008,120 @@ hd_test_smtp_envelope (HdTestSmtp *self,
   return text;
 }
 
+
+/* GNOME Online Accounts, played by python-dbusmock with the template
+ * mail-servers/hd-goa-mock.py, on a bus of the test's own. */
+
+#define GOA_NAME "org.gnome.OnlineAccounts"
+#define GOA_PATH "/org/gnome/OnlineAccounts"
+#define MOCK_IFACE "org.freedesktop.DBus.Mock"
+
+struct _HdTestGoa
+{
+  GSubprocess *bus;
+  GSubprocess *mock;
+};
+
+/**
+ * hd_test_goa_start:
+ *
+ * Starts a bus for the whole test program and GNOME Online Accounts on
+ * it, with no accounts; call it before anything else uses the session bus.
+ *
+ * Returns: (transfer full) (nullable): %NULL when python3-dbusmock is
+ *   not installed: skip the tests then
+ */
+HdTestGoa *
+hd_test_goa_start (void)
+{
+  g_autofree char *python = find_python_with ("dbusmock");
+  g_autofree char *template = NULL;
+  g_autoptr(GDBusConnection) bus = NULL;
+  HdTestGoa *self;
+
+  if (python == NULL)
+    return NULL;
+  self = g_new0 (HdTestGoa, 1);
+  self->bus = start_bus ();
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_assert_nonnull (bus);
+  g_dbus_connection_set_exit_on_close (bus, FALSE);
+  template = g_test_build_filename (G_TEST_DIST, "mail-servers", "hd-goa-mock.py", NULL);
+  {
+    const char *argv[] = { python, "-m", "dbusmock", "--template", template, NULL };
+
+    self->mock = spawn (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, argv);
+  }
+  for (guint i = 0; i < 3000 && !name_served (GOA_NAME); i++)
+    g_usleep (10 * 1000);
+  g_assert_true (name_served (GOA_NAME));
+  return self;
+}
+
+void
+hd_test_goa_stop (HdTestGoa *self)
+{
+  if (self == NULL)
+    return;
+  stop_process (&self->mock);
+  stop_process (&self->bus);
+  g_free (self);
+}
+
+static GVariant *
+mock_call (const char *path,
+           const char *method,
+           GVariant   *parameters,
+           const char *reply_type)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  GVariant *reply;
+
+  reply = g_dbus_connection_call_sync (bus, GOA_NAME, path, MOCK_IFACE, method, parameters,
+                                       G_VARIANT_TYPE (reply_type), G_DBUS_CALL_FLAGS_NONE, -1,
+                                       NULL, &error);
+  g_assert_no_error (error);
+  return reply;
+}
+
+/**
+ * hd_test_goa_add:
+ * @id: the account's id
+ * @token: what GetAccessToken gives
+ * @renewed: what it gives after EnsureCredentials; "" makes
+ *   EnsureCredentials fail as for an account whose person must sign in
+ *   again
+ * @reads_mail: whether the account has mail turned on
+ *
+ * Adds an account of @email's that signs in with OAuth 2.0.
+ */
+void
+hd_test_goa_add (HdTestGoa  *self,
+                 const char *id,
+                 const char *email,
+                 const char *token,
+                 const char *renewed,
+                 gboolean    reads_mail)
+{
+  g_autoptr(GVariant) reply = NULL;
+
+  reply = mock_call (GOA_PATH, "AddMailAccount",
+                     g_variant_new ("(sssssb)", id, email, "Google", token, renewed, reads_mail),
+                     "(o)");
+}
+
+/* How often @method of account @id was called. */
+guint
+hd_test_goa_calls (HdTestGoa  *self,
+                   const char *id,
+                   const char *method)
+{
+  g_autofree char *path = g_strdup_printf ("%s/Accounts/%s", GOA_PATH, id);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) calls = NULL;
+
+  reply = mock_call (path, "GetMethodCalls", g_variant_new ("(s)", method), "(a(tav))");
+  calls = g_variant_get_child_value (reply, 0);
+  return (guint) g_variant_n_children (calls);
+}

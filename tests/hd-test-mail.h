@@ -43,6 +43,11 @@ void           hd_test_imap_create_folder (HdTestImap    *server,
 void           hd_test_imap_recreate_folder (HdTestImap  *server,
                                           const char     *folder);
 
+/* Dovecot that also takes XOAUTH2 with one of @tokens (the tests'
+ * OAuth 2.0 server says which it was shown, in order, one a line). */
+HdTestImap    *hd_test_imap_start_oauth  (const char * const *tokens);
+char          *hd_test_imap_tokens_shown (HdTestImap     *server);
+
 /* An account on @imap (TLS) and, when given, @smtp: user, password
  * above, the certificate trusted through ca_file. */
 HdMailAccount *hd_test_mail_account      (HdTestImap     *imap,
@@ -51,6 +56,10 @@ HdMailAccount *hd_test_mail_account      (HdTestImap     *imap,
 /* The sink asks for HD_TEST_MAIL_USER's login. */
 HdTestSmtp    *hd_test_smtp_start        (HdTestImap     *certificate_from,
                                           HdMailSecurity  security);
+HdTestSmtp    *hd_test_smtp_start_oauth  (HdTestImap     *certificate_from,
+                                          HdMailSecurity  security,
+                                          const char * const *tokens);
+char          *hd_test_smtp_tokens_shown (HdTestSmtp     *sink);
 void           hd_test_smtp_stop         (HdTestSmtp     *sink);
 guint          hd_test_smtp_port         (HdTestSmtp     *sink);
 HdMailSecurity hd_test_smtp_security     (HdTestSmtp     *sink);
@@ -71,6 +80,22 @@ typedef struct _HdTestKeyring HdTestKeyring;
 
 HdTestKeyring *hd_test_keyring_start     (void);
 void           hd_test_keyring_stop      (HdTestKeyring  *keyring);
+
+/* GNOME Online Accounts of the test's own (python-dbusmock), on a bus of
+ * its own: call it first in main(). */
+typedef struct _HdTestGoa HdTestGoa;
+
+HdTestGoa     *hd_test_goa_start         (void);
+void           hd_test_goa_stop          (HdTestGoa      *goa);
+void           hd_test_goa_add           (HdTestGoa      *goa,
+                                          const char     *id,
+                                          const char     *email,
+                                          const char     *token,
+                                          const char     *renewed,
+                                          gboolean        reads_mail);
+guint          hd_test_goa_calls         (HdTestGoa      *goa,
+                                          const char     *id,
+                                          const char     *method);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdTestImap, hd_test_imap_stop)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdTestSmtp, hd_test_smtp_stop)

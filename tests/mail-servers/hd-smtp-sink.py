@@ -3,12 +3,16 @@
 # it takes as FOLDER/NNNNNN.eml (the bytes as they arrived, dot-stuffing
 # undone) and FOLDER/NNNNNN.json (envelope sender and recipients), the .eml
 # written last. Recipients whose name starts with "refuse" get a 550,
-# "later" a 451; with --user and --password it asks for a login.
+# "later" a 451; with --user and --password it asks for a login, and with
+# --token (any number) it also takes AUTH XOAUTH2 with one of those tokens
+# for --user, as Gmail does (a refused token gets a 334 with the error in
+# JSON, then 535), appending every token it is shown to FOLDER/asked.
 # Prints the port it listens on, then serves until it is stopped.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 import argparse
 import asyncio
+import base64
 import json
 import os
 import ssl
@@ -43,6 +47,29 @@ class Sink:
         return '250 2.0.0 Ok: queued as HD%06d' % self.count
 
 
+class OAuthSink(Sink):
+    def __init__(self, folder, user, tokens):
+        super().__init__(folder)
+        self.user = user
+        self.tokens = tokens
+
+    async def auth_XOAUTH2(self, server, args):
+        if len(args) == 1:
+            blob = await server.challenge_auth('')
+        else:
+            blob = base64.b64decode(args[1])
+        # "user=…\x01auth=Bearer …\x01\x01"
+        fields = dict(part.split('=', 1) for part in blob.decode().split('\x01') if '=' in part)
+        token = fields.get('auth', '')[len('Bearer '):]
+        with open(os.path.join(self.folder, 'asked'), 'a') as f:
+            f.write(token + '\n')
+        if fields.get('user') == self.user and token in self.tokens:
+            return AuthResult(success=True, auth_data=fields['user'])
+        await server.challenge_auth(json.dumps({'status': '400', 'schemes': 'Bearer',
+                                                'scope': 'https://mail.example/'}))
+        return AuthResult(success=False, handled=False)
+
+
 def main():
     # aiosmtpd 1.4 logs a warning about its own use of Session.login_data.
     logging.getLogger('mail.log').setLevel(logging.ERROR)
@@ -53,6 +80,7 @@ def main():
     parser.add_argument('--key')
     parser.add_argument('--user')
     parser.add_argument('--password')
+    parser.add_argument('--token', action='append', default=[])
     args = parser.parse_args()
 
     context = None
@@ -65,7 +93,7 @@ def main():
                 data.login == args.user.encode() and data.password == args.password.encode())
         return AuthResult(success=good, handled=False)
 
-    sink = Sink(args.folder)
+    sink = OAuthSink(args.folder, args.user, args.token) if args.token else Sink(args.folder)
     options = {'hostname': 'localhost', 'auth_require_tls': False}
     if args.user:
         options['authenticator'] = authenticate
