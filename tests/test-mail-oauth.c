@@ -292,6 +292,127 @@ test_sign_in_choice (OAuth         *o,
   g_assert_null (hd_mail_sign_in_get_goa ("file-a", o->account));
 }
 
+/* helpdesk-cli */
+
+/* Runs helpdesk-cli as the dispatcher on @path, debug messages on, and
+ * returns its exit status; its output in @out. */
+static int
+run_cli (OAuth       *o,
+         const char  *path,
+         char       **out,
+         const char  *first,
+         ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *o_text = NULL, *e_text = NULL;
+  va_list ap;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("HELPDESK_CLI"));
+  g_ptr_array_add (argv, (char *) "--db");
+  g_ptr_array_add (argv, (char *) path);
+  va_start (ap, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "HELPDESK_LOGIN", "disp", TRUE);
+  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+  /* The test's own configuration folder (the environment names none). */
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", g_get_user_config_dir (), TRUE);
+  g_subprocess_launcher_setenv (launcher, "HELPDESK_MAIL_CA_FILE", hd_test_imap_ca_file (o->imap), TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &o_text, &e_text, &error);
+  g_assert_no_error (error);
+  g_test_message ("out: %s\nerr: %s", o_text, e_text);
+  *out = g_strconcat (o_text, e_text, NULL);
+  return g_subprocess_get_exit_status (process);
+}
+
+static gboolean
+file_holds (const char *path,
+            const char *text)
+{
+  g_autofree char *data = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &data, &length, NULL))
+    return FALSE;
+  return g_strstr_len (data, length, text) != NULL;
+}
+
+/* The dispatcher chooses the account with helpdesk-cli; fetching files a
+ * request and sends its acknowledgement, both logins with the token, and
+ * the token is nowhere: not in the file, the desk's configuration, or
+ * what the program says with every debug message on. */
+static void
+test_cli (OAuth         *o,
+          gconstpointer  data)
+{
+  g_autoptr(HdStore) store = NULL;
+  g_autofree char *path = NULL, *out = NULL, *config = NULL;
+  g_autofree char *imap_port = NULL, *smtp_port = NULL;
+  g_autoptr(GString) said = g_string_new (NULL);
+
+  SERVERS_OR_SKIP (o);
+  hd_test_goa_add (the_goa, "cli", HD_TEST_MAIL_USER, "tok-ran-out", RENEWED_TOKEN, TRUE);
+  store = hd_test_new_helpdesk (&path);
+  imap_port = g_strdup_printf ("%u", hd_test_imap_port (o->imap, HD_MAIL_SECURITY_TLS));
+  smtp_port = g_strdup_printf ("%u", hd_test_smtp_port (o->smtp));
+
+  g_assert_cmpint (run_cli (o, path, &out, "mail", "account", "set", "--address", HD_TEST_MAIL_USER,
+                            "--imap-host", "localhost", "--imap-port", imap_port,
+                            "--smtp-host", "localhost", "--smtp-port", smtp_port,
+                            "--smtp-security", "starttls", "--user", HD_TEST_MAIL_USER,
+                            "--enabled", "yes", "--goa-account", "cli", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "GNOME Online Accounts"));
+  g_string_append (said, out);
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run_cli (o, path, &out, "mail", "account", "show", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "GNOME Online Accounts (account “cli”)"));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run_cli (o, path, &out, "mail", "account", "test", NULL), ==, 0);
+  g_string_append (said, out);
+  g_clear_pointer (&out, g_free);
+
+  hd_test_imap_append (o->imap, "From: Person <person@example.org>\r\n"
+                                "To: " HD_TEST_MAIL_USER "\r\n"
+                                "Subject: The printer\r\n"
+                                "Message-ID: <printer@example.org>\r\n"
+                                "\r\n"
+                                "It jams.\r\n");
+  g_assert_cmpint (run_cli (o, path, &out, "mail", "fetch", NULL), ==, 0);
+  g_string_append (said, out);
+  g_assert_cmpint (hd_test_query_int (path, "SELECT count(*) FROM tickets", NULL), ==, 1);
+  g_assert_cmpuint (hd_test_smtp_count (o->smtp), ==, 1);
+
+  /* The token is in no file and no message. */
+  config = g_build_filename (g_get_user_config_dir (), "helpdesk", "mail-sign-in.ini", NULL);
+  g_assert_true (file_holds (config, "goa-account=cli"));
+  g_assert_false (file_holds (config, RENEWED_TOKEN));
+  g_assert_false (file_holds (path, RENEWED_TOKEN));
+  g_assert_false (file_holds (path, "tok-ran-out"));
+  g_assert_null (strstr (said->str, "tok-"));
+
+  /* Back to the password (the keyring's, which this bus has none of). */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (o, path, &out, "mail", "account", "set", "--goa-account", "none", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "password"));
+  g_assert_false (file_holds (config, "goa-account"));
+  g_clear_pointer (&out, g_free);
+
+  /* An account this desk does not have is refused, naming those it has. */
+  g_assert_cmpint (run_cli (o, path, &out, "mail", "account", "set", "--goa-account", "nobody@else.test", NULL), ==, 7);
+  g_assert_nonnull (strstr (out, "cli (" HD_TEST_MAIL_USER ")"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -311,6 +432,7 @@ main (int   argc,
   ADD ("/mail/oauth/sign-in-again", test_sign_in_again);
   ADD ("/mail/oauth/account-gone", test_account_gone);
   ADD ("/mail/oauth/sign-in-choice", test_sign_in_choice);
+  ADD ("/mail/oauth/cli", test_cli);
 #undef ADD
 
   the_goa = hd_test_goa_start ();

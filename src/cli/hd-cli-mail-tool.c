@@ -19,8 +19,10 @@
 #include "hd-cli-output.h"
 #include "hd-mail.h"
 #include "hd-mail-error.h"
+#include "hd-mail-goa.h"
 #include "hd-mail-loop.h"
 #include "hd-mail-secret.h"
+#include "hd-mail-sign-in.h"
 
 /* Beyond the exit codes of every command (hd-cli-common.h): the mail
  * server failed for now (try again later: the network, DNS, a timeout, a
@@ -136,8 +138,10 @@ account_of (const HdMailSettings *settings)
   return account;
 }
 
-/* The file's mailbox and its password from this desk's keyring; prints
- * what is missing and returns the exit code otherwise. */
+/* The file's mailbox and how this desk logs in to it: the password from
+ * its keyring (in @password), or its account of GNOME Online Accounts (in
+ * the account); prints what is missing and returns the exit code
+ * otherwise. */
 static int
 load_account (HdStore         *store,
               gboolean         need_enabled,
@@ -164,13 +168,13 @@ load_account (HdStore         *store,
   if (file_id == NULL)
     return hd_cli_fail (error);
   *account = account_of (settings);
-  *password = hd_mail_password_lookup (file_id, *account, NULL, &error);
-  if (*password == NULL)
+  if (!hd_mail_sign_in_lookup (file_id, *account, password, NULL, &error) ||
+      !hd_mail_account_has_login (*account, *password))
     {
       if (error != NULL)
         g_printerr (_("helpdesk-cli: The keyring could not be read: %s\n"), error->message);
       else
-        g_printerr (_("helpdesk-cli: This desk has no password for the mailbox: run “helpdesk-cli mail account set --password”.\n"));
+        g_printerr (_("helpdesk-cli: This desk has no password for the mailbox: run “helpdesk-cli mail account set --password” (or --goa-account to sign in with GNOME Online Accounts).\n"));
       g_clear_pointer (account, hd_mail_account_free);
       return HD_CLI_EXIT_MAIL_SETTINGS;
     }
@@ -252,7 +256,8 @@ account_set (const HdCliCommand  *command,
   g_autofree char *address = NULL, *name = NULL, *imap_host = NULL, *imap_security = NULL;
   g_autofree char *folder = NULL, *smtp_host = NULL, *smtp_security = NULL, *user = NULL;
   g_autofree char *imap_port = NULL, *smtp_port = NULL, *interval = NULL, *enabled = NULL;
-  g_autofree char *file_id = NULL;
+  g_autofree char *file_id = NULL, *goa = NULL;
+  g_autoptr(HdMailGoaAccount) goa_account = NULL;
   char *password = NULL;
   gboolean ask_password = FALSE;
   int status = HD_CLI_EXIT_OK;
@@ -271,6 +276,8 @@ account_set (const HdCliCommand  *command,
     { "enabled", 0, 0, G_OPTION_ARG_STRING, &enabled, N_("Whether desks fetch and send: yes or no"), "yes|no" },
     { "password", 0, 0, G_OPTION_ARG_NONE, &ask_password,
       N_("Read the password (one line of standard input, or asked for without echo) into this desk’s keyring"), NULL },
+    { "goa-account", 0, 0, G_OPTION_ARG_STRING, &goa,
+      N_("On this desk, sign in with this account of GNOME Online Accounts (its id or address; “none”: the password again)"), "ACCOUNT" },
     { NULL }
   };
 
@@ -320,6 +327,14 @@ account_set (const HdCliCommand  *command,
   if (enabled != NULL && !parse_yes_no (enabled, &settings->enabled))
     return hd_cli_usage_error (command, _("--enabled is yes or no"));
 
+  if (ask_password && goa != NULL)
+    return hd_cli_usage_error (command, _("--password and --goa-account are two ways to sign in: give one"));
+  if (goa != NULL && !g_str_equal (goa, "none") &&
+      (goa_account = hd_mail_goa_find (goa, NULL, &error)) == NULL)
+    {
+      g_printerr ("helpdesk-cli: %s\n", error->message);
+      return HD_CLI_EXIT_MAIL_SETTINGS;
+    }
   if (ask_password && (password = read_password (&error)) == NULL)
     return hd_cli_fail (error);
 
@@ -331,7 +346,7 @@ account_set (const HdCliCommand  *command,
     }
   g_print (_("The mailbox’s settings are saved.\n"));
 
-  if (password == NULL)
+  if (password == NULL && goa == NULL)
     return HD_CLI_EXIT_OK;
   g_clear_pointer (&settings, hd_mail_settings_free);
   settings = hd_store_get_mail_settings (store, &error);
@@ -342,6 +357,30 @@ account_set (const HdCliCommand  *command,
       return hd_cli_fail (error);
     }
   account = account_of (settings);
+  if (!hd_mail_settings_is_complete (settings))
+    {
+      hd_mail_password_free (password);
+      g_printerr (_("helpdesk-cli: The mailbox is not set up: give its servers and user first.\n"));
+      return HD_CLI_EXIT_MAIL_SETTINGS;
+    }
+  /* A password typed, or "none": the keyring's password signs in again. */
+  if (!hd_mail_sign_in_set_goa (file_id, account, goa_account != NULL ? goa_account->id : NULL,
+                                &error))
+    {
+      hd_mail_password_free (password);
+      return hd_cli_fail (error);
+    }
+  if (goa_account != NULL)
+    {
+      g_print (_("This desk signs in with “%s” of GNOME Online Accounts (%s).\n"),
+               goa_account->identity, goa_account->id);
+      return HD_CLI_EXIT_OK;
+    }
+  if (password == NULL)
+    {
+      g_print (_("This desk signs in with the password in its keyring.\n"));
+      return HD_CLI_EXIT_OK;
+    }
   if (!hd_mail_password_store (file_id, account, password, NULL, &error))
     {
       hd_mail_password_free (password);
@@ -363,6 +402,7 @@ account_show (const HdCliCommand  *command,
   g_autoptr(HdMailAccount) account = NULL;
   g_autofree char *file_id = NULL;
   g_autofree char *password_state = NULL;
+  g_autofree char *goa = NULL;
   gboolean json = FALSE;
   gboolean have_password = FALSE;
   int status = HD_CLI_EXIT_OK;
@@ -383,12 +423,15 @@ account_show (const HdCliCommand  *command,
       char *password;
 
       account = account_of (s);
-      password = hd_mail_password_lookup (file_id, account, NULL, &error);
+      goa = hd_mail_sign_in_get_goa (file_id, account);
+      password = goa == NULL ? hd_mail_password_lookup (file_id, account, NULL, &error) : NULL;
       have_password = password != NULL;
       if (password != NULL)
         hd_mail_password_free (password);
     }
-  if (have_password)
+  if (goa != NULL)
+    password_state = g_strdup_printf (_("not used: this desk signs in with GNOME Online Accounts (account “%s”)"), goa);
+  else if (have_password)
     password_state = g_strdup (_("kept in this desk’s keyring"));
   else if (error != NULL)
     password_state = g_strdup_printf (_("unknown: %s"), error->message);
@@ -414,6 +457,7 @@ account_show (const HdCliCommand  *command,
       hd_cli_json_member (w, "interval"); hd_cli_json_int (w, s->interval_seconds);
       hd_cli_json_member (w, "enabled"); hd_cli_json_boolean (w, s->enabled);
       hd_cli_json_member (w, "password_on_this_desk"); hd_cli_json_boolean (w, have_password);
+      hd_cli_json_member (w, "goa_account_on_this_desk"); hd_cli_json_string (w, goa);
       hd_cli_json_member (w, "version"); hd_cli_json_int (w, s->version);
       hd_cli_json_end_object (w);
       hd_cli_print_json (text);
