@@ -23,6 +23,7 @@
 #include "hd-mail-fetcher.h"
 #include "hd-mail-loop.h"
 #include "hd-mail-secret.h"
+#include "hd-mail-sign-in.h"
 #include "hd-store.h"
 
 struct _HdMailFetcher
@@ -120,11 +121,12 @@ run_thread (GTask        *task,
   account = hd_mail_account_from_settings (settings);
   if (ca_file != NULL && *ca_file != '\0')
     account->ca_file = g_strdup (ca_file);
-  password = hd_mail_password_lookup (file_id, account, cancellable, &error);
-  if (password == NULL)
+  /* The keyring's password, or this desk's account of GNOME Online
+   * Accounts. */
+  if (!hd_mail_sign_in_lookup (file_id, account, &password, cancellable, &error))
+    goto failed;
+  if (!hd_mail_account_has_login (account, password))
     {
-      if (error != NULL)
-        goto failed;
       outcome->text = g_strdup (_("This computer’s keyring has no password for the mailbox: the dispatcher types it in Preferences → Email."));
       g_task_return_pointer (task, outcome, (GDestroyNotify) outcome_free);
       return;
