@@ -1026,7 +1026,9 @@ struct _HdTestGoa
  * hd_test_goa_start:
  *
  * Starts a bus for the whole test program and GNOME Online Accounts on
- * it, with no accounts; call it before anything else uses the session bus.
+ * it, with no accounts; call it before anything else uses the session bus
+ * (before g_test_init() too, if need be: it finds the template through
+ * $G_TEST_SRCDIR).
  *
  * Returns: (transfer full) (nullable): %NULL when python3-dbusmock is
  *   not installed: skip the tests then
@@ -1046,7 +1048,9 @@ hd_test_goa_start (void)
   bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
   g_assert_nonnull (bus);
   g_dbus_connection_set_exit_on_close (bus, FALSE);
-  template = g_test_build_filename (G_TEST_DIST, "mail-servers", "hd-goa-mock.py", NULL);
+  /* Not g_test_build_filename(): this may run before g_test_init(). */
+  template = g_build_filename (g_getenv ("G_TEST_SRCDIR") != NULL ? g_getenv ("G_TEST_SRCDIR") : ".",
+                               "mail-servers", "hd-goa-mock.py", NULL);
   {
     const char *argv[] = { python, "-m", "dbusmock", "--template", template, NULL };
 

@@ -9,15 +9,22 @@
  * the folder. Saving goes through core, which checks every field and
  * refuses to overwrite a change another desk saved meanwhile.
  *
+ * Where this computer has accounts of GNOME Online Accounts that read
+ * mail, Sign In With offers them beside the password: this desk then logs
+ * in with the account's OAuth 2.0 token (XOAUTH2). Like the password, the
+ * choice is this computer's own (hd-mail-sign-in.h).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "hd-mail-goa.h"
 #include "hd-mail-loop.h"
 #include "hd-mail-preferences.h"
 #include "hd-mail-secret.h"
+#include "hd-mail-sign-in.h"
 #include "hd-store-async.h"
 
 static const guint intervals[] = { 60, 120, 300, 600, 900, 1800, 3600 };
@@ -31,6 +38,8 @@ struct _HdMailPreferences
   AdwEntryRow        *address_row;
   AdwEntryRow        *name_row;
   AdwEntryRow        *user_row;
+  AdwComboRow        *sign_in_row;
+  GtkStringList      *sign_ins;
   AdwEntryRow        *password_row;
   AdwEntryRow        *imap_host_row;
   AdwComboRow        *imap_security_row;
@@ -53,6 +62,9 @@ struct _HdMailPreferences
   HdMailSettings     *settings;     /* as last read */
   char               *file_id;      /* the keyring's key for this file */
   gboolean            has_password; /* this keyring holds one for the account */
+  GPtrArray          *goa_ids;      /* the accounts of sign_ins after "Password" */
+  gboolean            goa_listed;   /* they are there (or there are none) */
+  char               *goa_chosen;   /* the one this desk signs in with, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (HdMailPreferences, hd_mail_preferences, ADW_TYPE_PREFERENCES_PAGE)
@@ -231,6 +243,114 @@ fill (HdMailPreferences *self)
   security_changed_cb (self);
 }
 
+/* Sign In With */
+
+/* The id of the account of GNOME Online Accounts chosen, or NULL: the
+ * password. */
+static const char *
+goa_of_form (HdMailPreferences *self)
+{
+  guint selected = adw_combo_row_get_selected (self->sign_in_row);
+
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION || selected > self->goa_ids->len)
+    return NULL;
+  return g_ptr_array_index (self->goa_ids, selected - 1);
+}
+
+static void
+sign_in_changed_cb (HdMailPreferences *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->password_row), goa_of_form (self) == NULL);
+}
+
+static guint
+add_sign_in (HdMailPreferences *self,
+             const char        *id,
+             const char        *label)
+{
+  g_ptr_array_add (self->goa_ids, g_strdup (id));
+  gtk_string_list_append (self->sign_ins, label);
+  return self->goa_ids->len;
+}
+
+/* Shows this desk's choice; an account it chose that is gone from GNOME
+ * Online Accounts stays listed, so that Test says what is wrong. */
+static void
+select_sign_in (HdMailPreferences *self)
+{
+  guint index = 0;
+
+  if (self->goa_chosen != NULL && !g_ptr_array_find_with_equal_func (self->goa_ids, self->goa_chosen,
+                                                                     g_str_equal, &index))
+    {
+      g_autofree char *label = g_strdup_printf (_("Account “%s” (not on this computer now)"),
+                                                self->goa_chosen);
+
+      index = add_sign_in (self, self->goa_chosen, label) - 1;
+    }
+  if (self->goa_ids->len > 0)
+    gtk_widget_set_visible (GTK_WIDGET (self->sign_in_row), TRUE);
+  adw_combo_row_set_selected (self->sign_in_row, self->goa_chosen != NULL ? index + 1 : 0);
+  sign_in_changed_cb (self);
+}
+
+static void
+list_goa_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      data,
+                 GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *accounts = hd_mail_goa_list (cancellable, &error);
+
+  if (accounts == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, accounts, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+goa_listed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  HdMailPreferences *self = HD_MAIL_PREFERENCES (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) accounts = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->goa_listed = TRUE;
+  /* No GNOME Online Accounts on this desk: the password alone. */
+  if (accounts == NULL)
+    g_debug ("No accounts of GNOME Online Accounts: %s", error->message);
+  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
+    {
+      HdMailGoaAccount *account = g_ptr_array_index (accounts, i);
+      /* Translators: an account of GNOME Online Accounts: its address, then its provider */
+      g_autofree char *label = g_strdup_printf (_("%s (%s)"), account->identity,
+                                                account->provider != NULL ? account->provider : account->id);
+
+      add_sign_in (self, account->id, label);
+    }
+  if (self->settings != NULL)
+    select_sign_in (self);
+}
+
+static void
+list_goa (HdMailPreferences *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (!hd_mail_goa_is_built ())
+    {
+      self->goa_listed = TRUE;
+      return;
+    }
+  task = g_task_new (self, self->cancellable, goa_listed, NULL);
+  g_task_run_in_thread (task, list_goa_thread);
+}
+
 /* A call to the keyring: it reads the account's strings (and the file
  * id) until it is done, so they live as long as the call. */
 typedef struct {
@@ -267,6 +387,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KeyringCall, keyring_call_free)
 typedef struct {
   HdMailSettings *settings;
   char           *file_id;
+  char           *goa_chosen;
 } Loaded;
 
 static void
@@ -274,6 +395,7 @@ loaded_free (Loaded *loaded)
 {
   g_clear_pointer (&loaded->settings, hd_mail_settings_free);
   g_free (loaded->file_id);
+  g_free (loaded->goa_chosen);
   g_free (loaded);
 }
 
@@ -291,6 +413,12 @@ load_job (HdStore  *store,
     {
       loaded_free (loaded);
       return NULL;
+    }
+  if (hd_mail_settings_is_complete (loaded->settings))
+    {
+      g_autoptr(HdMailAccount) account = hd_mail_account_from_settings (loaded->settings);
+
+      loaded->goa_chosen = hd_mail_sign_in_get_goa (loaded->file_id, account);
     }
   return loaded;
 }
@@ -347,8 +475,12 @@ load_done (GObject      *source,
   self->settings = g_steal_pointer (&loaded->settings);
   g_free (self->file_id);
   self->file_id = g_steal_pointer (&loaded->file_id);
+  g_free (self->goa_chosen);
+  self->goa_chosen = g_steal_pointer (&loaded->goa_chosen);
   loaded_free (loaded);
   fill (self);
+  if (self->goa_listed)
+    select_sign_in (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self), TRUE);
   lookup_password (self);
 }
@@ -362,15 +494,37 @@ load (HdMailPreferences *self)
 
 /* Saving: the settings through core, then the password to the keyring. */
 
+typedef struct {
+  HdMailSettings *settings;
+  char           *file_id;
+  char           *goa;      /* this desk's choice; NULL: the password */
+} Save;
+
+static void
+save_free (Save *save)
+{
+  hd_mail_settings_free (save->settings);
+  g_free (save->file_id);
+  g_free (save->goa);
+  g_free (save);
+}
+
+/* The settings into the file, then how this desk signs in, for the
+ * mailbox as saved. */
 static gpointer
 save_job (HdStore  *store,
           gpointer  data,
           GError  **error)
 {
-  HdMailSettings *settings = data;
+  Save *save = data;
+  g_autoptr(HdMailAccount) account = NULL;
 
-  return hd_store_set_mail_settings (store, settings, settings->version, error)
-         ? GINT_TO_POINTER (1) : NULL;
+  if (!hd_store_set_mail_settings (store, save->settings, save->settings->version, error))
+    return NULL;
+  account = hd_mail_account_from_settings (save->settings);
+  if (save->file_id != NULL && !hd_mail_sign_in_set_goa (save->file_id, account, save->goa, error))
+    return NULL;
+  return GINT_TO_POINTER (1);
 }
 
 static void
@@ -416,7 +570,7 @@ save_done (GObject      *source,
       return;
     }
 
-  if (password[0] == '\0')
+  if (password[0] == '\0' || goa_of_form (self) != NULL)
     {
       set_busy (self, FALSE);
       say (self, _("Saved."), TRUE);
@@ -440,15 +594,20 @@ save_clicked_cb (HdMailPreferences *self)
 {
   g_autoptr(GError) error = NULL;
   HdMailSettings *settings = settings_from_form (self, &error);
+  Save *save;
 
   if (settings == NULL)
     {
       say (self, error->message, FALSE);
       return;
     }
+  save = g_new0 (Save, 1);
+  save->settings = settings;
+  save->file_id = g_strdup (self->file_id);
+  save->goa = g_strdup (goa_of_form (self));
   set_busy (self, TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->result_label), FALSE);
-  hd_store_run_async (self->store, save_job, settings, (GDestroyNotify) hd_mail_settings_free,
+  hd_store_run_async (self->store, save_job, save, (GDestroyNotify) save_free,
                       NULL, self->cancellable, save_done, g_object_ref (self));
 }
 
@@ -480,7 +639,7 @@ test_thread (GTask        *task,
   char *password = test->password;
   char *found = NULL;
 
-  if (password == NULL)
+  if (test->account->goa_account == NULL && password == NULL)
     {
       found = hd_mail_password_lookup (test->file_id, test->account, cancellable, &error);
       if (found == NULL && error == NULL)
@@ -488,7 +647,7 @@ test_thread (GTask        *task,
                              _("There is no password in this computer’s keyring for this account: type it above."));
       password = found;
     }
-  if (password != NULL)
+  if (hd_mail_account_has_login (test->account, password))
     hd_mail_account_test (test->account, password, cancellable, &error);
   hd_mail_password_free (found);
 
@@ -534,7 +693,12 @@ test_clicked_cb (HdMailPreferences *self)
 
   test = g_new0 (Test, 1);
   test->account = hd_mail_account_from_settings (settings);
-  test->password = password[0] != '\0' ? g_strdup (password) : NULL;
+  /* A private authority trusted for fetching is trusted for the test. */
+  if (g_getenv ("HELPDESK_MAIL_CA_FILE") != NULL && *g_getenv ("HELPDESK_MAIL_CA_FILE") != '\0')
+    test->account->ca_file = g_strdup (g_getenv ("HELPDESK_MAIL_CA_FILE"));
+  test->account->goa_account = g_strdup (goa_of_form (self));
+  test->password = password[0] != '\0' && test->account->goa_account == NULL ? g_strdup (password)
+                                                                             : NULL;
   test->file_id = g_strdup (self->file_id);
   set_busy (self, TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->result_label), FALSE);
@@ -552,6 +716,7 @@ hd_mail_preferences_constructed (GObject *object)
 
   G_OBJECT_CLASS (hd_mail_preferences_parent_class)->constructed (object);
   load (self);
+  list_goa (self);
 }
 
 static void
@@ -564,6 +729,8 @@ hd_mail_preferences_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_pointer (&self->settings, hd_mail_settings_free);
   g_clear_pointer (&self->file_id, g_free);
+  g_clear_pointer (&self->goa_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->goa_chosen, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), HD_TYPE_MAIL_PREFERENCES);
 
   G_OBJECT_CLASS (hd_mail_preferences_parent_class)->dispose (object);
@@ -613,6 +780,8 @@ hd_mail_preferences_class_init (HdMailPreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdMailPreferences, address_row);
   gtk_widget_class_bind_template_child (widget_class, HdMailPreferences, name_row);
   gtk_widget_class_bind_template_child (widget_class, HdMailPreferences, user_row);
+  gtk_widget_class_bind_template_child (widget_class, HdMailPreferences, sign_in_row);
+  gtk_widget_class_bind_template_child (widget_class, HdMailPreferences, sign_ins);
   gtk_widget_class_bind_template_child (widget_class, HdMailPreferences, password_row);
   gtk_widget_class_bind_template_child (widget_class, HdMailPreferences, imap_host_row);
   gtk_widget_class_bind_template_child (widget_class, HdMailPreferences, imap_security_row);
@@ -629,6 +798,7 @@ hd_mail_preferences_class_init (HdMailPreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HdMailPreferences, result_label);
   gtk_widget_class_bind_template_child (widget_class, HdMailPreferences, save_button);
   gtk_widget_class_bind_template_callback (widget_class, security_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sign_in_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, test_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, save_clicked_cb);
 }
@@ -637,6 +807,7 @@ static void
 hd_mail_preferences_init (HdMailPreferences *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->goa_ids = g_ptr_array_new_with_free_func (g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   for (guint i = 0; i < G_N_ELEMENTS (intervals); i++)
