@@ -15,6 +15,7 @@ packages=(
   # GnuTLS flavour of libcurl: the TLS library GLib's own networking and
   # the rest of the GNOME desktop use, with the system's trust store.
   libcurl4-gnutls-dev libsecret-1-dev
+  libgoa-1.0-dev   # optional (-Dgoa=auto): the mailbox signs in with GNOME Online Accounts
 )
 if [ "${1:-}" = "--tests" ]; then
   packages+=(
@@ -27,6 +28,7 @@ if [ "${1:-}" = "--tests" ]; then
     dovecot-imapd openssl      # the mail suite's IMAP server and its certificate
     python3-aiosmtpd           # the mail suite's SMTP sink (installs without questions, unlike postfix)
     gnome-keyring              # the keyring the mail password is kept in, under test
+    python3-dbusmock           # GNOME Online Accounts played on the tests' own bus
   )
 fi
 
