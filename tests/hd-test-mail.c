@@ -814,6 +814,29 @@ hd_test_mail_account (HdTestImap *imap,
   return account;
 }
 
+HdMailSettings *
+hd_test_mail_settings (HdTestImap *imap,
+                       HdTestSmtp *smtp)
+{
+  HdMailSettings *settings = hd_mail_settings_new ();
+
+  g_free (settings->address);
+  settings->address = g_strdup (HD_TEST_MAIL_USER);
+  g_free (settings->imap_host);
+  settings->imap_host = g_strdup ("localhost");
+  settings->imap_port = imap->imaps_port;
+  g_free (settings->smtp_host);
+  settings->smtp_host = g_strdup ("localhost");
+  settings->smtp_port = smtp->port;
+  g_free (settings->smtp_security);
+  settings->smtp_security = g_strdup (hd_mail_security_to_string (smtp->security));
+  g_free (settings->user_name);
+  settings->user_name = g_strdup (HD_TEST_MAIL_USER);
+  settings->interval_seconds = 3600;
+  settings->enabled = TRUE;
+  return settings;
+}
+
 /* The SMTP sink */
 
 static char *

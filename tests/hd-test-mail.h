@@ -13,6 +13,7 @@
 #include <gio/gio.h>
 
 #include "hd-mail-account.h"
+#include "hd-mail-settings.h"
 
 G_BEGIN_DECLS
 
@@ -51,6 +52,11 @@ char          *hd_test_imap_tokens_shown (HdTestImap     *server);
 /* An account on @imap (TLS) and, when given, @smtp: user, password
  * above, the certificate trusted through ca_file. */
 HdMailAccount *hd_test_mail_account      (HdTestImap     *imap,
+                                          HdTestSmtp     *smtp);
+
+/* The mailbox as the helpdesk file holds it, on @imap (TLS) and @smtp
+ * (its security), user HD_TEST_MAIL_USER, checked once an hour, enabled. */
+HdMailSettings *hd_test_mail_settings    (HdTestImap     *imap,
                                           HdTestSmtp     *smtp);
 
 /* The sink asks for HD_TEST_MAIL_USER's login. */

@@ -90,21 +90,9 @@ new_helpdesk (HdTestImap  *imap,
               char       **path)
 {
   HdStore *store = hd_test_new_helpdesk (path);
-  g_autoptr(HdMailSettings) settings = hd_mail_settings_new ();
+  g_autoptr(HdMailSettings) settings = hd_test_mail_settings (imap, smtp);
   g_autoptr(GError) error = NULL;
 
-  g_free (settings->address);
-  settings->address = g_strdup (HD_TEST_MAIL_USER);
-  g_free (settings->imap_host);
-  settings->imap_host = g_strdup ("localhost");
-  settings->imap_port = hd_test_imap_port (imap, HD_MAIL_SECURITY_TLS);
-  g_free (settings->smtp_host);
-  settings->smtp_host = g_strdup ("localhost");
-  settings->smtp_port = hd_test_smtp_port (smtp);
-  g_free (settings->smtp_security);
-  settings->smtp_security = g_strdup ("starttls");
-  g_free (settings->user_name);
-  settings->user_name = g_strdup (HD_TEST_MAIL_USER);
   g_assert_true (hd_store_set_mail_settings (store, settings, 0, &error));
   g_assert_no_error (error);
   return store;
