@@ -904,6 +904,24 @@ test_templates (Desk          *desk,
   gboolean custom = TRUE;
 
   g_assert_cmpuint (g_strv_length ((char **) names), ==, 7);
+  g_assert_cmpstr (hd_mail_template_title ("alert-sla-breach"), ==, "Alert: Deadline Passed");
+  g_assert_null (hd_mail_template_title ("farewell"));
+  {
+    g_autofree const char **words = hd_mail_template_placeholders ();
+
+    /* Every placeholder says what it stands for, and is accepted. */
+    g_assert_cmpuint (g_strv_length ((char **) words), ==, 6);
+    for (guint i = 0; words[i] != NULL; i++)
+      {
+        g_autofree char *braced = g_strdup_printf ("{%s}", words[i]);
+
+        g_assert_nonnull (hd_mail_template_placeholder_meaning (words[i]));
+        g_assert_true (hd_store_set_mail_template (desk->disp, "reply", braced, &error));
+        g_assert_no_error (error);
+      }
+    g_assert_null (hd_mail_template_placeholder_meaning ("requestor"));
+    g_assert_true (hd_store_set_mail_template (desk->disp, "reply", NULL, &error));
+  }
   text = hd_store_get_mail_template (desk->disp, "reply", &custom, &error);
   g_assert_no_error (error);
   g_assert_false (custom);

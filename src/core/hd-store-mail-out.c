@@ -37,39 +37,49 @@
 
 typedef struct {
   const char *name;
+  const char *title;
   const char *description;
   const char *body;
 } Template;
 
 static const Template templates[] = {
-  { "acknowledgement", N_("To the requester when a request arrives by mail"),
+  { "acknowledgement", N_("Acknowledgement"), N_("To the requester when a request arrives by mail"),
     N_("Hello {requester},\n\n"
        "Your request has been received as ticket #{number}, “{title}”.\n"
        "We will answer you by mail. To add to it, reply to this message.") },
-  { "reply", N_("A public reply by staff, to the requester and the participants"),
+  { "reply", N_("Public Reply"), N_("A public reply by staff, to the requester and the participants"),
     N_("{technician} wrote on ticket #{number}, “{title}”:\n\n"
        "{text}\n\n"
        "To answer, reply to this message.") },
-  { "resolved", N_("To the requester when the ticket is resolved"),
+  { "resolved", N_("Ticket Resolved"), N_("To the requester when the ticket is resolved"),
     N_("Hello {requester},\n\n"
        "Ticket #{number}, “{title}”, has been resolved.\n\n"
        "{text}\n\n"
        "If the problem is not solved, reply to this message: the ticket opens again.") },
-  { "alert-new-ticket", N_("To dispatchers when a ticket is filed"),
+  { "alert-new-ticket", N_("Alert: New Ticket"), N_("To dispatchers when a ticket is filed"),
     N_("A new ticket was filed by {requester}: #{number}, “{title}”.\n\n{text}") },
-  { "alert-assigned", N_("To a technician when a ticket is assigned to them"),
+  { "alert-assigned", N_("Alert: Assigned to You"), N_("To a technician when a ticket is assigned to them"),
     N_("Ticket #{number}, “{title}”, from {requester}, has been assigned to you by {technician}.\n\n"
        "Deadline: {deadline}") },
-  { "alert-sla-warning", N_("To the assignee and dispatchers when a deadline is near"),
+  { "alert-sla-warning", N_("Alert: Deadline Near"), N_("To the assignee and dispatchers when a deadline is near"),
     N_("The deadline of ticket #{number}, “{title}”, is near: {deadline}.\n\n"
        "Assigned to: {technician}") },
-  { "alert-sla-breach", N_("To the assignee and dispatchers when a deadline has passed"),
+  { "alert-sla-breach", N_("Alert: Deadline Passed"), N_("To the assignee and dispatchers when a deadline has passed"),
     N_("The deadline of ticket #{number}, “{title}”, has passed: {deadline}.\n\n"
        "Assigned to: {technician}") },
 };
 
-static const char * const placeholders[] = {
-  "requester", "number", "title", "text", "technician", "deadline",
+/* Each placeholder, and what it stands for. */
+static const struct {
+  const char *name;
+  const char *meaning;
+} placeholders[] = {
+  { "requester", N_("The requester’s name") },
+  { "number", N_("The ticket’s number") },
+  { "title", N_("The ticket’s title") },
+  { "text", N_("The reply, the solution, or the ticket’s description for the acknowledgement and alerts") },
+  { "technician", N_("Who wrote the reply, resolved the ticket or made the assignment; otherwise the assignee") },
+  { "deadline", N_("The ticket’s deadline, in the helpdesk’s time zone") },
 };
 
 static const Template *
@@ -106,6 +116,41 @@ hd_mail_template_names (void)
   for (guint i = 0; i < G_N_ELEMENTS (templates); i++)
     names[i] = templates[i].name;
   return names;
+}
+
+/* The template's name for people, translated; NULL for an unknown name. */
+const char *
+hd_mail_template_title (const char *name)
+{
+  const Template *t = find_template (name);
+
+  return t != NULL ? _(t->title) : NULL;
+}
+
+/**
+ * hd_mail_template_placeholders:
+ *
+ * Returns: (transfer container) (element-type utf8): the names a template
+ *   may hold in braces, NULL-terminated; free with g_free()
+ */
+const char **
+hd_mail_template_placeholders (void)
+{
+  const char **names = g_new0 (const char *, G_N_ELEMENTS (placeholders) + 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (placeholders); i++)
+    names[i] = placeholders[i].name;
+  return names;
+}
+
+/* What placeholder @name stands for, translated; NULL for an unknown one. */
+const char *
+hd_mail_template_placeholder_meaning (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (placeholders); i++)
+    if (g_strcmp0 (placeholders[i].name, name) == 0)
+      return _(placeholders[i].meaning);
+  return NULL;
 }
 
 /* What the template is for, translated; NULL for an unknown name. */
@@ -152,11 +197,11 @@ expand (const char  *text,
       if (out != NULL)
         g_string_append_len (out, p, open - p);
       word = g_strndup (open + 1, close - open - 1);
-      for (guint i = 0; i < G_N_ELEMENTS (placeholders); i++)
-        known = known || g_str_equal (word, placeholders[i]);
+      known = hd_mail_template_placeholder_meaning (word) != NULL;
       if (!known)
         {
-          g_autofree char *all = g_strjoinv (", ", (char **) placeholders);
+          g_autofree const char **names = hd_mail_template_placeholders ();
+          g_autofree char *all = g_strjoinv (", ", (char **) names);
 
           g_set_error (error, HD_ERROR, HD_ERROR_INVALID_INPUT,
                        _("A template has no placeholder “{%s}”; there are: %s."), word, all);

@@ -462,7 +462,10 @@ gboolean       hd_store_retry_outgoing    (HdStore               *self,
  * resolved notices and alerts are queued by the changes that cause them;
  * these are the templates of their texts and how each person gets alerts. */
 const char   **hd_mail_template_names      (void);
+const char    *hd_mail_template_title      (const char            *name);
 const char    *hd_mail_template_describe   (const char            *name);
+const char   **hd_mail_template_placeholders (void);
+const char    *hd_mail_template_placeholder_meaning (const char      *name);
 const char    *hd_mail_template_default    (const char            *name);
 char          *hd_store_get_mail_template  (HdStore               *self,
                                             const char            *name,
