@@ -17,7 +17,6 @@
 #include "hd-alert-watcher.h"
 #include "hd-application.h"
 #include "hd-notifier.h"
-#include "hd-mail-preferences.h"
 #include "hd-preferences-window.h"
 #include "hd-store-async.h"
 #include "hd-window.h"
@@ -164,17 +163,6 @@ about_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
-/* The dispatcher sets up the open helpdesk's mailbox there too. */
-static void
-add_mail_preferences (AdwPreferencesWindow *preferences,
-                      HdStore              *store)
-{
-  g_autoptr(HdPerson) me = store != NULL ? hd_store_dup_me (store) : NULL;
-
-  if (me != NULL && hd_person_get_role (me) == HD_ROLE_DISPATCHER)
-    adw_preferences_window_add (preferences, ADW_PREFERENCES_PAGE (hd_mail_preferences_new (store)));
-}
-
 static void
 preferences_activated (GSimpleAction *action,
                        GVariant      *parameter,
@@ -186,7 +174,9 @@ preferences_activated (GSimpleAction *action,
 
   preferences = hd_preferences_window_new (GTK_WINDOW (window), self->settings,
                                            hd_window_get_path (window));
-  add_mail_preferences (ADW_PREFERENCES_WINDOW (preferences), hd_window_get_store (window));
+  if (hd_window_get_store (window) != NULL)
+    hd_preferences_window_add_helpdesk (HD_PREFERENCES_WINDOW (preferences),
+                                        hd_window_get_store (window));
   gtk_window_present (GTK_WINDOW (preferences));
 }
 

@@ -12,7 +12,11 @@
 
 #include "hd-alert-watcher.h"
 #include "hd-autostart.h"
+#include "hd-mail-preferences.h"
+#include "hd-mail-templates.h"
 #include "hd-preferences-window.h"
+#include "hd-rules.h"
+#include "hd-store-async.h"
 
 /* The quiet hours are picked in half hours. */
 #define STEP_MINUTES 30
@@ -237,4 +241,32 @@ hd_preferences_window_new (GtkWindow  *parent,
   adw_action_row_set_subtitle (self->path_row, path != NULL ? path : _("None"));
   update_forget (self);
   return GTK_WIDGET (self);
+}
+
+/**
+ * hd_preferences_window_add_helpdesk:
+ * @store: the open helpdesk, used only through jobs
+ *
+ * What the person who opened @store sets in it: staff read the mail
+ * templates; the dispatcher also sets up the mailbox and changes the
+ * templates. Core's rules say who is which.
+ */
+void
+hd_preferences_window_add_helpdesk (HdPreferencesWindow *self,
+                                    HdStore             *store)
+{
+  g_autoptr(HdPerson) me = NULL;
+
+  g_return_if_fail (HD_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (HD_IS_STORE (store));
+
+  me = hd_store_dup_me (store);
+  if (me == NULL || !hd_rules_check_file_mail (me, NULL))
+    return;
+
+  if (hd_rules_check_manage_mail (me, NULL))
+    adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                                ADW_PREFERENCES_PAGE (hd_mail_preferences_new (store)));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                              ADW_PREFERENCES_PAGE (hd_mail_templates_new (store)));
 }

@@ -6,6 +6,8 @@
 
 #include <adwaita.h>
 
+#include "hd-store.h"
+
 G_BEGIN_DECLS
 
 #define HD_TYPE_PREFERENCES_WINDOW (hd_preferences_window_get_type ())
@@ -16,5 +18,7 @@ G_DECLARE_FINAL_TYPE (HdPreferencesWindow, hd_preferences_window, HD, PREFERENCE
 GtkWidget *hd_preferences_window_new (GtkWindow  *parent,
                                       GSettings  *settings,
                                       const char *path);
+void       hd_preferences_window_add_helpdesk (HdPreferencesWindow *self,
+                                               HdStore             *store);
 
 G_END_DECLS
