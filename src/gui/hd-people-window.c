@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hd-alert-mail-group.h"
 #include "hd-people-window.h"
 #include "hd-validate.h"
 
@@ -24,6 +25,7 @@ struct _HdPeopleWindow
   HdStackWindow    parent_instance;
 
   /* template widgets */
+  AdwPreferencesPage *form_page;
   GtkListBox      *staff_list;
   GtkListBox      *requester_list;
   AdwEntryRow     *login_row;
@@ -38,6 +40,9 @@ struct _HdPeopleWindow
   AdwEntryRow     *department_row;
   AdwEntryRow     *location_row;
   AdwPreferencesGroup *merge_group;
+
+  /* borrowed: in form_page */
+  HdAlertMailGroup *alerts;
 
   /* owned */
   HdPerson        *editing;   /* NULL while adding */
@@ -175,6 +180,24 @@ show_list (HdStackWindow *stack_window)
   hd_stack_window_show_page (stack_window, FALSE, _("People"));
 }
 
+/* How a member of staff hears of alerts: saved on its own, at once. */
+static void
+show_alerts (HdPeopleWindow *self,
+             HdPerson       *person)
+{
+  g_autofree char *description = NULL;
+
+  if (person == NULL || !hd_person_is_staff (person))
+    {
+      hd_alert_mail_group_set_login (self->alerts, NULL);
+      return;
+    }
+  description = g_strdup_printf (_("How %s hears of new tickets, assignments and deadlines. Saved as soon as it changes."),
+                                 hd_person_get_name (person));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->alerts), description);
+  hd_alert_mail_group_set_login (self->alerts, hd_person_get_login (person));
+}
+
 /* @item: (nullable): the HdPerson to edit; %NULL adds someone */
 static void
 show_form (HdStackWindow *stack_window,
@@ -202,6 +225,7 @@ show_form (HdStackWindow *stack_window,
   gtk_widget_set_visible (GTK_WIDGET (self->active_row), person != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->merge_group), person != NULL);
   role_changed_cb (self);
+  show_alerts (self, person);
   hd_stack_window_show_error (stack_window, NULL);
   validate_cb (self);
 
@@ -535,6 +559,18 @@ hd_people_window_dispose (GObject *object)
   G_OBJECT_CLASS (hd_people_window_parent_class)->dispose (object);
 }
 
+static void
+hd_people_window_constructed (GObject *object)
+{
+  HdPeopleWindow *self = (HdPeopleWindow *) object;
+
+  G_OBJECT_CLASS (hd_people_window_parent_class)->constructed (object);
+
+  self->alerts = HD_ALERT_MAIL_GROUP (hd_alert_mail_group_new (hd_stack_window_get_store (HD_STACK_WINDOW (self))));
+  hd_alert_mail_group_set_login (self->alerts, NULL);
+  adw_preferences_page_add (self->form_page, ADW_PREFERENCES_GROUP (self->alerts));
+}
+
 static const char * const people_tables[] = { "people", NULL };
 
 static void
@@ -544,6 +580,7 @@ hd_people_window_class_init (HdPeopleWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   HdStackWindowClass *stack_window_class = HD_STACK_WINDOW_CLASS (klass);
 
+  object_class->constructed = hd_people_window_constructed;
   object_class->dispose = hd_people_window_dispose;
 
   /* HdStackWindow::changed: someone was added or changed. */
@@ -557,6 +594,7 @@ hd_people_window_class_init (HdPeopleWindowClass *klass)
   hd_stack_window_class_set_template_from_resource (widget_class,
                                                     "/io/github/helpdesk/Helpdesk/hd-people-window.ui",
                                                     "people");
+  gtk_widget_class_bind_template_child (widget_class, HdPeopleWindow, form_page);
   gtk_widget_class_bind_template_child (widget_class, HdPeopleWindow, staff_list);
   gtk_widget_class_bind_template_child (widget_class, HdPeopleWindow, requester_list);
   gtk_widget_class_bind_template_child (widget_class, HdPeopleWindow, login_row);

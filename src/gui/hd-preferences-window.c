@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hd-alert-mail-group.h"
 #include "hd-alert-watcher.h"
 #include "hd-autostart.h"
 #include "hd-mail-preferences.h"
@@ -26,6 +27,7 @@ struct _HdPreferencesWindow
   AdwPreferencesWindow  parent_instance;
 
   /* template widgets */
+  AdwPreferencesPage   *general_page;
   AdwActionRow         *path_row;
   GtkButton            *forget_button;
   GtkSwitch            *background_switch;
@@ -182,6 +184,7 @@ hd_preferences_window_class_init (HdPreferencesWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/helpdesk/Helpdesk/hd-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, HdPreferencesWindow, general_page);
   gtk_widget_class_bind_template_child (widget_class, HdPreferencesWindow, path_row);
   gtk_widget_class_bind_template_child (widget_class, HdPreferencesWindow, forget_button);
   gtk_widget_class_bind_template_child (widget_class, HdPreferencesWindow, background_switch);
@@ -247,15 +250,16 @@ hd_preferences_window_new (GtkWindow  *parent,
  * hd_preferences_window_add_helpdesk:
  * @store: the open helpdesk, used only through jobs
  *
- * What the person who opened @store sets in it: staff read the mail
- * templates; the dispatcher also sets up the mailbox and changes the
- * templates. Core's rules say who is which.
+ * What the person who opened @store sets in it: staff choose how alerts
+ * reach them and read the mail templates; the dispatcher also sets up the
+ * mailbox and changes the templates. Core's rules say who is which.
  */
 void
 hd_preferences_window_add_helpdesk (HdPreferencesWindow *self,
                                     HdStore             *store)
 {
   g_autoptr(HdPerson) me = NULL;
+  GtkWidget *alerts;
 
   g_return_if_fail (HD_IS_PREFERENCES_WINDOW (self));
   g_return_if_fail (HD_IS_STORE (store));
@@ -263,6 +267,13 @@ hd_preferences_window_add_helpdesk (HdPreferencesWindow *self,
   me = hd_store_dup_me (store);
   if (me == NULL || !hd_rules_check_file_mail (me, NULL))
     return;
+
+  alerts = hd_alert_mail_group_new (store);
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (alerts), _("Alerts in This Helpdesk"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (alerts),
+                                         _("How you hear of new tickets, assignments and deadlines. Kept in the helpdesk file, for every desk you use; saved as soon as you change it."));
+  hd_alert_mail_group_set_login (HD_ALERT_MAIL_GROUP (alerts), hd_person_get_login (me));
+  adw_preferences_page_add (self->general_page, ADW_PREFERENCES_GROUP (alerts));
 
   if (hd_rules_check_manage_mail (me, NULL))
     adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),

@@ -1,6 +1,8 @@
-/* test-mail-templates.c — Preferences → Templates: a template edited in
- * the window is the file's and the preview shows it; Reset asks first; a
- * technician reads templates and cannot change them
+/* test-mail-templates.c — Preferences → Templates and the alerts each
+ * person chooses: a template edited in the window is the file's and the
+ * preview shows it; Reset asks first; a technician reads templates and
+ * cannot change them; delivery and quiet hours set in Preferences and in
+ * People are what the file holds
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,10 +10,12 @@
 
 #include <string.h>
 
+#include "hd-alert-mail-group.h"
 #include "hd-gui-test-util.h"
 #include "hd-mail-preferences.h"
 #include "hd-mail-template-editor.h"
 #include "hd-mail-templates.h"
+#include "hd-people-window.h"
 #include "hd-preferences-window.h"
 #include "hd-test-util.h"
 
@@ -376,6 +380,129 @@ test_technician_reads_templates (void)
   hd_destroy_and_wait (GTK_WINDOW (window));
 }
 
+/* Alerts */
+
+typedef struct {
+  HdStore    *store;
+  const char *login;
+  const char *delivery;
+  int         start;
+  int         end;
+} Delivery;
+
+static gboolean
+file_holds_delivery (Delivery *d)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *delivery = NULL;
+  int start = 0, end = 0;
+
+  g_assert_true (hd_store_get_alert_mail (d->store, d->login, &delivery, &start, &end, &error));
+  return g_strcmp0 (delivery, d->delivery) == 0 && start == d->start && end == d->end;
+}
+
+static void
+choose_time (GtkWidget  *group,
+             const char *row,
+             const char *time)
+{
+  AdwComboRow *combo = ADW_COMBO_ROW (hd_find_named (group, ADW_TYPE_COMBO_ROW, row));
+  GListModel *model = adw_combo_row_get_model (combo);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (model), i), time))
+      {
+        adw_combo_row_set_selected (combo, i);
+        return;
+      }
+  g_assert_not_reached ();
+}
+
+static void
+test_alert_delivery (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(HdStore) checker = NULL;
+  GtkWidget *window, *group;
+  AdwComboRow *delivery_row;
+  Delivery d;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  hd_gui_test_seed (&path);
+  store = hd_test_open_as (path, "tech1");
+  checker = hd_test_open_as (path, "disp");
+
+  /* tech1, in Preferences: email, then quiet hours 21:30–06:00. */
+  window = open_preferences (store);
+  group = hd_find_widget (window, HD_TYPE_ALERT_MAIL_GROUP, NULL, NULL);
+  g_assert_nonnull (group);
+  hd_wait_until (hd_alert_mail_group_is_idle, group, HD_WAIT_MS);
+  delivery_row = ADW_COMBO_ROW (hd_find_named (group, ADW_TYPE_COMBO_ROW, "delivery_row"));
+  g_assert_cmpuint (adw_combo_row_get_selected (delivery_row), ==, 0);
+  adw_combo_row_set_selected (delivery_row, 1);
+  d = (Delivery) { checker, "tech1", "email", -1, -1 };
+  hd_wait_until (file_holds_delivery, &d, HD_WAIT_MS);
+  /* tech1 has no address: the row says so. */
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (delivery_row)),
+                            "No email address"));
+
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (hd_find_named (group, ADW_TYPE_EXPANDER_ROW, "quiet_row")), TRUE);
+  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (hd_find_named (group, ADW_TYPE_EXPANDER_ROW,
+                                                                          "quiet_row")), TRUE);
+  choose_time (group, "quiet_start_row", "21:30");
+  choose_time (group, "quiet_end_row", "06:00");
+  d = (Delivery) { checker, "tech1", "email", 21 * 60 + 30, 6 * 60 };
+  hd_wait_until (file_holds_delivery, &d, HD_WAIT_MS);
+  hd_wait_until (hd_alert_mail_group_is_idle, group, HD_WAIT_MS);
+  shoot (window, "alert-preferences");
+  hd_destroy_and_wait (GTK_WINDOW (window));
+
+  /* The dispatcher, in tech1's details in People: what tech1 chose, and
+   * both; a time set elsewhere to the minute is offered as it is. */
+  g_assert_true (hd_store_set_alert_mail (checker, "tech1", "email", 22 * 60 + 15, 6 * 60, NULL));
+  window = hd_people_window_new (NULL, checker);
+  gtk_window_set_default_size (GTK_WINDOW (window), widths[0], 768);
+  gtk_window_present (GTK_WINDOW (window));
+  {
+    GtkWidget *row = NULL;
+    gint64 end = g_get_monotonic_time () + HD_WAIT_MS * G_TIME_SPAN_MILLISECOND;
+
+    while ((row = hd_find_row (window, ADW_TYPE_ACTION_ROW, "tech1")) == NULL &&
+           g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_nonnull (row);
+    g_signal_emit_by_name (row, "activated");
+  }
+  group = hd_find_widget (window, HD_TYPE_ALERT_MAIL_GROUP, NULL, NULL);
+  g_assert_cmpstr (hd_alert_mail_group_get_login (HD_ALERT_MAIL_GROUP (group)), ==, "tech1");
+  hd_wait_until (hd_alert_mail_group_is_idle, group, HD_WAIT_MS);
+  delivery_row = ADW_COMBO_ROW (hd_find_named (group, ADW_TYPE_COMBO_ROW, "delivery_row"));
+  g_assert_cmpuint (adw_combo_row_get_selected (delivery_row), ==, 1);
+  g_assert_cmpstr (adw_combo_row_get_selected_item (ADW_COMBO_ROW (hd_find_named (group, ADW_TYPE_COMBO_ROW,
+                                                                                  "quiet_start_row")))
+                   != NULL ? gtk_string_object_get_string (adw_combo_row_get_selected_item (ADW_COMBO_ROW (hd_find_named (group, ADW_TYPE_COMBO_ROW, "quiet_start_row"))))
+                           : NULL, ==, "22:15");
+  adw_combo_row_set_selected (delivery_row, 2);
+  d = (Delivery) { checker, "tech1", "both", 22 * 60 + 15, 6 * 60 };
+  hd_wait_until (file_holds_delivery, &d, HD_WAIT_MS);
+  hd_wait_until (hd_alert_mail_group_is_idle, group, HD_WAIT_MS);
+  shoot (window, "person-alerts");
+
+  /* A requester gets no alerts: no such group for them. */
+  g_assert_true (gtk_widget_activate_action (window, "people.back", NULL));
+  {
+    GtkWidget *row = hd_find_row (window, ADW_TYPE_ACTION_ROW, "req1");
+
+    g_assert_nonnull (row);
+    g_signal_emit_by_name (row, "activated");
+  }
+  g_assert_false (gtk_widget_get_visible (group));
+  hd_destroy_and_wait (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -384,6 +511,7 @@ main (int   argc,
 
   g_test_add_func ("/gui/mail-templates/edit", test_edit_template);
   g_test_add_func ("/gui/mail-templates/technician", test_technician_reads_templates);
+  g_test_add_func ("/gui/mail-templates/alert-delivery", test_alert_delivery);
 
   return g_test_run ();
 }
