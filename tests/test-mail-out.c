@@ -964,6 +964,15 @@ test_templates (Desk          *desk,
   text = hd_store_get_mail_template (desk->disp, "reply", &custom, &error);
   g_assert_false (custom);
   g_assert_cmpstr (text, ==, hd_mail_template_default ("reply"));
+
+  /* A text another program wrote that is not UTF-8 is read as UTF-8. */
+  exec_sql (desk->path, "INSERT INTO mail_templates (name, body, updated_at)"
+                        " VALUES ('resolved', CAST (X'48656c6c6f20ff7b7469746c657d' AS TEXT), 0)");
+  g_clear_pointer (&text, g_free);
+  text = hd_store_get_mail_template (desk->disp, "resolved", &custom, &error);
+  g_assert_no_error (error);
+  g_assert_true (custom);
+  g_assert_cmpstr (text, ==, "Hello \xef\xbf\xbd{title}");
 }
 
 /* The acknowledgement is a template too. */

@@ -230,8 +230,10 @@ load_template (HdStore     *self,
   rc = sqlite3_step (stmt);
   if (custom != NULL)
     *custom = rc == SQLITE_ROW;
+  /* Another program may have written anything there: it is read as
+   * UTF-8, with replacement characters for what is not. */
   if (rc == SQLITE_ROW)
-    return g_strdup (hd_column_text (stmt, 0));
+    return g_utf8_make_valid (hd_column_text (stmt, 0), -1);
   if (rc == SQLITE_DONE)
     return g_strdup (hd_mail_template_default (name));
   hd_store_set_error_from_db (self, rc, error);
