@@ -416,11 +416,13 @@ save_done (GObject      *source,
   gtk_text_view_set_editable (self->body_view, self->editable);
   if (loaded == NULL)
     {
-      /* The text stays as typed, to correct. */
+      /* The text stays as typed, to correct or save again; why, under it. */
       update_state (self);
-      show_error (self, error);
+      show_label (self->text_error, error->message);
+      toast (self, _("Template not saved"));
       return;
     }
+  show_label (self->text_error, NULL);
   take_loaded (self, loaded);
   toast (self, loaded->custom ? _("Template saved") : _("Template reset to the default"));
   g_signal_emit (self, signals[SAVED], 0);
@@ -434,6 +436,7 @@ save (HdMailTemplateEditor *self,
   gtk_text_view_set_editable (self->body_view, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "template.save", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "template.reset", FALSE);
+  gtk_label_set_text (self->state_label, _("Saving…"));
   self->pending++;
   hd_store_run_async (self->store, save_job, job_new (self, body), (GDestroyNotify) job_free,
                       (GDestroyNotify) loaded_free, self->cancellable, save_done,

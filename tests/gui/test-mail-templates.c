@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 #include "hd-alert-mail-group.h"
@@ -277,6 +278,23 @@ test_edit_template (void)
   hd_wait_until (preview_shows, &shown, HD_WAIT_MS);
   g_assert_false (gtk_widget_get_visible (hd_find_named (editor, GTK_TYPE_LABEL, "preview_error")));
 
+  /* Another program holding the file: said under the text, which stays. */
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+    hd_store_set_busy_timeout (store, 200);
+    g_assert_true (gtk_widget_activate_action (editor, "template.save", NULL));
+    hd_wait_until (text_error_shown, editor, HD_WAIT_MS);
+    g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (hd_find_named (editor, GTK_TYPE_LABEL, "text_error"))),
+                              "busy"));
+    g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+    g_assert_true (file_holds_template (&stored));
+    g_assert_true (can_press (editor, "save_button"));
+  }
+
   /* Saved: the file holds it, and the list says it was changed. */
   g_assert_true (gtk_widget_activate_action (editor, "template.save", NULL));
   stored.text = body;
@@ -285,6 +303,7 @@ test_edit_template (void)
   g_assert_false (can_press (editor, "save_button"));
   g_assert_true (can_press (editor, "reset_button"));
   hd_wait_until (marked_changed, window, HD_WAIT_MS);
+  g_assert_false (gtk_widget_get_visible (hd_find_named (editor, GTK_TYPE_LABEL, "text_error")));
 
   /* A placeholder that does not exist: said, and not saved. */
   set_body (editor, "Hello {requestor}");
