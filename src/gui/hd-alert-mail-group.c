@@ -200,10 +200,16 @@ load_done (GObject      *source,
   self->pending--;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (mail == NULL)
+  if (g_error_matches (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED))
     {
       /* Not theirs to read: nothing to show. */
       gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+      return;
+    }
+  if (mail == NULL)
+    {
+      /* The file busy or gone: said, the rows kept as they were. */
+      show_error (self, error);
       return;
     }
   g_free (self->email);
