@@ -454,6 +454,33 @@ save_activated (GtkWidget  *widget,
   save (self, body);
 }
 
+/* Asks before something is lost: @response_id (destructive) or Cancel;
+ * @func runs with the answer. */
+static void
+ask (HdMailTemplateEditor *self,
+     const char           *heading,
+     const char           *body,
+     const char           *cancel_label,
+     const char           *response_id,
+     const char           *response_label,
+     GCallback             func)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                              heading, NULL);
+
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", cancel_label,
+                                    response_id, response_label,
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), response_id,
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", func, self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 reset_response_cb (AdwMessageDialog     *dialog,
                    const char           *response,
@@ -469,23 +496,12 @@ reset_activated (GtkWidget  *widget,
                  GVariant   *parameter)
 {
   HdMailTemplateEditor *self = HD_MAIL_TEMPLATE_EDITOR (widget);
-  GtkWidget *dialog;
+  /* TRANSLATORS: %s is a template's name, such as “Public Reply” */
+  g_autofree char *body = g_strdup_printf (_("“%s” will be Helpdesk’s own text again, for every desk. The text written here is lost."),
+                                           hd_mail_template_title (self->name));
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
-                                   _("Reset to the Default Text?"), NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("“%s” will be Helpdesk’s own text again, for every desk. The text written here is lost."),
-                                  hd_mail_template_title (self->name));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "reset", _("_Reset"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "reset",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (reset_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  ask (self, _("Reset to the Default Text?"), body, _("_Cancel"), "reset", _("_Reset"),
+       G_CALLBACK (reset_response_cb));
 }
 
 /* Back to the list, asking first when the text is not saved. */
@@ -514,28 +530,17 @@ back_activated (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   HdMailTemplateEditor *self = HD_MAIL_TEMPLATE_EDITOR (widget);
-  GtkWidget *dialog;
+  g_autofree char *body = NULL;
 
   if (!is_dirty (self))
     {
       close_subpage (self);
       return;
     }
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
-                                   _("Discard Changes?"), NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("The changes to “%s” are not saved."),
-                                  hd_mail_template_title (self->name));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Keep Editing"),
-                                    "discard", _("_Discard"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (discard_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  /* TRANSLATORS: %s is a template's name, such as “Public Reply” */
+  body = g_strdup_printf (_("The changes to “%s” are not saved."), hd_mail_template_title (self->name));
+  ask (self, _("Discard Changes?"), body, _("_Keep Editing"), "discard", _("_Discard"),
+       G_CALLBACK (discard_response_cb));
 }
 
 /* The placeholders: each with what it stands for; the dispatcher puts
