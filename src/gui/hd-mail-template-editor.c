@@ -49,6 +49,8 @@ struct _HdMailTemplateEditor
   guint             preview_source;
   guint             preview_serial; /* the newest preview asked for */
   guint             pending;        /* jobs under way */
+  gulong            close_request;  /* on the window, while rooted */
+  gboolean          closing;        /* Discard chosen on closing the window */
 };
 
 G_DEFINE_FINAL_TYPE (HdMailTemplateEditor, hd_mail_template_editor, GTK_TYPE_BOX)
@@ -137,7 +139,7 @@ is_dirty (HdMailTemplateEditor *self)
 {
   g_autofree char *body = dup_body (self);
 
-  return self->saved_text != NULL && g_strcmp0 (body, self->saved_text) != 0;
+  return self->editable && self->saved_text != NULL && g_strcmp0 (body, self->saved_text) != 0;
 }
 
 static void
@@ -525,22 +527,62 @@ discard_response_cb (AdwMessageDialog     *dialog,
 }
 
 static void
+ask_discard (HdMailTemplateEditor *self,
+             GCallback             func)
+{
+  /* TRANSLATORS: %s is a template's name, such as “Public Reply” */
+  g_autofree char *body = g_strdup_printf (_("The changes to “%s” are not saved."),
+                                           hd_mail_template_title (self->name));
+
+  ask (self, _("Discard Changes?"), body, _("_Keep Editing"), "discard", _("_Discard"), func);
+}
+
+static void
 back_activated (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
 {
   HdMailTemplateEditor *self = HD_MAIL_TEMPLATE_EDITOR (widget);
-  g_autofree char *body = NULL;
 
-  if (!is_dirty (self))
-    {
-      close_subpage (self);
-      return;
-    }
-  /* TRANSLATORS: %s is a template's name, such as “Public Reply” */
-  body = g_strdup_printf (_("The changes to “%s” are not saved."), hd_mail_template_title (self->name));
-  ask (self, _("Discard Changes?"), body, _("_Keep Editing"), "discard", _("_Discard"),
-       G_CALLBACK (discard_response_cb));
+  if (is_dirty (self))
+    ask_discard (self, G_CALLBACK (discard_response_cb));
+  else
+    close_subpage (self);
+}
+
+/* Closing the window with text not saved asks too. */
+
+static void
+close_window_cb (gpointer data)
+{
+  g_autoptr(GtkWindow) window = data;
+
+  gtk_window_close (window);
+}
+
+static void
+close_response_cb (AdwMessageDialog     *dialog,
+                   const char           *response,
+                   HdMailTemplateEditor *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (!g_str_equal (response, "discard") || root == NULL)
+    return;
+  /* Once the dialog is done with its answer: closing the window takes
+   * the dialog with it. */
+  self->closing = TRUE;
+  g_idle_add_once (close_window_cb, g_object_ref (root));
+}
+
+static gboolean
+close_request_cb (GtkWindow            *window,
+                  HdMailTemplateEditor *self)
+{
+  if (self->closing || !is_dirty (self))
+    return FALSE;
+  ask_discard (self, G_CALLBACK (close_response_cb));
+  return TRUE;
 }
 
 /* The placeholders: each with what it stands for; the dispatcher puts
@@ -610,6 +652,25 @@ hd_mail_template_editor_constructed (GObject *object)
 }
 
 static void
+hd_mail_template_editor_root (GtkWidget *widget)
+{
+  HdMailTemplateEditor *self = HD_MAIL_TEMPLATE_EDITOR (widget);
+
+  GTK_WIDGET_CLASS (hd_mail_template_editor_parent_class)->root (widget);
+  self->close_request = g_signal_connect_object (gtk_widget_get_root (widget), "close-request",
+                                                 G_CALLBACK (close_request_cb), self, 0);
+}
+
+static void
+hd_mail_template_editor_unroot (GtkWidget *widget)
+{
+  HdMailTemplateEditor *self = HD_MAIL_TEMPLATE_EDITOR (widget);
+
+  g_clear_signal_handler (&self->close_request, gtk_widget_get_root (widget));
+  GTK_WIDGET_CLASS (hd_mail_template_editor_parent_class)->unroot (widget);
+}
+
+static void
 hd_mail_template_editor_dispose (GObject *object)
 {
   HdMailTemplateEditor *self = HD_MAIL_TEMPLATE_EDITOR (object);
@@ -671,6 +732,8 @@ hd_mail_template_editor_class_init (HdMailTemplateEditorClass *klass)
   object_class->dispose = hd_mail_template_editor_dispose;
   object_class->finalize = hd_mail_template_editor_finalize;
   object_class->set_property = hd_mail_template_editor_set_property;
+  widget_class->root = hd_mail_template_editor_root;
+  widget_class->unroot = hd_mail_template_editor_unroot;
 
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, HD_TYPE_STORE,

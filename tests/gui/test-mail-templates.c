@@ -343,15 +343,30 @@ test_edit_template (void)
     g_assert_cmpstr (text, ==, expected);
   }
 
-  /* Back with text not saved asks first; Discard leaves the file as it was. */
+  /* Closing the window with text not saved asks first; Keep Editing
+   * keeps the window and the text. */
   set_body (editor, "Not to be kept");
+  gtk_window_close (GTK_WINDOW (window));
+  adw_message_dialog_response (wait_for_dialog (), "cancel");
+  hd_wait_frames (window, 3);
+  g_assert_true (gtk_widget_get_visible (window));
+  g_assert_true (can_press (editor, "save_button"));
+
+  /* Back with text not saved asks first; Discard leaves the file as it was. */
   g_assert_true (gtk_widget_activate_action (editor, "template.back", NULL));
   g_object_add_weak_pointer (G_OBJECT (editor), (gpointer *) &editor);
   adw_message_dialog_response (wait_for_dialog (), "discard");
   hd_wait_until (gone, &editor, HD_WAIT_MS);
   g_assert_true (file_holds_template (&stored));
 
-  hd_destroy_and_wait (GTK_WINDOW (window));
+  /* Discard on closing closes the window, and nothing is saved. */
+  editor = open_template (window, "Public Reply");
+  set_body (editor, "Not to be kept either");
+  gtk_window_close (GTK_WINDOW (window));
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  adw_message_dialog_response (wait_for_dialog (), "discard");
+  hd_wait_until (gone, &window, HD_WAIT_MS);
+  g_assert_true (file_holds_template (&stored));
 }
 
 static void
