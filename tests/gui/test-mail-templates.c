@@ -255,6 +255,30 @@ test_edit_template (void)
   stored = (Stored) { checker, "reply", NULL };
   g_assert_true (file_holds_template (&stored));
   shoot (window, "mail-template-editor");
+  {
+    GtkWidget *scroller = hd_find_widget (editor, GTK_TYPE_SCROLLED_WINDOW, NULL, NULL);
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+    hd_wait_frames (window, 3);
+    g_free (hd_save_screenshot (window, "screenshot-mail-template-placeholders.png"));
+  }
+
+  /* A placeholder chosen goes where the cursor is. */
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (hd_find_named (editor, GTK_TYPE_TEXT_VIEW,
+                                                                                    "body_view")));
+    GtkTextIter start, end;
+    g_autofree char *text = NULL;
+
+    gtk_text_buffer_get_end_iter (buffer, &end);
+    gtk_text_buffer_place_cursor (buffer, &end);
+    g_signal_emit_by_name (hd_find_row (editor, ADW_TYPE_ACTION_ROW, "{deadline}"), "activated");
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+    text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    g_assert_true (g_str_has_suffix (text, "— Office IT{deadline}"));
+    set_body (editor, body);
+  }
 
   /* Another ticket, by its number. */
   gtk_editable_set_text (GTK_EDITABLE (ticket_row), "1");
