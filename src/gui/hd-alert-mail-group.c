@@ -42,6 +42,8 @@ struct _HdAlertMailGroup
   GArray              *minutes;       /* int: each quiet-hours choice */
   guint                pending;       /* jobs under way */
   gboolean             filling;       /* rows set from the file, not by a person */
+  gboolean             saving;        /* a save under way */
+  gboolean             resave;        /* rows changed while it was */
 };
 
 G_DEFINE_FINAL_TYPE (HdAlertMailGroup, hd_alert_mail_group, ADW_TYPE_PREFERENCES_GROUP)
@@ -248,6 +250,8 @@ save_job (HdStore  *store,
          ? GINT_TO_POINTER (1) : NULL;
 }
 
+static void save (HdAlertMailGroup *self);
+
 static void
 save_done (GObject      *source,
            GAsyncResult *result,
@@ -257,37 +261,55 @@ save_done (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   self->pending--;
+  self->saving = FALSE;
   if (hd_store_run_finish (HD_STORE (source), result, &error) != NULL)
-    return;
+    {
+      if (self->resave)
+        save (self);
+      return;
+    }
+  self->resave = FALSE;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   show_error (self, error);
   load (self);
 }
 
+/* One save at a time, each with the rows as they are: the store's jobs
+ * may run in any order, and the last choice must be the one kept. */
 static void
-changed_cb (HdAlertMailGroup *self)
+save (HdAlertMailGroup *self)
 {
   AlertMail *mail;
-  gboolean quiet;
+  gboolean quiet = adw_expander_row_get_enable_expansion (self->quiet_row);
 
-  if (self->filling || self->login == NULL || !gtk_widget_get_sensitive (GTK_WIDGET (self)))
-    return;
-
-  quiet = adw_expander_row_get_enable_expansion (self->quiet_row);
+  self->resave = FALSE;
   mail = g_new0 (AlertMail, 1);
   mail->login = g_strdup (self->login);
   mail->delivery = g_strdup (deliveries[MIN (adw_combo_row_get_selected (self->delivery_row),
                                              G_N_ELEMENTS (deliveries) - 1)]);
   mail->quiet_start = quiet ? time_of (self, self->quiet_start_row) : -1;
   mail->quiet_end = quiet ? time_of (self, self->quiet_end_row) : -1;
-  update_delivery_subtitle (self, self->email);
-  show_error (self, NULL);
 
   /* Not cancelled with a new login: what was chosen is saved. */
+  self->saving = TRUE;
   self->pending++;
   hd_store_run_async (self->store, save_job, mail, (GDestroyNotify) alert_mail_free, NULL,
                       NULL, save_done, g_object_ref (self));
+}
+
+static void
+changed_cb (HdAlertMailGroup *self)
+{
+  if (self->filling || self->login == NULL || !gtk_widget_get_sensitive (GTK_WIDGET (self)))
+    return;
+
+  update_delivery_subtitle (self, self->email);
+  show_error (self, NULL);
+  if (self->saving)
+    self->resave = TRUE;
+  else
+    save (self);
 }
 
 /* GObject */

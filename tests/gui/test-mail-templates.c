@@ -510,9 +510,17 @@ test_alert_delivery (void)
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (hd_find_named (group, ADW_TYPE_EXPANDER_ROW, "quiet_row")), TRUE);
   adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (hd_find_named (group, ADW_TYPE_EXPANDER_ROW,
                                                                           "quiet_row")), TRUE);
+  /* Chosen one after the other, faster than the file takes them: the
+   * last choice is the one kept. */
+  choose_time (group, "quiet_start_row", "20:00");
+  choose_time (group, "quiet_start_row", "20:30");
+  choose_time (group, "quiet_end_row", "05:00");
+  choose_time (group, "quiet_start_row", "21:00");
   choose_time (group, "quiet_start_row", "21:30");
   choose_time (group, "quiet_end_row", "06:00");
   d = (Delivery) { checker, "tech1", "email", 21 * 60 + 30, 6 * 60 };
+  hd_wait_until (hd_alert_mail_group_is_idle, group, HD_WAIT_MS);
+  g_assert_true (file_holds_delivery (&d));
   hd_wait_until (file_holds_delivery, &d, HD_WAIT_MS);
   hd_wait_until (hd_alert_mail_group_is_idle, group, HD_WAIT_MS);
   shoot (window, "alert-preferences");
