@@ -412,6 +412,78 @@ test_new_ticket (Desk          *desk,
   hd_mail_filing_clear (&filing);
 }
 
+#define INCOMING "SELECT count(*) FROM mail_messages WHERE direction = 'in'"
+
+/* Several messages in one transaction: a reply to a request of the same
+ * batch threads to it, a message given twice is filed once, automatic
+ * mail is not filed; and a file error in any leaves nothing of all. */
+static void
+test_batch (Desk          *desk,
+            gconstpointer  data)
+{
+  g_autoptr(GBytes) request = reply_mail ("Rita <rita@example.org>", "batch-1@example.org", NULL,
+                                          NULL, "Scanner offline", NULL, "The scanner is offline.");
+  g_autoptr(GBytes) reply = reply_mail ("Rita <rita@example.org>", "batch-2@example.org",
+                                        "batch-1@example.org", "<batch-1@example.org>",
+                                        "Re: Scanner offline", NULL, "Still offline.");
+  g_autoptr(GBytes) boom = reply_mail ("Rita <rita@example.org>", "batch-3@example.org", NULL,
+                                       NULL, "boom", NULL, "This one the file refuses.");
+  g_autoptr(HdMailMessage) m1 = hd_mail_parse (request);
+  g_autoptr(HdMailMessage) m2 = hd_mail_parse (reply);
+  g_autoptr(HdMailMessage) m3 = hd_mail_parse (request);
+  g_autoptr(HdMailMessage) m4 = parse_corpus ("ooo-auto-submitted.eml");
+  g_autoptr(HdMailMessage) m5 = hd_mail_parse (boom);
+  const HdMailMessage *msgs[] = { m1, m2, m3, m4 };
+  const HdMailMessage *failing[] = { m5 };
+  HdMailFiling filings[G_N_ELEMENTS (msgs)];
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_true (hd_store_file_mail_batch (desk->disp, msgs, G_N_ELEMENTS (msgs), filings, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (filings[0].outcome, ==, HD_MAIL_FILED_TICKET);
+  g_assert_cmpint (filings[1].outcome, ==, HD_MAIL_FILED_REPLY);
+  g_assert_cmpint (filings[1].ticket, ==, filings[0].ticket);
+  g_assert_cmpint (filings[2].outcome, ==, HD_MAIL_ALREADY_FILED);
+  g_assert_cmpint (filings[2].message_row, ==, filings[0].message_row);
+  g_assert_cmpint (filings[3].outcome, ==, HD_MAIL_NOT_FILED);
+  g_assert_nonnull (filings[3].reason);
+  g_assert_cmpint (count_tickets (desk), ==, 1);
+  g_assert_cmpint (hd_test_query_int (desk->path, INCOMING, NULL), ==, 3);
+  for (guint i = 0; i < G_N_ELEMENTS (filings); i++)
+    hd_mail_filing_clear (&filings[i]);
+
+  /* The file refuses the last message of a batch: the first two, though
+   * fine, are not written either, and can be filed again. */
+  g_assert_cmpint (sqlite3_open (desk->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TRIGGER boom BEFORE INSERT ON mail_messages"
+                                 " WHEN NEW.subject = 'boom' BEGIN SELECT RAISE (ABORT, 'boom'); END",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  {
+    g_autoptr(GBytes) other = reply_mail ("Tom <tom@office.example>", "batch-4@example.org", NULL,
+                                          NULL, "Projector", NULL, "The projector flickers.");
+    g_autoptr(HdMailMessage) m6 = hd_mail_parse (other);
+    const HdMailMessage *mixed[] = { m6, m2, m5 };
+    HdMailFiling three[3];
+
+    g_assert_false (hd_store_file_mail_batch (desk->disp, mixed, 3, three, &error));
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+    g_assert_cmpint (count_tickets (desk), ==, 1);
+    g_assert_cmpint (hd_test_query_int (desk->path, INCOMING, NULL), ==, 3);
+    g_assert_true (hd_store_file_mail_batch (desk->disp, mixed, 2, three, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (three[0].outcome, ==, HD_MAIL_FILED_TICKET);
+    g_assert_cmpint (three[1].outcome, ==, HD_MAIL_ALREADY_FILED);
+    hd_mail_filing_clear (&three[0]);
+    hd_mail_filing_clear (&three[1]);
+  }
+  g_assert_false (hd_store_file_mail_batch (desk->disp, failing, 1, filings, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpint (count_tickets (desk), ==, 2);
+  sqlite3_close (db);
+}
+
 static void
 test_unknown_sender (Desk          *desk,
                      gconstpointer  data)
@@ -1399,6 +1471,7 @@ main (int   argc,
   ADD ("/mail/file/merged-sender", test_merged_sender);
   ADD ("/mail/file/not-filed-makes-nobody", test_not_filed_makes_nobody);
   ADD ("/mail/file/twice", test_twice);
+  ADD ("/mail/file/batch", test_batch);
   ADD ("/mail/file/reply-to-own-sent-mail", test_reply_to_own_sent_mail);
   ADD ("/mail/file/cc-replies-to-all", test_cc_replies_to_all);
   ADD ("/mail/file/second-reply-names-desk-message", test_second_reply_names_desk_message);

@@ -1103,6 +1103,76 @@ file_locked (Filing  *f,
          file_not_filed (f, refused->message, error);
 }
 
+/* One message inside the open transaction, under its own savepoint so
+ * that a message a rule refuses keeps only the row that says why; a
+ * message filed before (in this transaction too) is left alone. */
+static gboolean
+file_in_transaction (HdStore             *self,
+                     HdPerson            *me,
+                     const HdMailMessage *msg,
+                     HdMailFiling        *filing,
+                     GError             **error)
+{
+  Filing f = { .store = self, .msg = msg, .filing = filing, .me = g_object_ref (me) };
+  gboolean found = FALSE;
+  gboolean ok;
+
+  ok = find_filed (&f, &found, error) &&
+       (found || (run (self, "SAVEPOINT filing", error) && file_locked (&f, error) &&
+                  run (self, "RELEASE filing", error)));
+  filing_clear (&f);
+  return ok;
+}
+
+/**
+ * hd_store_file_mail_batch:
+ * @msgs: (array length=n_msgs): the messages, read and classified by the
+ *   mail floor
+ * @filings: (array length=n_msgs) (out caller-allocates): what became of
+ *   each; clear each with hd_mail_filing_clear()
+ *
+ * Files each of @msgs as hd_store_file_mail() does, all in one
+ * transaction: one commit, and so one wait for the disk, for all of
+ * them. Each message's Message-ID is stored in the same transaction as
+ * its ticket or reply, so a fetcher that marks the messages on the
+ * server after this returns keeps every message filed exactly once.
+ *
+ * Returns: %FALSE on an error of the file, with nothing of any of them
+ *   written
+ */
+gboolean
+hd_store_file_mail_batch (HdStore                    *self,
+                          const HdMailMessage * const *msgs,
+                          guint                       n_msgs,
+                          HdMailFiling               *filings,
+                          GError                    **error)
+{
+  g_autoptr(HdPerson) me = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (HD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (msgs != NULL || n_msgs == 0, FALSE);
+  for (guint i = 0; i < n_msgs; i++)
+    g_return_val_if_fail (msgs[i] != NULL && msgs[i]->header_hash != NULL, FALSE);
+
+  memset (filings, 0, n_msgs * sizeof *filings);
+  if (!hd_store_begin_write (self, error))
+    return FALSE;
+
+  me = hd_store_lock_me (self, error);
+  ok = me != NULL && hd_rules_check_file_mail (me, error);
+  for (guint i = 0; ok && i < n_msgs; i++)
+    ok = file_in_transaction (self, me, msgs[i], &filings[i], error);
+  ok = ok && hd_store_commit (self, error);
+  if (!ok)
+    {
+      hd_store_rollback (self);
+      for (guint i = 0; i < n_msgs; i++)
+        hd_mail_filing_clear (&filings[i]);
+    }
+  return ok;
+}
+
 /**
  * hd_store_file_mail:
  * @msg: the message, read and classified by the mail floor
@@ -1121,35 +1191,9 @@ hd_store_file_mail (HdStore              *self,
                     HdMailFiling         *filing,
                     GError              **error)
 {
-  Filing f = { .store = self, .msg = msg, .filing = filing };
-  gboolean found = FALSE;
-  gboolean ok = FALSE;
+  g_return_val_if_fail (msg != NULL, FALSE);
 
-  g_return_val_if_fail (HD_IS_STORE (self), FALSE);
-  g_return_val_if_fail (msg != NULL && msg->header_hash != NULL, FALSE);
-
-  memset (filing, 0, sizeof *filing);
-  if (!hd_store_begin_write (self, error))
-    return FALSE;
-
-  f.me = hd_store_lock_me (self, error);
-  ok = f.me != NULL && hd_rules_check_file_mail (f.me, error) && find_filed (&f, &found, error);
-  if (ok && found)
-    {
-      hd_store_rollback (self);
-      filing_clear (&f);
-      return TRUE;
-    }
-
-  ok = ok && run (self, "SAVEPOINT filing", error) && file_locked (&f, error) &&
-       hd_store_commit (self, error);
-  if (!ok)
-    {
-      hd_store_rollback (self);
-      hd_mail_filing_clear (filing);
-    }
-  filing_clear (&f);
-  return ok;
+  return hd_store_file_mail_batch (self, &msg, 1, filing, error);
 }
 
 /* Filing by hand */

@@ -397,6 +397,11 @@ gboolean       hd_store_file_mail         (HdStore               *self,
                                            const HdMailMessage   *msg,
                                            HdMailFiling          *filing,
                                            GError               **error);
+gboolean       hd_store_file_mail_batch   (HdStore               *self,
+                                           const HdMailMessage * const *msgs,
+                                           guint                  n_msgs,
+                                           HdMailFiling          *filings,
+                                           GError               **error);
 GPtrArray     *hd_store_list_not_filed    (HdStore               *self,
                                            GError               **error);
 GBytes        *hd_store_get_mail_original (HdStore               *self,
