@@ -159,15 +159,31 @@ mark_pending (Fetch   *f,
   return TRUE;
 }
 
+/* Messages read from the server and not filed yet. */
+typedef struct {
+  GArray    *uids;
+  GPtrArray *msgs;   /* HdMailMessage, one per UID */
+  gsize      bytes;
+} Chunk;
+
+static void
+chunk_clear (Chunk *chunk)
+{
+  g_array_set_size (chunk->uids, 0);
+  g_ptr_array_set_size (chunk->msgs, 0);
+  chunk->bytes = 0;
+}
+
+/* Reads message @uid into @chunk; one too large or gone meanwhile is left
+ * in the mailbox (and not marked). */
 static gboolean
-file_one (Fetch   *f,
-          guint32  uid,
-          GError **error)
+fetch_one (Fetch   *f,
+           guint32  uid,
+           Chunk   *chunk,
+           GError **error)
 {
   g_autoptr(GBytes) raw = NULL;
-  g_autoptr(HdMailMessage) msg = NULL;
   g_autoptr(GError) local = NULL;
-  HdMailFiling filing;
 
   raw = hd_imap_session_fetch (f->imap, f->uidvalidity, uid, HD_MAIL_MAX_MESSAGE_BYTES,
                                f->cancellable, &local);
@@ -184,31 +200,84 @@ file_one (Fetch   *f,
       return FALSE;
     }
   f->report->fetched++;
+  chunk->bytes += g_bytes_get_size (raw);
+  g_array_append_val (chunk->uids, uid);
+  g_ptr_array_add (chunk->msgs, hd_mail_parse (raw));
+  return TRUE;
+}
 
-  msg = hd_mail_parse (raw);
-  g_clear_pointer (&raw, g_bytes_unref);
-  if (!hd_store_file_mail (f->store, msg, &filing, error))
-    return FALSE;
-  switch (filing.outcome)
+static void
+count_outcome (HdMailPassReport   *report,
+               const HdMailFiling *filing)
+{
+  switch (filing->outcome)
     {
     case HD_MAIL_FILED_TICKET:
-      f->report->tickets++;
+      report->tickets++;
       break;
     case HD_MAIL_FILED_REPLY:
-      f->report->replies++;
+      report->replies++;
       break;
     case HD_MAIL_NOT_FILED:
-      f->report->not_filed++;
+      report->not_filed++;
       break;
     case HD_MAIL_ALREADY_FILED:
-      f->report->already_filed++;
+      report->already_filed++;
       break;
     default:
       break;
     }
-  hd_mail_filing_clear (&filing);
-  g_array_append_val (f->pending, uid);
+}
+
+/* The chunk's messages filed in one transaction, then owed their marks. */
+static gboolean
+file_chunk (Fetch   *f,
+            Chunk   *chunk,
+            GError **error)
+{
+  guint n = chunk->msgs->len;
+  g_autofree HdMailFiling *filings = g_new0 (HdMailFiling, MAX (n, 1));
+
+  if (n == 0)
+    return TRUE;
+  if (!hd_store_file_mail_batch (f->store, (const HdMailMessage * const *) chunk->msgs->pdata, n,
+                                 filings, error))
+    return FALSE;
+  f->report->commits++;
+  for (guint i = 0; i < n; i++)
+    {
+      count_outcome (f->report, &filings[i]);
+      hd_mail_filing_clear (&filings[i]);
+      g_array_append_val (f->pending, g_array_index (chunk->uids, guint32, i));
+      if (f->func != NULL)
+        f->func (f->report, f->user_data);
+    }
+  chunk_clear (chunk);
   return TRUE;
+}
+
+/* Reads the messages @uids names from @at on until the chunk is full,
+ * files them, and marks what is owed when enough is. The network is
+ * read outside the transaction, which holds the file's lock only while
+ * the messages are written. */
+static gboolean
+fetch_chunk (Fetch   *f,
+             GArray  *uids,
+             guint   *at,
+             Chunk   *chunk,
+             GError **error)
+{
+  while (*at < uids->len && chunk->msgs->len < HD_MAIL_FILE_BATCH &&
+         chunk->bytes < HD_MAIL_FILE_BATCH_BYTES)
+    {
+      if (g_cancellable_set_error_if_cancelled (f->cancellable, error) ||
+          !fetch_one (f, g_array_index (uids, guint32, *at), chunk, error))
+        return FALSE;
+      (*at)++;
+    }
+  if (!lease_renew_if_due (f->lease, f->report, error) || !file_chunk (f, chunk, error))
+    return FALSE;
+  return f->pending->len < HD_MAIL_MARK_BATCH || mark_pending (f, error);
 }
 
 /* The folder listed, filed and marked, then listed again until a listing
@@ -221,6 +290,10 @@ fetch_folder (Fetch   *f,
               GError **error)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  g_autoptr(GArray) fresh = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GPtrArray) msgs = g_ptr_array_new_with_free_func ((GDestroyNotify) hd_mail_message_free);
+  g_autoptr(GArray) chunk_uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  Chunk chunk = { chunk_uids, msgs, 0 };
   gboolean changed = FALSE;
 
   if (!hd_imap_session_open (f->imap, f->cancellable, error))
@@ -233,29 +306,19 @@ fetch_folder (Fetch   *f,
   for (;;)
     {
       g_autoptr(GArray) uids = hd_imap_session_list_unhandled (f->imap, f->cancellable, error);
-      guint fresh = 0;
 
       if (uids == NULL)
         return FALSE;
+      g_array_set_size (fresh, 0);
       for (guint i = 0; i < uids->len; i++)
-        {
-          guint32 uid = g_array_index (uids, guint32, i);
-
-          if (!g_hash_table_add (seen, GUINT_TO_POINTER (uid)))
-            continue;
-          fresh++;
-          if (g_cancellable_set_error_if_cancelled (f->cancellable, error) ||
-              !lease_renew_if_due (f->lease, f->report, error) ||
-              !file_one (f, uid, error))
-            return FALSE;
-          if (f->pending->len >= HD_MAIL_MARK_BATCH && !mark_pending (f, error))
-            return FALSE;
-          if (f->func != NULL)
-            f->func (f->report, f->user_data);
-        }
+        if (g_hash_table_add (seen, GUINT_TO_POINTER (g_array_index (uids, guint32, i))))
+          g_array_append_val (fresh, g_array_index (uids, guint32, i));
+      for (guint at = 0; at < fresh->len;)
+        if (!fetch_chunk (f, fresh, &at, &chunk, error))
+          return FALSE;
       if (!mark_pending (f, error))
         return FALSE;
-      if (fresh == 0)
+      if (fresh->len == 0)
         return TRUE;
     }
 }

@@ -6,9 +6,9 @@
  * what is due. Each pass blocks: run it from a worker, with its own
  * HdStore, and cancel it through @cancellable.
  *
- * Fetching files each message in its own transaction (which stores its
- * Message-ID) and marks messages handled on the server only after those
- * commits, in batches. A desk killed between the two fetches the
+ * Fetching reads a few messages, files them in one transaction (each
+ * stored with its Message-ID beside its ticket or reply) and marks
+ * messages handled on the server only after those commits, in batches. A desk killed between the two fetches the
  * messages again next time, and the file recognises them: no second
  * ticket. A folder whose UIDVALIDITY changed is listed again, for the
  * same reason safely.
@@ -32,6 +32,12 @@ G_BEGIN_DECLS
  * a pass renews it every third of that. */
 #define HD_MAIL_LEASE_SECONDS 120
 
+/* Messages filed in one transaction, at most, and the bytes they may
+ * bring together before they are filed: one commit's wait for the disk
+ * is shared by many messages, and the file stays locked only as long as
+ * writing them takes. */
+#define HD_MAIL_FILE_BATCH 25
+#define HD_MAIL_FILE_BATCH_BYTES ((gsize) 16 * 1024 * 1024)
 /* Messages marked handled on the server at a time. */
 #define HD_MAIL_MARK_BATCH 50
 
@@ -49,6 +55,7 @@ typedef struct {
   guint     already_filed;
   guint     marked;
   guint     skipped;       /* too large, or gone from the folder meanwhile */
+  guint     commits;       /* transactions the messages were filed in */
   gboolean  uidvalidity_changed;
   /* Sending */
   guint     sent;
