@@ -36,6 +36,11 @@ void           hd_test_imap_append_to    (HdTestImap     *server,
                                           const char     *message);
 char          *hd_test_imap_flags        (HdTestImap     *server,
                                           guint32         uid);
+void           hd_test_imap_deliver_many (HdTestImap     *server,
+                                          guint           n);
+void           hd_test_imap_add_flags_to_set (HdTestImap *server,
+                                              const char *uids,
+                                              const char *flags);
 void           hd_test_imap_add_flags    (HdTestImap     *server,
                                           guint32         uid,
                                           const char     *flags);

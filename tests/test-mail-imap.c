@@ -328,6 +328,59 @@ test_cancel_fetch (Server       *server,
   }
 }
 
+/* A folder far larger than one answer line of libcurl's holds, some
+ * of it handled, some deleted: listed whole and exactly. Set
+ * HELPDESK_TEST_MAIL_LARGE to try another size (100000). */
+static void
+test_list_large (Server       *server,
+                 gconstpointer data)
+{
+  const char *size = g_getenv ("HELPDESK_TEST_MAIL_LARGE");
+  guint n = size != NULL ? (guint) g_ascii_strtoull (size, NULL, 10) : 5000;
+  g_autoptr(HdImapSession) session = NULL;
+  g_autoptr(GArray) uids = NULL;
+  g_autoptr(GString) handled = g_string_new (NULL);
+  g_autoptr(GString) deleted = g_string_new (NULL);
+  guint expected = 0;
+  gint64 start;
+
+  if (server->imap == NULL)
+    return;
+  hd_test_imap_deliver_many (server->imap, n);
+  session = open_session (server);
+  for (guint uid = 1; uid <= n; uid++)
+    {
+      GString *set = uid % 7 == 0 ? handled : uid % 11 == 0 ? deleted : NULL;
+
+      if (set == NULL)
+        expected++;
+      else
+        g_string_append_printf (set, "%s%u", set->len > 0 ? "," : "", uid);
+      /* Commands of a few kilobytes each. */
+      if (handled->len > 4000 || uid == n)
+        {
+          hd_test_imap_add_flags_to_set (server->imap, handled->str, "\\Seen " HD_IMAP_KEYWORD);
+          g_string_truncate (handled, 0);
+        }
+      if (deleted->len > 4000 || uid == n)
+        {
+          hd_test_imap_add_flags_to_set (server->imap, deleted->str, "\\Deleted");
+          g_string_truncate (deleted, 0);
+        }
+    }
+
+  start = g_get_monotonic_time ();
+  uids = list_unhandled (session);
+  g_test_message ("%u messages listed in %.0f ms", n, (g_get_monotonic_time () - start) / 1000.0);
+  g_assert_cmpuint (uids->len, ==, expected);
+  for (guint i = 0, uid = 1; i < uids->len; i++, uid++)
+    {
+      while (uid % 7 == 0 || (uid % 11 == 0))
+        uid++;
+      g_assert_cmpuint (g_array_index (uids, guint32, i), ==, uid);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -339,6 +392,7 @@ main (int   argc,
   ADD ("/mail/imap/fetch-and-mark", test_fetch_and_mark);
   ADD ("/mail/imap/seen-by-a-person", test_seen_by_a_person);
   ADD ("/mail/imap/many-marked", test_many_marked);
+  ADD ("/mail/imap/list-large", test_list_large);
   ADD ("/mail/imap/too-large", test_too_large);
   ADD ("/mail/imap/gone", test_gone);
   ADD ("/mail/imap/uidvalidity", test_uidvalidity);

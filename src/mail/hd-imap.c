@@ -25,6 +25,13 @@
 
 /* UIDs per UID STORE, so that a command line stays short. */
 #define STORE_CHUNK 500
+/* Messages per UID SEARCH, at most, and positions per search for the
+ * UIDs that bound them. libcurl (up to 8.x) keeps only the first 40 bytes
+ * of an answer line longer than half its buffer, 8 KiB by default, when
+ * the line fills a whole read ("Excessive server response line length
+ * received ... Stripping"): a "* SEARCH" of thousands of UIDs came back
+ * with 14. At most 500 UIDs of 10 digits each keep a line under 5.5 KiB. */
+#define SEARCH_WINDOW 500
 /* The most answer text a command of our own may bring (UID SEARCH of a
  * very large folder). */
 #define MAX_ANSWER (64 * 1024 * 1024)
@@ -42,6 +49,7 @@ struct _HdImapSession
   char        *folder_path;   /* escaped for the URL */
   char        *folder_quoted; /* as an IMAP string */
   guint32      uidvalidity;
+  guint32      exists;        /* messages in the folder when last opened */
   gboolean     keyword;       /* $HelpdeskFiled can be set */
   FolderState  state;
 };
@@ -201,6 +209,27 @@ find_number (const char *answer,
   return g_ascii_strtoull (at + strlen (code), NULL, 10);
 }
 
+/* The "* N EXISTS" of a SELECT or EXAMINE. */
+static guint32
+count_exists (const char *answer)
+{
+  for (const char *line = answer; line != NULL && *line != '\0';)
+    {
+      char *end;
+      guint64 n;
+
+      if (g_str_has_prefix (line, "* "))
+        {
+          n = g_ascii_strtoull (line + 2, &end, 10);
+          if (end != line + 2 && g_ascii_strncasecmp (end, " EXISTS", 7) == 0)
+            return (guint32) MIN (n, G_MAXUINT32);
+        }
+      line = strchr (line, '\n');
+      line = line != NULL ? line + 1 : NULL;
+    }
+  return 0;
+}
+
 static gboolean
 permits_keywords (const char *answer)
 {
@@ -259,6 +288,7 @@ open_folder (HdImapSession *self,
       return set_command_error (self, CURLE_REMOTE_FILE_NOT_FOUND, error), FALSE;
     }
   self->uidvalidity = (guint32) uidvalidity;
+  self->exists = count_exists ((const char *) answer->data);
   if (read_write)
     self->keyword = permits_keywords ((const char *) answer->data);
   self->state = read_write ? FOLDER_READ_WRITE : FOLDER_READ_ONLY;
@@ -334,8 +364,68 @@ compare_uids (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
+/* The UIDs @criteria find, each at least @from (a UID set "a:*" finds
+ * the last message even when its UID is below a). */
+static GArray *
+search (HdImapSession *self,
+        const char    *criteria,
+        guint32        from,
+        GCancellable  *cancellable,
+        GError       **error)
+{
+  g_autofree char *url = folder_url (self, NULL);
+  g_autofree char *command = g_strdup_printf ("UID SEARCH %s", criteria);
+  g_autoptr(GByteArray) answer = NULL;
+  g_autoptr(GArray) found = NULL;
+  GArray *uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  CURLcode result;
+
+  answer = run_command (self, url, command, cancellable, &result);
+  if (answer == NULL)
+    {
+      g_array_unref (uids);
+      return set_command_error (self, result, error), NULL;
+    }
+  found = parse_search ((const char *) answer->data);
+  for (guint i = 0; i < found->len; i++)
+    if (g_array_index (found, guint32, i) >= from)
+      g_array_append_val (uids, g_array_index (found, guint32, i));
+  return uids;
+}
+
+/* The UIDs of every SEARCH_WINDOW-th message: the ends of the windows
+ * searched, each answer no longer than a window. */
+static GArray *
+window_ends (HdImapSession *self,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  GArray *ends = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  for (guint32 first = SEARCH_WINDOW; first < self->exists;
+       first += SEARCH_WINDOW * SEARCH_WINDOW)
+    {
+      g_autoptr(GString) positions = g_string_new (NULL);
+      g_autoptr(GArray) uids = NULL;
+
+      for (guint32 n = first; n < self->exists && n < first + SEARCH_WINDOW * SEARCH_WINDOW;
+           n += SEARCH_WINDOW)
+        g_string_append_printf (positions, "%s%u", positions->len > 0 ? "," : "", n);
+      uids = search (self, positions->str, 0, cancellable, error);
+      if (uids == NULL)
+        return g_array_unref (ends), NULL;
+      g_array_append_vals (ends, uids->data, uids->len);
+    }
+  g_array_sort (ends, compare_uids);
+  return ends;
+}
+
 /**
  * hd_imap_session_list_unhandled:
+ *
+ * Lists the folder in windows of at most SEARCH_WINDOW messages, by UID
+ * so that messages expunged meanwhile move no window; the last window is
+ * open, for what arrives while the others are searched.
  *
  * Returns: (transfer full) (element-type guint32): the UIDs of the
  *   messages not yet marked handled (nor deleted), oldest first, under
@@ -346,27 +436,40 @@ hd_imap_session_list_unhandled (HdImapSession *self,
                                 GCancellable  *cancellable,
                                 GError       **error)
 {
-  g_autofree char *url = NULL;
-  g_autoptr(GByteArray) answer = NULL;
-  GArray *uids;
-  CURLcode result;
+  const char *unhandled = self->keyword ? "UNDELETED NOT KEYWORD " HD_IMAP_KEYWORD
+                                        : "UNDELETED UNSEEN";
+  g_autoptr(GArray) ends = NULL;
+  g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  guint32 from = 1;
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  if (!check_uidvalidity (self, self->uidvalidity, error))
+  /* Opened afresh: its count of messages now, its UIDVALIDITY checked. */
+  if (!check_uidvalidity (self, self->uidvalidity, error) ||
+      !open_folder (self, TRUE, cancellable, error))
     return NULL;
-  url = folder_url (self, NULL);
-  answer = run_command (self, url,
-                        self->keyword ? "UID SEARCH UNDELETED NOT KEYWORD " HD_IMAP_KEYWORD
-                                      : "UID SEARCH UNDELETED UNSEEN",
-                        cancellable, &result);
-  if (answer == NULL)
-    return set_command_error (self, result, error), NULL;
-  /* libcurl selected the folder for this command, read-write. */
-  self->state = FOLDER_READ_WRITE;
-  uids = parse_search ((const char *) answer->data);
+  ends = window_ends (self, cancellable, error);
+  if (ends == NULL)
+    return NULL;
+
+  for (guint i = 0; i <= ends->len; i++)
+    {
+      guint32 to = i < ends->len ? g_array_index (ends, guint32, i) : 0;
+      g_autofree char *criteria = NULL;
+      g_autoptr(GArray) found = NULL;
+
+      if (i < ends->len && to < from)
+        continue;
+      criteria = to != 0 ? g_strdup_printf ("UID %u:%u %s", from, to, unhandled)
+                         : g_strdup_printf ("UID %u:* %s", from, unhandled);
+      found = search (self, criteria, from, cancellable, error);
+      if (found == NULL)
+        return NULL;
+      g_array_append_vals (uids, found->data, found->len);
+      from = to + 1;
+    }
   g_array_sort (uids, compare_uids);
-  return uids;
+  return g_steal_pointer (&uids);
 }
 
 /**

@@ -282,9 +282,7 @@ fetch_chunk (Fetch   *f,
 
 /* The folder listed, filed and marked, then listed again until a listing
  * names no message this pass has not looked at: what arrived meanwhile is
- * filed too, and a listing that came back short (libcurl has been seen
- * to hand over a long "* SEARCH" line cut after a few UIDs) costs one
- * more listing, never a message left for the next pass. */
+ * filed too. */
 static gboolean
 fetch_folder (Fetch   *f,
               GError **error)
