@@ -1073,12 +1073,12 @@ hd_test_smtp_message (HdTestSmtp *self,
   return g_bytes_new_take (data, length);
 }
 
-/* Its envelope, as JSON: {"mail_from": …, "rcpt_tos": […]}. */
-char *
-hd_test_smtp_envelope (HdTestSmtp *self,
-                       guint       n)
+static char *
+message_text (HdTestSmtp *self,
+              guint       n,
+              const char *kind)
 {
-  g_autofree char *path = message_path (self, n, "json");
+  g_autofree char *path = message_path (self, n, kind);
   g_autoptr(GError) error = NULL;
   char *text = NULL;
 
@@ -1087,6 +1087,21 @@ hd_test_smtp_envelope (HdTestSmtp *self,
   return text;
 }
 
+/* The client's address and port that brought message @n: its connection. */
+char *
+hd_test_smtp_connection (HdTestSmtp *self,
+                         guint       n)
+{
+  return message_text (self, n, "peer");
+}
+
+/* Its envelope, as JSON: {"mail_from": …, "rcpt_tos": […]}. */
+char *
+hd_test_smtp_envelope (HdTestSmtp *self,
+                       guint       n)
+{
+  return message_text (self, n, "json");
+}
 
 /* GNOME Online Accounts, played by python-dbusmock with the template
  * mail-servers/hd-goa-mock.py, on a bus of the test's own. */

@@ -77,6 +77,9 @@ HdMailSecurity hd_test_smtp_security     (HdTestSmtp     *sink);
 guint          hd_test_smtp_count        (HdTestSmtp     *sink);
 GBytes        *hd_test_smtp_message      (HdTestSmtp     *sink,
                                           guint           n);
+/* The client's address and port that brought message @n. */
+char          *hd_test_smtp_connection   (HdTestSmtp     *sink,
+                                          guint           n);
 char          *hd_test_smtp_envelope     (HdTestSmtp     *sink,
                                           guint           n);
 

@@ -138,6 +138,51 @@ test_refused_for_good (Sink         *sink,
 }
 
 static void
+session_send (HdSmtpSession *session,
+              const char    *to,
+              gboolean       taken)
+{
+  g_autoptr(GBytes) message = reply_message ();
+  g_autoptr(GError) error = NULL;
+  const char *recipients[] = { to, NULL };
+
+  g_assert_cmpint (hd_smtp_session_send (session, NULL, recipients, message, NULL, NULL, &error),
+                   ==, taken);
+  if (taken)
+    g_assert_no_error (error);
+  else
+    g_assert_error (error, HD_MAIL_ERROR, HD_MAIL_ERROR_SMTP_REFUSED);
+}
+
+/* Several messages over one connection; a refused one in between costs
+ * the connection (libcurl closes it after a failure), not the session. */
+static void
+test_session (Sink         *sink,
+              gconstpointer data)
+{
+  g_autoptr(HdSmtpSession) session = NULL;
+  g_autofree char *first = NULL, *second = NULL, *third = NULL, *fourth = NULL;
+
+  if (sink->account == NULL)
+    return;
+  session = hd_smtp_session_new (sink->account, HD_TEST_MAIL_PASSWORD);
+  session_send (session, "ann@office.test", TRUE);
+  session_send (session, "bob@office.test", TRUE);
+  session_send (session, "refuse-me@office.test", FALSE);
+  session_send (session, "carl@office.test", TRUE);
+  session_send (session, "dora@office.test", TRUE);
+  g_assert_cmpuint (hd_test_smtp_count (sink->smtp), ==, 4);
+
+  first = hd_test_smtp_connection (sink->smtp, 1);
+  second = hd_test_smtp_connection (sink->smtp, 2);
+  third = hd_test_smtp_connection (sink->smtp, 3);
+  fourth = hd_test_smtp_connection (sink->smtp, 4);
+  g_assert_cmpstr (first, ==, second);
+  g_assert_cmpstr (third, ==, fourth);
+  g_assert_cmpstr (second, !=, third);
+}
+
+static void
 test_refused_for_now (Sink         *sink,
                       gconstpointer data)
 {
@@ -254,6 +299,7 @@ main (int   argc,
   ADD ("/mail/smtp/bare-newlines", HD_MAIL_SECURITY_STARTTLS, test_bare_newlines);
   ADD ("/mail/smtp/refused-for-good", HD_MAIL_SECURITY_STARTTLS, test_refused_for_good);
   ADD ("/mail/smtp/refused-for-now", HD_MAIL_SECURITY_STARTTLS, test_refused_for_now);
+  ADD ("/mail/smtp/session", HD_MAIL_SECURITY_STARTTLS, test_session);
   ADD ("/mail/smtp/some-refused", HD_MAIL_SECURITY_STARTTLS, test_some_refused);
   ADD ("/mail/smtp/server-down", HD_MAIL_SECURITY_STARTTLS, test_server_down);
   ADD ("/mail/smtp/bad-password", HD_MAIL_SECURITY_STARTTLS, test_bad_password);

@@ -444,8 +444,9 @@ is_server_error (const GError *error)
 /**
  * hd_mail_send_pass:
  *
- * Sends every outbox message due, each once, marking each sent, failed
- * or postponed (@report). When the server cannot be reached or refuses
+ * Sends every outbox message due, each once, over one connection as long
+ * as the server keeps it, marking each sent, failed or postponed
+ * (@report). When the server cannot be reached or refuses
  * the login, the messages claimed are postponed and the pass stops with
  * that error. Arguments as hd_mail_fetch_pass().
  */
@@ -461,6 +462,7 @@ hd_mail_send_pass (HdStore              *store,
                    GError              **error)
 {
   Lease lease = { store, holder, 0 };
+  g_autoptr(HdSmtpSession) smtp = NULL;  /* one connection for the pass */
   GError *stop = NULL;
 
   g_return_val_if_fail (HD_IS_STORE (store), FALSE);
@@ -500,8 +502,10 @@ hd_mail_send_pass (HdStore              *store,
           if (bytes == NULL)
             break;
           recipients = recipients_of (out);
-          if (hd_smtp_send (account, password, NULL, (const char * const *) recipients, bytes,
-                            &receipt, cancellable, &local))
+          if (smtp == NULL)
+            smtp = hd_smtp_session_new (account, password);
+          if (hd_smtp_session_send (smtp, NULL, (const char * const *) recipients, bytes, &receipt,
+                                    cancellable, &local))
             outcome = HD_MAIL_SEND_SENT;
           else if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             {

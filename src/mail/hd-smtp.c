@@ -17,6 +17,9 @@
 #define HD_CURLOPT_RCPT_ALLOWFAILS CURLOPT_MAIL_RCPT_ALLLOWFAILS
 #endif
 
+/* Messages sent over one connection before a fresh one is made. */
+#define SESSION_MESSAGES 100
+
 typedef struct {
   GBytes        *bytes;
   gsize          offset;
@@ -201,8 +204,50 @@ set_transfer_options (CURL               *easy,
   curl_easy_setopt (easy, CURLOPT_READDATA, transfer);
 }
 
+struct _HdSmtpSession
+{
+  HdMailAccount *account;
+  HdMailCurl    *curl;
+  guint          sent;  /* messages over the connection */
+};
+
 /**
- * hd_smtp_send:
+ * hd_smtp_session_new:
+ * @password: (nullable): %NULL when @account signs in through GNOME
+ *   Online Accounts
+ *
+ * Returns: (transfer full): a session for sending several messages over
+ *   one connection; it connects and logs in with the first
+ */
+HdSmtpSession *
+hd_smtp_session_new (const HdMailAccount *account,
+                     const char          *password)
+{
+  HdSmtpSession *self;
+  g_autofree char *url = NULL;
+
+  g_return_val_if_fail (hd_mail_account_has_login (account, password), NULL);
+
+  self = g_new0 (HdSmtpSession, 1);
+  self->account = hd_mail_account_copy (account);
+  self->curl = hd_mail_curl_new (account, TRUE, password);
+  url = hd_mail_curl_url (self->curl, NULL);
+  curl_easy_setopt (hd_mail_curl_get_handle (self->curl), CURLOPT_URL, url);
+  return self;
+}
+
+void
+hd_smtp_session_free (HdSmtpSession *self)
+{
+  if (self == NULL)
+    return;
+  hd_mail_curl_free (self->curl);
+  hd_mail_account_free (self->account);
+  g_free (self);
+}
+
+/**
+ * hd_smtp_session_send:
  * @sender: (nullable): the envelope sender; %NULL for the account's
  *   address, "" for none (the null sender, "<>")
  * @recipients: the envelope recipients, bare addresses
@@ -210,13 +255,77 @@ set_transfer_options (CURL               *easy,
  * @receipt: (out) (optional): what the server answered, in success and in
  *   failure
  *
- * Sends @message once to @recipients. The server may take it for some
- * recipients and refuse others: that is success, with the refused ones
- * in @receipt. Blocks: call it from a worker.
+ * Sends @message once to @recipients, over the session's connection
+ * when it is still open (libcurl keeps it between messages, and closes
+ * it after a failure), else over a new one. The server may take it for
+ * some recipients and refuse others: that is success, with the refused
+ * ones in @receipt. Blocks: call it from a worker.
  *
  * Returns: whether the server took the message for at least one
  *   recipient. %HD_MAIL_ERROR_SMTP_REFUSED means it never will;
  *   hd_mail_error_is_temporary() tells what is worth trying again.
+ */
+gboolean
+hd_smtp_session_send (HdSmtpSession       *self,
+                      const char          *sender,
+                      const char * const  *recipients,
+                      GBytes              *message,
+                      HdSmtpReceipt      **receipt,
+                      GCancellable        *cancellable,
+                      GError             **error)
+{
+  CURL *easy;
+  g_autoptr(HdSmtpReceipt) answer = receipt_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  struct curl_slist *list;
+  Transfer transfer = { 0, };
+  CURLcode result;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (recipients != NULL && message != NULL, FALSE);
+
+  sender = sender != NULL ? sender : self->account->address;
+  if (!hd_mail_account_validate (self->account, error))
+    return FALSE;
+  if (!address_is_clean (sender))
+    return g_set_error (error, HD_MAIL_ERROR, HD_MAIL_ERROR_INVALID,
+                        _("“%s” is not an e-mail address."), sender), FALSE;
+  list = recipient_list (recipients, error);
+  if (list == NULL)
+    return FALSE;
+
+  bytes = with_crlf (message);
+  transfer = (Transfer) { bytes, 0, answer, NULL };
+  easy = hd_mail_curl_get_handle (self->curl);
+  /* Servers may refuse more messages on one connection than they like:
+   * every SESSION_MESSAGES-th closes it behind it. */
+  curl_easy_setopt (easy, CURLOPT_FORBID_REUSE, (long) ((self->sent + 1) % SESSION_MESSAGES == 0));
+  set_transfer_options (easy, sender, list, &transfer);
+  hd_mail_curl_set_trace_func (self->curl, trace_cb, &transfer);
+
+  result = hd_mail_curl_run (self->curl, cancellable);
+  hd_mail_curl_set_trace_func (self->curl, NULL, NULL);
+  curl_easy_setopt (easy, CURLOPT_MAIL_RCPT, NULL);
+  curl_easy_setopt (easy, CURLOPT_READDATA, NULL);
+  g_free (answer->reply);
+  answer->reply = g_strdup (hd_mail_curl_get_reply (self->curl));
+  if (result != CURLE_OK)
+    set_send_error (self->curl, result, answer, error);
+  else
+    self->sent++;
+
+  g_free (transfer.recipient);
+  curl_slist_free_all (list);
+  if (receipt != NULL)
+    *receipt = g_steal_pointer (&answer);
+  return result == CURLE_OK;
+}
+
+/**
+ * hd_smtp_send:
+ *
+ * Sends one message over a connection of its own: see
+ * hd_smtp_session_send().
  */
 gboolean
 hd_smtp_send (const HdMailAccount *account,
@@ -228,46 +337,13 @@ hd_smtp_send (const HdMailAccount *account,
               GCancellable        *cancellable,
               GError             **error)
 {
-  g_autoptr(HdMailCurl) curl = NULL;
-  g_autoptr(HdSmtpReceipt) answer = receipt_new ();
-  g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *url = NULL;
-  struct curl_slist *list;
-  Transfer transfer = { 0, };
-  CURLcode result;
+  g_autoptr(HdSmtpSession) session = NULL;
 
   g_return_val_if_fail (hd_mail_account_has_login (account, password), FALSE);
   g_return_val_if_fail (recipients != NULL && message != NULL, FALSE);
 
-  sender = sender != NULL ? sender : account->address;
-  if (!hd_mail_account_validate (account, error))
-    return FALSE;
-  if (!address_is_clean (sender))
-    return g_set_error (error, HD_MAIL_ERROR, HD_MAIL_ERROR_INVALID,
-                        _("“%s” is not an e-mail address."), sender), FALSE;
-  list = recipient_list (recipients, error);
-  if (list == NULL)
-    return FALSE;
-
-  bytes = with_crlf (message);
-  transfer = (Transfer) { bytes, 0, answer, NULL };
-  curl = hd_mail_curl_new (account, TRUE, password);
-  url = hd_mail_curl_url (curl, NULL);
-  curl_easy_setopt (hd_mail_curl_get_handle (curl), CURLOPT_URL, url);
-  set_transfer_options (hd_mail_curl_get_handle (curl), sender, list, &transfer);
-  hd_mail_curl_set_trace_func (curl, trace_cb, &transfer);
-
-  result = hd_mail_curl_run (curl, cancellable);
-  g_free (answer->reply);
-  answer->reply = g_strdup (hd_mail_curl_get_reply (curl));
-  if (result != CURLE_OK)
-    set_send_error (curl, result, answer, error);
-
-  g_free (transfer.recipient);
-  curl_slist_free_all (list);
-  if (receipt != NULL)
-    *receipt = g_steal_pointer (&answer);
-  return result == CURLE_OK;
+  session = hd_smtp_session_new (account, password);
+  return hd_smtp_session_send (session, sender, recipients, message, receipt, cancellable, error);
 }
 
 /**

@@ -1,4 +1,4 @@
-/* hd-smtp.h — sending one message over SMTP
+/* hd-smtp.h — sending messages over SMTP, one or many to a connection
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -29,6 +29,19 @@ typedef struct {
   GPtrArray *refused;
 } HdSmtpReceipt;
 
+typedef struct _HdSmtpSession HdSmtpSession;
+
+HdSmtpSession *hd_smtp_session_new  (const HdMailAccount *account,
+                                     const char          *password);
+void           hd_smtp_session_free (HdSmtpSession       *self);
+gboolean       hd_smtp_session_send (HdSmtpSession       *self,
+                                     const char          *sender,
+                                     const char * const  *recipients,
+                                     GBytes              *message,
+                                     HdSmtpReceipt      **receipt,
+                                     GCancellable        *cancellable,
+                                     GError             **error);
+
 gboolean hd_smtp_send         (const HdMailAccount *account,
                                const char          *password,
                                const char          *sender,
@@ -44,5 +57,6 @@ gboolean hd_smtp_check        (const HdMailAccount *account,
 void     hd_smtp_receipt_free (HdSmtpReceipt       *receipt);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdSmtpReceipt, hd_smtp_receipt_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HdSmtpSession, hd_smtp_session_free)
 
 G_END_DECLS

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # An SMTP server for Helpdesk's tests, on 127.0.0.1: it keeps every message
 # it takes as FOLDER/NNNNNN.eml (the bytes as they arrived, dot-stuffing
-# undone) and FOLDER/NNNNNN.json (envelope sender and recipients), the .eml
+# undone), FOLDER/NNNNNN.json (envelope sender and recipients) and
+# FOLDER/NNNNNN.peer (the client's address and port: its connection), the .eml
 # written last. Recipients whose name starts with "refuse" get a 550,
 # "later" a 451; with --user and --password it asks for a login, and with
 # --token (any number) it also takes AUTH XOAUTH2 with one of those tokens
@@ -41,6 +42,8 @@ class Sink:
         base = os.path.join(self.folder, '%06d' % self.count)
         with open(base + '.json', 'w') as f:
             json.dump({'mail_from': envelope.mail_from, 'rcpt_tos': envelope.rcpt_tos}, f)
+        with open(base + '.peer', 'w') as f:
+            f.write('%s:%d' % tuple(session.peer[:2]))
         with open(base + '.tmp', 'wb') as f:
             f.write(envelope.original_content)
         os.rename(base + '.tmp', base + '.eml')
