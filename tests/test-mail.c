@@ -791,7 +791,7 @@ test_not_filed (Desk          *desk,
     g_autoptr(GError) error = NULL;
     HdMailNotFiled *last;
 
-    list = hd_store_list_not_filed (desk->disp, &error);
+    list = hd_store_list_not_filed (desk->disp, NULL, 100, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (list->len, ==, 4);
     last = g_ptr_array_index (list, list->len - 1);
@@ -802,7 +802,7 @@ test_not_filed (Desk          *desk,
     g_assert_no_error (error);
     g_assert_true (g_bytes_equal (original, expected));
 
-    g_assert_null (hd_store_list_not_filed (req, &error));
+    g_assert_null (hd_store_list_not_filed (req, NULL, 100, &error));
     g_assert_error (error, HD_ERROR, HD_ERROR_PERMISSION_DENIED);
   }
   hd_mail_filing_clear (&own);
@@ -847,7 +847,7 @@ test_not_filed_makes_nobody (Desk          *desk,
   /* The dispatcher files the spam by hand: now its sender is a requester
    * and its Cc a participant. */
   {
-    g_autoptr(GPtrArray) list = hd_store_list_not_filed (desk->disp, &error);
+    g_autoptr(GPtrArray) list = hd_store_list_not_filed (desk->disp, NULL, 100, &error);
     gint64 row = 0;
 
     g_assert_no_error (error);
@@ -871,6 +871,64 @@ test_not_filed_makes_nobody (Desk          *desk,
 /* The dispatcher files by hand what was not filed: a mailing-list
  * message as a new ticket, an out-of-office answer into ticket #1; what
  * she dismisses leaves the list and stays known. */
+/* The list of messages not filed, page by page: newest first, each once,
+ * among messages filed in one transaction too (the same time). */
+static void
+test_not_filed_pages (Desk          *desk,
+                      gconstpointer  data)
+{
+  g_autoptr(GPtrArray) msgs = g_ptr_array_new_with_free_func ((GDestroyNotify) hd_mail_message_free);
+  HdMailFiling filings[7];
+  g_autoptr(GError) error = NULL;
+  const HdMailNotFiled *after = NULL;
+  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  gint64 newest = G_MAXINT64;
+  guint seen = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (filings); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("ooo-page-%u@example.org", i);
+      g_autoptr(GBytes) raw = reply_mail ("Rita <rita@example.org>", id, NULL, NULL, "Away",
+                                          "Auto-Submitted: auto-replied\n", "Away.");
+
+      g_ptr_array_add (msgs, hd_mail_parse (raw));
+    }
+  /* Four at one time, then three at another. */
+  g_assert_true (hd_store_file_mail_batch (desk->disp, (const HdMailMessage * const *) msgs->pdata,
+                                           4, filings, &error));
+  g_assert_true (hd_store_file_mail_batch (desk->disp,
+                                           (const HdMailMessage * const *) msgs->pdata + 4, 3,
+                                           filings + 4, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (filings); i++)
+    {
+      g_assert_cmpint (filings[i].outcome, ==, HD_MAIL_NOT_FILED);
+      hd_mail_filing_clear (&filings[i]);
+    }
+
+  for (;;)
+    {
+      GPtrArray *page = hd_store_list_not_filed (desk->disp, after, 3, &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (pages, page);
+      for (guint i = 0; i < page->len; i++)
+        {
+          HdMailNotFiled *item = g_ptr_array_index (page, i);
+
+          /* Newest first: by time, then by row among the same time. */
+          g_assert_cmpint (item->row, <, newest);
+          newest = item->row;
+          seen++;
+        }
+      if (page->len < 3)
+        break;
+      after = g_ptr_array_index (page, page->len - 1);
+    }
+  g_assert_cmpuint (pages->len, ==, 3);
+  g_assert_cmpuint (seen, ==, 7);
+}
+
 static void
 test_file_by_hand (Desk          *desk,
                    gconstpointer  data)
@@ -931,7 +989,7 @@ test_file_by_hand (Desk          *desk,
   g_assert_false (hd_store_dismiss_not_filed (desk->disp, junk.message_row, &error));
   g_assert_error (error, HD_ERROR, HD_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  left = hd_store_list_not_filed (desk->disp, &error);
+  left = hd_store_list_not_filed (desk->disp, NULL, 100, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (left->len, ==, 0);
 
@@ -1480,6 +1538,7 @@ main (int   argc,
   ADD ("/mail/file/internal-note", test_internal_note);
   ADD ("/mail/file/reply-reopens-resolved", test_reply_reopens_resolved);
   ADD ("/mail/file/not-filed", test_not_filed);
+  ADD ("/mail/file/not-filed-pages", test_not_filed_pages);
   ADD ("/mail/file/bounce", test_bounce);
   ADD ("/mail/file/by-hand", test_file_by_hand);
   ADD ("/mail/outbox/retry", test_outbox_retry);

@@ -1651,31 +1651,68 @@ hd_store_retry_outgoing (HdStore  *self,
 
 /* Not filed, and originals */
 
+static sqlite3_stmt *
+prepare_not_filed (HdStore              *self,
+                   const HdMailNotFiled *after,
+                   guint                 limit,
+                   GError              **error)
+{
+  sqlite3_stmt *stmt;
+
+  /* Keyset paging: the partial index on stored_at ends each entry with
+   * the row id, so a page seeks to its first row and costs only its own,
+   * however deep it is. */
+  if (after != NULL)
+    stmt = hd_store_prepare (self, "SELECT id, from_addr, from_name, subject, not_filed_reason,"
+                             " stored_at, ticket_id FROM mail_messages"
+                             " WHERE not_filed_reason IS NOT NULL AND (stored_at, id) < (?, ?)"
+                             " ORDER BY stored_at DESC, id DESC LIMIT ?", error);
+  else
+    stmt = hd_store_prepare (self, "SELECT id, from_addr, from_name, subject, not_filed_reason,"
+                             " stored_at, ticket_id FROM mail_messages"
+                             " WHERE not_filed_reason IS NOT NULL"
+                             " ORDER BY stored_at DESC, id DESC LIMIT ?3", error);
+  if (stmt == NULL)
+    return NULL;
+  if (after != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, after->stored_at);
+      sqlite3_bind_int64 (stmt, 2, after->row);
+    }
+  sqlite3_bind_int64 (stmt, 3, limit);
+  return stmt;
+}
+
 /**
  * hd_store_list_not_filed:
+ * @after: (nullable): the last message of the page before; %NULL for
+ *   the first page
+ * @limit: the most messages to return
  *
- * The received messages that were not filed, newest first, each with
- * the reason, for the dispatcher to look through. Staff only.
+ * A page of the received messages that were not filed, newest first,
+ * each with the reason, for the dispatcher to look through: the ones
+ * after @after. Staff only.
  *
- * Returns: (transfer full) (element-type HdMailNotFiled):
+ * Returns: (transfer full) (element-type HdMailNotFiled): fewer than
+ *   @limit at the end
  */
 GPtrArray *
-hd_store_list_not_filed (HdStore  *self,
-                         GError  **error)
+hd_store_list_not_filed (HdStore              *self,
+                         const HdMailNotFiled *after,
+                         guint                 limit,
+                         GError              **error)
 {
-  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) hd_mail_not_filed_free);
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) hd_mail_not_filed_free);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
   g_return_val_if_fail (HD_IS_STORE (self), NULL);
+  g_return_val_if_fail (limit > 0, NULL);
 
   if (!hd_rules_check_file_mail (hd_store_get_me (self), error))
     return NULL;
 
-  stmt = hd_store_prepare (self, "SELECT id, from_addr, from_name, subject, not_filed_reason,"
-                           " stored_at, ticket_id FROM mail_messages"
-                           " WHERE not_filed_reason IS NOT NULL ORDER BY stored_at DESC, id DESC",
-                           error);
+  stmt = prepare_not_filed (self, after, limit, error);
   if (stmt == NULL)
     return NULL;
 
@@ -1690,14 +1727,14 @@ hd_store_list_not_filed (HdStore  *self,
       item->reason = g_strdup (hd_column_text (stmt, 4));
       item->stored_at = sqlite3_column_int64 (stmt, 5);
       item->ticket = sqlite3_column_int64 (stmt, 6);
-      g_ptr_array_add (all, item);
+      g_ptr_array_add (page, item);
     }
   if (rc != SQLITE_DONE)
     {
       hd_store_set_error_from_db (self, rc, error);
       return NULL;
     }
-  return g_steal_pointer (&all);
+  return g_steal_pointer (&page);
 }
 
 /**

@@ -403,6 +403,8 @@ gboolean       hd_store_file_mail_batch   (HdStore               *self,
                                            HdMailFiling          *filings,
                                            GError               **error);
 GPtrArray     *hd_store_list_not_filed    (HdStore               *self,
+                                           const HdMailNotFiled  *after,
+                                           guint                  limit,
                                            GError               **error);
 GBytes        *hd_store_get_mail_original (HdStore               *self,
                                            gint64                 message_row,
