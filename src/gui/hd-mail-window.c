@@ -20,12 +20,17 @@
 #include "hd-mail-window.h"
 #include "hd-mail.h"
 
+/* The messages not filed the window lists, newest first; the count says
+ * how many more there are. Each is a row, so the list stays short. */
+#define NOT_FILED_SHOWN 200
+
 struct _HdMailWindow
 {
   HdStackWindow          parent_instance;
 
   /* template widgets */
   AdwPreferencesGroup   *outbox_group;
+  AdwPreferencesGroup   *not_filed_group;
   GtkListBox            *failed_list;
   GtkListBox            *not_filed_list;
   AdwActionRow          *from_row;
@@ -37,6 +42,7 @@ struct _HdMailWindow
   GtkButton             *add_button;
 
   /* owned */
+  char                  *not_filed_about; /* the group's description, from the template */
   HdMailNotFiled        *showing;    /* the message the form shows */
   GCancellable          *original_cancellable;
 };
@@ -101,7 +107,7 @@ load_job (HdStore  *store,
 
   if (!hd_store_get_mail_summary (store, &loaded->summary, error) ||
       (loaded->failed = hd_store_list_failed_mail (store, error)) == NULL ||
-      (loaded->not_filed = hd_store_list_not_filed (store, error)) == NULL)
+      (loaded->not_filed = hd_store_list_not_filed (store, NULL, NOT_FILED_SHOWN, error)) == NULL)
     {
       loaded_free (loaded);
       return NULL;
@@ -200,6 +206,18 @@ loaded (HdStackWindow *stack_window,
   gtk_widget_set_visible (GTK_WIDGET (self->failed_list), l->failed->len > 0);
 
   clear_list (self->not_filed_list);
+  adw_preferences_group_set_description (self->not_filed_group, self->not_filed_about);
+  if (l->summary.not_filed > (int) l->not_filed->len)
+    {
+      /* Translators: the first %u is at most a few hundred */
+      g_autofree char *shown = g_strdup_printf (ngettext ("The newest %u of %d messages are listed.",
+                                                          "The newest %u of %d messages are listed.",
+                                                          l->summary.not_filed),
+                                                l->not_filed->len, l->summary.not_filed);
+      g_autofree char *about = g_strdup_printf ("%s %s", self->not_filed_about, shown);
+
+      adw_preferences_group_set_description (self->not_filed_group, about);
+    }
   for (guint i = 0; i < l->not_filed->len; i++)
     {
       HdMailNotFiled *item = l->not_filed->pdata[i];
@@ -433,6 +451,7 @@ hd_mail_window_dispose (GObject *object)
   g_cancellable_cancel (self->original_cancellable);
   g_clear_object (&self->original_cancellable);
   g_clear_pointer (&self->showing, hd_mail_not_filed_free);
+  g_clear_pointer (&self->not_filed_about, g_free);
 
   G_OBJECT_CLASS (hd_mail_window_parent_class)->dispose (object);
 }
@@ -460,6 +479,7 @@ hd_mail_window_class_init (HdMailWindowClass *klass)
                                                     "mail");
   gtk_widget_class_bind_template_child (widget_class, HdMailWindow, outbox_group);
   gtk_widget_class_bind_template_child (widget_class, HdMailWindow, failed_list);
+  gtk_widget_class_bind_template_child (widget_class, HdMailWindow, not_filed_group);
   gtk_widget_class_bind_template_child (widget_class, HdMailWindow, not_filed_list);
   gtk_widget_class_bind_template_child (widget_class, HdMailWindow, from_row);
   gtk_widget_class_bind_template_child (widget_class, HdMailWindow, subject_row);
@@ -480,6 +500,7 @@ hd_mail_window_init (HdMailWindow *self)
   GtkWidget *empty = adw_action_row_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->not_filed_about = g_strdup (adw_preferences_group_get_description (self->not_filed_group));
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (empty),
                                  _("Every message received was filed"));

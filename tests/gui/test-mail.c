@@ -205,6 +205,54 @@ count_tickets (HdStore *store)
   return n;
 }
 
+/* More messages not filed than the window lists: the newest, and how
+ * many there are. */
+static void
+test_mail_window_many (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(HdStore) store = NULL;
+  g_autoptr(GPtrArray) msgs = g_ptr_array_new_with_free_func ((GDestroyNotify) hd_mail_message_free);
+  g_autofree HdMailFiling *filings = g_new0 (HdMailFiling, 210);
+  g_autoptr(GError) error = NULL;
+  const char *about;
+  GtkWidget *window;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  store = mail_desk (&path);
+  for (guint i = 0; i < 210; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("From: Away %u <away%u@example.org>\n"
+                                               "To: " SUPPORT "\nSubject: Away\n"
+                                               "Message-ID: <away-%u@example.org>\n"
+                                               "Auto-Submitted: auto-replied\n\nAway.\n", i, i, i);
+      g_autoptr(GBytes) raw = g_bytes_new (text, strlen (text));
+
+      g_ptr_array_add (msgs, hd_mail_parse (raw));
+    }
+  g_assert_true (hd_store_file_mail_batch (store, (const HdMailMessage * const *) msgs->pdata,
+                                           msgs->len, filings, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < msgs->len; i++)
+    hd_mail_filing_clear (&filings[i]);
+
+  window = hd_mail_window_new (NULL, store);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_not_filed (window, 200);
+  about = adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (hd_find_named (window,
+                                                   ADW_TYPE_PREFERENCES_GROUP, "not_filed_group")));
+  g_assert_nonnull (strstr (about, "The newest 200 of 213 messages are listed."));
+  /* The newest first: the last filed. */
+  g_assert_nonnull (hd_find_row (hd_find_named (window, GTK_TYPE_LIST_BOX, "not_filed_list"),
+                                 ADW_TYPE_ACTION_ROW, "Away 209 <away209@example.org>"));
+  hd_wait_frames (window, 5);
+  g_free (hd_save_screenshot (window, "screenshot-mail-many.png"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_mail_window (void)
 {
@@ -580,6 +628,7 @@ main (int   argc,
   hd_mail_init ();
 
   g_test_add_func ("/gui/mail/window", test_mail_window);
+  g_test_add_func ("/gui/mail/window-many", test_mail_window_many);
   g_test_add_func ("/gui/mail/window-status", test_window_status);
   g_test_add_func ("/gui/mail/ticket", test_ticket_mail);
   g_test_add_func ("/gui/mail/window-status-requester", test_window_status_requester);
