@@ -162,16 +162,35 @@ mark_pending (Fetch   *f,
 /* Messages read from the server and not filed yet. */
 typedef struct {
   GArray    *uids;
-  GPtrArray *msgs;   /* HdMailMessage, one per UID */
+  GPtrArray *msgs;     /* HdMailMessage, one per UID */
   gsize      bytes;
+  guint      fetched;  /* for the report, counted where it is filed */
+  guint      skipped;
 } Chunk;
 
 static void
-chunk_clear (Chunk *chunk)
+chunk_init (Chunk *chunk)
+{
+  chunk->uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  chunk->msgs = g_ptr_array_new_with_free_func ((GDestroyNotify) hd_mail_message_free);
+  chunk->bytes = 0;
+  chunk->fetched = chunk->skipped = 0;
+}
+
+static void
+chunk_empty (Chunk *chunk)
 {
   g_array_set_size (chunk->uids, 0);
   g_ptr_array_set_size (chunk->msgs, 0);
   chunk->bytes = 0;
+  chunk->fetched = chunk->skipped = 0;
+}
+
+static void
+chunk_clear (Chunk *chunk)
+{
+  g_clear_pointer (&chunk->uids, g_array_unref);
+  g_clear_pointer (&chunk->msgs, g_ptr_array_unref);
 }
 
 /* Reads message @uid into @chunk; one too large or gone meanwhile is left
@@ -193,17 +212,83 @@ fetch_one (Fetch   *f,
           g_error_matches (local, HD_MAIL_ERROR, HD_MAIL_ERROR_GONE))
         {
           g_message ("Message %u of the mailbox left there: %s", uid, local->message);
-          f->report->skipped++;
+          chunk->skipped++;
           return TRUE;
         }
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
-  f->report->fetched++;
+  chunk->fetched++;
   chunk->bytes += g_bytes_get_size (raw);
   g_array_append_val (chunk->uids, uid);
   g_ptr_array_add (chunk->msgs, hd_mail_parse (raw));
   return TRUE;
+}
+
+/* Reads the messages @uids names from @at on until @chunk is full. */
+static gboolean
+read_chunk (Fetch   *f,
+            GArray  *uids,
+            guint   *at,
+            Chunk   *chunk,
+            GError **error)
+{
+  chunk_empty (chunk);
+  while (*at < uids->len && chunk->msgs->len < HD_MAIL_FILE_BATCH &&
+         chunk->bytes < HD_MAIL_FILE_BATCH_BYTES)
+    {
+      if (g_cancellable_set_error_if_cancelled (f->cancellable, error) ||
+          !fetch_one (f, g_array_index (uids, guint32, *at), chunk, error))
+        return FALSE;
+      (*at)++;
+    }
+  return TRUE;
+}
+
+/* The next chunk, read on a thread of its own while this one files the
+ * chunk before: the server's time and the file's overlap. The reader
+ * alone uses the IMAP session until it is joined. */
+typedef struct {
+  Fetch    *f;
+  GArray   *uids;
+  guint     at;
+  Chunk     chunk;
+  gboolean  ok;
+  GError   *error;
+  GThread  *thread;
+} Reader;
+
+static gpointer
+reader_run (gpointer data)
+{
+  Reader *r = data;
+
+  r->ok = read_chunk (r->f, r->uids, &r->at, &r->chunk, &r->error);
+  return NULL;
+}
+
+/* With no thread to be had, the chunk is read here and now. */
+static void
+reader_start (Reader *r)
+{
+  r->thread = g_thread_try_new ("hd-mail-read", reader_run, r, NULL);
+  if (r->thread == NULL)
+    reader_run (r);
+}
+
+/* Waits for the reader; its error, if any, unless @error is set already. */
+static gboolean
+reader_join (Reader  *r,
+             GError **error)
+{
+  if (r->thread != NULL)
+    g_thread_join (g_steal_pointer (&r->thread));
+  if (r->ok)
+    return TRUE;
+  if (error != NULL && *error == NULL)
+    g_propagate_error (error, g_steal_pointer (&r->error));
+  g_clear_error (&r->error);
+  return FALSE;
 }
 
 static void
@@ -238,9 +323,12 @@ file_chunk (Fetch   *f,
   guint n = chunk->msgs->len;
   g_autofree HdMailFiling *filings = g_new0 (HdMailFiling, MAX (n, 1));
 
+  f->report->fetched += chunk->fetched;
+  f->report->skipped += chunk->skipped;
   if (n == 0)
     return TRUE;
-  if (!hd_store_file_mail_batch (f->store, (const HdMailMessage * const *) chunk->msgs->pdata, n,
+  if (!lease_renew_if_due (f->lease, f->report, error) ||
+      !hd_store_file_mail_batch (f->store, (const HdMailMessage * const *) chunk->msgs->pdata, n,
                                  filings, error))
     return FALSE;
   f->report->commits++;
@@ -252,32 +340,45 @@ file_chunk (Fetch   *f,
       if (f->func != NULL)
         f->func (f->report, f->user_data);
     }
-  chunk_clear (chunk);
   return TRUE;
 }
 
-/* Reads the messages @uids names from @at on until the chunk is full,
- * files them, and marks what is owed when enough is. The network is
- * read outside the transaction, which holds the file's lock only while
- * the messages are written. */
+/* Files the messages @uids names, a chunk at a time, each chunk read
+ * while the one before is filed; marks what is owed whenever the reader
+ * is idle and enough is. */
 static gboolean
-fetch_chunk (Fetch   *f,
+file_listed (Fetch   *f,
              GArray  *uids,
-             guint   *at,
-             Chunk   *chunk,
              GError **error)
 {
-  while (*at < uids->len && chunk->msgs->len < HD_MAIL_FILE_BATCH &&
-         chunk->bytes < HD_MAIL_FILE_BATCH_BYTES)
+  Chunk current;
+  Reader next = { f, uids, 0, };
+  gboolean ok;
+
+  chunk_init (&current);
+  chunk_init (&next.chunk);
+  next.ok = TRUE;  /* no reader has failed */
+  ok = read_chunk (f, uids, &next.at, &current, error);
+  while (ok)
     {
-      if (g_cancellable_set_error_if_cancelled (f->cancellable, error) ||
-          !fetch_one (f, g_array_index (uids, guint32, *at), chunk, error))
-        return FALSE;
-      (*at)++;
+      Chunk filled = current;
+
+      if (next.at < uids->len)
+        reader_start (&next);
+      ok = file_chunk (f, &filled, error);
+      ok = reader_join (&next, error) && ok;
+      if (ok && f->pending->len >= HD_MAIL_MARK_BATCH)
+        ok = mark_pending (f, error);
+      if (!ok || (next.chunk.msgs->len == 0 && next.at >= uids->len && next.chunk.skipped == 0))
+        break;
+      /* The chunk read becomes the one to file; the filed one is reused. */
+      current = next.chunk;
+      next.chunk = filled;
+      chunk_empty (&next.chunk);
     }
-  if (!lease_renew_if_due (f->lease, f->report, error) || !file_chunk (f, chunk, error))
-    return FALSE;
-  return f->pending->len < HD_MAIL_MARK_BATCH || mark_pending (f, error);
+  chunk_clear (&current);
+  chunk_clear (&next.chunk);
+  return ok;
 }
 
 /* The folder listed, filed and marked, then listed again until a listing
@@ -289,9 +390,6 @@ fetch_folder (Fetch   *f,
 {
   g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
   g_autoptr(GArray) fresh = g_array_new (FALSE, FALSE, sizeof (guint32));
-  g_autoptr(GPtrArray) msgs = g_ptr_array_new_with_free_func ((GDestroyNotify) hd_mail_message_free);
-  g_autoptr(GArray) chunk_uids = g_array_new (FALSE, FALSE, sizeof (guint32));
-  Chunk chunk = { chunk_uids, msgs, 0 };
   gboolean changed = FALSE;
 
   if (!hd_imap_session_open (f->imap, f->cancellable, error))
@@ -311,9 +409,8 @@ fetch_folder (Fetch   *f,
       for (guint i = 0; i < uids->len; i++)
         if (g_hash_table_add (seen, GUINT_TO_POINTER (g_array_index (uids, guint32, i))))
           g_array_append_val (fresh, g_array_index (uids, guint32, i));
-      for (guint at = 0; at < fresh->len;)
-        if (!fetch_chunk (f, fresh, &at, &chunk, error))
-          return FALSE;
+      if (fresh->len > 0 && !file_listed (f, fresh, error))
+        return FALSE;
       if (!mark_pending (f, error))
         return FALSE;
       if (fresh->len == 0)
