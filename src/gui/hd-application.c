@@ -8,11 +8,21 @@
  * application holds itself once, outlives its windows and watches the last
  * file on. Launched again, it opens a window.
  *
+ * The mail goes the same way: the application owns one HdMailFetcher per
+ * helpdesk file, shared by every window on that file, and, while Helpdesk
+ * runs in the background, keeps the one of the file it watches for alerts,
+ * so that the mail is fetched and sent with no window open. Quitting
+ * cancels the runs under way and waits a little for them to let go of the
+ * mail lease, so that another desk takes over at once rather than when
+ * the lease runs out.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <signal.h>
 
 #include "hd-alert-watcher.h"
 #include "hd-application.h"
@@ -29,6 +39,11 @@ struct _HdApplication
   GSettings      *settings;
   HdNotifier     *notifier;
   HdAlertWatcher *watcher;
+  HdMailFetcher  *fetcher;         /* the watched file's, while held */
+
+  /* borrowed: path → HdMailFetcher, removed when it is finalized */
+  GHashTable     *fetchers;
+  guint           sigterm_source;
 
   int             quiet_start;     /* minutes from midnight; equal: none */
   int             quiet_end;
@@ -39,6 +54,10 @@ struct _HdApplication
 };
 
 G_DEFINE_FINAL_TYPE (HdApplication, hd_application, ADW_TYPE_APPLICATION)
+
+/* How long quitting waits for a cancelled mail run to let go of the file
+ * and the lease. */
+#define FETCHERS_STOP_MS 5000
 
 static HdWindow *
 get_window (HdApplication *self)
@@ -53,6 +72,96 @@ get_window (HdApplication *self)
     }
 
   return HD_WINDOW (window);
+}
+
+/* Fetching the mail */
+
+static void
+fetcher_finalized_cb (gpointer  data,
+                      GObject  *fetcher)
+{
+  HdApplication *self = data;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->fetchers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (value == (gpointer) fetcher)
+      {
+        g_hash_table_iter_remove (&iter);
+        return;
+      }
+}
+
+/* In the background, the watched file's mail is fetched as if a window
+ * had it open. */
+static void
+update_fetcher (HdApplication *self)
+{
+  g_autoptr(HdMailFetcher) fetcher = NULL;
+
+  if (self->held && self->watcher != NULL)
+    fetcher = hd_application_dup_fetcher (self, hd_alert_watcher_get_path (self->watcher),
+                                          hd_alert_watcher_get_login (self->watcher));
+  g_set_object (&self->fetcher, fetcher);
+}
+
+static gboolean
+give_up_cb (gpointer data)
+{
+  gboolean *gave_up = data;
+
+  *gave_up = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+any_running (GPtrArray *fetchers)
+{
+  for (guint i = 0; i < fetchers->len; i++)
+    if (hd_mail_fetcher_is_running (g_ptr_array_index (fetchers, i)))
+      return TRUE;
+  return FALSE;
+}
+
+/* Quitting: a pass cancelled returns at once from the network, and lets
+ * go of the lease on its way out (hd-mail-loop.c) — unless the process
+ * ends first. A file that does not answer is not waited for long: the
+ * lease then runs out by itself. */
+static void
+stop_fetchers (HdApplication *self)
+{
+  g_autoptr(GPtrArray) running = g_ptr_array_new_with_free_func (g_object_unref);
+  gboolean gave_up = FALSE;
+  GHashTableIter iter;
+  gpointer fetcher;
+  guint timeout;
+
+  g_clear_object (&self->fetcher);
+  g_hash_table_iter_init (&iter, self->fetchers);
+  while (g_hash_table_iter_next (&iter, NULL, &fetcher))
+    {
+      hd_mail_fetcher_stop (fetcher);
+      if (hd_mail_fetcher_is_running (fetcher))
+        g_ptr_array_add (running, g_object_ref (fetcher));
+    }
+  if (running->len == 0)
+    return;
+
+  timeout = g_timeout_add (FETCHERS_STOP_MS, give_up_cb, &gave_up);
+  while (!gave_up && any_running (running))
+    g_main_context_iteration (NULL, TRUE);
+  if (!gave_up)
+    g_source_remove (timeout);
+}
+
+static gboolean
+sigterm_cb (gpointer data)
+{
+  /* The session ends (logout): quit as from the menu, so that the mail
+   * lease is let go of. */
+  g_application_quit (G_APPLICATION (data));
+  return G_SOURCE_CONTINUE;
 }
 
 /* Running in the background */
@@ -70,12 +179,14 @@ update_hold (HdApplication *self)
   if (wanted)
     {
       g_application_hold (G_APPLICATION (self));
+      update_fetcher (self);
       return;
     }
 
   g_application_release (G_APPLICATION (self));
   /* The file last watched may be open in no window any more. */
   hd_application_unwatch (self, NULL);
+  update_fetcher (self);
 }
 
 /* $HELPDESK_QUIET_HOURS (HH:MM-HH:MM), for scripts and tests, else the
@@ -311,6 +422,7 @@ hd_application_startup (GApplication *app)
 
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  self->sigterm_source = g_unix_signal_add (SIGTERM, sigterm_cb, self);
   update_quiet_hours (self);
   update_hold (self);
 }
@@ -320,9 +432,12 @@ hd_application_shutdown (GApplication *app)
 {
   HdApplication *self = HD_APPLICATION (app);
 
+  g_clear_handle_id (&self->sigterm_source, g_source_remove);
+  g_clear_object (&self->watcher);
+  stop_fetchers (self);
+
   G_APPLICATION_CLASS (hd_application_parent_class)->shutdown (app);
 
-  g_clear_object (&self->watcher);
   if (self->held)
     {
       self->held = FALSE;
@@ -348,12 +463,31 @@ static void
 hd_application_dispose (GObject *object)
 {
   HdApplication *self = (HdApplication *) object;
+  GHashTableIter iter;
+  gpointer fetcher;
 
   g_clear_object (&self->watcher);
+  g_clear_object (&self->fetcher);
+  /* A fetcher may outlive the application by the run it finishes. */
+  g_hash_table_iter_init (&iter, self->fetchers);
+  while (g_hash_table_iter_next (&iter, NULL, &fetcher))
+    g_object_weak_unref (fetcher, fetcher_finalized_cb, self);
+  g_hash_table_remove_all (self->fetchers);
+  g_clear_handle_id (&self->sigterm_source, g_source_remove);
   g_clear_object (&self->settings);
   g_clear_object (&self->notifier);
 
   G_OBJECT_CLASS (hd_application_parent_class)->dispose (object);
+}
+
+static void
+hd_application_finalize (GObject *object)
+{
+  HdApplication *self = (HdApplication *) object;
+
+  g_hash_table_unref (self->fetchers);
+
+  G_OBJECT_CLASS (hd_application_parent_class)->finalize (object);
 }
 
 static void
@@ -364,6 +498,7 @@ hd_application_class_init (HdApplicationClass *klass)
   GtkApplicationClass *gtk_app_class = GTK_APPLICATION_CLASS (klass);
 
   object_class->dispose = hd_application_dispose;
+  object_class->finalize = hd_application_finalize;
   app_class->handle_local_options = hd_application_handle_local_options;
   app_class->activate = hd_application_activate;
   app_class->open = hd_application_open;
@@ -377,6 +512,7 @@ hd_application_init (HdApplication *self)
 {
   /* Both profiles share one schema and one set of resources. */
   self->settings = g_settings_new ("io.github.helpdesk.Helpdesk");
+  self->fetchers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   g_application_add_main_option (G_APPLICATION (self), "background", 0, G_OPTION_FLAG_NONE,
                                  G_OPTION_ARG_NONE,
@@ -441,6 +577,7 @@ hd_application_watch (HdApplication *self,
       g_str_equal (hd_alert_watcher_get_login (self->watcher), login))
     {
       hd_alert_watcher_check_now (self->watcher);
+      update_fetcher (self);
       return;
     }
 
@@ -449,6 +586,7 @@ hd_application_watch (HdApplication *self,
    * right after are in place by then. */
   self->watcher = hd_alert_watcher_new (path, login, hd_application_get_notifier (self));
   hd_alert_watcher_set_quiet_hours (self->watcher, self->quiet_start, self->quiet_end);
+  update_fetcher (self);
 }
 
 /**
@@ -484,6 +622,54 @@ hd_application_unwatch (HdApplication *self,
 
   if (!self->held)
     g_clear_object (&self->watcher);
+}
+
+/**
+ * hd_application_dup_fetcher:
+ * @path: a helpdesk file
+ * @login: who acts on it (staff); the same for every window of one
+ *   process, as hd_store_current_login() says
+ *
+ * The one fetcher of @path in this process: the running one, or a new
+ * one, which starts at once. It lives while someone holds it — the windows
+ * on @path, and the application itself for the watched file while it
+ * runs in the background.
+ *
+ * Returns: (transfer full): the fetcher of @path
+ */
+HdMailFetcher *
+hd_application_dup_fetcher (HdApplication *self,
+                            const char    *path,
+                            const char    *login)
+{
+  HdMailFetcher *fetcher;
+
+  g_return_val_if_fail (HD_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  fetcher = g_hash_table_lookup (self->fetchers, path);
+  if (fetcher != NULL)
+    return g_object_ref (fetcher);
+
+  fetcher = hd_mail_fetcher_new (path, login);
+  g_object_weak_ref (G_OBJECT (fetcher), fetcher_finalized_cb, self);
+  g_hash_table_insert (self->fetchers, g_strdup (path), fetcher);
+  return fetcher;
+}
+
+/**
+ * hd_application_get_fetcher:
+ *
+ * Returns: (transfer none) (nullable): the fetcher of @path, if any
+ */
+HdMailFetcher *
+hd_application_get_fetcher (HdApplication *self,
+                            const char    *path)
+{
+  g_return_val_if_fail (HD_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return g_hash_table_lookup (self->fetchers, path);
 }
 
 /**

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "hd-alert-watcher.h"
+#include "hd-mail-fetcher.h"
 #include "hd-notifier.h"
 
 G_BEGIN_DECLS
@@ -25,5 +26,10 @@ void            hd_application_watch        (HdApplication *self,
 void            hd_application_unwatch      (HdApplication *self,
                                              GtkWindow     *window);
 HdAlertWatcher *hd_application_get_watcher  (HdApplication *self);
+HdMailFetcher  *hd_application_dup_fetcher  (HdApplication *self,
+                                             const char    *path,
+                                             const char    *login);
+HdMailFetcher  *hd_application_get_fetcher  (HdApplication *self,
+                                             const char    *path);
 
 G_END_DECLS

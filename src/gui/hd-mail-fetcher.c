@@ -1,16 +1,23 @@
 /* hd-mail-fetcher.c
  *
- * A staff member's window fetches and sends the helpdesk's mail: one
- * fetch pass and one send pass (hd-mail-loop.h) every interval of the
- * file's settings, and at once on Fetch Now — only while the mailbox is
- * switched on and this desk's keyring holds its password; the mail lease
- * lets one desk at a time do it. Each run happens on a thread of its own
- * with a store connection of its own, so that neither the window nor its
- * store's jobs ever wait on the network. One run at a time; a Fetch Now
- * during a run makes one more after it.
+ * A staff member's desk fetches and sends the helpdesk's mail: one fetch
+ * pass and one send pass (hd-mail-loop.h) every interval of the file's
+ * settings, and at once on Fetch Now — only while the mailbox is switched
+ * on, this desk's keyring holds its password and the person is staff on a
+ * file they may write; the mail lease lets one desk at a time do it. Each
+ * run happens on a thread of its own with a store connection of its own,
+ * so that neither the window nor its store's jobs ever wait on the
+ * network. One run at a time; a Fetch Now during a run makes one more
+ * after it.
  *
- * The window hears of each run through ::finished: the report, or why
- * nothing was done. Like helpdesk-cli, the servers' certificates are
+ * The application owns one fetcher per file (hd_application_dup_fetcher()):
+ * the windows on that file share it, and it goes on without them while
+ * Helpdesk runs in the background. A person who is not staff, or a file
+ * that cannot be written, stops the clock after the first run: nothing
+ * will change that but opening the file anew.
+ *
+ * Whoever listens hears of each run through ::finished: the report, or
+ * why nothing was done. Like helpdesk-cli, the servers' certificates are
  * checked against $HELPDESK_MAIL_CA_FILE's authorities instead of the
  * system's when it is set.
  *
@@ -57,6 +64,7 @@ typedef struct {
 typedef struct {
   guint    interval;
   gboolean done;      /* the passes ran */
+  gboolean never;     /* not staff, or the file is read-only: no more runs */
   char    *text;      /* what happened, for a person */
 } Outcome;
 
@@ -82,6 +90,15 @@ report_text (const HdMailPassReport *r)
     return g_strdup_printf (_("Another desk fetches the mail now (%s)."), r->busy_holder);
   return g_strdup_printf (_("Mail fetched: %u new tickets, %u replies, %u not filed; %u sent, %u failed."),
                           r->tickets, r->replies, r->not_filed, r->sent, r->failed);
+}
+
+/* The rules refuse the lease to anyone else: no need to ask the keyring. */
+static gboolean
+may_fetch (HdStore *store)
+{
+  HdPerson *me = hd_store_get_me (store);
+
+  return me != NULL && hd_person_is_staff (me) && hd_store_can_write (store);
 }
 
 static void
@@ -112,6 +129,13 @@ run_thread (GTask        *task,
     goto failed;
 
   outcome->interval = MAX (settings->interval_seconds, HD_MAIL_MIN_INTERVAL);
+  if (!may_fetch (store))
+    {
+      outcome->never = TRUE;
+      outcome->text = g_strdup (_("Only staff fetch the mail, on a file they may change."));
+      g_task_return_pointer (task, outcome, (GDestroyNotify) outcome_free);
+      return;
+    }
   if (!settings->enabled || !hd_mail_settings_is_complete (settings))
     {
       outcome->text = g_strdup (_("Mail is switched off in Preferences → Email."));
@@ -182,10 +206,15 @@ run_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   Outcome *outcome = g_task_propagate_pointer (G_TASK (result), &error);
   gboolean asked = self->asked;
+  gboolean never;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
   self->running = FALSE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_clear_pointer (&outcome, outcome_free);
+      return;
+    }
   self->asked = FALSE;
   if (outcome != NULL)
     self->interval = outcome->interval;
@@ -198,6 +227,7 @@ run_done (GObject      *source,
     g_signal_emit (self, signals[FINISHED], 0, outcome->done, asked ? outcome->text : NULL);
   else
     g_signal_emit (self, signals[FINISHED], 0, TRUE, NULL);
+  never = outcome != NULL && outcome->never;
   g_clear_pointer (&outcome, outcome_free);
 
   if (self->again)
@@ -207,7 +237,8 @@ run_done (GObject      *source,
       start (self);
       return;
     }
-  schedule (self);
+  if (!never)
+    schedule (self);
 }
 
 static void
@@ -216,7 +247,7 @@ start (HdMailFetcher *self)
   g_autoptr(GTask) task = NULL;
   Run *run;
 
-  if (self->running)
+  if (self->running || g_cancellable_is_cancelled (self->cancellable))
     return;
   g_clear_handle_id (&self->timer, g_source_remove);
   run = g_new0 (Run, 1);
@@ -307,6 +338,16 @@ hd_mail_fetcher_fetch_now (HdMailFetcher *self)
   start (self);
 }
 
+const char *
+hd_mail_fetcher_get_path (HdMailFetcher *self)
+{
+  g_return_val_if_fail (HD_IS_MAIL_FETCHER (self), NULL);
+
+  return self->path;
+}
+
+/* Whether a run is under way: after hd_mail_fetcher_stop(), until its
+ * thread has let go of the file and the lease. */
 gboolean
 hd_mail_fetcher_is_running (HdMailFetcher *self)
 {

@@ -1,4 +1,4 @@
-/* hd-mail-fetcher.h — the window fetches and sends the helpdesk's mail
+/* hd-mail-fetcher.h — a desk fetches and sends the helpdesk's mail
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,6 +14,7 @@ G_DECLARE_FINAL_TYPE (HdMailFetcher, hd_mail_fetcher, HD, MAIL_FETCHER, GObject)
 
 HdMailFetcher *hd_mail_fetcher_new       (const char    *path,
                                           const char    *login);
+const char    *hd_mail_fetcher_get_path  (HdMailFetcher *self);
 void           hd_mail_fetcher_fetch_now (HdMailFetcher *self);
 gboolean       hd_mail_fetcher_is_running (HdMailFetcher *self);
 void           hd_mail_fetcher_stop      (HdMailFetcher *self);

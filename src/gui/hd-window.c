@@ -56,6 +56,7 @@ struct _HdWindow
   GtkWidget            *mail_status_button;
   GtkLabel             *mail_status_label;
   HdMailFetcher        *fetcher;         /* staff: fetches and sends the mail */
+  gboolean              own_fetcher;     /* no application shares it */
   char                 *fetch_trouble;   /* what the last run on the clock said went wrong */
   GtkLabel             *trouble_label;
   GtkWidget            *trouble_button;
@@ -351,8 +352,9 @@ follow_mail (HdWindow  *self,
 }
 
 /* Fetching: a staff member's window fetches and sends the helpdesk's mail
- * on a thread of its own (hd-mail-fetcher.c). A run asked for (Fetch Now)
- * says what it did; a run on the clock speaks only of new trouble, once. */
+ * on a thread of its own (hd-mail-fetcher.c), through the application's
+ * fetcher of the file. A run asked for (Fetch Now) says what it did; a run
+ * on the clock speaks only of new trouble, once. */
 static void
 fetch_finished_cb (HdWindow   *self,
                    gboolean    ok,
@@ -374,13 +376,23 @@ fetch_finished_cb (HdWindow   *self,
   toast (self, text);
 }
 
+static HdApplication *get_application (HdWindow *self);
+
+/* The application's fetcher of this file, shared with its other windows
+ * and with the background (hd-application.c). */
 static void
 start_fetching (HdWindow *self,
                 HdStore  *store)
 {
+  HdApplication *app = get_application (self);
+  const char *path = hd_store_get_path (store);
+  const char *login = hd_person_get_login (self->me);
+
   if (!hd_person_is_staff (self->me) || !hd_store_can_write (store))
     return;
-  self->fetcher = hd_mail_fetcher_new (hd_store_get_path (store), hd_person_get_login (self->me));
+  self->own_fetcher = app == NULL;
+  self->fetcher = app != NULL ? hd_application_dup_fetcher (app, path, login)
+                              : hd_mail_fetcher_new (path, login);
   g_signal_connect_object (self->fetcher, "finished", G_CALLBACK (fetch_finished_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.fetch-now", TRUE);
@@ -392,7 +404,10 @@ stop_fetching (HdWindow *self)
   if (self->fetcher != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->fetcher, self);
-      hd_mail_fetcher_stop (self->fetcher);
+      /* Closing, the window is no longer its application's: whether it
+       * shared the fetcher was noted when it took it. */
+      if (self->own_fetcher)
+        hd_mail_fetcher_stop (self->fetcher);
     }
   g_clear_object (&self->fetcher);
   g_clear_pointer (&self->fetch_trouble, g_free);
