@@ -239,6 +239,12 @@ has_store (HdWindow *window)
   return hd_window_get_store (window) != NULL;
 }
 
+static gboolean
+fetcher_gone (HdMailFetcher **fetcher)
+{
+  return *fetcher == NULL;
+}
+
 static void
 test_fetch_now (void)
 {
@@ -246,6 +252,9 @@ test_fetch_now (void)
   g_autofree char *file_id = NULL;
   g_autofree char *first = request (1);
   g_autofree char *second = request (2);
+  g_autofree char *third = request (3);
+  HdMailFetcher *fetcher;
+  HdWindow *second_window;
   g_autoptr(HdStore) store = NULL;
   g_autoptr(HdStore) checker = NULL;
   g_autoptr(HdMailSettings) settings = NULL;
@@ -308,7 +317,32 @@ test_fetch_now (void)
   filed = (Filed) { checker, smtp, 2, 2 };
   hd_wait_until (filed_and_acknowledged, &filed, 60000);
 
+  /* A second window on the file shares the application's one fetcher. */
+  fetcher = hd_application_get_fetcher (app, path);
+  g_assert_nonnull (fetcher);
+  g_object_add_weak_pointer (G_OBJECT (fetcher), (gpointer *) &fetcher);
+  second_window = hd_window_new (app, hd_application_get_settings (app));
+  gtk_window_present (GTK_WINDOW (second_window));
+  hd_window_open_file (second_window, path);
+  hd_wait_until (has_store, second_window, HD_WAIT_MS);
+  g_assert_true (hd_application_get_fetcher (app, path) == fetcher);
+
+  /* In the background, it goes on with no window: Fetch Now from the
+   * application files what came since. */
+  g_settings_set_boolean (hd_application_get_settings (app), "run-in-background", TRUE);
   hd_destroy_and_wait (GTK_WINDOW (window));
+  hd_destroy_and_wait (GTK_WINDOW (second_window));
+  g_assert_true (hd_application_get_fetcher (app, path) == fetcher);
+  hd_test_imap_append (imap, third);
+  hd_mail_fetcher_fetch_now (fetcher);
+  filed = (Filed) { checker, smtp, 3, 3 };
+  hd_wait_until (filed_and_acknowledged, &filed, 60000);
+
+  /* No longer in the background, and no window: no fetcher. */
+  g_settings_set_boolean (hd_application_get_settings (app), "run-in-background", FALSE);
+  hd_wait_until (fetcher_gone, &fetcher, HD_WAIT_MS);
+  g_assert_null (hd_application_get_fetcher (app, path));
+
   g_unsetenv ("HELPDESK_MAIL_CA_FILE");
   hd_test_smtp_stop (smtp);
   hd_test_imap_stop (imap);
