@@ -25,12 +25,20 @@
  *                                    they are drawn
  *   sort <title> <asc|desc>          the bench-sort action was activated
  *   focus-list                       the bench-focus-list action was activated
+ *   fetch-now                        the bench-fetch-now action was activated
+ *   fetched                          a mail run of the window's file ended
+ *   frame <work>                     while bench-frames is on, every frame,
+ *                                    stamped when it began (its update
+ *                                    phase), with the µs from then to the
+ *                                    end of its painting
  *
- * The two application actions let a benchmark drive the window over D-Bus
+ * The application actions let a benchmark drive the window over D-Bus
  * (org.gtk.Actions): bench-sort "(sb)", a column's title and whether
  * descending, sorts as a click on the header does; bench-focus-list puts
  * the keyboard in the ticket list, so that keys sent to the window scroll
- * it.
+ * it; bench-fetch-now is the main menu's Fetch Mail Now; bench-frames "b"
+ * keeps the frame clock running (a tick callback, as an animation does),
+ * so that each frame's start says how long the GUI thread was away.
  *
  * Without the variable each entry point returns at its first test. The
  * clock is CLOCK_MONOTONIC, which every process on Linux shares: a
@@ -73,6 +81,10 @@ typedef struct {
   GListModel        *model;         /* the rows the column view shows (HdTicketRows) */
   GListModel        *tickets;       /* the list they show, while connected */
   GdkFrameClock     *clock;
+  GtkWidget         *window;
+
+  guint              frames_tick;   /* bench-frames: the tick callback */
+  gint64             frame_start;   /* this frame's update phase; 0: none */
 
   gulong             after_paint_id;
   gboolean           first_rows_done;
@@ -388,6 +400,11 @@ after_paint_cb (GdkFrameClock *clock)
   if (marks.fd < 0)
     return;
 
+  if (marks.frame_start != 0)
+    {
+      mark (marks.frame_start, "frame %" G_GINT64_FORMAT, at - marks.frame_start);
+      marks.frame_start = 0;
+    }
   mark_rows (at);
   mark_ticket (at);
   mark_counts (at);
@@ -440,6 +457,44 @@ sort_activated (GSimpleAction *action,
     }
 }
 
+static gboolean
+frame_tick_cb (GtkWidget     *widget,
+               GdkFrameClock *clock,
+               gpointer       data)
+{
+  marks.frame_start = g_get_monotonic_time ();
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+frames_activated (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  gboolean on = g_variant_get_boolean (parameter);
+
+  if (marks.window == NULL || on == (marks.frames_tick != 0))
+    return;
+  if (on)
+    marks.frames_tick = gtk_widget_add_tick_callback (marks.window, frame_tick_cb, NULL, NULL);
+  else
+    {
+      gtk_widget_remove_tick_callback (marks.window, marks.frames_tick);
+      marks.frames_tick = 0;
+      marks.frame_start = 0;
+    }
+}
+
+static void
+fetch_now_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  mark (g_get_monotonic_time (), "fetch-now");
+  if (marks.window != NULL)
+    gtk_widget_activate_action (marks.window, "win.fetch-now", NULL);
+}
+
 static void
 focus_list_activated (GSimpleAction *action,
                       GVariant      *parameter,
@@ -456,6 +511,8 @@ add_actions (GApplication *app)
   static const GActionEntry entries[] = {
     { "bench-sort", sort_activated, "(sb)" },
     { "bench-focus-list", focus_list_activated },
+    { "bench-fetch-now", fetch_now_activated },
+    { "bench-frames", frames_activated, "b" },
   };
 
   if (g_action_map_lookup_action (G_ACTION_MAP (app), entries[0].name) != NULL)
@@ -487,6 +544,10 @@ hd_bench_marks_watch_window (GtkWindow    *window,
 
   g_return_if_fail (GTK_IS_WINDOW (window));
 
+  if (marks.window != NULL && marks.frames_tick != 0)
+    gtk_widget_remove_tick_callback (marks.window, marks.frames_tick);
+  marks.frames_tick = 0;
+  g_set_weak_pointer (&marks.window, GTK_WIDGET (window));
   g_set_weak_pointer (&marks.ticket_list, ticket_list);
   g_set_weak_pointer (&marks.ticket_view, ticket_view);
   g_signal_connect (window, "realize", G_CALLBACK (window_realized_cb), NULL);

@@ -361,6 +361,7 @@ fetch_finished_cb (HdWindow   *self,
                    const char *text,
                    gpointer    fetcher)
 {
+  hd_bench_marks_event ("fetched");
   if (ok && text == NULL)
     {
       g_clear_pointer (&self->fetch_trouble, g_free);
