@@ -93,6 +93,36 @@ hd_workload_describe (HdWorkload *workload,
 }
 
 /**
+ * hd_workload_equal:
+ *
+ * Returns: whether @a and @b show the same: the same people, named and
+ *   tiered alike, with the same counts — nothing to rebuild
+ */
+gboolean
+hd_workload_equal (HdWorkload *a,
+                   HdWorkload *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  if (a->staff->len != b->staff->len)
+    return FALSE;
+  for (guint i = 0; i < a->staff->len; i++)
+    {
+      HdPerson *x = g_ptr_array_index (a->staff, i);
+      HdPerson *y = g_ptr_array_index (b->staff, i);
+
+      if (g_strcmp0 (hd_person_get_login (x), hd_person_get_login (y)) != 0 ||
+          g_strcmp0 (hd_person_get_name (x), hd_person_get_name (y)) != 0 ||
+          hd_person_get_role (x) != hd_person_get_role (y) ||
+          hd_person_get_tier (x) != hd_person_get_tier (y) ||
+          g_array_index (a->workload, guint, i) != g_array_index (b->workload, guint, i) ||
+          g_array_index (a->at_risk, guint, i) != g_array_index (b->at_risk, guint, i))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
  * hd_workload_describe_counts:
  *
  * Returns: (transfer full): "4 open, 1 at risk", or "4 open"

@@ -19,6 +19,8 @@ typedef struct {
 HdWorkload *hd_workload_load (HdStore     *store,
                               GError     **error);
 void        hd_workload_free (HdWorkload  *workload);
+gboolean    hd_workload_equal (HdWorkload *a,
+                               HdWorkload *b);
 char       *hd_workload_describe        (HdWorkload *workload,
                                          guint       index);
 char       *hd_workload_describe_counts (HdWorkload *workload,

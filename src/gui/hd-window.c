@@ -57,6 +57,7 @@ struct _HdWindow
   GtkLabel             *mail_status_label;
   HdMailFetcher        *fetcher;         /* staff: fetches and sends the mail */
   gboolean              own_fetcher;     /* no application shares it */
+  HdWorkload           *workload;        /* what the assign menus show */
   char                 *fetch_trouble;   /* what the last run on the clock said went wrong */
   GtkLabel             *trouble_label;
   GtkWidget            *trouble_button;
@@ -445,13 +446,17 @@ workload_done (GObject      *source,
   g_autoptr(HdWorkload) workload = hd_store_run_finish (HD_STORE (source), result, NULL);
   g_autoptr(GMenu) menu = NULL;
 
-  if (workload == NULL)
+  /* Mail filed by the hundred changes the file many times a second and
+   * the team's load seldom: the menus are rebuilt only when it did. */
+  if (workload == NULL || hd_workload_equal (workload, self->workload))
     return;
 
-  menu = hd_assign_menu_new (workload, "win.assign-selected");
+  g_clear_pointer (&self->workload, hd_workload_free);
+  self->workload = g_steal_pointer (&workload);
+  menu = hd_assign_menu_new (self->workload, "win.assign-selected");
   gtk_menu_button_set_menu_model (self->assign_button, G_MENU_MODEL (menu));
   hd_ticket_list_view_set_context_menu (self->list_view, G_MENU_MODEL (menu));
-  hd_sidebar_set_team (self->sidebar, workload);
+  hd_sidebar_set_team (self->sidebar, self->workload);
 }
 
 static void
@@ -1377,6 +1382,7 @@ end_session (HdWindow *self)
   hd_article_view_set_store (self->article_view, NULL, NULL);
   hd_article_view_set_drafts (self->article_view, NULL);
   gtk_menu_button_set_menu_model (self->assign_button, NULL);
+  g_clear_pointer (&self->workload, hd_workload_free);
   gtk_widget_set_visible (GTK_WIDGET (self->assign_button), FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.people", FALSE);

@@ -831,6 +831,64 @@ test_assign_from_list (void)
   fixture_tear_down (f);
 }
 
+static void
+count_cb (GObject    *object,
+          GParamSpec *pspec,
+          guint      *count)
+{
+  (*count)++;
+}
+
+static gboolean
+menu_shows_tech1_busy (Fixture *f)
+{
+  g_autofree char *labels = menu_labels (list_assign_menu (f));
+
+  return strstr (labels, "tech1 (tier 1): 1 open") != NULL;
+}
+
+static gboolean list_has_expected_count (Fixture *f);
+
+/* A new requester's ticket (what every mail from a new address files)
+ * changes nobody's load: the Assign menus are not made again for it, only
+ * for the assignment after it. */
+static void
+test_assign_menu_follows_load (void)
+{
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autoptr(HdStore) newcomer = NULL;
+  g_autoptr(HdTicket) filed = NULL;
+  g_autoptr(HdTicket) assigned = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *button;
+  guint rebuilt = 0;
+
+  if (hd_gui_test_skip_without_display () || hd_gui_test_run_isolated ())
+    return;
+
+  fixture_set_up (f);
+  open_and_load (f);
+  hd_wait_until (list_assign_menu_ready, f, HD_WAIT_MS);
+  button = hd_find_widget (GTK_WIDGET (f->window), GTK_TYPE_MENU_BUTTON, tooltip_is,
+                           (gpointer) "Assign the Selected Ticket");
+  g_signal_connect (button, "notify::menu-model", G_CALLBACK (count_cb), &rebuilt);
+
+  newcomer = hd_test_open_as (f->path, "newcomer");
+  filed = hd_test_file_ticket (newcomer, "Badge reader beeps");
+  f->n_expected = HD_GUI_TEST_N_SEEDED + 1;
+  hd_wait_until (list_has_expected_count, f, HD_WAIT_MS);
+
+  assigned = hd_store_assign_ticket (f->checker, hd_ticket_get_number (filed),
+                                     hd_ticket_get_version (filed), "tech1", &error);
+  g_assert_no_error (error);
+  hd_wait_until (menu_shows_tech1_busy, f, HD_WAIT_MS);
+  g_assert_cmpuint (rebuilt, ==, 1);
+
+  g_signal_handlers_disconnect_by_func (button, count_cb, &rebuilt);
+  fixture_tear_down (f);
+}
+
 static gboolean
 list_has_expected_count (Fixture *f)
 {
@@ -2266,6 +2324,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/end-to-end", test_end_to_end);
   g_test_add_func ("/gui/window/narrow", test_narrow);
   g_test_add_func ("/gui/window/assign-from-list", test_assign_from_list);
+  g_test_add_func ("/gui/window/assign-menu-follows-load", test_assign_menu_follows_load);
   g_test_add_func ("/gui/window/restore", test_restore);
   g_test_add_func ("/gui/window/escalate", test_escalate);
   g_test_add_func ("/gui/window/team-drag", test_team_drag);
