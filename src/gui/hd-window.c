@@ -1100,7 +1100,12 @@ reload_list (HdWindow  *self,
 
       if (g_str_equal (change->table, "tickets"))
         g_array_append_val (numbers, change->row);
-      else if (g_str_equal (change->table, "people") || g_str_equal (change->table, "settings"))
+      /* A person renamed shows on every row of theirs; a person new (a
+       * requester whose first mail was just filed) on none but the new
+       * tickets, which are changes of their own. */
+      else if ((g_str_equal (change->table, "people") &&
+                g_strcmp0 (change->kind, "created") != 0) ||
+               g_str_equal (change->table, "settings"))
         {
           hd_ticket_list_reload (self->list);
           return;
