@@ -642,18 +642,24 @@ hd_application_dup_fetcher (HdApplication *self,
                             const char    *path,
                             const char    *login)
 {
+  g_autofree char *key = NULL;
   HdMailFetcher *fetcher;
 
   g_return_val_if_fail (HD_IS_APPLICATION (self), NULL);
   g_return_val_if_fail (path != NULL, NULL);
 
-  fetcher = g_hash_table_lookup (self->fetchers, path);
+  /* One file named two ways ("./x", "x") is still one file. */
+  key = g_canonicalize_filename (path, NULL);
+  fetcher = g_hash_table_lookup (self->fetchers, key);
   if (fetcher != NULL)
-    return g_object_ref (fetcher);
+    {
+      hd_mail_fetcher_wake (fetcher);
+      return g_object_ref (fetcher);
+    }
 
   fetcher = hd_mail_fetcher_new (path, login);
   g_object_weak_ref (G_OBJECT (fetcher), fetcher_finalized_cb, self);
-  g_hash_table_insert (self->fetchers, g_strdup (path), fetcher);
+  g_hash_table_insert (self->fetchers, g_steal_pointer (&key), fetcher);
   return fetcher;
 }
 
@@ -666,10 +672,13 @@ HdMailFetcher *
 hd_application_get_fetcher (HdApplication *self,
                             const char    *path)
 {
+  g_autofree char *key = NULL;
+
   g_return_val_if_fail (HD_IS_APPLICATION (self), NULL);
   g_return_val_if_fail (path != NULL, NULL);
 
-  return g_hash_table_lookup (self->fetchers, path);
+  key = g_canonicalize_filename (path, NULL);
+  return g_hash_table_lookup (self->fetchers, key);
 }
 
 /**

@@ -338,6 +338,17 @@ hd_mail_fetcher_fetch_now (HdMailFetcher *self)
   start (self);
 }
 
+/* A fetcher whose clock stopped (the person was not staff, or the file
+ * read-only, at its last run) looks again: someone opened the file anew. */
+void
+hd_mail_fetcher_wake (HdMailFetcher *self)
+{
+  g_return_if_fail (HD_IS_MAIL_FETCHER (self));
+
+  if (!self->running && self->timer == 0)
+    start (self);
+}
+
 const char *
 hd_mail_fetcher_get_path (HdMailFetcher *self)
 {

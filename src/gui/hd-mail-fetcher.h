@@ -16,6 +16,7 @@ HdMailFetcher *hd_mail_fetcher_new       (const char    *path,
                                           const char    *login);
 const char    *hd_mail_fetcher_get_path  (HdMailFetcher *self);
 void           hd_mail_fetcher_fetch_now (HdMailFetcher *self);
+void           hd_mail_fetcher_wake      (HdMailFetcher *self);
 gboolean       hd_mail_fetcher_is_running (HdMailFetcher *self);
 void           hd_mail_fetcher_stop      (HdMailFetcher *self);
 
