@@ -516,7 +516,7 @@ hd_application_init (HdApplication *self)
 
   g_application_add_main_option (G_APPLICATION (self), "background", 0, G_OPTION_FLAG_NONE,
                                  G_OPTION_ARG_NONE,
-                                 _("Start without a window and show notifications (as at login)"),
+                                 _("Start without a window, to show notifications and fetch mail (as at login)"),
                                  NULL);
 }
 

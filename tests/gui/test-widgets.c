@@ -2252,7 +2252,8 @@ test_preferences_notifications (void)
   row = hd_find_row (window, ADW_TYPE_ACTION_ROW, "Run in Background");
   g_assert_nonnull (row);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
-                   "Keep receiving notifications after the window is closed");
+                   "Keep receiving notifications, and fetching and sending the mail, "
+                   "after the window is closed");
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (hd_find_widget (row, GTK_TYPE_SWITCH, NULL,
                                                                      NULL))));
   adw_action_row_activate (ADW_ACTION_ROW (row));
