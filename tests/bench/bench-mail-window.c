@@ -97,7 +97,7 @@ prepare_file (const char *dir,
               HdTestImap *imap,
               HdTestSmtp *smtp)
 {
-  g_autoptr(HdMailSettings) settings = hd_mail_settings_new ();
+  g_autoptr(HdMailSettings) settings = NULL;
   g_autoptr(HdMailAccount) account = NULL;
   g_autoptr(HdStore) store = NULL;
   g_autoptr(GError) error = NULL;
@@ -117,20 +117,7 @@ prepare_file (const char *dir,
   if (store == NULL)
     g_error ("bench-mail-window: %s", error->message);
 
-  g_free (settings->address);
-  settings->address = g_strdup (HD_TEST_MAIL_USER);
-  g_free (settings->imap_host);
-  settings->imap_host = g_strdup ("localhost");
-  settings->imap_port = hd_test_imap_port (imap, HD_MAIL_SECURITY_TLS);
-  g_free (settings->smtp_host);
-  settings->smtp_host = g_strdup ("localhost");
-  settings->smtp_port = hd_test_smtp_port (smtp);
-  g_free (settings->smtp_security);
-  settings->smtp_security = g_strdup ("starttls");
-  g_free (settings->user_name);
-  settings->user_name = g_strdup (HD_TEST_MAIL_USER);
-  settings->interval_seconds = 3600;
-  settings->enabled = TRUE;
+  settings = hd_test_mail_settings (imap, smtp);
   if (!hd_store_set_mail_settings (store, settings, 0, &error) ||
       (file_id = hd_store_get_file_uuid (store, &error)) == NULL)
     g_error ("bench-mail-window: %s", error->message);
