@@ -50,7 +50,7 @@ write_desktop_file (gboolean   enabled,
   contents = g_strdup_printf ("[Desktop Entry]\n"
                               "Type=Application\n"
                               "Name=Helpdesk\n"
-                              "Comment=Notifications about your tickets\n"
+                              "Comment=Notifications about your tickets, and the helpdesk's mail\n"
                               "Exec=" HD_AUTOSTART_COMMAND "\n"
                               "Icon=%s\n"
                               "NoDisplay=true\n"
@@ -172,7 +172,7 @@ ask_portal (GTask    *task,
   g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&options, "{sv}", "handle_token", g_variant_new_string (token));
   g_variant_builder_add (&options, "{sv}", "reason",
-                         g_variant_new_string (_("Show notifications about your tickets")));
+                         g_variant_new_string (_("Show notifications about your tickets and fetch the helpdesk’s mail")));
   g_variant_builder_add (&options, "{sv}", "autostart", g_variant_new_boolean (enabled));
   g_variant_builder_add (&options, "{sv}", "commandline", g_variant_new_strv (commandline, -1));
   g_dbus_connection_call (request->bus, PORTAL_BUS_NAME, PORTAL_OBJECT_PATH,
