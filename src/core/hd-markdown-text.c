@@ -69,14 +69,27 @@ hd_markdown_entity_text (const char *entity,
   return NULL;
 }
 
-typedef struct {
-  gboolean ordered;
-  unsigned next;
-} List;
+/**
+ * hd_markdown_list_mark:
+ * @list: the list @item is in; its next number moves on
+ *
+ * Returns: (transfer full): @item's mark as both renderers write it: a
+ *   box for a task, its number for a numbered list, else a bullet
+ */
+char *
+hd_markdown_list_mark (HdMarkdownList           *list,
+                       const MD_BLOCK_LI_DETAIL *item)
+{
+  if (item->is_task)
+    return g_strdup (item->task_mark == ' ' ? "☐ " : "☑ ");
+  if (list->ordered)
+    return g_strdup_printf ("%u. ", list->next++);
+  return g_strdup ("• ");
+}
 
 typedef struct {
   GString   *out;
-  GArray    *lists;      /* List, innermost last */
+  GArray    *lists;      /* HdMarkdownList, innermost last */
   int        quotes;
   int        code;       /* inside a code block */
   gboolean   at_mark;    /* just after a list item's mark */
@@ -240,7 +253,7 @@ enter_block (MD_BLOCKTYPE type,
     case MD_BLOCK_UL:
     case MD_BLOCK_OL:
       {
-        List list = { type == MD_BLOCK_OL,
+        HdMarkdownList list = { type == MD_BLOCK_OL,
                       type == MD_BLOCK_OL ? ((MD_BLOCK_OL_DETAIL *) detail)->start : 0 };
 
         if (t->lists->len == 0)
@@ -250,17 +263,10 @@ enter_block (MD_BLOCKTYPE type,
       break;
     case MD_BLOCK_LI:
       {
-        List *list = &g_array_index (t->lists, List, t->lists->len - 1);
-        MD_BLOCK_LI_DETAIL *li = detail;
-        g_autofree char *mark = NULL;
+        HdMarkdownList *list = &g_array_index (t->lists, HdMarkdownList, t->lists->len - 1);
+        g_autofree char *mark = hd_markdown_list_mark (list, detail);
 
         end_line (t);
-        if (li->is_task)
-          mark = g_strdup (li->task_mark == ' ' ? "☐ " : "☑ ");
-        else if (list->ordered)
-          mark = g_strdup_printf ("%u. ", list->next++);
-        else
-          mark = g_strdup ("• ");
         /* The mark stands out of its item's indentation. */
         write_prefix (t, t->lists->len - 1);
         g_string_append (t->out, mark);
@@ -458,7 +464,7 @@ hd_markdown_to_text (const char *markdown)
   };
 
   t.out = g_string_new (NULL);
-  t.lists = g_array_new (FALSE, FALSE, sizeof (List));
+  t.lists = g_array_new (FALSE, FALSE, sizeof (HdMarkdownList));
   t.line_start = TRUE;
   md_parse (valid, strlen (valid), &parser, &t);
 

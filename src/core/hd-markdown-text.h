@@ -5,8 +5,18 @@
 #pragma once
 
 #include <glib.h>
+#include <md4c.h>
 
 G_BEGIN_DECLS
+
+/* A list being rendered: whether it is numbered, and the next number. */
+typedef struct {
+  gboolean ordered;
+  unsigned next;
+} HdMarkdownList;
+
+char       *hd_markdown_list_mark      (HdMarkdownList            *list,
+                                        const MD_BLOCK_LI_DETAIL  *item);
 
 char       *hd_markdown_to_text        (const char *markdown);
 char       *hd_markdown_clean_snippet  (const char *snippet);

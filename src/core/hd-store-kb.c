@@ -2073,7 +2073,6 @@ typedef struct {
   char    *match;      /* its FTS5 expression */
   char    *key;        /* to drop repeats */
   gboolean in_title;   /* from the ticket's title */
-  double   weight;
 } SuggestTerm;
 
 static void
@@ -2198,21 +2197,18 @@ add_suggest_terms (GArray     *terms,
     }
 }
 
-/* How many articles match @match; all of them, archived or not, for
- * NULL. */
+/* The first column of @stmt's one row, with @match (if not NULL) bound
+ * to its first parameter; @stmt is reset first, to run again. */
 static gboolean
-count_matches (HdStore     *self,
-               const char  *match,
-               gint64      *count,
-               GError     **error)
+count_matches (HdStore       *self,
+               sqlite3_stmt  *stmt,
+               const char    *match,
+               gint64        *count,
+               GError       **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
-  stmt = hd_store_prepare (self, match != NULL ? "SELECT count(*) FROM kb_fts WHERE kb_fts MATCH ?"
-                                               : "SELECT count(*) FROM kb_articles", error);
-  if (stmt == NULL)
-    return FALSE;
+  sqlite3_reset (stmt);
   if (match != NULL)
     sqlite3_bind_text (stmt, 1, match, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step (stmt);
@@ -2224,25 +2220,23 @@ count_matches (HdStore     *self,
 }
 
 /* Adds @weight to the score (id → double *) of every candidate of @ids
- * (a JSON array) that matches @match. */
+ * (a JSON array, bound to @stmt already) that matches @match; @stmt is
+ * SCORE_SQL. */
+#define SCORE_SQL \
+  "SELECT rowid FROM kb_fts WHERE kb_fts MATCH ?1 AND +rowid IN (SELECT value FROM json_each(?2))"
+
 static gboolean
-score_matches (HdStore     *self,
-               const char  *match,
-               const char  *ids,
-               double       weight,
-               GHashTable  *scores,
-               GError     **error)
+score_matches (HdStore       *self,
+               sqlite3_stmt  *stmt,
+               const char    *match,
+               double         weight,
+               GHashTable    *scores,
+               GError       **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
-  stmt = hd_store_prepare (self,
-                           "SELECT rowid FROM kb_fts WHERE kb_fts MATCH ?1"
-                           " AND +rowid IN (SELECT value FROM json_each(?2))", error);
-  if (stmt == NULL)
-    return FALSE;
+  sqlite3_reset (stmt);
   sqlite3_bind_text (stmt, 1, match, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, ids, -1, SQLITE_TRANSIENT);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);
@@ -2267,13 +2261,20 @@ keep_suggestions (HdStore  *self,
 {
   g_autoptr(GHashTable) scores = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
   g_autoptr(GString) ids = g_string_new ("[");
+  g_autoptr(sqlite3_stmt) all = NULL;
+  g_autoptr(sqlite3_stmt) matching = NULL;
+  g_autoptr(sqlite3_stmt) score = NULL;
   double full = 0.0, best = 0.0;
-  gint64 n_articles;
+  gint64 n_articles = 0;
   guint kept = 0;
 
   if (found->len == 0)
     return TRUE;
-  if (!count_matches (self, NULL, &n_articles, error))
+  if ((all = hd_store_prepare (self, "SELECT count(*) FROM kb_articles", error)) == NULL ||
+      (matching = hd_store_prepare (self, "SELECT count(*) FROM kb_fts WHERE kb_fts MATCH ?",
+                                    error)) == NULL ||
+      (score = hd_store_prepare (self, SCORE_SQL, error)) == NULL ||
+      !count_matches (self, all, NULL, &n_articles, error))
     return FALSE;
 
   for (guint i = 0; i < found->len; i++)
@@ -2284,25 +2285,27 @@ keep_suggestions (HdStore  *self,
       g_hash_table_insert (scores, &c->id, g_new0 (double, 1));
     }
   g_string_append_c (ids, ']');
+  sqlite3_bind_text (score, 2, ids->str, -1, SQLITE_STATIC);
 
   for (guint i = 0; i < terms->len; i++)
     {
       SuggestTerm *term = &g_array_index (terms, SuggestTerm, i);
       g_autofree char *in_title = g_strdup_printf ("{title tags} : %s", term->match);
       double boost = term->in_title ? 1.5 : 1.0;
-      gint64 df;
+      double weight;
+      gint64 df = 0;
 
       /* Okapi's inverse document frequency, never below zero; a term as
        * rare as can be (one article) is what a full match counts. */
-      if (!count_matches (self, term->match, &df, error))
+      if (!count_matches (self, matching, term->match, &df, error))
         return FALSE;
       full += boost * log ((n_articles - 1 + 0.5) / 1.5 + 1.0);
       if (df == 0)
         continue;
-      term->weight = boost * log ((n_articles - df + 0.5) / (df + 0.5) + 1.0);
+      weight = boost * log ((n_articles - df + 0.5) / (df + 0.5) + 1.0);
 
-      if (!score_matches (self, term->match, ids->str, term->weight / 2, scores, error) ||
-          !score_matches (self, in_title, ids->str, term->weight / 2, scores, error))
+      if (!score_matches (self, score, term->match, weight / 2, scores, error) ||
+          !score_matches (self, score, in_title, weight / 2, scores, error))
         return FALSE;
     }
 

@@ -1039,6 +1039,7 @@ hd_store_sla_set_rebuild_min_for_testing (guint n_moving)
 typedef struct {
   const char *name;
   const char *count_sql;   /* about how many entries it holds */
+  const char *drop_sql;
   char       *create_sql;  /* when dropped: how to build it again */
 } DueIndex;
 
@@ -1049,7 +1050,6 @@ due_index_drop_if_worth (HdStore   *self,
                          GError   **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree char *drop = NULL;
   g_autofree char *create = NULL;
   gint64 entries;
   int rc;
@@ -1076,8 +1076,7 @@ due_index_drop_if_worth (HdStore   *self,
   create = g_strdup (hd_column_text (stmt, 0));
   g_clear_pointer (&stmt, sqlite3_finalize);
 
-  drop = g_strdup_printf ("DROP INDEX \"%s\"", index->name);
-  rc = sqlite3_exec (hd_store_get_db (self), drop, NULL, NULL, NULL);
+  rc = sqlite3_exec (hd_store_get_db (self), index->drop_sql, NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     return hd_store_set_error_from_db (self, rc, error);
 
@@ -1114,8 +1113,9 @@ write_plan (HdStore          *self,
 {
   g_autoptr(GList) numbers = changed != NULL ? g_hash_table_get_keys (changed) : NULL;
   DueIndex indexes[] = {
-    { "tickets_due", "SELECT coalesce(max(id), 0) FROM tickets", NULL },
-    { "tickets_warn", "SELECT count(*) FROM tickets WHERE warn_at IS NOT NULL", NULL },
+    { "tickets_due", "SELECT coalesce(max(id), 0) FROM tickets", "DROP INDEX tickets_due", NULL },
+    { "tickets_warn", "SELECT count(*) FROM tickets WHERE warn_at IS NOT NULL",
+      "DROP INDEX tickets_warn", NULL },
   };
   gboolean ok = write_change (self, change, error);
 

@@ -12,9 +12,9 @@
  * else (a file: or javascript: link in an article is only text).
  *
  * A table becomes a child anchor carrying its cells ("hd-table", a
- * Table); the view puts a grid of labels there, header bold, columns
- * aligned, text selectable. A buffer rendered without a view shows the
- * anchor's placeholder.
+ * Table), listed on the buffer ("hd-tables"); the view puts a grid of
+ * labels there, header bold, columns aligned, text selectable. A buffer
+ * rendered without a view shows the anchor's placeholder.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -40,11 +40,6 @@ G_DEFINE_FINAL_TYPE (HdMarkdownView, hd_markdown_view, GTK_TYPE_TEXT_VIEW)
 /* Rendering */
 
 typedef struct {
-  gboolean ordered;
-  unsigned next;      /* the number of the next item of an ordered list */
-} List;
-
-typedef struct {
   GPtrArray *rows;          /* GPtrArray of cell texts */
   guint      header_rows;
 } Table;
@@ -59,10 +54,11 @@ table_free (Table *table)
 typedef struct {
   GtkTextBuffer *buffer;
   GPtrArray     *tags;      /* the tags open now, innermost last */
-  GArray        *lists;     /* List, innermost last */
+  GArray        *lists;     /* HdMarkdownList, innermost last */
   int            quotes;    /* blockquote depth */
   gboolean       at_mark;   /* just after a list item's mark: its first block goes on */
   Table         *table;     /* the table being read */
+  GPtrArray     *anchors;   /* the tables' anchors so far */
   GString       *cell;      /* the cell being read: text goes there */
 } Render;
 
@@ -209,7 +205,7 @@ enter_block (MD_BLOCKTYPE type,
     case MD_BLOCK_UL:
     case MD_BLOCK_OL:
       {
-        List list = { type == MD_BLOCK_OL,
+        HdMarkdownList list = { type == MD_BLOCK_OL,
                       type == MD_BLOCK_OL ? ((MD_BLOCK_OL_DETAIL *) detail)->start : 0 };
 
         g_array_append_val (r->lists, list);
@@ -219,18 +215,11 @@ enter_block (MD_BLOCKTYPE type,
       break;
     case MD_BLOCK_LI:
       {
-        List *list = &g_array_index (r->lists, List, r->lists->len - 1);
-        MD_BLOCK_LI_DETAIL *li = detail;
-        g_autofree char *mark = NULL;
+        HdMarkdownList *list = &g_array_index (r->lists, HdMarkdownList, r->lists->len - 1);
+        g_autofree char *mark = hd_markdown_list_mark (list, detail);
 
         r->at_mark = FALSE;
         new_line (r);
-        if (li->is_task)
-          mark = g_strdup (li->task_mark == ' ' ? "☐ " : "☑ ");
-        else if (list->ordered)
-          mark = g_strdup_printf ("%u. ", list->next++);
-        else
-          mark = g_strdup ("• ");
         insert (r, mark, -1);
         /* The item's first paragraph continues the mark's line. */
         r->at_mark = TRUE;
@@ -295,6 +284,7 @@ leave_block (MD_BLOCKTYPE type,
           anchor = gtk_text_buffer_create_child_anchor (r->buffer, &end);
           g_object_set_data_full (G_OBJECT (anchor), "hd-table", g_steal_pointer (&r->table),
                                   (GDestroyNotify) table_free);
+          g_ptr_array_add (r->anchors, g_object_ref (anchor));
           gtk_text_buffer_get_end_iter (r->buffer, &end);
           gtk_text_buffer_insert (r->buffer, &end, "\n", 1);
         }
@@ -478,17 +468,21 @@ hd_markdown_render (GtkTextBuffer *buffer,
   g_return_if_fail (GTK_IS_TEXT_BUFFER (buffer));
 
   gtk_text_buffer_set_text (buffer, "", 0);
+  g_object_set_data (G_OBJECT (buffer), "hd-tables", NULL);
   if (markdown == NULL)
     return;
 
   valid = g_utf8_make_valid (markdown, -1);
   r.buffer = buffer;
   r.tags = g_ptr_array_new_with_free_func (g_object_unref);
-  r.lists = g_array_new (FALSE, FALSE, sizeof (List));
+  r.lists = g_array_new (FALSE, FALSE, sizeof (HdMarkdownList));
+  r.anchors = g_ptr_array_new_with_free_func (g_object_unref);
   md_parse (valid, strlen (valid), &parser, &r);
   g_ptr_array_unref (r.tags);
   g_array_unref (r.lists);
   g_clear_pointer (&r.table, table_free);
+  g_object_set_data_full (G_OBJECT (buffer), "hd-tables", r.anchors,
+                          (GDestroyNotify) g_ptr_array_unref);
   if (r.cell != NULL)
     g_string_free (r.cell, TRUE);
 
@@ -663,7 +657,7 @@ hd_markdown_view_set_markdown (HdMarkdownView *self,
                                const char     *markdown)
 {
   GtkTextBuffer *buffer;
-  GtkTextIter iter;
+  GPtrArray *anchors;
 
   g_return_if_fail (HD_IS_MARKDOWN_VIEW (self));
 
@@ -671,13 +665,13 @@ hd_markdown_view_set_markdown (HdMarkdownView *self,
   hd_markdown_render (buffer, markdown);
 
   /* Each table's anchor gets its grid. */
-  for (gtk_text_buffer_get_start_iter (buffer, &iter); !gtk_text_iter_is_end (&iter);
-       gtk_text_iter_forward_char (&iter))
+  anchors = g_object_get_data (G_OBJECT (buffer), "hd-tables");
+  for (guint i = 0; anchors != NULL && i < anchors->len; i++)
     {
-      GtkTextChildAnchor *anchor = gtk_text_iter_get_child_anchor (&iter);
-      Table *table = anchor != NULL ? g_object_get_data (G_OBJECT (anchor), "hd-table") : NULL;
+      GtkTextChildAnchor *anchor = g_ptr_array_index (anchors, i);
 
-      if (table != NULL)
-        gtk_text_view_add_child_at_anchor (GTK_TEXT_VIEW (self), table_grid (table), anchor);
+      gtk_text_view_add_child_at_anchor (GTK_TEXT_VIEW (self),
+                                         table_grid (g_object_get_data (G_OBJECT (anchor), "hd-table")),
+                                         anchor);
     }
 }
